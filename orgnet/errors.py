@@ -1,0 +1,33 @@
+"""One root exception with specific subclasses.
+
+Every message names what to fix: the file, the row, the setting or the command.
+Chain causes with ``raise ... from e``.
+"""
+
+
+class OrgnetError(Exception):
+    """Root of every error orgnet raises on purpose."""
+
+
+class InputError(OrgnetError):
+    """A dataset cannot be read at all (missing table or column, unreadable file)."""
+
+
+class ConfigError(OrgnetError):
+    """A setting (environment variable, option, config file) is wrong or missing."""
+
+
+class StoreError(OrgnetError):
+    """The graph store cannot be reached or refused an operation."""
+
+
+class StoreUnavailable(StoreError):
+    """The store is not running or not reachable; the message says how to start or point at it."""
+
+
+class QueryError(OrgnetError):
+    """A catalog query is unknown, has bad parameters, or failed."""
+
+
+class ReadOnlyViolation(QueryError):
+    """An ad-hoc query tried to write."""

@@ -1,0 +1,443 @@
+"""The model, once: labels, relationship types, enums, tables and columns (DESIGN §2–§4).
+
+This is the single source that loaders, queries and the UI use. English identifiers in
+code, Chinese names for the UI. No enum value is spelled anywhere else.
+
+>>> OrgKind.parse("网格党支部")
+<OrgKind.grid_branch: 'grid_branch'>
+>>> OrgKind.grid_branch.zh
+'网格党支部'
+>>> TABLES["members"].column("org_id").zh
+'组织关系所在党组织'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class ZhEnum(str, Enum):
+    """A string enum whose members carry a Chinese name and accepted aliases.
+
+    Define members as ``name = ("identifier", "中文", "alias1", ...)``.
+    """
+
+    zh: str
+    aliases: tuple[str, ...]
+
+    def __new__(cls, value: str, zh: str, *aliases: str) -> "ZhEnum":
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.zh = zh
+        obj.aliases = aliases
+        return obj
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def lookup(cls) -> dict[str, "ZhEnum"]:
+        """Every accepted spelling (identifier, Chinese, aliases; lower-cased) → member."""
+        table: dict[str, ZhEnum] = {}
+        for m in cls:
+            for key in (m.value, m.zh, *m.aliases):
+                table[key.strip().lower()] = m
+        return table
+
+    @classmethod
+    def parse(cls, text: str) -> "ZhEnum":
+        """Parse an English identifier or Chinese term; raise ValueError listing the choices."""
+        key = str(text).strip().lower()
+        found = _LOOKUPS.setdefault(cls, cls.lookup()).get(key)
+        if found is None:
+            raise ValueError(f"{text!r} is not one of {cls.choices()}")
+        return found
+
+    @classmethod
+    def choices(cls) -> str:
+        """Human list of the accepted values, e.g. ``formal (正式), probationary (预备)``."""
+        return ", ".join(f"{m.value} ({m.zh})" for m in cls)
+
+
+_LOOKUPS: dict[type, dict[str, ZhEnum]] = {}
+
+
+class AreaLevel(ZhEnum):
+    district = ("district", "区", "区县", "县")
+    street = ("street", "街道", "乡镇", "镇", "乡")
+    community = ("community", "社区", "村")
+    grid = ("grid", "网格")
+    compound = ("compound", "小区", "院落")
+    building = ("building", "楼栋", "楼宇")
+
+
+#: the level an area's parent must have (a building's parent is its grid, or a compound)
+AREA_PARENT_LEVELS: dict[AreaLevel, tuple[AreaLevel, ...]] = {
+    AreaLevel.district: (),
+    AreaLevel.street: (AreaLevel.district,),
+    AreaLevel.community: (AreaLevel.street,),
+    AreaLevel.grid: (AreaLevel.community,),
+    AreaLevel.compound: (AreaLevel.community,),
+    AreaLevel.building: (AreaLevel.grid, AreaLevel.compound),
+}
+
+
+class OrgKind(ZhEnum):
+    street_committee = ("street_committee", "街道党工委", "街道党委", "乡镇党委")
+    community_committee = ("community_committee", "社区党委", "社区党总支", "社区党支部")
+    grid_branch = ("grid_branch", "网格党支部")
+    compound_branch = ("compound_branch", "小区党支部", "院落党支部")
+    building_group = ("building_group", "楼栋党小组", "楼宇党小组")
+    unit_org = ("unit_org", "单位党组织", "单位党支部", "单位党委")
+    joint_branch = ("joint_branch", "联合党支部")
+    floating_org = ("floating_org", "流动党员党组织", "流动党员党支部")
+
+
+class UnitKind(ZhEnum):
+    agency = ("agency", "机关")
+    institution = ("institution", "事业单位")
+    state_enterprise = ("state_enterprise", "国有企业", "国企")
+    private_enterprise = ("private_enterprise", "非公企业", "非公有制企业", "民营企业")
+    social_org = ("social_org", "社会组织")
+    property_company = ("property_company", "物业公司", "物业")
+    owners_committee = ("owners_committee", "业主委员会", "业委会")
+    residents_committee = ("residents_committee", "居委会", "居民委员会")
+    police = ("police", "派出所", "警务室")
+    other = ("other", "其他")
+
+
+#: 两新组织: new economic and social organizations
+TWO_NEW_KINDS: tuple[UnitKind, ...] = (UnitKind.private_enterprise, UnitKind.social_org)
+
+
+class MemberStatus(ZhEnum):
+    formal = ("formal", "正式", "正式党员")
+    probationary = ("probationary", "预备", "预备党员")
+
+
+class MemberCategory(ZhEnum):
+    in_service = ("in_service", "在职", "在职党员")
+    retired = ("retired", "离退休", "退休", "离退休党员")
+    floating = ("floating", "流动", "流动党员")
+    other = ("other", "其他")
+
+
+class Role(ZhEnum):
+    secretary = ("secretary", "书记")
+    deputy_secretary = ("deputy_secretary", "副书记")
+    committee_member = ("committee_member", "委员")
+    part_time_member = ("part_time_member", "兼职委员")
+    group_leader = ("group_leader", "党小组长")
+    instructor = ("instructor", "党建指导员")
+    grid_manager = ("grid_manager", "网格员")
+    liaison = ("liaison", "联络员")
+
+
+class AgreementStatus(ZhEnum):
+    active = ("active", "生效", "有效")
+    expired = ("expired", "到期", "已到期")
+    terminated = ("terminated", "终止", "已终止")
+
+
+class Side(ZhEnum):
+    community = ("community", "社区方", "社区")
+    unit = ("unit", "单位方", "单位")
+    other = ("other", "其他")
+
+
+class NeedStatus(ZhEnum):
+    open = ("open", "待对接", "未解决")
+    closed = ("closed", "已解决", "已对接")
+
+
+class ServiceType(ZhEnum):
+    wish = ("wish", "微心愿")
+    post = ("post", "志愿岗位", "志愿服务岗位")
+
+
+class MeetingLevel(ZhEnum):
+    street = ("street", "街道")
+    community = ("community", "社区")
+
+
+# ---------------------------------------------------------------------------
+# Node labels and relationship types (DESIGN §4)
+# ---------------------------------------------------------------------------
+
+
+class Label(ZhEnum):
+    Area = ("Area", "区域")
+    District = ("District", "区")
+    Street = ("Street", "街道")
+    Community = ("Community", "社区")
+    Grid = ("Grid", "网格")
+    Compound = ("Compound", "小区")
+    Building = ("Building", "楼栋")
+    PartyOrg = ("PartyOrg", "党组织")
+    Unit = ("Unit", "单位")
+    Member = ("Member", "党员")
+    Agreement = ("Agreement", "共建协议")
+    Need = ("Need", "需求")
+    Resource = ("Resource", "资源")
+    Service = ("Service", "服务")
+    Meeting = ("Meeting", "联席会议")
+
+
+#: the second label of an area node, by level
+AREA_LABELS: dict[AreaLevel, Label] = {
+    AreaLevel.district: Label.District,
+    AreaLevel.street: Label.Street,
+    AreaLevel.community: Label.Community,
+    AreaLevel.grid: Label.Grid,
+    AreaLevel.compound: Label.Compound,
+    AreaLevel.building: Label.Building,
+}
+
+
+class Rel(ZhEnum):
+    PART_OF = ("PART_OF", "隶属")
+    SUBORDINATE_TO = ("SUBORDINATE_TO", "上级党组织")
+    COVERS = ("COVERS", "负责区域")
+    BASED_IN = ("BASED_IN", "所在单位")
+    LOCATED_IN = ("LOCATED_IN", "位于")
+    SERVES = ("SERVES", "服务小区")
+    MEMBER_OF = ("MEMBER_OF", "组织关系")
+    WORKS_AT = ("WORKS_AT", "工作单位")
+    LIVES_IN = ("LIVES_IN", "居住")
+    REPORTED_TO = ("REPORTED_TO", "报到")
+    HOLDS = ("HOLDS", "任职")
+    PARTY_TO = ("PARTY_TO", "签约")
+    RAISED = ("RAISED", "提出需求")
+    OFFERS = ("OFFERS", "提供资源")
+    FULFILS = ("FULFILS", "对接")
+    POSTED = ("POSTED", "发布")
+    CLAIMED = ("CLAIMED", "认领")
+    CONVENED = ("CONVENED", "召集")
+    ATTENDED = ("ATTENDED", "参会")
+
+
+# ---------------------------------------------------------------------------
+# Tables and columns (DESIGN §3)
+# ---------------------------------------------------------------------------
+
+
+class ColType(str, Enum):
+    """How a cell is parsed and what Python type it becomes in a validated row."""
+
+    id = "id"  # str, stripped, full-width digits folded, "1001.0" → "1001"
+    text = "text"  # str, stripped
+    enum = "enum"  # English identifier str
+    date = "date"  # ISO "YYYY-MM-DD" str
+    int = "int"  # int
+    bool = "bool"  # bool
+    ref = "ref"  # str id of another row
+    refs = "refs"  # list[str] of ids (`;` or `；` separated); [] when empty
+
+
+#: kinds a reference may point at. An area kind is "area" or "area:<level>".
+REF_AREA = "area"
+REF_ORG = "party_org"
+REF_UNIT = "unit"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    zh: str
+    type: ColType = ColType.text
+    required: bool = False
+    enum: type[ZhEnum] | None = None
+    #: for ref/refs: accepted target kinds, e.g. ("area:community",) or ("party_org", "unit")
+    targets: tuple[str, ...] = ()
+    #: extra accepted header spellings
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.name, self.zh, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    zh: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    #: the column holding the row's dataset-wide unique id, or None for link tables
+    id_column: str | None = "id"
+    #: the kind of node this table's ids denote (for reference checks)
+    kind: str | None = None
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name} has no column {name}")
+
+    @property
+    def required_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+def _c(name: str, zh: str, type: ColType = ColType.text, required: bool = False,
+       enum: type[ZhEnum] | None = None, targets: tuple[str, ...] = (),
+       aliases: tuple[str, ...] = ()) -> Column:
+    return Column(name, zh, type, required, enum, targets, aliases)
+
+
+ID = ColType.id
+T = ColType
+
+_TABLES: tuple[Table, ...] = (
+    Table("areas", "区域", required=True, kind="area", columns=(
+        _c("id", "编号", ID, True),
+        _c("name", "名称", required=True),
+        _c("level", "层级", T.enum, True, AreaLevel),
+        _c("parent_id", "上级编号", T.ref, targets=("area",)),
+        _c("compound_id", "所属小区", T.ref, targets=("area:compound",)),
+    )),
+    Table("party_orgs", "党组织", required=True, kind="party_org", columns=(
+        _c("id", "编号", ID, True),
+        _c("name", "名称", required=True),
+        _c("kind", "类型", T.enum, True, OrgKind),
+        _c("parent_id", "上级党组织", T.ref, targets=("party_org",)),
+        _c("area_ids", "负责区域", T.refs, targets=("area",)),
+        _c("unit_ids", "所在单位", T.refs, targets=("unit",)),
+        _c("established_on", "成立日期", T.date),
+    )),
+    Table("units", "单位", required=True, kind="unit", columns=(
+        _c("id", "编号", ID, True),
+        _c("name", "名称", required=True),
+        _c("kind", "类型", T.enum, True, UnitKind),
+        _c("area_id", "所在区域", T.ref, True, targets=("area:community", "area:building")),
+        _c("resident", "是否驻区单位", T.bool),
+        _c("serves_area_ids", "服务小区", T.refs, targets=("area:compound",)),
+        _c("staff", "职工人数", T.int),
+    )),
+    Table("members", "党员", required=True, kind="member", columns=(
+        _c("id", "编号", ID, True),
+        _c("name", "姓名", required=True),
+        _c("status", "党员状态", T.enum, True, MemberStatus),
+        _c("category", "党员类别", T.enum, True, MemberCategory),
+        _c("org_id", "组织关系所在党组织", T.ref, targets=("party_org",)),
+        _c("unit_id", "工作单位", T.ref, targets=("unit",)),
+        _c("home_area_id", "居住楼栋或社区", T.ref,
+           targets=("area:community", "area:grid", "area:compound", "area:building")),
+        _c("reported_area_id", "报到社区", T.ref, targets=("area:community",)),
+        _c("reported_on", "报到日期", T.date),
+        _c("gender", "性别"),
+        _c("birth_year", "出生年份", T.int),
+    )),
+    Table("roles", "任职", kind=None, id_column=None, columns=(
+        _c("member_id", "党员编号", T.ref, True, targets=("member",)),
+        _c("target_id", "党组织或单位", T.ref, True, targets=("party_org", "unit")),
+        _c("role", "职务", T.enum, True, Role),
+        _c("since", "任职日期", T.date),
+        _c("until", "离任日期", T.date),
+    )),
+    Table("agreements", "共建协议", kind="agreement", columns=(
+        _c("id", "编号", ID, True),
+        _c("title", "协议名称", required=True),
+        _c("signed_on", "签订日期", T.date),
+        _c("expires_on", "到期日期", T.date),
+        _c("status", "状态", T.enum, True, AgreementStatus),
+    )),
+    Table("agreement_parties", "签约方", kind=None, id_column=None, columns=(
+        _c("agreement_id", "协议编号", T.ref, True, targets=("agreement",)),
+        _c("party_id", "签约方", T.ref, True, targets=("party_org", "unit")),
+        _c("side", "签约方类型", T.enum, False, Side),
+    )),
+    Table("needs", "需求清单", kind="need", columns=(
+        _c("id", "编号", ID, True),
+        _c("area_id", "社区", T.ref, True, targets=("area:community",)),
+        _c("category", "类别"),
+        _c("title", "需求", required=True),
+        _c("raised_on", "提出日期", T.date),
+        _c("status", "状态", T.enum, True, NeedStatus),
+    )),
+    Table("resources", "资源清单", kind="resource", columns=(
+        _c("id", "编号", ID, True),
+        _c("unit_id", "单位", T.ref, True, targets=("unit",)),
+        _c("category", "类别"),
+        _c("title", "资源", required=True),
+    )),
+    Table("matches", "清单对接", kind=None, id_column=None, columns=(
+        _c("resource_id", "资源编号", T.ref, True, targets=("resource",)),
+        _c("need_id", "需求编号", T.ref, True, targets=("need",)),
+        _c("matched_on", "对接日期", T.date),
+    )),
+    Table("services", "微心愿与志愿岗位", kind="service", columns=(
+        _c("id", "编号", ID, True),
+        _c("type", "类型", T.enum, True, ServiceType),
+        _c("area_id", "社区", T.ref, True, targets=("area:community",)),
+        _c("title", "内容", required=True),
+        _c("posted_on", "发布日期", T.date),
+        _c("claimed_by", "认领党员", T.ref, targets=("member",)),
+        _c("claimed_on", "认领日期", T.date),
+        _c("done_on", "完成日期", T.date),
+    )),
+    Table("meetings", "联席会议", kind="meeting", columns=(
+        _c("id", "编号", ID, True),
+        _c("convener_id", "召集党组织", T.ref, True, targets=("party_org",)),
+        _c("level", "层级", T.enum, True, MeetingLevel),
+        _c("held_on", "召开日期", T.date, True),
+        _c("topic", "议题"),
+    )),
+    Table("attendance", "参会单位", kind=None, id_column=None, columns=(
+        _c("meeting_id", "会议编号", T.ref, True, targets=("meeting",)),
+        _c("attendee_id", "参会单位", T.ref, True, targets=("party_org", "unit")),
+    )),
+)
+
+#: tables in dependency order (a table only references tables before it, except
+#: party_orgs → units, which validation resolves after reading everything)
+TABLES: dict[str, Table] = {t.name: t for t in _TABLES}
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+REQUIRED_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLES if t.required)
+
+#: node label of the rows of each id-bearing table (areas get a second label by level)
+TABLE_LABELS: dict[str, Label] = {
+    "areas": Label.Area,
+    "party_orgs": Label.PartyOrg,
+    "units": Label.Unit,
+    "members": Label.Member,
+    "agreements": Label.Agreement,
+    "needs": Label.Need,
+    "resources": Label.Resource,
+    "services": Label.Service,
+    "meetings": Label.Meeting,
+}
+
+#: the kind string (used by Column.targets) of each id-bearing table
+KIND_TABLES: dict[str, str] = {t.kind: t.name for t in _TABLES if t.kind}
+
+
+# ---------------------------------------------------------------------------
+# A validated dataset: what loaders produce and the store, oracle and app consume
+# ---------------------------------------------------------------------------
+
+Row = dict[str, Any]
+"""A validated row.
+
+Keys: every column name of its table (English; ``None`` when the cell was empty;
+``refs`` columns are ``list[str]``, ``[]`` when empty), typed as ``ColType`` says
+(ids/refs/text ``str``, enums the English identifier ``str``, dates ISO ``str``,
+``int``, ``bool``); ``"_row"``: the spreadsheet row number (header = 1); ``"_extra"``:
+``dict[str, str]`` of unknown extra columns, by their original header.
+"""
+
+
+@dataclass
+class Dataset:
+    """Accepted rows of every table, in table order. Tables absent from the input are []."""
+
+    tables: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    source: str = ""
+
+    def rows(self, table: str) -> list[Row]:
+        return self.tables.get(table, [])
+
+    def counts(self) -> dict[str, int]:
+        return {t: len(rows) for t, rows in self.tables.items()}
