@@ -41,7 +41,9 @@ _register()
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI; turn an OrgnetError into a clear message and exit 2."""
     try:
-        cli.main(args=argv, prog_name="orgnet", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="orgnet", standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool) and code:
+            sys.exit(code)  # ctx.exit(n) returns n here when standalone_mode is off
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.ClickException as e:

@@ -1,0 +1,135 @@
+"""The orgnet Streamlit app: a router (``st.navigation``) over the pages in :mod:`orgnet.pages`.
+
+Run it with ``orgnet app`` (or ``streamlit run app.py`` from the repository root). The
+sidebar holds the graph selector, the language switch (中文 / English) and the meeting-mode
+toggle; the store comes from ``st.cache_resource``; pages read their data through
+``orgnet.pages._ui.cached`` (``st.cache_data`` keyed by graph, load stamp and ``as_of``).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from orgnet.pages import _ui
+from orgnet.pages._ui import K_GRAPH, K_LANG, K_MEETING, K_START, Ctx
+
+#: the favicon, served by the app itself (a material icon would be fetched from Google's font CDN)
+ICON = Path(__file__).with_name("pages") / "assets" / "icon.png"
+
+#: (page key, module, icon) in menu order; the page key is also its URL path
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("overview", "orgnet.pages.overview", ":material/dashboard:"),
+    ("explorer", "orgnet.pages.explorer", ":material/hub:"),
+    ("org_tree", "orgnet.pages.org_tree", ":material/account_tree:"),
+    ("gaps", "orgnet.pages.gaps", ":material/report:"),
+    ("linkage", "orgnet.pages.linkage", ":material/share:"),
+    ("import", "orgnet.pages.import_page", ":material/upload_file:"),
+    ("query", "orgnet.pages.query", ":material/terminal:"),
+)
+
+_MEETING_CSS = """
+<style>
+header[data-testid="stHeader"] {display: none;}
+.block-container {padding-top: 1.2rem; max-width: 100%;}
+h1 {font-size: 2.6rem !important;}
+</style>
+"""
+
+
+def _page_runner(module: str):
+    import importlib
+
+    def run() -> None:
+        mod = importlib.import_module(module)
+        start = time.perf_counter()
+        mod.render(_ui.ctx())
+        st.session_state["_orgnet_render_s"] = time.perf_counter() - start
+
+    run.__name__ = module.rsplit(".", 1)[-1]
+    return run
+
+
+def _graph_info(store, graph: str) -> dict:
+    try:
+        from orgnet.graph.load import graph_info
+
+        return graph_info(store, graph) or {}
+    except Exception:  # noqa: BLE001 - an unloaded graph simply has no info
+        return {}
+
+
+def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
+    """The sidebar controls; returns (graph, meeting, graph info)."""
+    sb = st.sidebar
+    choice = sb.radio(_t("app.language", lang), ["中文", "English"], horizontal=True,
+                      index=0 if lang == "zh" else 1, key="_orgnet_lang_radio")
+    new_lang = "zh" if choice == "中文" else "en"
+    if new_lang != lang:
+        st.session_state[K_LANG] = new_lang
+        st.rerun()
+    graphs = sorted(store.list_graphs())
+    current = st.session_state.get(K_GRAPH) or settings.graph
+    if graphs and current not in graphs:
+        current = settings.graph if settings.graph in graphs else graphs[0]
+    options = graphs or [current]
+    pending = st.session_state.pop("_orgnet_pending_graph", None)
+    if pending in options:
+        st.session_state["_orgnet_graph_select"] = pending
+    graph = sb.selectbox(_t("app.graph", lang), options, index=options.index(current),
+                         key="_orgnet_graph_select")
+    st.session_state[K_GRAPH] = graph
+    info = _graph_info(store, graph)
+    when = info.get("loaded_at") or info.get("loaded") or info.get("load_time")
+    if when:
+        sb.caption(_t("app.graph_loaded", lang, when=str(when)[:19].replace("T", " ")))
+    meeting = sb.toggle(_t("meeting.mode", lang), value=bool(st.session_state.get(K_MEETING)),
+                        key="_orgnet_meeting_toggle")
+    st.session_state[K_MEETING] = meeting
+    return graph, meeting, info
+
+
+def _t(key: str, lang: str, **fmt) -> str:
+    return _ui.t(key, lang, **fmt)
+
+
+def main() -> None:
+    lang = st.session_state.get(K_LANG, "zh")
+    meeting = bool(st.session_state.get(K_MEETING))
+    st.set_page_config(page_title=_t("app.title", lang), page_icon=str(ICON), layout="wide",
+                       initial_sidebar_state="collapsed" if meeting else "expanded")
+    settings = _ui.settings()
+    try:
+        store = _ui.get_store(settings)
+        store.list_graphs()
+    except Exception as e:  # noqa: BLE001 - the store's own error names what to do
+        st.title(_t("app.title", lang))
+        st.error(_t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
+        st.stop()
+        return
+
+    graph, meeting, info = _sidebar(settings, store, lang)
+    stamp = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")
+    st.session_state["_orgnet_ctx"] = Ctx(settings=settings, store=store, graph=graph, lang=lang,
+                                          meeting=meeting, as_of=_ui.today(), stamp=stamp)
+    if meeting:
+        st.markdown(_MEETING_CSS, unsafe_allow_html=True)
+        st.sidebar.button(_t("meeting.exit", lang), on_click=_leave_meeting, key="_orgnet_leave_meeting")
+
+    start = st.session_state.get(K_START)  # tests open a page directly this way
+    pages = [st.Page(_page_runner(mod), title=_t(f"page.{key}", lang), icon=icon, url_path=key,
+                     default=(key == (start or "overview")))
+             for key, mod, icon in PAGES]
+    nav = st.navigation(pages, position="sidebar")
+    nav.run()
+
+
+def _leave_meeting() -> None:
+    st.session_state[K_MEETING] = False
+    st.session_state["_orgnet_meeting_toggle"] = False
+
+
+if __name__ == "__main__":
+    main()

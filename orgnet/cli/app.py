@@ -1,0 +1,59 @@
+"""``orgnet demo`` and ``orgnet app``."""
+
+from __future__ import annotations
+
+import click
+
+from orgnet.settings import Settings
+
+
+def _open_store(settings: Settings):
+    from orgnet.graph.stores import open_store
+
+    return open_store(settings)
+
+
+@click.command()
+@click.option("--port", default=8501, show_default=True, help="Port of the web app.")
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to serve the intranet).")
+@click.option("--no-app", is_flag=True, help="Only generate and load the demo data; don't start the app.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the synthetic demo data.")
+@click.pass_obj
+def demo(settings: Settings, port: int, address: str, no_app: bool, seed: int) -> None:
+    """Generate the demo preset, load it into the embedded store and start the app."""
+    from orgnet.appserver import run_app
+    from orgnet.demo import prepare_demo
+    from orgnet.loaders.report import summary_text
+
+    store = _open_store(settings)
+    try:
+        result = prepare_demo(store, settings, seed=seed)
+        counts = store.counts(result.graph)
+    finally:
+        store.close()
+    click.echo(("Generated" if result.generated else "Using") + f" demo dataset: {result.dataset_dir}")
+    click.echo(summary_text(result.validation.report))
+    click.echo(f"Loaded into graph '{result.graph}': {counts['nodes']} nodes, "
+               f"{counts['relationships']} relationships.")
+    if no_app:
+        return
+    click.echo(f"orgnet app: http://{address}:{port}   (Ctrl+C to stop)")
+    raise SystemExit(run_app(settings, port=port, address=address, graph=result.graph))
+
+
+@click.command()
+@click.option("--port", default=8501, show_default=True, help="Port of the web app.")
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to serve the intranet).")
+@click.option("--graph", default=None, help="Graph to open first (default: ORGNET_GRAPH or 'orgnet').")
+@click.pass_obj
+def app(settings: Settings, port: int, address: str, graph: str | None) -> None:
+    """Start the orgnet web app (Streamlit)."""
+    from orgnet.appserver import run_app
+
+    click.echo(f"orgnet app: http://{address}:{port}   (Ctrl+C to stop)")
+    raise SystemExit(run_app(settings, port=port, address=address, graph=graph))
+
+
+COMMANDS = [demo, app]

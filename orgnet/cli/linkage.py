@@ -1,0 +1,87 @@
+"""``orgnet kpis`` and ``orgnet linkage``: coverage KPIs and linkage strength (thin)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sys
+from typing import Any
+
+import click
+import pandas as pd
+
+from orgnet.settings import Settings
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def _open(settings: Settings):
+    from orgnet.graph.stores import open_store
+    return open_store(settings)
+
+
+def _emit(df: pd.DataFrame, records: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif df.empty:
+        click.echo("(no rows)")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.width", 200, "display.unicode.east_asian_width", True):
+            click.echo(df.to_string(index=False))
+
+
+def _date(value: _dt.datetime | None) -> str | None:
+    return value.date().isoformat() if value else None
+
+
+@click.command("kpis")
+@click.option("--street", "street_id", help="Only this street (id).")
+@click.option("--community", "community_id", help="Only this community (id).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Reference date (default today).")
+@click.option("--graph", help="Graph name (default: settings graph).")
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(["overall", "street", "community"]),
+              help="Rows to show (repeatable; default all).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_obj
+def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, fmt) -> None:
+    """覆盖率指标 Coverage KPIs overall, per street and per community, with seed figures."""
+    from orgnet.queries.kpis import SCOPES, kpi_table
+    store = _open(settings)
+    try:
+        df = kpi_table(store, as_of=_date(as_of), street_id=street_id, community_id=community_id,
+                       graph=graph or settings.graph, scopes=tuple(scopes) or SCOPES)
+    finally:
+        store.close()
+    _emit(df, df.to_dict("records"), fmt)
+
+
+@click.command("linkage")
+@click.option("--community", "community_id", help="Only this community (id).")
+@click.option("--street", "street_id", help="Only communities of this street (id).")
+@click.option("--band", "bands", multiple=True, type=click.Choice(["strong", "medium", "weak", "none"]),
+              help="Only these bands (repeatable).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Reference date (default today).")
+@click.option("--graph", help="Graph name (default: settings graph).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              help="Linkage weights/scales TOML (default: ORGNET_HOME/linkage.toml over the packaged one).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_obj
+def linkage_cmd(settings: Settings, community_id, street_id, bands, as_of, graph, config_path, fmt) -> None:
+    """联建强度 Linkage strength of every (community, unit) pair, highest score first."""
+    from orgnet.graph.linkage import CHANNELS, load_config, records
+    from orgnet.queries.linkage import linkage_table
+    config = load_config(config_path, home=settings.home)
+    store = _open(settings)
+    try:
+        df = linkage_table(store, as_of=_date(as_of), street_id=street_id, community_id=community_id,
+                           bands=list(bands) or None, graph=graph or settings.graph, config=config)
+    finally:
+        store.close()
+    view = df[["community_id", "community", "unit_id", "unit", "score", "band", *CHANNELS]]
+    _emit(view, records(df), fmt)
+
+
+COMMANDS = [kpis_cmd, linkage_cmd]

@@ -1,0 +1,406 @@
+"""Data for the explorer and the org-tree pages: search, neighbourhoods, breadcrumbs, the org tree.
+
+Everything here reads the store through the ``view_*`` Cypher files of the catalog
+(``orgnet/queries/cypher/view_*.cypher``) and returns plain Python data (lists of dicts
+and small dataclasses) that the pages hand to :mod:`orgnet.viz` and to tables. No
+Streamlit here, so it is tested on its own (tests/test_explore.py).
+
+Node dicts use the same vocabulary as the networkx form of the graph
+(:mod:`orgnet.graph.nx`): ``id``, ``name``, ``label`` (primary label: ``Area``,
+``PartyOrg``, ``Unit`` …), ``labels`` (all labels), ``kind`` (area level, org/unit kind,
+service type or member category).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+from orgnet.graph.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind
+
+#: the primary labels, in the order the explorer lists them
+PRIMARY_LABELS: tuple[str, ...] = tuple(lbl.value for lbl in TABLE_LABELS.values())
+
+#: the organization kind expected to cover each area level (DESIGN §5 coverage rules)
+COVERING_KIND: dict[str, str] = {
+    AreaLevel.street.value: OrgKind.street_committee.value,
+    AreaLevel.community.value: OrgKind.community_committee.value,
+    AreaLevel.grid.value: OrgKind.grid_branch.value,
+    AreaLevel.compound.value: OrgKind.compound_branch.value,
+    AreaLevel.building.value: OrgKind.building_group.value,
+}
+TREE_KINDS: tuple[str, ...] = tuple(COVERING_KIND.values())
+
+#: area levels from the top down (for breadcrumbs)
+LEVEL_RANK: dict[str, int] = {lvl.value: i for i, lvl in enumerate(AreaLevel)}
+
+#: the most nodes a drawn map gets before the rest is aggregated ("+N …")
+MAX_DRAWN = 250
+
+
+# ---------------------------------------------------------------------------
+# running the view queries
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def view_text(qid: str) -> str:
+    """The Cypher of a ``view_*`` catalog file, without its ``//`` header."""
+    raw = resources.files("orgnet.queries").joinpath("cypher", f"{qid}.cypher").read_text("utf-8")
+    lines = raw.splitlines()
+    while lines and (lines[0].startswith("//") or not lines[0].strip()):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _read(store, qid: str, params: dict | None = None, *, graph: str | None = None,
+          limit: int | None = None) -> list[dict]:
+    return store.read(view_text(qid), params or {}, graph=graph, limit=limit)
+
+
+def primary_label(labels: Iterable[str]) -> str:
+    """The primary label among a node's labels (``Area`` for areas)."""
+    labels = list(labels or ())
+    for lbl in PRIMARY_LABELS:
+        if lbl in labels:
+            return lbl
+    return labels[0] if labels else ""
+
+
+def _node(row: dict, **extra) -> dict:
+    labels = tuple(row.get("labels") or ())
+    return {"id": row["id"], "name": row.get("name") or row["id"], "label": primary_label(labels),
+            "labels": labels, "kind": row.get("kind"), **extra}
+
+
+# ---------------------------------------------------------------------------
+# search and details
+# ---------------------------------------------------------------------------
+
+
+def search(store, q: str, *, graph: str | None = None, labels: Iterable[str] | None = None,
+           limit: int = 50) -> list[dict]:
+    """Nodes whose name or id contains ``q`` (case-insensitive, partial; Chinese works).
+
+    Exact matches come first, then shorter names. ``labels`` keeps only those primary labels.
+    """
+    q = (q or "").strip()
+    if not q:
+        return []
+    want = set(labels or ())
+    rows = _read(store, "view_search", {"q": q, "limit": int(limit) * (4 if want else 1)}, graph=graph)
+    out = [_node(r) for r in rows]
+    if want:
+        out = [n for n in out if n["label"] in want]
+    return out[:limit]
+
+
+def node_details(store, node_id: str, *, graph: str | None = None) -> dict | None:
+    """``{id, name, label, labels, kind, props}`` of one node, or None when it does not exist."""
+    rows = _read(store, "view_node", {"id": node_id}, graph=graph)
+    if not rows:
+        return None
+    props = dict(rows[0]["props"] or {})
+    labels = tuple(rows[0]["labels"] or ())
+    name = props.get("name") or props.get("title") or props.get("topic") or node_id
+    kind = next((props[k] for k in ("level", "kind", "type", "category") if props.get(k)), None)
+    return {"id": node_id, "name": name, "label": primary_label(labels), "labels": labels,
+            "kind": kind, "props": props}
+
+
+def relationships(store, node_id: str, *, graph: str | None = None, limit: int = 2000) -> list[dict]:
+    """Every relationship of one node: ``{rel, outgoing, props, id, name, label, kind}``, sorted."""
+    rows = _read(store, "view_neighbours", {"ids": node_id, "limit": int(limit)}, graph=graph)
+    out = [_node(r, rel=r["rel"], outgoing=bool(r["outgoing"]), props=dict(r.get("props") or {}))
+           for r in rows]
+    out.sort(key=lambda n: (n["rel"], not n["outgoing"], PRIMARY_LABELS.index(n["label"])
+                            if n["label"] in PRIMARY_LABELS else 99, str(n["name"])))
+    return out
+
+
+def breadcrumb(store, node_id: str, *, graph: str | None = None) -> list[dict]:
+    """The area path of a node, top down: street → community → grid/compound → building.
+
+    For a non-area node the path leads to the area it covers, is located in, lives in, or
+    (for needs and services) belongs to. ``[]`` when the node has no area.
+    """
+    anchors = _read(store, "view_anchor_areas", {"id": node_id}, graph=graph)
+    if not anchors:
+        return []
+    order = {"SELF": 0, "COVERS": 1, "LOCATED_IN": 2, "BASED_IN": 3, "LIVES_IN": 4,
+             "RAISED": 5, "POSTED": 5, "REPORTED_TO": 6}
+    # the deepest anchor reached by the most telling relationship
+    anchors.sort(key=lambda a: (order.get(a["how"], 9), -LEVEL_RANK.get(a["level"], 0)))
+    anchor = anchors[0]
+    ups = _read(store, "view_area_ancestors", {"id": anchor["id"]}, graph=graph)
+    path = [a for a in ups if a["level"] != AreaLevel.district.value] + [
+        {"id": anchor["id"], "name": anchor["name"], "level": anchor["level"]}]
+    seen: dict[str, dict] = {}
+    for a in path:
+        seen.setdefault(a["id"], {"id": a["id"], "name": a["name"], "level": a["level"]})
+    return sorted(seen.values(), key=lambda a: (LEVEL_RANK.get(a["level"], 9), a["name"] or ""))
+
+
+# ---------------------------------------------------------------------------
+# neighbourhood
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Subgraph:
+    """Nodes and edges to draw. Aggregate nodes have ``aggregate=True`` and ``count``."""
+
+    nodes: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    #: nodes left out (not drawn) by primary label
+    hidden: dict[str, int] = field(default_factory=dict)
+    center: str | None = None
+
+    def node_ids(self) -> list[str]:
+        return [n["id"] for n in self.nodes]
+
+
+def neighbourhood(store, node_id: str, *, graph: str | None = None, radius: int = 1,
+                  labels: Iterable[str] | None = None, max_nodes: int = MAX_DRAWN,
+                  per_hop_limit: int = 20000) -> Subgraph:
+    """The nodes within ``radius`` (1–3) relationships of a node, breadth first.
+
+    ``labels`` keeps only nodes with those primary labels (the walk goes only through
+    them; the centre is always kept). At most ``max_nodes`` are drawn, nearest first; the
+    rest become one aggregate node per (nearest drawn neighbour, label): "+N Member".
+    """
+    radius = max(1, min(3, int(radius)))
+    want = set(labels) if labels else None
+    center = node_details(store, node_id, graph=graph)
+    if center is None:
+        return Subgraph(center=node_id)
+    nodes: dict[str, dict] = {node_id: {**{k: center[k] for k in ("id", "name", "label", "labels", "kind")},
+                                        "hop": 0}}
+    edges: dict[tuple, dict] = {}
+    overflow: dict[tuple[str, str], set[str]] = defaultdict(set)
+    frontier = [node_id]
+    for hop in range(1, radius + 1):
+        if not frontier:
+            break
+        rows = _read(store, "view_neighbours", {"ids": ",".join(frontier), "limit": per_hop_limit},
+                     graph=graph)
+        nxt: list[str] = []
+        # nearest first: stable order by label then name so the same data gives the same picture
+        rows.sort(key=lambda r: (primary_label(r["labels"]) != Label.Area.value, str(r["source"]),
+                                 str(r["name"]), str(r["id"])))
+        for r in rows:
+            lbl = primary_label(r["labels"])
+            if want is not None and lbl not in want and r["id"] != node_id:
+                continue
+            nid = r["id"]
+            if nid not in nodes:
+                if len(nodes) >= max_nodes:
+                    overflow[(r["source"], lbl)].add(nid)
+                    continue
+                nodes[nid] = {**_node(r), "hop": hop}
+                nxt.append(nid)
+            src, dst = (r["source"], nid) if r["outgoing"] else (nid, r["source"])
+            edges.setdefault((src, dst, r["rel"]), {"source": src, "target": dst, "rel": r["rel"],
+                                                   "props": dict(r.get("props") or {})})
+        frontier = nxt
+    hidden: Counter = Counter()
+    for (src, lbl), ids in sorted(overflow.items()):
+        ids = ids - set(nodes)
+        if not ids:
+            continue
+        hidden[lbl] += len(ids)
+        agg_id = f"+{src}:{lbl}"
+        nodes[agg_id] = {"id": agg_id, "name": f"+{len(ids)}", "label": lbl, "labels": (lbl,),
+                         "kind": None, "hop": nodes.get(src, {}).get("hop", 0) + 1,
+                         "aggregate": True, "count": len(ids)}
+        edges[(src, agg_id, "")] = {"source": src, "target": agg_id, "rel": "", "props": {}}
+    return Subgraph(nodes=list(nodes.values()), edges=list(edges.values()), hidden=dict(hidden),
+                    center=node_id)
+
+
+def to_networkx(sub: Subgraph):
+    """A ``networkx.MultiDiGraph`` of a subgraph, node attrs as in :mod:`orgnet.graph.nx`."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for n in sub.nodes:
+        attrs = {k: v for k, v in n.items() if k != "id" and v is not None}
+        g.add_node(n["id"], **attrs)
+    for e in sub.edges:
+        g.add_edge(e["source"], e["target"], key=e["rel"] or "AGG", type=e["rel"], **(e.get("props") or {}))
+    return g
+
+
+# ---------------------------------------------------------------------------
+# streets and the org tree
+# ---------------------------------------------------------------------------
+
+
+def streets(store, *, graph: str | None = None) -> list[dict]:
+    """``[{id, name, communities: [{id, name}]}]`` for filters, ordered by id."""
+    out: dict[str, dict] = {}
+    for r in _read(store, "view_streets", graph=graph):
+        s = out.setdefault(r["street_id"], {"id": r["street_id"], "name": r["street"], "communities": []})
+        if r.get("community_id"):
+            s["communities"].append({"id": r["community_id"], "name": r["community"]})
+    return list(out.values())
+
+
+@dataclass
+class OrgTree:
+    """The organization tree of a street (or one community), ready to draw top down.
+
+    Nodes: ``{id, name, label, kind, level (tree depth), uncovered: bool, aggregate: bool,
+    count, members}``; organizations have label ``PartyOrg``, uncovered territory label
+    ``Area`` (its ``kind`` is the area level) and ``uncovered=True``. Edges run parent → child.
+    """
+
+    nodes: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    #: uncovered areas by level, e.g. {"grid": 3, "building": 12}
+    uncovered: dict[str, int] = field(default_factory=dict)
+    #: organizations by kind
+    orgs: dict[str, int] = field(default_factory=dict)
+    #: every uncovered area (drawn or aggregated): {id, name, level, parent (name)}
+    uncovered_rows: list[dict] = field(default_factory=list)
+
+
+_DEPTH = {AreaLevel.street.value: 0, AreaLevel.community.value: 1, AreaLevel.grid.value: 2,
+          AreaLevel.compound.value: 2, AreaLevel.building.value: 3}
+
+
+def org_tree(store, street_id: str, *, graph: str | None = None, community_id: str | None = None,
+             max_nodes: int = MAX_DRAWN) -> OrgTree:
+    """Street committee → community committees → grid/compound branches → building groups.
+
+    Territory no organization of the expected kind covers (DESIGN §5: community without
+    a community committee, grid without a grid branch, …) is added as a red node under the
+    organization of the nearest covered enclosing area. With ``community_id`` only that
+    community's part is kept. When more than ``max_nodes`` would be drawn, buildings
+    (groups and uncovered ones) are folded into one aggregate node per parent.
+    """
+    areas = {a["id"]: a for a in _read(store, "view_org_tree_areas", {"street_id": street_id}, graph=graph)}
+    orgs = {o["id"]: o for o in _read(store, "view_org_tree_orgs", {"street_id": street_id}, graph=graph)}
+    if not areas:
+        return OrgTree()
+
+    def ancestors(aid: str) -> list[str]:
+        seen, todo = [], list(areas.get(aid, {}).get("parents") or [])
+        while todo:
+            p = todo.pop(0)
+            if p in areas and p not in seen:
+                seen.append(p)
+                todo.extend(areas[p].get("parents") or [])
+        return seen
+
+    if community_id:
+        keep = {aid for aid in areas if aid == community_id or community_id in ancestors(aid)}
+    else:
+        keep = set(areas)
+
+    # the expected-kind org covering each area
+    cover: dict[str, str] = {}
+    for aid, a in areas.items():
+        want = COVERING_KIND.get(a["level"])
+        for oid in sorted(a.get("orgs") or []):
+            if oid in orgs and orgs[oid]["kind"] == want:
+                cover[aid] = oid
+                break
+
+    def org_area(oid: str) -> str | None:
+        """The main area an org covers (its level matching its kind)."""
+        o = orgs[oid]
+        cands = [aid for aid in o.get("areas") or [] if aid in areas]
+        for aid in cands:
+            if COVERING_KIND.get(areas[aid]["level"]) == o["kind"]:
+                return aid
+        return cands[0] if cands else None
+
+    nodes: dict[str, dict] = {}
+    parent_of: dict[str, str] = {}
+
+    def tree_parent_for_area(aid: str) -> str | None:
+        """The drawn node an area's subtree hangs under: the org (or red node) of the nearest enclosing area."""
+        a = areas[aid]
+        # prefer the grid over the compound for buildings; the community for grids/compounds
+        ups = sorted(a.get("parents") or [], key=lambda p: (areas.get(p, {}).get("level") != AreaLevel.grid.value, p))
+        for p in ups:
+            if p not in areas:
+                continue
+            if p in cover:
+                return cover[p]
+            return f"!{p}"
+        return None
+
+    kept_orgs = set()
+    for oid, o in orgs.items():
+        aid = org_area(oid)
+        if aid is None or aid not in keep:
+            continue
+        if community_id and o["kind"] == OrgKind.street_committee.value:
+            continue
+        kept_orgs.add(oid)
+    for oid in sorted(kept_orgs, key=lambda i: (TREE_KINDS.index(orgs[i]["kind"]), orgs[i]["name"] or "", i)):
+        o = orgs[oid]
+        aid = org_area(oid)
+        nodes[oid] = {"id": oid, "name": o["name"], "label": Label.PartyOrg.value, "kind": o["kind"],
+                      "labels": (Label.PartyOrg.value,), "level": _DEPTH.get(areas[aid]["level"], 1),
+                      "uncovered": False, "members": o.get("members") or 0, "area_id": aid}
+        par = o.get("parent_id")
+        if par not in kept_orgs:
+            par = tree_parent_for_area(aid)
+        if par:
+            parent_of[oid] = par
+
+    uncovered_rows = []
+    for aid in sorted(keep, key=lambda i: (LEVEL_RANK.get(areas[i]["level"], 9), areas[i]["name"] or "", i)):
+        a = areas[aid]
+        if a["level"] not in COVERING_KIND or aid in cover:
+            continue
+        if community_id and a["level"] == AreaLevel.street.value:
+            continue
+        rid = f"!{aid}"
+        lbl = AREA_LABELS[AreaLevel(a["level"])].value
+        nodes[rid] = {"id": rid, "area_id": aid, "name": a["name"], "label": Label.Area.value, "kind": a["level"],
+                      "labels": (Label.Area.value, lbl), "level": _DEPTH.get(a["level"], 1),
+                      "uncovered": True, "members": 0}
+        par = tree_parent_for_area(aid)
+        if par:
+            parent_of[rid] = par
+        uncovered_rows.append({"id": aid, "name": a["name"], "level": a["level"],
+                               "parent": None})
+    # parents that were filtered out (scope) → drop the link
+    for child, par in list(parent_of.items()):
+        if par not in nodes:
+            del parent_of[child]
+    for row in uncovered_rows:
+        par = parent_of.get(f"!{row['id']}")
+        row["parent"] = nodes[par]["name"] if par else None
+
+    # too many: fold buildings (groups and uncovered buildings) per parent
+    if len(nodes) > max_nodes:
+        folded: dict[tuple[str, bool], list[str]] = defaultdict(list)
+        for nid, n in nodes.items():
+            if n["level"] >= 3 and nid in parent_of:
+                folded[(parent_of[nid], n["uncovered"])].append(nid)
+        for (par, unc), ids in sorted(folded.items()):
+            if len(ids) < 2:
+                continue
+            sample = nodes[ids[0]]
+            agg = f"+{par}:{'u' if unc else 'c'}"
+            for nid in ids:
+                del nodes[nid]
+                del parent_of[nid]
+            nodes[agg] = {"id": agg, "name": f"{len(ids)}", "label": sample["label"], "kind": sample["kind"],
+                          "labels": sample["labels"], "level": 3, "uncovered": unc, "aggregate": True,
+                          "count": len(ids), "members": 0}
+            parent_of[agg] = par
+
+    edges = [{"source": par, "target": child, "rel": "SUBORDINATE_TO"} for child, par in parent_of.items()]
+    unc_counts = Counter(r["level"] for r in uncovered_rows)
+    org_counts = Counter(orgs[o]["kind"] for o in kept_orgs)
+    return OrgTree(nodes=list(nodes.values()), edges=edges, uncovered=dict(unc_counts),
+                   orgs=dict(org_counts), uncovered_rows=uncovered_rows)

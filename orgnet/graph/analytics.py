@@ -1,0 +1,131 @@
+"""Network analytics over the linkage network (networkx; pure functions).
+
+The linkage network is bipartite: community nodes and unit nodes, an edge per scored
+pair with ``score > 0`` weighted by the score (see :func:`linkage_network`). On it:
+
+- :func:`axis_organizations` — the organizations that hold the network together
+  (weighted degree = total tie strength, betweenness with distance 100/score);
+- :func:`isolated_units` — resident units with no tie, or only zero-score ties;
+- :func:`linkage_clusters` — connected components or greedy-modularity communities.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+COMMUNITY = "community"
+UNIT = "unit"
+
+
+def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0) -> nx.Graph:
+    """Undirected bipartite graph from a scored linkage table (``score_table`` output).
+
+    Nodes are ids (unique across a dataset) with ``kind`` (community/unit), ``name``,
+    ``bipartite`` (0 community, 1 unit), ``street_id``/``resident``/``unit_kind``. Every
+    community and unit of the table is a node; edges only for ``score > min_score``,
+    with ``weight`` = score, ``distance`` = 100/score and ``band``.
+    """
+    g = nx.Graph()
+    for r in scored.to_dict("records"):
+        c, u = r["community_id"], r["unit_id"]
+        if c not in g:
+            g.add_node(c, kind=COMMUNITY, bipartite=0, name=r.get("community"),
+                       street_id=r.get("street_id"), street=r.get("street"))
+        if u not in g:
+            g.add_node(u, kind=UNIT, bipartite=1, name=r.get("unit"),
+                       unit_kind=r.get("unit_kind"), resident=bool(r.get("resident")))
+        s = float(r.get("score") or 0)
+        if s > min_score:
+            g.add_edge(c, u, weight=s, distance=100.0 / s, band=r.get("band"))
+    return g
+
+
+def axis_organizations(g: nx.Graph, *, top: int | None = 10, kind: str | None = None) -> pd.DataFrame:
+    """Nodes ranked by their role as the network's axis: betweenness centrality
+    (shortest paths with distance = 100/score, normalized), weighted degree (sum of tie
+    scores) and degree. ``kind`` narrows to ``community`` or ``unit``."""
+    cols = ["id", "name", "kind", "degree", "strength", "betweenness", "rank"]
+    if g.number_of_nodes() == 0:
+        return pd.DataFrame(columns=cols)
+    btw = nx.betweenness_centrality(g, weight="distance", normalized=True)
+    rows = []
+    for n, a in g.nodes(data=True):
+        if kind is not None and a.get("kind") != kind:
+            continue
+        rows.append({"id": n, "name": a.get("name"), "kind": a.get("kind"),
+                     "degree": g.degree(n), "strength": round(g.degree(n, weight="weight"), 2),
+                     "betweenness": round(btw.get(n, 0.0), 6)})
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame(rows).sort_values(["betweenness", "strength", "id"], ascending=[False, False, True])
+    df["rank"] = range(1, len(df) + 1)
+    if top is not None:
+        df = df.head(top)
+    return df[cols].reset_index(drop=True)
+
+
+def isolated_units(scored: pd.DataFrame, *, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Resident units with no tie above zero. ``units`` (columns unit_id, unit, unit_kind)
+    may add resident units missing from the table altogether (e.g. located outside any
+    community); they count as isolated too."""
+    cols = ["unit_id", "unit", "unit_kind", "community_id", "community"]
+    res = scored[scored["resident"].fillna(False).astype(bool)] if len(scored) else scored
+    best = res.groupby("unit_id")["score"].max() if len(res) else pd.Series(dtype=float)
+    iso = set(best[best <= 0].index)
+    rows = []
+    for r in res.sort_values(["unit_id", "community_id"]).to_dict("records"):
+        if r["unit_id"] in iso:
+            rows.append({c: r.get(c) for c in cols})
+            iso.discard(r["unit_id"])
+    if units is not None and len(units):
+        seen = set(scored["unit_id"]) if len(scored) else set()
+        for r in units.to_dict("records"):
+            if r["unit_id"] not in seen:
+                rows.append({"unit_id": r["unit_id"], "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
+                             "community_id": None, "community": None})
+    return pd.DataFrame(rows, columns=cols).sort_values("unit_id").reset_index(drop=True)
+
+
+def linkage_clusters(g: nx.Graph, *, method: str = "components", min_size: int = 2) -> pd.DataFrame:
+    """Clusters of linkage: ``components`` (connected components over ties > 0) or
+    ``modularity`` (greedy modularity communities, weighted by score). One row per
+    node: id, name, kind, cluster (0 = largest), size; clusters smaller than
+    ``min_size`` (isolated nodes) are left out."""
+    cols = ["id", "name", "kind", "cluster", "size"]
+    if method == "components":
+        groups = [set(c) for c in nx.connected_components(g)]
+    elif method == "modularity":
+        if g.number_of_edges() == 0:
+            groups = [{n} for n in g.nodes]
+        else:
+            groups = [set(c) for c in nx.algorithms.community.greedy_modularity_communities(g, weight="weight")]
+    else:
+        raise ValueError(f"unknown clustering method {method!r}; use 'components' or 'modularity'")
+    groups = [c for c in groups if len(c) >= min_size]
+    groups.sort(key=lambda c: (-len(c), min(map(str, c))))
+    rows: list[dict[str, Any]] = []
+    for i, members in enumerate(groups):
+        for n in sorted(members, key=str):
+            a = g.nodes[n]
+            rows.append({"id": n, "name": a.get("name"), "kind": a.get("kind"), "cluster": i, "size": len(members)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def cluster_summary(clusters: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster: size, communities, units, names of its communities."""
+    cols = ["cluster", "size", "communities", "units", "community_names"]
+    if clusters.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for cid, grp in clusters.groupby("cluster", sort=True):
+        comm = grp[grp["kind"] == COMMUNITY]
+        rows.append({"cluster": cid, "size": len(grp), "communities": len(comm),
+                     "units": int((grp["kind"] == UNIT).sum()),
+                     "community_names": "、".join(str(x) for x in comm["name"].tolist())})
+    return pd.DataFrame(rows, columns=cols)
+
+
+__all__ = ["linkage_network", "axis_organizations", "isolated_units", "linkage_clusters", "cluster_summary"]

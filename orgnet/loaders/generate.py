@@ -1,0 +1,1229 @@
+"""Deterministic synthetic datasets calibrated to the seeds (DESIGN §3, §5, §6, §8).
+
+``generate(preset, out, seed=0, fmt="csv")`` writes one CSV per table (English headers,
+English enum values) or one ``.xlsx`` workbook (a sheet per table, Chinese headers and
+Chinese enum values, Excel date cells), exactly the input contract of DESIGN §3, so the
+output round-trips through the validator with zero rejects.
+
+Determinism: one ``random.Random`` per (preset, seed); only tuples and lists are iterated;
+every date is placed relative to the fixed reference date ``DEFAULT_AS_OF`` (2026-06-30),
+which is also a sensible ``as_of`` for the rules.
+
+Members (the big table) are streamed to disk as they are made; only a few ids per unit,
+party org and community are kept for the roles, services and meetings written after them.
+
+Around the organizations the seeds count lies the territory they do not yet cover, so
+every rule of DESIGN §5 finds gaps in every preset, and the linkage channels of DESIGN §6
+range from none to strong (each resident unit has a tie level 0–3 that drives how many
+channels it uses with its community).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from orgnet.errors import ConfigError
+from orgnet.graph.model import (
+    TABLE_ORDER,
+    TABLES,
+    TWO_NEW_KINDS,
+    AgreementStatus,
+    AreaLevel,
+    ColType,
+    MeetingLevel,
+    MemberCategory,
+    MemberStatus,
+    NeedStatus,
+    OrgKind,
+    Role,
+    ServiceType,
+    Side,
+    UnitKind,
+    ZhEnum,
+)
+from orgnet.loaders import names as N
+from orgnet.loaders.presets import PRESET_BY_NAME, PRESETS, Preset
+
+__all__ = ["generate", "GenerateSummary", "PRESETS", "DEFAULT_AS_OF", "Preset"]
+
+#: the fixed reference date of generated data; a sensible ``as_of`` for the rules
+DEFAULT_AS_OF = "2026-06-30"
+_AS_OF = dt.date.fromisoformat(DEFAULT_AS_OF)
+
+
+def _o(iso: str) -> int:
+    return dt.date.fromisoformat(iso).toordinal()
+
+
+_AS_OF_ORD = _AS_OF.toordinal()
+#: the 12-month meeting window is (as_of − 1 year, as_of]; keep generated dates clear of its edges
+_WINDOW_START = _o("2025-07-05")
+_WINDOW_END = _o("2026-06-25")
+
+Fmt = Literal["csv", "xlsx"]
+
+
+@dataclass
+class GenerateSummary:
+    preset: str
+    seed: int
+    fmt: str
+    #: the dataset to validate: the folder of CSVs, or the .xlsx file
+    path: Path
+    #: rows written per table, in table order
+    counts: dict[str, int]
+    seconds: float
+    #: calibration figures (what the seeds count), computed while generating
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"preset": self.preset, "seed": self.seed, "format": self.fmt,
+                "path": str(self.path), "counts": dict(self.counts),
+                "seconds": round(self.seconds, 3), "stats": dict(self.stats)}
+
+
+# ---------------------------------------------------------------------------
+# writers
+# ---------------------------------------------------------------------------
+
+
+def _csv_cell(v: Any) -> str:
+    if v is None:
+        return ""
+    t = type(v)
+    if t is str:
+        return v
+    if t is bool:
+        return "true" if v else "false"
+    if t is int:
+        return str(v)
+    if t is list:
+        return ";".join(v)
+    if isinstance(v, ZhEnum):
+        return v.value
+    return str(v)
+
+
+def _xlsx_converter(ctype: ColType) -> Callable[[Any], Any]:
+    if ctype is ColType.enum:
+        return lambda v: None if v is None else v.zh
+    if ctype is ColType.date:
+        return lambda v: None if v is None else dt.date.fromisoformat(v)
+    if ctype is ColType.bool:
+        return lambda v: None if v is None else ("是" if v else "否")
+    if ctype is ColType.refs:
+        return lambda v: None if not v else "；".join(v)
+    return lambda v: v
+
+
+class _TableOut:
+    def __init__(self, sink: "_Sink", table: str):
+        self.table = table
+        self.columns = TABLES[table].columns
+        self.n = 0
+        self._sink = sink
+        if sink.fmt == "csv":
+            self._file = open(sink.out / f"{table}.csv", "w", encoding="utf-8", newline="")
+            self._csv = csv.writer(self._file, lineterminator="\n")
+            self._csv.writerow([c.name for c in self.columns])
+        else:
+            self._file = None
+            self._ws = sink.workbook.create_sheet(title=table)
+            self._ws.append([c.zh for c in self.columns])
+            self._conv = [_xlsx_converter(c.type) for c in self.columns]
+
+    def row(self, *values: Any) -> None:
+        if self._file is not None:
+            self._csv.writerow([_csv_cell(v) for v in values])
+        else:
+            self._ws.append([f(v) for f, v in zip(self._conv, values)])
+        self.n += 1
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._sink.counts[self.table] = self.n
+
+
+class _Sink:
+    def __init__(self, out: Path, fmt: str, preset: str):
+        self.fmt = fmt
+        self.counts: dict[str, int] = {}
+        if fmt == "csv":
+            self.out = out
+            out.mkdir(parents=True, exist_ok=True)
+            self.path = out
+        else:
+            from openpyxl import Workbook
+
+            if out.suffix.lower() == ".xlsx":
+                self.path = out
+            else:
+                out.mkdir(parents=True, exist_ok=True)
+                self.path = out / f"{preset}.xlsx"
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.workbook = Workbook(write_only=True)
+
+    def table(self, name: str) -> _TableOut:
+        return _TableOut(self, name)
+
+    def close(self) -> None:
+        if self.fmt == "xlsx":
+            fixed = dt.datetime(2026, 6, 30, 0, 0, 0)
+            self.workbook.properties.creator = "orgnet generate"
+            self.workbook.properties.created = fixed
+            self.workbook.properties.modified = fixed
+            self.workbook.save(self.path)
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def _apportion(total: int, weights: list[float], caps: list[int] | None = None) -> list[int]:
+    """Split ``total`` into integer parts proportional to ``weights`` (largest remainder),
+    never above ``caps``. Deterministic."""
+    n = len(weights)
+    if n == 0 or total <= 0:
+        return [0] * n
+    if caps is not None and sum(caps) < total:
+        raise ConfigError(f"generator: cannot place {total} items in capacity {sum(caps)}")
+    out = [0] * n
+    remaining = total
+    active = [i for i in range(n) if (caps is None or caps[i] > 0) and weights[i] > 0]
+    if not active:
+        active = [i for i in range(n) if caps is None or caps[i] > 0]
+        weights = [1.0] * n
+    while remaining > 0 and active:
+        wsum = sum(weights[i] for i in active)
+        raw = {i: remaining * weights[i] / wsum for i in active}
+        placed = 0
+        for i in active:
+            add = int(raw[i])
+            if caps is not None:
+                add = min(add, caps[i] - out[i])
+            out[i] += add
+            placed += add
+        remaining -= placed
+        if remaining > 0:
+            order = sorted(active, key=lambda i: (-(raw[i] - int(raw[i])), i))
+            for i in order:
+                if remaining == 0:
+                    break
+                if caps is None or out[i] < caps[i]:
+                    out[i] += 1
+                    remaining -= 1
+        active = [i for i in active if caps is None or out[i] < caps[i]]
+    return out
+
+
+def _split(rng: random.Random, total: int, n: int, lo: int = 0, spread: float = 0.5) -> list[int]:
+    """Split ``total`` into ``n`` random parts, each ≥ ``lo``."""
+    if total < lo * n:
+        raise ConfigError(f"generator: cannot split {total} into {n} parts of at least {lo}")
+    weights = [rng.uniform(1 - spread, 1 + spread) for _ in range(n)]
+    parts = _apportion(total - lo * n, weights)
+    return [lo + x for x in parts]
+
+
+def _exact(rng: random.Random, spec: int | float, population: int) -> int:
+    """An exact count (int) or a share of ``population`` (float)."""
+    if isinstance(spec, float):
+        return round(spec * population)
+    if spec > population:
+        raise ConfigError(f"generator: preset asks for {spec} but only {population} candidates exist")
+    return spec
+
+
+def _weighted_sample(rng: random.Random, items: list, weights: list[float], k: int) -> list:
+    """k distinct items, heavier ones more likely (Efraimidis–Spirakis); keeps input order."""
+    keyed = [(rng.random() ** (1.0 / w), i) for i, w in enumerate(weights)]
+    keyed.sort(key=lambda t: (-t[0], t[1]))
+    chosen = sorted(i for _, i in keyed[:k])
+    return [items[i] for i in chosen]
+
+
+class _Comm:
+    __slots__ = ("idx", "id", "name", "street", "org", "grids", "compounds", "buildings",
+                 "units", "weak", "residents", "reporters", "n_reporters", "cadence")
+
+    def __init__(self, idx: int, id: str, name: str, street: int):
+        self.idx, self.id, self.name, self.street = idx, id, name, street
+        self.org: str | None = None
+        self.grids: list[int] = []
+        self.compounds: list[int] = []
+        self.buildings: list[int] = []
+        self.units: list[_Unit] = []
+        self.weak = False
+        self.residents: list[str] = []
+        self.reporters: list[str] = []
+        self.n_reporters = 0
+        self.cadence = 0
+
+
+class _Unit:
+    __slots__ = ("id", "name", "kind", "area", "comm", "resident", "serves", "staff", "cls",
+                 "tie", "org", "joint", "raw", "nf", "npr", "nohome", "quota", "workers")
+
+    def __init__(self, id: str, name: str, kind: UnitKind, area: str, comm: int,
+                 resident: bool, serves: list[str] | None = None):
+        self.id, self.name, self.kind, self.area, self.comm = id, name, kind, area, comm
+        self.resident = resident
+        self.serves = serves or []
+        self.staff = 0
+        self.cls = ""
+        self.tie = 0
+        self.org: str | None = None
+        self.joint: str | None = None
+        self.raw = 0
+        self.nf = 0
+        self.npr = 0
+        self.nohome = 0
+        self.quota = 0
+        self.workers: list[str] = []
+
+
+_RAW_MEMBERS = {
+    UnitKind.agency: (8, 60), UnitKind.institution: (10, 90),
+    UnitKind.state_enterprise: (10, 120), UnitKind.private_enterprise: (3, 25),
+    UnitKind.social_org: (3, 10), UnitKind.property_company: (3, 12),
+    UnitKind.owners_committee: (3, 5), UnitKind.residents_committee: (3, 8),
+    UnitKind.police: (5, 30), UnitKind.other: (3, 15),
+}
+_STAFF = {
+    UnitKind.agency: (20, 300), UnitKind.institution: (30, 800),
+    UnitKind.state_enterprise: (50, 2000), UnitKind.private_enterprise: (5, 500),
+    UnitKind.social_org: (3, 60), UnitKind.property_company: (10, 200),
+    UnitKind.owners_committee: (5, 11), UnitKind.residents_committee: (6, 15),
+    UnitKind.police: (10, 80), UnitKind.other: (5, 100),
+}
+_ORG_WEIGHT = {
+    UnitKind.agency: 4.0, UnitKind.institution: 4.0, UnitKind.state_enterprise: 4.0,
+    UnitKind.police: 3.0, UnitKind.private_enterprise: 1.5, UnitKind.social_org: 1.0,
+    UnitKind.property_company: 1.5, UnitKind.owners_committee: 0.6,
+    UnitKind.residents_committee: 1.0, UnitKind.other: 1.0,
+}
+_GENERAL_KINDS = (UnitKind.agency, UnitKind.institution, UnitKind.state_enterprise,
+                  UnitKind.private_enterprise, UnitKind.social_org, UnitKind.other)
+_GENERAL_WEIGHTS = (0.09, 0.15, 0.08, 0.45, 0.18, 0.05)
+_REST_CLASSES = ("big_noorg", "joint", "instructed", "small_gap", "instructed_empty", "empty")
+_REST_WEIGHTS = (0.17, 0.2, 0.18, 0.15, 0.1, 0.2)
+_P_LOCAL = (0.05, 0.2, 0.4, 0.6)
+
+
+# ---------------------------------------------------------------------------
+# the generator
+# ---------------------------------------------------------------------------
+
+
+class _Generator:
+    def __init__(self, preset: Preset, seed: int):
+        self.p = preset
+        self.seed = seed
+        self.rng = random.Random(f"orgnet:{preset.name}:{seed}")
+        self.people = N.PersonNames(self.rng)
+        self.places = N.place_pool()
+        self.city_short = preset.city.removesuffix("市")
+        self._n: dict[str, int] = {}
+        self.stats: dict[str, Any] = {}
+
+    # -- ids and dates ------------------------------------------------------
+    def nid(self, prefix: str, width: int = 6) -> str:
+        n = self._n.get(prefix, 0) + 1
+        self._n[prefix] = n
+        return f"{prefix}{n:0{width}d}"
+
+    def date(self, lo: int, hi: int) -> str:
+        return dt.date.fromordinal(self.rng.randint(lo, hi)).isoformat()
+
+    # -- plan: areas ----------------------------------------------------------
+    def plan_areas(self) -> None:
+        p, rng = self.p, self.rng
+        self.area_rows: list[tuple] = []
+        self.district_ids = []
+        for name in p.districts:
+            aid = self.nid("A")
+            self.district_ids.append(aid)
+            self.area_rows.append((aid, name, AreaLevel.district, None, None))
+
+        # streets
+        names = [s if s.endswith("街道") else s + "街道" for s in p.street_names]
+        pool = [s + "街道" for s in N.CHENGDU_STREETS] if not p.street_names else []
+        pool += [s + "街道" for s in rng.sample(self.places, len(self.places))]
+        for s in pool:
+            if len(names) >= p.streets:
+                break
+            if s not in names:
+                names.append(s)
+        per_district = _split(rng, p.streets, len(p.districts), lo=1, spread=0.3)
+        self.street_ids: list[str] = []
+        self.street_names: list[str] = []
+        self.street_district: list[int] = []
+        self.street_comms: list[list[int]] = []
+        k = 0
+        for d, count in enumerate(per_district):
+            for _ in range(count):
+                aid = self.nid("A")
+                self.street_ids.append(aid)
+                self.street_names.append(names[k])
+                self.street_district.append(d)
+                self.street_comms.append([])
+                self.area_rows.append((aid, names[k], AreaLevel.street, self.district_ids[d], None))
+                k += 1
+
+        # communities
+        per_street = _split(rng, p.communities, p.streets, lo=2, spread=0.35)
+        cnames = list(p.community_names)
+        used = dict.fromkeys(cnames)
+        for name in rng.sample(self.places, len(self.places)):
+            if len(cnames) >= p.communities:
+                break
+            if name not in used:
+                used[name] = None
+                cnames.append(name)
+        while len(cnames) < p.communities:  # only if the pool ran out
+            cnames.append(f"{rng.choice(self.places)}{len(cnames)}")
+        if isinstance(p.compounds, int):
+            compounds = _split(rng, p.compounds, p.communities, lo=1, spread=0.6)
+        else:
+            compounds = [rng.randint(*p.compounds) for _ in range(p.communities)]
+
+        self.comms: list[_Comm] = []
+        self.g_id: list[str] = []
+        self.g_name: list[str] = []
+        self.g_comm: list[int] = []
+        self.c_id: list[str] = []
+        self.c_name: list[str] = []
+        self.c_comm: list[int] = []
+        self.c_buildings: list[list[int]] = []
+        self.b_id: list[str] = []
+        self.b_name: list[str] = []
+        self.b_grid: list[int] = []
+        self.b_comp: list[int | None] = []
+        ci = 0
+        for s, count in enumerate(per_street):
+            for _ in range(count):
+                cid = self.nid("A")
+                c = _Comm(ci, cid, cnames[ci] + "社区", s)
+                self.comms.append(c)
+                self.street_comms[s].append(ci)
+                self.area_rows.append((cid, c.name, AreaLevel.community, self.street_ids[s], None))
+                for g in range(rng.randint(*p.grids_per_community)):
+                    gid = self.nid("A")
+                    c.grids.append(len(self.g_id))
+                    self.g_id.append(gid)
+                    self.g_name.append(f"{c.name}第{N.cn_number(g + 1)}网格")
+                    self.g_comm.append(ci)
+                    self.area_rows.append((gid, self.g_name[-1], AreaLevel.grid, cid, None))
+                seen: dict[str, None] = {}
+                for _ in range(compounds[ci]):
+                    for _try in range(20):
+                        nm = rng.choice(self.places) + rng.choice(N.COMPOUND_SUFFIXES)
+                        if nm not in seen:
+                            break
+                    seen[nm] = None
+                    kid = self.nid("A")
+                    c.compounds.append(len(self.c_id))
+                    self.c_id.append(kid)
+                    self.c_name.append(nm)
+                    self.c_comm.append(ci)
+                    self.c_buildings.append([])
+                    self.area_rows.append((kid, nm, AreaLevel.compound, cid, None))
+                for gi in c.grids:
+                    for _ in range(rng.randint(*p.buildings_per_grid)):
+                        bid = self.nid("A")
+                        comp = None
+                        if c.compounds and rng.random() < p.building_in_compound:
+                            comp = rng.choice(c.compounds)
+                        bi = len(self.b_id)
+                        if comp is not None:
+                            self.c_buildings[comp].append(bi)
+                            bname = f"{self.c_name[comp]}{len(self.c_buildings[comp])}号楼"
+                        else:
+                            bname = f"{rng.choice(self.places)}路{rng.randint(1, 199)}号楼"
+                        c.buildings.append(bi)
+                        self.b_id.append(bid)
+                        self.b_name.append(bname)
+                        self.b_grid.append(gi)
+                        self.b_comp.append(comp)
+                        self.area_rows.append((bid, bname, AreaLevel.building, self.g_id[gi],
+                                               None if comp is None else self.c_id[comp]))
+                ci += 1
+
+    # -- plan: area party orgs -----------------------------------------------
+    def _org(self, kind: OrgKind, name: str, parent: str | None, areas: list[str],
+             units: list[str], est: str, comm: int | None, street: int) -> str:
+        oid = self.nid("O")
+        self.org_rows.append((oid, name, kind, parent, areas, units, est))
+        self.org_kind[oid] = kind
+        self.org_comm[oid] = comm
+        self.org_street[oid] = street
+        self.org_est[oid] = est
+        return oid
+
+    def plan_area_orgs(self) -> None:
+        p, rng = self.p, self.rng
+        self.org_rows: list[tuple] = []
+        self.org_kind: dict[str, OrgKind] = {}
+        self.org_comm: dict[str, int | None] = {}
+        self.org_street: dict[str, int] = {}
+        self.org_est: dict[str, str] = {}
+        self.street_org: list[str] = []
+        for s, name in enumerate(self.street_names):
+            self.street_org.append(self._org(
+                OrgKind.street_committee, f"中共{self.city_short}{p.districts[self.street_district[s]]}"
+                f"{name}工作委员会", None, [self.street_ids[s]], [],
+                self.date(_o("1996-01-01"), _o("2012-12-31")), None, s))
+        missing = set(rng.sample(range(len(self.comms)), p.communities_without_committee))
+        for c in self.comms:
+            if c.idx in missing:
+                continue
+            suffix = rng.choice(("党委", "党委", "党委", "党总支", "党支部"))
+            c.org = self._org(OrgKind.community_committee, f"中共{c.name}{suffix}",
+                              self.street_org[c.street], [c.id], [],
+                              self.date(_o("2000-01-01"), _o("2019-12-31")), c.idx, c.street)
+
+        def pick(spec: int | float, n: int) -> list[int]:
+            return sorted(rng.sample(range(n), _exact(rng, spec, n)))
+
+        self.g_branch: list[str | None] = [None] * len(self.g_id)
+        for gi in pick(p.grid_branches, len(self.g_id)):
+            c = self.comms[self.g_comm[gi]]
+            self.g_branch[gi] = self._org(
+                OrgKind.grid_branch, f"{self.g_name[gi]}党支部", c.org or self.street_org[c.street],
+                [self.g_id[gi]], [], self.date(_o("2016-01-01"), _o("2024-12-31")), c.idx, c.street)
+        self.c_branch: list[str | None] = [None] * len(self.c_id)
+        for ki in pick(p.compound_branches, len(self.c_id)):
+            c = self.comms[self.c_comm[ki]]
+            self.c_branch[ki] = self._org(
+                OrgKind.compound_branch, f"{self.c_name[ki]}党支部", c.org or self.street_org[c.street],
+                [self.c_id[ki]], [], self.date(_o("2017-01-01"), _o("2025-06-30")), c.idx, c.street)
+        self.b_group: dict[int, str] = {}
+        for bi in pick(p.building_groups, len(self.b_id)):
+            gi, comp = self.b_grid[bi], self.b_comp[bi]
+            c = self.comms[self.g_comm[gi]]
+            parent = (self.g_branch[gi] or (self.c_branch[comp] if comp is not None else None)
+                      or c.org or self.street_org[c.street])
+            bname = self.b_name[bi]
+            self.b_group[bi] = self._org(
+                OrgKind.building_group, f"{bname}党小组", parent, [self.b_id[bi]], [],
+                self.date(_o("2018-01-01"), _o("2025-12-31")), c.idx, c.street)
+
+    # -- plan: units -----------------------------------------------------------
+    def _unit_name(self, kind: UnitKind, c: _Comm) -> str:
+        rng = self.rng
+        place = rng.choice(self.places)
+        brand = rng.choice(N.BRAND)
+        street = self.street_names[c.street].removesuffix("街道")
+        district = self.p.districts[self.street_district[c.street]]
+        if kind is UnitKind.agency:
+            if rng.random() < 0.5:
+                return f"{self.city_short}市{district}{rng.choice(N.AGENCY_BUREAUS)}"
+            return f"{district}{street}{rng.choice(N.STREET_OFFICES)}"
+        if kind is UnitKind.institution:
+            inst = rng.choice(N.INSTITUTIONS)
+            if inst in ("中学", "小学") and rng.random() < 0.5:
+                return f"{self.city_short}市第{N.cn_number(rng.randint(1, 40))}{inst}"
+            return f"{district}{place}{inst}"
+        if kind is UnitKind.state_enterprise:
+            t = rng.choice(N.STATE_ENTERPRISES)
+            return t.format(c=self.city_short, d=district, p=place, n=N.cn_number(rng.randint(1, 9)))
+        if kind is UnitKind.private_enterprise:
+            return f"{self.city_short}{brand}{rng.choice(N.INDUSTRY)}有限公司"
+        if kind is UnitKind.social_org:
+            return rng.choice(N.SOCIAL_ORGS).format(c=self.city_short, b=brand, p=street)
+        if kind is UnitKind.property_company:
+            return f"{self.city_short}{brand}物业服务有限公司"
+        return rng.choice(N.OTHERS).format(p=place, b=brand)
+
+    def _unit_area(self, c: _Comm, compounds: list[int] | None = None) -> str:
+        rng = self.rng
+        if compounds:
+            bs = [b for k in compounds for b in self.c_buildings[k]]
+            if bs and rng.random() < 0.7:
+                return self.b_id[rng.choice(bs)]
+        if c.buildings and rng.random() < 0.6:
+            return self.b_id[rng.choice(c.buildings)]
+        return c.id
+
+    def plan_units(self) -> None:
+        p, rng = self.p, self.rng
+        self.units: list[_Unit] = []
+
+        def add(u: _Unit) -> None:
+            lo, hi = _STAFF[u.kind]
+            u.staff = rng.randint(lo, hi)
+            self.units.append(u)
+            self.comms[u.comm].units.append(u)
+
+        served = sorted(rng.sample(range(len(self.c_id)), round(p.property_rate * len(self.c_id))))
+        owned = sorted(rng.sample(range(len(self.c_id)), round(p.owners_rate * len(self.c_id))))
+        served_by_comm: dict[int, list[int]] = {}
+        for k in served:
+            served_by_comm.setdefault(self.c_comm[k], []).append(k)
+        owned_by_comm: dict[int, list[int]] = {}
+        for k in owned:
+            owned_by_comm.setdefault(self.c_comm[k], []).append(k)
+        self.stats["compounds"] = len(self.c_id)
+        self.stats["compounds_with_property"] = len(served)
+        self.stats["property_rate"] = round(len(served) / max(1, len(self.c_id)), 4)
+
+        for c in self.comms:
+            if rng.random() < 0.9:
+                add(_Unit(self.nid("U"), f"{c.name}居民委员会", UnitKind.residents_committee,
+                          c.id, c.idx, False))
+            if rng.random() < 0.3:
+                add(_Unit(self.nid("U"), f"{c.name}警务室", UnitKind.police, c.id, c.idx, True))
+            todo = list(served_by_comm.get(c.idx, []))
+            while todo:
+                size = min(len(todo), rng.choice((1, 1, 2, 2, 3)))
+                group, todo = todo[:size], todo[size:]
+                add(_Unit(self.nid("U"), self._unit_name(UnitKind.property_company, c),
+                          UnitKind.property_company, self._unit_area(c, group), c.idx, True,
+                          [self.c_id[k] for k in group]))
+            for k in owned_by_comm.get(c.idx, []):
+                add(_Unit(self.nid("U"), f"{self.c_name[k]}业主委员会", UnitKind.owners_committee,
+                          self._unit_area(c, [k]), c.idx, False, [self.c_id[k]]))
+            for _ in range(rng.randint(*p.units_per_community)):
+                kind = rng.choices(_GENERAL_KINDS, _GENERAL_WEIGHTS)[0]
+                if kind in TWO_NEW_KINDS:
+                    resident = rng.random() < 0.6
+                elif kind is UnitKind.other:
+                    resident = rng.random() < 0.5
+                else:
+                    resident = rng.random() < 0.95
+                add(_Unit(self.nid("U"), self._unit_name(kind, c), kind, self._unit_area(c),
+                          c.idx, resident))
+        # a police station (派出所) per district
+        for d, dname in enumerate(self.p.districts):
+            s = self.street_district.index(d)
+            c = self.comms[self.street_comms[s][0]]
+            add(_Unit(self.nid("U"), f"{self.city_short}市公安局{dname}分局"
+                      f"{self.street_names[s].removesuffix('街道')}派出所",
+                      UnitKind.police, c.id, c.idx, True))
+
+        # classes: who has an own org, who is a gap of which rule
+        two_new = [u for u in self.units if u.kind in TWO_NEW_KINDS]
+        uncovered = round((1 - p.two_new_coverage) * len(two_new))
+        for u in rng.sample(two_new, uncovered):
+            u.cls = "empty"
+        eligible = [u for u in self.units if not u.cls]
+        k = _exact(rng, p.unit_orgs, len(self.units))
+        if k > len(eligible) - 8:
+            raise ConfigError(f"generator: preset {p.name} asks for {k} unit orgs "
+                              f"but has only {len(eligible)} candidate units")
+        for u in _weighted_sample(rng, eligible, [_ORG_WEIGHT[u.kind] for u in eligible], k):
+            u.cls = "org"
+        rest = [u for u in self.units if not u.cls]
+        rng.shuffle(rest)
+        forced = ("big_noorg", "big_noorg", "small_gap", "small_gap", "instructed", "instructed_empty")
+        for i, u in enumerate(rest):
+            cls = forced[i] if i < len(forced) else rng.choices(_REST_CLASSES, _REST_WEIGHTS)[0]
+            if cls == "empty" and u.kind in TWO_NEW_KINDS:
+                cls = "instructed_empty"
+            u.cls = cls
+
+        # members working at each unit
+        for u in self.units:
+            if u.cls == "org":
+                u.raw = rng.randint(*_RAW_MEMBERS[u.kind])
+            elif u.cls == "big_noorg":
+                u.nf = rng.randint(3, 8)
+            elif u.cls in ("joint", "instructed", "small_gap"):
+                u.nf = rng.randint(1, 2)
+                u.npr = 1 if rng.random() < 0.15 else 0
+        target = round(p.in_service_share * p.members)
+        fixed = sum(u.nf + u.npr for u in self.units)
+        raw = sum(u.raw for u in self.units)
+        f = max(0.05, (target - fixed) / max(1, raw) / 1.05)
+        for u in self.units:
+            if u.cls == "org":
+                u.nf = max(3, round(u.raw * f))
+                u.npr = int(u.nf * 0.05 + rng.random())
+        for u in self.units:
+            n = u.nf + u.npr
+            u.staff = max(u.staff, n + rng.randint(0, max(2, n)))
+
+        # the street each joint branch is in groups its small units
+        self.joint_groups: list[list[_Unit]] = []
+        for s in range(len(self.street_ids)):
+            js = [u for ci in self.street_comms[s] for u in self.comms[ci].units if u.cls == "joint"]
+            while js:
+                size = rng.randint(2, 4)
+                if len(js) - size == 1:
+                    size += 1
+                group, js = js[:size], js[size:]
+                if len(group) == 1:
+                    group[0].cls = "instructed"
+                    break
+                self.joint_groups.append(group)
+
+        # ties (linkage level 0–3) and community cadence
+        n_weak = max(1, round(0.1 * len(self.comms)))
+        for ci in rng.sample(range(len(self.comms)), n_weak):
+            self.comms[ci].weak = True
+        for u in self.units:
+            c = self.comms[u.comm]
+            if not u.resident:
+                u.tie = 1 if rng.random() < 0.1 else 0
+            elif c.weak:
+                u.tie = rng.choice((0, 0, 1))
+            else:
+                u.tie = rng.choices((0, 1, 2, 3), (0.35, 0.3, 0.2, 0.15))[0]
+
+    # -- plan: unit orgs ---------------------------------------------------------
+    def plan_unit_orgs(self) -> None:
+        rng = self.rng
+        for u in self.units:
+            if u.cls != "org":
+                continue
+            c = self.comms[u.comm]
+            n = u.nf + u.npr
+            suffix = "党委" if n >= 50 else ("党总支" if n >= 30 else "党支部")
+            if u.kind in (UnitKind.agency, UnitKind.institution, UnitKind.state_enterprise):
+                parent = self.street_org[c.street] if rng.random() < 0.5 else (c.org or self.street_org[c.street])
+            else:
+                parent = c.org or self.street_org[c.street]
+            u.org = self._org(OrgKind.unit_org, f"中共{u.name}{suffix}", parent, [], [u.id],
+                              self.date(_o("1998-01-01"), _o("2025-12-31")), u.comm, c.street)
+        for group in self.joint_groups:
+            c = self.comms[group[0].comm]
+            kinds = [u.kind for u in group]
+            if all(k is UnitKind.private_enterprise for k in kinds):
+                label = "非公企业"
+            elif all(k is UnitKind.social_org for k in kinds):
+                label = "社会组织"
+            elif UnitKind.property_company in kinds:
+                label = "物业"
+            else:
+                label = "驻区单位"
+            areas: list[str] = []
+            for u in group:
+                cid = self.comms[u.comm].id
+                if cid not in areas:
+                    areas.append(cid)
+            jid = self._org(OrgKind.joint_branch, f"{self.street_names[c.street]}{c.name}{label}联合党支部",
+                            c.org or self.street_org[c.street], areas, [u.id for u in group],
+                            self.date(_o("2017-01-01"), _o("2025-12-31")), c.idx, c.street)
+            for u in group:
+                u.joint = jid
+        self.street_floating: list[str | None] = [None] * len(self.street_ids)
+        n_float = max(1, round(self.p.floating_orgs * len(self.street_ids)))
+        for s in sorted(rng.sample(range(len(self.street_ids)), n_float)):
+            self.street_floating[s] = self._org(
+                OrgKind.floating_org, f"{self.street_names[s]}流动党员党支部", self.street_org[s],
+                [self.street_ids[s]], [], self.date(_o("2012-01-01"), _o("2023-12-31")), None, s)
+
+    # -- plan: members per unit (reporting quotas) ---------------------------------
+    def plan_reporting(self) -> None:
+        p, rng = self.p, self.rng
+        for u in self.units:
+            n = u.nf + u.npr
+            u.nohome = sum(1 for _ in range(n) if rng.random() < 0.04)
+        workers = sum(u.nf + u.npr for u in self.units)
+        k = p.reported if isinstance(p.reported, int) else round(p.reported * workers)
+        caps = [u.nf + u.npr - u.nohome for u in self.units]
+        weights = [cap * (1 + 2 * u.tie) for cap, u in zip(caps, self.units)]
+        for u, q in zip(self.units, _apportion(k, weights, caps)):
+            u.quota = q
+        self.stats["in_service_workers"] = workers
+
+    # -- write: areas, orgs, units ---------------------------------------------------
+    def write_structure(self, sink: _Sink) -> None:
+        t = sink.table("areas")
+        for r in self.area_rows:
+            t.row(*r)
+        t.close()
+        t = sink.table("party_orgs")
+        for r in self.org_rows:
+            t.row(*r)
+        t.close()
+        t = sink.table("units")
+        for u in self.units:
+            t.row(u.id, u.name, u.kind, u.area, u.resident, u.serves, u.staff)
+        t.close()
+
+    # -- members (streamed) -------------------------------------------------------
+    def _home(self, ci: int, p_building: float = 0.85) -> tuple[str, int, int | None]:
+        """(home area id, community index, building index or None) in community ci."""
+        c = self.comms[ci]
+        if c.buildings and self.rng.random() < p_building:
+            bi = self.rng.choice(c.buildings)
+            return self.b_id[bi], ci, bi
+        return c.id, ci, None
+
+    def _hold(self, org: str | None, mid: str) -> None:
+        if org is not None:
+            h = self.org_holders.get(org)
+            if h is None:
+                self.org_holders[org] = [mid]
+            elif len(h) < 4:
+                h.append(mid)
+
+    def write_members(self, sink: _Sink) -> None:
+        p, rng = self.p, self.rng
+        t = sink.table("members")
+        self.org_holders: dict[str, list[str]] = {}
+        self.building_resident: dict[int, str] = {}
+        n_comms = len(self.comms)
+        reported = 0
+        report_lo, report_hi = _o("2019-03-01"), _o("2026-06-15")
+        people = self.people
+        row = t.row
+        in_service, formal, probationary = MemberCategory.in_service, MemberStatus.formal, MemberStatus.probationary
+
+        def note_resident(ci: int, bi: int | None, mid: str) -> None:
+            c = self.comms[ci]
+            if len(c.residents) < 12:
+                c.residents.append(mid)
+            if bi is not None and bi not in self.building_resident:
+                self.building_resident[bi] = mid
+
+        for u in self.units:
+            n = u.nf + u.npr
+            if n == 0:
+                continue
+            c = self.comms[u.comm]
+            street_comms = self.street_comms[c.street]
+            prob = set(rng.sample(range(n), u.npr)) if u.npr else ()
+            nohome = set(rng.sample(range(n), u.nohome)) if u.nohome else ()
+            homed = [i for i in range(n) if i not in nohome]
+            reporters = set(rng.sample(homed, u.quota)) if u.quota else ()
+            p_local = _P_LOCAL[u.tie]
+            fallback = c.org or self.street_org[c.street]
+            for i in range(n):
+                mid = self.nid("M", 7)
+                male = rng.random() < 0.56
+                if u.org is not None:
+                    org = u.org if rng.random() < 0.95 else fallback
+                elif u.joint is not None:
+                    org = u.joint
+                else:
+                    org = fallback
+                home = rep = rep_on = None
+                if i not in nohome:
+                    r = rng.random()
+                    if r < p_local:
+                        hc = u.comm
+                    elif r < p_local + (1 - p_local) * 0.7:
+                        hc = rng.choice(street_comms)
+                    else:
+                        hc = rng.randrange(n_comms)
+                    home, hc, bi = self._home(hc)
+                    note_resident(hc, bi, mid)
+                    if i in reporters:
+                        hcomm = self.comms[hc]
+                        rep = hcomm.id
+                        rep_on = self.date(report_lo, report_hi)
+                        reported += 1
+                        hcomm.n_reporters += 1
+                        if len(hcomm.reporters) < 30:
+                            hcomm.reporters.append(mid)
+                        elif rng.random() < 30 / hcomm.n_reporters:
+                            hcomm.reporters[rng.randrange(30)] = mid
+                if len(u.workers) < 4:
+                    u.workers.append(mid)
+                self._hold(org, mid)
+                row(mid, people.name(male), probationary if i in prob else formal, in_service,
+                    org, u.id, home, rep, rep_on, "男" if male else "女", rng.randint(1966, 2002))
+
+        # members not working at a unit of the territory: retired, floating, other, in-service elsewhere
+        written = t.n
+        rest = p.members - written
+        if rest < 0:
+            raise ConfigError(f"generator: preset {p.name} plans {written} working members, "
+                              f"more than its {p.members} members")
+        per_comm = _apportion(rest, [len(c.buildings) + 3.0 for c in self.comms])
+        cats = (MemberCategory.retired, MemberCategory.floating, MemberCategory.in_service,
+                MemberCategory.other)
+        cat_w = (0.72, 0.1, 0.12, 0.06)
+        floating_none = floating_seen = 0
+        for c, count in zip(self.comms, per_comm):
+            fallback = c.org or self.street_org[c.street]
+            floating_org = self.street_floating[c.street]
+            for _ in range(count):
+                mid = self.nid("M", 7)
+                cat = rng.choices(cats, cat_w)[0]
+                status = probationary if rng.random() < 0.03 else formal
+                male = rng.random() < 0.52
+                if cat is MemberCategory.floating:
+                    r = rng.random()
+                    floating_seen += 1
+                    if floating_org is not None and r < 0.7 and not (floating_seen == 3 and floating_none == 0):
+                        org = floating_org
+                    elif r < 0.85 and not (floating_seen == 3 and floating_none == 0):
+                        org = fallback
+                    else:  # unmanaged: a gap of floating_member_unmanaged
+                        org = None
+                        floating_none += 1
+                    home = c.id if rng.random() < 0.7 else None
+                    bi = None
+                    birth = rng.randint(1970, 2002)
+                else:
+                    home, _, bi = self._home(c.idx, 0.9)
+                    org = fallback
+                    if cat is MemberCategory.retired:
+                        birth = rng.randint(1940, 1966)
+                        r = rng.random()
+                        if bi is not None:
+                            gi, comp = self.b_grid[bi], self.b_comp[bi]
+                            if bi in self.b_group and r < 0.35:
+                                org = self.b_group[bi]
+                            elif self.g_branch[gi] is not None and r < 0.65:
+                                org = self.g_branch[gi]
+                            elif comp is not None and self.c_branch[comp] is not None and r < 0.8:
+                                org = self.c_branch[comp]
+                    else:
+                        birth = rng.randint(1966, 2002)
+                    note_resident(c.idx, bi, mid)
+                self._hold(org, mid)
+                row(mid, people.name(male), status, cat, org, None, home, None, None,
+                    "男" if male else "女", birth)
+        t.close()
+        self.stats["members"] = t.n
+        self.stats["reported"] = reported
+
+    # -- roles -------------------------------------------------------------------------
+    def _holder(self, org: str, k: int = 0) -> str | None:
+        h = self.org_holders.get(org)
+        if h and k < len(h):
+            return h[k]
+        ci = self.org_comm.get(org)
+        if ci is None:
+            ci = self.street_comms[self.org_street[org]][0]
+        res = self.comms[ci].residents
+        if res:
+            return res[k % len(res)]
+        return None
+
+    def write_roles(self, sink: _Sink) -> None:
+        rng = self.rng
+        t = sink.table("roles")
+        since_lo = _o("2019-01-01")
+        past_lo, past_hi = _o("2019-01-01"), _o("2025-12-31")
+        for oid, name, kind, *_ in self.org_rows:
+            sec = self._holder(oid, 0)
+            if sec is None:
+                continue
+            est = max(_o(self.org_est[oid]), since_lo)
+            if rng.random() < 0.12 and est < _o("2023-06-30"):
+                former = self._holder(oid, 1)
+                if former is not None and former != sec:
+                    until = self.date(est + 200, _o("2024-06-30"))
+                    t.row(former, oid, Role.secretary, self.date(est, _o(until) - 100), until)
+                    t.row(sec, oid, Role.secretary, until, None)
+                    continue
+            if kind is OrgKind.building_group:
+                t.row(sec, oid, Role.group_leader, self.date(est, _o("2025-12-31")), None)
+                continue
+            t.row(sec, oid, Role.secretary, self.date(est, _o("2025-12-31")), None)
+            if kind in (OrgKind.community_committee, OrgKind.street_committee):
+                deputy = self._holder(oid, 1)
+                if deputy is not None and deputy != sec:
+                    t.row(deputy, oid, Role.deputy_secretary, self.date(est, _o("2025-12-31")), None)
+                for k in (2, 3):
+                    m = self._holder(oid, k)
+                    if m is not None and m not in (sec, deputy) and rng.random() < 0.7:
+                        t.row(m, oid, Role.committee_member, self.date(est, _o("2025-12-31")), None)
+            elif kind is OrgKind.grid_branch:
+                m = self._holder(oid, 1)
+                if m is not None and m != sec:
+                    t.row(m, oid, Role.grid_manager, self.date(est, _o("2025-12-31")), None)
+            elif kind in (OrgKind.unit_org, OrgKind.joint_branch) and rng.random() < 0.3:
+                m = self._holder(oid, 1)
+                if m is not None and m != sec:
+                    t.row(m, oid, Role.committee_member, self.date(est, _o("2025-12-31")), None)
+
+        # part-time members of community committees (大党委), liaisons, instructors
+        p_part = (0.0, 0.15, 0.55, 0.85)
+        lapsed_parts = 0
+        forced_gap = False
+        for u in self.units:
+            c = self.comms[u.comm]
+            if u.resident and u.workers and c.org is not None:
+                has_org = u.org is not None or u.joint is not None
+                if has_org and not forced_gap:
+                    forced_gap = True  # one resident unit with an org stays off the committee
+                elif rng.random() < p_part[u.tie]:
+                    since = self.date(_o("2019-06-01"), _o("2025-10-31"))
+                    until = None
+                    if rng.random() < 0.12 or (lapsed_parts == 0 and u.tie >= 2):
+                        until = self.date(_o(since) + 60, _o("2026-03-31"))
+                        lapsed_parts += 1
+                    t.row(u.workers[0], c.org, Role.part_time_member, since, until)
+                if u.tie >= 2 and rng.random() < 0.6:
+                    t.row(u.workers[-1], u.id, Role.liaison, self.date(_o("2020-01-01"), _o("2025-12-31")), None)
+            if u.resident and u.workers and u.tie == 3 and u.kind in (
+                    UnitKind.agency, UnitKind.state_enterprise) and rng.random() < 0.3:
+                t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
+                      self.date(_o("2020-01-01"), _o("2025-10-31")), None)
+            if u.cls in ("instructed", "instructed_empty"):
+                instructor = self._holder(c.org or self.street_org[c.street], 0)
+                if instructor is not None:
+                    t.row(instructor, u.id, Role.instructor, self.date(_o("2020-01-01"), _o("2026-05-31")), None)
+            elif u.cls == "small_gap" and u.kind not in TWO_NEW_KINDS and rng.random() < 0.3:
+                instructor = self._holder(c.org or self.street_org[c.street], 0)
+                if instructor is not None:  # an instructor who has since left
+                    since = self.date(_o("2019-01-01"), _o("2023-12-31"))
+                    t.row(instructor, u.id, Role.instructor, since, self.date(_o(since) + 180, _o("2025-12-31")))
+        t.close()
+
+    # -- agreements -----------------------------------------------------------------------
+    def write_agreements(self, sink: _Sink) -> None:
+        rng = self.rng
+        ta = sink.table("agreements")
+        tp = sink.table("agreement_parties")
+        p_agree = (0.02, 0.2, 0.6, 0.9)
+        lapsed = 0
+        active_ok = 0
+        first_comm_skipped = False
+        for c in self.comms:
+            if c.org is None:
+                continue
+            if not first_comm_skipped and not c.weak:
+                # at least one community with a committee but no agreement at all
+                first_comm_skipped = True
+                continue
+            for u in c.units:
+                if not u.resident or c.weak and u.tie < 2:
+                    continue
+                if rng.random() >= p_agree[u.tie]:
+                    continue
+                aid = self.nid("G")
+                if u.tie == 3:
+                    signed = self.date(_o("2023-07-01"), _o("2026-05-31"))
+                    years = 3
+                else:
+                    signed = self.date(_o("2019-01-01"), _o("2026-05-31"))
+                    years = rng.choice((1, 2, 3))
+                exp_ord = _o(signed) + 365 * years
+                expires = dt.date.fromordinal(exp_ord).isoformat()
+                if exp_ord < _AS_OF_ORD:
+                    if rng.random() < 0.25 or lapsed == 0:
+                        status = AgreementStatus.active  # lapsed: still marked active
+                        lapsed += 1
+                    else:
+                        status = AgreementStatus.expired
+                else:
+                    status = AgreementStatus.terminated if rng.random() < 0.08 else AgreementStatus.active
+                    active_ok += status is AgreementStatus.active
+                ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed, expires, status)
+                tp.row(aid, c.org, Side.community)
+                party = u.org if u.org is not None and rng.random() < 0.5 else u.id
+                tp.row(aid, party, Side.unit)
+                if rng.random() < 0.1:
+                    tp.row(aid, self.street_org[c.street], Side.other)
+        ta.close()
+        tp.close()
+
+    # -- needs, resources, matches -----------------------------------------------------------
+    def write_lists(self, sink: _Sink) -> None:
+        p, rng = self.p, self.rng
+        tn = sink.table("needs")
+        tr = sink.table("resources")
+        tm = sink.table("matches")
+        res_by_comm: list[list[tuple[str, str, int]]] = [[] for _ in self.comms]
+        p_res = (0.1, 0.35, 0.7, 0.95)
+        for u in self.units:
+            if rng.random() >= p_res[u.tie]:
+                continue
+            for _ in range(rng.randint(1, 2 + (u.tie >= 2))):
+                cat = rng.choice(N.NEED_CATEGORIES)
+                rid = self.nid("R")
+                tr.row(rid, u.id, cat, rng.choice(N.RESOURCE_TITLES[cat]))
+                res_by_comm[u.comm].append((rid, cat, u.tie))
+        unmatched_open = 0
+        for c in self.comms:
+            cands = res_by_comm[c.idx]
+            for _ in range(rng.randint(*p.needs_per_community)):
+                cat = rng.choice(N.NEED_CATEGORIES)
+                nid = self.nid("N")
+                raised = self.date(_o("2024-01-01"), _o("2026-06-20"))
+                closed = rng.random() < 0.45 and unmatched_open > 0
+                tn.row(nid, c.id, cat, rng.choice(N.NEED_TITLES[cat]), raised,
+                       NeedStatus.closed if closed else NeedStatus.open)
+                if cands and (closed or rng.random() < 0.25):
+                    same = [r for r in cands if r[1] == cat]
+                    pool = same or cands
+                    rid = rng.choices(pool, [1 + 2 * r[2] for r in pool])[0][0]
+                    tm.row(rid, nid, self.date(_o(raised), max(_o(raised), _o("2026-06-28"))))
+                elif not closed:
+                    unmatched_open += 1
+        tn.close()
+        tr.close()
+        tm.close()
+
+    # -- services -------------------------------------------------------------------------------
+    def write_services(self, sink: _Sink) -> None:
+        p, rng = self.p, self.rng
+        t = sink.table("services")
+        n = len(self.comms)
+        weights = [1.0 + c.n_reporters for c in self.comms]
+        if p.services_claimed is not None:
+            wish_claimed = _apportion(p.services_claimed[0], weights)
+            post_claimed = _apportion(p.services_claimed[1], weights)
+        else:
+            wish_claimed = post_claimed = None
+        unclaimed_any = False
+        for i, c in enumerate(self.comms):
+            claimants = c.reporters or c.residents
+            for typ, titles, claimed_plan in ((ServiceType.wish, N.WISHES, wish_claimed),
+                                              (ServiceType.post, N.POSTS, post_claimed)):
+                if claimed_plan is not None:
+                    k_claimed = claimed_plan[i]
+                    k_open = rng.randint(0, max(1, k_claimed // 6))
+                else:
+                    total = rng.randint(*p.services_per_community) // 2 + 1
+                    k_open = sum(1 for _ in range(total) if rng.random() < 0.3)
+                    k_claimed = total - k_open
+                if not claimants:
+                    k_open, k_claimed = k_open + k_claimed, 0
+                if not unclaimed_any and k_open == 0:
+                    k_open = 1
+                unclaimed_any = unclaimed_any or k_open > 0
+                for j in range(k_claimed + k_open):
+                    sid = self.nid("S")
+                    posted = self.date(_o("2024-03-01"), _o("2026-06-20"))
+                    if j < k_claimed:
+                        claimed_on = self.date(_o(posted), min(_AS_OF_ORD, _o(posted) + 30))
+                        done = None
+                        if rng.random() < 0.7:
+                            done = self.date(_o(claimed_on), min(_AS_OF_ORD, _o(claimed_on) + 45))
+                        t.row(sid, typ, c.id, rng.choice(titles), posted, rng.choice(claimants),
+                              claimed_on, done)
+                    else:
+                        t.row(sid, typ, c.id, rng.choice(titles), posted, None, None, None)
+        t.close()
+
+    # -- meetings ---------------------------------------------------------------------------------
+    def _monthly(self, count: int, months: int = 12) -> list[str]:
+        """``count`` dates inside the 12-month window, spread over distinct months."""
+        rng = self.rng
+        first = dt.date(2025, 7, 1)
+        picked = sorted(rng.sample(range(months), min(count, months)))
+        out = []
+        for m in picked:
+            y, mo = first.year + (first.month - 1 + m) // 12, (first.month - 1 + m) % 12 + 1
+            out.append(dt.date(y, mo, rng.randint(5, 25)).isoformat())
+        return out
+
+    def write_meetings(self, sink: _Sink) -> None:
+        rng = self.rng
+        tm = sink.table("meetings")
+        ta = sink.table("attendance")
+        p_attend = (0.0, 0.15, 0.45, 0.85)
+        old_lo, old_hi = _o("2025-01-05"), _o("2025-06-20")
+        full = short = 0
+        for c in self.comms:
+            if c.org is None:
+                continue
+            r = rng.random()
+            if (r < 0.35 and not c.weak) or full == 0:
+                count = 12
+                full += 1
+            elif r < 0.8 or short == 0:
+                count = rng.randint(4, 11)
+                short += 1
+            else:
+                count = rng.randint(0, 3)
+            dates = [self.date(old_lo, old_hi) for _ in range(rng.randint(0, 3))]
+            dates += self._monthly(count)
+            attendees_pool = [u for u in c.units if u.resident and u.tie > 0]
+            for d in dates:
+                mid = self.nid("H")
+                tm.row(mid, c.org, MeetingLevel.community, d,
+                       f"{c.name}党建联席会议：{rng.choice(N.MEETING_TOPICS)}")
+                for u in attendees_pool:
+                    if rng.random() < p_attend[u.tie]:
+                        via_org = u.org or u.joint
+                        ta.row(mid, via_org if via_org is not None and rng.random() < 0.5 else u.id)
+        n_streets = len(self.street_org)
+        for s, sorg in enumerate(self.street_org):
+            if n_streets == 1 or s == 0:
+                count = 4
+            elif s == 1:
+                count = rng.randint(1, 3)
+            else:
+                count = 4 if rng.random() < 0.6 else rng.randint(1, 3)
+            quarters = sorted(rng.sample(range(4), count))
+            dates = [self.date(old_lo, old_hi)] + [
+                dt.date.fromordinal(_o("2025-07-10") + 91 * q + rng.randint(0, 60)).isoformat()
+                for q in quarters]
+            members = [self.comms[ci].org for ci in self.street_comms[s] if self.comms[ci].org]
+            big = [u for ci in self.street_comms[s] for u in self.comms[ci].units
+                   if u.org is not None and u.tie >= 2]
+            for d in dates:
+                mid = self.nid("H")
+                tm.row(mid, sorg, MeetingLevel.street, d,
+                       f"{self.street_names[s]}党建联席会议：{rng.choice(N.MEETING_TOPICS)}")
+                for o in members:
+                    if rng.random() < 0.8:
+                        ta.row(mid, o)
+                for u in big:
+                    if rng.random() < 0.4:
+                        ta.row(mid, u.org)
+        tm.close()
+        ta.close()
+
+    # -- stats ---------------------------------------------------------------------------------------
+    def collect_stats(self) -> None:
+        kinds: dict[str, int] = {k.value: 0 for k in OrgKind}
+        for r in self.org_rows:
+            kinds[r[2].value] += 1
+        self.stats["party_orgs"] = len(self.org_rows)
+        self.stats["party_orgs_by_kind"] = kinds
+        self.stats["streets"] = len(self.street_ids)
+        self.stats["communities"] = len(self.comms)
+        self.stats["grids"] = len(self.g_id)
+        self.stats["buildings"] = len(self.b_id)
+        two_new = [u for u in self.units if u.kind in TWO_NEW_KINDS]
+        unc = sum(1 for u in two_new if u.cls == "empty")
+        self.stats["two_new_units"] = len(two_new)
+        self.stats["two_new_coverage"] = round(1 - unc / max(1, len(two_new)), 4)
+        self.stats["units"] = len(self.units)
+
+    def run(self, sink: _Sink) -> None:
+        self.plan_areas()
+        self.plan_area_orgs()
+        self.plan_units()
+        self.plan_unit_orgs()
+        self.plan_reporting()
+        self.collect_stats()
+        self.write_structure(sink)
+        self.write_members(sink)
+        self.write_roles(sink)
+        self.write_agreements(sink)
+        self.write_lists(sink)
+        self.write_services(sink)
+        self.write_meetings(sink)
+
+
+def generate(preset: str, out: Path | str, seed: int = 0, fmt: Fmt = "csv") -> GenerateSummary:
+    """Write the synthetic dataset ``preset`` to ``out`` and return what was written.
+
+    ``fmt="csv"``: ``out`` is a folder; one ``<table>.csv`` per table (UTF-8, English
+    headers and enum values, lists joined with ``;``, ISO dates, ``true``/``false``).
+    ``fmt="xlsx"``: ``out`` is the workbook path (``…/name.xlsx``) or a folder that gets
+    ``<preset>.xlsx``; one sheet per table, Chinese headers and enum values, date cells.
+    """
+    if preset not in PRESET_BY_NAME:
+        raise ConfigError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    if fmt not in ("csv", "xlsx"):
+        raise ConfigError(f"unknown format {fmt!r}; choose csv or xlsx")
+    started = time.perf_counter()
+    out = Path(out)
+    sink = _Sink(out, fmt, preset)
+    gen = _Generator(PRESET_BY_NAME[preset], seed)
+    gen.run(sink)
+    sink.close()
+    counts = {t: sink.counts.get(t, 0) for t in TABLE_ORDER}
+    return GenerateSummary(preset=preset, seed=seed, fmt=fmt, path=sink.path, counts=counts,
+                           seconds=time.perf_counter() - started, stats=gen.stats)

@@ -1,0 +1,111 @@
+"""Scale presets of the synthetic generator, calibrated to the seeds (DESIGN §8).
+
+An ``int`` count is exact (the seed gives that number); a ``float`` is a share of the
+territory it lies in (e.g. ``grid_branches=0.7`` = 70% of grids get a branch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orgnet.loaders import names as N
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    city: str
+    districts: tuple[str, ...]
+    streets: int
+    communities: int
+    #: fixed street names (used first), then generated ones
+    street_names: tuple[str, ...] = ()
+    #: fixed community names (used first, without 社区)
+    community_names: tuple[str, ...] = ()
+    grids_per_community: tuple[int, int] = (3, 6)
+    buildings_per_grid: tuple[int, int] = (3, 7)
+    #: exact total (int) or per-community range (tuple)
+    compounds: int | tuple[int, int] = (2, 5)
+    #: share of buildings lying in a compound
+    building_in_compound: float = 0.8
+    #: communities without a community committee (exact)
+    communities_without_committee: int = 1
+    grid_branches: int | float = 0.7
+    compound_branches: float = 0.35
+    building_groups: int | float = 0.25
+    #: share of compounds a property company serves (exact after rounding)
+    property_rate: float = 0.7
+    owners_rate: float = 0.7
+    units_per_community: tuple[int, int] = (6, 10)
+    unit_orgs: int | float = 0.45
+    two_new_coverage: float = 0.82
+    members: int = 1000
+    #: share of members working at a unit in the territory (in-service)
+    in_service_share: float = 0.45
+    #: in-service members who reported to a community: exact (int) or share (float)
+    reported: int | float = 0.3
+    #: streets with a floating-member organization (share)
+    floating_orgs: float = 0.7
+    #: claimed wishes / posts: exact totals, or None for per-community counts
+    services_claimed: tuple[int, int] | None = None
+    services_per_community: tuple[int, int] = (4, 10)
+    needs_per_community: tuple[int, int] = (3, 8)
+
+
+PRESET_LIST: tuple[Preset, ...] = (
+    Preset(
+        name="demo",
+        description="一个街道 (西关街道): 1 street, 8 communities, a few hundred members; loads in seconds",
+        city="潍坊市", districts=("潍城区",), streets=1, communities=8,
+        street_names=("西关街道",), community_names=N.WEICHENG_COMMUNITIES,
+        grids_per_community=(3, 5), buildings_per_grid=(3, 6), compounds=(2, 4),
+        grid_branches=0.65, compound_branches=0.4, building_groups=0.3,
+        property_rate=0.6, owners_rate=0.65, units_per_community=(6, 9), unit_orgs=0.4,
+        two_new_coverage=0.8, members=460, in_service_share=0.5, reported=0.35,
+        floating_orgs=1.0, services_per_community=(4, 8), needs_per_community=(3, 6),
+    ),
+    Preset(
+        name="weicheng",
+        description="潍城区 (seed 004): 4 streets, 46 communities, 165 grid branches, "
+                    "291 building groups, 217 compounds, 61% with a property company",
+        city="潍坊市", districts=("潍城区",), streets=4, communities=46,
+        street_names=N.WEICHENG_STREETS, community_names=N.WEICHENG_COMMUNITIES,
+        grids_per_community=(3, 6), buildings_per_grid=(3, 6), compounds=217,
+        communities_without_committee=2,
+        grid_branches=165, compound_branches=0.35, building_groups=291,
+        property_rate=0.61, owners_rate=0.7, units_per_community=(8, 14), unit_orgs=0.45,
+        two_new_coverage=0.82, members=9200, in_service_share=0.45, reported=0.3,
+        floating_orgs=1.0,
+    ),
+    Preset(
+        name="qindu",
+        description="秦都区 (seed 003): 9 streets, 81 communities, 1,155 unit party orgs, "
+                    "45,991 members, 409 building groups, 5,000+ in-service members reported",
+        city="咸阳市", districts=("秦都区",), streets=9, communities=81,
+        street_names=N.QINDU_STREETS,
+        grids_per_community=(4, 7), buildings_per_grid=(3, 7), compounds=(3, 7),
+        communities_without_committee=3,
+        grid_branches=0.72, compound_branches=0.3, building_groups=409,
+        property_rate=0.68, owners_rate=0.72, units_per_community=(19, 25), unit_orgs=1155,
+        two_new_coverage=0.83, members=45991, in_service_share=0.45, reported=5236,
+        floating_orgs=1.0, services_claimed=(4180, 4630), needs_per_community=(4, 10),
+    ),
+    Preset(
+        name="city",
+        description="成都市 (seed 000): ~100 streets, ~1,000 communities, ~7,400 party orgs, "
+                    "~500,000 members (~130,000 reported), two-new org coverage 83.1%",
+        city="成都市", districts=N.CHENGDU_DISTRICTS, streets=100, communities=1000,
+        grids_per_community=(4, 8), buildings_per_grid=(3, 8), compounds=(2, 6),
+        communities_without_committee=15,
+        grid_branches=0.39, compound_branches=0.1, building_groups=0.03,
+        property_rate=0.66, owners_rate=0.6, units_per_community=(8, 14), unit_orgs=1650,
+        two_new_coverage=0.831, members=500000, in_service_share=0.5, reported=130000,
+        floating_orgs=0.6, services_per_community=(6, 14), needs_per_community=(3, 8),
+    ),
+)
+
+PRESET_BY_NAME: dict[str, Preset] = {p.name: p for p in PRESET_LIST}
+
+#: preset name → one-line description
+PRESETS: dict[str, str] = {p.name: p.description for p in PRESET_LIST}

@@ -1,0 +1,62 @@
+"""Small store-first adapters the pages cache through ``_ui.cached`` (no Streamlit, no rules here).
+
+Each takes the store first and returns picklable data (dicts, DataFrames).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+def counts(store, graph: str) -> dict[str, int]:
+    try:
+        return store.counts(graph)
+    except Exception:  # noqa: BLE001 - an unknown graph has nothing in it
+        return {"nodes": 0, "relationships": 0}
+
+
+def gap_results(store, *, graph: str | None = None, as_of: str | None = None,
+                rules: list[str] | None = None, street_id: str | None = None,
+                community_id: str | None = None) -> pd.DataFrame:
+    """Every gap of the chosen rules in scope (``orgnet.queries.gaps.run_gaps``) as a DataFrame."""
+    from orgnet.queries import gaps
+
+    res = gaps.run_gaps(store, rules=rules, as_of=as_of, street_id=street_id,
+                        community_id=community_id, graph=graph)
+    return res if isinstance(res, pd.DataFrame) else pd.DataFrame(res)
+
+
+def rule_catalog(store=None, *, lang: str = "zh") -> pd.DataFrame:
+    """The rule catalog (id, title, finds, source, severity, remedy) as a DataFrame."""
+    from orgnet.queries import gaps
+
+    cat = gaps.rule_catalog()
+    return cat if isinstance(cat, pd.DataFrame) else pd.DataFrame(cat)
+
+
+def gap_counts(store, lang: str, *, graph: str | None = None, as_of: str | None = None) -> pd.DataFrame:
+    """Gaps per rule (every rule, zero included), with the rule's title in ``lang``."""
+    from orgnet.pages._ui import t
+
+    cat = rule_catalog()
+    res = gap_results(store, graph=graph, as_of=as_of)
+    n = res.groupby("rule").size() if not res.empty else pd.Series(dtype=int)
+    title = f"title_{'en' if lang == 'en' else 'zh'}"
+    out = pd.DataFrame({
+        t("gaps.rule", lang): cat[title] if title in cat.columns else cat["id"],
+        t("overview.count", lang): cat["id"].map(n).fillna(0).astype(int),
+    })
+    return out.sort_values(t("overview.count", lang), ascending=False, kind="stable").reset_index(drop=True)
+
+
+def linkage_view(store, *, graph: str | None = None, as_of: str | None = None,
+                 street_id: str | None = None) -> dict[str, Any]:
+    """Scored pairs, weak ties and partner candidates for one street (or all)."""
+    from orgnet.graph import linkage as lk
+    from orgnet.queries import linkage as ql
+
+    scored = ql.linkage_table(store, as_of=as_of, street_id=street_id, graph=graph)
+    partners = ql.partner_candidates(store, as_of=as_of, street_id=street_id, graph=graph, scored=scored)
+    return {"scored": scored, "weak": lk.weak_ties(scored), "partners": partners}

@@ -1,0 +1,109 @@
+"""Turn page data (explore subgraphs, org trees, scored linkage pairs) into :mod:`orgnet.viz` maps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from orgnet.graph import model as m
+from orgnet.viz import maps as V
+from orgnet.viz import style as S
+
+#: nodes drawn one by one before the map aggregates (keeps the browser responsive)
+MAX_NODES = 250
+
+
+def _node_kind(n: dict) -> str:
+    props = {"kind": n.get("kind"), "level": n.get("kind")}
+    return S.node_kind(n.get("labels") or n.get("label") or (), props)
+
+
+def _tip(c, n: dict) -> dict[str, Any]:
+    from orgnet.pages._ui import kind_name
+
+    tip = {c.t("common.kind"): kind_name(c, n)}
+    if n.get("members"):
+        tip[m.Label.Member.zh if c.lang == "zh" else "Members"] = n["members"]
+    if not n.get("aggregate"):
+        tip[c.t("common.id")] = n.get("area_id") or n["id"]
+    return tip
+
+
+def network_rows(c, sub) -> tuple[list[dict], list[dict]]:
+    """Explorer subgraph → viz rows (aggregates labelled "+N kinds", edges with their relationship)."""
+    from orgnet.pages._ui import enum_name
+
+    parent_of: dict[str, str] = {}
+    for e in sub.edges:  # the node each one hangs under (nearest to the centre) for viz's own capping
+        parent_of.setdefault(e["target"], e["source"])
+        parent_of.setdefault(e["source"], e["target"])
+    nodes = []
+    for n in sub.nodes:
+        kind = _node_kind(n)
+        if n.get("aggregate"):
+            label = c.t("map.more", n=n["count"], kind=S.kind_name(kind, c.lang, plural=True))
+            row = {"id": n["id"], "label": label, "kind": kind, "title": {c.t("legend.summary"): n["count"]},
+                   "parent": parent_of.get(n["id"])}
+        else:
+            row = {"id": n["id"], "label": n["name"], "kind": kind, "title": _tip(c, n),
+                   "parent": None if n["id"] == sub.center else parent_of.get(n["id"]),
+                   "weight": 1000.0 if n["id"] == sub.center else 10.0 / (1 + n.get("hop", 1))}
+        nodes.append(row)
+    edges = [{"source": e["source"], "target": e["target"],
+              "title": enum_name(e["rel"], c.lang, m.Rel) if e["rel"] else ""} for e in sub.edges]
+    return nodes, edges
+
+
+def tree_rows(c, tree) -> tuple[list[dict], list[dict]]:
+    parent = {e["target"]: e["source"] for e in tree.edges}
+    nodes = []
+    for n in tree.nodes:
+        kind = _node_kind(n)
+        label = n["name"]
+        if n.get("aggregate"):
+            label = c.t("map.more", n=n["count"], kind=S.kind_name(kind, c.lang, plural=True))
+            if n.get("uncovered"):
+                label += c.t("map.uncovered_suffix")
+        nodes.append({"id": n["id"], "label": label, "kind": kind, "parent": parent.get(n["id"]),
+                      "uncovered": bool(n.get("uncovered")), "title": _tip(c, n)})
+    return nodes, []
+
+
+def linkage_rows(c, scored: pd.DataFrame) -> tuple[list, list, list]:
+    """Scored pairs → (communities, units, ties) rows for ``linkage_map_html``."""
+    if scored is None or scored.empty:
+        return [], [], []
+    comms = (scored.drop_duplicates("community_id")[["community_id", "community", "street"]]
+             .rename(columns={"community_id": "id", "community": "name"}).to_dict("records"))
+    best = scored.sort_values(["score", "community_id"], ascending=[False, True]).drop_duplicates("unit_id")
+    units = [{"id": r["unit_id"], "name": r["unit"], "kind": r.get("unit_kind"),
+              "community_id": r["community_id"], "weight": float(r["score"])} for r in best.to_dict("records")]
+    from orgnet.graph.linkage import CHANNELS
+
+    ties = [{"community_id": r["community_id"], "unit_id": r["unit_id"], "score": float(r["score"]),
+             "band": r["band"], "channels": {ch: int(r[ch]) for ch in CHANNELS if r.get(ch)}}
+            for r in scored.to_dict("records")]
+    return comms, units, ties
+
+
+def html_for(c, which: str, data, *, title: str, height: int | None = None, standalone: bool = False,
+             **_: Any) -> str:
+    """The map's HTML in the page language; meeting mode enlarges it and adds title, date, legend.
+
+    ``standalone``: the file to download — fills the browser window, always with title and date.
+    """
+    meeting = c.meeting or standalone
+    h = "100vh" if standalone else f"{height or (720 if c.meeting else 580)}px"
+    common = dict(lang=c.lang, height=h, meeting=meeting, title=title if meeting else None,
+                  date=c.as_of if meeting else None, max_nodes=MAX_NODES)
+    if which == "network":
+        nodes, edges = network_rows(c, data)
+        return V.network_html(nodes, edges, layout="force", **common)
+    if which == "org_tree":
+        nodes, edges = tree_rows(c, data)
+        return V.org_tree_html(nodes, edges, **common)
+    if which == "linkage":
+        comms, units, ties = linkage_rows(c, data)
+        return V.linkage_map_html(comms, units, ties, **common)
+    raise ValueError(which)

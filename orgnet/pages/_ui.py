@@ -1,0 +1,217 @@
+"""What every page shares: the app context (store, graph, language, meeting mode), cached data, helpers.
+
+Pages stay thin: they read :func:`ctx`, call library functions through :func:`cached`
+(``st.cache_data`` keyed by graph name, its load stamp, ``as_of`` and the arguments) and
+present the result. The store comes from ``st.cache_resource`` (one per process).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import importlib
+import json
+import tomllib
+from importlib import resources
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import streamlit as st
+
+from orgnet import i18n
+from orgnet.i18n import label_name
+from orgnet.settings import Settings
+
+#: session-state keys
+K_LANG = "orgnet_lang"
+K_GRAPH = "orgnet_graph"
+K_MEETING = "orgnet_meeting"
+K_START = "orgnet_start_page"
+K_EXPLORE = "orgnet_explore_id"
+
+LANGS = ("zh", "en")
+
+
+@functools.lru_cache(maxsize=1)
+def _page_table() -> dict[str, dict[str, str]]:
+    """Page texts not (yet) in orgnet/locale/messages.toml, same format: orgnet/pages/texts.toml."""
+    raw = tomllib.loads(resources.files("orgnet.pages").joinpath("texts.toml").read_text("utf-8"))
+    return {f"{sec}.{k}": v for sec, entries in raw.items() for k, v in entries.items()}
+
+
+def has_text(key: str) -> bool:
+    return i18n.has(key) or key in _page_table()
+
+
+def t(key: str, lang: str = "zh", **fmt) -> str:
+    """The UI text of ``key`` from the translation table (orgnet.i18n), else the page table."""
+    if i18n.has(key):
+        return i18n.t(key, lang, **fmt)
+    try:
+        entry = _page_table()[key]
+    except KeyError:
+        raise KeyError(f"no UI text {key!r} in orgnet/locale/messages.toml or orgnet/pages/texts.toml") from None
+    text = entry["en" if str(lang).startswith("en") else "zh"]
+    return text.format(**fmt) if fmt else text
+
+
+@dataclass(frozen=True)
+class Ctx:
+    settings: Settings
+    store: Any
+    graph: str
+    lang: str
+    meeting: bool
+    as_of: str
+    #: the graph's load stamp (invalidates cached results after a re-import)
+    stamp: str
+
+    def t(self, key: str, **fmt) -> str:
+        return t(key, self.lang, **fmt)
+
+    def name(self, enum_value, enum_cls=None) -> str:
+        """The display name of an enum value (or a Label/level string) in the page language."""
+        return enum_name(enum_value, self.lang, enum_cls)
+
+
+def enum_name(value, lang: str, enum_cls=None) -> str:
+    if value is None or value == "":
+        return ""
+    if enum_cls is not None:
+        try:
+            return label_name(enum_cls.parse(value), lang)
+        except (ValueError, KeyError):
+            return str(value)
+    try:
+        return label_name(value, lang)
+    except (ValueError, KeyError, AttributeError, TypeError):
+        return str(value)
+
+
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(home: str, neo4j_uri: str | None):
+    from orgnet.graph.stores import open_store
+
+    return open_store(Settings.from_env())
+
+
+def get_store(s: Settings):
+    """The store for these settings; raises the store's own error when it is unreachable."""
+    store = _store(str(s.home), s.neo4j_uri)
+    return store
+
+
+def today() -> str:
+    return _dt.date.today().isoformat()
+
+
+def _resolve(path: str) -> Callable:
+    mod, _, fn = path.rpartition(".")
+    return getattr(importlib.import_module(mod), fn)
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached(fn_path: str, graph: str, stamp: str, as_of: str | None, args_json: str, _store_obj):
+    args, kwargs = json.loads(args_json)
+    return _resolve(fn_path)(_store_obj, *args, **kwargs)
+
+
+def cached(c: Ctx, fn_path: str, *args, graph_kw: str | None = "graph", as_of: bool = False, **kwargs):
+    """Call ``fn_path(store, *args, **kwargs)`` through ``st.cache_data``.
+
+    The cache key is the function, the graph name, its load stamp, ``as_of`` (when the
+    function takes it) and the JSON of the arguments. ``graph_kw`` names the function's
+    graph keyword argument (None: the function takes no graph).
+    """
+    if graph_kw:
+        kwargs[graph_kw] = c.graph
+    if as_of:
+        kwargs["as_of"] = c.as_of
+    return _cached(fn_path, c.graph, c.stamp, c.as_of if as_of else None,
+                   json.dumps([list(args), kwargs], ensure_ascii=False, sort_keys=True, default=str),
+                   c.store)
+
+
+def ctx() -> Ctx:
+    """The context the app's main() stored for this run."""
+    return st.session_state["_orgnet_ctx"]
+
+
+def page_header(c: Ctx, title_key: str, caption_key: str | None = None) -> None:
+    """The page title; in meeting mode with the graph name and date underneath."""
+    st.title(c.t(title_key))
+    if c.meeting:
+        st.caption(c.t("app.meeting_caption", graph=c.graph, date=c.as_of))
+    elif caption_key:
+        st.caption(c.t(caption_key))
+
+
+def download_name(c: Ctx, stem: str, ext: str) -> str:
+    return f"orgnet-{c.graph}-{stem}-{c.as_of}.{ext}"
+
+
+def df_localized(c: Ctx, df, columns: dict[str, str] | None = None):
+    """Rename a DataFrame's columns to the page language via the ``col.<name>`` keys."""
+    columns = columns or {}
+    ren = {}
+    for col in df.columns:
+        key = columns.get(col, f"col.{col}")
+        try:
+            ren[col] = c.t(key)
+        except KeyError:
+            ren[col] = col
+    return df.rename(columns=ren)
+
+
+def kind_name(c: Ctx, node: dict) -> str:
+    """A node's kind in words (area level, org kind, unit kind, member category, or its label)."""
+    from orgnet.graph import model as m
+
+    label, kind = node.get("label"), node.get("kind")
+    enum = {"Area": m.AreaLevel, "PartyOrg": m.OrgKind, "Unit": m.UnitKind,
+            "Member": m.MemberCategory, "Service": m.ServiceType}.get(label)
+    if enum is not None and kind:
+        try:
+            return label_name(enum.parse(kind), c.lang)
+        except ValueError:
+            pass
+    return enum_name(label, c.lang, m.Label) if label else ""
+
+
+def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None) -> None:
+    """Draw a map (``which``: network | org_tree | linkage) from :mod:`orgnet.viz`.
+
+    In meeting mode the map gets larger labels, its title, the date and the legend (the PNG
+    button sits in the map's toolbar, rendered in the browser from the canvas), and the map
+    is offered as a standalone HTML file that opens offline.
+    """
+    h = height or (760 if c.meeting else 600)
+    html = _cached_map(c, which, data, title, h - 20, False, key)
+    if hasattr(st, "iframe"):
+        st.iframe(html, height=h)
+    else:  # older Streamlit
+        import streamlit.components.v1 as components
+
+        components.html(html, height=h, scrolling=False)
+    if c.meeting:
+        doc = _cached_map(c, which, data, title, None, True, key)
+        st.download_button(c.t("meeting.download_html"), doc.encode("utf-8"),
+                           file_name=download_name(c, which, "html"), mime="text/html",
+                           key=f"dl_html_{key}", type="primary")
+
+
+def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, key: str) -> str:
+    """Map HTML, memoised per (graph, stamp, language, mode, page key, title): layouts are not free."""
+    memo = st.session_state.setdefault("_orgnet_map_memo", {})
+    mk = (c.graph, c.stamp, c.as_of, c.lang, c.meeting, which, key, title, height, standalone)
+    if mk not in memo:
+        from orgnet.pages import _maps
+
+        if len(memo) > 24:
+            memo.clear()
+        memo[mk] = _maps.html_for(c, which, data, title=title, height=height, standalone=standalone)
+    return memo[mk]

@@ -1,0 +1,151 @@
+"""网络浏览 Explorer: search any node, see its neighbourhood, breadcrumb, details; move on to a neighbour."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from orgnet.explore import PRIMARY_LABELS
+from orgnet.graph.model import Label, Rel
+from orgnet.pages._ui import K_EXPLORE, Ctx, cached, enum_name, map_block, page_header
+
+_EXPLORE = "orgnet.explore."
+
+
+def _label(c: Ctx, lbl: str) -> str:
+    return enum_name(lbl, c.lang, Label)
+
+
+def _kind(c: Ctx, node: dict) -> str:
+    """A node's kind in words: its area level, org/unit kind, else its label."""
+    from orgnet.pages._ui import kind_name
+
+    return kind_name(c, node)
+
+
+def _go(node_id: str) -> None:
+    st.session_state[K_EXPLORE] = node_id
+
+
+def render(c: Ctx) -> None:
+    page_header(c, "page.explorer", "explorer.caption")
+    state = st.session_state
+    current = state.get(K_EXPLORE) or st.query_params.get("id")
+    if not current:  # start at the first street: the map is never empty on arrival
+        streets = cached(c, _EXPLORE + "streets")
+        current = streets[0]["id"] if streets else None
+    if not c.meeting:
+        col_q, col_r, col_k = st.columns([3, 1, 3])
+        q = col_q.text_input(c.t("common.search"), placeholder=c.t("common.search_placeholder"), key="ex_q")
+        radius = col_r.selectbox(c.t("common.radius"), [1, 2, 3], index=0, key="ex_radius")
+        kinds = col_k.multiselect(c.t("common.kind_filter"), list(PRIMARY_LABELS),
+                                  format_func=lambda v: _label(c, v), key="ex_kinds",
+                                  placeholder=c.t("common.all"))
+        if q.strip():
+            hits = cached(c, _EXPLORE + "search", q.strip(), limit=50)
+            if not hits:
+                st.info(c.t("common.search_none", text=q.strip()))
+            else:
+                opts = [h["id"] for h in hits]
+                names = {h["id"]: f"{h['name']} · {_kind(c, h)} · {h['id']}" for h in hits}
+                pick = st.selectbox(c.t("explorer.results", n=len(hits)), opts, format_func=names.get,
+                                    key=f"ex_hit_{q.strip()}")
+                if pick and pick != current and state.get("ex_last_pick") != (q, pick):
+                    state["ex_last_pick"] = (q, pick)
+                    state[K_EXPLORE] = current = pick
+    else:
+        radius = state.get("ex_radius", 1)
+        kinds = state.get("ex_kinds", [])
+    if not current:
+        st.info(c.t("explorer.start"))
+        return
+    node = cached(c, _EXPLORE + "node_details", current)
+    if node is None:
+        st.warning(c.t("common.search_none", text=current))
+        return
+    crumbs = cached(c, _EXPLORE + "breadcrumb", current)
+    if crumbs:
+        st.markdown(f"**{c.t('common.breadcrumb')}：**" if c.lang == "zh" else f"**{c.t('common.breadcrumb')}:**")
+        sep = " › "
+        cols = st.columns([3] * len(crumbs) + [max(1, 16 - 3 * len(crumbs))], gap="small")
+        for i, a in enumerate(crumbs):
+            level = enum_name(a["level"], c.lang, _level_enum())
+            cols[i].button(f"{level}{sep if c.lang == 'en' else '：'}{a['name']}" if c.lang == "en"
+                           else f"{level}：{a['name']}", key=f"crumb_{a['id']}", on_click=_go, args=(a["id"],),
+                           width="stretch", type="primary" if a["id"] == current else "secondary")
+    sub = cached(c, _EXPLORE + "neighbourhood", current, radius=int(radius), labels=list(kinds) or None)
+    left, right = st.columns([3, 2]) if not c.meeting else (st.container(), None)
+    with left:
+        title = f"{node['name']}（{_kind(c, node)}）" if c.lang == "zh" else f"{node['name']} ({_kind(c, node)})"
+        map_block(c, "network", sub, title=title, key=f"ex_map_{current}_{radius}_{'-'.join(sorted(kinds))}")
+    if right is None:
+        return
+    with right:
+        st.subheader(c.t("common.details"))
+        props = {k: v for k, v in node["props"].items() if v not in (None, "", [])}
+        prop_df = pd.DataFrame({c.t("explorer.property"): [_prop_name(c, k) for k in props],
+                                c.t("explorer.value"): [_prop_value(c, k, v) for k, v in props.items()]})
+        st.dataframe(prop_df, hide_index=True, width="stretch")
+        rels = cached(c, _EXPLORE + "relationships", current)
+        st.subheader(c.t("common.relationships") + f"（{len(rels)}）" if c.lang == "zh"
+                     else c.t("common.relationships") + f" ({len(rels)})")
+        rel_df = pd.DataFrame({
+            c.t("explorer.relation"): [_rel_text(c, r) for r in rels],
+            c.t("common.name"): [r["name"] for r in rels],
+            c.t("explorer.kind"): [_kind(c, r) for r in rels],
+            c.t("common.id"): [r["id"] for r in rels],
+        })
+        st.dataframe(rel_df, hide_index=True, width="stretch", height=min(380, 38 + 35 * max(1, len(rels))))
+        if rels:
+            ids = list(dict.fromkeys(r["id"] for r in rels))
+            names = {r["id"]: f"{r['name']} · {_kind(c, r)}" for r in rels}
+            col_a, col_b = st.columns([3, 1], vertical_alignment="bottom")
+            nxt = col_a.selectbox(c.t("common.neighbours"), ids, format_func=names.get, key=f"ex_next_{current}")
+            col_b.button(c.t("common.go_to"), on_click=_go, args=(nxt,), key="ex_go", width="stretch")
+
+
+def _level_enum():
+    from orgnet.graph.model import AreaLevel
+
+    return AreaLevel
+
+
+def _rel_text(c: Ctx, r: dict) -> str:
+    name = enum_name(r["rel"], c.lang, Rel)
+    arrow = "→" if r["outgoing"] else "←"
+    extra = r.get("props") or {}
+    if extra.get("role"):
+        from orgnet.graph.model import Role
+
+        name += f"（{enum_name(extra['role'], c.lang, Role)}）" if c.lang == "zh" \
+            else f" ({enum_name(extra['role'], c.lang, Role)})"
+    return f"{arrow} {name}"
+
+
+def _prop_name(c: Ctx, key: str) -> str:
+    from orgnet.pages._ui import has_text
+
+    return c.t(f"prop.{key}") if has_text(f"prop.{key}") else key
+
+
+def _prop_value(c: Ctx, key: str, value) -> str:
+    from orgnet.graph import model as m
+
+    enums = {"level": m.AreaLevel, "status": None, "category": m.MemberCategory, "type": m.ServiceType}
+    if isinstance(value, bool):
+        return c.t("common.yes") if value else c.t("common.no")
+    if key == "kind":
+        for e in (m.OrgKind, m.UnitKind):
+            try:
+                return enum_name(e.parse(value).value, c.lang, e)
+            except ValueError:
+                continue
+    if key == "status":
+        for e in (m.MemberStatus, m.AgreementStatus, m.NeedStatus):
+            try:
+                return enum_name(e.parse(value).value, c.lang, e)
+            except ValueError:
+                continue
+    if enums.get(key):
+        return enum_name(value, c.lang, enums[key])
+    return str(value)

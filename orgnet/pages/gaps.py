@@ -1,0 +1,110 @@
+"""覆盖缺口 Gaps: the rule catalog, filters by rule/street/community, the result table, Excel and CSV."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from orgnet.pages._ui import Ctx, cached, download_name, page_header
+
+
+def _catalog_frame(c: Ctx, cat: pd.DataFrame) -> pd.DataFrame:
+    L = c.lang
+    sev = cat["severity"].map(lambda s: c.t(f"gaps.severity_{s}") if s else "") if "severity" in cat else ""
+    return pd.DataFrame({
+        c.t("gaps.rule"): cat[f"title_{L}"],
+        c.t("gaps.severity"): sev,
+        c.t("gaps.finds"): cat.get(f"description_{L}", ""),
+        c.t("gaps.source"): cat.get("source", ""),
+        c.t("gaps.remedy"): cat.get(f"remedy_{L}", ""),
+    })
+
+
+def result_frame(c: Ctx, res: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
+    """The gap rows in the page language (rule title, kind name, remedy)."""
+    from orgnet.pages._ui import kind_name
+
+    titles = cat.set_index("id")[f"title_{c.lang}"].to_dict()
+    remedies = cat.set_index("id")[f"remedy_{c.lang}"].to_dict() if f"remedy_{c.lang}" in cat else {}
+    label_of = {"street": "Area", "community": "Area", "grid": "Area", "compound": "Area", "building": "Area"}
+    kinds = [kind_name(c, {"label": _label_for(k), "kind": k}) for k in res.get("kind", [])]
+    out = pd.DataFrame({
+        c.t("gaps.rule"): res["rule"].map(lambda r: titles.get(r, r)),
+        c.t("common.name"): res["name"],
+        c.t("explorer.kind"): kinds,
+        c.t("common.street"): res.get("street"),
+        c.t("common.community"): res.get("community"),
+        c.t("gaps.detail"): res.get("detail"),
+        c.t("gaps.remedy"): res["rule"].map(lambda r: remedies.get(r, "")),
+        c.t("common.id"): res["id"],
+    })
+    del label_of
+    return out
+
+
+def _label_for(kind) -> str:
+    from orgnet.graph import model as m
+
+    for label, enum in (("Area", m.AreaLevel), ("PartyOrg", m.OrgKind), ("Unit", m.UnitKind),
+                        ("Member", m.MemberCategory), ("Service", m.ServiceType)):
+        try:
+            enum.parse(kind)
+            return label
+        except (ValueError, TypeError):
+            continue
+    if kind in {lbl.value for lbl in m.Label}:
+        return kind
+    return ""
+
+
+def render(c: Ctx) -> None:
+    page_header(c, "page.gaps", "gaps.caption")
+    cat = cached(c, "orgnet.pages._data.rule_catalog", graph_kw=None)
+    with st.expander(c.t("gaps.catalog") + f"（{len(cat)}）" if c.lang == "zh"
+                     else c.t("gaps.catalog") + f" ({len(cat)})", expanded=False):
+        st.dataframe(_catalog_frame(c, cat), hide_index=True, width="stretch",
+                     height=min(720, 38 + 35 * len(cat)))
+    streets = cached(c, "orgnet.explore.streets")
+    by_id = {s["id"]: s for s in streets}
+    titles = cat.set_index("id")[f"title_{c.lang}"].to_dict()
+    col_r, col_s, col_c = st.columns([3, 1, 1])
+    rules = col_r.multiselect(c.t("common.rule_filter"), list(cat["id"]), format_func=lambda r: titles.get(r, r),
+                              placeholder=c.t("common.all"), key="gaps_rules")
+    sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
+                          format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"), key="gaps_street")
+    comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]} if sid else \
+        {x["id"]: x["name"] for s in streets for x in s["communities"]}
+    cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
+                          format_func=lambda i: comms[i] if i else c.t("common.all"), key="gaps_comm")
+    res = cached(c, "orgnet.pages._data.gap_results", as_of=True, rules=sorted(rules) or None,
+                 street_id=sid or None, community_id=cid or None)
+    if res.empty:
+        st.success(c.t("gaps.none_found"))
+        return
+    st.subheader(c.t("gaps.found", n=len(res)))
+    frame = result_frame(c, res, cat)
+    st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)))
+    col1, col2, _ = st.columns([1, 1, 4])
+    col1.download_button(c.t("common.download_excel"), _xlsx(c, frame, res),
+                         file_name=download_name(c, "gaps", "xlsx"),
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         key="gaps_xlsx", type="primary")
+    col2.download_button(c.t("common.download_csv"), frame.to_csv(index=False).encode("utf-8-sig"),
+                         file_name=download_name(c, "gaps", "csv"), mime="text/csv", key="gaps_csv")
+
+
+def _xlsx(c: Ctx, frame: pd.DataFrame, res: pd.DataFrame) -> bytes:
+    """The Excel workbook of the gaps (``orgnet.queries.gaps.export_xlsx`` when it fits, else a plain sheet)."""
+    import io
+
+    buf = io.BytesIO()
+    try:
+        from orgnet.queries import gaps
+
+        gaps.export_xlsx(res, buf, lang=c.lang)
+        return buf.getvalue()
+    except Exception:  # noqa: BLE001 - fall back to the page's own table
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+            frame.to_excel(xw, index=False, sheet_name=c.t("page.gaps")[:31])
+        return buf.getvalue()

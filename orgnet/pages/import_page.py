@@ -1,0 +1,153 @@
+"""数据导入 Import: upload a CSV zip or an .xlsx workbook, see the validation report,
+download rejected rows, load into a named graph, pick the current graph."""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from orgnet.graph.model import TABLES
+from orgnet.pages._ui import K_GRAPH, Ctx, page_header
+
+_GRAPH_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+
+
+def unpack_upload(name: str, data: bytes, workdir: Path) -> Path:
+    """Write an uploaded zip (CSV files, maybe in one folder) or workbook; return the dataset path."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        target = workdir / Path(name).name
+        target.write_bytes(data)
+        return target
+    if lower.endswith(".zip"):
+        out = workdir / "dataset"
+        out.mkdir()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                fname = info.filename
+                if info.flag_bits & 0x800 == 0:  # not UTF-8 flagged: Windows zips use GBK names
+                    try:
+                        fname = fname.encode("cp437").decode("gb18030")
+                    except (UnicodeEncodeError, UnicodeDecodeError):
+                        pass
+                if info.is_dir() or "__MACOSX" in fname or Path(fname).name.startswith("."):
+                    continue
+                if Path(fname).suffix.lower() not in (".csv", ".xlsx"):
+                    continue
+                (out / Path(fname).name).write_bytes(zf.read(info))
+        return out
+    raise ValueError(name)
+
+
+def rejects_zip(result) -> bytes | None:
+    """The rejected rows (``write_rejects``) as one zip, or None when nothing was rejected."""
+    from orgnet.loaders.report import write_rejects
+
+    with tempfile.TemporaryDirectory(prefix="orgnet-rejects-") as tmp:
+        files = write_rejects(result, Path(tmp) / "rejects")
+        if not files:
+            return None
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in files:
+                zf.write(f, arcname=f.name)
+        return buf.getvalue()
+
+
+def report_frames(c: Ctx, report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = []
+    for table, counts in report["tables"].items():
+        tname = TABLES[table].zh if c.lang == "zh" else table
+        rows.append({c.t("import.table"): tname, c.t("import.read"): counts["read"],
+                     c.t("import.accepted"): counts["accepted"], c.t("import.rejected"): counts["rejected"]})
+    errs = pd.DataFrame(report["errors"])
+    if not errs.empty:
+        errs = errs.rename(columns={"table": c.t("import.table"), "row": c.t("import.row"),
+                                    "column": c.t("import.column"), "value": c.t("import.value"),
+                                    "reason": c.t("import.reason")})
+    return pd.DataFrame(rows), errs
+
+
+def render(c: Ctx) -> None:
+    page_header(c, "page.import", "import.caption")
+    up = st.file_uploader(c.t("import.upload"), type=["zip", "xlsx"], key="import_file")
+    state = st.session_state
+    if up is not None and state.get("import_name") != (up.name, up.size):
+        with st.spinner(c.t("common.loading")):
+            from orgnet.loaders.validate import validate_path
+
+            tmp = Path(tempfile.mkdtemp(prefix="orgnet-import-"))
+            try:
+                path = unpack_upload(up.name, up.getvalue(), tmp)
+                result = validate_path(path)
+            except Exception as e:  # noqa: BLE001 - show the reader's message (names file and fix)
+                st.error(c.t("common.error", message=str(e)))
+                return
+            state["import_name"] = (up.name, up.size)
+            state["import_result"] = result
+            state["import_rejects"] = rejects_zip(result)
+    result = state.get("import_result") if up is not None else None
+    if result is not None:
+        report = result.report.to_dict()
+        st.subheader(c.t("import.report"))
+        counts, errs = report_frames(c, report)
+        st.dataframe(counts, hide_index=True, width="stretch")
+        n_rej = sum(v["rejected"] for v in report["tables"].values())
+        if n_rej:
+            st.warning(c.t("import.some_rejected", n=n_rej))
+            st.dataframe(errs, hide_index=True, width="stretch", height=260)
+            if state.get("import_rejects"):
+                st.download_button(c.t("import.download_rejected"), state["import_rejects"],
+                                   file_name=f"rejected-{Path(up.name).stem}.zip",
+                                   mime="application/zip", key="import_dl_rejects")
+        else:
+            st.success(c.t("import.all_accepted"))
+        with st.form("import_load"):
+            default = re.sub(r"[^A-Za-z0-9_\-]", "_", Path(up.name).stem)[:40] or "orgnet"
+            name = st.text_input(c.t("import.graph_name"), value=default, help=c.t("import.graph_name_help"))
+            replace = st.checkbox(c.t("import.replace"), value=True)
+            go = st.form_submit_button(c.t("import.load"), type="primary")
+        if go:
+            if not _GRAPH_NAME.match(name or ""):
+                st.error(c.t("import.bad_name"))
+            else:
+                from orgnet.graph.load import load_dataset
+
+                with st.spinner(c.t("common.loading")):
+                    try:
+                        load_dataset(c.store, result.dataset, graph=name, replace=replace)
+                        counts = c.store.counts(name)
+                    except Exception as e:  # noqa: BLE001
+                        st.error(c.t("common.error", message=str(e)))
+                        return
+                st.cache_data.clear()
+                st.success(c.t("import.loaded", nodes=counts["nodes"], relationships=counts["relationships"]))
+                state["import_loaded"] = name
+
+    st.divider()
+    st.subheader(c.t("import.graphs"))
+    graphs = sorted(c.store.list_graphs())
+    if not graphs:
+        st.info(c.t("app.no_graph", command="orgnet demo"))
+        return
+    rows = []
+    for g in graphs:
+        try:
+            n = c.store.counts(g)
+        except Exception:  # noqa: BLE001
+            n = {"nodes": None, "relationships": None}
+        rows.append({c.t("import.graph_name"): g, c.t("import.nodes"): n["nodes"],
+                     c.t("import.relationships"): n["relationships"]})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    pick = st.selectbox(c.t("import.current"), graphs,
+                        index=graphs.index(c.graph) if c.graph in graphs else 0, key="import_pick")
+    if st.button(c.t("import.make_current"), key="import_make_current"):
+        state[K_GRAPH] = pick
+        state["_orgnet_pending_graph"] = pick
+        st.rerun()

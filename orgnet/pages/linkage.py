@@ -1,0 +1,121 @@
+"""联建强度 Linkage: the map of communities and resident units (edge width and colour by band),
+filters by street and band, a pair's channel breakdown, weak ties, recommended partners."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from orgnet.graph import linkage as lk
+from orgnet.pages._ui import Ctx, cached, download_name, map_block, page_header
+
+
+def channel_name(c: Ctx, ch: str) -> str:
+    return c.t(f"channel.{ch}")
+
+
+def band_name(c: Ctx, b: str) -> str:
+    return c.t(f"band.{b}")
+
+
+def render(c: Ctx) -> None:
+    page_header(c, "page.linkage", "linkage.caption")
+    streets = cached(c, "orgnet.explore.streets")
+    if not streets:
+        st.info(c.t("app.no_graph", command="orgnet demo"))
+        return
+    by_id = {s["id"]: s for s in streets}
+    state = st.session_state
+    if not c.meeting:
+        col_s, col_b = st.columns([1, 2])
+        opts = list(by_id) if len(by_id) == 1 else [""] + list(by_id)
+        sid = col_s.selectbox(c.t("common.street"), opts, key="lk_street",
+                              format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"))
+        bands = col_b.multiselect(c.t("common.band_filter"), list(lk.BANDS[:3]), default=list(lk.BANDS[:3]),
+                                  format_func=lambda b: band_name(c, b), key="lk_bands")
+    else:
+        sid = state.get("lk_street", next(iter(by_id)) if len(by_id) == 1 else "")
+        bands = state.get("lk_bands", list(lk.BANDS[:3]))
+    data = cached(c, "orgnet.pages._data.linkage_view", as_of=True, street_id=sid or None)
+    scored: pd.DataFrame = data["scored"]
+    shown = lk.filter_bands(scored, bands or None)
+    scope = by_id[sid]["name"] if sid else c.t("linkage.all_streets")
+    title = c.t("linkage.map_title", scope=scope)
+    map_block(c, "linkage", shown, title=title, key=f"lk_{sid}_{'-'.join(bands)}",
+              height=780 if c.meeting else 640)
+    if c.meeting:
+        return
+    counts = scored["band"].value_counts() if not scored.empty else pd.Series(dtype=int)
+    cols = st.columns(4)
+    for col, b in zip(cols, lk.BANDS):
+        col.metric(c.t(f"band.{b}_range"), int(counts.get(b, 0)), border=True)
+
+    st.subheader(c.t("linkage.breakdown"))
+    if scored.empty:
+        st.info(c.t("common.no_data"))
+    else:
+        comms = scored.drop_duplicates("community_id").set_index("community_id")["community"].to_dict()
+        col_c, col_u = st.columns(2)
+        cid = col_c.selectbox(c.t("common.community"), list(comms), format_func=comms.get, key="lk_pair_c")
+        pairs = scored[scored["community_id"] == cid]
+        units = pairs.set_index("unit_id")["unit"].to_dict()
+        uid = col_u.selectbox(c.t("linkage.unit"), list(units), format_func=lambda u: (
+            f"{units[u]} · {band_name(c, pairs.set_index('unit_id').loc[u, 'band'])}"), key="lk_pair_u")
+        if uid:
+            row = pairs[pairs["unit_id"] == uid].iloc[0]
+            st.metric(c.t("linkage.score"), f"{row['score']:.1f}", border=False)
+            st.dataframe(pd.DataFrame({
+                c.t("linkage.channel"): [channel_name(c, ch) for ch in lk.CHANNELS],
+                c.t("linkage.count"): [int(row[ch]) for ch in lk.CHANNELS],
+                c.t("linkage.points"): [round(float(row.get(f"pts_{ch}", 0.0)), 1) for ch in lk.CHANNELS],
+            }), hide_index=True, width="stretch")
+
+    left, right = st.columns(2)
+    with left:
+        weak = data["weak"]
+        st.subheader(c.t("linkage.weak_ties") + (f"（{len(weak)}）" if c.lang == "zh" else f" ({len(weak)})"))
+        if weak.empty:
+            st.info(c.t("common.no_data"))
+        else:
+            wf = pd.DataFrame({
+                c.t("common.community"): weak["community"], c.t("linkage.unit"): weak["unit"],
+                c.t("linkage.score"): weak["score"].round(1), c.t("linkage.band"): weak["band"].map(lambda b: band_name(c, b)),
+                c.t("linkage.missing"): weak.apply(lambda r: _missing(c, r), axis=1)})
+            st.dataframe(wf, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(wf)))
+            st.download_button(c.t("common.download_csv"), wf.to_csv(index=False).encode("utf-8-sig"),
+                               file_name=download_name(c, "weak-ties", "csv"), key="lk_weak_csv")
+    with right:
+        partners = data["partners"]
+        st.subheader(c.t("linkage.recommend"))
+        if partners.empty:
+            st.info(c.t("common.no_data"))
+        else:
+            pf = pd.DataFrame({
+                c.t("common.community"): partners["community"], c.t("linkage.unit"): partners["unit"],
+                c.t("linkage.current"): partners["current_score"].astype(float).round(1),
+                c.t("linkage.reason"): partners.apply(lambda r: _reasons(c, r), axis=1)})
+            st.dataframe(pf, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(pf)))
+
+
+def _missing(c: Ctx, row) -> str:
+    """The channels with nothing in them (why the tie is weak)."""
+    sep = "、" if c.lang == "zh" else ", "
+    return sep.join(channel_name(c, ch) for ch in lk.CHANNELS if not row.get(ch))
+
+
+def _reasons(c: Ctx, row) -> str:
+    sep = "；" if c.lang == "zh" else "; "
+    reasons = row.get("reasons")
+    if isinstance(reasons, str):
+        reasons = [r for r in reasons.replace(";", ",").split(",") if r]
+    out = []
+    for r in reasons or []:
+        text = c.t(f"reason.{r}")
+        if r == "resource_matches_need" and row.get("categories"):
+            cats = row["categories"]
+            cats = cats if isinstance(cats, str) else "、".join(map(str, cats))
+            text += f"（{cats}）" if c.lang == "zh" else f" ({cats})"
+        elif r == "members_live_here" and row.get("members_living"):
+            text += f"（{int(row['members_living'])}）" if c.lang == "zh" else f" ({int(row['members_living'])})"
+        out.append(text)
+    return sep.join(out)

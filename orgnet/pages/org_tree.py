@@ -1,0 +1,61 @@
+"""组织体系 Org tree: street committee → community committees → grid/compound branches → building groups,
+with territory no organization covers marked in red."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from orgnet.graph.model import AreaLevel, OrgKind
+from orgnet.pages._ui import Ctx, cached, enum_name, map_block, page_header
+
+_EXPLORE = "orgnet.explore."
+
+
+def render(c: Ctx) -> None:
+    page_header(c, "page.org_tree", "org_tree.caption")
+    streets = cached(c, _EXPLORE + "streets")
+    if not streets:
+        st.info(c.t("app.no_graph", command="orgnet demo"))
+        return
+    state = st.session_state
+    by_id = {s["id"]: s for s in streets}
+    if not c.meeting:
+        col_s, col_c = st.columns(2)
+        sid = col_s.selectbox(c.t("common.street"), list(by_id), format_func=lambda i: by_id[i]["name"],
+                              key="ot_street")
+        comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
+        cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
+                              format_func=lambda i: comms.get(i, c.t("common.all")), key="ot_comm")
+    else:
+        sid = state.get("ot_street") if state.get("ot_street") in by_id else next(iter(by_id))
+        cid = state.get("ot_comm") or ""
+        comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
+    tree = cached(c, _EXPLORE + "org_tree", sid, community_id=cid or None)
+    scope = comms.get(cid) if cid else by_id[sid]["name"]
+
+    # headline counts: organizations per kind, uncovered territory per level
+    kinds = [OrgKind.street_committee, OrgKind.community_committee, OrgKind.grid_branch,
+             OrgKind.compound_branch, OrgKind.building_group]
+    levels = [AreaLevel.community, AreaLevel.grid, AreaLevel.compound, AreaLevel.building]
+    cols = st.columns(len(levels))
+    for col, lvl in zip(cols, levels):
+        n = tree.uncovered.get(lvl.value, 0)
+        col.metric(c.t("org_tree.uncovered_level", level=enum_name(lvl.value, c.lang, AreaLevel)), n,
+                   border=True)
+    title = c.t("org_tree.map_title", scope=scope)
+    map_block(c, "org_tree", tree, title=title, key=f"ot_{sid}_{cid}", height=720 if c.meeting else 640)
+    if c.meeting:
+        return
+    with st.expander(c.t("org_tree.orgs_by_kind"), expanded=False):
+        st.dataframe(pd.DataFrame({
+            c.t("explorer.kind"): [enum_name(k.value, c.lang, OrgKind) for k in kinds],
+            c.t("org_tree.count"): [tree.orgs.get(k.value, 0) for k in kinds]}),
+            hide_index=True, width="stretch")
+    if tree.uncovered_rows:
+        st.subheader(c.t("org_tree.uncovered_list", n=len(tree.uncovered_rows)))
+        df = pd.DataFrame(tree.uncovered_rows)
+        df["level"] = df["level"].map(lambda v: enum_name(v, c.lang, AreaLevel))
+        df = df.rename(columns={"id": c.t("common.id"), "name": c.t("common.name"),
+                                "level": c.t("org_tree.level"), "parent": c.t("org_tree.under")})
+        st.dataframe(df, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(df)))

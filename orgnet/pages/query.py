@@ -1,0 +1,114 @@
+"""查询 Query: run a catalog query with a parameter form, or read-only Cypher with a row limit and timeout."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from orgnet.errors import OrgnetError, ReadOnlyViolation
+from orgnet.pages._ui import Ctx, download_name, page_header
+
+KIND_ORDER = ("rule", "kpi", "linkage", "view")
+
+
+def _title(c: Ctx, q) -> str:
+    return q.meta.get(f"title_{c.lang}") or q.id
+
+
+def _param_widget(c: Ctx, qid: str, p):
+    """One input per parameter, typed by its declared type; optional ones may stay empty."""
+    name, ptype = p.name, getattr(p, "type", "str")
+    default = getattr(p, "default", None)
+    key = f"q_{qid}_{name}"
+    label = c.t(f"param.{name}") if _has(f"param.{name}") else name
+    if ptype == "date":
+        value = dt.date.fromisoformat(c.as_of) if default in (None, "today") or not isinstance(default, str) \
+            else dt.date.fromisoformat(default)
+        return st.date_input(label, value=value, key=key).isoformat()
+    if ptype == "int":
+        return int(st.number_input(label, value=int(default or 0), step=1, key=key))
+    if ptype == "float":
+        return float(st.number_input(label, value=float(default or 0.0), key=key))
+    if ptype == "bool":
+        return st.checkbox(label, value=bool(default), key=key)
+    text = st.text_input(label, value="" if default in (None, "null") else str(default), key=key,
+                         placeholder=c.t("query.optional"))
+    return text.strip() or None
+
+
+def _has(key: str) -> bool:
+    from orgnet.pages._ui import has_text
+
+    return has_text(key)
+
+
+def _show(c: Ctx, rows: list[dict], stem: str) -> None:
+    df = pd.DataFrame(rows)
+    st.caption(c.t("common.rows", n=len(df)))
+    if df.empty:
+        st.info(c.t("common.no_data"))
+        return
+    for col in df.columns:  # lists and maps as text so the table renders
+        if df[col].map(lambda v: isinstance(v, (list, dict, tuple))).any():
+            df[col] = df[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
+                                  else str(v) if isinstance(v, dict) else v)
+    st.dataframe(df, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(df)))
+    st.download_button(c.t("common.download_csv"), df.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=download_name(c, stem, "csv"), mime="text/csv", key=f"dl_{stem}")
+
+
+def render(c: Ctx) -> None:
+    from orgnet.queries import catalog
+
+    page_header(c, "page.query", "query.caption")
+    tab_cat, tab_cy = st.tabs([c.t("query.catalog"), c.t("query.cypher")])
+    with tab_cat:
+        qs = [catalog.get(i) for i in catalog.names()]
+        qs.sort(key=lambda q: (KIND_ORDER.index(q.kind) if q.kind in KIND_ORDER else 9, q.id))
+        labels = {q.id: f"{c.t('query.kind_' + q.kind) if _has('query.kind_' + q.kind) else q.kind} · {_title(c, q)}"
+                  for q in qs}
+        qid = st.selectbox(c.t("query.pick"), [q.id for q in qs], format_func=labels.get, key="q_pick")
+        q = catalog.get(qid)
+        desc = q.meta.get(f"description_{c.lang}")
+        if desc:
+            st.caption(desc)
+        with st.form(f"qform_{qid}"):
+            params = {}
+            if q.params:
+                st.markdown(f"**{c.t('query.parameters')}**")
+                cols = st.columns(min(3, len(q.params)))
+                for i, p in enumerate(q.params):
+                    with cols[i % len(cols)]:
+                        params[p.name] = _param_widget(c, qid, p)
+            go = st.form_submit_button(c.t("common.run"), type="primary")
+        if go:
+            params = {k: v for k, v in params.items() if v is not None}
+            try:
+                rows = catalog.run(c.store, qid, params, graph=c.graph)
+            except OrgnetError as e:
+                st.error(c.t("common.error", message=str(e)))
+            else:
+                st.subheader(c.t("query.results"))
+                _show(c, rows, qid)
+    with tab_cy:
+        with st.form("cypher_form"):
+            text = st.text_area(c.t("query.cypher"), height=160, key="q_cypher",
+                                value="MATCH (c:Community)\nRETURN c.id AS id, c.name AS name\nORDER BY id")
+            col1, col2 = st.columns(2)
+            limit = int(col1.number_input(c.t("query.limit"), min_value=1, max_value=100000, value=1000, step=100))
+            timeout = float(col2.number_input(c.t("query.timeout"), min_value=1, max_value=600, value=30, step=5))
+            go2 = st.form_submit_button(c.t("common.run"), type="primary")
+        if go2 and text.strip():
+            try:
+                rows = c.store.read(text, {}, graph=c.graph, limit=limit, timeout_s=timeout)
+            except ReadOnlyViolation:
+                st.error(c.t("query.read_only_refused"))
+            except OrgnetError as e:
+                st.error(c.t("common.error", message=str(e)))
+            except Exception as e:  # noqa: BLE001 - a syntax error from the engine
+                st.error(c.t("common.error", message=str(e)))
+            else:
+                st.subheader(c.t("query.results"))
+                _show(c, rows, "cypher")

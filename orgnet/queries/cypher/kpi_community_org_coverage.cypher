@@ -1,0 +1,26 @@
+// id: kpi_community_org_coverage
+// kind: kpi
+// title_zh: 社区党组织覆盖率
+// title_en: Community party organization coverage
+// description_zh: 有社区党组织（社区党委/党总支/党支部）覆盖的社区占全部社区的比例（一社区一支部）。
+// description_en: Share of communities covered by a community_committee (one community, one party organization).
+// source: 002 §四.1 一社区一支部
+// seed_value: 1.0
+// seed_note: 002 一社区一支部（目标：全覆盖）
+// param: as_of date =today
+// param: street_id str =null
+// param: community_id str =null
+// columns: community_id, community, street_id, street, numerator, denominator
+MATCH (a:Community)
+OPTIONAL MATCH (a)-[:PART_OF*0..]->(c:Community)
+WITH a, min(c.id) AS cid
+WITH cid, size([(o:PartyOrg)-[:COVERS]->(a) WHERE o.kind = 'community_committee' | o]) > 0 AS ok
+WITH cid, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS numerator, count(*) AS denominator
+WHERE $community_id IS NULL OR cid = $community_id
+OPTIONAL MATCH (c:Community {id: cid})
+OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)
+WITH cid, c, s, numerator, denominator
+WHERE $street_id IS NULL OR s.id = $street_id
+RETURN cid AS community_id, c.name AS community, s.id AS street_id, s.name AS street,
+       numerator, denominator
+ORDER BY community_id

@@ -1,0 +1,30 @@
+// id: kpi_two_new_org_coverage
+// kind: kpi
+// title_zh: 两新组织党的工作覆盖率
+// title_en: Two-new organization coverage
+// description_zh: 非公企业和社会组织中，有党员工作、有党组织（含联合党支部）或有在任党建指导员的比例（即 1 − 两新组织未覆盖数/两新组织总数）。
+// description_en: Share of private enterprises and social organizations with a member working there, a party org based in them (a joint branch counts) or an instructor in office (1 - two_new_org_uncovered / all two-new organizations).
+// source: 000 非公企业党组织覆盖率
+// seed_value: 0.831
+// seed_note: 000 全市非公企业党组织覆盖率达83.1%
+// param: as_of date =today
+// param: street_id str =null
+// param: community_id str =null
+// columns: community_id, community, street_id, street, numerator, denominator
+MATCH (u:Unit)
+WHERE u.kind IN ['private_enterprise', 'social_org']
+OPTIONAL MATCH (u)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
+WITH u, min(c.id) AS cid
+WITH u, cid, size([(u)<-[:WORKS_AT]-(m:Member) | m]) > 0 OR size([(u)<-[:BASED_IN]-(o:PartyOrg) | o]) > 0 AS staffed
+WITH cid, staffed OR size([(u)<-[h:HOLDS]-(:Member)
+    WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of)
+      AND (h.until IS NULL OR h.until >= $as_of) | h]) > 0 AS ok
+WITH cid, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS numerator, count(*) AS denominator
+WHERE $community_id IS NULL OR cid = $community_id
+OPTIONAL MATCH (c:Community {id: cid})
+OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)
+WITH cid, c, s, numerator, denominator
+WHERE $street_id IS NULL OR s.id = $street_id
+RETURN cid AS community_id, c.name AS community, s.id AS street_id, s.name AS street,
+       numerator, denominator
+ORDER BY community_id

@@ -1,0 +1,46 @@
+// id: linkage_channels
+// kind: linkage
+// title_zh: 社区与驻区单位联建强度（七个渠道计数）
+// title_en: Linkage channels between communities and units
+// description_zh: 对每个社区C与单位U，统计七个联建渠道：有效共建协议、兼职委员、双报到党员、居住在C的党员、资源对接需求、认领服务、近12个月联席会议参会；列出任一渠道大于0的组合，以及驻区单位与其所在社区的组合（即使全为0）。
+// description_en: For every community C and unit U, the seven co-building channel counts of DESIGN §6 (active agreements, part-time committee members, reported members, members living in C, resources matched to C's needs, C's services claimed, C's meetings in the last 12 months attended); every pair with a channel above zero, plus each resident unit with its own community even at zero.
+// source: 001 组织联建、党建联抓、资源联用、服务联手、活动联办; 004
+// param: as_of date =today
+// param: street_id str =null
+// param: community_id str =null
+// columns: community_id, community, street_id, street, unit_id, unit, unit_kind, resident, agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
+WITH toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS since
+MATCH (u:Unit)
+WITH u, since,
+  [(u)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community) WHERE u.resident = true | {c: c, k: 0, x: null}]
+  + [(u)<-[:BASED_IN*0..1]-()-[:PARTY_TO]->(ag:Agreement)<-[:PARTY_TO]-(o:PartyOrg)-[:COVERS]->(c:Community)
+      WHERE o.kind = 'community_committee' AND ag.status = 'active'
+        AND (ag.expires_on IS NULL OR ag.expires_on >= $as_of) | {c: c, k: 1, x: ag.id}]
+  + [(u)<-[:WORKS_AT]-(m:Member)-[h:HOLDS]->(o:PartyOrg)-[:COVERS]->(c:Community)
+      WHERE h.role = 'part_time_member' AND o.kind = 'community_committee'
+        AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR h.until >= $as_of) | {c: c, k: 2, x: m.id}]
+  + [(u)<-[:WORKS_AT]-(m:Member)-[:REPORTED_TO]->(c:Community) | {c: c, k: 3, x: m.id}]
+  + [(u)<-[:WORKS_AT]-(m:Member)-[:LIVES_IN]->(:Area)-[:PART_OF*0..]->(c:Community) | {c: c, k: 4, x: m.id}]
+  + [(u)-[:OFFERS]->(r:Resource)-[:FULFILS]->(:Need)<-[:RAISED]-(c:Community) | {c: c, k: 5, x: r.id}]
+  + [(u)<-[:WORKS_AT]-(:Member)-[:CLAIMED]->(s:Service)<-[:POSTED]-(c:Community) | {c: c, k: 6, x: s.id}]
+  + [(u)<-[:BASED_IN*0..1]-()-[:ATTENDED]->(mt:Meeting)<-[:CONVENED]-(o:PartyOrg)-[:COVERS]->(c:Community)
+      WHERE o.kind = 'community_committee' AND mt.held_on > since AND mt.held_on <= $as_of | {c: c, k: 7, x: mt.id}]
+  AS items
+UNWIND items AS it
+WITH u, it.c AS c, it.k AS k, count(DISTINCT it.x) AS n
+WITH u, c,
+  sum(CASE WHEN k = 1 THEN n ELSE 0 END) AS agreements,
+  sum(CASE WHEN k = 2 THEN n ELSE 0 END) AS part_time_members,
+  sum(CASE WHEN k = 3 THEN n ELSE 0 END) AS reported_members,
+  sum(CASE WHEN k = 4 THEN n ELSE 0 END) AS resident_members,
+  sum(CASE WHEN k = 5 THEN n ELSE 0 END) AS matched_resources,
+  sum(CASE WHEN k = 6 THEN n ELSE 0 END) AS services,
+  sum(CASE WHEN k = 7 THEN n ELSE 0 END) AS meetings
+WHERE $community_id IS NULL OR c.id = $community_id
+OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)
+WITH u, c, s, agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
+WHERE $street_id IS NULL OR s.id = $street_id
+RETURN c.id AS community_id, c.name AS community, s.id AS street_id, s.name AS street,
+       u.id AS unit_id, u.name AS unit, u.kind AS unit_kind, coalesce(u.resident, false) AS resident,
+       agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
+ORDER BY community_id, unit_id

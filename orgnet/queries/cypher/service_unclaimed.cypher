@@ -1,0 +1,28 @@
+// id: service_unclaimed
+// kind: rule
+// title_zh: 无人认领的微心愿和志愿岗位
+// title_en: Unclaimed wishes and posts
+// description_zh: 没有党员认领的微心愿和志愿服务岗位。
+// description_en: Wishes and volunteer posts nobody has claimed.
+// source: 003 微心愿
+// severity: low
+// remedy_zh: 组织在职党员和驻区单位认领微心愿、志愿岗位。
+// remedy_en: Invite in-service members and resident units to claim it.
+// param: as_of date =today
+// param: street_id str =null
+// param: community_id str =null
+// columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
+MATCH (x:Service)
+WHERE NOT (x)<-[:CLAIMED]-(:Member)
+WITH x
+OPTIONAL MATCH (x)<-[:POSTED]-(:Area)-[:PART_OF*0..]->(c:Community)
+WITH x, min(c.id) AS community_id, collect(DISTINCT c) AS cs
+OPTIONAL MATCH (x)<-[:POSTED]-(:Area)-[:PART_OF*0..]->(s:Street)
+WITH x, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
+WHERE ($street_id IS NULL OR street_id = $street_id)
+  AND ($community_id IS NULL OR community_id = $community_id)
+RETURN 'service_unclaimed' AS rule, x.id AS id, x.title AS name, x.type AS kind,
+       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
+       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       CASE x.type WHEN 'wish' THEN '微心愿无人认领' ELSE '志愿岗位无人认领' END AS detail, '组织在职党员和驻区单位认领微心愿、志愿岗位。' AS remedy
+ORDER BY street_id, community_id, id

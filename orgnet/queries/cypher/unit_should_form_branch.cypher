@@ -1,0 +1,32 @@
+// id: unit_should_form_branch
+// kind: rule
+// title_zh: 应建未建党支部的单位
+// title_en: Units that should form a branch
+// description_zh: 有3名以上正式党员在此工作（不论党员类别），但没有本单位党组织（联合党支部不算）的单位。
+// description_en: Units with 3 or more formal members working there (any category) and no party org of their own based in them (a joint branch does not count).
+// source: 004 有3名以上正式党员…成立党支部
+// severity: high
+// remedy_zh: 按照“有正式党员3名以上的单位应成立党支部”，指导单位单独组建党支部。
+// remedy_en: Guide the unit to form its own party branch (3 or more formal members).
+// param: as_of date =today
+// param: street_id str =null
+// param: community_id str =null
+// columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
+MATCH (x:Unit)<-[:WORKS_AT]-(m:Member {status: 'formal'})
+WITH x, count(DISTINCT m) AS formal
+WHERE formal >= 3
+WITH x, formal, size([(x)<-[:BASED_IN]-(o:PartyOrg) WHERE o.kind <> 'joint_branch' | o]) AS own,
+     size([(x)<-[:BASED_IN]-(j:PartyOrg {kind: 'joint_branch'}) | j]) AS joint
+WHERE own = 0
+WITH x, formal, joint
+OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
+WITH x, formal, joint, min(c.id) AS community_id, collect(DISTINCT c) AS cs
+OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(s:Street)
+WITH x, formal, joint, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
+WHERE ($street_id IS NULL OR street_id = $street_id)
+  AND ($community_id IS NULL OR community_id = $community_id)
+RETURN 'unit_should_form_branch' AS rule, x.id AS id, x.name AS name, x.kind AS kind,
+       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
+       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       toString(formal) + '名正式党员，' + CASE WHEN joint > 0 THEN '仅纳入联合党支部，未单独建立党支部' ELSE '未建党支部' END AS detail, '按照“有正式党员3名以上的单位应成立党支部”，指导单位单独组建党支部。' AS remedy
+ORDER BY street_id, community_id, id

@@ -1,0 +1,213 @@
+"""Coverage-gap rules (DESIGN §5): run them, list them, export them to Excel.
+
+The rules themselves are the ``kind: rule`` files of the Cypher catalog
+(``orgnet/queries/cypher/<id>.cypher``); this module runs a selection of them with
+shared parameters and presents the rows.
+
+>>> sorted(rule_catalog().columns)[:3]
+['description_en', 'description_zh', 'id']
+>>> "unit_should_form_branch" in rule_ids()
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from orgnet.errors import QueryError
+from orgnet.queries import catalog
+
+#: the columns every rule returns, in order
+COLUMNS: tuple[str, ...] = ("rule", "id", "name", "kind", "street_id", "street",
+                            "community_id", "community", "detail", "remedy")
+
+#: Chinese headers of the result columns (Excel export, tables in the UI)
+COLUMNS_ZH: dict[str, str] = {
+    "rule": "规则",
+    "id": "编号",
+    "name": "名称",
+    "kind": "类型",
+    "street_id": "街道编号",
+    "street": "街道",
+    "community_id": "社区编号",
+    "community": "社区",
+    "detail": "问题说明",
+    "remedy": "整改建议",
+}
+
+CATALOG_COLUMNS: tuple[str, ...] = ("id", "title_zh", "title_en", "description_zh", "description_en",
+                                    "source", "severity", "remedy_zh", "remedy_en")
+
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+
+
+def rule_ids() -> list[str]:
+    """Ids of every rule of the catalog, in catalog order."""
+    return list(catalog.names("rule"))
+
+
+def rule_catalog() -> pd.DataFrame:
+    """One row per rule: id, titles, description, source seed, severity, remedy (zh/en)."""
+    rows = []
+    for rid in rule_ids():
+        meta = catalog.get(rid).meta
+        rows.append({c: (rid if c == "id" else meta.get(c, "")) for c in CATALOG_COLUMNS})
+    return pd.DataFrame(rows, columns=list(CATALOG_COLUMNS))
+
+
+def _check_rules(rules: Iterable[str] | None) -> list[str]:
+    known = rule_ids()
+    if not rules:
+        return known
+    rules = list(dict.fromkeys(rules))
+    unknown = [r for r in rules if r not in known]
+    if unknown:
+        raise QueryError(f"unknown rule(s) {', '.join(unknown)}; known rules: {', '.join(known)} "
+                         "(list them with `orgnet gaps --list`)")
+    return rules
+
+
+def _as_of(as_of: str | _dt.date | None) -> str:
+    if as_of is None:
+        return _dt.date.today().isoformat()
+    if isinstance(as_of, _dt.date):
+        return as_of.isoformat()
+    try:
+        return _dt.date.fromisoformat(str(as_of).strip()).isoformat()
+    except ValueError as e:
+        raise QueryError(f"--as-of {as_of!r} is not a date; write it as YYYY-MM-DD") from e
+
+
+def run_gaps_by_rule(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
+                     street_id: str | None = None, community_id: str | None = None,
+                     graph: str | None = None) -> dict[str, pd.DataFrame]:
+    """Each selected rule's gap rows (a DataFrame with ``COLUMNS``), by rule id."""
+    params = {"as_of": _as_of(as_of), "street_id": street_id, "community_id": community_id}
+    out: dict[str, pd.DataFrame] = {}
+    for rid in _check_rules(rules):
+        rows = catalog.run(store, rid, params, graph=graph)
+        out[rid] = pd.DataFrame(rows, columns=list(COLUMNS))
+    return out
+
+
+def run_gaps(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
+             street_id: str | None = None, community_id: str | None = None,
+             graph: str | None = None) -> pd.DataFrame:
+    """Run the rules (all by default) and return every gap row, rule by rule in catalog order.
+
+    ``as_of`` defaults to today; ``street_id`` / ``community_id`` narrow to one street or
+    community. Columns: ``rule, id, name, kind, street_id, street, community_id,
+    community, detail, remedy``.
+    """
+    by_rule = run_gaps_by_rule(store, rules, as_of=as_of, street_id=street_id,
+                               community_id=community_id, graph=graph)
+    frames = [df for df in by_rule.values() if len(df)]
+    if not frames:
+        return pd.DataFrame(columns=list(COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+
+
+def split_by_rule(df: pd.DataFrame, rules: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """A combined gaps frame → {rule id: its rows}; rules with no rows get an empty frame."""
+    rules = list(rules) if rules is not None else list(dict.fromkeys(df["rule"])) if len(df) else []
+    return {r: df[df["rule"] == r].reset_index(drop=True) for r in rules}
+
+
+# ---------------------------------------------------------------------------
+# Excel export
+# ---------------------------------------------------------------------------
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralize spreadsheet formula injection: text starting with = + - @ (or a tab /
+    carriage return) gets a leading single quote, so Excel shows it as text."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value
+
+
+def _display_width(text: str) -> int:
+    """Approximate column width: CJK characters count double."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _sheet_name(rid: str, used: set[str]) -> str:
+    name = rid[:31]
+    n = 2
+    while name in used:
+        suffix = f"~{n}"
+        name = rid[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(name)
+    return name
+
+
+def _write_sheet(ws: Any, headers: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+    widths = [_display_width(h) for h in headers]
+    for row in rows:
+        values = [safe_cell(v) for v in row]
+        ws.append(values)
+        for i, v in enumerate(values):
+            if v is not None:
+                widths[i] = max(widths[i], _display_width(str(v)))
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 80)
+    ws.freeze_panes = "A2"
+
+
+def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str | Path, *,
+                as_of: str | None = None) -> Path:
+    """Write an Excel workbook: a summary sheet (汇总: rule, title, severity, gap count)
+    and one sheet per rule with Chinese headers, fitted column widths, formula-safe cells.
+
+    ``df_by_rule`` is {rule id: DataFrame} (as from ``run_gaps_by_rule``) or one combined
+    DataFrame (as from ``run_gaps``).
+    """
+    from openpyxl import Workbook
+
+    if isinstance(df_by_rule, pd.DataFrame):
+        df_by_rule = split_by_rule(df_by_rule)
+    path = Path(path)
+    cat = {r["id"]: r for r in rule_catalog().to_dict("records")}
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    summary_rows = []
+    for rid, df in df_by_rule.items():
+        meta = cat.get(rid, {})
+        summary_rows.append([rid, meta.get("title_zh", ""), SEVERITY_ZH.get(meta.get("severity", ""), ""),
+                             len(df), meta.get("source", ""), meta.get("remedy_zh", "")])
+    headers = ["规则编号", "规则名称", "严重程度", "问题数", "依据", "整改建议"]
+    if as_of:
+        headers.append("统计日期")
+        summary_rows = [r + [as_of] for r in summary_rows]
+    _write_sheet(summary, headers, summary_rows)
+    used = {"汇总"}
+    for rid, df in df_by_rule.items():
+        ws = wb.create_sheet(_sheet_name(rid, used))
+        cols = [c for c in COLUMNS if c in df.columns] + [c for c in df.columns if c not in COLUMNS]
+        _write_sheet(ws, [COLUMNS_ZH.get(c, c) for c in cols],
+                     df[cols].astype(object).where(df[cols].notna(), None).itertuples(index=False, name=None))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+__all__ = ["COLUMNS", "COLUMNS_ZH", "run_gaps", "run_gaps_by_rule", "rule_catalog", "rule_ids",
+           "export_xlsx", "safe_cell", "split_by_rule"]

@@ -1,0 +1,108 @@
+"""Coverage KPIs (DESIGN §5 end): overall, per street and per community.
+
+Each ``kpi_<id>.cypher`` returns numerator/denominator per community (community_id null
+for items outside any community); this module adds the rates, the street and overall
+roll-ups and the seed figures from the headers (``seed_value``, ``seed_note``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import pandas as pd
+
+
+#: presentation order
+KPI_ORDER = ("community_org_coverage", "grid_org_coverage", "compound_org_coverage",
+             "building_org_coverage", "two_new_org_coverage", "in_service_reporting",
+             "resident_unit_agreement", "compound_property")
+
+RAW_COLUMNS = ["community_id", "community", "street_id", "street", "numerator", "denominator"]
+COLUMNS = ["kpi", "title_zh", "title_en", "scope", "street_id", "street", "community_id",
+           "community", "numerator", "denominator", "rate", "seed_rate", "seed_source"]
+SCOPES = ("overall", "street", "community")
+
+
+def kpi_ids() -> list[str]:
+    """KPI ids (query id without ``kpi_``), in presentation order."""
+    from orgnet.queries import catalog
+    found = [n[len("kpi_"):] for n in catalog.names("kpi")]
+    return [k for k in KPI_ORDER if k in found] + sorted(k for k in found if k not in KPI_ORDER)
+
+
+def kpi_meta(kpi: str) -> dict[str, Any]:
+    from orgnet.queries import catalog
+    meta = catalog.get(f"kpi_{kpi}").meta
+    seed = meta.get("seed_value")
+    return {"kpi": kpi, "title_zh": meta.get("title_zh"), "title_en": meta.get("title_en"),
+            "seed_rate": float(seed) if seed not in (None, "") else None,
+            "seed_source": meta.get("seed_note") or (meta.get("source") if seed else None)}
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def aggregate(raw: dict[str, pd.DataFrame], meta: dict[str, dict[str, Any]],
+              scopes: tuple[str, ...] = SCOPES) -> pd.DataFrame:
+    """Pure roll-up: per KPI, an overall row, one per street, one per community."""
+    out: list[dict[str, Any]] = []
+    for kpi, df in raw.items():
+        m = meta.get(kpi, {"kpi": kpi})
+        base = {"kpi": kpi, "title_zh": m.get("title_zh"), "title_en": m.get("title_en"),
+                "seed_rate": m.get("seed_rate"), "seed_source": m.get("seed_source")}
+        df = df.copy()
+        for c in ("numerator", "denominator"):
+            df[c] = pd.to_numeric(df[c]).fillna(0).astype(int)
+        if "overall" in scopes:
+            num, den = int(df["numerator"].sum()), int(df["denominator"].sum())
+            out.append({**base, "scope": "overall", "street_id": None, "street": None,
+                        "community_id": None, "community": None,
+                        "numerator": num, "denominator": den, "rate": _rate(num, den)})
+        if "street" in scopes and len(df):
+            st = df.dropna(subset=["street_id"]).groupby("street_id", sort=True).agg(
+                street=("street", "first"), numerator=("numerator", "sum"),
+                denominator=("denominator", "sum")).reset_index()
+            for r in st.to_dict("records"):
+                out.append({**base, "scope": "street", "street_id": r["street_id"], "street": r["street"],
+                            "community_id": None, "community": None,
+                            "numerator": int(r["numerator"]), "denominator": int(r["denominator"]),
+                            "rate": _rate(int(r["numerator"]), int(r["denominator"]))})
+        if "community" in scopes and len(df):
+            for r in df.dropna(subset=["community_id"]).sort_values("community_id").to_dict("records"):
+                out.append({**base, "scope": "community", "street_id": r["street_id"], "street": r["street"],
+                            "community_id": r["community_id"], "community": r["community"],
+                            "numerator": int(r["numerator"]), "denominator": int(r["denominator"]),
+                            "rate": _rate(int(r["numerator"]), int(r["denominator"]))})
+    df = pd.DataFrame(out, columns=COLUMNS)
+    return df.astype(object).where(df.notna(), None)
+
+
+def kpi_raw(store: Any, *, as_of: Any = None, street_id: str | None = None,
+            community_id: str | None = None, graph: str | None = None,
+            kpis: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Per KPI the per-community numerator/denominator rows of its query."""
+    from orgnet.queries import catalog
+    params: dict[str, Any] = {}
+    if as_of is not None:
+        params["as_of"] = as_of.strftime("%Y-%m-%d") if isinstance(as_of, (_dt.date, _dt.datetime)) else str(as_of)
+    if street_id is not None:
+        params["street_id"] = street_id
+    if community_id is not None:
+        params["community_id"] = community_id
+    return {k: pd.DataFrame(catalog.run(store, f"kpi_{k}", params, graph=graph), columns=RAW_COLUMNS)
+            for k in (kpis or kpi_ids())}
+
+
+def kpi_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
+              community_id: str | None = None, graph: str | None = None,
+              scopes: tuple[str, ...] = SCOPES, kpis: list[str] | None = None) -> pd.DataFrame:
+    """Every KPI overall (within the scope given), per street and per community, with
+    numerator, denominator, rate (None when the denominator is 0) and the seed figure."""
+    raw = kpi_raw(store, as_of=as_of, street_id=street_id, community_id=community_id,
+                  graph=graph, kpis=kpis)
+    return aggregate(raw, {k: kpi_meta(k) for k in raw}, scopes)
+
+
+__all__ = ["kpi_table", "kpi_raw", "aggregate", "kpi_ids", "kpi_meta", "KPI_ORDER", "COLUMNS"]

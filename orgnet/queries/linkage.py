@@ -1,0 +1,117 @@
+"""Library entry points for the linkage-strength index (DESIGN §6).
+
+Runs the catalog queries ``linkage_channels`` and ``partner_candidates`` on a store and
+scores them with the pure functions of :mod:`orgnet.graph.linkage`.
+
+    >>> df = linkage_table(store, street_id="S1", bands=["weak", "none"])   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from orgnet.graph import linkage as lk
+
+CHANNEL_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit",
+                   "unit_kind", "resident", *lk.CHANNELS]
+CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
+                     "unit_street_id", "categories", "members_living"]
+
+
+def _iso(as_of: Any) -> str | None:
+    if as_of is None:
+        return None
+    if isinstance(as_of, (_dt.date, _dt.datetime)):
+        return as_of.strftime("%Y-%m-%d")
+    return str(as_of)
+
+
+def _params(**kw: Any) -> dict[str, Any]:
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def config_for(store: Any = None, *, path: str | Path | None = None,
+               home: str | Path | None = None) -> lk.LinkageConfig:
+    """Package config overridden by ``home/linkage.toml`` (home defaults to ORGNET_HOME /
+    ~/.orgnet via Settings) and by ``path``."""
+    if home is None:
+        settings = getattr(store, "settings", None)
+        home = getattr(settings, "home", None)
+        if home is None:
+            from orgnet.settings import Settings
+            home = Settings.from_env().home
+    return lk.load_config(path, home=home)
+
+
+def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
+                  community_id: str | None = None, graph: str | None = None) -> pd.DataFrame:
+    """The raw seven channel counts per (community, unit) pair (``linkage_channels``)."""
+    from orgnet.queries import catalog
+    rows = catalog.run(store, "linkage_channels",
+                       _params(as_of=_iso(as_of), street_id=street_id, community_id=community_id),
+                       graph=graph)
+    df = pd.DataFrame(rows, columns=CHANNEL_COLUMNS)
+    for k in lk.CHANNELS:
+        df[k] = pd.to_numeric(df[k]).fillna(0).astype(int)
+    df["resident"] = df["resident"].fillna(False).astype(bool)
+    return df
+
+
+def linkage_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
+                  community_id: str | None = None, bands: Iterable[str] | None = None,
+                  graph: str | None = None, config: lk.LinkageConfig | None = None) -> pd.DataFrame:
+    """Scored pairs: the channel columns + ``score``, ``band``, ``pts_<channel>``; highest
+    score first; narrowed to ``bands`` when given."""
+    config = config or config_for(store)
+    scored = lk.score_table(channel_table(store, as_of=as_of, street_id=street_id,
+                                          community_id=community_id, graph=graph), config)
+    return lk.filter_bands(scored, list(bands) if bands else None)
+
+
+def linkage_records(store: Any, **kw: Any) -> list[dict[str, Any]]:
+    """The JSON shape of ``orgnet linkage``: community_id, community, unit_id, unit, score,
+    band, channels{seven counts}, highest score first."""
+    return lk.records(linkage_table(store, **kw))
+
+
+def community_summary(store: Any, **kw: Any) -> pd.DataFrame:
+    return lk.community_summary(linkage_table(store, **kw))
+
+
+def street_summary(store: Any, **kw: Any) -> pd.DataFrame:
+    return lk.street_summary(linkage_table(store, **kw))
+
+
+def weak_ties(store: Any, **kw: Any) -> pd.DataFrame:
+    return lk.weak_ties(linkage_table(store, **kw))
+
+
+def candidate_facts(store: Any, *, street_id: str | None = None, community_id: str | None = None,
+                    graph: str | None = None) -> pd.DataFrame:
+    from orgnet.queries import catalog
+    rows = catalog.run(store, "partner_candidates",
+                       _params(street_id=street_id, community_id=community_id), graph=graph)
+    df = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    df["members_living"] = pd.to_numeric(df["members_living"]).fillna(0).astype(int)
+    return df
+
+
+def partner_candidates(store: Any, *, as_of: Any = None, street_id: str | None = None,
+                       community_id: str | None = None, graph: str | None = None,
+                       config: lk.LinkageConfig | None = None, scored: pd.DataFrame | None = None,
+                       limit: int | None = 5) -> pd.DataFrame:
+    """Candidate partners (with reasons) for the weakly tied communities in scope."""
+    config = config or config_for(store)
+    if scored is None:
+        scored = linkage_table(store, as_of=as_of, street_id=street_id, community_id=community_id,
+                               graph=graph, config=config)
+    facts = candidate_facts(store, street_id=street_id, community_id=community_id, graph=graph)
+    return lk.partner_candidates(scored, facts, config, limit=limit)
+
+
+__all__ = ["linkage_table", "linkage_records", "channel_table", "community_summary",
+           "street_summary", "weak_ties", "partner_candidates", "candidate_facts", "config_for"]

@@ -1,0 +1,118 @@
+/* orgnet map page: draws window.ORGNET_DATA with vis-network; PNG export in the browser. */
+(function () {
+  "use strict";
+  var D = window.ORGNET_DATA;
+  var container = document.getElementById("mynetwork");
+  var nodes = new vis.DataSet(D.nodes);
+  var edges = new vis.DataSet(D.edges);
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, D.options);
+  window.orgnetNetwork = network;
+  network.once("afterDrawing", function () {
+    document.body.setAttribute("data-drawn", String(D.nodes.length));
+  });
+  /* fit the whole map, leaving room on the right for the legend */
+  function fit() {
+    network.fit({ animation: false });
+    var lg = document.querySelector(".on-legend");
+    var W = container.clientWidth, H = container.clientHeight;
+    if (!W || !H) { return; }
+    var room = lg ? lg.offsetWidth + 24 : 0;
+    if (room > W * 0.45) { room = 0; }
+    var s = network.getScale(), c = network.getViewPosition();
+    var k = Math.min((W - room - 20) / W, (H - 50) / H);
+    var ns = s * k;
+    network.moveTo({ position: { x: c.x + (room / 2) / ns, y: c.y - 10 / ns }, scale: ns, animation: false });
+  }
+  fit();
+
+  function shapePath(ctx, shape, x, y, r) {
+    var i, a, k;
+    ctx.beginPath();
+    if (shape === "square") { ctx.rect(x - r, y - r, 2 * r, 2 * r); }
+    else if (shape === "diamond") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y); ctx.closePath(); }
+    else if (shape === "triangle") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + r * 0.8); ctx.lineTo(x - r, y + r * 0.8); ctx.closePath(); }
+    else if (shape === "triangleDown") { ctx.moveTo(x - r, y - r * 0.8); ctx.lineTo(x + r, y - r * 0.8); ctx.lineTo(x, y + r); ctx.closePath(); }
+    else if (shape === "hexagon") { for (i = 0; i < 6; i++) { a = Math.PI / 3 * i; ctx[i ? "lineTo" : "moveTo"](x + r * Math.cos(a), y + r * Math.sin(a)); } ctx.closePath(); }
+    else if (shape === "star") { for (i = 0; i < 10; i++) { a = -Math.PI / 2 + Math.PI / 5 * i; k = i % 2 ? r * 0.45 : r; ctx[i ? "lineTo" : "moveTo"](x + k * Math.cos(a), y + k * Math.sin(a)); } ctx.closePath(); }
+    else { ctx.arc(x, y, r, 0, 2 * Math.PI); }
+  }
+
+  /* The map as a PNG data URL: white background, title and date on top, legend below. */
+  function composePng() {
+    var src = container.querySelector("canvas");
+    if (!src) { return null; }
+    var ratio = src.width / Math.max(1, src.clientWidth);
+    var W = src.width, pad = Math.round(16 * ratio), font = D.meta.font;
+    var meet = D.meta.meeting ? 1.3 : 1.0;
+    var titleH = D.meta.title ? Math.round(30 * ratio * meet) : 0;
+    var subH = D.meta.subtitle ? Math.round(22 * ratio * meet) : 0;
+    var headH = (titleH || subH) ? pad + titleH + subH + pad / 2 : 0;
+    var fs = Math.round(14 * ratio * meet), sw = Math.round(22 * ratio * meet), rowH = Math.round(26 * ratio * meet);
+    var probe = document.createElement("canvas").getContext("2d");
+    probe.font = fs + "px " + font;
+    var items = [], x = pad, rows = D.legend.length ? 1 : 0, i, e, w;
+    var lt = D.meta.legendTitle + "：";
+    probe.font = "bold " + fs + "px " + font;
+    x += probe.measureText(lt).width + pad / 2;
+    probe.font = fs + "px " + font;
+    for (i = 0; i < D.legend.length; i++) {
+      e = D.legend[i];
+      w = (e.shape === "line" ? sw * 1.6 : sw) + 6 * ratio + probe.measureText(e.label).width + pad;
+      if (x + w > W - pad && x > pad * 2) { rows++; x = pad; }
+      items.push({ e: e, x: x, row: rows - 1 });
+      x += w;
+    }
+    var legendH = rows ? rows * rowH + pad : 0;
+    var out = document.createElement("canvas");
+    out.width = W; out.height = headH + src.height + legendH + (legendH ? pad / 2 : 0);
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, out.width, out.height);
+    ctx.textBaseline = "middle";
+    if (titleH) {
+      ctx.fillStyle = "#263238"; ctx.font = "bold " + Math.round(24 * ratio * meet) + "px " + font;
+      ctx.fillText(D.meta.title, pad, pad + titleH / 2);
+    }
+    if (subH) {
+      ctx.fillStyle = "#546E7A"; ctx.font = Math.round(15 * ratio * meet) + "px " + font;
+      ctx.fillText(D.meta.subtitle, pad, pad + titleH + subH / 2);
+    }
+    if (headH) { ctx.fillStyle = "#B71C1C"; ctx.fillRect(0, headH - 3 * ratio, W, 3 * ratio); }
+    ctx.drawImage(src, 0, headH);
+    if (rows) {
+      var top = headH + src.height + pad / 2;
+      ctx.strokeStyle = "#CFD8DC"; ctx.lineWidth = ratio; ctx.beginPath(); ctx.moveTo(0, top); ctx.lineTo(W, top); ctx.stroke();
+      ctx.fillStyle = "#263238"; ctx.font = "bold " + fs + "px " + font;
+      ctx.fillText(lt, pad, top + pad / 2 + rowH / 2);
+      ctx.font = fs + "px " + font;
+      for (i = 0; i < items.length; i++) {
+        var it = items[i], cy = top + pad / 2 + it.row * rowH + rowH / 2, r = sw / 2 - ratio;
+        e = it.e;
+        ctx.save();
+        ctx.setLineDash(e.dashed ? [5 * ratio, 3 * ratio] : []);
+        if (e.shape === "line") {
+          ctx.strokeStyle = e.color; ctx.lineWidth = Math.max(1, Math.min(e.width, 8)) * ratio;
+          ctx.beginPath(); ctx.moveTo(it.x, cy); ctx.lineTo(it.x + sw * 1.6, cy); ctx.stroke();
+        } else {
+          shapePath(ctx, e.shape, it.x + sw / 2, cy, r * 0.8);
+          ctx.fillStyle = e.color; ctx.fill();
+          ctx.strokeStyle = e.border; ctx.lineWidth = (e.type === "uncovered" ? 2.5 : 1.5) * ratio; ctx.stroke();
+        }
+        ctx.restore();
+        ctx.fillStyle = "#263238";
+        ctx.fillText(e.label, it.x + (e.shape === "line" ? sw * 1.6 : sw) + 6 * ratio, cy);
+      }
+    }
+    return out.toDataURL("image/png");
+  }
+  window.orgnetPng = composePng;
+
+  function download() {
+    var url = composePng();
+    if (!url) { return; }
+    var a = document.createElement("a");
+    a.href = url; a.download = D.meta.filename;
+    document.body.appendChild(a); a.click(); document.body.removeChild(a);
+  }
+  var b = document.getElementById("on-png"); if (b) { b.addEventListener("click", download); }
+  var f = document.getElementById("on-fit"); if (f) { f.addEventListener("click", fit); }
+})();

@@ -1,0 +1,263 @@
+"""Independent oracle for the linkage channels (DESIGN §6) and the coverage KPIs (DESIGN §5).
+
+Plain Python over the networkx graph of ``orgnet.graph.nx.to_networkx``; it never reads
+or runs the Cypher catalog. Results have the same shape as the catalog queries, so the
+tests compare them row for row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Iterable
+
+import networkx as nx
+
+from orgnet.graph.model import (
+    TWO_NEW_KINDS,
+    AgreementStatus,
+    MemberCategory,
+    OrgKind,
+    Rel,
+    Role,
+    UnitKind,
+)
+
+CHANNELS = ("agreements", "part_time_members", "reported_members", "resident_members",
+            "matched_resources", "services", "meetings")
+
+
+# --- small graph helpers ----------------------------------------------------------
+
+def out(g: nx.MultiDiGraph, n: str, rel: Rel) -> list[tuple[str, dict]]:
+    return [(v, d) for _, v, d in g.out_edges(n, data=True) if d.get("type") == rel.value]
+
+
+def inn(g: nx.MultiDiGraph, n: str, rel: Rel) -> list[tuple[str, dict]]:
+    return [(u, d) for u, _, d in g.in_edges(n, data=True) if d.get("type") == rel.value]
+
+
+def has_label(g: nx.MultiDiGraph, n: str, label: str) -> bool:
+    return label in g.nodes[n].get("labels", ())
+
+
+def nodes(g: nx.MultiDiGraph, label: str) -> list[str]:
+    return [n for n, a in g.nodes(data=True) if label in a.get("labels", ())]
+
+
+def communities_of_area(g: nx.MultiDiGraph, area: str) -> set[str]:
+    """Communities that are ``area`` or lie above it along PART_OF* (0 or more hops)."""
+    seen, stack, found = set(), [area], set()
+    while stack:
+        a = stack.pop()
+        if a in seen:
+            continue
+        seen.add(a)
+        if has_label(g, a, "Community"):
+            found.add(a)
+        stack.extend(v for v, _ in out(g, a, Rel.PART_OF))
+    return found
+
+
+def street_of(g: nx.MultiDiGraph, community: str) -> str | None:
+    streets = sorted(v for v, _ in out(g, community, Rel.PART_OF) if has_label(g, v, "Street"))
+    return streets[0] if streets else None
+
+
+def community_orgs(g: nx.MultiDiGraph, community: str) -> list[str]:
+    """C's party org(s): community_committee orgs covering C."""
+    return [o for o, _ in inn(g, community, Rel.COVERS)
+            if g.nodes[o].get("kind") == OrgKind.community_committee.value]
+
+
+def unit_and_orgs(g: nx.MultiDiGraph, unit: str) -> set[str]:
+    """U and U's party orgs (orgs BASED_IN U, joint branches included)."""
+    return {unit} | {o for o, _ in inn(g, unit, Rel.BASED_IN)}
+
+
+def units_of_party(g: nx.MultiDiGraph, party: str) -> set[str]:
+    """Units a party (a unit itself, or a party org based in units) stands for."""
+    found = {v for v, _ in out(g, party, Rel.BASED_IN)}
+    if has_label(g, party, "Unit"):
+        found.add(party)
+    return found
+
+
+def active_agreement(g: nx.MultiDiGraph, ag: str, as_of: str) -> bool:
+    a = g.nodes[ag]
+    exp = a.get("expires_on")
+    return a.get("status") == AgreementStatus.active.value and (exp is None or exp >= as_of)
+
+
+def role_active(d: dict, as_of: str) -> bool:
+    since, until = d.get("since"), d.get("until")
+    return (since is None or since <= as_of) and (until is None or until >= as_of)
+
+
+def year_before(as_of: str) -> str:
+    """Lower bound (exclusive) of "the last 12 months": same day, one year earlier, as text."""
+    return f"{int(as_of[:4]) - 1:04d}{as_of[4:]}"
+
+
+def workers(g: nx.MultiDiGraph, unit: str) -> list[str]:
+    return [m for m, _ in inn(g, unit, Rel.WORKS_AT)]
+
+
+# --- linkage channels -------------------------------------------------------------
+
+def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = None,
+                     community_id: str | None = None) -> list[dict[str, Any]]:
+    """Rows of ``linkage_channels``: every (community, unit) pair with any channel > 0, plus
+    each resident unit with its own community(ies) at zero."""
+    sets: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: {k: set() for k in CHANNELS})
+    since = year_before(as_of)
+
+    for unit in nodes(g, "Unit"):
+        if g.nodes[unit].get("resident") is True:
+            for area, _ in out(g, unit, Rel.LOCATED_IN):
+                for c in communities_of_area(g, area):
+                    sets[(c, unit)]  # touch: the pair exists even at zero
+
+    for c in nodes(g, "Community"):
+        for o in community_orgs(g, c):
+            # agreements: active, with C's party org and U (or U's party org) as parties
+            for ag, _ in out(g, o, Rel.PARTY_TO):
+                if not active_agreement(g, ag, as_of):
+                    continue
+                for party, _ in inn(g, ag, Rel.PARTY_TO):
+                    if party == o:
+                        continue
+                    for unit in units_of_party(g, party):
+                        sets[(c, unit)]["agreements"].add(ag)
+            # part-time committee members working at U
+            for m, d in inn(g, o, Rel.HOLDS):
+                if d.get("role") == Role.part_time_member.value and role_active(d, as_of):
+                    for unit, _ in out(g, m, Rel.WORKS_AT):
+                        sets[(c, unit)]["part_time_members"].add(m)
+            # meetings convened by C's party org in the last 12 months, attended by U or U's org
+            for mt, _ in out(g, o, Rel.CONVENED):
+                held = g.nodes[mt].get("held_on")
+                if held is None or not (since < held <= as_of):
+                    continue
+                for party, _ in inn(g, mt, Rel.ATTENDED):
+                    for unit in units_of_party(g, party):
+                        sets[(c, unit)]["meetings"].add(mt)
+        for m, _ in inn(g, c, Rel.REPORTED_TO):
+            for unit, _ in out(g, m, Rel.WORKS_AT):
+                sets[(c, unit)]["reported_members"].add(m)
+        for need, _ in out(g, c, Rel.RAISED):
+            for r, _ in inn(g, need, Rel.FULFILS):
+                for unit, _ in inn(g, r, Rel.OFFERS):
+                    sets[(c, unit)]["matched_resources"].add(r)
+        for s, _ in out(g, c, Rel.POSTED):
+            for m, _ in inn(g, s, Rel.CLAIMED):
+                for unit, _ in out(g, m, Rel.WORKS_AT):
+                    sets[(c, unit)]["services"].add(s)
+
+    for m in nodes(g, "Member"):
+        units = [u for u, _ in out(g, m, Rel.WORKS_AT)]
+        if not units:
+            continue
+        for area, _ in out(g, m, Rel.LIVES_IN):
+            for c in communities_of_area(g, area):
+                for unit in units:
+                    sets[(c, unit)]["resident_members"].add(m)
+
+    rows = []
+    for (c, unit), chans in sets.items():
+        st = street_of(g, c)
+        if community_id is not None and c != community_id:
+            continue
+        if street_id is not None and st != street_id:
+            continue
+        ua = g.nodes[unit]
+        rows.append({
+            "community_id": c, "community": g.nodes[c].get("name"),
+            "street_id": st, "street": g.nodes[st].get("name") if st else None,
+            "unit_id": unit, "unit": ua.get("name"), "unit_kind": ua.get("kind"),
+            "resident": ua.get("resident") is True,
+            **{k: len(v) for k, v in chans.items()},
+        })
+    rows.sort(key=lambda r: (r["community_id"], r["unit_id"]))
+    return rows
+
+
+# --- KPIs -------------------------------------------------------------------------
+
+def _community_key(g: nx.MultiDiGraph, areas: Iterable[str]) -> str | None:
+    found: set[str] = set()
+    for a in areas:
+        found |= communities_of_area(g, a)
+    return min(found) if found else None
+
+
+def _covered_by(g: nx.MultiDiGraph, area: str, kind: OrgKind) -> bool:
+    return any(g.nodes[o].get("kind") == kind.value for o, _ in inn(g, area, Rel.COVERS))
+
+
+def kpi_items(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[tuple[str | None, bool]]]:
+    """For each KPI id: one (community id or None, counted-in-numerator) per item of the
+    denominator."""
+    items: dict[str, list[tuple[str | None, bool]]] = {}
+    for kpi, label, kind in (("community_org_coverage", "Community", OrgKind.community_committee),
+                             ("grid_org_coverage", "Grid", OrgKind.grid_branch),
+                             ("compound_org_coverage", "Compound", OrgKind.compound_branch),
+                             ("building_org_coverage", "Building", OrgKind.building_group)):
+        items[kpi] = [(_community_key(g, [a]), _covered_by(g, a, kind)) for a in nodes(g, label)]
+
+    two_new = {k.value for k in TWO_NEW_KINDS}
+    lst = []
+    for u in nodes(g, "Unit"):
+        if g.nodes[u].get("kind") not in two_new:
+            continue
+        has_members = bool(inn(g, u, Rel.WORKS_AT))
+        has_org = bool(inn(g, u, Rel.BASED_IN))
+        has_instructor = any(d.get("role") == Role.instructor.value and role_active(d, as_of)
+                             for _, d in inn(g, u, Rel.HOLDS))
+        lst.append((_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]),
+                    has_members or has_org or has_instructor))
+    items["two_new_org_coverage"] = lst
+
+    lst = []
+    for m in nodes(g, "Member"):
+        if g.nodes[m].get("category") != MemberCategory.in_service.value:
+            continue
+        homes = [a for a, _ in out(g, m, Rel.LIVES_IN)]
+        if not homes:
+            continue
+        lst.append((_community_key(g, homes), bool(out(g, m, Rel.REPORTED_TO))))
+    items["in_service_reporting"] = lst
+
+    lst = []
+    for u in nodes(g, "Unit"):
+        if g.nodes[u].get("resident") is not True:
+            continue
+        under = any(active_agreement(g, ag, as_of)
+                    for p in unit_and_orgs(g, u) for ag, _ in out(g, p, Rel.PARTY_TO))
+        lst.append((_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]), under))
+    items["resident_unit_agreement"] = lst
+
+    items["compound_property"] = [
+        (_community_key(g, [c]),
+         any(g.nodes[u].get("kind") == UnitKind.property_company.value for u, _ in inn(g, c, Rel.SERVES)))
+        for c in nodes(g, "Compound")]
+    return items
+
+
+def kpi_rows(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[dict[str, Any]]]:
+    """Per KPI, the rows the ``kpi_<id>`` query returns: one per community key (None for
+    items outside any community) with numerator and denominator."""
+    result = {}
+    for kpi, lst in kpi_items(g, as_of).items():
+        agg: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
+        for c, ok in lst:
+            agg[c][0] += int(ok)
+            agg[c][1] += 1
+        rows = []
+        for c, (num, den) in agg.items():
+            st = street_of(g, c) if c else None
+            rows.append({"community_id": c, "community": g.nodes[c].get("name") if c else None,
+                         "street_id": st, "street": g.nodes[st].get("name") if st else None,
+                         "numerator": num, "denominator": den})
+        rows.sort(key=lambda r: (r["community_id"] or ""))
+        result[kpi] = rows
+    return result

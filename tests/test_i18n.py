@@ -1,0 +1,72 @@
+"""The translation table: both languages everywhere, no mixed scripts."""
+
+import re
+import string
+
+import pytest
+
+from orgnet import i18n
+from orgnet.graph import model as m
+from orgnet.i18n import ALLOWED_LATIN, keys, label_name, t, table
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+ENUMS = [v for v in vars(m).values() if isinstance(v, type) and issubclass(v, m.ZhEnum) and v is not m.ZhEnum]
+
+
+def test_every_key_has_both_languages():
+    assert len(keys()) > 100
+    for key, entry in table().items():
+        assert set(entry) == {"zh", "en"}, key
+        assert entry["zh"].strip() and entry["en"].strip(), key
+
+
+def test_placeholders_match_between_languages():
+    for key, entry in table().items():
+        assert sorted(PLACEHOLDER.findall(entry["zh"])) == sorted(PLACEHOLDER.findall(entry["en"])), key
+        names = [f[1] for f in string.Formatter().parse(entry["zh"]) if f[1]]
+        t(key, "zh", **{n: "x" for n in names})  # formats without error
+
+
+def test_zh_strings_have_no_latin_words_beyond_acronyms():
+    for key, entry in table().items():
+        text = PLACEHOLDER.sub("", entry["zh"])
+        words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", text))
+        assert words <= ALLOWED_LATIN, (key, words - ALLOWED_LATIN)
+
+
+def test_en_strings_have_no_cjk():
+    for key, entry in table().items():
+        assert not CJK.search(entry["en"]), (key, entry["en"])
+
+
+def test_required_labels():
+    pages = {"overview": ("总览", "Overview"), "explorer": ("网络浏览", "Explorer"),
+             "org_tree": ("组织体系", "Org tree"), "gaps": ("覆盖缺口", "Gaps"),
+             "linkage": ("联建强度", "Linkage"), "import": ("数据导入", "Import"), "query": ("查询", "Query")}
+    for key, (zh, en) in pages.items():
+        assert t(f"page.{key}") == zh and t(f"page.{key}", "en") == en
+    assert [t(f"band.{b}") for b in ("strong", "medium", "weak", "none")] == ["强", "中", "弱", "无"]
+    for key in ("meeting.mode", "meeting.download_png", "meeting.download_html", "legend.title"):
+        assert i18n.has(key)
+
+
+def test_default_is_chinese_and_unknown_key_fails():
+    assert t("page.query") == "查询"
+    assert t("page.query", "en-US") == "Query"
+    with pytest.raises(KeyError):
+        t("page.nope")
+
+
+@pytest.mark.parametrize("enum", ENUMS, ids=lambda e: e.__name__)
+def test_every_enum_member_has_a_name_in_both_languages(enum):
+    for member in enum:
+        zh, en = label_name(member, "zh"), label_name(member, "en")
+        assert zh == member.zh
+        assert en and not CJK.search(en), (member, en)
+        assert "_" not in en
+
+
+def test_en_names_are_keyed_by_members_only():
+    for member in i18n.EN_NAMES:
+        assert isinstance(member, m.ZhEnum)

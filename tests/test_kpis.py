@@ -1,0 +1,98 @@
+"""Coverage KPIs (DESIGN §5): Cypher numerators/denominators == oracle; roll-ups; seeds."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import oracle_linkage as O
+from helpers_linkage import AS_OFS, DATASETS, linkage_store, loaded  # noqa: F401 (fixtures)
+
+KPIS = ("community_org_coverage", "grid_org_coverage", "compound_org_coverage", "building_org_coverage",
+        "two_new_org_coverage", "in_service_reporting", "resident_unit_agreement", "compound_property")
+
+
+def _sorted(rows):
+    return sorted(({**r, "numerator": int(r["numerator"]), "denominator": int(r["denominator"])} for r in rows),
+                  key=lambda r: r["community_id"] or "")
+
+
+def test_catalog_lists_every_kpi():
+    catalog = pytest.importorskip("orgnet.queries.catalog")
+    from orgnet.queries.kpis import kpi_ids, kpi_meta
+    assert kpi_ids() == list(KPIS)
+    for k in KPIS:
+        q = catalog.get(f"kpi_{k}")
+        assert q.kind == "kpi"
+        assert q.columns == ["community_id", "community", "street_id", "street", "numerator", "denominator"]
+    assert kpi_meta("two_new_org_coverage")["seed_rate"] == pytest.approx(0.831)
+    assert "000" in kpi_meta("two_new_org_coverage")["seed_source"]
+    assert kpi_meta("compound_property")["seed_rate"] == pytest.approx(0.61)
+    assert kpi_meta("grid_org_coverage")["seed_rate"] is None
+
+
+@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("as_of", AS_OFS)
+def test_kpis_equal_oracle(loaded, name, as_of):
+    from orgnet.queries import catalog
+    graph, g = loaded(name)
+    want = O.kpi_rows(g, as_of)
+    for k in KPIS:
+        got = _sorted(catalog.run(loaded.store, f"kpi_{k}", {"as_of": as_of}, graph=graph))
+        assert got == want[k], k
+
+
+@pytest.mark.parametrize("name", ["tiny", "demo-0", "weicheng-0"])
+def test_kpis_agree_with_rule_oracle(loaded, name):
+    """Uncovered = denominator − numerator equals the gap count of the matching rule."""
+    import oracle
+    _, g = loaded(name)
+    as_of = AS_OFS[0]
+    totals = {k: (sum(r["numerator"] for r in rows), sum(r["denominator"] for r in rows))
+              for k, rows in O.kpi_rows(g, as_of).items()}
+    pairs = {"community_org_coverage": "community_without_party_org", "grid_org_coverage": "grid_without_branch",
+             "compound_org_coverage": "compound_without_branch", "building_org_coverage": "building_without_group",
+             "two_new_org_coverage": "two_new_org_uncovered", "in_service_reporting": "in_service_not_reported",
+             "resident_unit_agreement": "resident_unit_without_agreement",
+             "compound_property": "compound_without_property"}
+    for kpi, rule in pairs.items():
+        num, den = totals[kpi]
+        assert den - num == len(oracle.RULES[rule](g, as_of)), kpi
+
+
+def test_kpi_table_rollups(loaded):
+    from orgnet.queries.kpis import kpi_table
+    graph, g = loaded("weicheng-0")
+    df = kpi_table(loaded.store, as_of=AS_OFS[0], graph=graph)
+    overall = df[df["scope"] == "overall"].set_index("kpi")
+    assert list(overall.index) == list(KPIS)
+    for k, rows in O.kpi_rows(g, AS_OFS[0]).items():
+        num, den = sum(r["numerator"] for r in rows), sum(r["denominator"] for r in rows)
+        assert (overall.loc[k, "numerator"], overall.loc[k, "denominator"]) == (num, den)
+        streets = df[(df["kpi"] == k) & (df["scope"] == "street")]
+        comms = df[(df["kpi"] == k) & (df["scope"] == "community")]
+        assert comms["denominator"].sum() == sum(r["denominator"] for r in rows if r["community_id"])
+        assert streets["denominator"].sum() == sum(r["denominator"] for r in rows if r["street_id"])
+    assert overall.loc["two_new_org_coverage", "seed_rate"] == pytest.approx(0.831)
+    # scoped: one street
+    street = sorted(O.nodes(g, "Street"))[0]
+    one = kpi_table(loaded.store, as_of=AS_OFS[0], graph=graph, street_id=street, scopes=("street",))
+    assert set(one["street_id"]) == {street}
+
+
+def test_aggregate_pure():
+    from orgnet.queries.kpis import aggregate
+    raw = {"x": pd.DataFrame([
+        {"community_id": "C1", "community": "一", "street_id": "S1", "street": "街", "numerator": 1, "denominator": 2},
+        {"community_id": "C2", "community": "二", "street_id": "S1", "street": "街", "numerator": 2, "denominator": 2},
+        {"community_id": "C3", "community": "三", "street_id": None, "street": None, "numerator": 0, "denominator": 0},
+        {"community_id": None, "community": None, "street_id": None, "street": None, "numerator": 1, "denominator": 4},
+    ])}
+    df = aggregate(raw, {"x": {"title_zh": "甲", "seed_rate": 0.5, "seed_source": "000"}})
+    o = df[df["scope"] == "overall"].iloc[0]
+    assert (o["numerator"], o["denominator"], o["rate"]) == (4, 8, 0.5)
+    s = df[df["scope"] == "street"]
+    assert len(s) == 1 and s.iloc[0]["rate"] == 0.75
+    c = df[df["scope"] == "community"].set_index("community_id")
+    assert list(c.index) == ["C1", "C2", "C3"] and c.loc["C3", "rate"] is None
+    assert set(df["seed_rate"]) == {0.5}

@@ -1,0 +1,262 @@
+"""Linkage strength (DESIGN §6): Cypher channel counts == oracle; scoring; CLI JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+import oracle_linkage as O
+from helpers_linkage import AS_OFS, DATASETS, linkage_store, loaded  # noqa: F401 (fixtures)
+from orgnet.errors import ConfigError
+from orgnet.graph import linkage as lk
+
+# --- the query against the oracle ---------------------------------------------------
+
+
+def _cypher_rows(store, graph, as_of, **scope):
+    from orgnet.queries import catalog
+    rows = catalog.run(store, "linkage_channels", {"as_of": as_of, **scope}, graph=graph)
+    out = []
+    for r in rows:
+        r = dict(r)
+        for k in O.CHANNELS:
+            r[k] = int(r[k])
+        out.append(r)
+    return sorted(out, key=lambda r: (r["community_id"], r["unit_id"]))
+
+
+def test_header():
+    catalog = pytest.importorskip("orgnet.queries.catalog")
+    q = catalog.get("linkage_channels")
+    assert q.kind == "linkage"
+    assert q.columns == ["community_id", "community", "street_id", "street", "unit_id", "unit",
+                         "unit_kind", "resident", *lk.CHANNELS]
+    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id"]
+
+
+@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("as_of", AS_OFS)
+def test_channels_equal_oracle(loaded, name, as_of):
+    graph, g = loaded(name)
+    got = _cypher_rows(loaded.store, graph, as_of)
+    want = O.linkage_channels(g, as_of)
+    assert got == want
+    # every pair is there for a reason: a channel > 0, or a resident unit at home
+    for r in want:
+        assert any(r[k] for k in O.CHANNELS) or r["resident"]
+
+
+@pytest.mark.parametrize("name", ["tiny", "demo-0", "weicheng-0"])
+def test_channels_scoped_equal_oracle(loaded, name):
+    graph, g = loaded(name)
+    as_of = AS_OFS[0]
+    streets = sorted(n for n in O.nodes(g, "Street"))[:2]
+    comms = sorted(O.nodes(g, "Community"))[:2]
+    for s in streets:
+        assert _cypher_rows(loaded.store, graph, as_of, street_id=s) == O.linkage_channels(g, as_of, street_id=s)
+    for c in comms:
+        assert _cypher_rows(loaded.store, graph, as_of, community_id=c) == \
+            O.linkage_channels(g, as_of, community_id=c)
+
+
+def test_generated_data_exercises_every_channel(loaded):
+    _, g = loaded("weicheng-0")
+    rows = O.linkage_channels(g, AS_OFS[0])
+    totals = {k: sum(r[k] for r in rows) for k in O.CHANNELS}
+    assert all(v > 0 for v in totals.values()), totals
+
+
+def test_tiny_known_pairs(loaded):
+    """Spot checks on the hand-written dataset: an agreement through a unit's own party org,
+    an expired agreement not counting, a resident unit at zero with its own community."""
+    graph, g = loaded("tiny")
+    rows = {(r["community_id"], r["unit_id"]): r for r in _cypher_rows(loaded.store, graph, "2025-06-30")}
+    assert rows, "tiny dataset yields pairs"
+    zero_home = [r for r in rows.values() if r["resident"] and not any(r[k] for k in O.CHANNELS)]
+    assert zero_home, "a resident unit with no tie is still listed with its own community"
+
+
+def test_partner_candidates_equal_direct_count(loaded):
+    """members_living of partner_candidates equals the resident_members channel."""
+    from orgnet.queries import catalog
+    graph, g = loaded("demo-0")
+    facts = catalog.run(loaded.store, "partner_candidates", {}, graph=graph)
+    chans = {(r["community_id"], r["unit_id"]): r["resident_members"] for r in O.linkage_channels(g, AS_OFS[0])}
+    for f in facts:
+        assert int(f["members_living"]) == chans.get((f["community_id"], f["unit_id"]), 0)
+
+
+def test_library_table_and_candidates(loaded):
+    from orgnet.queries.linkage import linkage_records, linkage_table, partner_candidates
+    graph, g = loaded("demo-0")
+    cfg = lk.default_config()
+    df = linkage_table(loaded.store, as_of=AS_OFS[0], graph=graph, config=cfg)
+    assert list(df["score"]) == sorted(df["score"], reverse=True)
+    assert len(df) == len(O.linkage_channels(g, AS_OFS[0]))
+    weak = linkage_table(loaded.store, as_of=AS_OFS[0], graph=graph, config=cfg, bands=["weak"])
+    assert set(weak["band"]) <= {"weak"}
+    recs = linkage_records(loaded.store, as_of=AS_OFS[0], graph=graph, config=cfg)
+    assert set(recs[0]) == {"community_id", "community", "unit_id", "unit", "score", "band", "channels"}
+    cands = partner_candidates(loaded.store, as_of=AS_OFS[0], graph=graph, config=cfg, scored=df)
+    for r in cands.to_dict("records"):
+        assert r["reasons"] and set(r["reasons"]) <= set(lk.REASONS)
+        assert r["current_band"] in ("weak", "none")
+
+
+# --- scoring (pure) -------------------------------------------------------------------
+
+
+def test_score_formula():
+    cfg = lk.default_config()
+    assert cfg.weights == {"agreements": 3, "part_time_members": 2, "reported_members": 2,
+                           "resident_members": 0.5, "matched_resources": 1.5, "services": 1, "meetings": 1.5}
+    assert cfg.scales == {"agreements": 1, "part_time_members": 1, "reported_members": 5,
+                          "resident_members": 10, "matched_resources": 2, "services": 3, "meetings": 4}
+    x = {"agreements": 1, "part_time_members": 0, "reported_members": 5, "resident_members": 20,
+         "matched_resources": 2, "services": 0, "meetings": 8}
+    want = 100 * sum(cfg.weights[k] * (1 - math.exp(-x[k] / cfg.scales[k])) for k in lk.CHANNELS) / 11.5
+    assert lk.score(x, cfg) == pytest.approx(want)
+    assert lk.score({}, cfg) == 0
+    assert lk.score({k: 10**6 for k in lk.CHANNELS}, cfg) == pytest.approx(100)
+
+
+def test_bands_at_boundaries():
+    cfg = lk.default_config()
+    assert [lk.band(v, cfg) for v in (100, 60, 59.999, 30, 29.999, 1e-9, 0)] == \
+        ["strong", "strong", "medium", "medium", "weak", "weak", "none"]
+
+
+def test_score_table_breakdown_and_order():
+    cfg = lk.default_config()
+    df = pd.DataFrame([
+        {"community_id": "C1", "unit_id": "U1", "agreements": 1},
+        {"community_id": "C1", "unit_id": "U2", "agreements": 3, "part_time_members": 2, "meetings": 12,
+         "reported_members": 10},
+        {"community_id": "C2", "unit_id": "U1"},
+    ])
+    s = lk.score_table(df, cfg)
+    assert list(s["unit_id"]) == ["U2", "U1", "U1"]
+    assert list(s["band"]) == ["strong", "weak", "none"]
+    pts = s[[f"pts_{k}" for k in lk.CHANNELS]].sum(axis=1)
+    assert (abs(pts - s["score"]) < 0.05).all()
+    assert s.loc[1, "pts_agreements"] == pytest.approx(16.49, abs=0.01)
+    rec = lk.records(s)[0]
+    assert rec["channels"] == {"agreements": 3, "part_time_members": 2, "reported_members": 10,
+                               "resident_members": 0, "matched_resources": 0, "services": 0, "meetings": 12}
+
+
+def test_config_override(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "linkage.toml").write_text("[weights]\nagreements = 10\n[bands]\nstrong = 80\n", encoding="utf-8")
+    cfg = lk.load_config(home=home)
+    assert cfg.weights["agreements"] == 10 and cfg.weights["services"] == 1
+    assert cfg.strong == 80 and cfg.medium == 30
+    explicit = tmp_path / "mine.toml"
+    explicit.write_text("[scales]\nmeetings = 2\n", encoding="utf-8")
+    cfg2 = lk.load_config(explicit, home=home)
+    assert cfg2.scales["meetings"] == 2 and cfg2.weights["agreements"] == 10
+    assert str(explicit) in cfg2.sources
+    assert lk.load_config(home=tmp_path / "nowhere").weights["agreements"] == 3
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[weights]\nagreement = 1\n", "not a channel"),
+    ("[scales]\nmeetings = 0\n", "> 0"),
+    ("[weights]\nmeetings = -1\n", "≥ 0"),
+    ("[weights]\nmeetings = 'x'\n", "number"),
+    ("[colours]\n", "unknown section"),
+    ("[bands]\nmedium = 70\n", "must not exceed"),
+    ("weights = [", "not valid TOML"),
+])
+def test_config_errors(tmp_path, text, fragment):
+    f = tmp_path / "linkage.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=fragment):
+        lk.load_config(f)
+    with pytest.raises(ConfigError, match="does not exist"):
+        lk.load_config(tmp_path / "missing.toml")
+
+
+def test_aggregates_weak_ties_and_candidates():
+    cfg = lk.default_config()
+    base = {"street": "街", "unit_kind": "agency", "community": "社"}
+    df = pd.DataFrame([
+        {**base, "community_id": "C1", "street_id": "S1", "unit_id": "U1", "resident": True, "agreements": 3,
+         "part_time_members": 3, "meetings": 10, "reported_members": 10},
+        {**base, "community_id": "C1", "street_id": "S1", "unit_id": "U2", "resident": False, "services": 1},
+        {**base, "community_id": "C2", "street_id": "S1", "unit_id": "U3", "resident": True},
+        {**base, "community_id": "C3", "street_id": None, "unit_id": "U1", "resident": True, "reported_members": 1},
+    ])
+    s = lk.score_table(df, cfg)
+    cs = lk.community_summary(s).set_index("community_id")
+    assert cs.loc["C1", "pairs"] == 2 and cs.loc["C1", "strong"] == 1 and cs.loc["C1", "weak"] == 1
+    assert cs.loc["C2", "tied_units"] == 0 and cs.loc["C2", "resident_units"] == 1
+    ss = lk.street_summary(s).set_index("street_id")
+    assert list(ss.index) == ["S1"] and ss.loc["S1", "communities"] == 2 and ss.loc["S1", "pairs"] == 3
+    wt = lk.weak_ties(s)
+    assert list(wt["band"]) == ["none", "weak", "weak"]
+    assert lk.weak_communities(s, cfg) == ["C2", "C3"]
+    facts = pd.DataFrame([
+        {"community_id": "C2", "community": "社2", "street_id": "S1", "unit_id": "U9", "unit": "九",
+         "unit_kind": "agency", "unit_street_id": "S1", "categories": ["教育", "教育"], "members_living": 2},
+        {"community_id": "C2", "community": "社2", "street_id": "S1", "unit_id": "U8", "unit": "八",
+         "unit_kind": "agency", "unit_street_id": "S2", "categories": [], "members_living": 1},
+        {"community_id": "C1", "community": "社1", "street_id": "S1", "unit_id": "U1", "unit": "一",
+         "unit_kind": "agency", "unit_street_id": "S1", "categories": ["x"], "members_living": 0},
+    ])
+    c = lk.partner_candidates(s, facts, cfg)
+    assert list(c["unit_id"]) == ["U9", "U8"]  # C1 is not weak: left out
+    assert c.loc[0, "reasons"] == ["resource_matches_need", "members_live_here", "same_street"]
+    assert c.loc[0, "categories"] == ["教育"]
+    assert c.loc[1, "reasons"] == ["members_live_here"]
+    assert list(c["rank"]) == [1, 2]
+
+
+def test_filter_bands_rejects_unknown():
+    s = lk.score_table(pd.DataFrame([{"community_id": "C", "unit_id": "U"}]))
+    assert len(lk.filter_bands(s, ["none"])) == 1
+    with pytest.raises(ConfigError):
+        lk.filter_bands(s, ["strongest"])
+
+
+# --- CLI ------------------------------------------------------------------------------
+
+
+def test_cli_json_shape(loaded, monkeypatch):
+    from click.testing import CliRunner
+
+    import orgnet.cli.linkage as cl
+    from orgnet.cli import cli
+    graph, _ = loaded("demo-0")
+
+    class NoClose:
+        def __init__(self, store):
+            self._s = store
+
+        def __getattr__(self, name):
+            return getattr(self._s, name)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(cl, "_open", lambda settings: NoClose(loaded.store))
+    res = CliRunner().invoke(cli, ["linkage", "--graph", graph, "--as-of", AS_OFS[0], "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data and all(set(r) == {"community_id", "community", "unit_id", "unit", "score", "band", "channels"}
+                        for r in data)
+    assert set(data[0]["channels"]) == set(lk.CHANNELS)
+    assert [r["score"] for r in data] == sorted((r["score"] for r in data), reverse=True)
+    res = CliRunner().invoke(cli, ["linkage", "--graph", graph, "--band", "weak", "--format", "json"])
+    assert res.exit_code == 0 and all(r["band"] == "weak" for r in json.loads(res.output))
+    res = CliRunner().invoke(cli, ["linkage", "--graph", graph, "--format", "csv"])
+    assert res.exit_code == 0 and res.output.splitlines()[0].startswith("community_id,community,unit_id")
+    res = CliRunner().invoke(cli, ["kpis", "--graph", graph, "--format", "json", "--scope", "overall"])
+    assert res.exit_code == 0, res.output
+    kp = json.loads(res.output)
+    assert {r["kpi"] for r in kp} >= {"two_new_org_coverage", "compound_property"}
+    assert all(r["scope"] == "overall" for r in kp)

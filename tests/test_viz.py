@@ -1,0 +1,263 @@
+"""Network maps: offline HTML, determinism, the node cap, legend, escaping, styles; and a
+real look in headless Chromium (marker ``browser``)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orgnet.graph import model as m
+from orgnet.viz import (
+    external_refs,
+    legend_entries,
+    linkage_map_html,
+    network_html,
+    node_kind,
+    node_style,
+    org_tree_html,
+    prepare,
+    resolve_kind,
+    standalone_html,
+)
+from orgnet.viz import style as S
+
+from helpers_viz import linkage_sample, org_tree_sample
+
+EVIL = "</script><img src=x onerror=alert(1)>"
+
+
+def _payload(html: str) -> dict:
+    m_ = re.search(r"window\.ORGNET_DATA = (\{.*?\});</script>", html, re.S)
+    assert m_, "no data script"
+    return json.loads(m_.group(1))
+
+
+def _sample_html(**kw):
+    c, u, ties = linkage_sample()
+    return linkage_map_html(c, u, ties, **kw)
+
+
+# -- offline ---------------------------------------------------------------
+
+@pytest.mark.parametrize("meeting", [False, True])
+def test_no_external_url_in_output(meeting):
+    for html in (_sample_html(meeting=meeting, date="2025-01-01"),
+                 org_tree_html(org_tree_sample(), meeting=meeting, date="2025-01-01")):
+        assert external_refs(html) == []
+        # no src/href attribute pointing anywhere but the page itself
+        for attr in re.findall(r"""\b(?:src|href)\s*=\s*["']([^"']*)["']""", html, re.I):
+            assert not re.match(r"(https?:)?//", attr), attr
+        assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "bootstrap" not in html
+        assert "vis.Network" in html  # vis-network is inlined
+        assert "<link" not in html
+
+
+def test_standalone_html_is_bytes_and_complete():
+    c, u, ties = linkage_sample()
+    data = standalone_html(*_linkage_nodes_edges(c, u, ties), layout="bipartite", title="联建")
+    assert isinstance(data, bytes)
+    text = data.decode("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "</html>" in text and "100vh" in text
+
+
+def _linkage_nodes_edges(c, u, ties):
+    from orgnet.viz import linkage_nodes_edges
+    return linkage_nodes_edges(c, u, ties)
+
+
+# -- determinism ----------------------------------------------------------
+
+@pytest.mark.parametrize("layout", ["force", "bipartite", "tree"])
+def test_same_input_gives_byte_identical_output(layout):
+    nodes = org_tree_sample() if layout == "tree" else None
+    if nodes is None:
+        from orgnet.viz import linkage_nodes_edges
+        nodes, edges = linkage_nodes_edges(*linkage_sample())
+    else:
+        edges = []
+    a = network_html(nodes, edges, layout=layout, title="图", date="2025-01-01")
+    b = network_html(list(reversed(nodes)), list(reversed(edges)), layout=layout, title="图", date="2025-01-01")
+    assert a == b
+    pos = {n["id"]: (n["x"], n["y"]) for n in _payload(a)["nodes"]}
+    assert len(set(pos.values())) == len(pos)  # nobody sits on anybody
+
+
+def test_dataframe_input_equals_list_input():
+    pd = pytest.importorskip("pandas")
+    from orgnet.viz import linkage_nodes_edges
+    nodes, edges = linkage_nodes_edges(*linkage_sample())
+    flat = [{k: v for k, v in n.items() if k != "title"} for n in nodes]
+    a = network_html(flat, [{k: v for k, v in e.items() if k != "title"} for e in edges], layout="bipartite")
+    b = network_html(pd.DataFrame(flat), pd.DataFrame([{k: v for k, v in e.items() if k != "title"} for e in edges]),
+                     layout="bipartite")
+    assert a == b
+
+
+# -- the cap ---------------------------------------------------------------
+
+def test_max_nodes_aggregates_per_parent():
+    c, u, ties = linkage_sample(n_units=400)
+    html = linkage_map_html(c, u, ties, max_nodes=60)
+    data = _payload(html)
+    assert len(data["nodes"]) <= 60
+    summaries = [n for n in data["nodes"] if n["id"].startswith("__more__/")]
+    assert summaries and all(n["label"].startswith("+") and "个" in n["label"] for n in summaries)
+    # every community is still drawn, and the counts add up
+    ids = {n["id"] for n in data["nodes"]}
+    assert {x["id"] for x in c} <= ids
+    hidden = sum(int(re.match(r"\+(\d+)", n["label"]).group(1)) for n in summaries)
+    drawn_units = sum(1 for n in data["nodes"] if n["id"].startswith("U"))
+    assert hidden + drawn_units == 400
+    # the strongest ties are the ones kept
+    kept = {n["id"] for n in data["nodes"] if n["id"].startswith("U")}
+    best = {}
+    for t_ in ties:
+        best[t_["unit_id"]] = max(best.get(t_["unit_id"], 0), t_["score"])
+    assert min(best[k] for k in kept) >= max(best[k] for k in best if k not in kept) - 1e-9
+    en = _payload(linkage_map_html(c, u, ties, max_nodes=60, lang="en"))
+    assert any(re.match(r"\+\d+ [a-z]", n["label"]) for n in en["nodes"])
+    assert "legend" in data and any(e["type"] == "summary" for e in data["legend"])
+
+
+def test_tree_cap_folds_deepest_groups():
+    nodes = org_tree_sample(8)
+    data = prepare(nodes, layout="tree", max_nodes=40)
+    assert len(data["nodes"]) <= 40
+    assert data["hidden"] > 0
+    assert any(n["id"].startswith("__more__/") for n in data["nodes"])
+    # the street committee and the community committees survive
+    ids = {n["id"] for n in data["nodes"]}
+    assert "O-S1" in ids and all(f"O-C{i}" in ids for i in range(1, 9))
+
+
+def test_under_the_cap_nothing_is_aggregated():
+    data = prepare(org_tree_sample(), layout="tree")
+    assert data["hidden"] == 0 and not any(n["id"].startswith("__more__") for n in data["nodes"])
+
+
+# -- legend ----------------------------------------------------------------
+
+def test_legend_shows_only_present_kinds_and_bands():
+    nodes = [{"id": "c", "label": "社区", "kind": "Community"},
+             {"id": "u", "label": "公司", "kind": "private_enterprise", "parent": "c"}]
+    edges = [{"source": "c", "target": "u", "score": 75}]
+    entries = legend_entries(nodes, edges)
+    keys = [(e["type"], e["key"]) for e in entries]
+    assert keys == [("node", "Community"), ("node", "unit_two_new"), ("band", "strong")]
+    assert [e["label"] for e in entries][:2] == ["社区", "两新组织"]
+    html = network_html(nodes, edges, layout="bipartite")
+    assert "两新组织" in html and "网格党支部" not in html.split("window.ORGNET_DATA")[0]
+    tree = legend_entries(org_tree_sample())
+    assert ("uncovered", "uncovered") in [(e["type"], e["key"]) for e in tree]
+    assert not any(e["type"] == "band" for e in tree)
+
+
+def test_legend_english():
+    entries = legend_entries([{"id": "g", "kind": "grid_branch"}], lang="en")
+    assert entries[0]["label"] == "Grid party branch"
+
+
+# -- escaping ----------------------------------------------------------------
+
+def test_malicious_labels_cannot_break_out():
+    nodes = [{"id": EVIL, "label": EVIL, "kind": "Community", "title": {EVIL: EVIL}},
+             {"id": "u", "label": "a&b<c>", "kind": "Unit", "parent": EVIL}]
+    edges = [{"source": EVIL, "target": "u", "score": 50, "label": EVIL, "title": EVIL}]
+    html = network_html(nodes, edges, title=EVIL, subtitle=EVIL, meeting=True, date="2025-01-01",
+                        layout="bipartite")
+    assert "<img" not in html
+    assert html.count("</script>") == 3  # vis-network, the data, the page script: nothing closes early
+    assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html  # header, escaped
+    data = _payload(html)
+    assert any(n["label"].startswith("</script>") or EVIL[:6] in n["label"] for n in data["nodes"])
+    assert any(EVIL in n["title"] for n in data["nodes"])  # tooltip keeps the text (shown as text)
+    with pytest.raises(ValueError):
+        network_html(nodes, edges, height="1px;background:url(http://x)")
+
+
+# -- styles -----------------------------------------------------------------
+
+def test_every_model_kind_has_a_style():
+    for label in m.Label:
+        assert resolve_kind(label.value) != "node", label
+    for kind in m.OrgKind:
+        st = node_style(kind.value)
+        assert st.key == kind.value and st.family == "org"
+    for level in m.AreaLevel:
+        assert node_style(level.value).family == "area"
+    for uk in m.UnitKind:
+        assert node_style(uk.value).family == "unit"
+    for b in S.BANDS:
+        assert S.edge_style(b).key == b
+    assert node_kind(("Area", "Grid")) == "Grid"
+    assert node_kind("PartyOrg", {"kind": "joint_branch"}) == "joint_branch"
+    assert node_kind(["Unit"], {"kind": "social_org"}) == "unit_two_new"
+    assert S.band_for_score(60) == "strong" and S.band_for_score(30) == "medium"
+    assert S.band_for_score(0.1) == "weak" and S.band_for_score(0) == "none"
+    # party orgs in reds, areas in blues: distinct colours within a family
+    orgs = [node_style(k.value).color for k in m.OrgKind]
+    assert len(set(orgs)) == len(orgs)
+
+
+def test_meeting_mode_enlarges_and_titles():
+    c, u, ties = linkage_sample()
+    normal = _payload(linkage_map_html(c, u, ties))
+    meet_html = linkage_map_html(c, u, ties, meeting=True, date="2025-03-01")
+    meet = _payload(meet_html)
+    assert meet["nodes"][0]["font"]["size"] > normal["nodes"][0]["font"]["size"]
+    assert meet["nodes"][0]["size"] > normal["nodes"][0]["size"]
+    assert "2025-03-01" in meet_html and 'class="on-meeting"' in meet_html and "下载PNG" in meet_html
+    assert "on-legend" in meet_html
+
+
+# -- a real look in headless Chromium ------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROME_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_maps_render_in_chromium(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium not installed (apt-get install chromium fonts-noto-cjk)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    c, u, ties = linkage_sample()
+    shots = Path("/tmp/viz-shots")
+    shots.mkdir(exist_ok=True)
+    pages = {
+        "linkage": linkage_map_html(c, u, ties, height="100vh", title="联建强度"),
+        "linkage_meeting": linkage_map_html(c, u, ties, height="100vh", meeting=True, date="2025-03-01"),
+        "tree_en": org_tree_html(org_tree_sample(), lang="en", height="100vh"),
+    }
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        try:
+            for name, html in pages.items():
+                f = tmp_path / f"{name}.html"
+                f.write_text(html, encoding="utf-8")
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                outside, errors = [], []
+                page.on("request", lambda r: outside.append(r.url)
+                        if not r.url.startswith(("file://", "data:", "blob:", "about:")) else None)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(f.as_uri())
+                page.wait_for_selector("#mynetwork canvas", timeout=15000)
+                page.wait_for_function("document.body.getAttribute('data-drawn') !== null", timeout=15000)
+                drawn = int(page.evaluate("document.body.getAttribute('data-drawn')"))
+                assert drawn == len(_payload(html)["nodes"]) > 0
+                assert page.evaluate("window.orgnetNetwork.body.nodeIndices.length") == drawn
+                png = page.evaluate("window.orgnetPng()")
+                assert png.startswith("data:image/png;base64,")
+                (shots / f"{name}_export.png").write_bytes(base64.b64decode(png.split(",", 1)[1]))
+                page.screenshot(path=str(shots / f"{name}.png"))
+                assert outside == [] and errors == []
+                page.close()
+        finally:
+            browser.close()
