@@ -132,8 +132,9 @@ def breadcrumb(store, node_id: str, *, graph: str | None = None) -> list[dict]:
         return []
     order = {"SELF": 0, "COVERS": 1, "LOCATED_IN": 2, "BASED_IN": 3, "LIVES_IN": 4,
              "RAISED": 5, "POSTED": 5, "REPORTED_TO": 6}
-    # the deepest anchor reached by the most telling relationship
-    anchors.sort(key=lambda a: (order.get(a["how"], 9), -LEVEL_RANK.get(a["level"], 0)))
+    # the most telling relationship; an org's main area is the widest it covers, else the deepest area
+    anchors.sort(key=lambda a: (order.get(a["how"], 9),
+                                LEVEL_RANK.get(a["level"], 0) * (1 if a["how"] == "COVERS" else -1), a["id"]))
     anchor = anchors[0]
     ups = _read(store, "view_area_ancestors", {"id": anchor["id"]}, graph=graph)
     path = [a for a in ups if a["level"] != AreaLevel.district.value] + [
@@ -273,15 +274,18 @@ _DEPTH = {AreaLevel.street.value: 0, AreaLevel.community.value: 1, AreaLevel.gri
 
 
 def org_tree(store, street_id: str, *, graph: str | None = None, community_id: str | None = None,
-             max_nodes: int = MAX_DRAWN) -> OrgTree:
+             max_nodes: int = MAX_DRAWN, fold_buildings: bool | None = None) -> OrgTree:
     """Street committee → community committees → grid/compound branches → building groups.
 
     Territory no organization of the expected kind covers (DESIGN §5: community without
     a community committee, grid without a grid branch, …) is added as a red node under the
     organization of the nearest covered enclosing area. With ``community_id`` only that
-    community's part is kept. When more than ``max_nodes`` would be drawn, buildings
-    (groups and uncovered ones) are folded into one aggregate node per parent.
+    community's part is kept. Buildings (groups and uncovered ones) are folded into one
+    aggregate node per parent when ``fold_buildings`` (default: for a whole street) or when
+    more than ``max_nodes`` would be drawn.
     """
+    if fold_buildings is None:
+        fold_buildings = community_id is None
     areas = {a["id"]: a for a in _read(store, "view_org_tree_areas", {"street_id": street_id}, graph=graph)}
     orgs = {o["id"]: o for o in _read(store, "view_org_tree_orgs", {"street_id": street_id}, graph=graph)}
     if not areas:
@@ -350,8 +354,10 @@ def org_tree(store, street_id: str, *, graph: str | None = None, community_id: s
                       "labels": (Label.PartyOrg.value,), "level": _DEPTH.get(areas[aid]["level"], 1),
                       "uncovered": False, "members": o.get("members") or 0, "area_id": aid}
         par = o.get("parent_id")
-        if par not in kept_orgs:
-            par = tree_parent_for_area(aid)
+        by_area = tree_parent_for_area(aid)
+        if par not in kept_orgs or (by_area or "").startswith("!"):
+            # no declared parent in view, or the area above is uncovered: hang under the area's node
+            par = by_area
         if par:
             parent_of[oid] = par
 
@@ -381,13 +387,22 @@ def org_tree(store, street_id: str, *, graph: str | None = None, community_id: s
         row["parent"] = nodes[par]["name"] if par else None
 
     # too many: fold buildings (groups and uncovered buildings) per parent
-    if len(nodes) > max_nodes:
+    if fold_buildings or len(nodes) > max_nodes:
         folded: dict[tuple[str, bool], list[str]] = defaultdict(list)
+
+        def fold_under(nid: str) -> str:
+            """For a whole street, a community's buildings fold under the community's node."""
+            par = parent_of[nid]
+            if community_id is None:
+                while nodes[par]["level"] > 1 and par in parent_of:
+                    par = parent_of[par]
+            return par
+
         for nid, n in nodes.items():
             if n["level"] >= 3 and nid in parent_of:
-                folded[(parent_of[nid], n["uncovered"])].append(nid)
+                folded[(fold_under(nid), n["uncovered"])].append(nid)
         for (par, unc), ids in sorted(folded.items()):
-            if len(ids) < 2:
+            if len(ids) < 2 and not fold_buildings:
                 continue
             sample = nodes[ids[0]]
             agg = f"+{par}:{'u' if unc else 'c'}"

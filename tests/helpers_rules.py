@@ -64,3 +64,59 @@ def load_dataset_dir(path: Path) -> Dataset:
 
 def tiny_dataset() -> Dataset:
     return load_dataset_dir(TINY)
+
+
+# ---------------------------------------------------------------------------
+# A store with datasets loaded (the embedded FalkorDB of tests/conftest.py)
+# ---------------------------------------------------------------------------
+
+import re
+import shutil
+import tempfile
+from typing import Any
+
+import pytest
+
+_CONFTEST_STORE_FIXTURES = ("store", "falkordb_store", "embedded_store", "fstore")
+
+
+def generate_dataset(preset: str, seed: int) -> Dataset:
+    """Generate a preset into a temporary folder and validate it (asserting no rejects)."""
+    from orgnet.loaders.generate import generate
+
+    out = Path(tempfile.mkdtemp(prefix=f"orgnet-rules-{preset}-{seed}-"))
+    try:
+        generate(preset, out, seed=seed)
+        return load_dataset_dir(out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def conftest_store(request: Any) -> Any:
+    """The session store of tests/conftest.py (whichever name it has)."""
+    pytest.importorskip("orgnet.graph.stores")
+    pytest.importorskip("orgnet.graph.load")
+    pytest.importorskip("orgnet.queries.catalog")
+    for name in _CONFTEST_STORE_FIXTURES:
+        try:
+            return request.getfixturevalue(name)
+        except pytest.FixtureLookupError:
+            continue
+    pytest.skip("tests/conftest.py offers no store fixture")
+
+
+def load_graph(store: Any, dataset: Dataset, graph: str) -> str:
+    from orgnet.graph.load import load_dataset
+
+    load_dataset(store, dataset, graph=graph, replace=True)
+    return graph
+
+
+def expected_from_readme() -> dict[str, list[str]]:
+    """{rule id: sorted gap ids} from the table of tests/data/tiny/README.md."""
+    expected: dict[str, list[str]] = {}
+    for line in (TINY / "README.md").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\| `([a-z_]+)` \| ([^|]+) \|", line)
+        if m:
+            expected[m.group(1)] = sorted(x.strip() for x in m.group(2).split(","))
+    return expected

@@ -106,15 +106,15 @@ def test_extra_columns_kept_and_reason_column_ignored(tmp_path: Path) -> None:
     d = write_csv(tmp_path / "d", good_tables())
     path = d / "units.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[0] += ",联系电话,_reason"
-    lines[1] += ",028-1234,old reason"
-    lines[2] += ",,x"
-    lines[3] += ",,,surplus"
+    lines[0] += ",联系电话,,_reason"
+    lines[1] += ",028-1234,备注,old reason"
+    lines[2] += ",,,x"
+    lines[3] += ",,,,surplus"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = validate_path(d)
     assert result.report.rejected == 0
     extras = [u["_extra"] for u in result.dataset.tables["units"]]
-    assert extras == [{"联系电话": "028-1234"}, {}, {"column10": "surplus"}, {}]
+    assert extras == [{"联系电话": "028-1234", "column9": "备注"}, {}, {"column11": "surplus"}, {}]
 
 
 def test_xlsx_chinese_sheets_excel_cells(tmp_path: Path) -> None:
@@ -238,3 +238,13 @@ def test_cell_parsers() -> None:
 def test_headers_helper_matches_model() -> None:
     assert headers("members", zh=True)[4] == TABLES["members"].column("org_id").zh
     assert codecs.lookup("gb18030")  # the codec write-back relies on exists
+
+
+def test_empty_optional_table_has_no_rows(tmp_path: Path) -> None:
+    d = write_csv(tmp_path / "d", {t: r for t, r in good_tables().items()
+                                   if t in ("areas", "party_orgs", "units", "members")})
+    (d / "matches.csv").write_bytes(b"")
+    (d / "roles.csv").write_text("\n\n", encoding="utf-8")
+    result = validate_path(d)
+    assert result.report.rejected == 0
+    assert result.report.tables["matches"].read == 0 and result.report.tables["matches"].present

@@ -38,7 +38,7 @@ def test_dropdowns_on_enum_columns(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
     for table in TABLES.values():
         ws = wb[table.zh]
-        lists = {dv.sqref.ranges[0].coord.split(":")[0].rstrip("0123456789"): dv.formula1
+        lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
                  for dv in ws.data_validations.dataValidation}
         for i, column in enumerate(table.columns, start=1):
             letter = openpyxl.utils.get_column_letter(i)

@@ -24,8 +24,8 @@ def generate_cmd(preset: str, out: Path, seed: int, fmt: str) -> None:
     click.echo(f"orgnet generate: preset {preset}, seed {seed}, {fmt} → {summary.path}")
     width = max(len(t) for t in summary.counts)
     for table, n in summary.counts.items():
-        click.echo(f"  {table:<{width}}  {TABLES[table].zh:<8}\t{n:>9,}")
-    click.echo(f"  {'total':<{width}}  {'合计':<8}\t{sum(summary.counts.values()):>9,}")
+        click.echo(f"  {table:<{width}}  {n:>9,}  {TABLES[table].zh}")
+    click.echo(f"  {'total':<{width}}  {sum(summary.counts.values()):>9,}  合计")
     st = summary.stats
     kinds = st.get("party_orgs_by_kind", {})
     click.echo(f"  party orgs {st.get('party_orgs', 0):,} (grid branches {kinds.get('grid_branch', 0):,}, "

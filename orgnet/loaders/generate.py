@@ -62,9 +62,6 @@ def _o(iso: str) -> int:
 
 
 _AS_OF_ORD = _AS_OF.toordinal()
-#: the 12-month meeting window is (as_of − 1 year, as_of]; keep generated dates clear of its edges
-_WINDOW_START = _o("2025-07-05")
-_WINDOW_END = _o("2026-06-25")
 
 Fmt = Literal["csv", "xlsx"]
 
@@ -479,7 +476,7 @@ class _Generator:
         self.street_org: list[str] = []
         for s, name in enumerate(self.street_names):
             self.street_org.append(self._org(
-                OrgKind.street_committee, f"中共{self.city_short}{p.districts[self.street_district[s]]}"
+                OrgKind.street_committee, f"中共{p.city}{p.districts[self.street_district[s]]}"
                 f"{name}工作委员会", None, [self.street_ids[s]], [],
                 self.date(_o("1996-01-01"), _o("2012-12-31")), None, s))
         missing = set(rng.sample(range(len(self.comms)), p.communities_without_committee))
@@ -966,7 +963,7 @@ class _Generator:
                 t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
                       self.date(_o("2020-01-01"), _o("2025-10-31")), None)
             if u.cls in ("instructed", "instructed_empty"):
-                instructor = self._holder(c.org or self.street_org[c.street], 0)
+                instructor = self._holder(c.org or self.street_org[c.street], rng.randint(0, 3))
                 if instructor is not None:
                     t.row(instructor, u.id, Role.instructor, self.date(_o("2020-01-01"), _o("2026-05-31")), None)
             elif u.cls == "small_gap" and u.kind not in TWO_NEW_KINDS and rng.random() < 0.3:
@@ -983,7 +980,6 @@ class _Generator:
         tp = sink.table("agreement_parties")
         p_agree = (0.02, 0.2, 0.6, 0.9)
         lapsed = 0
-        active_ok = 0
         first_comm_skipped = False
         for c in self.comms:
             if c.org is None:
@@ -1014,7 +1010,6 @@ class _Generator:
                         status = AgreementStatus.expired
                 else:
                     status = AgreementStatus.terminated if rng.random() < 0.08 else AgreementStatus.active
-                    active_ok += status is AgreementStatus.active
                 ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed, expires, status)
                 tp.row(aid, c.org, Side.community)
                 party = u.org if u.org is not None and rng.random() < 0.5 else u.id
@@ -1141,10 +1136,14 @@ class _Generator:
                 mid = self.nid("H")
                 tm.row(mid, c.org, MeetingLevel.community, d,
                        f"{c.name}党建联席会议：{rng.choice(N.MEETING_TOPICS)}")
+                present: list[str] = []
                 for u in attendees_pool:
                     if rng.random() < p_attend[u.tie]:
                         via_org = u.org or u.joint
-                        ta.row(mid, via_org if via_org is not None and rng.random() < 0.5 else u.id)
+                        who = via_org if via_org is not None and rng.random() < 0.5 else u.id
+                        if who not in present:  # two units of one joint branch send it once
+                            present.append(who)
+                            ta.row(mid, who)
         n_streets = len(self.street_org)
         for s, sorg in enumerate(self.street_org):
             if n_streets == 1 or s == 0:

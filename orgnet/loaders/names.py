@@ -7,6 +7,7 @@ Everything here is a constant tuple (never a set), so picking from it with a see
 from __future__ import annotations
 
 import random
+from bisect import bisect
 
 # --- people -----------------------------------------------------------------
 
@@ -36,9 +37,7 @@ class PersonNames:
 
     def name(self, male: bool) -> str:
         rng = self.rng
-        # inverse CDF on the cumulative weights (bisect is what random.choices does)
-        from bisect import bisect
-
+        # inverse CDF on the cumulative weights (what random.choices does)
         surname = SURNAMES[bisect(self._cum, rng.random() * self._total)]
         pool = MALE_CHARS if male else FEMALE_CHARS
         if rng.random() < 0.35:

@@ -292,8 +292,9 @@ def _layout(table: Table, source: Source, header: Sequence[Any]) -> _Layout:
                                  f"twice (headers {positions[column.name] + 1} and {i + 1}); "
                                  f"keep one (列重复)")
             positions[column.name] = i
-        elif key and key != REASON_HEADER:
-            extras.append((_extra_name(str(cell).strip(), extras), i))
+        elif key != REASON_HEADER:  # unknown column: kept (a blank header is named column<N>)
+            name = str(cell).strip() if key else f"column{i + 1}"
+            extras.append((_extra_name(name, extras), i))
     missing = [c for c in table.required_columns if c.name not in positions]
     if missing:
         raise InputError(f"{source.label}: missing column {_expected(table, missing)} "
@@ -405,10 +406,9 @@ def read_table(source: Source) -> ReadTable:
             parser = _RowParser(table, _layout(table, source, record))
             continue
         parser.parse(number, record, out)
-    if parser is None:
-        if table.required_columns:
-            raise InputError(f"{source.label}: the file is empty; expected headers: "
-                             f"{_expected(table, table.columns)} (文件为空)")
+    if parser is None and table.required:  # an empty optional table simply has no rows
+        raise InputError(f"{source.label}: the file is empty; expected headers: "
+                         f"{_expected(table, table.columns)} (文件为空)")
     return out
 
 

@@ -24,7 +24,8 @@ from orgnet.loaders.read import REASON_HEADER, Problem, Source, iter_records
 if TYPE_CHECKING:
     from orgnet.loaders.validate import ValidationResult
 
-__all__ = ["TableCount", "Report", "format_summary", "write_rejects", "write_report"]
+__all__ = ["TableCount", "Report", "format_summary", "summary_text", "write_rejects",
+           "write_report"]
 
 
 @dataclass
@@ -101,6 +102,10 @@ def format_summary(report: Report, max_errors: int = 20) -> str:
     out.insert(1, "-" * len(out[0]))
     out.extend(_error_lines(report, max_errors))
     return "\n".join(out)
+
+
+#: alias used by ``orgnet demo``
+summary_text = format_summary
 
 
 def _error_lines(report: Report, max_errors: int) -> list[str]:

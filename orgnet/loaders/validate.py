@@ -15,6 +15,7 @@ rejected row is rejected too, until nothing changes. For every table
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,36 +276,42 @@ class _Checker:
     # -- cascades ---------------------------------------------------------
 
     def cascade(self) -> None:
-        """Reject rows referencing rejected rows, repeatedly, until nothing changes."""
-        bad = {ident: key for ident, key in self.index.items() if key in self.problems}
-        if not bad:
+        """Reject rows referencing rejected rows, transitively (breadth first, to a fixpoint)."""
+        queue = deque(ident for ident, key in self.index.items() if key in self.problems)
+        if not queue:
             return
-        pending = self._referencing_rows()
-        while bad and pending:
-            newly: dict[str, Key] = {}
-            still = []
-            for key, refs in pending:
-                hit = next(((c, t) for c, t in refs if t in bad), None)
-                if hit is None:
-                    still.append((key, refs))
+        dependents = self._dependents()
+        while queue:
+            ident = queue.popleft()
+            for key in dependents.pop(ident, ()):
+                if key in self.problems:
                     continue
-                self._reject_cascade(key, hit[0], hit[1], bad[hit[1]])
-                ident = self._own_id(key)
-                if ident is not None:
-                    newly[ident] = key
-            bad, pending = newly, still
+                self._reject_cascade(key, self._column_of(key, ident), ident, self.index[ident])
+                own = self._own_id(key)
+                if own is not None:
+                    queue.append(own)
 
-    def _referencing_rows(self) -> list[tuple[Key, list[tuple[str, str]]]]:
-        out = []
-        for table, t in TABLES.items():
-            cols = [c.name for c in t.columns if c.type in (ColType.ref, ColType.refs)]
+    def _ref_columns(self, table: str) -> list[str]:
+        return [c.name for c in TABLES[table].columns if c.type in (ColType.ref, ColType.refs)]
+
+    def _dependents(self) -> dict[str, list[Key]]:
+        """id → the accepted-so-far rows that reference it."""
+        out: dict[str, list[Key]] = {}
+        for table in TABLES:
+            cols = self._ref_columns(table)
+            if not cols:
+                continue
             for key, row in self.keys(table):
                 if key in self.problems:
                     continue
-                refs = [(c, v) for c in cols for v in _as_list(row.get(c))]
-                if refs:
-                    out.append((key, refs))
+                for c in cols:
+                    for target in _as_list(row[c]):
+                        out.setdefault(target, []).append(key)
         return out
+
+    def _column_of(self, key: Key, ident: str) -> str:
+        row = self.row(key)
+        return next(c for c in self._ref_columns(key[0]) if ident in _as_list(row[c]))
 
     def _own_id(self, key: Key) -> str | None:
         column = TABLES[key[0]].id_column
@@ -355,8 +362,13 @@ def _as_list(value: object) -> list[str]:
     return value if isinstance(value, list) else [value]  # type: ignore[list-item]
 
 
+_ORDER = {t: {c.name: i for i, c in enumerate(TABLES[t].columns)} for t in TABLES}
+
+
 def _sorted(table: str, problems: list[Problem]) -> list[Problem]:
-    order = {c.name: i for i, c in enumerate(TABLES[table].columns)}
+    if len(problems) == 1:
+        return problems
+    order = _ORDER[table]
     return sorted(problems, key=lambda p: order.get(p.column, len(order)))
 
 

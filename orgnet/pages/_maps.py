@@ -22,7 +22,8 @@ def _node_kind(n: dict) -> str:
 def _tip(c, n: dict) -> dict[str, Any]:
     from orgnet.pages._ui import kind_name
 
-    tip = {c.t("common.kind"): kind_name(c, n)}
+    tip = {c.t("common.name"): n["name"], c.t("common.kind"): kind_name(c, n)} if not n.get("aggregate") \
+        else {c.t("common.kind"): kind_name(c, n)}
     if n.get("members"):
         tip[m.Label.Member.zh if c.lang == "zh" else "Members"] = n["members"]
     if not n.get("aggregate"):
@@ -55,12 +56,18 @@ def network_rows(c, sub) -> tuple[list[dict], list[dict]]:
     return nodes, edges
 
 
+def short_name(name: str) -> str:
+    """A label for a crowded map: without the "中共" prefix (the full name stays in the tooltip)."""
+    name = str(name or "")
+    return name[2:] if name.startswith("中共") and len(name) > 4 else name
+
+
 def tree_rows(c, tree) -> tuple[list[dict], list[dict]]:
     parent = {e["target"]: e["source"] for e in tree.edges}
     nodes = []
     for n in tree.nodes:
         kind = _node_kind(n)
-        label = n["name"]
+        label = short_name(n["name"])
         if n.get("aggregate"):
             label = c.t("map.more", n=n["count"], kind=S.kind_name(kind, c.lang, plural=True))
             if n.get("uncovered"):
@@ -88,7 +95,7 @@ def linkage_rows(c, scored: pd.DataFrame) -> tuple[list, list, list]:
 
 
 def html_for(c, which: str, data, *, title: str, height: int | None = None, standalone: bool = False,
-             **_: Any) -> str:
+             **_: Any) -> str:  # noqa: C901
     """The map's HTML in the page language; meeting mode enlarges it and adds title, date, legend.
 
     ``standalone``: the file to download — fills the browser window, always with title and date.
@@ -102,7 +109,7 @@ def html_for(c, which: str, data, *, title: str, height: int | None = None, stan
         return V.network_html(nodes, edges, layout="force", **common)
     if which == "org_tree":
         nodes, edges = tree_rows(c, data)
-        return V.org_tree_html(nodes, edges, **common)
+        return V.org_tree_html(nodes, edges, direction=_.get("direction", "auto"), **common)
     if which == "linkage":
         comms, units, ties = linkage_rows(c, data)
         return V.linkage_map_html(comms, units, ties, **common)

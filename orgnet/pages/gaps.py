@@ -26,8 +26,8 @@ def result_frame(c: Ctx, res: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
 
     titles = cat.set_index("id")[f"title_{c.lang}"].to_dict()
     remedies = cat.set_index("id")[f"remedy_{c.lang}"].to_dict() if f"remedy_{c.lang}" in cat else {}
-    label_of = {"street": "Area", "community": "Area", "grid": "Area", "compound": "Area", "building": "Area"}
-    kinds = [kind_name(c, {"label": _label_for(k), "kind": k}) for k in res.get("kind", [])]
+    kind_names = {k: kind_name(c, {"label": _label_for(k), "kind": k}) for k in res["kind"].dropna().unique()}
+    kinds = res["kind"].map(kind_names)
     out = pd.DataFrame({
         c.t("gaps.rule"): res["rule"].map(lambda r: titles.get(r, r)),
         c.t("common.name"): res["name"],
@@ -38,7 +38,8 @@ def result_frame(c: Ctx, res: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
         c.t("gaps.remedy"): res["rule"].map(lambda r: remedies.get(r, "")),
         c.t("common.id"): res["id"],
     })
-    del label_of
+    if c.lang != "zh":  # the rules write their detail in Chinese only
+        out = out.drop(columns=[c.t("gaps.detail")])
     return out
 
 
@@ -47,13 +48,11 @@ def _label_for(kind) -> str:
 
     for label, enum in (("Area", m.AreaLevel), ("PartyOrg", m.OrgKind), ("Unit", m.UnitKind),
                         ("Member", m.MemberCategory), ("Service", m.ServiceType)):
-        try:
-            enum.parse(kind)
+        if str(kind).strip().lower() in enum.lookup():
             return label
-        except (ValueError, TypeError):
-            continue
-    if kind in {lbl.value for lbl in m.Label}:
-        return kind
+    for lbl in m.Label:
+        if str(kind).lower() == lbl.value.lower():
+            return lbl.value
     return ""
 
 

@@ -28,13 +28,14 @@ def render(c: Ctx) -> None:
     state = st.session_state
     if not c.meeting:
         col_s, col_b = st.columns([1, 2])
-        opts = list(by_id) if len(by_id) == 1 else [""] + list(by_id)
+        # one street at a time by default: a whole district is slow to score and crowded to draw
+        opts = list(by_id) if len(by_id) == 1 else list(by_id) + [""]
         sid = col_s.selectbox(c.t("common.street"), opts, key="lk_street",
                               format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"))
         bands = col_b.multiselect(c.t("common.band_filter"), list(lk.BANDS[:3]), default=list(lk.BANDS[:3]),
                                   format_func=lambda b: band_name(c, b), key="lk_bands")
     else:
-        sid = state.get("lk_street", next(iter(by_id)) if len(by_id) == 1 else "")
+        sid = state.get("lk_street", next(iter(by_id)))
         bands = state.get("lk_bands", list(lk.BANDS[:3]))
     data = cached(c, "orgnet.pages._data.linkage_view", as_of=True, street_id=sid or None)
     scored: pd.DataFrame = data["scored"]

@@ -44,6 +44,8 @@ def render(c: Ctx) -> None:
         col.metric(c.t("org_tree.uncovered_level", level=enum_name(lvl.value, c.lang, AreaLevel)), n,
                    border=True)
     title = c.t("org_tree.map_title", scope=scope)
+    if not cid and not c.meeting:
+        st.caption(c.t("org_tree.pick_community"))
     map_block(c, "org_tree", tree, title=title, key=f"ot_{sid}_{cid}", height=720 if c.meeting else 640)
     if c.meeting:
         return

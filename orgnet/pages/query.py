@@ -20,12 +20,11 @@ def _title(c: Ctx, q) -> str:
 def _param_widget(c: Ctx, qid: str, p):
     """One input per parameter, typed by its declared type; optional ones may stay empty."""
     name, ptype = p.name, getattr(p, "type", "str")
-    default = getattr(p, "default", None)
+    default = p.default() if callable(getattr(p, "default", None)) else getattr(p, "default", None)
     key = f"q_{qid}_{name}"
     label = c.t(f"param.{name}") if _has(f"param.{name}") else name
     if ptype == "date":
-        value = dt.date.fromisoformat(c.as_of) if default in (None, "today") or not isinstance(default, str) \
-            else dt.date.fromisoformat(default)
+        value = dt.date.fromisoformat(default if isinstance(default, str) and default != "today" else c.as_of)
         return st.date_input(label, value=value, key=key).isoformat()
     if ptype == "int":
         return int(st.number_input(label, value=int(default or 0), step=1, key=key))
@@ -33,7 +32,7 @@ def _param_widget(c: Ctx, qid: str, p):
         return float(st.number_input(label, value=float(default or 0.0), key=key))
     if ptype == "bool":
         return st.checkbox(label, value=bool(default), key=key)
-    text = st.text_input(label, value="" if default in (None, "null") else str(default), key=key,
+    text = st.text_input(label, value="" if default is None else str(default), key=key,
                          placeholder=c.t("query.optional"))
     return text.strip() or None
 

@@ -163,12 +163,21 @@ def _summary_node(parent: str | None, kind: str, members: list[dict[str, Any]], 
     }
 
 
-def _remap_edges(edges: list[dict[str, Any]], alias: dict[str, str], keep: set[str]) -> list[dict[str, Any]]:
+def _remap_edges(edges: list[dict[str, Any]], alias: dict[str, str], keep: set[str],
+                 parent_only: dict[str, str | None] | None = None) -> list[dict[str, Any]]:
+    """Point edges of folded nodes at their summary node and merge duplicates.
+
+    ``parent_only``: summary id → its parent; a summary then keeps only its tie to that
+    parent (hidden units' ties elsewhere would only clutter the picture).
+    """
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     order: list[tuple[str, str]] = []
     for e in edges:
         s, d = alias.get(e["source"], e["source"]), alias.get(e["target"], e["target"])
         if s == d or s not in keep or d not in keep:
+            continue
+        if parent_only is not None and (
+                (s in parent_only and parent_only[s] != d) or (d in parent_only and parent_only[d] != s)):
             continue
         touched = s != e["source"] or d != e["target"]
         key = (s, d) if not touched else tuple(sorted((s, d)))
@@ -241,7 +250,8 @@ def _cap_flat(nodes, edges, max_nodes, lang):
             alias[x["id"]] = sn["id"]
     out_nodes = sorted(kept + summaries, key=lambda n: n["id"])
     keep = {n["id"] for n in out_nodes}
-    return out_nodes, _remap_edges(edges, alias, keep), len(nodes) - len(kept)
+    parents = {sn["id"]: sn["parent"] for sn in summaries}
+    return out_nodes, _remap_edges(edges, alias, keep, parents), len(nodes) - len(kept)
 
 
 def _cap_tree(nodes, edges, max_nodes, lang):
@@ -394,7 +404,7 @@ def _layout_bipartite(nodes, edges, scale=1.0) -> dict[str, tuple[float, float]]
             i += cap
             k += 1
         rings[h["id"]] = rs
-        radius[h["id"]] = (r0 + (len(rs) - 1) * gap if rs else 40.0 * scale) + 70.0 * scale
+        radius[h["id"]] = (r0 + (len(rs) - 1) * gap if rs else 40.0 * scale) + 50.0 * scale
     # hubs on a uniform grid, in hub order (street, name), wider than tall
     cell = 2 * max(radius.values()) + 30.0 * scale
     cols = max(1, math.ceil(math.sqrt(len(hubs) * 1.8)))
@@ -402,8 +412,8 @@ def _layout_bipartite(nodes, edges, scale=1.0) -> dict[str, tuple[float, float]]
     pos: dict[str, tuple[float, float]] = {}
     for i, h in enumerate(hubs):
         r, c = divmod(i, cols)
-        pos[h["id"]] = (c * cell, r * cell * 0.92)
-    bottom = (math.ceil(len(hubs) / cols) - 1) * cell * 0.92 + cell / 2
+        pos[h["id"]] = (c * cell, r * cell * 0.88)
+    bottom = (math.ceil(len(hubs) / cols) - 1) * cell * 0.88 + cell / 2
     row_w = cols * cell
     # petals: multi-hub nodes face their other hubs, the rest fill the remaining slots
     for h in hubs:
@@ -604,7 +614,7 @@ def _tip(title: Any, lang: str) -> list[str]:
 
 def _font_size(size: float, meeting: bool) -> int:
     base = 15 if size < 18 else (17 if size < 24 else 19)
-    return int(round(base * (1.45 if meeting else 1.0)))
+    return int(round(base * (1.6 if meeting else 1.0)))
 
 
 def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines) -> dict[str, Any]:

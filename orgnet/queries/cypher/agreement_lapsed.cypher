@@ -14,13 +14,12 @@
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
 MATCH (x:Agreement {status: 'active'})
 WHERE x.expires_on IS NOT NULL AND x.expires_on < $as_of
-WITH x
-OPTIONAL MATCH (x)<-[:PARTY_TO]-(:PartyOrg)-[:COVERS]->(:Area)-[:PART_OF*0..]->(c:Community)
+OPTIONAL MATCH (x)<-[:PARTY_TO]-(:PartyOrg)-[:COVERS]->(:Area)-[:PART_OF*0..2]->(c:Community)
 WITH x, min(c.id) AS community_id, collect(DISTINCT c) AS cs
 WITH x, community_id, cs, head([k IN cs WHERE k.id = community_id]) AS cn
-OPTIONAL MATCH (cn)-[:PART_OF*0..]->(s1:Street)
+OPTIONAL MATCH (cn)-[:PART_OF]->(s1:Street)
 WITH x, community_id, cs, min(s1.id) AS s1_id, collect(DISTINCT s1) AS s1s
-OPTIONAL MATCH (x)<-[:PARTY_TO]-(:PartyOrg)-[:COVERS]->(:Area)-[:PART_OF*0..]->(s2:Street)
+OPTIONAL MATCH (x)<-[:PARTY_TO]-(:PartyOrg)-[:COVERS]->(:Area)-[:PART_OF*0..3]->(s2:Street)
 WITH x, community_id, cs, s1_id, s1s, min(s2.id) AS s2_id, collect(DISTINCT s2) AS s2s
 WITH x, community_id, cs, coalesce(s1_id, s2_id) AS street_id, s1s + s2s AS ss
 WHERE ($street_id IS NULL OR street_id = $street_id)

@@ -12,19 +12,17 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Community)
-WITH x, size([(x)<-[:COVERS]-(o:PartyOrg {kind: 'community_committee'}) | o]) AS orgs,
-     [(x)<-[:COVERS]-(:PartyOrg {kind: 'community_committee'})-[:PARTY_TO]->(a:Agreement) WHERE a.status = 'active' AND (a.expires_on IS NULL OR a.expires_on >= $as_of) | a] AS active
-WHERE size(active) = 0
-WITH x, orgs
-OPTIONAL MATCH (x)-[:PART_OF*0..]->(c:Community)
-WITH x, orgs, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)-[:PART_OF*0..]->(s:Street)
-WITH x, orgs, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+WITH s, c, c AS x
+OPTIONAL MATCH (x)<-[:COVERS]-(o:PartyOrg {kind: 'community_committee'})
+WITH s, c, x, count(DISTINCT o) AS orgs
+OPTIONAL MATCH (x)<-[:COVERS]-(:PartyOrg {kind: 'community_committee'})-[:PARTY_TO]->(a:Agreement)
+WHERE a.status = 'active' AND (a.expires_on IS NULL OR a.expires_on >= $as_of)
+WITH s, c, x, orgs, count(a) AS active
+WHERE active = 0
 RETURN 'community_without_agreement' AS rule, x.id AS id, x.name AS name, x.level AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        CASE WHEN orgs = 0 THEN '未建社区党组织，无生效共建协议' ELSE '社区党组织无生效共建协议' END AS detail, '由社区党组织牵头，与驻区单位签订共建协议。' AS remedy
 ORDER BY street_id, community_id, id

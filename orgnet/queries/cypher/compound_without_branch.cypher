@@ -12,17 +12,14 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Compound)
-WHERE NOT (x)<-[:COVERS]-(:PartyOrg {kind: 'compound_branch'})
-WITH x
-OPTIONAL MATCH (x)-[:PART_OF*0..]->(c:Community)
-WITH x, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)-[:PART_OF*0..]->(s:Street)
-WITH x, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+MATCH (c)<-[:PART_OF]-(x:Compound)
+OPTIONAL MATCH (x)<-[r:COVERS]-(:PartyOrg {kind: 'compound_branch'})
+WITH s, c, x, r
+WHERE r IS NULL
 RETURN 'compound_without_branch' AS rule, x.id AS id, x.name AS name, x.level AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        '无小区党支部覆盖' AS detail, '依托小区党员组建小区（院落）党支部，发挥骨干作用。' AS remedy
 ORDER BY street_id, community_id, id

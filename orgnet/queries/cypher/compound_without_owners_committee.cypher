@@ -12,17 +12,14 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Compound)
-WHERE NOT (x)<-[:SERVES]-(:Unit {kind: 'owners_committee'})
-WITH x
-OPTIONAL MATCH (x)-[:PART_OF*0..]->(c:Community)
-WITH x, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)-[:PART_OF*0..]->(s:Street)
-WITH x, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+MATCH (c)<-[:PART_OF]-(x:Compound)
+OPTIONAL MATCH (x)<-[r:SERVES]-(:Unit {kind: 'owners_committee'})
+WITH s, c, x, r
+WHERE r IS NULL
 RETURN 'compound_without_owners_committee' AS rule, x.id AS id, x.name AS name, x.level AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        '无业主委员会' AS detail, '指导小区依法成立业主委员会，推动党组织领导下的业委会全覆盖。' AS remedy
 ORDER BY street_id, community_id, id

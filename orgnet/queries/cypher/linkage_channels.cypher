@@ -10,25 +10,46 @@
 // param: community_id str =null
 // columns: community_id, community, street_id, street, unit_id, unit, unit_kind, resident, agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
 WITH toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS since
-MATCH (u:Unit)
-WITH u, since,
-  [(u)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community) WHERE u.resident = true | {c: c, k: 0, x: null}]
-  + [(u)<-[:BASED_IN*0..1]-()-[:PARTY_TO]->(ag:Agreement)<-[:PARTY_TO]-(o:PartyOrg)-[:COVERS]->(c:Community)
+WITH since,
+  [(u:Unit)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
+    WHERE u.resident = true AND ($community_id IS NULL OR c.id = $community_id)
+    | {c: c, u: u, k: 0, x: null}] AS items
+WITH since, items
+  + [(u:Unit)<-[:BASED_IN*0..1]-()-[:PARTY_TO]->(ag:Agreement)<-[:PARTY_TO]-(o:PartyOrg)-[:COVERS]->(c:Community)
       WHERE o.kind = 'community_committee' AND ag.status = 'active'
-        AND (ag.expires_on IS NULL OR ag.expires_on >= $as_of) | {c: c, k: 1, x: ag.id}]
-  + [(u)<-[:WORKS_AT]-(m:Member)-[h:HOLDS]->(o:PartyOrg)-[:COVERS]->(c:Community)
+        AND (ag.expires_on IS NULL OR ag.expires_on >= $as_of)
+        AND ($community_id IS NULL OR c.id = $community_id)
+      | {c: c, u: u, k: 1, x: ag.id}] AS items
+WITH since, items
+  + [(u:Unit)<-[:WORKS_AT]-(m:Member)-[h:HOLDS]->(o:PartyOrg)-[:COVERS]->(c:Community)
       WHERE h.role = 'part_time_member' AND o.kind = 'community_committee'
-        AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR h.until >= $as_of) | {c: c, k: 2, x: m.id}]
-  + [(u)<-[:WORKS_AT]-(m:Member)-[:REPORTED_TO]->(c:Community) | {c: c, k: 3, x: m.id}]
-  + [(u)<-[:WORKS_AT]-(m:Member)-[:LIVES_IN]->(:Area)-[:PART_OF*0..]->(c:Community) | {c: c, k: 4, x: m.id}]
-  + [(u)-[:OFFERS]->(r:Resource)-[:FULFILS]->(:Need)<-[:RAISED]-(c:Community) | {c: c, k: 5, x: r.id}]
-  + [(u)<-[:WORKS_AT]-(:Member)-[:CLAIMED]->(s:Service)<-[:POSTED]-(c:Community) | {c: c, k: 6, x: s.id}]
-  + [(u)<-[:BASED_IN*0..1]-()-[:ATTENDED]->(mt:Meeting)<-[:CONVENED]-(o:PartyOrg)-[:COVERS]->(c:Community)
-      WHERE o.kind = 'community_committee' AND mt.held_on > since AND mt.held_on <= $as_of | {c: c, k: 7, x: mt.id}]
-  AS items
+        AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR h.until >= $as_of)
+        AND ($community_id IS NULL OR c.id = $community_id)
+      | {c: c, u: u, k: 2, x: m.id}] AS items
+WITH since, items
+  + [(u:Unit)<-[:WORKS_AT]-(m:Member)-[:REPORTED_TO]->(c:Community)
+      WHERE $community_id IS NULL OR c.id = $community_id
+      | {c: c, u: u, k: 3, x: m.id}] AS items
+WITH since, items
+  + [(u:Unit)<-[:WORKS_AT]-(m:Member)-[:LIVES_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
+      WHERE $community_id IS NULL OR c.id = $community_id
+      | {c: c, u: u, k: 4, x: m.id}] AS items
+WITH since, items
+  + [(u:Unit)-[:OFFERS]->(r:Resource)-[:FULFILS]->(:Need)<-[:RAISED]-(c:Community)
+      WHERE $community_id IS NULL OR c.id = $community_id
+      | {c: c, u: u, k: 5, x: r.id}] AS items
+WITH since, items
+  + [(u:Unit)<-[:WORKS_AT]-(:Member)-[:CLAIMED]->(s:Service)<-[:POSTED]-(c:Community)
+      WHERE $community_id IS NULL OR c.id = $community_id
+      | {c: c, u: u, k: 6, x: s.id}] AS items
+WITH items
+  + [(u:Unit)<-[:BASED_IN*0..1]-()-[:ATTENDED]->(mt:Meeting)<-[:CONVENED]-(o:PartyOrg)-[:COVERS]->(c:Community)
+      WHERE o.kind = 'community_committee' AND mt.held_on > since AND mt.held_on <= $as_of
+        AND ($community_id IS NULL OR c.id = $community_id)
+      | {c: c, u: u, k: 7, x: mt.id}] AS items
 UNWIND items AS it
-WITH u, it.c AS c, it.k AS k, count(DISTINCT it.x) AS n
-WITH u, c,
+WITH it.c AS c, it.u AS u, it.k AS k, count(DISTINCT it.x) AS n
+WITH c, u,
   sum(CASE WHEN k = 1 THEN n ELSE 0 END) AS agreements,
   sum(CASE WHEN k = 2 THEN n ELSE 0 END) AS part_time_members,
   sum(CASE WHEN k = 3 THEN n ELSE 0 END) AS reported_members,
@@ -36,9 +57,8 @@ WITH u, c,
   sum(CASE WHEN k = 5 THEN n ELSE 0 END) AS matched_resources,
   sum(CASE WHEN k = 6 THEN n ELSE 0 END) AS services,
   sum(CASE WHEN k = 7 THEN n ELSE 0 END) AS meetings
-WHERE $community_id IS NULL OR c.id = $community_id
 OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)
-WITH u, c, s, agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
+WITH c, u, s, agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
 WHERE $street_id IS NULL OR s.id = $street_id
 RETURN c.id AS community_id, c.name AS community, s.id AS street_id, s.name AS street,
        u.id AS unit_id, u.name AS unit, u.kind AS unit_kind, coalesce(u.resident, false) AS resident,

@@ -15,15 +15,17 @@
 MATCH (x:PartyOrg)
 WHERE x.kind IN ['community_committee', 'street_committee']
 WITH x, toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS window_start
-WITH x, CASE x.kind WHEN 'street_committee' THEN 4 ELSE 12 END AS required,
-     size([(x)-[:CONVENED]->(mt:Meeting) WHERE mt.held_on > window_start AND mt.held_on <= $as_of | mt]) AS held
+OPTIONAL MATCH (x)-[:CONVENED]->(mt:Meeting)
+WHERE mt.held_on > window_start AND mt.held_on <= $as_of
+WITH x, count(mt) AS held
+WITH x, held, CASE x.kind WHEN 'street_committee' THEN 4 ELSE 12 END AS required
 WHERE held < required
-OPTIONAL MATCH (x)-[:COVERS]->(:Area)-[:PART_OF*0..]->(c:Community)
+OPTIONAL MATCH (x)-[:COVERS]->(:Area)-[:PART_OF*0..2]->(c:Community)
 WITH x, required, held, min(c.id) AS community_id, collect(DISTINCT c) AS cs
 WITH x, required, held, community_id, cs, head([k IN cs WHERE k.id = community_id]) AS cn
-OPTIONAL MATCH (cn)-[:PART_OF*0..]->(s1:Street)
+OPTIONAL MATCH (cn)-[:PART_OF]->(s1:Street)
 WITH x, required, held, community_id, cs, min(s1.id) AS s1_id, collect(DISTINCT s1) AS s1s
-OPTIONAL MATCH (x)-[:COVERS]->(:Area)-[:PART_OF*0..]->(s2:Street)
+OPTIONAL MATCH (x)-[:COVERS]->(:Area)-[:PART_OF*0..3]->(s2:Street)
 WITH x, required, held, community_id, cs, s1_id, s1s, min(s2.id) AS s2_id, collect(DISTINCT s2) AS s2s
 WITH x, required, held, community_id, cs, coalesce(s1_id, s2_id) AS street_id, s1s + s2s AS ss
 WHERE ($street_id IS NULL OR street_id = $street_id)

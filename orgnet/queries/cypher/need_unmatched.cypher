@@ -12,17 +12,14 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Need {status: 'open'})
-WHERE NOT (x)<-[:FULFILS]-(:Resource)
-WITH x
-OPTIONAL MATCH (x)<-[:RAISED]-(:Area)-[:PART_OF*0..]->(c:Community)
-WITH x, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)<-[:RAISED]-(:Area)-[:PART_OF*0..]->(s:Street)
-WITH x, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+MATCH (c)-[:RAISED]->(x:Need {status: 'open'})
+OPTIONAL MATCH (x)<-[r:FULFILS]-(:Resource)
+WITH s, c, x, r
+WHERE r IS NULL
 RETURN 'need_unmatched' AS rule, x.id AS id, x.title AS name, 'need' AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        CASE WHEN x.category IS NULL THEN '需求待对接，无资源对接' ELSE x.category + '需求待对接，无资源对接' END AS detail, '在联席会议上通报需求，匹配驻区单位资源清单。' AS remedy
 ORDER BY street_id, community_id, id

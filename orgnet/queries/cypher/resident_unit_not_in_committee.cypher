@@ -12,21 +12,18 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Unit {resident: true})
-WHERE (x)<-[:BASED_IN]-(:PartyOrg)
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
-WITH x, min(c.id) AS cid
-WITH x, cid, [(x)<-[:WORKS_AT]-(:Member)-[h:HOLDS]->(:PartyOrg {kind: 'community_committee'})-[:COVERS]->(cc:Community) WHERE cc.id = cid AND h.role = 'part_time_member' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until) | h] AS seats
-WHERE size(seats) = 0
-WITH x
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
-WITH x, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(s:Street)
-WITH x, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+MATCH (c)<-[:PART_OF*0..2]-(a:Area)
+WITH DISTINCT s, c, a
+MATCH (a)<-[:LOCATED_IN]-(x:Unit {resident: true})<-[:BASED_IN]-(:PartyOrg)
+WITH DISTINCT s, c, x
+OPTIONAL MATCH (c)<-[:COVERS]-(:PartyOrg {kind: 'community_committee'})<-[h:HOLDS]-(:Member)-[:WORKS_AT]->(x)
+WHERE h.role = 'part_time_member' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until)
+WITH s, c, x, count(h) AS seats
+WHERE seats = 0
 RETURN 'resident_unit_not_in_committee' AS rule, x.id AS id, x.name AS name, x.kind AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        '有单位党组织，无人担任所在社区党组织兼职委员' AS detail, '推荐驻区单位党组织负责人担任社区党组织兼职委员。' AS remedy
 ORDER BY street_id, community_id, id

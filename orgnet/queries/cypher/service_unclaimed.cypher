@@ -12,17 +12,14 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Service)
-WHERE NOT (x)<-[:CLAIMED]-(:Member)
-WITH x
-OPTIONAL MATCH (x)<-[:POSTED]-(:Area)-[:PART_OF*0..]->(c:Community)
-WITH x, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)<-[:POSTED]-(:Area)-[:PART_OF*0..]->(s:Street)
-WITH x, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+MATCH (c)-[:POSTED]->(x:Service)
+OPTIONAL MATCH (x)<-[r:CLAIMED]-(:Member)
+WITH s, c, x, r
+WHERE r IS NULL
 RETURN 'service_unclaimed' AS rule, x.id AS id, x.title AS name, x.type AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        CASE x.type WHEN 'wish' THEN '微心愿无人认领' ELSE '志愿岗位无人认领' END AS detail, '组织在职党员和驻区单位认领微心愿、志愿岗位。' AS remedy
 ORDER BY street_id, community_id, id

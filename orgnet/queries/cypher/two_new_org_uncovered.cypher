@@ -12,21 +12,24 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Unit)
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+MATCH (c)<-[:PART_OF*0..2]-(a:Area)
+WITH DISTINCT s, c, a
+MATCH (a)<-[:LOCATED_IN]-(x:Unit)
 WHERE x.kind IN ['private_enterprise', 'social_org']
-  AND NOT (x)<-[:WORKS_AT]-(:Member)
-  AND NOT (x)<-[:BASED_IN]-(:PartyOrg)
-WITH x, size([(x)<-[h:HOLDS]-(:Member) WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until) | h]) AS instructors
-WHERE instructors = 0
-WITH x
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
-WITH x, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(s:Street)
-WITH x, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
+OPTIONAL MATCH (x)<-[w:WORKS_AT]-(:Member)
+WITH s, c, x, w
+WHERE w IS NULL
+OPTIONAL MATCH (x)<-[b:BASED_IN]-(:PartyOrg)
+WITH s, c, x, b
+WHERE b IS NULL
+OPTIONAL MATCH (x)<-[h:HOLDS]-(:Member)
+WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until)
+WITH s, c, x, h
+WHERE h IS NULL
 RETURN 'two_new_org_uncovered' AS rule, x.id AS id, x.name AS name, x.kind AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        '无党员、无党组织、无党建指导员' AS detail, '选派党建指导员，推动党的工作覆盖，条件成熟时组建党组织。' AS remedy
 ORDER BY street_id, community_id, id

@@ -12,22 +12,22 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Unit)<-[:WORKS_AT]-(m:Member {status: 'formal'})
-WITH x, count(DISTINCT m) AS formal
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+MATCH (c)<-[:PART_OF*0..2]-(a:Area)
+WITH DISTINCT s, c, a
+MATCH (a)<-[:LOCATED_IN]-(x:Unit)<-[:WORKS_AT]-(m:Member {status: 'formal'})
+WITH s, c, x, count(DISTINCT m) AS formal
 WHERE formal <= 2
-WITH x, formal
-WHERE NOT (x)<-[:BASED_IN]-(:PartyOrg)
-WITH x, formal, size([(x)<-[h:HOLDS]-(:Member) WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until) | h]) AS instructors
-WHERE instructors = 0
-WITH x, formal
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
-WITH x, formal, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(s:Street)
-WITH x, formal, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
+OPTIONAL MATCH (x)<-[b:BASED_IN]-(:PartyOrg)
+WITH s, c, x, formal, b
+WHERE b IS NULL
+OPTIONAL MATCH (x)<-[h:HOLDS]-(:Member)
+WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until)
+WITH s, c, x, formal, h
+WHERE h IS NULL
 RETURN 'unit_needs_instructor' AS rule, x.id AS id, x.name AS name, x.kind AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        toString(formal) + '名正式党员，无党组织，未选派党建指导员' AS detail, '选派党建指导员，或与邻近单位组建联合党支部。' AS remedy
 ORDER BY street_id, community_id, id

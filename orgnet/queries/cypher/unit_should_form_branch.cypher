@@ -12,21 +12,20 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
-MATCH (x:Unit)<-[:WORKS_AT]-(m:Member {status: 'formal'})
-WITH x, count(DISTINCT m) AS formal
+MATCH (s:Street)<-[:PART_OF]-(c:Community)
+WHERE ($street_id IS NULL OR s.id = $street_id)
+  AND ($community_id IS NULL OR c.id = $community_id)
+MATCH (c)<-[:PART_OF*0..2]-(a:Area)
+WITH DISTINCT s, c, a
+MATCH (a)<-[:LOCATED_IN]-(x:Unit)<-[:WORKS_AT]-(m:Member {status: 'formal'})
+WITH s, c, x, count(DISTINCT m) AS formal
 WHERE formal >= 3
-WITH x, formal, size([(x)<-[:BASED_IN]-(o:PartyOrg) WHERE o.kind <> 'joint_branch' | o]) AS own,
-     size([(x)<-[:BASED_IN]-(j:PartyOrg {kind: 'joint_branch'}) | j]) AS joint
+OPTIONAL MATCH (x)<-[:BASED_IN]-(o:PartyOrg)
+WITH s, c, x, formal,
+     sum(CASE WHEN o.kind = 'joint_branch' THEN 1 ELSE 0 END) AS joint,
+     sum(CASE WHEN o.kind <> 'joint_branch' THEN 1 ELSE 0 END) AS own
 WHERE own = 0
-WITH x, formal, joint
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
-WITH x, formal, joint, min(c.id) AS community_id, collect(DISTINCT c) AS cs
-OPTIONAL MATCH (x)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(s:Street)
-WITH x, formal, joint, community_id, cs, min(s.id) AS street_id, collect(DISTINCT s) AS ss
-WHERE ($street_id IS NULL OR street_id = $street_id)
-  AND ($community_id IS NULL OR community_id = $community_id)
 RETURN 'unit_should_form_branch' AS rule, x.id AS id, x.name AS name, x.kind AS kind,
-       street_id, head([k IN ss WHERE k.id = street_id | k.name]) AS street,
-       community_id, head([k IN cs WHERE k.id = community_id | k.name]) AS community,
+       s.id AS street_id, s.name AS street, c.id AS community_id, c.name AS community,
        toString(formal) + '名正式党员，' + CASE WHEN joint > 0 THEN '仅纳入联合党支部，未单独建立党支部' ELSE '未建党支部' END AS detail, '按照“有正式党员3名以上的单位应成立党支部”，指导单位单独组建党支部。' AS remedy
 ORDER BY street_id, community_id, id

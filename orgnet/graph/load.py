@@ -1,0 +1,248 @@
+"""Load a validated :class:`~orgnet.graph.model.Dataset` into a store (DESIGN §4).
+
+Indexes first, then nodes table by table (``UNWIND $rows AS row MERGE (n:Label {id: row.id})
+SET n += row.props``), then relationships type by type (``MATCH`` both ends on their
+indexed ``id``, ``MERGE`` the relationship). Labels and relationship types are constants
+from the model; values only travel as parameters. ``MERGE`` makes loading idempotent.
+
+``replace=True`` (and any load into a graph that does not exist yet) writes a complete
+new graph aside and swaps it in at the end, so readers see the old graph or the new one,
+never a half-written one — even when the load is killed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from orgnet.graph.model import (
+    AREA_LABELS, TABLE_LABELS, TABLES, AreaLevel, ColType, Dataset, Label, Rel,
+)
+from orgnet.graph.stores.base import META_LABEL, GraphWriter, Store, Writer, check_graph_name
+
+BATCH_SIZE = 5000
+_REF_TYPES = (ColType.ref, ColType.refs)
+
+
+@dataclass
+class LoadResult:
+    graph: str
+    nodes: int = 0  # node rows written (equals the graph's node count after a replace)
+    relationships: int = 0  # relationship rows written
+    seconds: float = 0.0
+    replaced: bool = False
+    tables: dict[str, int] = field(default_factory=dict)  # rows written per table / rel type
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"graph": self.graph, "nodes": self.nodes, "relationships": self.relationships,
+                "seconds": round(self.seconds, 3), "replaced": self.replaced}
+
+
+# (table, column, relationship, reverse, {rel prop: source column})
+# reverse=False: row's node → referenced node; True: referenced node → row's node.
+# For link tables (no id column) the "row's node" is the first column in LINKS.
+_REF_RELS: tuple[tuple[str, str, Rel, bool, dict[str, str]], ...] = (
+    ("areas", "parent_id", Rel.PART_OF, False, {}),
+    ("areas", "compound_id", Rel.PART_OF, False, {}),
+    ("party_orgs", "parent_id", Rel.SUBORDINATE_TO, False, {}),
+    ("party_orgs", "area_ids", Rel.COVERS, False, {}),
+    ("party_orgs", "unit_ids", Rel.BASED_IN, False, {}),
+    ("units", "area_id", Rel.LOCATED_IN, False, {}),
+    ("units", "serves_area_ids", Rel.SERVES, False, {}),
+    ("members", "org_id", Rel.MEMBER_OF, False, {}),
+    ("members", "unit_id", Rel.WORKS_AT, False, {}),
+    ("members", "home_area_id", Rel.LIVES_IN, False, {}),
+    ("members", "reported_area_id", Rel.REPORTED_TO, False, {"on": "reported_on"}),
+    ("needs", "area_id", Rel.RAISED, True, {}),
+    ("resources", "unit_id", Rel.OFFERS, True, {}),
+    ("services", "area_id", Rel.POSTED, True, {}),
+    ("services", "claimed_by", Rel.CLAIMED, True, {"on": "claimed_on", "done_on": "done_on"}),
+    ("meetings", "convener_id", Rel.CONVENED, True, {}),
+)
+
+# link tables: (table, from column, to column, relationship, {rel prop: column}, merge keys)
+_LINKS: tuple[tuple[str, str, str, Rel, dict[str, str], tuple[str, ...]], ...] = (
+    ("roles", "member_id", "target_id", Rel.HOLDS,
+     {"role": "role", "since": "since", "until": "until"}, ("role",)),
+    ("agreement_parties", "party_id", "agreement_id", Rel.PARTY_TO, {"side": "side"}, ()),
+    ("matches", "resource_id", "need_id", Rel.FULFILS, {"on": "matched_on"}, ()),
+    ("attendance", "attendee_id", "meeting_id", Rel.ATTENDED, {}, ()),
+)
+
+
+def node_props(table: str, row: dict) -> dict[str, Any]:
+    """The node properties of a row: non-reference columns, then extras (never ``_row``)."""
+    cols = TABLES[table].columns
+    props = {c.name: row.get(c.name) for c in cols if c.type not in _REF_TYPES}
+    for key, value in (row.get("_extra") or {}).items():
+        if key not in props and not key.startswith("_"):
+            props[key] = value
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def node_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, list[dict]]]:
+    """[(table, cypher, rows)] — one entry per table (areas: one per level).
+
+    ``fresh``: the target graph is empty (a staging graph), so CREATE replaces MERGE.
+    """
+    out = []
+    for table, label in TABLE_LABELS.items():
+        rows = dataset.rows(table)
+        if not rows:
+            continue
+        if table == "areas":
+            by_level: dict[str, list[dict]] = defaultdict(list)
+            for r in rows:
+                by_level[r["level"]].append({"id": r["id"], "props": node_props(table, r)})
+            for level, items in by_level.items():
+                second = AREA_LABELS[AreaLevel(level)].value
+                if fresh:
+                    cypher = (f"UNWIND $rows AS row CREATE (n:{Label.Area.value}:{second}) "
+                              f"SET n = row.props")
+                else:
+                    cypher = (f"UNWIND $rows AS row MERGE (n:{Label.Area.value} {{id: row.id}}) "
+                              f"SET n:{second} SET n += row.props")
+                out.append((f"areas:{level}", cypher, items))
+        else:
+            items = [{"id": r["id"], "props": node_props(table, r)} for r in rows]
+            if fresh:
+                cypher = f"UNWIND $rows AS row CREATE (n:{label.value}) SET n = row.props"
+            else:
+                cypher = f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET n += row.props"
+            out.append((table, cypher, items))
+    return out
+
+
+def _id_labels(dataset: Dataset) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for table, label in TABLE_LABELS.items():
+        for r in dataset.rows(table):
+            labels[r["id"]] = label.value
+    return labels
+
+
+def relationship_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, list[dict]]]:
+    """[(name, cypher, rows)] grouped by (type, from label, to label) so MATCH uses indexes.
+
+    ``fresh``: the graph holds no relationships yet; rows that MERGE would collapse are
+    collapsed here and the relationships are CREATEd.
+    """
+    labels = _id_labels(dataset)
+    groups: dict[tuple[Rel, str, str, tuple[str, ...]], list[dict]] = defaultdict(list)
+
+    def add(rel: Rel, src: str, dst: str, props: dict, keys: tuple[str, ...] = ()) -> None:
+        a, b = labels.get(src), labels.get(dst)
+        if a is None or b is None:  # validated datasets never get here
+            return
+        groups[(rel, a, b, keys)].append({"src": src, "dst": dst, "props": props})
+
+    for table, column, rel, reverse, prop_cols in _REF_RELS:
+        multi = TABLES[table].column(column).type is ColType.refs
+        for r in dataset.rows(table):
+            targets = r.get(column) or []
+            if not multi:
+                targets = [targets] if targets else []
+            props = {k: r.get(c) for k, c in prop_cols.items()}
+            for t in targets:
+                src, dst = (t, r["id"]) if reverse else (r["id"], t)
+                add(rel, src, dst, props)
+    for table, a_col, b_col, rel, prop_cols, keys in _LINKS:
+        for r in dataset.rows(table):
+            if r.get(a_col) and r.get(b_col):
+                add(rel, r[a_col], r[b_col], {k: r.get(c) for k, c in prop_cols.items()}, keys)
+
+    out = []
+    for (rel, a, b, keys), rows in groups.items():
+        has_props = any(v is not None for row in rows for v in row["props"].values())
+        match = f"UNWIND $rows AS row MATCH (a:{a} {{id: row.src}}) MATCH (b:{b} {{id: row.dst}}) "
+        if fresh:
+            merged: dict[tuple, dict] = {}
+            for row in rows:  # what MERGE would do: the last row's properties win
+                ident = (row["src"], row["dst"], *(row["props"].get(k) for k in keys))
+                if ident in merged:
+                    merged[ident]["props"].update(row["props"])
+                else:
+                    merged[ident] = row
+            rows = list(merged.values())
+            cypher = match + f"CREATE (a)-[r:{rel.value}]->(b)"
+        else:
+            key = "".join(f", {k}: row.props.{k}" for k in keys).lstrip(", ")
+            key = f" {{{key}}}" if key else ""
+            cypher = match + f"MERGE (a)-[r:{rel.value}{key}]->(b)"
+        if has_props:
+            cypher += " SET r += row.props"
+        for row in rows:
+            row["props"] = {k: v for k, v in row["props"].items() if v is not None}
+        out.append((f"{rel.value} {a}→{b}", cypher, rows))
+    return out
+
+
+def _progress_bar(enabled: bool, desc: str, total: int):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="row", leave=False)
+
+
+def _write_all(writer: Writer, batches: Iterable[tuple[str, str, list[dict]]],
+               progress: bool, result: LoadResult, batch_size: int) -> int:
+    total = 0
+    for name, cypher, rows in batches:
+        bar = _progress_bar(progress, name, len(rows))
+        try:
+            n = writer.write_batches(cypher, rows, batch_size=batch_size,
+                                     progress=bar.update if bar else None)
+        finally:
+            if bar is not None:
+                bar.close()
+        result.tables[name] = result.tables.get(name, 0) + n
+        total += n
+    return total
+
+
+def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
+                 progress: bool = False, batch_size: int = BATCH_SIZE) -> LoadResult:
+    """Write ``dataset`` into ``graph``; see the module docstring for the guarantees."""
+    check_graph_name(graph)
+    start = time.perf_counter()
+    result = LoadResult(graph=graph)
+    def fill(writer: Writer, fresh: bool) -> None:
+        nodes = node_batches(dataset, fresh)
+        rels = relationship_batches(dataset, fresh)
+        result.nodes = _write_all(writer, nodes, progress, result, batch_size)
+        result.relationships = _write_all(writer, rels, progress, result, batch_size)
+        meta = {
+            "loaded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "source": dataset.source or "",
+            "nodes": result.nodes, "relationships": result.relationships,
+            "tables": ";".join(f"{t}={n}" for t, n in dataset.counts().items() if n),
+        }
+        writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
+
+    if replace or not store.graph_exists(graph):
+        result.replaced = True
+        with store.replacing(graph) as writer:
+            fill(writer, True)
+    else:
+        store.setup_schema(graph)
+        fill(GraphWriter(store, graph), False)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def graph_info(store: Store, graph: str | None = None) -> dict[str, Any]:
+    """Metadata of a graph: loaded_at, source, counts (empty dict when never loaded)."""
+    g = graph or store.default_graph
+    if not store.graph_exists(g):
+        return {}
+    rows = store.read(f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m", graph=g)
+    info = dict(rows[0]["m"]) if rows else {}
+    info.pop("_labels", None)
+    info.pop("key", None)
+    info["graph"] = g
+    return info

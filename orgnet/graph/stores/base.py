@@ -1,0 +1,173 @@
+"""The store interface both engines implement, and the schema they share.
+
+Loaders, queries, the CLI and the app receive a :class:`Store`; none of them opens a
+connection itself. Only schema statements (:meth:`Store.setup_schema`) are engine-specific.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from orgnet.errors import StoreError
+from orgnet.graph.model import Label
+
+#: label of the node holding a graph's metadata (load time, source, counts)
+META_LABEL = "OrgnetMeta"
+
+#: labels whose ``id`` is unique (every node label of the model)
+ID_LABELS: tuple[str, ...] = tuple(label.value for label in Label)
+
+#: properties the rules filter on, indexed on both engines
+PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
+    (Label.Area.value, "level"),
+    (Label.PartyOrg.value, "kind"),
+    (Label.Unit.value, "kind"),
+    (Label.Unit.value, "resident"),
+    (Label.Member.value, "category"),
+    (Label.Member.value, "status"),
+    (Label.Agreement.value, "status"),
+    (Label.Need.value, "status"),
+    (Label.Service.value, "type"),
+    (Label.Meeting.value, "held_on"),
+)
+
+#: suffix of the staging graph a ``--replace`` load writes before the swap
+STAGING_SUFFIX = "__loading"
+
+_GRAPH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}$")
+
+Progress = Callable[[int], Any]
+
+
+def check_graph_name(name: str) -> str:
+    """A graph name is letters, digits, ``_ . -`` (max 63), e.g. ``orgnet`` or ``2025Q4``."""
+    if not isinstance(name, str) or not _GRAPH_NAME.match(name) or name.endswith(STAGING_SUFFIX):
+        raise StoreError(
+            f"invalid graph name {name!r}: use letters, digits, '_', '.' or '-' (e.g. 2025Q4), "
+            f"at most 63 characters, not ending in {STAGING_SUFFIX!r}")
+    return name
+
+
+def batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Writer(abc.ABC):
+    """Where a load writes: one graph of a store, or a staging area swapped in at the end."""
+
+    @abc.abstractmethod
+    def write(self, cypher: str, params: dict | None = None) -> None: ...
+
+    def write_batches(self, cypher: str, rows: Iterable[dict], *, batch_size: int = 5000,
+                      progress: Progress | None = None) -> int:
+        n = 0
+        for batch in batched(rows, batch_size):
+            self.write(cypher, {"rows": batch})
+            n += len(batch)
+            if progress is not None:
+                progress(len(batch))
+        return n
+
+
+class GraphWriter(Writer):
+    """Writes straight into one graph of a store."""
+
+    def __init__(self, store: "Store", graph: str):
+        self.store, self.graph = store, graph
+
+    def write(self, cypher: str, params: dict | None = None) -> None:
+        self.store.write(cypher, params, graph=self.graph)
+
+
+class Store(abc.ABC):
+    """A graph store: the embedded FalkorDB server or a Neo4j server/cluster."""
+
+    engine: str = ""
+
+    def __init__(self, default_graph: str = "orgnet"):
+        self.default_graph = default_graph
+
+    def _graph(self, graph: str | None) -> str:
+        return graph or self.default_graph
+
+    # -- reading -----------------------------------------------------------
+    @abc.abstractmethod
+    def version(self) -> str: ...
+
+    @abc.abstractmethod
+    def read(self, cypher: str, params: dict | None = None, *, graph: str | None = None,
+             limit: int | None = None, timeout_s: float | None = None) -> list[dict]:
+        """Run a read-only query; rows as dicts (nodes → property dicts with ``_labels``).
+
+        A query that would write raises :class:`~orgnet.errors.ReadOnlyViolation`.
+        ``limit`` truncates the rows; ``timeout_s`` aborts a long query (QueryError).
+        """
+
+    def read_df(self, cypher: str, params: dict | None = None, *, graph: str | None = None,
+                limit: int | None = None, timeout_s: float | None = None):
+        import pandas as pd
+
+        rows = self.read(cypher, params, graph=graph, limit=limit, timeout_s=timeout_s)
+        return pd.DataFrame.from_records(rows)
+
+    # -- writing -----------------------------------------------------------
+    @abc.abstractmethod
+    def write(self, cypher: str, params: dict | None = None, *, graph: str | None = None) -> None: ...
+
+    def write_batches(self, cypher: str, rows: Iterable[dict], *, graph: str | None = None,
+                      batch_size: int = 5000, progress: Progress | None = None) -> int:
+        """Run ``cypher`` (which starts with ``UNWIND $rows AS row``) over ``rows`` in batches."""
+        return GraphWriter(self, self._graph(graph)).write_batches(
+            cypher, rows, batch_size=batch_size, progress=progress)
+
+    @contextlib.contextmanager
+    def replacing(self, graph: str) -> Iterator[Writer]:
+        """Write a complete new version of ``graph``; readers see the old one until the end.
+
+        On a normal exit the new content replaces the old atomically; on an exception (or a
+        killed process) the old graph stays as it was.
+        """
+        raise NotImplementedError  # pragma: no cover
+        yield
+
+    # -- administration ----------------------------------------------------
+    @abc.abstractmethod
+    def setup_schema(self, graph: str | None = None) -> None: ...
+
+    @abc.abstractmethod
+    def drop_graph(self, graph: str) -> None: ...
+
+    @abc.abstractmethod
+    def list_graphs(self) -> list[str]: ...
+
+    def graph_exists(self, graph: str) -> bool:
+        return graph in self.list_graphs()
+
+    def counts(self, graph: str | None = None) -> dict[str, int]:
+        """Nodes and relationships of the graph (the metadata node not counted)."""
+        g = self._graph(graph)
+        if not self.graph_exists(g):
+            return {"nodes": 0, "relationships": 0}
+        nodes = self.read(f"MATCH (n) WHERE NOT n:{META_LABEL} RETURN count(n) AS n", graph=g)
+        rels = self.read("MATCH ()-[r]->() RETURN count(r) AS n", graph=g)
+        return {"nodes": int(nodes[0]["n"]), "relationships": int(rels[0]["n"])}
+
+    def close(self) -> None:  # pragma: no cover - trivial
+        pass
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,229 @@
+"""The Neo4j store: a Neo4j 5 server, cluster or Aura through the official driver.
+
+Selected when ``NEO4J_URI`` is set (``bolt://``, ``neo4j://``, ``neo4j+s://`` …) with
+``NEO4J_USER``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE``. Reads run in READ access mode
+(routed to readers on a cluster; the server refuses writes), writes in managed write
+transactions; the database is always passed explicitly.
+
+Graph names map to databases: the default graph (``orgnet``, or ``ORGNET_GRAPH``) is
+``NEO4J_DATABASE`` (default ``neo4j``); any other name is a database of that name, which
+needs Neo4j Enterprise or Aura (Community Edition has a single database). A ``--replace``
+load writes the whole new graph in ONE transaction that first deletes the old content,
+so readers and a killed load see the old or the new graph, never a mix (transaction
+memory must fit the dataset; raise ``db.memory.transaction.total.max`` for very large
+ones).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
+from orgnet.graph.stores.base import ID_LABELS, META_LABEL, PROPERTY_INDEXES, Store, Writer
+from orgnet.settings import Settings
+
+_PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
+                   "Service", "Meeting")
+
+
+def to_plain(value: Any) -> Any:
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        return {**dict(value), "_labels": sorted(value.labels)}
+    if isinstance(value, Relationship):
+        return {**dict(value), "_type": value.type}
+    if isinstance(value, Path):
+        return {"nodes": [to_plain(n) for n in value.nodes],
+                "relationships": [to_plain(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):  # neo4j.time Date/DateTime
+        return value.iso_format()
+    return value
+
+
+class _TxWriter(Writer):
+    def __init__(self, tx):
+        self.tx = tx
+
+    def write(self, cypher: str, params: dict | None = None) -> None:
+        self.tx.run(cypher, params or {}).consume()
+
+
+class Neo4jStore(Store):
+    engine = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str | None, database: str = "neo4j",
+                 default_graph: str = "orgnet", *, verify: bool = True):
+        super().__init__(default_graph)
+        import neo4j
+
+        if not password:
+            raise ConfigError(f"NEO4J_URI is set ({uri}) but NEO4J_PASSWORD is not: set NEO4J_PASSWORD")
+        self.uri, self.user, self.database = uri, user, database
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        except (ValueError, neo4j.exceptions.ConfigurationError) as e:
+            raise ConfigError(f"NEO4J_URI {uri!r} is not a valid Neo4j URI "
+                              f"(bolt://, neo4j://, neo4j+s:// …): {e}") from e
+        if verify:
+            try:
+                self.driver.verify_connectivity()
+            except neo4j.exceptions.AuthError as e:
+                self.driver.close()
+                raise ConfigError(f"Neo4j at {uri} refused the credentials of user {user!r}: "
+                                  f"check NEO4J_USER and NEO4J_PASSWORD ({e.message})") from e
+            except (neo4j.exceptions.ServiceUnavailable, OSError) as e:
+                self.driver.close()
+                raise StoreUnavailable(f"cannot reach Neo4j at {uri}: check NEO4J_URI and that the "
+                                       f"server runs ({e})") from e
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Neo4jStore":
+        return cls(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
+                   settings.neo4j_database, settings.graph)
+
+    @property
+    def address(self) -> str:
+        return self.uri
+
+    def database_for(self, graph: str | None) -> str:
+        g = self._graph(graph)
+        return self.database if g == self.default_graph else g
+
+    # -- errors ------------------------------------------------------------
+    def _translate(self, e: Exception, cypher: str, database: str) -> Exception:
+        import neo4j
+
+        code = getattr(e, "code", "") or ""
+        msg = getattr(e, "message", None) or str(e)
+        if isinstance(e, neo4j.exceptions.AuthError):
+            return ConfigError(f"Neo4j refused the credentials: check NEO4J_USER / NEO4J_PASSWORD ({msg})")
+        if isinstance(e, neo4j.exceptions.ServiceUnavailable):
+            return StoreUnavailable(f"cannot reach Neo4j at {self.uri}: check NEO4J_URI ({msg})")
+        if "AccessMode" in code or "read access mode" in msg.lower() or "read only" in msg.lower():
+            return ReadOnlyViolation("this query would write to the graph; the console only runs "
+                                     "read-only queries (load data with `orgnet load`)")
+        if "DatabaseNotFound" in code:
+            return ConfigError(
+                f"Neo4j has no database {database!r}: set NEO4J_DATABASE, or use the default graph "
+                f"(Neo4j Community Edition has a single database; named graphs need Enterprise/Aura)")
+        if "TransactionTimedOut" in code or "timed out" in msg.lower():
+            return QueryError(f"the query timed out: {cypher[:200]}")
+        return QueryError(f"{msg} in query: {cypher[:500]}")
+
+    # -- reading -----------------------------------------------------------
+    def version(self) -> str:
+        info = self.driver.get_server_info()
+        return (info.agent or "").split("/", 1)[-1]
+
+    def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
+        import neo4j
+
+        db = self.database_for(graph)
+
+        @neo4j.unit_of_work(timeout=timeout_s)
+        def work(tx):
+            result = tx.run(cypher, params or {})
+            keys = result.keys()
+            rows = []
+            for record in result:
+                if limit is not None and len(rows) >= limit:
+                    break
+                rows.append({k: to_plain(record[k]) for k in keys})
+            result.consume()
+            return rows
+
+        try:
+            with self.driver.session(database=db, default_access_mode=neo4j.READ_ACCESS) as s:
+                return s.execute_read(work)
+        except neo4j.exceptions.Neo4jError as e:
+            raise self._translate(e, cypher, db) from e
+        except (neo4j.exceptions.DriverError, OSError) as e:
+            raise self._translate(e, cypher, db) from e
+
+    # -- writing -----------------------------------------------------------
+    def write(self, cypher, params=None, *, graph=None):
+        import neo4j
+
+        db = self.database_for(graph)
+        try:
+            with self.driver.session(database=db) as s:
+                s.execute_write(lambda tx: tx.run(cypher, params or {}).consume())
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as e:
+            raise self._translate(e, cypher, db) from e
+
+    def _auto(self, cypher: str, database: str, params: dict | None = None) -> list[dict]:
+        """Auto-commit statement (schema, administration, CALL … IN TRANSACTIONS)."""
+        import neo4j
+
+        try:
+            with self.driver.session(database=database) as s:
+                return s.run(cypher, params or {}).data()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as e:
+            raise self._translate(e, cypher, database) from e
+
+    @contextlib.contextmanager
+    def replacing(self, graph) -> Iterator[Writer]:
+        import neo4j
+
+        db = self.database_for(graph)
+        self.setup_schema(graph)
+        try:
+            with self.driver.session(database=db) as s:
+                with s.begin_transaction() as tx:
+                    tx.run("MATCH (n) DETACH DELETE n").consume()
+                    yield _TxWriter(tx)
+                    tx.commit()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as e:
+            raise self._translate(e, "(replace load)", db) from e
+
+    # -- administration ----------------------------------------------------
+    def setup_schema(self, graph=None):
+        db = self.database_for(graph)
+        for label in ID_LABELS:
+            if label in _PRIMARY_LABELS:
+                self._auto(f"CREATE CONSTRAINT orgnet_{label.lower()}_id IF NOT EXISTS "
+                           f"FOR (n:{label}) REQUIRE n.id IS UNIQUE", db)
+            else:
+                self._auto(f"CREATE INDEX orgnet_{label.lower()}_id IF NOT EXISTS "
+                           f"FOR (n:{label}) ON (n.id)", db)
+        for label, prop in PROPERTY_INDEXES:
+            self._auto(f"CREATE INDEX orgnet_{label.lower()}_{prop} IF NOT EXISTS "
+                       f"FOR (n:{label}) ON (n.{prop})", db)
+        self._auto(f"CREATE INDEX orgnet_meta_key IF NOT EXISTS FOR (n:{META_LABEL}) ON (n.key)", db)
+
+    def list_graphs(self):
+        try:
+            rows = self._auto("SHOW DATABASES YIELD name, type WHERE type <> 'system' RETURN DISTINCT name",
+                              "system")
+        except QueryError:
+            return [self.default_graph]
+        names = []
+        for r in rows:
+            names.append(self.default_graph if r["name"] == self.database else r["name"])
+        return sorted(set(names))
+
+    def graph_exists(self, graph):
+        db = self.database_for(graph)
+        if db == self.database:
+            return bool(self.read("MATCH (n) RETURN count(n) > 0 AS any", graph=graph)[0]["any"])
+        return graph in self.list_graphs()
+
+    def drop_graph(self, graph):
+        db = self.database_for(graph)
+        if db == self.database:  # the configured database is emptied, never dropped
+            while self._auto("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS c",
+                             db)[0]["c"]:
+                pass
+        else:
+            self._auto("DROP DATABASE $name IF EXISTS", "system", {"name": db})
+
+    def close(self):
+        with contextlib.suppress(Exception):
+            self.driver.close()

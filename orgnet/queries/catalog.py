@@ -1,0 +1,207 @@
+"""The Cypher catalog: one ``.cypher`` file per query in ``orgnet/queries/cypher/``.
+
+A file starts with ``// key: value`` header lines (id, kind, titles, descriptions, source,
+severity, remedies, ``param: name type =default`` lines, ``columns: a, b, c``), then the
+query. Files are read through :mod:`importlib.resources`, so an installed package works.
+
+>>> q = get("node_counts")
+>>> q.kind, q.columns
+('view', ['label', 'n'])
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from orgnet.errors import QueryError
+
+KINDS = ("rule", "kpi", "linkage", "view")
+PARAM_TYPES = ("str", "int", "float", "date", "bool")
+_TRUE = {"true", "yes", "y", "1", "是", "t"}
+_FALSE = {"false", "no", "n", "0", "否", "f"}
+_NO_DEFAULT = object()
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "str"
+    #: the default as written in the header: None for "=null", "today", a literal, or absent
+    default_text: str | None = None
+    required: bool = False
+
+    def default(self) -> Any:
+        """The default value (``=today`` → today's ISO date; ``=null`` → None)."""
+        if self.default_text is None:
+            return None
+        if self.default_text == "today":
+            return _dt.date.today().isoformat()
+        return self.convert(self.default_text)
+
+    def convert(self, value: Any) -> Any:
+        """Convert a value (often a command-line string) to this parameter's type."""
+        if value is None:
+            return None
+        try:
+            if self.type == "str":
+                return str(value)
+            if self.type == "int":
+                if isinstance(value, bool):
+                    raise ValueError
+                return int(value)
+            if self.type == "float":
+                return float(value)
+            if self.type == "bool":
+                if isinstance(value, bool):
+                    return value
+                text = str(value).strip().lower()
+                if text in _TRUE:
+                    return True
+                if text in _FALSE:
+                    return False
+                raise ValueError
+            if self.type == "date":
+                if isinstance(value, _dt.datetime):
+                    return value.date().isoformat()
+                if isinstance(value, _dt.date):
+                    return value.isoformat()
+                text = str(value).strip()
+                if text == "today":
+                    return _dt.date.today().isoformat()
+                return _dt.date.fromisoformat(text).isoformat()
+        except (TypeError, ValueError) as e:
+            raise QueryError(f"parameter {self.name}: {value!r} is not a valid {self.type}"
+                             + (" (use YYYY-MM-DD)" if self.type == "date" else "")) from e
+        raise QueryError(f"parameter {self.name}: unknown type {self.type}")
+
+
+@dataclass(frozen=True)
+class Query:
+    id: str
+    kind: str
+    meta: dict[str, str]
+    params: list[Param] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    #: the Cypher, without the ``//`` header
+    text: str = ""
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def bind(self, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Fill defaults and convert types; unknown or missing required params → QueryError."""
+        params = dict(params or {})
+        known = {p.name for p in self.params}
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise QueryError(f"query {self.id} has no parameter {', '.join(unknown)}; "
+                             f"its parameters: {', '.join(sorted(known)) or '(none)'}")
+        bound: dict[str, Any] = {}
+        for p in self.params:
+            if p.name in params and params[p.name] is not None and params[p.name] != "":
+                bound[p.name] = p.convert(params[p.name])
+            elif p.required:
+                raise QueryError(f"query {self.id} needs the parameter {p.name} ({p.type})")
+            else:
+                bound[p.name] = p.default()
+        return bound
+
+
+def parse(source: str, name: str = "<text>") -> Query:
+    """Parse a catalog file's text."""
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    lines = source.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if not line:
+            i += 1
+            continue
+        if not line.startswith("//"):
+            break
+        body = line[2:].strip()
+        i += 1
+        if ":" not in body:
+            continue
+        key, _, value = body.partition(":")
+        key, value = key.strip(), value.strip()
+        if key == "param":
+            params.append(_parse_param(value, name))
+        else:
+            meta[key] = value
+    text = "\n".join(lines[i:]).strip() + "\n"
+    qid = meta.get("id")
+    if not qid:
+        raise QueryError(f"{name}: the header has no `// id:` line")
+    kind = meta.get("kind", "view")
+    if kind not in KINDS:
+        raise QueryError(f"{name}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    columns = [c.strip() for c in meta.get("columns", "").split(",") if c.strip()]
+    return Query(id=qid, kind=kind, meta=meta, params=params, columns=columns, text=text)
+
+
+def _parse_param(spec: str, name: str) -> Param:
+    """``name type =default`` (type defaults to str; no ``=`` means required)."""
+    tokens = spec.split(None, 2)
+    if not tokens:
+        raise QueryError(f"{name}: empty `// param:` line")
+    pname, rest = tokens[0], tokens[1:]
+    ptype = "str"
+    if rest and not rest[0].startswith("="):
+        ptype, rest = rest[0], rest[1:]
+    if ptype not in PARAM_TYPES:
+        raise QueryError(f"{name}: parameter {pname} has unknown type {ptype!r} ({', '.join(PARAM_TYPES)})")
+    default = " ".join(rest).strip()
+    if default.startswith("="):
+        value = default[1:].strip()
+        return Param(pname, ptype, None if value == "null" else value, required=False)
+    return Param(pname, ptype, None, required=True)
+
+
+def _files():
+    return resources.files("orgnet.queries").joinpath("cypher")
+
+
+@lru_cache(maxsize=None)
+def _all() -> dict[str, Query]:
+    queries: dict[str, Query] = {}
+    for entry in sorted(_files().iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".cypher"):
+            continue
+        q = parse(entry.read_text(encoding="utf-8"), entry.name)
+        if q.id != entry.name[: -len(".cypher")]:
+            raise QueryError(f"{entry.name}: header id {q.id!r} differs from the file name")
+        queries[q.id] = q
+    return queries
+
+
+def reload() -> None:
+    """Forget the cached files (after editing them in a running process)."""
+    _all.cache_clear()
+
+
+def names(kind: str | None = None) -> list[str]:
+    """Ids of the catalog's queries, optionally of one kind (rule | kpi | linkage | view)."""
+    return sorted(q.id for q in _all().values() if kind is None or q.kind == kind)
+
+
+def get(qid: str) -> Query:
+    try:
+        return _all()[qid]
+    except KeyError:
+        raise QueryError(f"no query {qid!r} in the catalog; `orgnet query --list` shows them") from None
+
+
+def run(store, qid: str, params: dict | None = None, *, graph: str | None = None,
+        limit: int | None = None, timeout_s: float | None = None) -> list[dict]:
+    """Run a catalog query read-only; parameters get defaults and types from the header."""
+    q = get(qid)
+    return store.read(q.text, q.bind(params), graph=graph, limit=limit, timeout_s=timeout_s)

@@ -1,0 +1,11 @@
+// id: node_counts
+// kind: view
+// title_zh: 各类节点数量
+// title_en: Node counts by label
+// description_zh: 图中每类节点（按主标签）的数量。
+// description_en: How many nodes of each primary label the graph holds.
+// columns: label, n
+MATCH (n)
+WHERE NOT n:OrgnetMeta
+RETURN labels(n)[0] AS label, count(*) AS n
+ORDER BY label

@@ -1,0 +1,111 @@
+"""orgnet.explore against the real embedded FalkorDB loaded with the tiny dataset (tests/data/tiny/README.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgnet import explore as ex
+
+
+@pytest.fixture(scope="module")
+def tiny(loaded_store):
+    return loaded_store("tiny")
+
+
+def test_view_files_are_in_the_catalog_format():
+    for qid in ("view_search", "view_node", "view_neighbours", "view_anchor_areas",
+                "view_area_ancestors", "view_streets", "view_org_tree_areas", "view_org_tree_orgs"):
+        text = ex.view_text(qid)
+        assert text.lstrip().startswith(("MATCH", "OPTIONAL MATCH")), qid
+        assert "//" not in text.splitlines()[0]
+
+
+def test_search_partial_chinese_and_id(tiny):
+    store, graph = tiny
+    hits = ex.search(store, "东风", graph=graph)
+    names = [h["name"] for h in hits]
+    assert "东风社区" in names and "东风社区党委" in names
+    assert all("东风" in n for n in names)
+    # exact id first, case-insensitive
+    assert ex.search(store, "c1", graph=graph)[0]["id"] == "C1"
+    assert ex.search(store, "社区", graph=graph, labels=["PartyOrg"])
+    assert all(h["label"] == "PartyOrg" for h in ex.search(store, "社区", graph=graph, labels=["PartyOrg"]))
+    assert ex.search(store, "   ", graph=graph) == []
+    assert ex.search(store, "没有这个名字", graph=graph) == []
+
+
+def test_node_details_and_relationships(tiny):
+    store, graph = tiny
+    d = ex.node_details(store, "PC1", graph=graph)
+    assert d["label"] == "PartyOrg" and d["kind"] == "community_committee" and d["name"] == "东风社区党委"
+    assert ex.node_details(store, "nope", graph=graph) is None
+    rels = ex.relationships(store, "C1", graph=graph)
+    assert {"rel": "PART_OF", "outgoing": True, "id": "S1"} in [
+        {k: r[k] for k in ("rel", "outgoing", "id")} for r in rels]
+    assert any(r["rel"] == "COVERS" and not r["outgoing"] and r["id"] == "PC1" for r in rels)
+
+
+def test_breadcrumb(tiny):
+    store, graph = tiny
+    crumbs = ex.breadcrumb(store, "B4", graph=graph)
+    assert [c["level"] for c in crumbs][:2] == ["street", "community"]
+    assert crumbs[-1]["id"] == "B4"
+    assert {"G3", "K3"} <= {c["id"] for c in crumbs}
+    # a party org's breadcrumb leads to the area it covers
+    assert [c["id"] for c in ex.breadcrumb(store, "PC1", graph=graph)] == ["S1", "C1"]
+
+
+@pytest.mark.parametrize("radius", [1, 2, 3])
+def test_neighbourhood_radius_and_cap(tiny, radius):
+    store, graph = tiny
+    sub = ex.neighbourhood(store, "C1", graph=graph, radius=radius)
+    ids = sub.node_ids()
+    assert ids[0] == "C1" and len(ids) == len(set(ids))
+    assert max(n["hop"] for n in sub.nodes) <= radius
+    node_ids = set(ids)
+    assert all(e["source"] in node_ids and e["target"] in node_ids for e in sub.edges)
+    small = ex.neighbourhood(store, "C1", graph=graph, radius=radius, max_nodes=5)
+    real = [n for n in small.nodes if not n.get("aggregate")]
+    assert len(real) <= 5
+    if radius > 1:
+        assert small.hidden and any(n.get("aggregate") for n in small.nodes)
+    # same data, same picture
+    assert ex.neighbourhood(store, "C1", graph=graph, radius=radius) == sub
+
+
+def test_neighbourhood_kind_filter(tiny):
+    store, graph = tiny
+    sub = ex.neighbourhood(store, "C1", graph=graph, radius=2, labels=["PartyOrg"])
+    assert {n["label"] for n in sub.nodes if n["id"] != "C1"} == {"PartyOrg"}
+
+
+def test_org_tree_marks_uncovered_territory(tiny):
+    store, graph = tiny
+    tree = ex.org_tree(store, "S1", graph=graph, fold_buildings=False)
+    unc = {r["id"] for r in tree.uncovered_rows}
+    assert unc == {"C3", "G2", "G4", "K2", "K4", "B2", "B4", "B5"}  # tests/data/tiny/README.md
+    assert tree.uncovered == {"community": 1, "grid": 2, "compound": 2, "building": 3}
+    ids = {n["id"] for n in tree.nodes}
+    assert {"PS1", "PC1", "PC2", "PG1", "PG3", "PK1", "PK3", "PB1", "PB3"} <= ids
+    parent = {e["target"]: e["source"] for e in tree.edges}
+    assert parent["PC1"] == "PS1" and parent["!C3"] == "PS1" and parent["!G4"] == "!C3"
+    # every node but the root hangs somewhere
+    roots = [n["id"] for n in tree.nodes if n["id"] not in parent]
+    assert roots == ["PS1"]
+
+
+def test_org_tree_folds_buildings_for_a_street_and_scopes_a_community(tiny):
+    store, graph = tiny
+    folded = ex.org_tree(store, "S1", graph=graph)
+    assert not any(n["kind"] == "building" and not n.get("aggregate") for n in folded.nodes)
+    assert sum(n.get("count", 0) for n in folded.nodes if n.get("aggregate") and n["uncovered"]) == 3
+    one = ex.org_tree(store, "S1", graph=graph, community_id="C1")
+    ids = {n["id"] for n in one.nodes}
+    assert "PC1" in ids and "PS1" not in ids and "PC2" not in ids
+    assert {r["id"] for r in one.uncovered_rows} == {"G2", "K2", "B2"}
+
+
+def test_streets(tiny):
+    store, graph = tiny
+    (s1,) = ex.streets(store, graph=graph)
+    assert s1["id"] == "S1" and [c["id"] for c in s1["communities"]] == ["C1", "C2", "C3"]

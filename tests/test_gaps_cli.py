@@ -1,0 +1,178 @@
+"""``orgnet gaps`` and the gaps library: formats, filters, the Excel export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from helpers_rules import TINY_AS_OF, conftest_store, expected_from_readme, load_graph, tiny_dataset
+
+GRAPH = "rules_cli_tiny"
+
+
+@pytest.fixture(scope="module")
+def cli_store(request):
+    store = conftest_store(request)
+    load_graph(store, tiny_dataset(), GRAPH)
+    yield store
+    try:
+        store.drop_graph(GRAPH)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+class _Borrowed:
+    """The shared store, lent to the CLI: closing it does nothing."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def close(self):
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+@pytest.fixture
+def run_cli(cli_store, monkeypatch, tmp_path):
+    import orgnet.graph.stores as stores
+    from orgnet.cli import cli
+
+    monkeypatch.setattr(stores, "open_store", lambda settings: _Borrowed(cli_store))
+    monkeypatch.setenv("ORGNET_HOME", str(tmp_path / "home"))
+
+    def run(*args):
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        return result
+
+    return run
+
+
+def test_gaps_json_all_rules(run_cli):
+    r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    expected = expected_from_readme()
+    assert len(rows) == sum(len(v) for v in expected.values())
+    by_rule: dict[str, list[str]] = {}
+    for row in rows:
+        assert list(row) == ["rule", "id", "name", "kind", "street_id", "street", "community_id",
+                             "community", "detail", "remedy"]
+        by_rule.setdefault(row["rule"], []).append(row["id"])
+    assert {k: sorted(v) for k, v in by_rule.items()} == expected
+
+
+def test_gaps_rule_and_scope(run_cli):
+    r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--rule", "building_without_group",
+                "--rule", "grid_without_branch", "--community", "C3", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert [(x["rule"], x["id"]) for x in json.loads(r.output)] == \
+        [("building_without_group", "B5"), ("grid_without_branch", "G4")]
+    r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--rule", "meeting_cadence",
+                "--street", "S1", "--format", "json")
+    assert [x["id"] for x in json.loads(r.output)] == ["PC2", "PS1"]
+
+
+def test_gaps_as_of_changes_the_answer(run_cli):
+    def lapsed(as_of):
+        r = run_cli("gaps", "--graph", GRAPH, "--as-of", as_of, "--rule", "agreement_lapsed", "--format", "json")
+        return [x["id"] for x in json.loads(r.output)]
+
+    assert lapsed("2025-03-31") == []
+    assert lapsed("2025-04-01") == ["A2"]
+
+
+def test_gaps_table_and_csv(run_cli, tmp_path):
+    r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--rule", "unit_should_form_branch")
+    assert r.exit_code == 0
+    assert "U3" in r.output and "3名正式党员，未建党支部" in r.output and "total: 2 gaps" in r.output
+    out = tmp_path / "gaps.csv"
+    r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--rule", "need_unmatched",
+                "--format", "csv", "--out", str(out))
+    assert r.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [x["id"] for x in rows] == ["N2", "N4"]
+
+
+def test_gaps_unknown_rule_is_a_clear_error(cli_store, monkeypatch):
+    import orgnet.graph.stores as stores
+    from orgnet.cli import main
+
+    monkeypatch.setattr(stores, "open_store", lambda settings: _Borrowed(cli_store))
+    with pytest.raises(SystemExit) as e:
+        main(["gaps", "--graph", GRAPH, "--rule", "no_such_rule"])
+    assert e.value.code == 2
+
+
+def test_gaps_bad_date(run_cli):
+    from orgnet.errors import QueryError
+
+    with pytest.raises(QueryError, match="YYYY-MM-DD"):
+        run_cli("gaps", "--graph", GRAPH, "--as-of", "30/06/2025", "--format", "json")
+
+
+def test_gaps_xlsx_export(run_cli, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "gaps.xlsx"
+    r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--format", "xlsx", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(out)
+    assert wb.sheetnames[0] == "汇总"
+    assert len(wb.sheetnames) == 1 + 18
+    summary = list(wb["汇总"].iter_rows(values_only=True))
+    assert summary[0][:4] == ("规则编号", "规则名称", "严重程度", "问题数")
+    counts = {row[0]: row[3] for row in summary[1:]}
+    assert counts == {k: len(v) for k, v in expected_from_readme().items()}
+    ws = wb["unit_should_form_branch"]
+    header = [c.value for c in ws[1]]
+    assert header == ["规则", "编号", "名称", "类型", "街道编号", "街道", "社区编号", "社区", "问题说明", "整改建议"]
+    assert ws.column_dimensions["I"].width >= 20  # fitted to the Chinese detail text
+
+
+def test_xlsx_is_formula_injection_safe(tmp_path):
+    pytest.importorskip("orgnet.queries.catalog")
+    from openpyxl import load_workbook
+
+    from orgnet.queries.gaps import COLUMNS, export_xlsx, safe_cell
+
+    evil = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "正常文本", "a=b"]
+    df = pd.DataFrame([{c: None for c in COLUMNS} | {"rule": "need_unmatched", "id": f"N{i}", "name": v,
+                                                      "detail": v} for i, v in enumerate(evil)],
+                      columns=list(COLUMNS))
+    out = export_xlsx({"need_unmatched": df}, tmp_path / "evil.xlsx")
+    wb = load_workbook(out)
+    ws = wb["need_unmatched"]
+    names = [row[2] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert names == ["'" + v if v[0] in "=+-@\t" else v for v in evil]
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f"
+    assert safe_cell(None) is None and safe_cell(3) == 3 and safe_cell("=1") == "'=1"
+
+
+def test_rule_catalog_frame():
+    pytest.importorskip("orgnet.queries.catalog")
+    from orgnet.queries.gaps import rule_catalog
+
+    cat = rule_catalog()
+    assert len(cat) == 18
+    assert list(cat.columns) == ["id", "title_zh", "title_en", "description_zh", "description_en",
+                                 "source", "severity", "remedy_zh", "remedy_en"]
+    assert cat["title_zh"].str.len().min() > 0
+
+
+def test_run_gaps_library(cli_store):
+    from orgnet.queries.gaps import run_gaps
+
+    df = run_gaps(cli_store, ["compound_without_property", "compound_without_owners_committee"],
+                  as_of=TINY_AS_OF, graph=GRAPH)
+    assert list(df["id"]) == ["K3", "K4", "K2", "K4"]
+    df = run_gaps(cli_store, ["compound_without_property"], as_of=TINY_AS_OF, community_id="C1", graph=GRAPH)
+    assert df.empty and list(df.columns)[:2] == ["rule", "id"]

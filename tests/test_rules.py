@@ -1,0 +1,334 @@
+"""The coverage-gap rules (DESIGN §5): Cypher on the embedded FalkorDB == the Python oracle.
+
+(a) the tiny hand-written dataset: Cypher == oracle == the ids named in its README;
+(b) generated presets (demo seeds 0–2, weicheng seed 0): Cypher == oracle for every rule;
+(c) focused positive / negative cases per rule: dates around every boundary (an expired
+    agreement still marked active, a role whose `until` has passed, an instructor not yet
+    in office), a unit located in a building, a joint branch, and the scope parameters.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import oracle
+from helpers_rules import (
+    TINY_AS_OF,
+    conftest_store,
+    expected_from_readme,
+    generate_dataset,
+    load_graph,
+    tiny_dataset,
+)
+from orgnet.graph.nx import to_networkx
+
+RULE_IDS = [
+    "community_without_party_org", "grid_without_branch", "compound_without_branch",
+    "building_without_group", "unit_should_form_branch", "unit_needs_instructor",
+    "two_new_org_uncovered", "floating_member_unmanaged", "in_service_not_reported",
+    "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed",
+    "resident_unit_not_in_committee", "compound_without_property",
+    "compound_without_owners_committee", "need_unmatched", "service_unclaimed", "meeting_cadence",
+]
+COLUMNS = ["rule", "id", "name", "kind", "street_id", "street", "community_id", "community", "detail", "remedy"]
+
+
+@pytest.fixture(scope="module")
+def rules_store(request):
+    return conftest_store(request)
+
+
+class Graphs:
+    """Datasets loaded into graphs of the store, with their networkx graphs (cached)."""
+
+    def __init__(self, store):
+        self.store = store
+        self.loaded: dict[str, object] = {}
+
+    def get(self, name: str, make) -> tuple[str, object]:
+        graph = f"rules_{name}"
+        if name not in self.loaded:
+            ds = make()
+            load_graph(self.store, ds, graph)
+            self.loaded[name] = to_networkx(ds)
+        return graph, self.loaded[name]
+
+
+@pytest.fixture(scope="module")
+def graphs(rules_store):
+    g = Graphs(rules_store)
+    yield g
+    for name in g.loaded:
+        try:
+            rules_store.drop_graph(f"rules_{name}")
+        except Exception:  # noqa: BLE001 - best-effort cleanup
+            pass
+
+
+@pytest.fixture(scope="module")
+def tiny(graphs):
+    return graphs.get("tiny", tiny_dataset)
+
+
+def cypher(store, graph, rule, **params):
+    from orgnet.queries import catalog
+
+    return catalog.run(store, rule, params, graph=graph)
+
+
+def strip(rows):
+    return [{k: r[k] for k in oracle.ROW_KEYS} for r in rows]
+
+
+def ids(rows):
+    return sorted(r["id"] for r in rows)
+
+
+# ---------------------------------------------------------------------------
+# The catalog itself
+# ---------------------------------------------------------------------------
+
+
+def test_catalog_has_exactly_the_18_rules():
+    from orgnet.queries import catalog
+
+    assert sorted(catalog.names("rule")) == sorted(RULE_IDS)
+    assert sorted(oracle.RULES) == sorted(RULE_IDS)
+
+
+@pytest.mark.parametrize("rule", RULE_IDS)
+def test_rule_header(rule):
+    from orgnet.queries import catalog
+
+    q = catalog.get(rule)
+    assert q.kind == "rule" and q.id == rule
+    for key in ("title_zh", "title_en", "description_zh", "description_en", "source", "severity",
+                "remedy_zh", "remedy_en"):
+        assert q.meta.get(key), f"{rule}: header lacks {key}"
+    assert q.meta["severity"] in ("high", "medium", "low")
+    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id"]
+    assert q.columns == COLUMNS
+    # portable Cypher (DESIGN §7)
+    text = q.text.upper()
+    for banned in ("EXISTS {", "EXISTS{", "COUNT {", "COUNT{", "CALL {", "CALL{", "DURATION.BETWEEN"):
+        assert banned not in text, f"{rule} uses {banned}"
+
+
+def test_readme_names_every_rule():
+    assert sorted(expected_from_readme()) == sorted(RULE_IDS)
+
+
+# ---------------------------------------------------------------------------
+# (a) the tiny dataset
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", RULE_IDS)
+def test_tiny_cypher_equals_oracle_and_readme(rules_store, tiny, rule):
+    from orgnet.queries import catalog
+
+    graph, g = tiny
+    rows = cypher(rules_store, graph, rule, as_of=TINY_AS_OF)
+    assert rows, f"{rule} finds no gap in the tiny dataset"
+    assert all(list(r) == COLUMNS for r in rows)
+    expected = oracle.run_rule(g, rule, TINY_AS_OF)
+    assert strip(rows) == expected  # same rows, same order
+    assert ids(rows) == expected_from_readme()[rule]
+    remedy = catalog.get(rule).meta["remedy_zh"]
+    assert {r["remedy"] for r in rows} == {remedy}
+    assert {r["rule"] for r in rows} == {rule}
+
+
+def test_tiny_rows_in_detail(rules_store, tiny):
+    graph, _ = tiny
+    row = {r["id"]: r for r in cypher(rules_store, graph, "unit_should_form_branch", as_of=TINY_AS_OF)}
+    assert row["U3"]["detail"] == "3名正式党员，未建党支部"
+    assert row["U6"]["detail"] == "3名正式党员，仅纳入联合党支部，未单独建立党支部"
+    assert (row["U3"]["street_id"], row["U3"]["street"], row["U3"]["community_id"], row["U3"]["community"]) \
+        == ("S1", "西关街道", "C1", "东风社区")
+    mc = {r["id"]: r for r in cypher(rules_store, graph, "meeting_cadence", as_of=TINY_AS_OF)}
+    assert mc["PC2"]["detail"] == "近12个月召开11次联席会议，少于12次"
+    # a street committee's gap has no community but keeps its street
+    assert (mc["PS1"]["street_id"], mc["PS1"]["street"], mc["PS1"]["community_id"]) == ("S1", "西关街道", None)
+    lapsed = cypher(rules_store, graph, "agreement_lapsed", as_of=TINY_AS_OF)
+    assert lapsed[0]["detail"] == "协议已于2025-03-31到期，状态仍为生效" and lapsed[0]["community_id"] == "C2"
+
+
+# ---------------------------------------------------------------------------
+# (c) focused cases: boundaries of dates, buildings, joint branches
+# ---------------------------------------------------------------------------
+
+# (rule, as_of, id, expected: is it a gap?)
+FOCUSED = [
+    # an agreement still marked active: active through expires_on, lapsed the day after
+    ("agreement_lapsed", "2025-03-31", "A2", False),
+    ("agreement_lapsed", "2025-04-01", "A2", True),
+    ("agreement_lapsed", TINY_AS_OF, "A4", False),  # marked expired: not "still active"
+    ("resident_unit_without_agreement", "2025-03-31", "U2", False),
+    ("resident_unit_without_agreement", "2025-04-01", "U2", True),
+    ("resident_unit_without_agreement", "2025-06-30", "U3", False),  # expires on as_of: active
+    ("resident_unit_without_agreement", "2025-07-01", "U3", True),
+    ("resident_unit_without_agreement", TINY_AS_OF, "U1", False),  # through its party org
+    ("resident_unit_without_agreement", TINY_AS_OF, "U11", True),
+    ("community_without_agreement", "2025-03-31", "C2", False),
+    ("community_without_agreement", "2025-04-01", "C2", True),
+    ("community_without_agreement", TINY_AS_OF, "C3", True),  # no party org at all
+    ("community_without_agreement", TINY_AS_OF, "C1", False),
+    # a role whose until has passed (inclusive until)
+    ("resident_unit_not_in_committee", "2025-01-31", "U2", False),
+    ("resident_unit_not_in_committee", "2025-02-01", "U2", True),
+    ("resident_unit_not_in_committee", "2023-12-31", "U1", True),  # M01's seat starts 2024-01-01
+    ("resident_unit_not_in_committee", "2024-01-01", "U1", False),
+    ("two_new_org_uncovered", "2024-12-31", "U9", False),  # instructor until 2024-12-31
+    ("two_new_org_uncovered", "2025-01-01", "U9", True),
+    ("two_new_org_uncovered", "2024-05-31", "U8", True),  # instructor since 2024-06-01
+    ("two_new_org_uncovered", "2024-06-01", "U8", False),
+    ("two_new_org_uncovered", TINY_AS_OF, "U5", False),  # joint branch + member
+    ("unit_needs_instructor", "2025-08-31", "U4", True),
+    ("unit_needs_instructor", "2025-09-01", "U4", False),  # instructor takes office
+    ("unit_needs_instructor", "2023-12-31", "U10", True),
+    ("unit_needs_instructor", TINY_AS_OF, "U10", False),
+    ("unit_needs_instructor", TINY_AS_OF, "U5", False),  # a joint branch counts here
+    ("unit_should_form_branch", TINY_AS_OF, "U6", True),  # ... but not here
+    ("unit_should_form_branch", TINY_AS_OF, "U4", False),  # 4 members, only 2 formal
+    # the 12-month window (as_of - 1 year, as_of]
+    ("meeting_cadence", "2025-06-14", "PC1", False),  # MT100 (2024-06-30) in the window
+    ("meeting_cadence", "2025-06-30", "PC1", False),
+    ("meeting_cadence", "2025-07-14", "PC1", False),  # MT101 (2024-07-15) .. MT112: 12
+    ("meeting_cadence", "2025-07-15", "PC1", True),  # MT101 falls on the open start: 11
+    ("meeting_cadence", "2025-07-19", "PS1", True),
+    ("meeting_cadence", "2025-07-20", "PS1", False),
+]
+
+
+@pytest.mark.parametrize("rule,as_of,node,is_gap", FOCUSED)
+def test_focused(rules_store, tiny, rule, as_of, node, is_gap):
+    graph, g = tiny
+    rows = cypher(rules_store, graph, rule, as_of=as_of)
+    assert (node in ids(rows)) is is_gap
+    assert strip(rows) == oracle.run_rule(g, rule, as_of)
+
+
+def test_unit_located_in_a_building_belongs_to_its_community(rules_store, tiny):
+    graph, _ = tiny
+    u2 = [r for r in cypher(rules_store, graph, "resident_unit_not_in_committee", as_of=TINY_AS_OF)
+          if r["id"] == "U2"]
+    assert [(r["community_id"], r["street_id"]) for r in u2] == [("C2", "S1")]
+    u9 = [r for r in cypher(rules_store, graph, "two_new_org_uncovered", as_of=TINY_AS_OF) if r["id"] == "U9"]
+    assert [(r["community_id"], r["community"]) for r in u9] == [("C3", "渭阳社区")]
+
+
+SCOPES = [
+    {"street_id": "S1"},
+    {"community_id": "C1"},
+    {"community_id": "C3"},
+    {"street_id": "S1", "community_id": "C2"},
+    {"street_id": "S9"},
+    {"community_id": "NOPE"},
+]
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+def test_scope_narrows(rules_store, tiny, scope):
+    graph, g = tiny
+    for rule in RULE_IDS:
+        rows = cypher(rules_store, graph, rule, as_of=TINY_AS_OF, **scope)
+        assert strip(rows) == oracle.run_rule(g, rule, TINY_AS_OF, **scope), rule
+        for r in rows:
+            for k, v in scope.items():
+                assert r[k] == v
+
+
+def test_scope_exact_lists(rules_store, tiny):
+    graph, _ = tiny
+
+    def run(rule, **scope):
+        return ids(cypher(rules_store, graph, rule, as_of=TINY_AS_OF, **scope))
+
+    assert run("building_without_group", community_id="C3") == ["B5"]
+    assert run("building_without_group", community_id="NOPE") == []
+    assert run("floating_member_unmanaged") == ["M23", "M26"]  # M26: no home, no community
+    assert run("floating_member_unmanaged", street_id="S1") == ["M23"]
+    assert run("meeting_cadence", community_id="C2") == ["PC2"]
+    assert run("meeting_cadence", street_id="S1") == ["PC2", "PS1"]
+    assert run("in_service_not_reported", community_id="C2") == ["M02"]  # by home, not workplace
+    assert run("resident_unit_without_agreement", community_id="C2") == ["U2"]
+
+
+def _mutated():
+    ds = copy.deepcopy(tiny_dataset())
+    orgs = ds.tables["party_orgs"]
+    # U6 forms its own branch (and stays in the joint branch PJ); U5 leaves PJ
+    orgs.append({"id": "PU6", "name": "小微商贸公司党支部", "kind": "unit_org", "parent_id": "PS1",
+                 "area_ids": [], "unit_ids": ["U6"], "established_on": "2025-05-01", "_row": 90, "_extra": {}})
+    for o in orgs:
+        if o["id"] == "PJ":
+            o["unit_ids"] = ["U6"]
+    # U13 (police) gets a party org: now subject to the committee rule, with nobody seated
+    orgs.append({"id": "PU13", "name": "派出所党支部", "kind": "unit_org", "parent_id": "PS1",
+                 "area_ids": [], "unit_ids": ["U13"], "established_on": "2020-01-01", "_row": 91, "_extra": {}})
+    # C3 gets a community committee, seating M22 (works at U13) as part-time member
+    orgs.append({"id": "PC3", "name": "渭阳社区党支部", "kind": "community_committee", "parent_id": "PS1",
+                 "area_ids": ["C3"], "unit_ids": [], "established_on": "2025-01-01", "_row": 92, "_extra": {}})
+    ds.tables["roles"].append({"member_id": "M22", "target_id": "PC3", "role": "part_time_member",
+                               "since": "2025-01-01", "until": None, "_row": 93, "_extra": {}})
+    return ds
+
+
+@pytest.fixture(scope="module")
+def mutated(graphs):
+    return graphs.get("tiny_mutated", _mutated)
+
+
+def test_mutations_move_units_between_rules(rules_store, mutated):
+    graph, g = mutated
+    for rule in RULE_IDS:
+        assert strip(cypher(rules_store, graph, rule, as_of=TINY_AS_OF)) == \
+            oracle.run_rule(g, rule, TINY_AS_OF), rule
+
+    def run(rule, as_of=TINY_AS_OF):
+        return ids(cypher(rules_store, graph, rule, as_of=as_of))
+
+    assert "U6" not in run("unit_should_form_branch")  # own branch now
+    assert "U5" in run("unit_needs_instructor")  # lost its joint branch
+    assert "C3" not in run("community_without_party_org")
+    assert "U13" not in run("resident_unit_not_in_committee")  # M22 seated on PC3
+    assert "U13" in run("resident_unit_not_in_committee", "2024-12-31")  # before the seat
+
+
+# ---------------------------------------------------------------------------
+# (b) generated presets
+# ---------------------------------------------------------------------------
+
+PRESETS = [("demo", 0), ("demo", 1), ("demo", 2), ("weicheng", 0)]
+
+
+def _preset_as_of() -> str:
+    from orgnet.loaders import generate
+
+    return getattr(generate, "DEFAULT_AS_OF", "2026-06-30")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset,seed", PRESETS, ids=lambda x: str(x))
+def test_presets_cypher_equals_oracle(rules_store, graphs, preset, seed):
+    graph, g = graphs.get(f"{preset}_{seed}", lambda: generate_dataset(preset, seed))
+    as_of = _preset_as_of()
+    found = {}
+    for rule in RULE_IDS:
+        rows = cypher(rules_store, graph, rule, as_of=as_of)
+        assert strip(rows) == oracle.run_rule(g, rule, as_of), f"{preset}/{seed}: {rule}"
+        found[rule] = len(rows)
+    if preset == "demo" and seed == 0:
+        # scoped to one street and one community
+        street = sorted(n for n, d in g.nodes(data=True) if "Street" in d["labels"])[0]
+        community = sorted(n for n, d in g.nodes(data=True) if "Community" in d["labels"])[-1]
+        for rule in RULE_IDS:
+            for scope in ({"street_id": street}, {"community_id": community}):
+                assert strip(cypher(rules_store, graph, rule, as_of=as_of, **scope)) == \
+                    oracle.run_rule(g, rule, as_of, **scope), (rule, scope)
+    if preset == "weicheng":
+        missing = [r for r, n in found.items() if n == 0 and r != "floating_member_unmanaged"]
+        assert not missing, f"rules finding nothing on {preset}: {missing}"
