@@ -32,8 +32,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 
 _MEETING_CSS = """
 <style>
-header[data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 1.2rem; max-width: 100%;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {display: none;}
+.block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.2rem; padding-left: 2rem; padding-right: 2rem; max-width: 100%;}
 h1 {font-size: 2.6rem !important;}
 </style>
 """
@@ -110,19 +110,25 @@ def main() -> None:
         st.stop()
         return
 
-    graph, meeting, info = _sidebar(settings, store, lang)
+    if meeting:  # no sidebar controls in a meeting: keep the graph chosen before
+        graph = st.session_state.get(K_GRAPH) or settings.graph
+        info = _graph_info(store, graph)
+    else:
+        graph, meeting, info = _sidebar(settings, store, lang)
     stamp = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")
     st.session_state["_orgnet_ctx"] = Ctx(settings=settings, store=store, graph=graph, lang=lang,
                                           meeting=meeting, as_of=_ui.today(), stamp=stamp)
-    if meeting:
+    if meeting:  # controls hidden: pages in a top bar, one button back
         st.markdown(_MEETING_CSS, unsafe_allow_html=True)
-        st.sidebar.button(_t("meeting.exit", lang), on_click=_leave_meeting, key="_orgnet_leave_meeting")
+        _, right = st.columns([6, 1])
+        right.button(_t("meeting.exit", lang), on_click=_leave_meeting, key="_orgnet_leave_meeting",
+                     icon=":material/close_fullscreen:", width="stretch")
 
     start = st.session_state.get(K_START)  # tests open a page directly this way
     pages = [st.Page(_page_runner(mod), title=_t(f"page.{key}", lang), icon=icon, url_path=key,
                      default=(key == (start or "overview")))
              for key, mod, icon in PAGES]
-    nav = st.navigation(pages, position="sidebar")
+    nav = st.navigation(pages, position="top" if meeting else "sidebar")
     nav.run()
 
 

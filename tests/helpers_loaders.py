@@ -11,7 +11,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from orgnet.graph.model import TABLES
+from orgnet.graph.model import TABLES, ColType
+from orgnet.loaders.validate import ValidationResult
 
 GOOD: dict[str, list[dict[str, Any]]] = {
     "areas": [
@@ -111,3 +112,29 @@ def write_xlsx(path: Path, tables: dict[str, list[dict[str, Any]]], *, zh: bool 
             ws.append([row.get(c) for c in cols])
     wb.save(path)
     return path
+
+
+def check_accounting(result: ValidationResult) -> None:
+    """read = accepted + rejected per table; every row in exactly one; references resolve."""
+    report = result.report.to_dict()
+    for table, counts in report["tables"].items():
+        assert counts["read"] == counts["accepted"] + counts["rejected"], table
+        assert counts["accepted"] == len(result.dataset.tables[table])
+        assert counts["rejected"] == len(result.rejected[table])
+        accepted_rows = {r["_row"] for r in result.dataset.tables[table]}
+        assert not accepted_rows & set(result.rejected[table])
+        assert len(accepted_rows | set(result.rejected[table])) == counts["read"]
+    assert {(e["table"], e["row"]) for e in report["errors"]} == {
+        (t, r) for t, rows in result.rejected.items() for r in rows}
+    kinds = {}
+    for table, rows in result.dataset.tables.items():
+        if TABLES[table].kind:
+            kinds.update({r["id"]: (TABLES[table].kind, r.get("level")) for r in rows})
+    for table, rows in result.dataset.tables.items():
+        for column in TABLES[table].columns:
+            if column.type in (ColType.ref, ColType.refs):
+                for row in rows:
+                    value = row[column.name]
+                    for target in value if isinstance(value, list) else [value] if value else []:
+                        kind, level = kinds[target]
+                        assert any(s in (kind, f"{kind}:{level}") for s in column.targets)

@@ -176,3 +176,22 @@ def test_run_gaps_library(cli_store):
     assert list(df["id"]) == ["K3", "K4", "K2", "K4"]
     df = run_gaps(cli_store, ["compound_without_property"], as_of=TINY_AS_OF, community_id="C1", graph=GRAPH)
     assert df.empty and list(df.columns)[:2] == ["rule", "id"]
+
+
+def test_gaps_list():
+    pytest.importorskip("orgnet.queries.catalog")
+    from orgnet.cli import cli
+
+    r = CliRunner().invoke(cli, ["gaps", "--list"])
+    assert r.exit_code == 0
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 18 and lines[0].startswith("community_without_party_org")
+    assert "应建未建党支部的单位" in r.output
+
+
+def test_xlsx_needs_out():
+    from orgnet.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["gaps", "--format", "xlsx"])
+    assert e.value.code == 2

@@ -133,7 +133,7 @@ def detect_encoding(path: Path) -> str:
             head = f.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _decodes(path, "utf-16"):
             return "utf-16"
-        if _decodes(path, "utf-8-sig"):
+        if _decodes(path, "utf-8"):  # (a BOM is valid UTF-8; utf-8-sig's decoder is lax at EOF)
             return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
         if _decodes(path, "gb18030"):
             return "gb18030"
@@ -144,8 +144,11 @@ def detect_encoding(path: Path) -> str:
 
 
 def _sniff_delimiter(path: Path, encoding: str) -> str:
-    with path.open(encoding=encoding, newline="") as f:
-        first = f.readline()
+    try:
+        with path.open(encoding=encoding, newline="") as f:
+            first = f.readline()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path.name}: cannot read the file as {encoding} ({e})") from e
     return "\t" if first.count("\t") > first.count(",") else ","
 
 

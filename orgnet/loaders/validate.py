@@ -291,14 +291,11 @@ class _Checker:
                 if own is not None:
                     queue.append(own)
 
-    def _ref_columns(self, table: str) -> list[str]:
-        return [c.name for c in TABLES[table].columns if c.type in (ColType.ref, ColType.refs)]
-
     def _dependents(self) -> dict[str, list[Key]]:
         """id → the accepted-so-far rows that reference it."""
         out: dict[str, list[Key]] = {}
         for table in TABLES:
-            cols = self._ref_columns(table)
+            cols = _REF_COLUMNS[table]
             if not cols:
                 continue
             for key, row in self.keys(table):
@@ -311,7 +308,7 @@ class _Checker:
 
     def _column_of(self, key: Key, ident: str) -> str:
         row = self.row(key)
-        return next(c for c in self._ref_columns(key[0]) if ident in _as_list(row[c]))
+        return next(c for c in _REF_COLUMNS[key[0]] if ident in _as_list(row[c]))
 
     def _own_id(self, key: Key) -> str | None:
         column = TABLES[key[0]].id_column
@@ -362,6 +359,8 @@ def _as_list(value: object) -> list[str]:
     return value if isinstance(value, list) else [value]  # type: ignore[list-item]
 
 
+_REF_COLUMNS = {t: [c.name for c in TABLES[t].columns if c.type in (ColType.ref, ColType.refs)]
+                for t in TABLES}
 _ORDER = {t: {c.name: i for i, c in enumerate(TABLES[t].columns)} for t in TABLES}
 
 

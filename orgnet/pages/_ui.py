@@ -74,16 +74,30 @@ class Ctx:
         return enum_name(enum_value, self.lang, enum_cls)
 
 
+def member_name(member, lang: str) -> str:
+    """``i18n.label_name``, safe for members of different enums sharing a value.
+
+    ``EN_NAMES`` is a dict keyed by str-enum members, so ``AreaLevel.community`` and
+    ``Side.community`` (both equal to "community") collide there; look up by identity.
+    """
+    if not str(lang).startswith("en"):
+        return member.zh
+    for k, v in i18n.EN_NAMES.items():
+        if k is member:
+            return v
+    return i18n._words(member.value)
+
+
 def enum_name(value, lang: str, enum_cls=None) -> str:
     if value is None or value == "":
         return ""
     if enum_cls is not None:
         try:
-            return label_name(enum_cls.parse(value), lang)
+            return member_name(enum_cls.parse(value), lang)
         except (ValueError, KeyError):
             return str(value)
     try:
-        return label_name(value, lang)
+        return member_name(value, lang)
     except (ValueError, KeyError, AttributeError, TypeError):
         return str(value)
 
@@ -141,8 +155,13 @@ def ctx() -> Ctx:
     return st.session_state["_orgnet_ctx"]
 
 
-def page_header(c: Ctx, title_key: str, caption_key: str | None = None) -> None:
-    """The page title; in meeting mode with the graph name and date underneath."""
+def page_header(c: Ctx, title_key: str, caption_key: str | None = None, *, map_page: bool = False) -> None:
+    """The page title; in meeting mode with the graph name and date underneath.
+
+    A map page in meeting mode shows no page title: the map carries its own title and date.
+    """
+    if c.meeting and map_page:
+        return
     st.title(c.t(title_key))
     if c.meeting:
         st.caption(c.t("app.meeting_caption", graph=c.graph, date=c.as_of))
@@ -176,7 +195,7 @@ def kind_name(c: Ctx, node: dict) -> str:
             "Member": m.MemberCategory, "Service": m.ServiceType}.get(label)
     if enum is not None and kind:
         try:
-            return label_name(enum.parse(kind), c.lang)
+            return member_name(enum.parse(kind), c.lang)
         except ValueError:
             pass
     return enum_name(label, c.lang, m.Label) if label else ""
@@ -198,8 +217,11 @@ def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | N
 
         components.html(html, height=h, scrolling=False)
     if c.meeting:
-        doc = _cached_map(c, which, data, title, None, True, key)
-        st.download_button(c.t("meeting.download_html"), doc.encode("utf-8"),
+        from orgnet.pages import _maps
+
+        # built on click, in the download thread (no session state there)
+        st.download_button(c.t("meeting.download_html"),
+                           lambda: _maps.html_for(c, which, data, title=title, standalone=True).encode("utf-8"),
                            file_name=download_name(c, which, "html"), mime="text/html",
                            key=f"dl_html_{key}", type="primary")
 

@@ -28,7 +28,7 @@ def _go(node_id: str) -> None:
 
 
 def render(c: Ctx) -> None:
-    page_header(c, "page.explorer", "explorer.caption")
+    page_header(c, "page.explorer", "explorer.caption", map_page=True)
     state = st.session_state
     current = state.get(K_EXPLORE) or st.query_params.get("id")
     if not current:  # start at the first street: the map is never empty on arrival
@@ -39,7 +39,7 @@ def render(c: Ctx) -> None:
         q = col_q.text_input(c.t("common.search"), placeholder=c.t("common.search_placeholder"), key="ex_q")
         radius = col_r.selectbox(c.t("common.radius"), [1, 2, 3], index=0, key="ex_radius")
         kinds = col_k.multiselect(c.t("common.kind_filter"), list(PRIMARY_LABELS),
-                                  format_func=lambda v: _label(c, v), key="ex_kinds",
+                                  format_func=lambda v: _label(c, v), key=f"ex_kinds_{c.lang}",
                                   placeholder=c.t("common.all"))
         if q.strip():
             hits = cached(c, _EXPLORE + "search", q.strip(), limit=50)
@@ -53,9 +53,10 @@ def render(c: Ctx) -> None:
                 if pick and pick != current and state.get("ex_last_pick") != (q, pick):
                     state["ex_last_pick"] = (q, pick)
                     state[K_EXPLORE] = current = pick
+        state["ex_radius_val"], state["ex_kinds_val"] = radius, list(kinds)  # kept for meeting mode
     else:
-        radius = state.get("ex_radius", 1)
-        kinds = state.get("ex_kinds", [])
+        radius = state.get("ex_radius_val", 1)
+        kinds = state.get("ex_kinds_val", [])
     if not current:
         st.info(c.t("explorer.start"))
         return
@@ -66,12 +67,10 @@ def render(c: Ctx) -> None:
     crumbs = cached(c, _EXPLORE + "breadcrumb", current)
     if crumbs:
         st.markdown(f"**{c.t('common.breadcrumb')}：**" if c.lang == "zh" else f"**{c.t('common.breadcrumb')}:**")
-        sep = " › "
         cols = st.columns([3] * len(crumbs) + [max(1, 16 - 3 * len(crumbs))], gap="small")
         for i, a in enumerate(crumbs):
             level = enum_name(a["level"], c.lang, _level_enum())
-            cols[i].button(f"{level}{sep if c.lang == 'en' else '：'}{a['name']}" if c.lang == "en"
-                           else f"{level}：{a['name']}", key=f"crumb_{a['id']}", on_click=_go, args=(a["id"],),
+            cols[i].button(f"{level}: {a['name']}" if c.lang == "en" else f"{level}：{a['name']}", key=f"crumb_{a['id']}", on_click=_go, args=(a["id"],),
                            width="stretch", type="primary" if a["id"] == current else "secondary")
     sub = cached(c, _EXPLORE + "neighbourhood", current, radius=int(radius), labels=list(kinds) or None)
     left, right = st.columns([3, 2]) if not c.meeting else (st.container(), None)

@@ -68,13 +68,13 @@ def render(c: Ctx) -> None:
     titles = cat.set_index("id")[f"title_{c.lang}"].to_dict()
     col_r, col_s, col_c = st.columns([3, 1, 1])
     rules = col_r.multiselect(c.t("common.rule_filter"), list(cat["id"]), format_func=lambda r: titles.get(r, r),
-                              placeholder=c.t("common.all"), key="gaps_rules")
+                              placeholder=c.t("common.all"), key=f"gaps_rules_{c.lang}")
     sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
-                          format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"), key="gaps_street")
+                          format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"), key=f"gaps_street_{c.lang}")
     comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]} if sid else \
         {x["id"]: x["name"] for s in streets for x in s["communities"]}
     cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
-                          format_func=lambda i: comms[i] if i else c.t("common.all"), key="gaps_comm")
+                          format_func=lambda i: comms[i] if i else c.t("common.all"), key=f"gaps_comm_{c.lang}")
     res = cached(c, "orgnet.pages._data.gap_results", as_of=True, rules=sorted(rules) or None,
                  street_id=sid or None, community_id=cid or None)
     if res.empty:
@@ -84,26 +84,29 @@ def render(c: Ctx) -> None:
     frame = result_frame(c, res, cat)
     st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)))
     col1, col2, _ = st.columns([1, 1, 4])
-    col1.download_button(c.t("common.download_excel"), _xlsx(c, frame, res),
+    # generated on click (a big workbook takes seconds): the page itself stays fast
+    col1.download_button(c.t("common.download_excel"), lambda: _xlsx(c, frame, res),
                          file_name=download_name(c, "gaps", "xlsx"),
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key="gaps_xlsx", type="primary")
-    col2.download_button(c.t("common.download_csv"), frame.to_csv(index=False).encode("utf-8-sig"),
+    col2.download_button(c.t("common.download_csv"), lambda: frame.to_csv(index=False).encode("utf-8-sig"),
                          file_name=download_name(c, "gaps", "csv"), mime="text/csv", key="gaps_csv")
 
 
 def _xlsx(c: Ctx, frame: pd.DataFrame, res: pd.DataFrame) -> bytes:
-    """The Excel workbook of the gaps (``orgnet.queries.gaps.export_xlsx`` when it fits, else a plain sheet)."""
+    """The Excel workbook: ``orgnet.queries.gaps.export_xlsx`` (summary + one sheet per rule,
+    Chinese headers) on a Chinese page; the page's own table on an English one."""
     import io
+    import tempfile
+    from pathlib import Path
 
-    buf = io.BytesIO()
-    try:
+    if c.lang == "zh":
         from orgnet.queries import gaps
 
-        gaps.export_xlsx(res, buf, lang=c.lang)
-        return buf.getvalue()
-    except Exception:  # noqa: BLE001 - fall back to the page's own table
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-            frame.to_excel(xw, index=False, sheet_name=c.t("page.gaps")[:31])
-        return buf.getvalue()
+        with tempfile.TemporaryDirectory(prefix="orgnet-gaps-") as tmp:
+            path = gaps.export_xlsx(res, Path(tmp) / "gaps.xlsx", as_of=c.as_of)
+            return Path(path).read_bytes()
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        frame.to_excel(xw, index=False, sheet_name=c.t("page.gaps")[:31])
+    return buf.getvalue()

@@ -13,7 +13,7 @@ _EXPLORE = "orgnet.explore."
 
 
 def render(c: Ctx) -> None:
-    page_header(c, "page.org_tree", "org_tree.caption")
+    page_header(c, "page.org_tree", "org_tree.caption", map_page=True)
     streets = cached(c, _EXPLORE + "streets")
     if not streets:
         st.info(c.t("app.no_graph", command="orgnet demo"))
@@ -23,13 +23,14 @@ def render(c: Ctx) -> None:
     if not c.meeting:
         col_s, col_c = st.columns(2)
         sid = col_s.selectbox(c.t("common.street"), list(by_id), format_func=lambda i: by_id[i]["name"],
-                              key="ot_street")
+                              key=f"ot_street_{c.lang}")
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
         cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
-                              format_func=lambda i: comms.get(i, c.t("common.all")), key="ot_comm")
+                              format_func=lambda i: comms.get(i, c.t("common.all")), key=f"ot_comm_{c.lang}")
+        state["ot_street_val"], state["ot_comm_val"] = sid, cid  # kept for meeting mode (no widgets there)
     else:
-        sid = state.get("ot_street") if state.get("ot_street") in by_id else next(iter(by_id))
-        cid = state.get("ot_comm") or ""
+        sid = state.get("ot_street_val") if state.get("ot_street_val") in by_id else next(iter(by_id))
+        cid = state.get("ot_comm_val") or ""
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
     tree = cached(c, _EXPLORE + "org_tree", sid, community_id=cid or None)
     scope = comms.get(cid) if cid else by_id[sid]["name"]

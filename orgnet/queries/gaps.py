@@ -45,9 +45,21 @@ CATALOG_COLUMNS: tuple[str, ...] = ("id", "title_zh", "title_en", "description_z
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 
+#: the order of DESIGN §5 (organizations, units, members, co-building, services, meetings)
+RULE_ORDER: tuple[str, ...] = (
+    "community_without_party_org", "grid_without_branch", "compound_without_branch",
+    "building_without_group", "unit_should_form_branch", "unit_needs_instructor",
+    "two_new_org_uncovered", "floating_member_unmanaged", "in_service_not_reported",
+    "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed",
+    "resident_unit_not_in_committee", "compound_without_property",
+    "compound_without_owners_committee", "need_unmatched", "service_unclaimed", "meeting_cadence",
+)
+
+
 def rule_ids() -> list[str]:
-    """Ids of every rule of the catalog, in catalog order."""
-    return list(catalog.names("rule"))
+    """Ids of every rule of the catalog, in the order of DESIGN §5 (others after, by name)."""
+    names = set(catalog.names("rule"))
+    return [r for r in RULE_ORDER if r in names] + sorted(names - set(RULE_ORDER))
 
 
 def rule_catalog() -> pd.DataFrame:

@@ -362,6 +362,10 @@ class FalkorDBStore(Store):
                 raise ReadOnlyViolation(
                     "this query would write to the graph; the console only runs read-only queries "
                     "(load data with `orgnet load`)") from e
+            if "empty key" in msg:
+                raise QueryError(
+                    f"the graph does not exist (graphs: {', '.join(self.list_graphs()) or 'none'}); "
+                    "load data with `orgnet load PATH --graph NAME`") from e
             if "timed out" in msg.lower():
                 raise QueryError(f"the query timed out: {cypher[:200]}") from e
             raise QueryError(f"{msg} in query: {cypher[:500]}") from e

@@ -13,7 +13,7 @@
 // param: community_id str =null
 // columns: rule, id, name, kind, street_id, street, community_id, community, detail, remedy
 MATCH (x:Member {category: 'floating'})
-OPTIONAL MATCH (x)-[r:MEMBER_OF]->(:PartyOrg)
+OPTIONAL MATCH (x)-[r:MEMBER_OF]->()
 WITH x, r
 WHERE r IS NULL
 OPTIONAL MATCH (x)-[:LIVES_IN]->(a:Area)

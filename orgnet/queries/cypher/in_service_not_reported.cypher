@@ -18,7 +18,7 @@ WHERE ($street_id IS NULL OR s.id = $street_id)
 MATCH (c)<-[:PART_OF*0..2]-(a:Area)
 WITH DISTINCT s, c, a
 MATCH (a)<-[:LIVES_IN]-(x:Member {category: 'in_service'})
-OPTIONAL MATCH (x)-[r:REPORTED_TO]->(:Community)
+OPTIONAL MATCH (x)-[r:REPORTED_TO]->()
 WITH s, c, x, r
 WHERE r IS NULL
 RETURN 'in_service_not_reported' AS rule, x.id AS id, x.name AS name, x.category AS kind,

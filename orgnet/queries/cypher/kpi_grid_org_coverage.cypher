@@ -10,10 +10,13 @@
 // param: community_id str =null
 // columns: community_id, community, street_id, street, numerator, denominator
 MATCH (a:Grid)
+OPTIONAL MATCH (o)-[:COVERS]->(a)
+WHERE o.kind = 'grid_branch'
+WITH a, count(o) > 0 AS ok
+WITH a, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS num, count(*) AS den
 OPTIONAL MATCH (a)-[:PART_OF*0..]->(c:Community)
-WITH a, min(c.id) AS cid
-WITH cid, size([(o:PartyOrg)-[:COVERS]->(a) WHERE o.kind = 'grid_branch' | o]) > 0 AS ok
-WITH cid, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS numerator, count(*) AS denominator
+WITH a, num, den, min(c.id) AS cid
+WITH cid, sum(num) AS numerator, sum(den) AS denominator
 WHERE $community_id IS NULL OR cid = $community_id
 OPTIONAL MATCH (c:Community {id: cid})
 OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)

@@ -9,12 +9,14 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: community_id, community, street_id, street, numerator, denominator
-MATCH (m:Member)-[:LIVES_IN]->(a:Area)
+MATCH (m:Member)-[:LIVES_IN]->(a)
 WHERE m.category = 'in_service'
+OPTIONAL MATCH (m)-[:REPORTED_TO]->(r)
+WITH a, m, count(r) > 0 AS ok
+WITH a, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS num, count(*) AS den
 OPTIONAL MATCH (a)-[:PART_OF*0..]->(c:Community)
-WITH m, min(c.id) AS cid
-WITH cid, size([(m)-[:REPORTED_TO]->(r:Community) | r]) > 0 AS ok
-WITH cid, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS numerator, count(*) AS denominator
+WITH a, num, den, min(c.id) AS cid
+WITH cid, sum(num) AS numerator, sum(den) AS denominator
 WHERE $community_id IS NULL OR cid = $community_id
 OPTIONAL MATCH (c:Community {id: cid})
 OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)

@@ -9,13 +9,15 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: community_id, community, street_id, street, numerator, denominator
-MATCH (u:Unit)
+MATCH (u:Unit)-[:LOCATED_IN]->(a)
 WHERE u.resident = true
-OPTIONAL MATCH (u)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
-WITH u, min(c.id) AS cid
-WITH cid, size([(u)<-[:BASED_IN*0..1]-()-[:PARTY_TO]->(ag:Agreement)
-    WHERE ag.status = 'active' AND (ag.expires_on IS NULL OR ag.expires_on >= $as_of) | ag]) > 0 AS ok
-WITH cid, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS numerator, count(*) AS denominator
+OPTIONAL MATCH (u)<-[:BASED_IN*0..1]-()-[:PARTY_TO]->(ag)
+WHERE ag.status = 'active' AND (ag.expires_on IS NULL OR ag.expires_on >= $as_of)
+WITH a, u, count(DISTINCT ag) > 0 AS ok
+WITH a, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS num, count(*) AS den
+OPTIONAL MATCH (a)-[:PART_OF*0..]->(c:Community)
+WITH a, num, den, min(c.id) AS cid
+WITH cid, sum(num) AS numerator, sum(den) AS denominator
 WHERE $community_id IS NULL OR cid = $community_id
 OPTIONAL MATCH (c:Community {id: cid})
 OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)

@@ -11,15 +11,21 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: community_id, community, street_id, street, numerator, denominator
-MATCH (u:Unit)
+MATCH (u:Unit)-[:LOCATED_IN]->(a)
 WHERE u.kind IN ['private_enterprise', 'social_org']
-OPTIONAL MATCH (u)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
-WITH u, min(c.id) AS cid
-WITH u, cid, size([(u)<-[:WORKS_AT]-(m:Member) | m]) > 0 OR size([(u)<-[:BASED_IN]-(o:PartyOrg) | o]) > 0 AS staffed
-WITH cid, staffed OR size([(u)<-[h:HOLDS]-(:Member)
-    WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of)
-      AND (h.until IS NULL OR h.until >= $as_of) | h]) > 0 AS ok
-WITH cid, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS numerator, count(*) AS denominator
+OPTIONAL MATCH (u)<-[:WORKS_AT]-(w)
+WITH a, u, count(w) > 0 AS has_members
+OPTIONAL MATCH (u)<-[:BASED_IN]-(o)
+WITH a, u, has_members, count(o) > 0 AS has_org
+OPTIONAL MATCH (u)<-[h:HOLDS]-()
+WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of)
+  AND (h.until IS NULL OR h.until >= $as_of)
+WITH a, u, has_members, has_org, count(h) AS instructors
+WITH a, u, has_members OR has_org OR instructors > 0 AS ok
+WITH a, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS num, count(*) AS den
+OPTIONAL MATCH (a)-[:PART_OF*0..]->(c:Community)
+WITH a, num, den, min(c.id) AS cid
+WITH cid, sum(num) AS numerator, sum(den) AS denominator
 WHERE $community_id IS NULL OR cid = $community_id
 OPTIONAL MATCH (c:Community {id: cid})
 OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)

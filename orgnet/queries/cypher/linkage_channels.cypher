@@ -11,45 +11,45 @@
 // columns: community_id, community, street_id, street, unit_id, unit, unit_kind, resident, agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
 WITH toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS since
 WITH since,
-  [(u:Unit)-[:LOCATED_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
+  [(u:Unit)-[:LOCATED_IN]->()-[:PART_OF*0..]->(c:Community)
     WHERE u.resident = true AND ($community_id IS NULL OR c.id = $community_id)
-    | {c: c, u: u, k: 0, x: null}] AS items
+    | [c.id, u.id, 0, null]] AS items
 WITH since, items
-  + [(u:Unit)<-[:BASED_IN*0..1]-()-[:PARTY_TO]->(ag:Agreement)<-[:PARTY_TO]-(o:PartyOrg)-[:COVERS]->(c:Community)
+  + [(u:Unit)<-[:BASED_IN*0..1]-()-[:PARTY_TO]->(ag)<-[:PARTY_TO]-(o)-[:COVERS]->(c:Community)
       WHERE o.kind = 'community_committee' AND ag.status = 'active'
         AND (ag.expires_on IS NULL OR ag.expires_on >= $as_of)
         AND ($community_id IS NULL OR c.id = $community_id)
-      | {c: c, u: u, k: 1, x: ag.id}] AS items
+      | [c.id, u.id, 1, ag.id]] AS items
 WITH since, items
-  + [(u:Unit)<-[:WORKS_AT]-(m:Member)-[h:HOLDS]->(o:PartyOrg)-[:COVERS]->(c:Community)
+  + [(u:Unit)<-[:WORKS_AT]-(m)-[h:HOLDS]->(o)-[:COVERS]->(c:Community)
       WHERE h.role = 'part_time_member' AND o.kind = 'community_committee'
         AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR h.until >= $as_of)
         AND ($community_id IS NULL OR c.id = $community_id)
-      | {c: c, u: u, k: 2, x: m.id}] AS items
+      | [c.id, u.id, 2, m.id]] AS items
 WITH since, items
-  + [(u:Unit)<-[:WORKS_AT]-(m:Member)-[:REPORTED_TO]->(c:Community)
+  + [(u:Unit)<-[:WORKS_AT]-(m)-[:REPORTED_TO]->(c:Community)
       WHERE $community_id IS NULL OR c.id = $community_id
-      | {c: c, u: u, k: 3, x: m.id}] AS items
+      | [c.id, u.id, 3, m.id]] AS items
 WITH since, items
-  + [(u:Unit)<-[:WORKS_AT]-(m:Member)-[:LIVES_IN]->(:Area)-[:PART_OF*0..]->(c:Community)
+  + [(u:Unit)<-[:WORKS_AT]-(m)-[:LIVES_IN]->()-[:PART_OF*0..]->(c:Community)
       WHERE $community_id IS NULL OR c.id = $community_id
-      | {c: c, u: u, k: 4, x: m.id}] AS items
+      | [c.id, u.id, 4, m.id]] AS items
 WITH since, items
-  + [(u:Unit)-[:OFFERS]->(r:Resource)-[:FULFILS]->(:Need)<-[:RAISED]-(c:Community)
+  + [(u:Unit)-[:OFFERS]->(r)-[:FULFILS]->()<-[:RAISED]-(c:Community)
       WHERE $community_id IS NULL OR c.id = $community_id
-      | {c: c, u: u, k: 5, x: r.id}] AS items
+      | [c.id, u.id, 5, r.id]] AS items
 WITH since, items
-  + [(u:Unit)<-[:WORKS_AT]-(:Member)-[:CLAIMED]->(s:Service)<-[:POSTED]-(c:Community)
+  + [(u:Unit)<-[:WORKS_AT]-()-[:CLAIMED]->(s)<-[:POSTED]-(c:Community)
       WHERE $community_id IS NULL OR c.id = $community_id
-      | {c: c, u: u, k: 6, x: s.id}] AS items
+      | [c.id, u.id, 6, s.id]] AS items
 WITH items
-  + [(u:Unit)<-[:BASED_IN*0..1]-()-[:ATTENDED]->(mt:Meeting)<-[:CONVENED]-(o:PartyOrg)-[:COVERS]->(c:Community)
+  + [(u:Unit)<-[:BASED_IN*0..1]-()-[:ATTENDED]->(mt)<-[:CONVENED]-(o)-[:COVERS]->(c:Community)
       WHERE o.kind = 'community_committee' AND mt.held_on > since AND mt.held_on <= $as_of
         AND ($community_id IS NULL OR c.id = $community_id)
-      | {c: c, u: u, k: 7, x: mt.id}] AS items
+      | [c.id, u.id, 7, mt.id]] AS items
 UNWIND items AS it
-WITH it.c AS c, it.u AS u, it.k AS k, count(DISTINCT it.x) AS n
-WITH c, u,
+WITH it[0] AS cid, it[1] AS uid, it[2] AS k, count(DISTINCT it[3]) AS n
+WITH cid, uid,
   sum(CASE WHEN k = 1 THEN n ELSE 0 END) AS agreements,
   sum(CASE WHEN k = 2 THEN n ELSE 0 END) AS part_time_members,
   sum(CASE WHEN k = 3 THEN n ELSE 0 END) AS reported_members,
@@ -57,6 +57,8 @@ WITH c, u,
   sum(CASE WHEN k = 5 THEN n ELSE 0 END) AS matched_resources,
   sum(CASE WHEN k = 6 THEN n ELSE 0 END) AS services,
   sum(CASE WHEN k = 7 THEN n ELSE 0 END) AS meetings
+MATCH (c:Community {id: cid})
+MATCH (u:Unit {id: uid})
 OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)
 WITH c, u, s, agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
 WHERE $street_id IS NULL OR s.id = $street_id

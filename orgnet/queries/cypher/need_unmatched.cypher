@@ -16,7 +16,7 @@ MATCH (s:Street)<-[:PART_OF]-(c:Community)
 WHERE ($street_id IS NULL OR s.id = $street_id)
   AND ($community_id IS NULL OR c.id = $community_id)
 MATCH (c)-[:RAISED]->(x:Need {status: 'open'})
-OPTIONAL MATCH (x)<-[r:FULFILS]-(:Resource)
+OPTIONAL MATCH (x)<-[r:FULFILS]-()
 WITH s, c, x, r
 WHERE r IS NULL
 RETURN 'need_unmatched' AS rule, x.id AS id, x.title AS name, 'need' AS kind,

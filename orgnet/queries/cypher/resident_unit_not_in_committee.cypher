@@ -19,7 +19,7 @@ MATCH (c)<-[:PART_OF*0..2]-(a:Area)
 WITH DISTINCT s, c, a
 MATCH (a)<-[:LOCATED_IN]-(x:Unit {resident: true})<-[:BASED_IN]-(:PartyOrg)
 WITH DISTINCT s, c, x
-OPTIONAL MATCH (c)<-[:COVERS]-(:PartyOrg {kind: 'community_committee'})<-[h:HOLDS]-(:Member)-[:WORKS_AT]->(x)
+OPTIONAL MATCH (c)<-[:COVERS]-(:PartyOrg {kind: 'community_committee'})<-[h:HOLDS]-()-[:WORKS_AT]->(x)
 WHERE h.role = 'part_time_member' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until)
 WITH s, c, x, count(h) AS seats
 WHERE seats = 0

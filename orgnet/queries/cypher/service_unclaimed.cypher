@@ -16,7 +16,7 @@ MATCH (s:Street)<-[:PART_OF]-(c:Community)
 WHERE ($street_id IS NULL OR s.id = $street_id)
   AND ($community_id IS NULL OR c.id = $community_id)
 MATCH (c)-[:POSTED]->(x:Service)
-OPTIONAL MATCH (x)<-[r:CLAIMED]-(:Member)
+OPTIONAL MATCH (x)<-[r:CLAIMED]-()
 WITH s, c, x, r
 WHERE r IS NULL
 RETURN 'service_unclaimed' AS rule, x.id AS id, x.title AS name, x.type AS kind,

@@ -19,13 +19,13 @@ MATCH (c)<-[:PART_OF*0..2]-(a:Area)
 WITH DISTINCT s, c, a
 MATCH (a)<-[:LOCATED_IN]-(x:Unit)
 WHERE x.kind IN ['private_enterprise', 'social_org']
-OPTIONAL MATCH (x)<-[w:WORKS_AT]-(:Member)
+OPTIONAL MATCH (x)<-[w:WORKS_AT]-()
 WITH s, c, x, w
 WHERE w IS NULL
-OPTIONAL MATCH (x)<-[b:BASED_IN]-(:PartyOrg)
+OPTIONAL MATCH (x)<-[b:BASED_IN]-()
 WITH s, c, x, b
 WHERE b IS NULL
-OPTIONAL MATCH (x)<-[h:HOLDS]-(:Member)
+OPTIONAL MATCH (x)<-[h:HOLDS]-()
 WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until)
 WITH s, c, x, h
 WHERE h IS NULL

@@ -18,12 +18,12 @@ WHERE ($street_id IS NULL OR s.id = $street_id)
 MATCH (c)<-[:PART_OF*0..2]-(a:Area)
 WITH DISTINCT s, c, a
 MATCH (a)<-[:LOCATED_IN]-(x:Unit)<-[:WORKS_AT]-(m:Member {status: 'formal'})
-WITH s, c, x, count(DISTINCT m) AS formal
+WITH s, c, x, count(m) AS formal
 WHERE formal <= 2
-OPTIONAL MATCH (x)<-[b:BASED_IN]-(:PartyOrg)
+OPTIONAL MATCH (x)<-[b:BASED_IN]-()
 WITH s, c, x, formal, b
 WHERE b IS NULL
-OPTIONAL MATCH (x)<-[h:HOLDS]-(:Member)
+OPTIONAL MATCH (x)<-[h:HOLDS]-()
 WHERE h.role = 'instructor' AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR $as_of <= h.until)
 WITH s, c, x, formal, h
 WHERE h IS NULL

@@ -18,7 +18,7 @@ WHERE ($street_id IS NULL OR s.id = $street_id)
 MATCH (c)<-[:PART_OF*0..2]-(a:Area)
 WITH DISTINCT s, c, a
 MATCH (a)<-[:LOCATED_IN]-(x:Unit)<-[:WORKS_AT]-(m:Member {status: 'formal'})
-WITH s, c, x, count(DISTINCT m) AS formal
+WITH s, c, x, count(m) AS formal
 WHERE formal >= 3
 OPTIONAL MATCH (x)<-[:BASED_IN]-(o:PartyOrg)
 WITH s, c, x, formal,

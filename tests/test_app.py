@@ -1,0 +1,141 @@
+"""The Streamlit app (``streamlit.testing.v1.AppTest``) on a REAL embedded FalkorDB with the demo preset.
+
+Every page opens in Chinese and in English without an exception and shows its key
+elements; meeting mode hides the page controls; the query page refuses writes clearly.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from orgnet.pages._ui import t
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_env(loaded_store, falkordb_settings, monkeypatch_module):
+    store, graph = loaded_store("demo")
+    monkeypatch_module.setenv("ORGNET_HOME", str(falkordb_settings.home))
+    monkeypatch_module.setenv("ORGNET_GRAPH", graph)
+    monkeypatch_module.delenv("NEO4J_URI", raising=False)
+    return store, graph
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+def open_page(page: str, lang: str = "zh", meeting: bool = False, **state):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.session_state["orgnet_start_page"] = page
+    at.session_state["orgnet_lang"] = lang
+    at.session_state["orgnet_meeting"] = meeting
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at) -> list[str]:
+    out = [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.caption]
+    out += [e.label for e in at.metric] + [e.label for e in at.selectbox] + [e.label for e in at.button]
+    out += [e.label for e in at.multiselect] + [e.label for e in at.text_input]
+    return [str(x) for x in out]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens(demo_env, page, lang):
+    at = open_page(page, lang)
+    key = "page.import" if page == "import" else f"page.{page}"
+    assert at.title[0].value == t(key, lang)
+    assert not at.error, [e.value for e in at.error]
+    if lang == "en":  # labels only from the English table (data such as names may be Chinese)
+        labels = [at.title[0].value] + [e.label for e in at.selectbox] + [e.label for e in at.metric]
+        labels += [e.label for e in at.button if not str(e.key).startswith("crumb_")]  # crumbs hold names
+        labels += [e.value for e in at.subheader]
+        mixed = [x for x in labels if HAN.search(x) and not x.startswith(("+", "中文"))]
+        assert not mixed, mixed
+    sidebar = [e.label for e in at.sidebar.radio] + [e.label for e in at.sidebar.selectbox]
+    assert t("app.language", lang) in sidebar and t("app.graph", lang) in sidebar
+
+
+def test_overview_key_elements(demo_env):
+    at = open_page("overview")
+    assert len(at.metric) >= 8  # the coverage KPIs
+    assert any("材料数据" in c.value for c in at.caption)  # beside the seeds' figures
+    assert [s.value for s in at.subheader][:3] == [t("overview.kpis"), t("overview.per_street"),
+                                                   t("overview.gap_counts")]
+    assert len(at.dataframe) >= 2
+    _, graph = demo_env
+    assert any(graph in c.value for c in at.caption)  # the current graph and its load date
+
+
+def test_explorer_search_and_neighbourhood(demo_env):
+    at = open_page("explorer")
+    assert at.text_input[0].label == t("common.search")
+    at.text_input[0].input("社区").run()
+    assert not at.exception
+    assert any(s.label.startswith("找到") for s in at.selectbox)
+    assert at.selectbox(key="ex_radius").value == 1
+    at.selectbox(key="ex_radius").set_value(2).run()
+    assert not at.exception
+    assert any(s.value == t("common.details") for s in at.subheader)
+
+
+def test_org_tree_and_gaps_and_linkage_content(demo_env):
+    at = open_page("org_tree")
+    assert any(t("org_tree.uncovered_level", level="网格") == m.label for m in at.metric)
+    at = open_page("gaps")
+    assert at.multiselect(key="gaps_rules_zh").label == t("common.rule_filter")
+    assert any(s.value.startswith("发现") for s in at.subheader)
+    labels = [b.label for b in at.get("download_button")]
+    assert t("common.download_excel") in labels and t("common.download_csv") in labels
+    at = open_page("linkage")
+    assert {t("linkage.breakdown"), t("linkage.recommend")} <= {s.value for s in at.subheader}
+
+
+def test_meeting_mode_hides_controls_and_offers_html(demo_env):
+    for page in ("linkage", "org_tree", "explorer"):
+        at = open_page(page, meeting=True)
+        assert not [s for s in at.main.selectbox] and not [m for m in at.main.multiselect]
+        labels = [b.label for b in at.get("download_button")]
+        assert t("meeting.download_html") in labels
+        assert t("meeting.exit") in [b.label for b in at.button]
+        assert not at.sidebar.selectbox  # the graph selector and language switch are hidden too
+
+
+def test_query_page_refuses_writes(demo_env):
+    at = open_page("query")
+    at.text_area(key="q_cypher").input("CREATE (n:Hack {id: 'x'}) RETURN n")
+    at.button[0] if False else None
+    submit = [b for b in at.get("form_submit_button")]
+    assert submit
+    # the second form is the Cypher form
+    at.get("form_submit_button")[1].click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("query.read_only_refused")]
+    at.text_area(key="q_cypher").input("MATCH (c:Community) RETURN c.name AS name ORDER BY name")
+    at.get("form_submit_button")[1].click().run()
+    assert not at.error and len(at.dataframe) >= 1
+
+
+def test_store_unreachable_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORGNET_HOME", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+    at = open_page("overview")
+    assert at.error and "orgnet demo" in at.error[0].value

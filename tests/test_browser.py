@@ -1,0 +1,216 @@
+"""The running app in headless Chromium (Playwright): every page renders, maps draw, nothing leaves localhost.
+
+Starts ``streamlit run app.py`` from the repository root on a free port against the
+test FalkorDB (its ORGNET_HOME) with the demo preset loaded, opens each page in Chinese
+and English (and the map pages in meeting mode), waits for the vis-network canvas inside
+the map iframe, checks that nodes were drawn (the network's node DataSet and non-blank
+canvas pixels), and records every request: anything not to 127.0.0.1/localhost (or
+data:/about:/blob:) fails the test. Screenshots go to test-artifacts/screenshots/.
+
+Needs Debian's ``chromium`` (``apt-get install -y chromium fonts-noto-cjk``); never
+``playwright install``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query")
+MAP_PAGES = ("explorer", "org_tree", "linkage")
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _chromium() -> str | None:
+    path = os.environ.get("ORGNET_CHROMIUM") or CHROMIUM
+    return path if Path(path).exists() else shutil.which("chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(loaded_store, falkordb_settings):
+    if _chromium() is None:
+        pytest.skip("Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is missing (pip install -e '.[test]')")
+    _, graph = loaded_store("demo")
+    port = _free_port()
+    env = dict(os.environ, ORGNET_HOME=str(falkordb_settings.home), ORGNET_GRAPH=graph)
+    env.pop("NEO4J_URI", None)
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "test-artifacts" / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read().strip() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with code {proc.returncode}")
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not become healthy within 60 s")
+    yield url
+    log.close()
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=_chromium(), args=ARGS)
+        yield b
+        b.close()
+
+
+class Outside:
+    """Every request of a browser context; those leaving the machine are aborted and kept."""
+
+    def __init__(self, context):
+        self.seen: list[str] = []
+        self.outside: list[str] = []
+        context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        self.seen.append(url)
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "about", "blob") or parsed.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+
+def _wait_idle(page, timeout_ms: int = 120_000) -> None:
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    page.wait_for_selector("h1", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+    time.sleep(0.5)
+
+
+def _map_frame(page, timeout_s: float = 60):
+    """The iframe holding the vis network, once its canvas exists and physics/layout settled."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        for fr in page.frames:
+            try:
+                if fr.evaluate("() => !!(window.orgnetNetwork && document.querySelector('#mynetwork canvas'))"):
+                    return fr
+            except Exception:  # noqa: BLE001 - frame navigating
+                continue
+        time.sleep(0.3)
+    raise AssertionError("no vis-network canvas appeared in any frame")
+
+
+DRAWN_JS = """() => {
+  const net = window.orgnetNetwork;
+  const nodes = net.body.data.nodes.length;
+  const c = document.querySelector('#mynetwork canvas');
+  const ctx = c.getContext('2d');
+  const img = ctx.getImageData(0, 0, c.width, c.height).data;
+  let ink = 0;
+  for (let i = 0; i < img.length; i += 16) {
+    if (img[i + 3] > 0 && (img[i] < 235 || img[i + 1] < 235 || img[i + 2] < 235)) ink++;
+  }
+  return {nodes, ink, w: c.width, h: c.height};
+}"""
+
+
+def _open(browser, url: str, name: str, lang: str, meeting: bool = False):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, device_scale_factor=1)
+    spy = Outside(ctx)
+    page = ctx.new_page()
+    page.goto(f"{url}/{'' if name == 'overview' else name}")
+    _wait_idle(page)
+    if lang == "en" or meeting:
+        if lang == "en":
+            page.get_by_text("English", exact=True).click()
+            _wait_idle(page)
+        if meeting:
+            page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"], '
+                         '[data-testid="stSidebar"] label:has-text("会议模式"), '
+                         '[data-testid="stSidebar"] label:has-text("Meeting mode")').first.click()
+            _wait_idle(page)
+    return ctx, page, spy
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pages_render_offline(app_url, browser, lang):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    from orgnet.pages._ui import t
+
+    for name in PAGES:
+        ctx, page, spy = _open(browser, app_url, name, lang)
+        try:
+            key = f"page.{name}"
+            assert page.locator("h1").first.inner_text().strip() == t(key, lang)
+            assert not page.locator('[data-testid="stException"]').count(), name
+            if name in MAP_PAGES:
+                frame = _map_frame(page)
+                time.sleep(1.0)
+                drawn = frame.evaluate(DRAWN_JS)
+                assert drawn["nodes"] > 0, (name, drawn)
+                assert drawn["ink"] > 50, (name, drawn)
+            page.screenshot(path=str(SHOTS / f"{name}_{lang}.png"), full_page=True)
+            assert not spy.outside, (name, spy.outside)
+            assert spy.seen  # the interception really saw the page's requests
+        finally:
+            ctx.close()
+
+
+@pytest.mark.parametrize("name", MAP_PAGES)
+def test_meeting_mode_maps(app_url, browser, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx, page, spy = _open(browser, app_url, name, "zh", meeting=True)
+    try:
+        frame = _map_frame(page)
+        time.sleep(1.0)
+        assert frame.evaluate(DRAWN_JS)["nodes"] > 0
+        # title, date and legend are in the map itself (and so in its PNG)
+        assert frame.locator(".on-head h1").inner_text().strip()
+        assert frame.locator(".on-legend").count() > 0
+        png = frame.evaluate("() => window.orgnetPng()")
+        assert png.startswith("data:image/png;base64,") and len(png) > 5000
+        # page controls are hidden; the standalone HTML is offered
+        assert page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').count() == 0
+        assert page.get_by_text("下载HTML").count() >= 1
+        page.screenshot(path=str(SHOTS / f"{name}_meeting.png"), full_page=True)
+        assert not spy.outside, spy.outside
+    finally:
+        ctx.close()

@@ -1,0 +1,130 @@
+"""Loading validated datasets into the embedded store."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from orgnet.graph.load import graph_info, load_dataset
+from orgnet.graph.model import TABLE_LABELS, TABLES, ColType
+
+
+def _expected_nodes(ds) -> int:
+    return sum(len(ds.rows(t)) for t in TABLE_LABELS)
+
+
+def test_load_is_idempotent(falkordb_store, tiny_dataset, fresh_graph):
+    g = fresh_graph("idem")
+    first = load_dataset(falkordb_store, tiny_dataset, graph=g)
+    c1 = falkordb_store.counts(g)
+    assert c1["nodes"] == _expected_nodes(tiny_dataset) == first.nodes
+    assert c1["relationships"] == first.relationships > 0
+    load_dataset(falkordb_store, tiny_dataset, graph=g)  # MERGE path
+    assert falkordb_store.counts(g) == c1
+    load_dataset(falkordb_store, tiny_dataset, graph=g, replace=True)  # swap path
+    assert falkordb_store.counts(g) == c1
+    info = graph_info(falkordb_store, g)
+    assert info["nodes"] == c1["nodes"] and info["loaded_at"] and info["graph"] == g
+
+
+def test_mapping_follows_the_contract(loaded_store, tiny_dataset):
+    store, g = loaded_store("tiny")
+    area = tiny_dataset.rows("areas")[-1]
+    [row] = store.read("MATCH (a:Area {id: $id}) RETURN a", {"id": area["id"]}, graph=g)
+    node = row["a"]
+    assert sorted(node["_labels"]) == sorted(["Area", area["level"].capitalize()])
+    for table, label in TABLE_LABELS.items():
+        for r in tiny_dataset.rows(table)[:3]:
+            [got] = store.read(f"MATCH (n:{label.value} {{id: $id}}) RETURN n", {"id": r["id"]}, graph=g)
+            props = got["n"]
+            assert "_row" not in props and "_extra" not in props
+            for col in TABLES[table].columns:
+                if col.type in (ColType.ref, ColType.refs):
+                    assert col.name not in props, (table, col.name)
+                elif r.get(col.name) is not None:
+                    assert props[col.name] == r[col.name], (table, col.name)
+            for k, v in (r.get("_extra") or {}).items():
+                assert props[k] == v
+    meta = store.read("MATCH (m:OrgnetMeta) RETURN count(m) AS n", graph=g)
+    assert meta == [{"n": 1}]
+
+
+def test_every_relationship_type_maps(loaded_store, tiny_dataset):
+    store, g = loaded_store("tiny")
+    types = {r["t"]: r["n"] for r in store.read("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n", graph=g)}
+    members = tiny_dataset.rows("members")
+    assert types.get("MEMBER_OF", 0) == sum(1 for m in members if m["org_id"])
+    assert types.get("REPORTED_TO", 0) == sum(1 for m in members if m["reported_area_id"])
+    assert types.get("HOLDS", 0) == len({(r["member_id"], r["target_id"], r["role"])
+                                         for r in tiny_dataset.rows("roles")})
+    for rel in store.read("MATCH (:Member)-[r:REPORTED_TO]->(c) RETURN r.on AS on, labels(c) AS l", graph=g):
+        assert "Community" in rel["l"]
+
+
+def test_load_cli_with_report(falkordb_server, fresh_graph, tmp_path):
+    from helpers_stores import cli
+
+    from conftest import TINY
+
+    if not TINY.is_dir():
+        pytest.skip(f"{TINY} does not exist yet")
+    g = fresh_graph("cli")
+    report = tmp_path / "r.json"
+    r = cli(falkordb_server.home, "load", str(TINY), "--graph", g, "--report", str(report),
+            "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert f"graph {g}: wrote" in r.stdout
+    data = json.loads(report.read_text())
+    assert data["written"]["nodes"] > 0 and "tables" in data and "errors" in data
+
+
+def _graph_exists(store, name):
+    return name in store._all_graphs()
+
+
+@pytest.mark.slow
+def test_killed_replace_keeps_the_old_graph(falkordb_store, falkordb_server, tiny_dataset,
+                                            demo_path, fresh_graph):
+    g = fresh_graph("kill")
+    load_dataset(falkordb_store, tiny_dataset, graph=g)
+    before = falkordb_store.counts(g)
+    env = {**os.environ, "ORGNET_HOME": str(falkordb_server.home)}
+    env.pop("NEO4J_URI", None)
+    proc = subprocess.Popen([sys.executable, "-c", "from orgnet.cli import main; main()", "load",
+                             str(demo_path), "--graph", g, "--replace", "--no-progress"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staging = g + "__loading"
+    deadline = time.monotonic() + 120
+    seen = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        if _graph_exists(falkordb_store, staging):
+            rows = falkordb_store.read("MATCH (n) RETURN count(n) AS n", graph=staging)
+            if rows[0]["n"] > 0:  # mid-load: nodes are being written
+                seen = True
+                break
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert seen, "the load finished before it could be killed"
+    assert falkordb_store.counts(g) == before  # the old graph is intact
+    assert graph_info(falkordb_store, g)["source"] == tiny_dataset.source
+    assert g in falkordb_store.list_graphs() and staging not in falkordb_store.list_graphs()
+    # the next load cleans the leftover and swaps the new graph in
+    result = load_dataset(falkordb_store, tiny_dataset, graph=g, replace=True)
+    assert not _graph_exists(falkordb_store, staging)
+    assert falkordb_store.counts(g)["nodes"] == result.nodes
+
+
+def test_demo_loads_and_counts_match(falkordb_store, demo_dataset, fresh_graph):
+    g = fresh_graph("demo")
+    result = load_dataset(falkordb_store, demo_dataset, graph=g, replace=True)
+    assert falkordb_store.counts(g) == {"nodes": _expected_nodes(demo_dataset),
+                                        "relationships": result.relationships}
+    load_dataset(falkordb_store, demo_dataset, graph=g)  # MERGE over the CREATE-loaded graph
+    assert falkordb_store.counts(g)["relationships"] == result.relationships
