@@ -43,9 +43,15 @@ def _page_runner(module: str):
     import importlib
 
     def run() -> None:
+        from orgnet.errors import OrgnetError
+
         mod = importlib.import_module(module)
+        c = _ui.ctx()
         start = time.perf_counter()
-        mod.render(_ui.ctx())
+        try:
+            mod.render(c)
+        except OrgnetError as e:  # a query or input problem: say what went wrong, keep the app up
+            st.error(c.t("common.error", message=str(e)[:600]))
         st.session_state["_orgnet_render_s"] = time.perf_counter() - start
 
     run.__name__ = module.rsplit(".", 1)[-1]
@@ -130,6 +136,7 @@ def main() -> None:
              for key, mod, icon in PAGES]
     nav = st.navigation(pages, position="top" if meeting else "sidebar")
     nav.run()
+    _ui.prewarm(st.session_state["_orgnet_ctx"])
 
 
 def _leave_meeting() -> None:

@@ -261,3 +261,61 @@ def kpi_rows(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[dict[str, Any]]]:
         rows.sort(key=lambda r: (r["community_id"] or ""))
         result[kpi] = rows
     return result
+
+
+# --- partner candidates -------------------------------------------------------------
+
+def _unit_places(g: nx.MultiDiGraph, unit: str) -> tuple[set[str], set[str]]:
+    comms: set[str] = set()
+    for area, _ in out(g, unit, Rel.LOCATED_IN):
+        comms |= communities_of_area(g, area)
+    streets = {s for c in comms for s, _ in out(g, c, Rel.PART_OF) if has_label(g, s, "Street")}
+    return comms, streets
+
+
+def partner_candidate_facts(g: nx.MultiDiGraph, street_id: str | None = None,
+                            community_id: str | None = None) -> list[dict[str, Any]]:
+    """Rows of ``partner_candidates``: (community, unit) where the unit lies in the community
+    or in its street and offers a resource whose category is one of the community's open
+    need categories. ``categories`` sorted; ``same_street`` instead of unit_street_id."""
+    offers: dict[str, set[str]] = defaultdict(set)
+    for r in nodes(g, "Resource"):
+        cat = g.nodes[r].get("category")
+        if cat is None:
+            continue
+        for u, _ in inn(g, r, Rel.OFFERS):
+            offers[u].add(cat)
+    places = {u: _unit_places(g, u) for u in offers}
+    rows = []
+    for c in nodes(g, "Community"):
+        if community_id is not None and c != community_id:
+            continue
+        cats = {g.nodes[n].get("category") for n, _ in out(g, c, Rel.RAISED)
+                if g.nodes[n].get("status") == "open" and g.nodes[n].get("category") is not None}
+        if not cats:
+            continue
+        streets = sorted(s for s, _ in out(g, c, Rel.PART_OF) if has_label(g, s, "Street"))
+        for st in streets or [None]:
+            if street_id is not None and st != street_id:
+                continue
+            for u, ucats in offers.items():
+                ucs, uss = places[u]
+                match = sorted(ucats & cats)
+                same = st is not None and st in uss
+                if match and (c in ucs or same):
+                    rows.append({"community_id": c, "unit_id": u, "street_id": st,
+                                 "categories": match, "same_street": same})
+    return sorted(rows, key=lambda r: (r["community_id"], r["unit_id"]))
+
+
+def unit_streets(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """Rows of ``linkage_unit_streets``."""
+    rows = []
+    for u in nodes(g, "Unit"):
+        comms, streets = _unit_places(g, u)
+        a = g.nodes[u]
+        rows.append({"unit_id": u, "unit": a.get("name"), "unit_kind": a.get("kind"),
+                     "resident": a.get("resident") is True,
+                     "community_id": min(comms) if comms else None,
+                     "street_id": min(streets) if streets else None})
+    return sorted(rows, key=lambda r: r["unit_id"])

@@ -26,6 +26,7 @@ def demo_env(loaded_store, falkordb_settings, monkeypatch_module):
     monkeypatch_module.setenv("ORGNET_HOME", str(falkordb_settings.home))
     monkeypatch_module.setenv("ORGNET_GRAPH", graph)
     monkeypatch_module.delenv("NEO4J_URI", raising=False)
+    monkeypatch_module.setenv("ORGNET_PREWARM", "0")
     return store, graph
 
 
@@ -139,3 +140,33 @@ def test_store_unreachable_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
     at = open_page("overview")
     assert at.error and "orgnet demo" in at.error[0].value
+
+
+def test_import_helpers_unpack_zip_and_zip_rejects(tmp_path):
+    """The Import page's upload path: a CSV zip (maybe inside a folder) → validation → rejected rows zip."""
+    import io
+    import zipfile
+
+    from orgnet.loaders.validate import validate_path
+    from orgnet.pages.import_page import rejects_zip, unpack_upload
+
+    tiny = Path(__file__).parent / "data" / "tiny"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for f in sorted(tiny.glob("*.csv")):
+            text = f.read_text("utf-8-sig")
+            if f.name == "members.csv":
+                text = text.rstrip("\n") + "\nMX1,坏数据,unknown_status,in_service,,,,,,,\n"
+            zf.writestr(f"ledgers/{f.name}", text)
+        zf.writestr("__MACOSX/ledgers/._areas.csv", "junk")
+    (tmp_path / "w").mkdir()
+    path = unpack_upload("ledgers.zip", buf.getvalue(), tmp_path / "w")
+    assert sorted(p.name for p in path.iterdir()) == sorted(p.name for p in tiny.glob("*.csv"))
+    result = validate_path(path)
+    assert result.report.to_dict()["tables"]["members"]["rejected"] == 1
+    data = rejects_zip(result)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        (name,) = zf.namelist()
+        assert name == "members.csv" and "MX1" in zf.read(name).decode("utf-8-sig")
+    with pytest.raises(ValueError):
+        unpack_upload("notes.txt", b"x", tmp_path / "w")

@@ -130,7 +130,9 @@ def test_gaps_xlsx_export(run_cli, tmp_path):
     assert summary[0][:4] == ("规则编号", "规则名称", "严重程度", "问题数")
     counts = {row[0]: row[3] for row in summary[1:]}
     assert counts == {k: len(v) for k, v in expected_from_readme().items()}
-    ws = wb["unit_should_form_branch"]
+    assert "应建未建党支部的单位" in wb.sheetnames and "未进社区“大党委”的驻区单位" in wb.sheetnames
+    sheet_of = {row[0]: row[4] for row in summary[1:]}
+    ws = wb[sheet_of["unit_should_form_branch"]]
     header = [c.value for c in ws[1]]
     assert header == ["规则", "编号", "名称", "类型", "街道编号", "街道", "社区编号", "社区", "问题说明", "整改建议"]
     assert ws.column_dimensions["I"].width >= 20  # fitted to the Chinese detail text
@@ -148,7 +150,7 @@ def test_xlsx_is_formula_injection_safe(tmp_path):
                       columns=list(COLUMNS))
     out = export_xlsx({"need_unmatched": df}, tmp_path / "evil.xlsx")
     wb = load_workbook(out)
-    ws = wb["need_unmatched"]
+    ws = wb["未对接的需求"]
     names = [row[2] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert names == ["'" + v if v[0] in "=+-@\t" else v for v in evil]
     for row in ws.iter_rows(min_row=2):

@@ -79,14 +79,21 @@ def test_tiny_known_pairs(loaded):
     assert zero_home, "a resident unit with no tie is still listed with its own community"
 
 
-def test_partner_candidates_equal_direct_count(loaded):
-    """members_living of partner_candidates equals the resident_members channel."""
+@pytest.mark.parametrize("name", ["tiny", "demo-0", "weicheng-0"])
+def test_partner_candidate_views_equal_oracle(loaded, name):
     from orgnet.queries import catalog
-    graph, g = loaded("demo-0")
+    graph, g = loaded(name)
     facts = catalog.run(loaded.store, "partner_candidates", {}, graph=graph)
-    chans = {(r["community_id"], r["unit_id"]): r["resident_members"] for r in O.linkage_channels(g, AS_OFS[0])}
-    for f in facts:
-        assert int(f["members_living"]) == chans.get((f["community_id"], f["unit_id"]), 0)
+    got = sorted(({"community_id": f["community_id"], "unit_id": f["unit_id"], "street_id": f["street_id"],
+                   "categories": sorted(f["categories"]),
+                   "same_street": f["street_id"] is not None and f["unit_street_id"] == f["street_id"]}
+                  for f in facts), key=lambda r: (r["community_id"], r["unit_id"]))
+    assert got == O.partner_candidate_facts(g)
+    comm = sorted(O.nodes(g, "Community"))[0]
+    scoped = catalog.run(loaded.store, "partner_candidates", {"community_id": comm}, graph=graph)
+    assert {(f["community_id"], f["unit_id"]) for f in scoped} == \
+        {(f["community_id"], f["unit_id"]) for f in O.partner_candidate_facts(g, community_id=comm)}
+    assert catalog.run(loaded.store, "linkage_unit_streets", {}, graph=graph) == O.unit_streets(g)
 
 
 def test_library_table_and_candidates(loaded):
@@ -200,20 +207,28 @@ def test_aggregates_weak_ties_and_candidates():
     wt = lk.weak_ties(s)
     assert list(wt["band"]) == ["none", "weak", "weak"]
     assert lk.weak_communities(s, cfg) == ["C2", "C3"]
+    s2 = lk.score_table(pd.concat([df, pd.DataFrame([
+        {**base, "community_id": "C2", "street_id": "S1", "unit_id": "U8", "resident": False, "resident_members": 1},
+        {**base, "community_id": "C2", "street_id": "S1", "unit_id": "U7", "resident": False, "resident_members": 3},
+    ])], ignore_index=True), cfg)
     facts = pd.DataFrame([
         {"community_id": "C2", "community": "社2", "street_id": "S1", "unit_id": "U9", "unit": "九",
-         "unit_kind": "agency", "unit_street_id": "S1", "categories": ["教育", "教育"], "members_living": 2},
-        {"community_id": "C2", "community": "社2", "street_id": "S1", "unit_id": "U8", "unit": "八",
-         "unit_kind": "agency", "unit_street_id": "S2", "categories": [], "members_living": 1},
+         "unit_kind": "agency", "unit_street_id": "S1", "categories": ["教育", "教育"]},
+        {"community_id": "C2", "community": "社2", "street_id": "S1", "unit_id": "U7", "unit": "七",
+         "unit_kind": "agency", "unit_street_id": "S1", "categories": ["医疗"]},
         {"community_id": "C1", "community": "社1", "street_id": "S1", "unit_id": "U1", "unit": "一",
-         "unit_kind": "agency", "unit_street_id": "S1", "categories": ["x"], "members_living": 0},
+         "unit_kind": "agency", "unit_street_id": "S1", "categories": ["x"]},
     ])
-    c = lk.partner_candidates(s, facts, cfg)
-    assert list(c["unit_id"]) == ["U9", "U8"]  # C1 is not weak: left out
+    streets = pd.DataFrame([{"unit_id": "U8", "street_id": "S2"}, {"unit_id": "U7", "street_id": "S1"}])
+    c = lk.partner_candidates(s2, facts, cfg, unit_streets=streets)
+    assert list(c["unit_id"]) == ["U7", "U9", "U8"]  # C1 is not weak: left out
     assert c.loc[0, "reasons"] == ["resource_matches_need", "members_live_here", "same_street"]
-    assert c.loc[0, "categories"] == ["教育"]
-    assert c.loc[1, "reasons"] == ["members_live_here"]
-    assert list(c["rank"]) == [1, 2]
+    assert c.loc[0, "members_living"] == 3 and c.loc[0, "current_band"] == "weak"
+    assert c.loc[1, "categories"] == ["教育"] and c.loc[1, "reasons"] == ["resource_matches_need", "same_street"]
+    assert c.loc[2, "reasons"] == ["members_live_here"]
+    assert list(c["rank"]) == [1, 2, 3]
+    assert len(lk.partner_candidates(s2, facts, cfg, limit=1)) == 1
+    assert lk.partner_candidates(s2, facts, cfg, communities=[]).empty
 
 
 def test_filter_bands_rejects_unknown():

@@ -275,51 +275,77 @@ def weak_communities(scored: pd.DataFrame, config: LinkageConfig | None = None) 
 
 
 def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
-                       config: LinkageConfig | None = None, *, communities: list[str] | None = None,
-                       limit: int | None = 5) -> pd.DataFrame:
+                       config: LinkageConfig | None = None, *, unit_streets: pd.DataFrame | None = None,
+                       communities: list[str] | None = None, limit: int | None = 5) -> pd.DataFrame:
     """Candidate partners for weakly tied communities, each with its reasons.
 
-    ``facts``: rows of ``partner_candidates`` (community_id, community, street_id, unit_id,
-    unit, unit_kind, unit_street_id, categories, members_living). Units already tied to the
-    community at medium or strong are left out. ``communities`` defaults to
-    :func:`weak_communities`. Ranked by number of reasons, matching categories, members
-    living there; ``limit`` candidates per community (None = all).
+    Two sources: ``facts`` (rows of ``partner_candidates``: community_id, community,
+    street_id, unit_id, unit, unit_kind, unit_street_id, categories — units in the
+    community or its street whose resource categories match its open needs) and the
+    scored table itself (pairs with ``resident_members`` > 0: the unit's members live
+    there). ``unit_streets`` (rows of ``linkage_unit_streets``: unit_id, street_id) tells
+    whether a unit found by its residents lies in the same street. Units already tied at
+    medium or strong are left out; ``communities`` defaults to :func:`weak_communities`.
+    Ranked by number of reasons, matching categories, members living there; ``limit``
+    candidates per community (None = all).
     """
     config = config or default_config()
     cols = ["community_id", "community", "unit_id", "unit", "unit_kind", "current_score",
             "current_band", "reasons", "reasons_zh", "categories", "members_living", "same_street", "rank"]
     if communities is None:
         communities = weak_communities(scored, config)
-    if facts.empty or not communities:
-        return pd.DataFrame(columns=cols)
-    current = {(r["community_id"], r["unit_id"]): (r["score"], r["band"])
-               for r in scored[["community_id", "unit_id", "score", "band"]].to_dict("records")}
-    rows = []
     wanted = set(communities)
-    for r in facts.to_dict("records"):
+    if not wanted:
+        return pd.DataFrame(columns=cols)
+    street_of_unit = {}
+    if unit_streets is not None and len(unit_streets):
+        street_of_unit = dict(zip(unit_streets["unit_id"], unit_streets["street_id"]))
+    cand: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in scored.to_dict("records"):
         c, u = r["community_id"], r["unit_id"]
         if c not in wanted:
             continue
-        s, b = current.get((c, u), (0.0, "none"))
-        if b in ("strong", "medium"):
+        if r["band"] in ("strong", "medium") or not r.get("resident_members"):
+            cand.setdefault((c, u), {"_blocked": r["band"] in ("strong", "medium")})
             continue
-        cats = sorted({x for x in (r.get("categories") or []) if x})
-        living = int(r.get("members_living") or 0)
-        same = r.get("street_id") is not None and r.get("street_id") == r.get("unit_street_id")
+        cand[(c, u)] = {"community": r.get("community"), "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
+                        "street_id": r.get("street_id"), "current_score": float(r["score"]),
+                        "current_band": r["band"], "members_living": int(r["resident_members"]),
+                        "categories": [], "same_street": (r.get("street_id") is not None
+                                                          and street_of_unit.get(u) == r.get("street_id"))}
+    for r in (facts.to_dict("records") if facts is not None else []):
+        c, u = r["community_id"], r["unit_id"]
+        if c not in wanted:
+            continue
+        entry = cand.get((c, u))
+        if entry is not None and entry.get("_blocked"):
+            continue
+        if entry is None or "community" not in entry:
+            entry = {"community": r.get("community"), "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
+                     "street_id": r.get("street_id"), "current_score": 0.0, "current_band": "none",
+                     "members_living": 0, "categories": [], "same_street": False}
+            cand[(c, u)] = entry
+        entry["categories"] = sorted({x for x in (r.get("categories") or []) if x})
+        if r.get("street_id") is not None and r.get("unit_street_id") == r.get("street_id"):
+            entry["same_street"] = True
+    rows = []
+    for (c, u), e in cand.items():
+        if e.get("_blocked") or "community" not in e:
+            continue
         reasons = []
-        if cats:
+        if e["categories"]:
             reasons.append("resource_matches_need")
-        if living:
+        if e["members_living"]:
             reasons.append("members_live_here")
         if not reasons:
             continue
-        if same:
+        if e["same_street"]:
             reasons.append("same_street")
-        rows.append({"community_id": c, "community": r.get("community"), "unit_id": u,
-                     "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
-                     "current_score": float(s), "current_band": b, "reasons": reasons,
-                     "reasons_zh": "；".join(REASONS[x] for x in reasons),
-                     "categories": cats, "members_living": living, "same_street": bool(same)})
+        rows.append({"community_id": c, "community": e["community"], "unit_id": u, "unit": e["unit"],
+                     "unit_kind": e["unit_kind"], "current_score": e["current_score"],
+                     "current_band": e["current_band"], "reasons": reasons,
+                     "reasons_zh": "；".join(REASONS[x] for x in reasons), "categories": e["categories"],
+                     "members_living": e["members_living"], "same_street": bool(e["same_street"])})
     if not rows:
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame(rows)

@@ -36,12 +36,10 @@ def rule_catalog(store=None, *, lang: str = "zh") -> pd.DataFrame:
     return cat if isinstance(cat, pd.DataFrame) else pd.DataFrame(cat)
 
 
-def gap_counts(store, lang: str, *, graph: str | None = None, as_of: str | None = None) -> pd.DataFrame:
+def gap_counts(cat: pd.DataFrame, res: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Gaps per rule (every rule, zero included), with the rule's title in ``lang``."""
     from orgnet.pages._ui import t
 
-    cat = rule_catalog()
-    res = gap_results(store, graph=graph, as_of=as_of)
     n = res.groupby("rule").size() if not res.empty else pd.Series(dtype=int)
     title = f"title_{'en' if lang == 'en' else 'zh'}"
     out = pd.DataFrame({

@@ -237,3 +237,34 @@ def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, 
             memo.clear()
         memo[mk] = _maps.html_for(c, which, data, title=title, height=height, standalone=standalone)
     return memo[mk]
+
+
+_WARMED: set[tuple[str, str, str]] = set()
+
+
+def prewarm(c: Ctx) -> None:
+    """Once per process and graph load: compute the default views of every page in a background
+    thread, so the first visit to Gaps, Linkage or Org tree is warm (set ORGNET_PREWARM=0 to skip)."""
+    import os
+    import threading
+
+    key = (c.graph, c.stamp, c.as_of)
+    if os.environ.get("ORGNET_PREWARM", "1") == "0" or key in _WARMED:
+        return
+    _WARMED.add(key)
+
+    def work() -> None:
+        try:
+            streets = cached(c, "orgnet.explore.streets")
+            cached(c, "orgnet.pages._data.rule_catalog", graph_kw=None)
+            cached(c, "orgnet.queries.kpis.kpi_table", as_of=True, scopes=["overall", "street"])
+            cached(c, "orgnet.pages._data.gap_results", as_of=True)
+            if streets:
+                sid = streets[0]["id"]
+                cached(c, "orgnet.explore.org_tree", sid, community_id=None)
+                cached(c, "orgnet.pages._data.linkage_view", as_of=True, street_id=sid)
+                cached(c, "orgnet.explore.neighbourhood", sid, radius=1, labels=None)
+        except Exception:  # noqa: BLE001 - warming is best effort; the page shows real errors
+            pass
+
+    threading.Thread(target=work, name="orgnet-prewarm", daemon=True).start()

@@ -75,8 +75,8 @@ def render(c: Ctx) -> None:
         {x["id"]: x["name"] for s in streets for x in s["communities"]}
     cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
                           format_func=lambda i: comms[i] if i else c.t("common.all"), key=f"gaps_comm_{c.lang}")
-    res = cached(c, "orgnet.pages._data.gap_results", as_of=True, rules=sorted(rules) or None,
-                 street_id=sid or None, community_id=cid or None)
+    scope = {k: v for k, v in (("rules", sorted(rules)), ("street_id", sid), ("community_id", cid)) if v}
+    res = cached(c, "orgnet.pages._data.gap_results", as_of=True, **scope)  # no filter = the overview's run
     if res.empty:
         st.success(c.t("gaps.none_found"))
         return

@@ -73,7 +73,10 @@ def render(c: Ctx) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
     st.subheader(c.t("overview.gap_counts"))
-    gc = cached(c, "orgnet.pages._data.gap_counts", c.lang, as_of=True)
+    from orgnet.pages._data import gap_counts
+
+    cat = cached(c, "orgnet.pages._data.rule_catalog", graph_kw=None)
+    gc = gap_counts(cat, gaps, c.lang)
     if gc is None or gc.empty:
         st.info(c.t("gaps.none_found"))
     else:

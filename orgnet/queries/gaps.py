@@ -151,12 +151,13 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _sheet_name(rid: str, used: set[str]) -> str:
-    name = rid[:31]
-    n = 2
+def _sheet_name(title: str, used: set[str]) -> str:
+    """An Excel-safe, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
+    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in title).strip("'")[:31] or "sheet"
+    name, n = base, 2
     while name in used:
         suffix = f"~{n}"
-        name = rid[: 31 - len(suffix)] + suffix
+        name = base[: 31 - len(suffix)] + suffix
         n += 1
     used.add(name)
     return name
@@ -185,8 +186,9 @@ def _write_sheet(ws: Any, headers: list[str], rows: Iterable[Iterable[Any]]) -> 
 
 def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str | Path, *,
                 as_of: str | None = None) -> Path:
-    """Write an Excel workbook: a summary sheet (汇总: rule, title, severity, gap count)
-    and one sheet per rule with Chinese headers, fitted column widths, formula-safe cells.
+    """Write an Excel workbook: a summary sheet (汇总: rule, title, severity, gap count, sheet)
+    and one sheet per rule (named by its Chinese title) with Chinese headers, fitted column
+    widths and formula-safe cells.
 
     ``df_by_rule`` is {rule id: DataFrame} (as from ``run_gaps_by_rule``) or one combined
     DataFrame (as from ``run_gaps``).
@@ -201,18 +203,19 @@ def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str
     summary = wb.active
     summary.title = "汇总"
     summary_rows = []
+    used = {"汇总"}
+    sheets = {rid: _sheet_name(cat.get(rid, {}).get("title_zh") or rid, used) for rid in df_by_rule}
     for rid, df in df_by_rule.items():
         meta = cat.get(rid, {})
         summary_rows.append([rid, meta.get("title_zh", ""), SEVERITY_ZH.get(meta.get("severity", ""), ""),
-                             len(df), meta.get("source", ""), meta.get("remedy_zh", "")])
-    headers = ["规则编号", "规则名称", "严重程度", "问题数", "依据", "整改建议"]
+                             len(df), sheets[rid], meta.get("source", ""), meta.get("remedy_zh", "")])
+    headers = ["规则编号", "规则名称", "严重程度", "问题数", "工作表", "依据", "整改建议"]
     if as_of:
         headers.append("统计日期")
         summary_rows = [r + [as_of] for r in summary_rows]
     _write_sheet(summary, headers, summary_rows)
-    used = {"汇总"}
     for rid, df in df_by_rule.items():
-        ws = wb.create_sheet(_sheet_name(rid, used))
+        ws = wb.create_sheet(sheets[rid])
         cols = [c for c in COLUMNS if c in df.columns] + [c for c in df.columns if c not in COLUMNS]
         _write_sheet(ws, [COLUMNS_ZH.get(c, c) for c in cols],
                      df[cols].astype(object).where(df[cols].notna(), None).itertuples(index=False, name=None))

@@ -19,7 +19,8 @@ from orgnet.graph import linkage as lk
 CHANNEL_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit",
                    "unit_kind", "resident", *lk.CHANNELS]
 CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
-                     "unit_street_id", "categories", "members_living"]
+                     "unit_street_id", "categories"]
+UNIT_STREET_COLUMNS = ["unit_id", "unit", "unit_kind", "resident", "community_id", "street_id"]
 
 
 def _iso(as_of: Any) -> str | None:
@@ -95,9 +96,13 @@ def candidate_facts(store: Any, *, street_id: str | None = None, community_id: s
     from orgnet.queries import catalog
     rows = catalog.run(store, "partner_candidates",
                        _params(street_id=street_id, community_id=community_id), graph=graph)
-    df = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    df["members_living"] = pd.to_numeric(df["members_living"]).fillna(0).astype(int)
-    return df
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+def unit_streets(store: Any, *, graph: str | None = None) -> pd.DataFrame:
+    """Community and street of every unit (``linkage_unit_streets``)."""
+    from orgnet.queries import catalog
+    return pd.DataFrame(catalog.run(store, "linkage_unit_streets", {}, graph=graph), columns=UNIT_STREET_COLUMNS)
 
 
 def partner_candidates(store: Any, *, as_of: Any = None, street_id: str | None = None,
@@ -110,8 +115,10 @@ def partner_candidates(store: Any, *, as_of: Any = None, street_id: str | None =
         scored = linkage_table(store, as_of=as_of, street_id=street_id, community_id=community_id,
                                graph=graph, config=config)
     facts = candidate_facts(store, street_id=street_id, community_id=community_id, graph=graph)
-    return lk.partner_candidates(scored, facts, config, limit=limit)
+    return lk.partner_candidates(scored, facts, config, unit_streets=unit_streets(store, graph=graph),
+                                 limit=limit)
 
 
 __all__ = ["linkage_table", "linkage_records", "channel_table", "community_summary",
-           "street_summary", "weak_ties", "partner_candidates", "candidate_facts", "config_for"]
+           "street_summary", "weak_ties", "partner_candidates", "candidate_facts", "unit_streets",
+           "config_for"]

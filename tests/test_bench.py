@@ -1,0 +1,63 @@
+"""``orgnet bench`` on the demo preset (``--repeat 1``): the results file has the shape of issue 6.
+
+Runs the real command in a subprocess (its own temporary embedded FalkorDB); the numbers
+themselves are not asserted (speed belongs in the benchmark, not in timed tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+PRESET_KEYS = {"preset", "nodes", "relationships", "generate_s", "validate_s", "load_s", "load_rows_per_s",
+               "bulk_loader_s", "load_vs_bulk_loader", "peak_rss_mb", "rules", "linkage_s", "kpis_s", "pages"}
+
+
+def test_bench_demo_shape(tmp_path):
+    pytest.importorskip("psutil")
+    pytest.importorskip("falkordb_bulk_loader")
+    pytest.importorskip("streamlit")
+    home = tmp_path / "user-home"  # the bench must never use the user's ORGNET_HOME
+    env = {**os.environ, "ORGNET_HOME": str(home)}
+    env.pop("NEO4J_URI", None)
+    out = tmp_path / "results"
+    proc = subprocess.run(
+        [sys.executable, "-c", "from orgnet.cli import main; main()",
+         "bench", "--preset", "demo", "--repeat", "1", "--out", str(out)],
+        capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    files = sorted(out.glob("*.json"))
+    assert len(files) == 1
+    assert files[0].with_suffix(".md").exists()
+    data = json.loads(files[0].read_text(encoding="utf-8"))
+    assert isinstance(data["machine"], dict) and data["machine"]["cpus"]
+    [p] = data["presets"]
+    assert "error" not in p, p.get("error")
+    assert PRESET_KEYS <= set(p), PRESET_KEYS - set(p)
+    assert p["preset"] == "demo"
+    assert p["nodes"] > 0 and p["relationships"] > 0
+    for key in ("generate_s", "validate_s", "load_s", "load_rows_per_s", "bulk_loader_s",
+                "load_vs_bulk_loader", "peak_rss_mb", "linkage_s", "kpis_s"):
+        assert isinstance(p[key], (int, float)) and p[key] > 0, (key, p[key], p.get("bulk_loader_error"))
+    assert p["bulk_loader_same_graph"] is True  # the bulk loader built the same graph
+    assert p["rules"], "no rules measured"
+    for r in p["rules"]:
+        assert {"id", "p50_ms", "p95_ms", "oracle_ratio"} <= set(r)
+        assert "error" not in r, r
+        assert r["p50_ms"] <= r["p95_ms"]
+        assert r["oracle_ratio"] is not None and r["oracle_ratio"] > 0
+        assert r["rows"] == r["oracle_rows"], r  # the store and the oracle agree on the count
+    from orgnet.app import PAGES
+
+    assert [x["page"] for x in p["pages"]] == [key for key, _, _ in PAGES]
+    for x in p["pages"]:
+        assert set(x) >= {"page", "s"} and x["s"] > 0
+        assert not x.get("errors"), x
+    assert not (home / "falkordb").exists()
