@@ -218,16 +218,22 @@ def test_aggregates_weak_ties_and_candidates():
          "unit_kind": "agency", "unit_street_id": "S1", "categories": ["医疗"]},
         {"community_id": "C1", "community": "社1", "street_id": "S1", "unit_id": "U1", "unit": "一",
          "unit_kind": "agency", "unit_street_id": "S1", "categories": ["x"]},
+        {"community_id": "C3", "community": "社3", "street_id": None, "unit_id": "U1", "unit": "一",
+         "unit_kind": "agency", "unit_street_id": "S1", "categories": ["x"]},
     ])
     streets = pd.DataFrame([{"unit_id": "U8", "street_id": "S2"}, {"unit_id": "U7", "street_id": "S1"}])
     c = lk.partner_candidates(s2, facts, cfg, unit_streets=streets)
+    c3 = c[c["community_id"] == "C3"]
+    assert list(c3["unit_id"]) == ["U1"] and c3.iloc[0]["current_band"] == "weak"  # keeps its weak score
+    assert c3.iloc[0]["current_score"] > 0 and c3.iloc[0]["reasons"] == ["resource_matches_need"]
+    c = c[c["community_id"] == "C2"].reset_index(drop=True)
     assert list(c["unit_id"]) == ["U7", "U9", "U8"]  # C1 is not weak: left out
     assert c.loc[0, "reasons"] == ["resource_matches_need", "members_live_here", "same_street"]
     assert c.loc[0, "members_living"] == 3 and c.loc[0, "current_band"] == "weak"
     assert c.loc[1, "categories"] == ["教育"] and c.loc[1, "reasons"] == ["resource_matches_need", "same_street"]
     assert c.loc[2, "reasons"] == ["members_live_here"]
     assert list(c["rank"]) == [1, 2, 3]
-    assert len(lk.partner_candidates(s2, facts, cfg, limit=1)) == 1
+    assert len(lk.partner_candidates(s2, facts, cfg, limit=1)) == 2  # one per weak community
     assert lk.partner_candidates(s2, facts, cfg, communities=[]).empty
 
 
@@ -270,6 +276,12 @@ def test_cli_json_shape(loaded, monkeypatch):
     assert res.exit_code == 0 and all(r["band"] == "weak" for r in json.loads(res.output))
     res = CliRunner().invoke(cli, ["linkage", "--graph", graph, "--format", "csv"])
     assert res.exit_code == 0 and res.output.splitlines()[0].startswith("community_id,community,unit_id")
+    res = CliRunner().invoke(cli, ["linkage", "--graph", graph, "--street", "nowhere"])
+    assert res.exit_code == 0 and "(no rows)" in res.output
+    res = CliRunner().invoke(cli, ["linkage", "--graph", graph])
+    assert res.exit_code == 0 and "community_id" in res.output.splitlines()[0]
+    res = CliRunner().invoke(cli, ["kpis", "--graph", graph])
+    assert res.exit_code == 0 and "two_new_org_coverage" in res.output
     res = CliRunner().invoke(cli, ["kpis", "--graph", graph, "--format", "json", "--scope", "overall"])
     assert res.exit_code == 0, res.output
     kp = json.loads(res.output)

@@ -300,38 +300,32 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
     street_of_unit = {}
     if unit_streets is not None and len(unit_streets):
         street_of_unit = dict(zip(unit_streets["unit_id"], unit_streets["street_id"]))
+    current = {(r["community_id"], r["unit_id"]): (float(r["score"]), r["band"])
+               for r in scored[["community_id", "unit_id", "score", "band"]].to_dict("records")}
     cand: dict[tuple[str, str], dict[str, Any]] = {}
     for r in scored.to_dict("records"):
         c, u = r["community_id"], r["unit_id"]
-        if c not in wanted:
-            continue
-        if r["band"] in ("strong", "medium") or not r.get("resident_members"):
-            cand.setdefault((c, u), {"_blocked": r["band"] in ("strong", "medium")})
+        if c not in wanted or r["band"] in ("strong", "medium") or not r.get("resident_members"):
             continue
         cand[(c, u)] = {"community": r.get("community"), "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
-                        "street_id": r.get("street_id"), "current_score": float(r["score"]),
-                        "current_band": r["band"], "members_living": int(r["resident_members"]),
-                        "categories": [], "same_street": (r.get("street_id") is not None
-                                                          and street_of_unit.get(u) == r.get("street_id"))}
+                        "current_score": float(r["score"]), "current_band": r["band"],
+                        "members_living": int(r["resident_members"]), "categories": [],
+                        "same_street": (r.get("street_id") is not None
+                                        and street_of_unit.get(u) == r.get("street_id"))}
     for r in (facts.to_dict("records") if facts is not None else []):
         c, u = r["community_id"], r["unit_id"]
-        if c not in wanted:
+        score_, band_ = current.get((c, u), (0.0, "none"))
+        if c not in wanted or band_ in ("strong", "medium"):
             continue
-        entry = cand.get((c, u))
-        if entry is not None and entry.get("_blocked"):
-            continue
-        if entry is None or "community" not in entry:
-            entry = {"community": r.get("community"), "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
-                     "street_id": r.get("street_id"), "current_score": 0.0, "current_band": "none",
-                     "members_living": 0, "categories": [], "same_street": False}
-            cand[(c, u)] = entry
+        entry = cand.setdefault((c, u), {
+            "community": r.get("community"), "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
+            "current_score": score_, "current_band": band_, "members_living": 0,
+            "categories": [], "same_street": False})
         entry["categories"] = sorted({x for x in (r.get("categories") or []) if x})
         if r.get("street_id") is not None and r.get("unit_street_id") == r.get("street_id"):
             entry["same_street"] = True
     rows = []
     for (c, u), e in cand.items():
-        if e.get("_blocked") or "community" not in e:
-            continue
         reasons = []
         if e["categories"]:
             reasons.append("resource_matches_need")

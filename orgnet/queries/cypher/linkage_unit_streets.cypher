@@ -1,5 +1,5 @@
 // id: linkage_unit_streets
-// kind: view
+// kind: linkage
 // title_zh: 单位所在社区与街道
 // title_en: Community and street of every unit
 // description_zh: 每个单位所在（或所属）的社区与街道（多个时取编号最小者），用于联建候选单位的"同一街道"理由。
