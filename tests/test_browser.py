@@ -117,7 +117,8 @@ class Outside:
 
 def _wait_idle(page, timeout_ms: int = 120_000) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_selector("h1", timeout=timeout_ms)
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stVerticalBlock"]', timeout=timeout_ms)
+    time.sleep(0.5)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
@@ -179,6 +180,7 @@ def test_pages_render_offline(app_url, browser, lang):
         ctx, page, spy = _open(browser, app_url, name, lang)
         try:
             key = f"page.{name}"
+            page.wait_for_selector("h1", timeout=60_000)
             assert page.locator("h1").first.inner_text().strip() == t(key, lang)
             assert not page.locator('[data-testid="stException"]').count(), name
             if name in MAP_PAGES:

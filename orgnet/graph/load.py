@@ -186,7 +186,8 @@ def _progress_bar(enabled: bool, desc: str, total: int):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="row", leave=False)
+    # disable=None: drawn on a terminal only, so logs and pipes stay clean
+    return tqdm(total=total, desc=desc, unit="row", leave=False, disable=None)
 
 
 def _write_all(writer: Writer, batches: Iterable[tuple[str, str, list[dict]]],
