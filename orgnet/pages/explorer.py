@@ -65,7 +65,9 @@ def render(c: Ctx) -> None:
         st.warning(c.t("common.search_none", text=current))
         return
     crumbs = cached(c, _EXPLORE + "breadcrumb", current)
-    if crumbs:
+    if crumbs and c.meeting:  # no buttons in a meeting: the path as one line
+        st.markdown("**" + " › ".join(a["name"] for a in crumbs) + "**")
+    elif crumbs:
         st.markdown(f"**{c.t('common.breadcrumb')}：**" if c.lang == "zh" else f"**{c.t('common.breadcrumb')}:**")
         cols = st.columns([3] * len(crumbs) + [max(1, 16 - 3 * len(crumbs))], gap="small")
         for i, a in enumerate(crumbs):

@@ -39,16 +39,22 @@ def render(c: Ctx) -> None:
     kinds = [OrgKind.street_committee, OrgKind.community_committee, OrgKind.grid_branch,
              OrgKind.compound_branch, OrgKind.building_group]
     levels = [AreaLevel.community, AreaLevel.grid, AreaLevel.compound, AreaLevel.building]
-    cols = st.columns(len(levels))
-    for col, lvl in zip(cols, levels):
-        n = tree.uncovered.get(lvl.value, 0)
-        col.metric(c.t("org_tree.uncovered_level", level=enum_name(lvl.value, c.lang, AreaLevel)), n,
-                   border=True)
+
+    def metrics() -> None:
+        cols = st.columns(len(levels))
+        for col, lvl in zip(cols, levels):
+            n = tree.uncovered.get(lvl.value, 0)
+            col.metric(c.t("org_tree.uncovered_level", level=enum_name(lvl.value, c.lang, AreaLevel)), n,
+                       border=True)
+
+    if not c.meeting:
+        metrics()
     title = c.t("org_tree.map_title", scope=scope)
     if not cid and not c.meeting:
         st.caption(c.t("org_tree.pick_community"))
-    map_block(c, "org_tree", tree, title=title, key=f"ot_{sid}_{cid}", height=720 if c.meeting else 640)
-    if c.meeting:
+    map_block(c, "org_tree", tree, title=title, key=f"ot_{sid}_{cid}", height=900 if c.meeting else 700)
+    if c.meeting:  # in a meeting the map comes first, the counts under it
+        metrics()
         return
     with st.expander(c.t("org_tree.orgs_by_kind"), expanded=False):
         st.dataframe(pd.DataFrame({

@@ -28,9 +28,18 @@ def kpi_cards(c: Ctx, kpis: pd.DataFrame) -> None:
                 st.metric(title, _pct(k["rate"]), delta=delta, delta_color="normal" if delta else "off",
                           help=c.t("overview.fraction", num=k["numerator"], den=k["denominator"]))
                 if k["seed_rate"] is not None:
-                    st.caption(c.t("overview.seed", rate=_pct(k["seed_rate"]), source=k["seed_source"] or ""))
+                    st.caption(c.t("overview.seed", rate=_pct(k["seed_rate"]), source=_source(c, k["seed_source"])))
                 else:
                     st.caption(c.t("overview.no_seed", num=k["numerator"], den=k["denominator"]))
+
+
+def _source(c: Ctx, note) -> str:
+    """The seed note; in English only its document number (the notes quote Chinese sources)."""
+    note = str(note or "")
+    if c.lang == "zh":
+        return note
+    head = note.split()[0] if note.split() else ""
+    return c.t("overview.seed_doc", doc=head) if head.isdigit() else ""
 
 
 def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.DataFrame:
