@@ -1,8 +1,7 @@
 """Test helpers of the linkage index and the KPIs: datasets and a loaded store.
 
 Datasets: the tiny hand-written one, generated demo (seeds 0, 1, 2) and weicheng.
-``linkage_store`` is the embedded FalkorDB of tests/conftest.py when it offers one,
-else an embedded store opened on a temporary ORGNET_HOME.
+``linkage_store`` is the real embedded FalkorDB of tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -20,12 +19,9 @@ from orgnet.graph.model import Dataset
 DATASETS = ("tiny", "demo-0", "demo-1", "demo-2", "weicheng-0")
 AS_OFS = ("2025-06-30", _dt.date.today().isoformat())
 
-_CONFTEST_STORE_FIXTURES = ("store", "falkordb_store", "embedded_store", "fstore")
-
-
 def generate(preset: str, seed: int) -> Dataset:
     """Generate a preset into a temporary folder and validate it (asserting no rejects)."""
-    gen = pytest.importorskip("orgnet.loaders.generate")
+    from orgnet.loaders import generate as gen
     from orgnet.loaders.validate import validate_path
     out = Path(tempfile.mkdtemp(prefix=f"orgnet-lk-{preset}-{seed}-"))
     try:
@@ -47,23 +43,9 @@ def make_dataset(name: str) -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def linkage_store(request, tmp_path_factory):
-    pytest.importorskip("orgnet.graph.stores")
-    pytest.importorskip("orgnet.graph.load")
-    pytest.importorskip("orgnet.queries.catalog")
-    for name in _CONFTEST_STORE_FIXTURES:
-        try:
-            yield request.getfixturevalue(name)
-            return
-        except pytest.FixtureLookupError:
-            continue
-    from orgnet.graph.stores import open_store
-    from orgnet.settings import Settings
-    store = open_store(Settings(home=tmp_path_factory.mktemp("linkage-home")))
-    try:
-        yield store
-    finally:
-        store.close()
+def linkage_store(falkordb_store):
+    """The real embedded FalkorDB of tests/conftest.py."""
+    return falkordb_store
 
 
 class Loaded:

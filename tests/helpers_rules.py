@@ -77,7 +77,6 @@ from typing import Any
 
 import pytest
 
-_CONFTEST_STORE_FIXTURES = ("store", "falkordb_store", "embedded_store", "fstore")
 
 
 def generate_dataset(preset: str, seed: int) -> Dataset:
@@ -93,16 +92,8 @@ def generate_dataset(preset: str, seed: int) -> Dataset:
 
 
 def conftest_store(request: Any) -> Any:
-    """The session store of tests/conftest.py (whichever name it has)."""
-    pytest.importorskip("orgnet.graph.stores")
-    pytest.importorskip("orgnet.graph.load")
-    pytest.importorskip("orgnet.queries.catalog")
-    for name in _CONFTEST_STORE_FIXTURES:
-        try:
-            return request.getfixturevalue(name)
-        except pytest.FixtureLookupError:
-            continue
-    pytest.skip("tests/conftest.py offers no store fixture")
+    """The session store of tests/conftest.py: a real embedded FalkorDB."""
+    return request.getfixturevalue("falkordb_store")
 
 
 def load_graph(store: Any, dataset: Dataset, graph: str) -> str:

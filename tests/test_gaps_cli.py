@@ -139,7 +139,6 @@ def test_gaps_xlsx_export(run_cli, tmp_path):
 
 
 def test_xlsx_is_formula_injection_safe(tmp_path):
-    pytest.importorskip("orgnet.queries.catalog")
     from openpyxl import load_workbook
 
     from orgnet.queries.gaps import COLUMNS, export_xlsx, safe_cell
@@ -160,7 +159,6 @@ def test_xlsx_is_formula_injection_safe(tmp_path):
 
 
 def test_rule_catalog_frame():
-    pytest.importorskip("orgnet.queries.catalog")
     from orgnet.queries.gaps import rule_catalog
 
     cat = rule_catalog()
@@ -181,7 +179,6 @@ def test_run_gaps_library(cli_store):
 
 
 def test_gaps_list():
-    pytest.importorskip("orgnet.queries.catalog")
     from orgnet.cli import cli
 
     r = CliRunner().invoke(cli, ["gaps", "--list"])

@@ -29,7 +29,7 @@ def _cypher_rows(store, graph, as_of, **scope):
 
 
 def test_header():
-    catalog = pytest.importorskip("orgnet.queries.catalog")
+    from orgnet.queries import catalog
     q = catalog.get("linkage_channels")
     assert q.kind == "linkage"
     assert q.columns == ["community_id", "community", "street_id", "street", "unit_id", "unit",

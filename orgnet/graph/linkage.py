@@ -25,20 +25,13 @@ from typing import Any, Mapping
 import pandas as pd
 
 from orgnet.errors import ConfigError
+from orgnet.i18n import t
 
 #: the seven channels, in DESIGN §6 order
 CHANNELS: tuple[str, ...] = ("agreements", "part_time_members", "reported_members",
                              "resident_members", "matched_resources", "services", "meetings")
 
-CHANNEL_ZH: dict[str, str] = {
-    "agreements": "共建协议",
-    "part_time_members": "兼职委员",
-    "reported_members": "双报到党员",
-    "resident_members": "居住党员",
-    "matched_resources": "资源对接",
-    "services": "服务认领",
-    "meetings": "联席会议",
-}
+CHANNEL_ZH: dict[str, str] = {c: t(f"channel.{c}", "zh") for c in CHANNELS}
 
 BANDS: tuple[str, ...] = ("strong", "medium", "weak", "none")
 BAND_ZH: dict[str, str] = {"strong": "强", "medium": "中", "weak": "弱", "none": "无"}

@@ -19,30 +19,20 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from orgnet.errors import QueryError
+from orgnet.i18n import t
 from orgnet.queries import catalog
 
 #: the columns every rule returns, in order
 COLUMNS: tuple[str, ...] = ("rule", "id", "name", "kind", "street_id", "street",
                             "community_id", "community", "detail", "remedy")
 
-#: Chinese headers of the result columns (Excel export, tables in the UI)
-COLUMNS_ZH: dict[str, str] = {
-    "rule": "规则",
-    "id": "编号",
-    "name": "名称",
-    "kind": "类型",
-    "street_id": "街道编号",
-    "street": "街道",
-    "community_id": "社区编号",
-    "community": "社区",
-    "detail": "问题说明",
-    "remedy": "整改建议",
-}
+#: Chinese headers of the result columns (Excel export, tables in the UI), from the translation table
+COLUMNS_ZH: dict[str, str] = {c: t(f"gap_column.{c}", "zh") for c in COLUMNS}
 
 CATALOG_COLUMNS: tuple[str, ...] = ("id", "title_zh", "title_en", "description_zh", "description_en",
                                     "source", "severity", "remedy_zh", "remedy_en")
 
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+SEVERITY_ZH = {s: t(f"gaps.severity_{s}", "zh") for s in ("high", "medium", "low")}
 
 
 #: the order of DESIGN §5 (organizations, units, members, co-building, services, meetings)
