@@ -15,7 +15,7 @@ APP_SCRIPT = Path(__file__).with_name("app.py")
 def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
     """The ``streamlit run`` command line for the orgnet app.
 
-    >>> streamlit_command(8501)[3].endswith("app.py")
+    >>> streamlit_command(8501)[4].endswith("app.py")
     True
     """
     return [

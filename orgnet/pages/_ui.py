@@ -227,16 +227,18 @@ def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | N
 
 
 def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, key: str) -> str:
-    """Map HTML, memoised per (graph, stamp, language, mode, page key, title): layouts are not free."""
-    memo = st.session_state.setdefault("_orgnet_map_memo", {})
-    mk = (c.graph, c.stamp, c.as_of, c.lang, c.meeting, which, key, title, height, standalone)
-    if mk not in memo:
-        from orgnet.pages import _maps
+    """Map HTML, cached across sessions per (graph, load stamp, date, language, mode, page key, title):
+    layouts are not free. ``key`` must name every filter the data depends on."""
+    return _map_html((c.graph, c.stamp, c.as_of, c.lang, c.meeting, which, key, title, height, standalone),
+                     c, data)
 
-        if len(memo) > 24:
-            memo.clear()
-        memo[mk] = _maps.html_for(c, which, data, title=title, height=height, standalone=standalone)
-    return memo[mk]
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _map_html(map_key: tuple, _c: Ctx, _data) -> str:
+    from orgnet.pages import _maps
+
+    graph, stamp, as_of, lang, meeting, which, key, title, height, standalone = map_key
+    return _maps.html_for(_c, which, _data, title=title, height=height, standalone=standalone)
 
 
 _WARMED: set[tuple[str, str, str]] = set()

@@ -43,14 +43,14 @@ def render(c: Ctx) -> None:
     shown = lk.filter_bands(scored, bands or None)
     scope = by_id[sid]["name"] if sid else c.t("linkage.all_streets")
     title = c.t("linkage.map_title", scope=scope)
+    if not c.meeting:  # how many pairs per band, above the map
+        counts = scored["band"].value_counts() if not scored.empty else pd.Series(dtype=int)
+        for col, b in zip(st.columns(4), lk.BANDS):
+            col.metric(c.t(f"band.{b}_range"), int(counts.get(b, 0)), border=True)
     map_block(c, "linkage", shown, title=title, key=f"lk_{sid}_{'-'.join(bands)}",
               height=780 if c.meeting else 640)
     if c.meeting:
         return
-    counts = scored["band"].value_counts() if not scored.empty else pd.Series(dtype=int)
-    cols = st.columns(4)
-    for col, b in zip(cols, lk.BANDS):
-        col.metric(c.t(f"band.{b}_range"), int(counts.get(b, 0)), border=True)
 
     st.subheader(c.t("linkage.breakdown"))
     if scored.empty:
