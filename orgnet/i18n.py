@@ -36,42 +36,46 @@ ALLOWED_LATIN: frozenset[str] = frozenset(
      "Neo4j", "FalkorDB"}
 )
 
-#: English display names where the identifier does not read well on its own.
-#: Keyed by enum member; any member not listed reads as its identifier in words.
-EN_NAMES: dict[m.ZhEnum, str] = {
-    m.OrgKind.street_committee: "Street party working committee",
-    m.OrgKind.community_committee: "Community party organization",
-    m.OrgKind.grid_branch: "Grid party branch",
-    m.OrgKind.compound_branch: "Compound party branch",
-    m.OrgKind.building_group: "Building party group",
-    m.OrgKind.unit_org: "Unit party organization",
-    m.OrgKind.joint_branch: "Joint party branch",
-    m.OrgKind.floating_org: "Floating-member organization",
-    m.UnitKind.state_enterprise: "State enterprise",
-    m.UnitKind.social_org: "Social organization",
-    m.UnitKind.owners_committee: "Owners' committee",
-    m.UnitKind.residents_committee: "Residents' committee",
-    m.UnitKind.police: "Police station",
-    m.MemberStatus.formal: "Formal member",
-    m.MemberStatus.probationary: "Probationary member",
-    m.MemberCategory.in_service: "In-service",
-    m.Role.part_time_member: "Part-time committee member",
-    m.Role.instructor: "Party-building instructor",
-    m.Side.community: "Community side",
-    m.Side.unit: "Unit side",
-    m.ServiceType.wish: "Micro-wish",
-    m.ServiceType.post: "Volunteer post",
-    m.Label.PartyOrg: "Party organization",
-    m.Label.Agreement: "Co-building agreement",
-    m.Label.Member: "Party member",
-    m.Label.Meeting: "Joint meeting",
-    m.Rel.SUBORDINATE_TO: "reports to",
-    m.Rel.COVERS: "covers",
-    m.Rel.BASED_IN: "based in",
-    m.Rel.MEMBER_OF: "member of",
-    m.Rel.REPORTED_TO: "reported to",
-    m.Rel.PARTY_TO: "party to",
-}
+#: English display names where the identifier does not read well on its own; any member
+#: not listed reads as its identifier in words. Pairs, not a dict keyed by member: members
+#: are ``str`` subclasses, so ``AreaLevel.community == Side.community`` would collide.
+EN_NAMES: tuple[tuple[m.ZhEnum, str], ...] = (
+    (m.OrgKind.street_committee, "Street party working committee"),
+    (m.OrgKind.community_committee, "Community party organization"),
+    (m.OrgKind.grid_branch, "Grid party branch"),
+    (m.OrgKind.compound_branch, "Compound party branch"),
+    (m.OrgKind.building_group, "Building party group"),
+    (m.OrgKind.unit_org, "Unit party organization"),
+    (m.OrgKind.joint_branch, "Joint party branch"),
+    (m.OrgKind.floating_org, "Floating-member organization"),
+    (m.UnitKind.state_enterprise, "State enterprise"),
+    (m.UnitKind.social_org, "Social organization"),
+    (m.UnitKind.owners_committee, "Owners' committee"),
+    (m.UnitKind.residents_committee, "Residents' committee"),
+    (m.UnitKind.police, "Police station"),
+    (m.MemberStatus.formal, "Formal member"),
+    (m.MemberStatus.probationary, "Probationary member"),
+    (m.MemberCategory.in_service, "In-service"),
+    (m.Role.part_time_member, "Part-time committee member"),
+    (m.Role.instructor, "Party-building instructor"),
+    (m.Side.community, "Community side"),
+    (m.Side.unit, "Unit side"),
+    (m.ServiceType.wish, "Micro-wish"),
+    (m.ServiceType.post, "Volunteer post"),
+    (m.Label.PartyOrg, "Party organization"),
+    (m.Label.Agreement, "Co-building agreement"),
+    (m.Label.Member, "Party member"),
+    (m.Label.Meeting, "Joint meeting"),
+    (m.Rel.SUBORDINATE_TO, "reports to"),
+    (m.Rel.COVERS, "covers"),
+    (m.Rel.BASED_IN, "based in"),
+    (m.Rel.MEMBER_OF, "member of"),
+    (m.Rel.REPORTED_TO, "reported to"),
+    (m.Rel.PARTY_TO, "party to"),
+)
+
+#: (enum class, identifier) → English name
+_EN: dict[tuple[type, str], str] = {(type(k), k.value): v for k, v in EN_NAMES}
 
 
 def _norm_lang(lang: str | None) -> str:
@@ -133,7 +137,7 @@ def label_name(member: m.ZhEnum, lang: str = DEFAULT_LANG) -> str:
     """Display name of a model enum member (kind, status, label, relationship …)."""
     if _norm_lang(lang) == "zh":
         return member.zh
-    return EN_NAMES.get(member) or _words(member.value)
+    return _EN.get((type(member), member.value)) or _words(member.value)
 
 
 def plural_en(name: str) -> str:

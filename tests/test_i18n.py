@@ -68,5 +68,12 @@ def test_every_enum_member_has_a_name_in_both_languages(enum):
 
 
 def test_en_names_are_keyed_by_members_only():
-    for member in i18n.EN_NAMES:
+    for member, _name in i18n.EN_NAMES:
         assert isinstance(member, m.ZhEnum)
+
+
+def test_members_sharing_a_value_keep_their_own_english_name():
+    # str-enum members equal their value: AreaLevel.community == Side.community
+    assert i18n.label_name(m.AreaLevel.community, "en") == "Community"
+    assert i18n.label_name(m.Side.community, "en") == "Community side"
+    assert i18n.label_name(m.MeetingLevel.street, "en") == "Street"

@@ -8,11 +8,8 @@ present the result. The store comes from ``st.cache_resource`` (one per process)
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import importlib
 import json
-import tomllib
-from importlib import resources
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -32,27 +29,13 @@ K_EXPLORE = "orgnet_explore_id"
 LANGS = ("zh", "en")
 
 
-@functools.lru_cache(maxsize=1)
-def _page_table() -> dict[str, dict[str, str]]:
-    """Page texts not (yet) in orgnet/locale/messages.toml, same format: orgnet/pages/texts.toml."""
-    raw = tomllib.loads(resources.files("orgnet.pages").joinpath("texts.toml").read_text("utf-8"))
-    return {f"{sec}.{k}": v for sec, entries in raw.items() for k, v in entries.items()}
-
-
 def has_text(key: str) -> bool:
-    return i18n.has(key) or key in _page_table()
+    return i18n.has(key)
 
 
 def t(key: str, lang: str = "zh", **fmt) -> str:
-    """The UI text of ``key`` from the translation table (orgnet.i18n), else the page table."""
-    if i18n.has(key):
-        return i18n.t(key, lang, **fmt)
-    try:
-        entry = _page_table()[key]
-    except KeyError:
-        raise KeyError(f"no UI text {key!r} in orgnet/locale/messages.toml or orgnet/pages/texts.toml") from None
-    text = entry["en" if str(lang).startswith("en") else "zh"]
-    return text.format(**fmt) if fmt else text
+    """The UI text of ``key`` from the one translation table (orgnet.i18n)."""
+    return i18n.t(key, lang, **fmt)
 
 
 @dataclass(frozen=True)
@@ -75,17 +58,8 @@ class Ctx:
 
 
 def member_name(member, lang: str) -> str:
-    """``i18n.label_name``, safe for members of different enums sharing a value.
-
-    ``EN_NAMES`` is a dict keyed by str-enum members, so ``AreaLevel.community`` and
-    ``Side.community`` (both equal to "community") collide there; look up by identity.
-    """
-    if not str(lang).startswith("en"):
-        return member.zh
-    for k, v in i18n.EN_NAMES.items():
-        if k is member:
-            return v
-    return i18n._words(member.value)
+    """The display name of a model enum member in ``lang``."""
+    return label_name(member, lang)
 
 
 def enum_name(value, lang: str, enum_cls=None) -> str:
