@@ -175,7 +175,9 @@ def test_malicious_labels_cannot_break_out():
     assert html.count("</script>") == 3  # vis-network, the data, the page script: nothing closes early
     assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html  # header, escaped
     data = _payload(html)
-    assert any(n["label"].startswith("</script>") or EVIL[:6] in n["label"] for n in data["nodes"])
+    # (a bipartite hub's label is vis "html" markup: <b>…</b> around the text with < and & escaped)
+    assert any(n["label"].startswith("</script>") or EVIL[:6] in n["label"] or "&lt;/script>" in n["label"]
+               for n in data["nodes"])
     assert any(EVIL in n["title"] for n in data["nodes"])  # tooltip keeps the text (shown as text)
     with pytest.raises(ValueError):
         network_html(nodes, edges, height="1px;background:url(http://x)")
@@ -264,3 +266,85 @@ def test_maps_render_in_chromium(tmp_path):
                 page.close()
         finally:
             browser.close()
+
+
+# -- linkage map: weak ties to other communities ----------------------------------
+
+def _cross_sample():
+    comms = [{"id": "C1", "name": "东湖社区"}, {"id": "C2", "name": "西湖社区"}, {"id": "C3", "name": "南湖社区"}]
+    units = [{"id": "U1", "name": "蜀锦科技有限公司", "kind": "private_enterprise", "community_id": "C1"},
+             {"id": "U2", "name": "锦江小学", "kind": "institution", "community_id": "C2"},
+             {"id": "U3", "name": "万科物业", "kind": "property_company", "community_id": "C3"}]
+    ties = [{"community_id": "C1", "unit_id": "U1", "score": 70, "band": "strong"},
+            {"community_id": "C2", "unit_id": "U1", "score": 12, "band": "weak"},      # cross, weak → hidden
+            {"community_id": "C3", "unit_id": "U1", "score": 45, "band": "medium"},    # cross, medium → curved
+            {"community_id": "C2", "unit_id": "U2", "score": 20, "band": "weak"},      # home tie, weak → kept
+            {"community_id": "C3", "unit_id": "U2", "score": 8, "band": "weak"},       # cross, weak → hidden
+            {"community_id": "C3", "unit_id": "U3", "score": 50, "band": "medium"}]
+    return comms, units, ties
+
+
+def _pairs(data):
+    return {tuple(sorted((e["from"], e["to"]))) for e in data["edges"]}
+
+
+def test_linkage_map_hides_weak_ties_to_other_communities_by_default():
+    html = linkage_map_html(*_cross_sample(), date="2025-01-01")
+    data = _payload(html)
+    pairs = _pairs(data)
+    assert ("C2", "U1") not in pairs and ("C3", "U2") not in pairs
+    assert {("C1", "U1"), ("C1", "U1"), ("C3", "U1"), ("C2", "U2"), ("C3", "U3")} <= pairs
+    assert "另有 2 条跨社区弱联系未显示" in html
+    assert data["meta"]["notes"] == ["另有 2 条跨社区弱联系未显示"]
+    # the medium tie to another community is drawn curved and lighter; home ties straight
+    by = {tuple(sorted((e["from"], e["to"]))): e for e in data["edges"]}
+    cross = by[("C3", "U1")]
+    assert cross["smooth"]["enabled"] and cross["smooth"]["type"].startswith("curved")
+    assert cross["color"]["opacity"] < by[("C1", "U1")]["color"]["opacity"]
+    assert "smooth" not in by[("C1", "U1")] and "smooth" not in by[("C2", "U2")]
+
+
+def test_linkage_map_cross_weak_true_draws_everything_without_note():
+    html = linkage_map_html(*_cross_sample(), cross_weak=True, date="2025-01-01")
+    data = _payload(html)
+    assert len(data["edges"]) == 6
+    assert "跨社区弱联系" not in html and data["meta"]["notes"] == []
+
+
+def test_cross_weak_note_in_english_and_singular():
+    c, u, ties = _cross_sample()
+    en = linkage_map_html(c, u, ties, lang="en", date="2025-01-01")
+    assert "2 weak ties to other communities not shown" in en
+    one = linkage_map_html(c, u, [t_ for t_ in ties if t_["unit_id"] != "U2"], lang="en")
+    assert "1 weak tie to another community not shown" in one
+    zh_none = linkage_map_html(c, u, [t_ for t_ in ties if t_["band"] != "weak"])
+    assert "跨社区弱联系" not in zh_none
+
+
+def test_cross_weak_hidden_count_in_prepare_and_deterministic():
+    from orgnet.viz import linkage_nodes_edges
+    nodes, edges = linkage_nodes_edges(*_cross_sample())
+    d = prepare(nodes, edges, layout="bipartite", cross_weak=False)
+    assert d["cross_weak_hidden"] == 2 and len(d["edges"]) == 4
+    assert prepare(nodes, edges, layout="bipartite")["cross_weak_hidden"] == 0  # prepare keeps all by default
+    assert linkage_map_html(*_cross_sample(), date="2025-01-01") == linkage_map_html(*_cross_sample(), date="2025-01-01")
+
+
+def test_linkage_hub_labels_bold_and_bigger_in_meeting_mode():
+    c, u, ties = _cross_sample()
+    for meeting in (False, True):
+        data = _payload(linkage_map_html(c, u, ties, meeting=meeting, date="2025-01-01"))
+        hubs = [n for n in data["nodes"] if n["id"].startswith("C")]
+        units = [n for n in data["nodes"] if n["id"].startswith("U")]
+        assert all(n["label"].startswith("<b>") and n["font"]["multi"] == "html" for n in hubs)
+        assert min(n["font"]["size"] for n in hubs) > max(n["font"]["size"] for n in units)
+    normal = _payload(linkage_map_html(c, u, ties, date="2025-01-01"))
+    meet = _payload(linkage_map_html(c, u, ties, meeting=True, date="2025-01-01"))
+    assert meet["nodes"][0]["font"]["size"] > normal["nodes"][0]["font"]["size"]
+
+
+def test_linkage_hub_label_markup_is_escaped():
+    data = _payload(linkage_map_html([{"id": "C1", "name": "a<b>&c"}], [{"id": "U1", "name": "x", "community_id": "C1"}],
+                                     [{"community_id": "C1", "unit_id": "U1", "score": 50}]))
+    hub = next(n for n in data["nodes"] if n["id"] == "C1")
+    assert hub["label"] == "<b>a&lt;b>&amp;c</b>"

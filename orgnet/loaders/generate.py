@@ -268,7 +268,7 @@ class _Comm:
 
 class _Unit:
     __slots__ = ("id", "name", "kind", "area", "comm", "resident", "serves", "staff", "cls",
-                 "tie", "org", "joint", "raw", "nf", "npr", "nohome", "quota", "workers")
+                 "tie", "core", "partner", "org", "joint", "raw", "nf", "npr", "nohome", "quota", "workers")
 
     def __init__(self, id: str, name: str, kind: UnitKind, area: str, comm: int,
                  resident: bool, serves: list[str] | None = None):
@@ -278,6 +278,10 @@ class _Unit:
         self.staff = 0
         self.cls = ""
         self.tie = 0
+        #: a core partner (核心共建单位) of its community: uses every linkage channel
+        self.core = False
+        #: a regular partner: a current agreement and a committee seat (medium)
+        self.partner = False
         self.org: str | None = None
         self.joint: str | None = None
         self.raw = 0
@@ -674,7 +678,39 @@ class _Generator:
             elif c.weak:
                 u.tie = rng.choice((0, 0, 1))
             else:
-                u.tie = rng.choices((0, 1, 2, 3), (0.35, 0.3, 0.2, 0.15))[0]
+                u.tie = rng.choices((0, 1, 2, 3), (0.3, 0.28, 0.24, 0.18))[0]
+
+        # core partners: a few resident units per community tied on every channel (strong)
+        self.no_agreement_comm = next(
+            (c.idx for c in self.comms if c.org is not None and not c.weak), None)
+        resident = [u for u in self.units if u.resident]
+        k_core = round(p.core_partners * len(resident))
+        pools: list[list[_Unit]] = []
+        for c in self.comms:
+            if c.org is None or c.weak or c.idx == self.no_agreement_comm:
+                continue
+            cands = [u for u in c.units if u.resident and u.nf + u.npr >= 6]
+            rng.shuffle(cands)
+            cands.sort(key=lambda u: -u.tie)
+            if cands:
+                pools.append(cands)
+        rng.shuffle(pools)
+        while k_core > 0 and any(pools):
+            for pool in pools:
+                if k_core > 0 and pool:
+                    u = pool.pop(0)
+                    u.core, u.tie = True, 3
+                    k_core -= 1
+        # regular partners: an agreement and a committee seat, the rest as their tie goes
+        rest = [u for pool in pools for u in pool if u.tie >= 1] + [
+            u for c in self.comms if c.org is not None and not c.weak and c.idx != self.no_agreement_comm
+            for u in c.units if u.resident and not u.core and 1 <= u.nf + u.npr < 6 and u.tie >= 1]
+        rest.sort(key=lambda u: u.id)
+        k_partner = min(len(rest), round(p.regular_partners * len(resident)))
+        for u in rng.sample(rest, k_partner):
+            u.partner, u.tie = True, max(u.tie, 2)
+        self.stats["core_partners"] = sum(1 for u in self.units if u.core)
+        self.stats["regular_partners"] = k_partner
 
     # -- plan: unit orgs ---------------------------------------------------------
     def plan_unit_orgs(self) -> None:
@@ -728,9 +764,14 @@ class _Generator:
         workers = sum(u.nf + u.npr for u in self.units)
         k = p.reported if isinstance(p.reported, int) else round(p.reported * workers)
         caps = [u.nf + u.npr - u.nohome for u in self.units]
+        for i, u in enumerate(self.units):
+            if u.core and k > 0:  # core partners: most of their members report at home
+                u.quota = min(caps[i], k, rng.randint(5, 9))
+                k -= u.quota
+                caps[i] -= u.quota
         weights = [cap * (1 + 2 * u.tie) for cap, u in zip(caps, self.units)]
         for u, q in zip(self.units, _apportion(k, weights, caps)):
-            u.quota = q
+            u.quota += q
         self.stats["in_service_workers"] = workers
 
     # -- write: areas, orgs, units ---------------------------------------------------
@@ -808,7 +849,7 @@ class _Generator:
                 home = rep = rep_on = None
                 if i not in nohome:
                     r = rng.random()
-                    if r < p_local:
+                    if r < p_local or u.core and i in reporters:
                         hc = u.comm
                     elif r < p_local + (1 - p_local) * 0.7:
                         hc = rng.choice(street_comms)
@@ -947,7 +988,14 @@ class _Generator:
             c = self.comms[u.comm]
             if u.resident and u.workers and c.org is not None:
                 has_org = u.org is not None or u.joint is not None
-                if has_org and not forced_gap:
+                if u.core:  # one or two of its members on the community committee
+                    for m in u.workers[:rng.choice((1, 1, 2))]:
+                        t.row(m, c.org, Role.part_time_member,
+                              self.date(_o("2019-06-01"), _o("2025-10-31")), None)
+                elif u.partner:
+                    t.row(u.workers[0], c.org, Role.part_time_member,
+                          self.date(_o("2019-06-01"), _o("2025-10-31")), None)
+                elif has_org and not forced_gap:
                     forced_gap = True  # one resident unit with an org stays off the committee
                 elif rng.random() < p_part[u.tie]:
                     since = self.date(_o("2019-06-01"), _o("2025-10-31"))
@@ -978,7 +1026,7 @@ class _Generator:
         rng = self.rng
         ta = sink.table("agreements")
         tp = sink.table("agreement_parties")
-        p_agree = (0.02, 0.2, 0.6, 0.9)
+        p_agree = (0.02, 0.2, 0.65, 0.9)
         lapsed = 0
         first_comm_skipped = False
         for c in self.comms:
@@ -991,12 +1039,25 @@ class _Generator:
             for u in c.units:
                 if not u.resident or c.weak and u.tie < 2:
                     continue
+                if u.core or u.partner:  # one or two current agreements
+                    for _ in range(rng.choice((1, 1, 2)) if u.core else 1):
+                        aid = self.nid("G")
+                        signed = self.date(_o("2023-09-01"), _o("2026-05-31"))
+                        expires = dt.date.fromordinal(_o(signed) + 365 * 3).isoformat()
+                        ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed, expires,
+                               AgreementStatus.active)
+                        tp.row(aid, c.org, Side.community)
+                        tp.row(aid, u.org if u.org is not None and rng.random() < 0.5 else u.id, Side.unit)
+                    continue
                 if rng.random() >= p_agree[u.tie]:
                     continue
                 aid = self.nid("G")
                 if u.tie == 3:
                     signed = self.date(_o("2023-07-01"), _o("2026-05-31"))
                     years = 3
+                elif u.tie == 2:
+                    signed = self.date(_o("2022-01-01"), _o("2026-05-31"))
+                    years = rng.choice((2, 3, 3))
                 else:
                     signed = self.date(_o("2019-01-01"), _o("2026-05-31"))
                     years = rng.choice((1, 2, 3))
@@ -1027,7 +1088,14 @@ class _Generator:
         tm = sink.table("matches")
         res_by_comm: list[list[tuple[str, str, int]]] = [[] for _ in self.comms]
         p_res = (0.1, 0.35, 0.7, 0.95)
+        core_res: list[list[tuple[str, str]]] = [[] for _ in self.comms]
         for u in self.units:
+            if u.core:  # core partners: two or three resources, each matched below
+                for cat in rng.sample(N.NEED_CATEGORIES, rng.choice((2, 2, 3))):
+                    rid = self.nid("R")
+                    tr.row(rid, u.id, cat, rng.choice(N.RESOURCE_TITLES[cat]))
+                    core_res[u.comm].append((rid, cat))
+                continue
             if rng.random() >= p_res[u.tie]:
                 continue
             for _ in range(rng.randint(1, 2 + (u.tie >= 2))):
@@ -1038,6 +1106,13 @@ class _Generator:
         unmatched_open = 0
         for c in self.comms:
             cands = res_by_comm[c.idx]
+            for rid, cat in core_res[c.idx]:  # needs a core partner met
+                nid = self.nid("N")
+                raised = self.date(_o("2024-01-01"), _o("2026-06-20"))
+                closed = rng.random() < 0.6
+                tn.row(nid, c.id, cat, rng.choice(N.NEED_TITLES[cat]), raised,
+                       NeedStatus.closed if closed else NeedStatus.open)
+                tm.row(rid, nid, self.date(_o(raised), max(_o(raised), _o("2026-06-28"))))
             for _ in range(rng.randint(*p.needs_per_community)):
                 cat = rng.choice(N.NEED_CATEGORIES)
                 nid = self.nid("N")
@@ -1070,6 +1145,9 @@ class _Generator:
         unclaimed_any = False
         for i, c in enumerate(self.comms):
             claimants = c.reporters or c.residents
+            # core partners' members claim a few of the community's wishes and posts
+            core_claims = [m for u in c.units if u.core and u.workers
+                           for m in (u.workers[0], u.workers[-1])]
             for typ, titles, claimed_plan in ((ServiceType.wish, N.WISHES, wish_claimed),
                                               (ServiceType.post, N.POSTS, post_claimed)):
                 if claimed_plan is not None:
@@ -1084,6 +1162,8 @@ class _Generator:
                 if not unclaimed_any and k_open == 0:
                     k_open = 1
                 unclaimed_any = unclaimed_any or k_open > 0
+                mine = core_claims[:k_claimed]
+                core_claims = core_claims[len(mine):] + mine[:1]  # one each on the next list
                 for j in range(k_claimed + k_open):
                     sid = self.nid("S")
                     posted = self.date(_o("2024-03-01"), _o("2026-06-20"))
@@ -1092,8 +1172,8 @@ class _Generator:
                         done = None
                         if rng.random() < 0.7:
                             done = self.date(_o(claimed_on), min(_AS_OF_ORD, _o(claimed_on) + 45))
-                        t.row(sid, typ, c.id, rng.choice(titles), posted, rng.choice(claimants),
-                              claimed_on, done)
+                        who = mine[j] if j < len(mine) else rng.choice(claimants)
+                        t.row(sid, typ, c.id, rng.choice(titles), posted, who, claimed_on, done)
                     else:
                         t.row(sid, typ, c.id, rng.choice(titles), posted, None, None, None)
         t.close()
@@ -1129,6 +1209,9 @@ class _Generator:
                 short += 1
             else:
                 count = rng.randint(0, 3)
+            core = any(u.core for u in c.units)
+            if core and count < 6:  # a community with core partners meets at least bimonthly
+                count = rng.randint(6, 11)
             dates = [self.date(old_lo, old_hi) for _ in range(rng.randint(0, 3))]
             dates += self._monthly(count)
             attendees_pool = [u for u in c.units if u.resident and u.tie > 0]
@@ -1138,7 +1221,7 @@ class _Generator:
                        f"{c.name}党建联席会议：{rng.choice(N.MEETING_TOPICS)}")
                 present: list[str] = []
                 for u in attendees_pool:
-                    if rng.random() < p_attend[u.tie]:
+                    if rng.random() < (0.9 if u.core else 0.6 if u.partner else p_attend[u.tie]):
                         via_org = u.org or u.joint
                         who = via_org if via_org is not None and rng.random() < 0.5 else u.id
                         if who not in present:  # two units of one joint branch send it once

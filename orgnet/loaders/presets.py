@@ -51,6 +51,10 @@ class Preset:
     services_claimed: tuple[int, int] | None = None
     services_per_community: tuple[int, int] = (4, 10)
     needs_per_community: tuple[int, int] = (3, 8)
+    #: share of resident units that are core partners of their community (strong ties)
+    core_partners: float = 0.075
+    #: share of resident units that are regular partners (an agreement and a committee seat)
+    regular_partners: float = 0.1
 
 
 PRESET_LIST: tuple[Preset, ...] = (

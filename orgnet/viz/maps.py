@@ -355,12 +355,12 @@ def _is_hub(n) -> bool:
     return st.family == "area" or n["kind"] in ("street_committee", "community_committee")
 
 
-def _layout_bipartite(nodes, edges, scale=1.0) -> dict[str, tuple[float, float]]:
-    hubs = [n for n in nodes if _is_hub(n)]
-    if not hubs or len(hubs) == len(nodes):
-        return _layout_force(nodes, edges)
+def _bipartite_roles(nodes, edges):
+    """Hubs (sorted: street, name), each other node's ties to hubs and its *primary* hub —
+    the community it is drawn around: its ``parent`` when that is a hub, else its
+    strongest tie (ties broken by hub order)."""
+    hubs = sorted((n for n in nodes if _is_hub(n)), key=lambda n: (n["group"] or "", n["label"], n["id"]))
     hub_ids = {n["id"] for n in hubs}
-    hubs.sort(key=lambda n: (n["group"] or "", n["label"], n["id"]))
     ties: dict[str, dict[str, float]] = defaultdict(dict)  # other → hub → strength
     for e in edges:
         s, d = e["source"], e["target"]
@@ -370,19 +370,97 @@ def _layout_bipartite(nodes, edges, scale=1.0) -> dict[str, tuple[float, float]]
         ties[u][h] = max(ties[u].get(h, -1.0), _strength(e))
     hub_rank = {h["id"]: i for i, h in enumerate(hubs)}
     primary: dict[str, str | None] = {}
-    strength: dict[str, float] = {}
     for n in nodes:
         if n["id"] in hub_ids:
             continue
         tt = ties.get(n["id"], {})
         if n["parent"] in hub_ids:
-            p = n["parent"]
+            primary[n["id"]] = n["parent"]
         elif tt:
-            p = min(tt, key=lambda h: (-tt[h], hub_rank[h]))
+            primary[n["id"]] = min(tt, key=lambda h: (-tt[h], hub_rank[h]))
         else:
-            p = None
-        primary[n["id"]] = p
-        strength[n["id"]] = max(tt.values()) if tt else -1.0
+            primary[n["id"]] = None
+    return hubs, hub_ids, ties, primary
+
+
+def _cross_edges(nodes, edges):
+    """For each hub–other edge: True when the hub is not the one the other node is drawn around."""
+    _, hub_ids, _, primary = _bipartite_roles(nodes, edges)
+    out = []
+    for e in edges:
+        s, d = e["source"], e["target"]
+        if (s in hub_ids) == (d in hub_ids):
+            out.append(False)
+            continue
+        h, u = (s, d) if s in hub_ids else (d, s)
+        out.append(primary.get(u) is not None and primary.get(u) != h)
+    return out
+
+
+def _drop_cross_weak(nodes, edges) -> tuple[list[dict[str, Any]], int]:
+    """Drop weak (and no-band) ties to a hub other than the one a node is drawn around."""
+    keep, dropped = [], 0
+    for e, cross in zip(edges, _cross_edges(nodes, edges)):
+        if cross and BAND_RANK.get(e.get("band") or "", 0) <= BAND_RANK["weak"]:
+            dropped += int(e.get("count", 1))
+        else:
+            keep.append(e)
+    return keep, dropped
+
+
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_RING_P = 4.0  # units sit on a rounded square ("squircle") around their community
+
+
+def _text_w(text: str, font: float) -> float:
+    return max((sum(1.0 if _WIDE.match(ch) else 0.6 for ch in line) for line in text.split("\n")),
+               default=0.0) * font
+
+
+@lru_cache(maxsize=1)
+def _ring_curve(samples: int = 720) -> tuple[tuple[tuple[float, float], ...], tuple[float, ...]]:
+    """The unit squircle |x|^4 + |y|^4 = 1 from the top, clockwise on screen; with cumulative length."""
+    pts, cum = [], [0.0]
+    for i in range(samples + 1):
+        a = -math.pi / 2 + 2 * math.pi * i / samples
+        c, s = math.cos(a), math.sin(a)
+        d = (abs(c) ** _RING_P + abs(s) ** _RING_P) ** (1 / _RING_P)
+        pts.append((c / d, s / d))
+        if i:
+            cum.append(cum[-1] + math.dist(pts[-2], pts[-1]))
+    return tuple(pts), tuple(cum)
+
+
+def _ring_slots(n: int, radius: float, offset: float = 0.0) -> list[tuple[float, float]]:
+    """``n`` points evenly spaced along the squircle of ``radius`` (normalised units)."""
+    pts, cum = _ring_curve()
+    total = cum[-1]
+    out, k = [], 0
+    for j in range(n):
+        target = ((j + offset) % n) * total / n
+        while k + 1 < len(cum) - 1 and cum[k + 1] < target:
+            k += 1
+        seg = cum[k + 1] - cum[k] or 1.0
+        f = min(1.0, max(0.0, (target - cum[k]) / seg))
+        x = pts[k][0] + (pts[k + 1][0] - pts[k][0]) * f
+        y = pts[k][1] + (pts[k + 1][1] - pts[k][1]) * f
+        out.append((x * radius, y * radius))
+    return out
+
+
+def _layout_bipartite(nodes, edges, scale=1.0, *, font: float = 15.0, hub_font: float | None = None,
+                      wrap_w: int = 8, wrap_lines: int = 2, aspect: float = 1.6) -> dict[str, tuple[float, float]]:
+    """Hubs (communities) on a grid; each hub's other nodes on a rounded square around it,
+    spaced by their label boxes so that labels never overlap; nodes tied to several hubs
+    face the others. Hub columns are chosen so the whole map is largest in a viewport of
+    ``aspect`` (width / height): the fit zoom — and so the label size on screen — is as
+    big as the content allows."""
+    hubs, hub_ids, ties, primary = _bipartite_roles(nodes, edges)
+    if not hubs or len(hubs) == len(nodes):
+        return _layout_force(nodes, edges)
+    hub_font = hub_font or font * 1.35
+    strength = {n["id"]: (max(ties[n["id"]].values()) if ties.get(n["id"]) else -1.0)
+                for n in nodes if n["id"] not in hub_ids}
     petals: dict[str, list[dict]] = defaultdict(list)
     loose = []
     for n in nodes:
@@ -390,60 +468,119 @@ def _layout_bipartite(nodes, edges, scale=1.0) -> dict[str, tuple[float, float]]
             continue
         p = primary[n["id"]]
         (petals[p] if p else loose).append(n)
-    arc, r0, gap = 100.0 * scale, 120.0 * scale, 80.0 * scale
-    rings: dict[str, list[list[dict]]] = {}
-    radius: dict[str, float] = {}
-    for h in hubs:
-        members = sorted(petals.get(h["id"], []),
-                         key=lambda n: (-strength[n["id"]], -len(ties.get(n["id"], {})), n["label"], n["id"]))
-        rs, i, k = [], 0, 0
-        while i < len(members):
-            r = r0 + k * gap
-            cap = max(4, int(2 * math.pi * r / arc))
-            rs.append(members[i:i + cap])
-            i += cap
-            k += 1
-        rings[h["id"]] = rs
-        radius[h["id"]] = (r0 + (len(rs) - 1) * gap if rs else 40.0 * scale) + 50.0 * scale
-    # hubs on a uniform grid, in hub order (street, name), wider than tall
-    cell = 2 * max(radius.values()) + 30.0 * scale
-    cols = max(1, math.ceil(math.sqrt(len(hubs) * 1.8)))
-    cols = min(cols, len(hubs))
+
+    def node_size(n):
+        return float(n.get("size") or S.node_style(n["kind"]).size) * scale
+
+    others = [n for n in nodes if n["id"] not in hub_ids]
+    lab = {n["id"]: _wrap(n["label"], wrap_w, wrap_lines) for n in others}
+    su = max((node_size(n) for n in others), default=14.0 * scale)
+    lh_text = max((lab[i].count("\n") + 1 for i in lab), default=1) * font * 1.2
+    sx = max((_text_w(lab[i], font) for i in lab), default=font * 4) + font * 0.6   # slot width
+    sx = max(sx, 2 * su + font)
+    sy = 2 * su + lh_text + font * 0.5                                               # slot height
     pos: dict[str, tuple[float, float]] = {}
-    for i, h in enumerate(hubs):
-        r, c = divmod(i, cols)
-        pos[h["id"]] = (c * cell, r * cell * 0.88)
-    bottom = (math.ceil(len(hubs) / cols) - 1) * cell * 0.88 + cell / 2
-    row_w = cols * cell
-    # petals: multi-hub nodes face their other hubs, the rest fill the remaining slots
+    local: dict[str, list] = {}
+    half: dict[str, tuple[float, float]] = {}
+    L1 = _ring_curve()[1][-1]
     for h in hubs:
-        cx, cy = pos[h["id"]]
-        for k, ring in enumerate(rings[h["id"]]):
-            r = r0 + k * gap
-            m = len(ring) if k == len(rings[h["id"]]) - 1 else max(4, int(2 * math.pi * r / arc))
-            m = max(m, len(ring))
-            offset = (math.pi / m) * (k % 2)
-            slots = [(-math.pi / 2 + offset + 2 * math.pi * j / m) for j in range(m)]
-            free = list(range(m))
+        hid = h["id"]
+        members = sorted(petals.get(hid, []),
+                         key=lambda n: (-strength[n["id"]], -len(ties.get(n["id"], {})), n["label"], n["id"]))
+        hs = node_size(h)
+        hub_lab = _wrap(h["label"], max(wrap_w, 8), 2)
+        hub_w = _text_w(hub_lab, hub_font)
+        hub_lh = (hub_lab.count("\n") + 1) * hub_font * 1.2
+        r_min = max(1.0, (hs + su + lh_text + font * 0.3) / sy, (hs + hub_lh + su + font * 0.3) / sy,
+                    (hub_w / 2 + sx / 2) / sx * 0.92)
+        # rings: one ring up to 16 nodes (no tie crosses another node), then concentric rings
+        rings: list = []
+        if len(members) <= 12:
+            if members:
+                rings.append((max(r_min, 1.12 * len(members) / L1), members))
+        else:
+            i, k = 0, 0
+            while i < len(members):
+                r = r_min + 1.15 * k
+                cap = max(4, int(L1 * r / 1.12))
+                rings.append((r, members[i:i + cap]))
+                i += cap
+                k += 1
+        rings = [(r, ring, _ring_slots(len(ring), r, offset=0.5 * (k % 2)))
+                 for k, (r, ring) in enumerate(rings)]
+        rmax = max((r for r, *_ in rings), default=0.0)
+        half[hid] = (max(rmax * sx + sx / 2, hub_w / 2 + font, hs + font),
+                     max(rmax * sy + sy / 2, hs + hub_lh + font))
+        local[hid] = rings
+    # hubs in rows (in hub order), each row as wide as its own hubs: the number of rows
+    # that shows the map largest in the viewport
+    gut_x, gut_y = sx * 0.15, sy * 0.15
+    ws = [2 * half[h["id"]][0] + gut_x for h in hubs]
+    hs_ = [2 * half[h["id"]][1] + gut_y for h in hubs]
+    n_h = len(hubs)
+    best = None
+    for n_rows in range(1, n_h + 1):
+        # contiguous split into n_rows rows minimising the widest row
+        INF = float("inf")
+        dp = [[INF] * (n_h + 1) for _ in range(n_rows + 1)]
+        cut = [[0] * (n_h + 1) for _ in range(n_rows + 1)]
+        dp[0][0] = 0.0
+        for r in range(1, n_rows + 1):
+            for j in range(1, n_h + 1):
+                w = 0.0
+                for i in range(j - 1, -1, -1):
+                    w += ws[i]
+                    cand = max(dp[r - 1][i], w)
+                    if cand < dp[r][j] - 1e-9:
+                        dp[r][j], cut[r][j] = cand, i
+        if dp[n_rows][n_h] == INF:
+            continue
+        rows_idx, j = [], n_h
+        for r in range(n_rows, 0, -1):
+            i = cut[r][j]
+            rows_idx.append(list(range(i, j)))
+            j = i
+        rows_idx.reverse()
+        width = dp[n_rows][n_h]
+        height = sum(max(hs_[i] for i in row) for row in rows_idx)
+        zoom = min(aspect / width, 1.0 / height)
+        if best is None or zoom > best[0] * 1.0001:
+            best = (zoom, rows_idx, width)
+    _, rows_idx, row_w = best
+    y = 0.0
+    for row in rows_idx:
+        rh = max(hs_[i] for i in row)
+        x = (row_w - sum(ws[i] for i in row)) / 2
+        for i in row:
+            pos[hubs[i]["id"]] = (x + ws[i] / 2, y + rh / 2)
+            x += ws[i]
+        y += rh
+    bottom = y
+    for h in hubs:
+        hid = h["id"]
+        cx, cy = pos[hid]
+        for r, ring, slots in local[hid]:
+            pts = [(cx + x * sx, cy + y * sy) for x, y in slots]
+            free = list(range(len(pts)))
             assigned: dict[str, int] = {}
-            for n in ring:
-                others = {o: s for o, s in ties.get(n["id"], {}).items() if o != h["id"]}
-                if not others:
+            for n in ring:  # nodes tied to other hubs face them
+                oth = {o: s for o, s in ties.get(n["id"], {}).items() if o != hid}
+                if not oth:
                     continue
-                wx = sum((pos[o][0] - cx) * (1 + s) for o, s in others.items())
-                wy = sum((pos[o][1] - cy) * (1 + s) for o, s in others.items())
+                wx = sum((pos[o][0] - cx) * (1 + s) for o, s in sorted(oth.items()))
+                wy = sum((pos[o][1] - cy) * (1 + s) for o, s in sorted(oth.items()))
                 want = math.atan2(wy, wx)
-                j = min(free, key=lambda j: (abs(math.remainder(slots[j] - want, 2 * math.pi)), j))
+                j = min(free, key=lambda j: (abs(math.remainder(
+                    math.atan2(pts[j][1] - cy, pts[j][0] - cx) - want, 2 * math.pi)), j))
                 free.remove(j)
                 assigned[n["id"]] = j
             for n in ring:
                 if n["id"] not in assigned:
                     assigned[n["id"]] = free.pop(0)
-                a = slots[assigned[n["id"]]]
-                pos[n["id"]] = (cx + r * math.cos(a), cy + r * math.sin(a))
+                pos[n["id"]] = pts[assigned[n["id"]]]
+    per_row = max(1, int(row_w // sx))
     for i, n in enumerate(sorted(loose, key=lambda n: (n["label"], n["id"]))):
-        per_row = max(1, int(row_w // (arc * 1.1)))
-        pos[n["id"]] = ((i % per_row) * arc * 1.1, bottom + 90.0 * scale + (i // per_row) * 90.0 * scale)
+        pos[n["id"]] = (sx / 2 + (i % per_row) * sx, bottom + sy / 2 + (i // per_row) * sy)
     return {k: (round(v[0], 1), round(v[1], 1)) for k, v in pos.items()}
 
 
@@ -617,7 +754,12 @@ def _font_size(size: float, meeting: bool) -> int:
     return int(round(base * (1.6 if meeting else 1.0)))
 
 
-def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines) -> dict[str, Any]:
+def _hub_font_size(meeting: bool) -> int:
+    """Community labels on the linkage map: bigger than the units', and bold."""
+    return 22 if not meeting else 36
+
+
+def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub: bool = False) -> dict[str, Any]:
     st = S.node_style(n["kind"])
     size = float(n.get("size") or st.size) * (1.45 if meeting else 1.0)
     fill, border, font_color = st.color, st.border, S.TEXT_COLOR
@@ -627,6 +769,8 @@ def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines) -> dict[str, Any]:
     if n.get("_summary"):
         fill, border, dashed = S.SUMMARY_COLOR, S.SUMMARY_BORDER, True
         shown = label
+    elif hub:
+        shown = _wrap(label, max(wrap_w, 8), 2)
     else:
         shown = _wrap(label, wrap_w, wrap_lines)
     if n.get("uncovered"):
@@ -655,6 +799,11 @@ def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines) -> dict[str, Any]:
                   "hover": {"background": fill, "border": "#000000"}},
         "font": {"size": _font_size(st.size, meeting), "color": font_color},
     }
+    if hub:  # bold via vis "html" markup: only <b>…</b> is interpreted, the rest stays text
+        v["label"] = "\n".join("<b>" + line.replace("&", "&amp;").replace("<", "&lt;") + "</b>"
+                               for line in shown.split("\n"))
+        v["font"] = {"size": _hub_font_size(meeting), "color": font_color, "multi": "html",
+                     "bold": {"size": _hub_font_size(meeting), "color": font_color, "mod": "bold"}}
     if dashed:
         v["shapeProperties"] = {"borderDashes": [5, 3]}
     return v
@@ -671,6 +820,9 @@ def _vis_edge(e, lang, meeting) -> dict[str, Any]:
     }
     if st.dashed or e.get("_summary"):
         v["dashes"] = [6, 4]
+    if e.get("_cross"):  # a tie to another community than the one the unit sits around
+        v["color"]["opacity"] = 0.45
+        v["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.18}
     tips: list[str] = []
     if e.get("score") is not None:
         colon = "：" if _norm_lang(lang) == "zh" else ": "
@@ -827,15 +979,20 @@ def _asset(name: str) -> str:
 
 
 def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool = False,
-            layout: str = "force", max_nodes: int = 300, direction: str = "auto") -> dict[str, Any]:
+            layout: str = "force", max_nodes: int = 300, direction: str = "auto",
+            cross_weak: bool = True) -> dict[str, Any]:
     """Everything the page needs, as plain data: vis nodes/edges/options, legend, counts.
 
-    Returns ``{"nodes", "edges", "options", "legend", "shown", "hidden", "direction"}``.
+    ``cross_weak`` (bipartite layout only): when False, weak ties from a node to a hub other
+    than the one it is drawn around are left out (counted in ``"cross_weak_hidden"``).
+    Returns ``{"nodes", "edges", "options", "legend", "shown", "hidden", "direction",
+    "cross_weak_hidden"}``.
     """
     if layout not in ("force", "tree", "bipartite"):
         raise ValueError(f"layout must be force, tree or bipartite, not {layout!r}")
     ns = _norm_nodes(nodes)
     es = _norm_edges(edges, {n["id"] for n in ns})
+    cross_hidden = 0
     if layout == "tree":
         ids = {n["id"] for n in ns}
         have = {(e["source"], e["target"]) for e in es}
@@ -846,13 +1003,20 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         es.sort(key=lambda e: (e["source"], e["target"], str(e.get("type") or "")))
         ns, es, hidden = _cap_tree(ns, es, max_nodes, lang)
     else:
+        if layout == "bipartite" and not cross_weak:
+            es, cross_hidden = _drop_cross_weak(ns, es)
         ns, es, hidden = _cap_flat(ns, es, max_nodes, lang)
     scale = 1.35 if meeting else 1.0
     dir_used = None
     if layout == "tree":
         pos, dir_used = _layout_tree(ns, direction.upper() if direction else "auto", scale)
     elif layout == "bipartite":
-        pos = _layout_bipartite(ns, es, scale)
+        pos = _layout_bipartite(ns, es, 1.45 if meeting else 1.0, font=_font_size(14, meeting),
+                                hub_font=_hub_font_size(meeting), wrap_w=6, wrap_lines=2,
+                                aspect=1.8 if meeting else 1.45)
+        for e, cross in zip(es, _cross_edges(ns, es)):
+            if cross:
+                e["_cross"] = True
     else:
         pos = _layout_force(ns, es)
         if meeting:
@@ -861,9 +1025,12 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         wrap_w, wrap_lines = 16, 1
     elif layout == "tree":
         wrap_w, wrap_lines = 8, 2
+    elif layout == "bipartite":
+        wrap_w, wrap_lines = 6, 2
     else:
         wrap_w, wrap_lines = 8, 2
-    vnodes = [_vis_node(n, pos, lang, meeting, wrap_w, wrap_lines) for n in ns]
+    hub = _is_hub if layout == "bipartite" else (lambda n: False)
+    vnodes = [_vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub=hub(n)) for n in ns]
     vedges = [_vis_edge(e, lang, meeting) for e in es]
     return {
         "nodes": vnodes,
@@ -873,6 +1040,7 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         "shown": sum(1 for n in ns if not n.get("_summary")),
         "hidden": hidden,
         "direction": dir_used,
+        "cross_weak_hidden": cross_hidden,
     }
 
 
@@ -902,7 +1070,8 @@ def build_network(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: 
 def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: str | int = "650px",
                  meeting: bool = False, title: str | None = None, subtitle: str | None = None,
                  date: str | None = None, layout: str = "force", max_nodes: int = 300,
-                 direction: str = "auto", legend: bool = True, toolbar: bool = True) -> str:
+                 direction: str = "auto", legend: bool = True, toolbar: bool = True,
+                 cross_weak: bool = True) -> str:
     """A complete HTML document drawing the map, with no request outside the page.
 
     ``nodes``/``edges``: rows as in the module doc (list of dicts or DataFrame).
@@ -917,7 +1086,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     """
     lang = _norm_lang(lang)
     data = prepare(nodes, edges, lang=lang, meeting=meeting, layout=layout, max_nodes=max_nodes,
-                   direction=direction)
+                   direction=direction, cross_weak=cross_weak)
     if meeting and not date:
         date = _dt.date.today().isoformat()
     if meeting and not title:
@@ -928,9 +1097,15 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     if title or sub:
         header = (f'<header class="on-head"><h1>{html.escape(title or "")}</h1>'
                   f'<div class="on-sub">{html.escape(sub)}</div></header>')
-    note = ""
+    notes = []
     if data["hidden"]:
-        note = (f'<div class="on-note">{html.escape(t("map.capped", lang, shown=data["shown"], hidden=data["hidden"]))}</div>')
+        notes.append(t("map.capped", lang, shown=data["shown"], hidden=data["hidden"]))
+    if data["cross_weak_hidden"]:
+        n = data["cross_weak_hidden"]
+        notes.append(t("map.cross_weak_hidden" if n != 1 or lang == "zh" else "map.cross_weak_hidden_one", lang, n=n))
+    note = ""
+    if notes:
+        note = '<div class="on-note">' + "<br>".join(html.escape(x) for x in notes) + "</div>"
     if not data["nodes"]:
         note = f'<div class="on-empty">{html.escape(t("map.empty", lang))}</div>'
     tools = ""
@@ -944,7 +1119,8 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
         "options": data["options"],
         "legend": data["legend"] if legend else [],
         "meta": {"title": title or "", "subtitle": sub, "filename": _filename(title),
-                 "legendTitle": t("legend.title", lang), "font": S.FONT_STACK, "meeting": bool(meeting)},
+                 "legendTitle": t("legend.title", lang), "font": S.FONT_STACK, "meeting": bool(meeting),
+                 "notes": notes},
     }
     body_class = "on-meeting" if meeting else "on-normal"
     return (
@@ -1054,7 +1230,7 @@ def _fmt_num(v: Any) -> str:
 def linkage_map_html(communities: Rows, units: Rows, ties: Rows, *, lang: str = "zh",
                      height: str | int = "650px", meeting: bool = False, title: str | None = None,
                      subtitle: str | None = None, date: str | None = None, max_nodes: int = 300,
-                     **kwargs: Any) -> str:
+                     cross_weak: bool = False, **kwargs: Any) -> str:
     """The linkage map: communities as hubs, resident units around them, ties by band.
 
     ``communities``: ``{id, name, street?, title?}``;
@@ -1063,7 +1239,11 @@ def linkage_map_html(communities: Rows, units: Rows, ties: Rows, *, lang: str = 
     Units are placed on rings around their strongest (or home) community, strongest
     innermost; units tied to several communities face the others. Over ``max_nodes`` the
     weakest-tied units of each community fold into "+N 个单位" nodes.
+    ``cross_weak``: draw weak ties to communities other than the one a unit sits around
+    (default False: they are left out — a note on the map counts them; strong and medium
+    ties to other communities are always drawn, curved and lighter).
     """
     nodes, edges = linkage_nodes_edges(communities, units, ties, lang=lang)
     return network_html(nodes, edges, lang=lang, height=height, meeting=meeting, title=title,
-                        subtitle=subtitle, date=date, layout="bipartite", max_nodes=max_nodes, **kwargs)
+                        subtitle=subtitle, date=date, layout="bipartite", max_nodes=max_nodes,
+                        cross_weak=cross_weak, **kwargs)
