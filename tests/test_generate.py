@@ -403,6 +403,29 @@ def test_linkage_ranges_from_none_to_strong(facts, preset):
         assert used[channel] > 0, channel
 
 
+@pytest.mark.parametrize("preset", ["demo", "weicheng"])
+def test_linkage_bands_include_strong_and_medium(generated, preset):
+    """Leaders' maps show strong ties: among (resident unit, its own community) pairs, at
+    least 3% score strong and 10% medium (channels by the independent oracle, DESIGN §6)."""
+    import oracle_linkage as O
+
+    from orgnet.graph import linkage as lk
+    from orgnet.graph.nx import to_networkx
+
+    g = to_networkx(generated(preset)[1].dataset)
+    own = {r["unit_id"]: r["community_id"] for r in O.unit_streets(g)}
+    pairs = [r for r in O.linkage_channels(g, AS_OF)
+             if r["resident"] and own.get(r["unit_id"]) == r["community_id"]]
+    cfg = lk.default_config()
+    bands = Counter(lk.band(lk.score(r, cfg), cfg) for r in pairs)
+    n = len(pairs)
+    assert n > 0
+    assert bands["strong"] >= 0.03 * n, bands
+    assert bands["medium"] >= 0.10 * n, bands
+    assert bands["weak"] + bands["none"] > 0.5 * n, bands
+    assert bands["none"] > 0, bands
+
+
 def test_roles_and_contract_shapes(facts):
     f = facts("weicheng")
     T = f.ds.tables

@@ -15,7 +15,11 @@ party org and community are kept for the roles, services and meetings written af
 Around the organizations the seeds count lies the territory they do not yet cover, so
 every rule of DESIGN §5 finds gaps in every preset, and the linkage channels of DESIGN §6
 range from none to strong (each resident unit has a tie level 0–3 that drives how many
-channels it uses with its community).
+channels it uses with its community). A deterministic few resident units per community
+are its core partners (``Preset.core_partners``, ~5–10% of resident-unit ties score
+strong): a current agreement, a seat on the community committee, members who reported
+there, matched resources, claimed services and regular joint meetings. Regular partners
+(``Preset.regular_partners``) have an agreement and a committee seat (mostly medium).
 """
 
 from __future__ import annotations
@@ -689,9 +693,9 @@ class _Generator:
         for c in self.comms:
             if c.org is None or c.weak or c.idx == self.no_agreement_comm:
                 continue
-            cands = [u for u in c.units if u.resident and u.nf + u.npr >= 6]
+            cands = [u for u in c.units if u.resident and u.cls in ("org", "big_noorg")]
             rng.shuffle(cands)
-            cands.sort(key=lambda u: -u.tie)
+            cands.sort(key=lambda u: (u.nf + u.npr < 6, -u.tie))
             if cands:
                 pools.append(cands)
         rng.shuffle(pools)
@@ -700,11 +704,15 @@ class _Generator:
                 if k_core > 0 and pool:
                     u = pool.pop(0)
                     u.core, u.tie = True, 3
+                    if u.nf + u.npr < 6:  # enough members to report and sit on the committee
+                        u.nf = rng.randint(6, 9)
+                        u.staff = max(u.staff, u.nf + u.npr + rng.randint(2, 20))
                     k_core -= 1
         # regular partners: an agreement and a committee seat, the rest as their tie goes
         rest = [u for pool in pools for u in pool if u.tie >= 1] + [
             u for c in self.comms if c.org is not None and not c.weak and c.idx != self.no_agreement_comm
-            for u in c.units if u.resident and not u.core and 1 <= u.nf + u.npr < 6 and u.tie >= 1]
+            for u in c.units if u.resident and not u.core and u.cls not in ("org", "big_noorg")
+            and u.nf + u.npr >= 1 and u.tie >= 1]
         rest.sort(key=lambda u: u.id)
         k_partner = min(len(rest), round(p.regular_partners * len(resident)))
         for u in rng.sample(rest, k_partner):

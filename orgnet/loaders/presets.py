@@ -94,6 +94,7 @@ PRESET_LIST: tuple[Preset, ...] = (
         property_rate=0.68, owners_rate=0.72, units_per_community=(19, 25), unit_orgs=1155,
         two_new_coverage=0.83, members=45991, in_service_share=0.45, reported=5236,
         floating_orgs=1.0, services_claimed=(4180, 4630), needs_per_community=(4, 10),
+        core_partners=0.05,
     ),
     Preset(
         name="city",
