@@ -1,35 +1,42 @@
 """The Neo4j store: a smoke test through FalkorDB's Bolt endpoint (always), and the full
 store against a real Neo4j when NEO4J_URI is set.
 
-FalkorDB 4.16's Bolt endpoint is experimental: it ignores the database a managed
-transaction names and always uses the graph ``falkordb``, and it does not enforce READ
-access mode. The smoke test therefore checks the driver code paths (connect, managed
-read/write transactions, batches, value conversion, errors), not read-only refusal.
+FalkorDB 4.16's Bolt endpoint is experimental: it opens only for a port ≤ 32767, listens on
+all interfaces, and crashes the server on a managed transaction. The smoke test therefore
+checks connecting, authenticating and the version query of the Neo4j store; reads, writes,
+batches and read-only refusal are tested against a real Neo4j when NEO4J_URI is set.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import socket
 
 import pytest
 
 from orgnet.errors import ConfigError, ReadOnlyViolation, StoreUnavailable
-from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
+from orgnet.graph.stores.falkordb import MAX_BOLT_PORT, EmbeddedServer, FalkorDBStore
 from orgnet.graph.stores.neo4j import Neo4jStore
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _free_port(below: int = 65536) -> int:
+    """A free loopback port; ``below`` caps it (FalkorDB's Bolt needs a port ≤ 32767)."""
+    for port in random.Random().sample(range(20000, below), 200) if below < 65536 else [0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError("no free port")
 
 
 @pytest.fixture(scope="module")
 def bolt_server(tmp_path_factory):
-    server = EmbeddedServer(tmp_path_factory.mktemp("bolt-home"), bolt_port=_free_port())
+    server = EmbeddedServer(tmp_path_factory.mktemp("bolt-home"), bolt_port=_free_port(below=MAX_BOLT_PORT + 1))
     server.start()
     import time
 
@@ -40,36 +47,40 @@ def bolt_server(tmp_path_factory):
             up = s.connect_ex(("127.0.0.1", server.bolt_port)) == 0
         time.sleep(0.1)
     if not up:
+        log = server.log_tail(30)
         server.stop()
-        pytest.skip("FalkorDB 4.16.3 did not open its experimental Bolt port (BOLT_PORT given, no "
-                    "'Bolt protocol initialized' in the log); the Neo4j store is then only tested "
-                    "against a real Neo4j (NEO4J_URI)")
+        pytest.fail(f"FalkorDB did not open its Bolt port {server.bolt_port}:\n{log}")
     yield server
     server.stop()
 
 
 def test_neo4j_driver_over_falkordb_bolt(bolt_server):
+    """Connect, authenticate and ask the server's version through the Neo4j store's own code.
+
+    Only that much: FalkorDB 4.16.3 crashes (Redis bug report in its log) on any managed
+    transaction over Bolt — even ``execute_write(lambda tx: tx.run("CREATE (:T)"))`` — so
+    the read/write paths of the Neo4j store run only against a real Neo4j (below).
+    """
     store = Neo4jStore(f"bolt://127.0.0.1:{bolt_server.bolt_port}", "falkordb", bolt_server.password,
                        database="falkordb")
     try:
-        assert store.engine == "neo4j" and store.version()
-        n = store.write_batches("UNWIND $rows AS row MERGE (n:Unit {id: row.id}) SET n += row.props",
-                                ({"id": f"u{i}", "props": {"staff": i, "name": f"单位{i}"}} for i in range(7)),
-                                batch_size=3)
-        assert n == 7
-        store.write("MATCH (a:Unit {id: 'u1'}), (b:Unit {id: 'u2'}) MERGE (a)-[:SERVES {on: $d}]->(b)",
-                    {"d": "2025-01-01"})
-        rows = store.read("MATCH (a:Unit {id: 'u1'})-[r]->(b) RETURN a, r, b.id AS b")
-        assert rows == [{"a": {"id": "u1", "staff": 1, "name": "单位1", "_labels": ["Unit"]},
-                         "r": {"on": "2025-01-01", "_type": "SERVES"}, "b": "u2"}]
-        assert len(store.read("MATCH (n:Unit) RETURN n.id AS id", limit=4)) == 4
-        assert store.counts() == {"nodes": 7, "relationships": 1}
-        assert list(store.read_df("MATCH (n:Unit) RETURN n.staff AS s ORDER BY s")["s"]) == list(range(7))
+        assert store.engine == "neo4j"
+        assert store.version()
     finally:
         store.close()
-    # the managed transactions landed in FalkorDB's graph "falkordb"
-    resp = FalkorDBStore(bolt_server)
-    assert resp.counts("falkordb") == {"nodes": 7, "relationships": 1}
+    assert bolt_server.ping()  # the server survived the handshake
+
+
+def test_neo4j_store_refuses_a_wrong_password_over_bolt(bolt_server):
+    with pytest.raises((ConfigError, StoreUnavailable), match="NEO4J_"):
+        store = Neo4jStore(f"bolt://127.0.0.1:{bolt_server.bolt_port}", "falkordb", "wrong-password",
+                           database="falkordb")
+        store.version()
+
+
+def test_bolt_port_above_falkordb_range_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="ORGNET_FALKORDB_BOLT_PORT"):
+        EmbeddedServer(tmp_path, bolt_port=MAX_BOLT_PORT + 1)
 
 
 def test_neo4j_errors_name_the_setting():

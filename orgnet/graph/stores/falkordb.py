@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from orgnet.errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
+from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
     ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, Store, Writer,
 )
@@ -38,6 +38,8 @@ from orgnet.graph.stores.base import (
 HOST = "127.0.0.1"
 #: how long a restarted server may take to replay its saved data before we give up
 LOADING_TIMEOUT_S = 600.0
+#: FalkorDB 4.16 ignores a BOLT_PORT above this (it parses the port as a signed 16-bit number)
+MAX_BOLT_PORT = 32767
 _RO_REFUSAL = "to be executed only on read-only queries"
 
 
@@ -100,6 +102,10 @@ class EmbeddedServer:
         self.lock_file = self.dir / "lock"
         if bolt_port is None and os.environ.get("ORGNET_FALKORDB_BOLT_PORT"):
             bolt_port = int(os.environ["ORGNET_FALKORDB_BOLT_PORT"])
+        if bolt_port is not None and not 0 < bolt_port <= MAX_BOLT_PORT:
+            # FalkorDB 4.16 silently opens no Bolt endpoint for a port above 32767
+            raise ConfigError(f"Bolt port {bolt_port} is out of range: FalkorDB opens Bolt only on ports "
+                              f"1–{MAX_BOLT_PORT}; set ORGNET_FALKORDB_BOLT_PORT to a free port in that range")
         self.bolt_port = bolt_port
 
     # -- files -------------------------------------------------------------

@@ -82,6 +82,10 @@ class Neo4jStore(Store):
                 self.driver.close()
                 raise StoreUnavailable(f"cannot reach Neo4j at {uri}: check NEO4J_URI and that the "
                                        f"server runs ({e})") from e
+            except neo4j.exceptions.Neo4jError as e:  # e.g. a Bolt server reporting bad auth vaguely
+                self.driver.close()
+                raise StoreUnavailable(f"the server at {uri} refused the connection: check NEO4J_URI, "
+                                       f"NEO4J_USER and NEO4J_PASSWORD ({e.message or e})") from e
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Neo4jStore":
