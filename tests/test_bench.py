@@ -21,9 +21,6 @@ PRESET_KEYS = {"preset", "nodes", "relationships", "generate_s", "validate_s", "
 
 
 def test_bench_demo_shape(tmp_path):
-    pytest.importorskip("psutil")
-    pytest.importorskip("falkordb_bulk_loader")
-    pytest.importorskip("streamlit")
     home = tmp_path / "user-home"  # the bench must never use the user's ORGNET_HOME
     env = {**os.environ, "ORGNET_HOME": str(home)}
     env.pop("NEO4J_URI", None)
