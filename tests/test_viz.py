@@ -348,3 +348,22 @@ def test_linkage_hub_label_markup_is_escaped():
                                      [{"community_id": "C1", "unit_id": "U1", "score": 50}]))
     hub = next(n for n in data["nodes"] if n["id"] == "C1")
     assert hub["label"] == "<b>a&lt;b>&amp;c</b>"
+
+
+def test_uncovered_suffix_appears_once_on_a_folded_node():
+    """The org-tree page's rows, drawn by the library: "（未覆盖）" once, not twice."""
+    from types import SimpleNamespace
+
+    from orgnet.i18n import t
+    from orgnet.pages._maps import tree_rows
+
+    ctx = SimpleNamespace(lang="zh", t=lambda key, **kw: t(key, "zh", **kw))
+    tree = SimpleNamespace(
+        nodes=[{"id": "c", "name": "月河社区党委", "kind": "community_committee"},
+               {"id": "agg", "name": "", "labels": ["Area", "Building"], "level": "building",
+                "aggregate": True, "count": 13, "uncovered": True}],
+        edges=[{"source": "c", "target": "agg"}])
+    nodes, _ = tree_rows(ctx, tree)
+    data = prepare(nodes, [], layout="tree", lang="zh")
+    label = next(n["label"] for n in data["nodes"] if n["id"] == "agg")
+    assert label.count(t("map.uncovered_suffix", "zh").strip()) == 1, label

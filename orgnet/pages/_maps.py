@@ -69,9 +69,8 @@ def tree_rows(c, tree) -> tuple[list[dict], list[dict]]:
         kind = _node_kind(n)
         label = short_name(n["name"])
         if n.get("aggregate"):
+            # the map library appends "（未覆盖）" to every uncovered node, folded ones included
             label = c.t("map.more", n=n["count"], kind=S.kind_name(kind, c.lang, plural=True))
-            if n.get("uncovered"):
-                label += c.t("map.uncovered_suffix")
         nodes.append({"id": n["id"], "label": label, "kind": kind, "parent": parent.get(n["id"]),
                       "uncovered": bool(n.get("uncovered")), "title": _tip(c, n)})
     return nodes, []
