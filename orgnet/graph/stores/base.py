@@ -71,13 +71,19 @@ class Writer(abc.ABC):
 
     def write_batches(self, cypher: str, rows: Iterable[dict], *, batch_size: int = 5000,
                       progress: Progress | None = None) -> int:
-        n = 0
-        for batch in batched(rows, batch_size):
-            self.write(cypher, {"rows": batch})
-            n += len(batch)
-            if progress is not None:
-                progress(len(batch))
-        return n
+        return write_each_batch(self.write, cypher, rows, batch_size, progress)
+
+
+def write_each_batch(write: Callable[[str, dict], None], cypher: str, rows: Iterable[dict],
+                     batch_size: int, progress: Progress | None) -> int:
+    """Call ``write(cypher, {"rows": batch})`` batch after batch; return the row count."""
+    n = 0
+    for batch in batched(rows, batch_size):
+        write(cypher, {"rows": batch})
+        n += len(batch)
+        if progress is not None:
+            progress(len(batch))
+    return n
 
 
 class GraphWriter(Writer):
@@ -88,6 +94,11 @@ class GraphWriter(Writer):
 
     def write(self, cypher: str, params: dict | None = None) -> None:
         self.store.write(cypher, params, graph=self.graph)
+
+    def write_batches(self, cypher: str, rows: Iterable[dict], *, batch_size: int = 5000,
+                      progress: Progress | None = None) -> int:
+        return self.store.write_batches(cypher, rows, graph=self.graph, batch_size=batch_size,
+                                        progress=progress)
 
 
 class Store(abc.ABC):
@@ -128,8 +139,8 @@ class Store(abc.ABC):
     def write_batches(self, cypher: str, rows: Iterable[dict], *, graph: str | None = None,
                       batch_size: int = 5000, progress: Progress | None = None) -> int:
         """Run ``cypher`` (which starts with ``UNWIND $rows AS row``) over ``rows`` in batches."""
-        return GraphWriter(self, self._graph(graph)).write_batches(
-            cypher, rows, batch_size=batch_size, progress=progress)
+        g = self._graph(graph)
+        return write_each_batch(lambda q, p: self.write(q, p, graph=g), cypher, rows, batch_size, progress)
 
     @contextlib.contextmanager
     def replacing(self, graph: str) -> Iterator[Writer]:

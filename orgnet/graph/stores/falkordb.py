@@ -32,7 +32,7 @@ from typing import Any
 
 from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
-    ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, Store, Writer,
+    ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store,
 )
 
 HOST = "127.0.0.1"
@@ -362,14 +362,6 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-class _StagingWriter(Writer):
-    def __init__(self, store: "FalkorDBStore", graph: str):
-        self.store, self.graph = store, graph
-
-    def write(self, cypher: str, params: dict | None = None) -> None:
-        self.store.write(cypher, params, graph=self.graph)
-
-
 class FalkorDBStore(Store):
     """A store on a FalkorDB server (normally the embedded one)."""
 
@@ -486,7 +478,7 @@ class FalkorDBStore(Store):
         self.drop_graph(staging)
         self.setup_schema(staging, ids_only=True)
         try:
-            yield _StagingWriter(self, staging)
+            yield GraphWriter(self, staging)
             self.setup_schema(staging)
         except BaseException:
             with contextlib.suppress(Exception):
