@@ -13,6 +13,7 @@ never a half-written one — even when the load is killed.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -74,14 +75,20 @@ _LINKS: tuple[tuple[str, str, str, Rel, dict[str, str], tuple[str, ...]], ...] =
 )
 
 
+@functools.cache
+def _scalar_columns(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` that become node properties (references become relationships)."""
+    return tuple(c.name for c in TABLES[table].columns if c.type not in _REF_TYPES)
+
+
 def node_props(table: str, row: dict) -> dict[str, Any]:
     """The node properties of a row: non-reference columns, then extras (never ``_row``)."""
-    cols = TABLES[table].columns
-    props = {c.name: row.get(c.name) for c in cols if c.type not in _REF_TYPES}
+    columns = _scalar_columns(table)
+    props = {name: value for name in columns if (value := row.get(name)) is not None}
     for key, value in (row.get("_extra") or {}).items():
-        if key not in props and not key.startswith("_"):
+        if key not in columns and not key.startswith("_") and value is not None:
             props[key] = value
-    return {k: v for k, v in props.items() if v is not None}
+    return props
 
 
 def node_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, list[dict]]]:
