@@ -367,3 +367,46 @@ def test_uncovered_suffix_appears_once_on_a_folded_node():
     data = prepare(nodes, [], layout="tree", lang="zh")
     label = next(n["label"] for n in data["nodes"] if n["id"] == "agg")
     assert label.count(t("map.uncovered_suffix", "zh").strip()) == 1, label
+
+
+def _est_w(label: str, font: float) -> float:
+    """Label width estimate: the longest line, CJK ≈ 1.0 em a character, others ≈ 0.6 em."""
+    lines = label.replace("<b>", "").replace("</b>", "").split("\n")
+    return max(sum(1.0 if "\u2e80" <= ch <= "\uffe6" else 0.6 for ch in line) for line in lines) * font
+
+
+@pytest.mark.parametrize("meeting", [False, True])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tree_labels_do_not_overlap(meeting, lang):
+    """Nodes on one tree level sit at least their half label widths apart; stacked nodes
+    in one column leave room for their (2–3 line) labels; in meeting mode too."""
+    from orgnet.i18n import t
+
+    suffix = t("map.uncovered_suffix", lang).strip()
+    nodes = org_tree_sample(8)
+    # long names, as on the real demo street: run together before the fix
+    for n in nodes:
+        if n["kind"] == "Grid":
+            n["label"] = n["label"][:2] + "社区第一网格"
+    data = prepare(nodes, layout="tree", lang=lang, meeting=meeting, direction="UD")
+    assert data["direction"] == "UD"
+    vn = data["nodes"]
+    assert any(suffix in n["label"] for n in vn)
+    by_y: dict[float, list] = {}
+    for n in vn:
+        by_y.setdefault(n["y"], []).append(n)
+    for row in by_y.values():
+        row.sort(key=lambda n: n["x"])
+        for a, b in zip(row, row[1:]):
+            need = (_est_w(a["label"], a["font"]["size"]) + _est_w(b["label"], b["font"]["size"])) / 2
+            assert b["x"] - a["x"] >= need, (a["label"], b["label"], b["x"] - a["x"], need)
+    by_x: dict[float, list] = {}
+    for n in vn:
+        by_x.setdefault(n["x"], []).append(n)
+    for col in by_x.values():
+        col.sort(key=lambda n: n["y"])
+        for a, b in zip(col, col[1:]):  # a's node, its label under it, then b's node
+            need = a["size"] + a["label"].count("\n") * a["font"]["size"] + a["font"]["size"] + b["size"]
+            assert b["y"] - a["y"] >= need, (a["label"], b["label"], b["y"] - a["y"], need)
+    # same input, same output
+    assert prepare(nodes, layout="tree", lang=lang, meeting=meeting, direction="UD") == data

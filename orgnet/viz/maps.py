@@ -655,11 +655,70 @@ def _tree_slots(nodes, stack_leaves: bool):
     return slot, depth
 
 
-def _layout_tree(nodes, direction: str, scale=1.0):
+_LINE_H = 1.2  # label line height, in font sizes (vis draws about 1.0–1.15)
+
+
+def _label_box(v: Mapping[str, Any]) -> tuple[float, float, float]:
+    """(half width, extent above, extent below) of a vis node and the label drawn under it."""
+    font = float(v["font"]["size"])
+    size = float(v["size"])
+    label = re.sub(r"</?b>", "", str(v.get("label") or ""))
+    lines = label.count("\n") + 1 if label else 0
+    half = max(size, _text_w(label, font) / 2 + 2.0)  # + the white text stroke
+    return half, size, size + 3.0 + lines * font * _LINE_H + 2.0
+
+
+def _tree_spacing(grid: Mapping[str, tuple[float, float]], boxes: Mapping[str, tuple[float, float, float]],
+                  direction: str, sx: float, sd: float, gap: float) -> tuple[float, float]:
+    """The smallest slot / depth spacing (px) at least ``sx`` / ``sd`` at which no two node boxes
+    (node + label, plus ``gap``) overlap. ``grid``: id → (slot, depth) in tree units.
+
+    Nodes in different columns (slots at least 1 apart) are pushed apart along the slot axis,
+    the others (a column's stacked leaves, a parent over its children) along the depth axis.
+    """
+    ids = sorted(grid)
+    ud = direction == "UD"
+    for _ in range(12):
+        bumped = False
+        for i, a in enumerate(ids):
+            sa, da = grid[a]
+            ha, ua, la = boxes[a]
+            for b in ids[i + 1:]:
+                sb, db = grid[b]
+                hb, ub, lb = boxes[b]
+                ds, dd = abs(sa - sb), abs(da - db)
+                if ud:  # x = slot·sx, y = depth·sd
+                    xa, ya, xb, yb = sa * sx, da * sd, sb * sx, db * sd
+                else:   # x = depth·sd, y = slot·sx
+                    xa, ya, xb, yb = da * sd, sa * sx, db * sd, sb * sx
+                need_x = ha + hb + gap
+                top, bot = (a, b) if ya <= yb else (b, a)
+                need_y = (boxes[top][2] + boxes[bot][1] + gap)
+                if abs(xa - xb) >= need_x - 1e-6 or abs(ya - yb) >= need_y - 1e-6:
+                    continue
+                bumped = True
+                if ud:
+                    if ds >= 1 or dd == 0:
+                        sx = max(sx, need_x / max(ds, 0.5))
+                    else:
+                        sd = max(sd, need_y / dd)
+                else:
+                    if ds >= 1 or dd == 0:
+                        sx = max(sx, need_y / max(ds, 0.5))
+                    else:
+                        sd = max(sd, need_x / dd)
+        if not bumped:
+            break
+    return math.ceil(sx), math.ceil(sd)
+
+
+def _layout_tree(nodes, direction: str, scale=1.0, boxes=None, gap: float = 10.0):
     """Positions and the direction used ("UD" top-down or "LR" left-right).
 
     "auto" picks the orientation that shows the tree largest in a wide map
     (about 1300 × 620 px); UD stacks each parent's leaf children in a column.
+    ``boxes``: ``direction`` → (id → label box, see ``_label_box``); the spacing then grows
+    until no two labels (or a label and a node) overlap.
     """
     dx, dy = 150.0 * scale, 150.0 * scale
     lx, ly = 300.0 * scale, 58.0 * scale
@@ -676,6 +735,14 @@ def _layout_tree(nodes, direction: str, scale=1.0):
         z_lr = zoom((max(dl.values(), default=0) + 1) * lx, (max(sl.values(), default=0) + 1) * ly)
         direction = "UD" if z_ud >= z_lr * 0.9 else "LR"
     pos = {}
+    if boxes is not None:
+        slot, depth = ud if direction == "UD" else lr
+        bx = boxes(direction)
+        grid = {nid: (slot[nid], depth[nid]) for nid in slot}
+        if direction == "UD":
+            dx, dy = _tree_spacing(grid, bx, "UD", dx, dy, gap)
+        else:
+            ly, lx = _tree_spacing(grid, bx, "LR", ly, lx, gap)
     if direction == "UD":
         slot, depth = ud
         for nid in slot:
@@ -738,6 +805,11 @@ def _wrap(text: str, width: int, lines: int) -> str:
         if i < len(words) or (out and len(out[-1]) > w):
             out[-1] = out[-1][: w - 1] + "…"
     return "\n".join(out)
+
+
+def _tree_wrap(direction: str | None) -> tuple[int, int]:
+    """Label wrap (characters per line, lines) of a tree map drawn in ``direction``."""
+    return (16, 1) if direction == "LR" else (8, 2)
 
 
 def _tip(title: Any, lang: str) -> list[str]:
@@ -1009,7 +1081,12 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
     scale = 1.35 if meeting else 1.0
     dir_used = None
     if layout == "tree":
-        pos, dir_used = _layout_tree(ns, direction.upper() if direction else "auto", scale)
+        def boxes(d: str) -> dict[str, tuple[float, float, float]]:
+            w, lines = _tree_wrap(d)
+            return {n["id"]: _label_box(_vis_node(n, {}, lang, meeting, w, lines)) for n in ns}
+
+        pos, dir_used = _layout_tree(ns, direction.upper() if direction else "auto", scale, boxes=boxes,
+                                     gap=float(_font_size(15, meeting)) * 0.8)
     elif layout == "bipartite":
         pos = _layout_bipartite(ns, es, 1.45 if meeting else 1.0, font=_font_size(14, meeting),
                                 hub_font=_hub_font_size(meeting), wrap_w=6, wrap_lines=2,
@@ -1021,10 +1098,8 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         pos = _layout_force(ns, es)
         if meeting:
             pos = {k: (round(x * scale, 1), round(y * scale, 1)) for k, (x, y) in pos.items()}
-    if layout == "tree" and dir_used == "LR":
-        wrap_w, wrap_lines = 16, 1
-    elif layout == "tree":
-        wrap_w, wrap_lines = 8, 2
+    if layout == "tree":
+        wrap_w, wrap_lines = _tree_wrap(dir_used)
     elif layout == "bipartite":
         wrap_w, wrap_lines = 6, 2
     else:
