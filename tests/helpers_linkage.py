@@ -7,39 +7,23 @@ Datasets: the tiny hand-written one, generated demo (seeds 0, 1, 2) and weicheng
 from __future__ import annotations
 
 import datetime as _dt
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
+
+from helpers_rules import generate_dataset, tiny_dataset
 
 from orgnet.graph.model import Dataset
 
 DATASETS = ("tiny", "demo-0", "demo-1", "demo-2", "weicheng-0")
 AS_OFS = ("2025-06-30", _dt.date.today().isoformat())
 
-def generate(preset: str, seed: int) -> Dataset:
-    """Generate a preset into a temporary folder and validate it (asserting no rejects)."""
-    from orgnet.loaders import generate as gen
-    from orgnet.loaders.validate import validate_path
-    out = Path(tempfile.mkdtemp(prefix=f"orgnet-lk-{preset}-{seed}-"))
-    try:
-        gen.generate(preset, out, seed=seed)
-        result = validate_path(out)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
-    errors = result.report.to_dict()["errors"]
-    assert not errors, f"generated {preset}/{seed} has rejects: {errors[:3]}"
-    return result.dataset
-
 
 def make_dataset(name: str) -> Dataset:
     if name == "tiny":
-        from helpers_rules import tiny_dataset
         return tiny_dataset()
     preset, seed = name.rsplit("-", 1)
-    return generate(preset, int(seed))
+    return generate_dataset(preset, int(seed))
 
 
 @pytest.fixture(scope="session")

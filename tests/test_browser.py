@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from helpers_stores import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -42,19 +43,13 @@ def _chromium() -> str | None:
     return path if Path(path).exists() else shutil.which("chromium")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(loaded_store, falkordb_settings):
     if _chromium() is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is missing (pip install -e '.[test]')")
     _, graph = loaded_store("demo")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, ORGNET_HOME=str(falkordb_settings.home), ORGNET_GRAPH=graph)
     env.pop("NEO4J_URI", None)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
@@ -174,7 +169,7 @@ def _open(browser, url: str, name: str, lang: str, meeting: bool = False):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_pages_render_offline(app_url, browser, lang):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    from orgnet.pages._ui import t
+    from orgnet.i18n import t
 
     for name in PAGES:
         ctx, page, spy = _open(browser, app_url, name, lang)

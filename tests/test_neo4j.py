@@ -10,33 +10,22 @@ batches and read-only refusal are tested against a real Neo4j when NEO4J_URI is 
 from __future__ import annotations
 
 import os
-import random
 import socket
 
 import pytest
 
+from helpers_stores import free_port
+
 from orgnet.errors import ConfigError, ReadOnlyViolation, StoreUnavailable
-from orgnet.graph.stores.falkordb import MAX_BOLT_PORT, EmbeddedServer, FalkorDBStore
+from orgnet.graph.stores.falkordb import MAX_BOLT_PORT, EmbeddedServer
 from orgnet.graph.stores.neo4j import Neo4jStore
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
 
 
-def _free_port(below: int = 65536) -> int:
-    """A free loopback port; ``below`` caps it (FalkorDB's Bolt needs a port ≤ 32767)."""
-    for port in random.Random().sample(range(20000, below), 200) if below < 65536 else [0]:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise RuntimeError("no free port")
-
-
 @pytest.fixture(scope="module")
 def bolt_server(tmp_path_factory):
-    server = EmbeddedServer(tmp_path_factory.mktemp("bolt-home"), bolt_port=_free_port(below=MAX_BOLT_PORT + 1))
+    server = EmbeddedServer(tmp_path_factory.mktemp("bolt-home"), bolt_port=free_port(below=MAX_BOLT_PORT + 1))
     server.start()
     import time
 
@@ -87,7 +76,7 @@ def test_neo4j_errors_name_the_setting():
     with pytest.raises(ConfigError, match="NEO4J_PASSWORD"):
         Neo4jStore("bolt://127.0.0.1:1", "neo4j", None)
     with pytest.raises(StoreUnavailable, match="NEO4J_URI"):
-        Neo4jStore(f"bolt://127.0.0.1:{_free_port()}", "neo4j", "pw")
+        Neo4jStore(f"bolt://127.0.0.1:{free_port()}", "neo4j", "pw")
     with pytest.raises(ConfigError, match="NEO4J_URI"):
         Neo4jStore("ftp://nowhere", "neo4j", "pw")
 
