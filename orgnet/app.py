@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from orgnet.i18n import t
 from orgnet.pages import _ui
 from orgnet.pages._ui import K_GRAPH, K_LANG, K_MEETING, K_START, Ctx
 
@@ -70,7 +71,7 @@ def _graph_info(store, graph: str) -> dict:
 def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
     """The sidebar controls; returns (graph, meeting, graph info)."""
     sb = st.sidebar
-    choice = sb.radio(_t("app.language", lang), ["中文", "English"], horizontal=True,
+    choice = sb.radio(t("app.language", lang), ["中文", "English"], horizontal=True,
                       index=0 if lang == "zh" else 1, key="_orgnet_lang_radio")
     new_lang = "zh" if choice == "中文" else "en"
     if new_lang != lang:
@@ -84,35 +85,31 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
     pending = st.session_state.pop("_orgnet_pending_graph", None)
     if pending in options:
         st.session_state["_orgnet_graph_select"] = pending
-    graph = sb.selectbox(_t("app.graph", lang), options, index=options.index(current),
+    graph = sb.selectbox(t("app.graph", lang), options, index=options.index(current),
                          key="_orgnet_graph_select")
     st.session_state[K_GRAPH] = graph
     info = _graph_info(store, graph)
     when = info.get("loaded_at") or info.get("loaded") or info.get("load_time")
     if when:
-        sb.caption(_t("app.graph_loaded", lang, when=str(when)[:19].replace("T", " ")))
-    meeting = sb.toggle(_t("meeting.mode", lang), value=bool(st.session_state.get(K_MEETING)),
+        sb.caption(t("app.graph_loaded", lang, when=str(when)[:19].replace("T", " ")))
+    meeting = sb.toggle(t("meeting.mode", lang), value=bool(st.session_state.get(K_MEETING)),
                         key="_orgnet_meeting_toggle")
     st.session_state[K_MEETING] = meeting
     return graph, meeting, info
 
 
-def _t(key: str, lang: str, **fmt) -> str:
-    return _ui.t(key, lang, **fmt)
-
-
 def main() -> None:
     lang = st.session_state.get(K_LANG, "zh")
     meeting = bool(st.session_state.get(K_MEETING))
-    st.set_page_config(page_title=_t("app.title", lang), page_icon=str(ICON), layout="wide",
+    st.set_page_config(page_title=t("app.title", lang), page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if meeting else "expanded")
     settings = _ui.settings()
     try:
         store = _ui.get_store(settings)
         store.list_graphs()
     except Exception as e:  # noqa: BLE001 - the store's own error names what to do
-        st.title(_t("app.title", lang))
-        st.error(_t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
+        st.title(t("app.title", lang))
+        st.error(t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
         st.stop()
         return
 
@@ -127,11 +124,11 @@ def main() -> None:
     if meeting:  # controls hidden: pages in a top bar, one button back
         st.markdown(_MEETING_CSS, unsafe_allow_html=True)
         _, right = st.columns([6, 1])
-        right.button(_t("meeting.exit", lang), on_click=_leave_meeting, key="_orgnet_leave_meeting",
+        right.button(t("meeting.exit", lang), on_click=_leave_meeting, key="_orgnet_leave_meeting",
                      icon=":material/close_fullscreen:", width="stretch")
 
     start = st.session_state.get(K_START)  # tests open a page directly this way
-    pages = [st.Page(_page_runner(mod), title=_t(f"page.{key}", lang), icon=icon, url_path=key,
+    pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key,
                      default=(key == (start or "overview")))
              for key, mod, icon in PAGES]
     nav = st.navigation(pages, position="top" if meeting else "sidebar")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orgnet.pages._ui import t
+from orgnet.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query")

@@ -38,7 +38,7 @@ def rule_catalog(store=None, *, lang: str = "zh") -> pd.DataFrame:
 
 def gap_counts(cat: pd.DataFrame, res: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Gaps per rule (every rule, zero included), with the rule's title in ``lang``."""
-    from orgnet.pages._ui import t
+    from orgnet.i18n import t
 
     n = res.groupby("rule").size() if not res.empty else pd.Series(dtype=int)
     title = f"title_{'en' if lang == 'en' else 'zh'}"

@@ -29,15 +29,6 @@ K_EXPLORE = "orgnet_explore_id"
 LANGS = ("zh", "en")
 
 
-def has_text(key: str) -> bool:
-    return i18n.has(key)
-
-
-def t(key: str, lang: str = "zh", **fmt) -> str:
-    """The UI text of ``key`` from the one translation table (orgnet.i18n)."""
-    return i18n.t(key, lang, **fmt)
-
-
 @dataclass(frozen=True)
 class Ctx:
     settings: Settings
@@ -50,16 +41,11 @@ class Ctx:
     stamp: str
 
     def t(self, key: str, **fmt) -> str:
-        return t(key, self.lang, **fmt)
+        return i18n.t(key, self.lang, **fmt)
 
     def name(self, enum_value, enum_cls=None) -> str:
         """The display name of an enum value (or a Label/level string) in the page language."""
         return enum_name(enum_value, self.lang, enum_cls)
-
-
-def member_name(member, lang: str) -> str:
-    """The display name of a model enum member in ``lang``."""
-    return label_name(member, lang)
 
 
 def enum_name(value, lang: str, enum_cls=None) -> str:
@@ -67,11 +53,11 @@ def enum_name(value, lang: str, enum_cls=None) -> str:
         return ""
     if enum_cls is not None:
         try:
-            return member_name(enum_cls.parse(value), lang)
+            return label_name(enum_cls.parse(value), lang)
         except (ValueError, KeyError):
             return str(value)
     try:
-        return member_name(value, lang)
+        return label_name(value, lang)
     except (ValueError, KeyError, AttributeError, TypeError):
         return str(value)
 
@@ -169,7 +155,7 @@ def kind_name(c: Ctx, node: dict) -> str:
             "Member": m.MemberCategory, "Service": m.ServiceType}.get(label)
     if enum is not None and kind:
         try:
-            return member_name(enum.parse(kind), c.lang)
+            return label_name(enum.parse(kind), c.lang)
         except ValueError:
             pass
     return enum_name(label, c.lang, m.Label) if label else ""

@@ -7,6 +7,7 @@ import streamlit as st
 
 from orgnet.explore import PRIMARY_LABELS
 from orgnet.graph.model import Label, Rel
+from orgnet import i18n
 from orgnet.pages._ui import K_EXPLORE, Ctx, cached, enum_name, map_block, page_header
 
 _EXPLORE = "orgnet.explore."
@@ -124,9 +125,7 @@ def _rel_text(c: Ctx, r: dict) -> str:
 
 
 def _prop_name(c: Ctx, key: str) -> str:
-    from orgnet.pages._ui import has_text
-
-    return c.t(f"prop.{key}") if has_text(f"prop.{key}") else key
+    return c.t(f"prop.{key}") if i18n.has(f"prop.{key}") else key
 
 
 def _prop_value(c: Ctx, key: str, value) -> str:

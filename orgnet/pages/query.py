@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.errors import OrgnetError, ReadOnlyViolation
+from orgnet import i18n
 from orgnet.pages._ui import Ctx, download_name, page_header
 
 KIND_ORDER = ("rule", "kpi", "linkage", "view")
@@ -22,7 +23,7 @@ def _param_widget(c: Ctx, qid: str, p):
     name, ptype = p.name, getattr(p, "type", "str")
     default = p.default() if callable(getattr(p, "default", None)) else getattr(p, "default", None)
     key = f"q_{qid}_{name}"
-    label = c.t(f"param.{name}") if _has(f"param.{name}") else name
+    label = c.t(f"param.{name}") if i18n.has(f"param.{name}") else name
     if ptype == "date":
         value = dt.date.fromisoformat(default if isinstance(default, str) and default != "today" else c.as_of)
         return st.date_input(label, value=value, key=key).isoformat()
@@ -35,12 +36,6 @@ def _param_widget(c: Ctx, qid: str, p):
     text = st.text_input(label, value="" if default is None else str(default), key=key,
                          placeholder=c.t("query.optional"))
     return text.strip() or None
-
-
-def _has(key: str) -> bool:
-    from orgnet.pages._ui import has_text
-
-    return has_text(key)
 
 
 def _show(c: Ctx, rows: list[dict], stem: str) -> None:
@@ -66,7 +61,7 @@ def render(c: Ctx) -> None:
     with tab_cat:
         qs = [catalog.get(i) for i in catalog.names()]
         qs.sort(key=lambda q: (KIND_ORDER.index(q.kind) if q.kind in KIND_ORDER else 9, q.id))
-        labels = {q.id: f"{c.t('query.kind_' + q.kind) if _has('query.kind_' + q.kind) else q.kind} · {_title(c, q)}"
+        labels = {q.id: f"{c.t('query.kind_' + q.kind) if i18n.has('query.kind_' + q.kind) else q.kind} · {_title(c, q)}"
                   for q in qs}
         qid = st.selectbox(c.t("query.pick"), [q.id for q in qs], format_func=labels.get, key=f"q_pick_{c.lang}")
         q = catalog.get(qid)
