@@ -517,20 +517,14 @@ def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: 
 
     # 4. linkage and KPIs
     runs = max(1, min(repeat, 3))
-    res["loadavg"]["linkage"] = loadavg()
-    _log(f"{preset}: linkage")
-    try:
-        res.update(step_linkage(store, graph, as_of, runs))
-    except Exception as e:  # noqa: BLE001
-        res["linkage_s"] = None
-        res["linkage_error"] = f"{type(e).__name__}: {str(e)[:500]}"
-    res["loadavg"]["kpis"] = loadavg()
-    _log(f"{preset}: kpis")
-    try:
-        res.update(step_kpis(store, graph, as_of, runs))
-    except Exception as e:  # noqa: BLE001
-        res["kpis_s"] = None
-        res["kpis_error"] = f"{type(e).__name__}: {str(e)[:500]}"
+    for name, step in (("linkage", step_linkage), ("kpis", step_kpis)):
+        res["loadavg"][name] = loadavg()
+        _log(f"{preset}: {name}")
+        try:
+            res.update(step(store, graph, as_of, runs))
+        except Exception as e:  # noqa: BLE001 - a failed step is reported, the run goes on
+            res[f"{name}_s"] = None
+            res[f"{name}_error"] = f"{type(e).__name__}: {str(e)[:500]}"
 
     # 5. app pages
     res["pages"] = []

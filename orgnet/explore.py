@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Iterable
 
 from orgnet.graph.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind
 

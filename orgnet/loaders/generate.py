@@ -954,7 +954,6 @@ class _Generator:
         rng = self.rng
         t = sink.table("roles")
         since_lo = _o("2019-01-01")
-        past_lo, past_hi = _o("2019-01-01"), _o("2025-12-31")
         for oid, name, kind, *_ in self.org_rows:
             sec = self._holder(oid, 0)
             if sec is None:
@@ -1143,7 +1142,6 @@ class _Generator:
     def write_services(self, sink: _Sink) -> None:
         p, rng = self.p, self.rng
         t = sink.table("services")
-        n = len(self.comms)
         weights = [1.0 + c.n_reporters for c in self.comms]
         if p.services_claimed is not None:
             wish_claimed = _apportion(p.services_claimed[0], weights)

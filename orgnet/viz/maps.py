@@ -41,7 +41,7 @@ from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from orgnet.i18n import _norm_lang, t
 from orgnet.viz import style as S

@@ -20,7 +20,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
+from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreUnavailable
 from orgnet.graph.stores.base import ID_LABELS, META_LABEL, PROPERTY_INDEXES, Store, Writer
 from orgnet.settings import Settings
 
