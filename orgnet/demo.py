@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orgnet.graph.load import graph_info, load_dataset
-from orgnet.loaders.generate import generate
+from orgnet.loaders.generate import DEFAULT_AS_OF, generate
 from orgnet.loaders.validate import ValidationResult, validate_path
 from orgnet.settings import Settings
 
@@ -53,5 +53,6 @@ def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = T
         generate(DEMO_PRESET, folder, seed=seed)
     validation = validate_path(folder)
     graph = choose_graph(store, settings)
-    written = load_dataset(store, validation.dataset, graph=graph, replace=True, progress=progress)
+    written = load_dataset(store, validation.dataset, graph=graph, replace=True, progress=progress,
+                           as_of=DEFAULT_AS_OF)
     return DemoResult(folder, graph, validation, generated, written)

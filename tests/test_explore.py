@@ -1,10 +1,10 @@
-"""orgnet.explore against the real embedded FalkorDB loaded with the tiny dataset (tests/data/tiny/README.md)."""
+"""orgnet.queries.explore against the real embedded FalkorDB loaded with the tiny dataset (tests/data/tiny/README.md)."""
 
 from __future__ import annotations
 
 import pytest
 
-from orgnet import explore as ex
+from orgnet.queries import explore as ex
 
 
 @pytest.fixture(scope="module")
@@ -12,12 +12,22 @@ def tiny(loaded_store):
     return loaded_store("tiny")
 
 
-def test_view_files_are_in_the_catalog_format():
+def test_view_files_are_catalog_views():
+    from orgnet.queries import catalog
+
     for qid in ("view_search", "view_node", "view_neighbours", "view_anchor_areas",
                 "view_area_ancestors", "view_streets", "view_org_tree_areas", "view_org_tree_orgs"):
-        text = ex.view_text(qid)
-        assert text.lstrip().startswith(("MATCH", "OPTIONAL MATCH")), qid
-        assert "//" not in text.splitlines()[0]
+        q = catalog.get(qid)
+        assert q.kind == "view" and q.columns, qid
+        assert q.text.lstrip().startswith(("MATCH", "OPTIONAL MATCH")), qid
+
+
+def test_views_go_through_the_runner_and_its_parameter_check(tiny):
+    from orgnet.errors import QueryError
+
+    store, graph = tiny
+    with pytest.raises(QueryError, match="no parameter"):
+        ex._read(store, "view_node", {"id": "C1", "nope": 1}, graph=graph)
 
 
 def test_search_partial_chinese_and_id(tiny):

@@ -110,11 +110,10 @@ def test_gaps_unknown_rule_is_a_clear_error(cli_store, monkeypatch):
     assert e.value.code == 2
 
 
-def test_gaps_bad_date(run_cli):
-    from orgnet.errors import QueryError
-
-    with pytest.raises(QueryError, match="YYYY-MM-DD"):
-        run_cli("gaps", "--graph", GRAPH, "--as-of", "30/06/2025", "--format", "json")
+@pytest.mark.parametrize("command", ["gaps", "kpis", "linkage"])
+def test_bad_date_is_refused_the_same_way_by_every_command(run_cli, command):
+    r = run_cli(command, "--graph", GRAPH, "--as-of", "30/06/2025", "--format", "json")
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output and "--as-of" in r.output
 
 
 def test_gaps_xlsx_export(run_cli, tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from orgnet.cli.options import as_of_option, graph_as_of
 from orgnet.errors import ConfigError
 from orgnet.settings import Settings
 
@@ -24,7 +25,7 @@ def _emit(text: str, out: str | None) -> None:
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Rule id (repeatable). Default: every rule.")
 @click.option("--street", "street_id", default=None, metavar="ID", help="Only gaps in this street (area id).")
 @click.option("--community", "community_id", default=None, metavar="ID", help="Only gaps in this community (area id).")
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Evaluate on this date (YYYY-MM-DD). Default: today.")
+@as_of_option()
 @click.option("--graph", default=None, metavar="NAME", help="Graph to query. Default: the settings' graph.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
               show_default=True)
@@ -49,6 +50,8 @@ def gaps_cmd(ctx: click.Context, rules: tuple[str, ...], street_id: str | None, 
     settings: Settings = ctx.obj
     store = open_store(settings)
     try:
+        graph = graph or settings.graph
+        as_of = graph_as_of(store, graph, as_of)
         by_rule = gaps.run_gaps_by_rule(store, list(rules) or None, as_of=as_of, street_id=street_id,
                                         community_id=community_id, graph=graph)
     finally:
@@ -59,7 +62,7 @@ def gaps_cmd(ctx: click.Context, rules: tuple[str, ...], street_id: str | None, 
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(gaps.COLUMNS))
     df = df.astype(object).where(df.notna(), None)
     if fmt == "xlsx":
-        gaps.export_xlsx(by_rule, out, as_of=gaps._as_of(as_of))
+        gaps.export_xlsx(by_rule, out, as_of=as_of)
         click.echo(f"wrote {out}: {len(df)} gaps in {len(by_rule)} rules", err=True)
     elif fmt == "json":
         _emit(json.dumps(df.to_dict("records"), ensure_ascii=False, indent=2) + "\n", out)

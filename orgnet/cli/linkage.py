@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import sys
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from orgnet.cli.options import as_of_option, graph_as_of
 from orgnet.settings import Settings
 
 FORMATS = click.Choice(["table", "json", "csv"])
@@ -33,14 +33,10 @@ def _emit(df: pd.DataFrame, records: list[dict[str, Any]], fmt: str) -> None:
             click.echo(df.to_string(index=False))
 
 
-def _date(value: _dt.datetime | None) -> str | None:
-    return value.date().isoformat() if value else None
-
-
 @click.command("kpis")
 @click.option("--street", "street_id", help="Only this street (id).")
 @click.option("--community", "community_id", help="Only this community (id).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Reference date (default today).")
+@as_of_option()
 @click.option("--graph", help="Graph name (default: settings graph).")
 @click.option("--scope", "scopes", multiple=True, type=click.Choice(["overall", "street", "community"]),
               help="Rows to show (repeatable; default all).")
@@ -51,8 +47,9 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
     from orgnet.queries.kpis import SCOPES, kpi_table
     store = _open(settings)
     try:
-        df = kpi_table(store, as_of=_date(as_of), street_id=street_id, community_id=community_id,
-                       graph=graph or settings.graph, scopes=tuple(scopes) or SCOPES)
+        graph = graph or settings.graph
+        df = kpi_table(store, as_of=graph_as_of(store, graph, as_of), street_id=street_id,
+                       community_id=community_id, graph=graph, scopes=tuple(scopes) or SCOPES)
     finally:
         store.close()
     _emit(df, df.to_dict("records"), fmt)
@@ -63,7 +60,7 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
 @click.option("--street", "street_id", help="Only communities of this street (id).")
 @click.option("--band", "bands", multiple=True, type=click.Choice(["strong", "medium", "weak", "none"]),
               help="Only these bands (repeatable).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Reference date (default today).")
+@as_of_option()
 @click.option("--graph", help="Graph name (default: settings graph).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
               help="Linkage weights/scales TOML (default: ORGNET_HOME/linkage.toml over the packaged one).")
@@ -76,8 +73,9 @@ def linkage_cmd(settings: Settings, community_id, street_id, bands, as_of, graph
     config = load_config(config_path, home=settings.home)
     store = _open(settings)
     try:
-        df = linkage_table(store, as_of=_date(as_of), street_id=street_id, community_id=community_id,
-                           bands=list(bands) or None, graph=graph or settings.graph, config=config)
+        graph = graph or settings.graph
+        df = linkage_table(store, as_of=graph_as_of(store, graph, as_of), street_id=street_id,
+                           community_id=community_id, bands=list(bands) or None, graph=graph, config=config)
     finally:
         store.close()
     view = df[["community_id", "community", "unit_id", "unit", "score", "band", *CHANNELS]]

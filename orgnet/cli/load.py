@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from orgnet.cli.options import as_of_option
+
 
 @click.command("load")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
@@ -15,9 +17,11 @@ import click
               help="Replace the graph's content atomically (readers see the old graph until the new one is complete).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the validation report plus what was written as JSON.")
+@as_of_option("The dataset's reference date (YYYY-MM-DD): the day its ledgers describe. Rules, KPIs "
+              "and linkage are evaluated on it unless another date is chosen.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bars per table.")
 @click.pass_context
-def load_cmd(ctx, path, graph, replace, report_path, progress):
+def load_cmd(ctx, path, graph, replace, report_path, as_of, progress):
     """Validate PATH (CSV folder or .xlsx) and load the accepted rows (导入数据)."""
     from orgnet.graph.load import load_dataset
     from orgnet.graph.stores import open_store
@@ -28,7 +32,8 @@ def load_cmd(ctx, path, graph, replace, report_path, progress):
     click.echo(format_summary(result.report))
     graph = graph or ctx.obj.graph
     with open_store(ctx.obj) as store:
-        written = load_dataset(store, result.dataset, graph=graph, replace=replace, progress=progress)
+        written = load_dataset(store, result.dataset, graph=graph, replace=replace, progress=progress,
+                               as_of=as_of)
         counts = store.counts(graph)
     click.echo(f"graph {graph}: wrote {written.nodes} nodes and {written.relationships} relationships "
                f"in {written.seconds:.1f}s (graph now {counts['nodes']} nodes, "

@@ -214,8 +214,12 @@ def _write_all(writer: Writer, batches: Iterable[tuple[str, str, list[dict]]],
 
 
 def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
-                 progress: bool = False, batch_size: int = BATCH_SIZE) -> LoadResult:
-    """Write ``dataset`` into ``graph``; see the module docstring for the guarantees."""
+                 progress: bool = False, batch_size: int = BATCH_SIZE, as_of: str | None = None) -> LoadResult:
+    """Write ``dataset`` into ``graph``; see the module docstring for the guarantees.
+
+    ``as_of``: the dataset's reference date (the day its ledgers describe); the app and the
+    CLI evaluate rules on it unless told another date (``queries.catalog.reference_date``).
+    """
     check_graph_name(graph)
     start = time.perf_counter()
     result = LoadResult(graph=graph)
@@ -230,6 +234,8 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
             "nodes": result.nodes, "relationships": result.relationships,
             "tables": ";".join(f"{t}={n}" for t, n in dataset.counts().items() if n),
         }
+        if as_of:
+            meta["as_of"] = as_of
         writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
 
     if replace or not store.graph_exists(graph):
@@ -254,3 +260,4 @@ def graph_info(store: Store, graph: str | None = None) -> dict[str, Any]:
     info.pop("key", None)
     info["graph"] = g
     return info
+

@@ -8,16 +8,18 @@ present the result. The store comes from ``st.cache_resource`` (one per process)
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import json
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable, TypeVar
 
 import streamlit as st
 
 from orgnet import i18n
 from orgnet.i18n import label_name
+from orgnet.graph.stores.base import Store
 from orgnet.settings import Settings
+
+T = TypeVar("T")
 
 #: session-state keys
 K_LANG = "orgnet_lang"
@@ -32,7 +34,7 @@ LANGS = ("zh", "en")
 @dataclass(frozen=True)
 class Ctx:
     settings: Settings
-    store: Any
+    store: Store
     graph: str
     lang: str
     meeting: bool
@@ -83,31 +85,30 @@ def today() -> str:
     return _dt.date.today().isoformat()
 
 
-def _resolve(path: str) -> Callable:
-    mod, _, fn = path.rpartition(".")
-    return getattr(importlib.import_module(mod), fn)
-
-
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
-def _cached(fn_path: str, graph: str, stamp: str, as_of: str | None, args_json: str, _store_obj):
+def _cached(fn_key: str, graph: str, stamp: str, as_of: str | None, args_json: str, _fn: Callable,
+            _store_obj: Store):
     args, kwargs = json.loads(args_json)
-    return _resolve(fn_path)(_store_obj, *args, **kwargs)
+    return _fn(_store_obj, *args, **kwargs)
 
 
-def cached(c: Ctx, fn_path: str, *args, graph_kw: str | None = "graph", as_of: bool = False, **kwargs):
-    """Call ``fn_path(store, *args, **kwargs)`` through ``st.cache_data``.
+def cached(c: Ctx, fn: Callable[..., T], *args, graph_kw: str | None = "graph", as_of: bool = False,
+           **kwargs) -> T:
+    """Call ``fn(store, *args, **kwargs)`` through ``st.cache_data``.
 
-    The cache key is the function, the graph name, its load stamp, ``as_of`` (when the
-    function takes it) and the JSON of the arguments. ``graph_kw`` names the function's
-    graph keyword argument (None: the function takes no graph).
+    The cache key is the function (its module and qualified name), the graph name, its load
+    stamp, ``as_of`` (when the function takes it) and the JSON of the arguments.
+    ``graph_kw`` names the function's graph keyword argument (None: it takes no graph).
+
+    >>> cached(c, explore.streets)            # doctest: +SKIP
     """
     if graph_kw:
         kwargs[graph_kw] = c.graph
     if as_of:
         kwargs["as_of"] = c.as_of
-    return _cached(fn_path, c.graph, c.stamp, c.as_of if as_of else None,
+    return _cached(f"{fn.__module__}.{fn.__qualname__}", c.graph, c.stamp, c.as_of if as_of else None,
                    json.dumps([list(args), kwargs], ensure_ascii=False, sort_keys=True, default=str),
-                   c.store)
+                   fn, c.store)
 
 
 def ctx() -> Ctx:
@@ -217,15 +218,18 @@ def prewarm(c: Ctx) -> None:
 
     def work() -> None:
         try:
-            streets = cached(c, "orgnet.explore.streets")
-            cached(c, "orgnet.pages._data.rule_catalog", graph_kw=None)
-            cached(c, "orgnet.queries.kpis.kpi_table", as_of=True, scopes=["overall", "street"])
-            cached(c, "orgnet.pages._data.gap_results", as_of=True)
+            from orgnet.pages import _data
+            from orgnet.queries import explore, kpis
+
+            streets = cached(c, explore.streets)
+            cached(c, _data.rule_catalog, graph_kw=None)
+            cached(c, kpis.kpi_table, as_of=True, scopes=["overall", "street"])
+            cached(c, _data.gap_results, as_of=True)
             if streets:
                 sid = streets[0]["id"]
-                cached(c, "orgnet.explore.org_tree", sid, community_id=None)
-                cached(c, "orgnet.pages._data.linkage_view", as_of=True, street_id=sid)
-                cached(c, "orgnet.explore.neighbourhood", sid, radius=1, labels=None)
+                cached(c, explore.org_tree, sid, community_id=None)
+                cached(c, _data.linkage_view, as_of=True, street_id=sid)
+                cached(c, explore.neighbourhood, sid, radius=1, labels=None)
         except Exception:  # noqa: BLE001 - warming is best effort; the page shows real errors
             pass
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from orgnet.explore import PRIMARY_LABELS
+from orgnet.queries.explore import PRIMARY_LABELS
 from orgnet.graph.model import Label, Rel
 from orgnet import i18n
+from orgnet.queries import explore
 from orgnet.pages._ui import K_EXPLORE, Ctx, cached, enum_name, map_block, page_header
 
-_EXPLORE = "orgnet.explore."
 
 
 def _label(c: Ctx, lbl: str) -> str:
@@ -33,7 +33,7 @@ def render(c: Ctx) -> None:
     state = st.session_state
     current = state.get(K_EXPLORE) or st.query_params.get("id")
     if not current:  # start at the first street: the map is never empty on arrival
-        streets = cached(c, _EXPLORE + "streets")
+        streets = cached(c, explore.streets)
         current = streets[0]["id"] if streets else None
     if not c.meeting:
         col_q, col_r, col_k = st.columns([3, 1, 3])
@@ -43,7 +43,7 @@ def render(c: Ctx) -> None:
                                   format_func=lambda v: _label(c, v), key=f"ex_kinds_{c.lang}",
                                   placeholder=c.t("common.all"))
         if q.strip():
-            hits = cached(c, _EXPLORE + "search", q.strip(), limit=50)
+            hits = cached(c, explore.search, q.strip(), limit=50)
             if not hits:
                 st.info(c.t("common.search_none", text=q.strip()))
             else:
@@ -61,11 +61,11 @@ def render(c: Ctx) -> None:
     if not current:
         st.info(c.t("explorer.start"))
         return
-    node = cached(c, _EXPLORE + "node_details", current)
+    node = cached(c, explore.node_details, current)
     if node is None:
         st.warning(c.t("common.search_none", text=current))
         return
-    crumbs = cached(c, _EXPLORE + "breadcrumb", current)
+    crumbs = cached(c, explore.breadcrumb, current)
     if crumbs and c.meeting:  # no buttons in a meeting: the path as one line
         st.markdown("**" + " › ".join(a["name"] for a in crumbs) + "**")
     elif crumbs:
@@ -75,7 +75,7 @@ def render(c: Ctx) -> None:
             level = enum_name(a["level"], c.lang, _level_enum())
             cols[i].button(f"{level}: {a['name']}" if c.lang == "en" else f"{level}：{a['name']}", key=f"crumb_{a['id']}", on_click=_go, args=(a["id"],),
                            width="stretch", type="primary" if a["id"] == current else "secondary")
-    sub = cached(c, _EXPLORE + "neighbourhood", current, radius=int(radius), labels=list(kinds) or None)
+    sub = cached(c, explore.neighbourhood, current, radius=int(radius), labels=list(kinds) or None)
     left, right = st.columns([3, 2]) if not c.meeting else (st.container(), None)
     with left:
         title = f"{node['name']}（{_kind(c, node)}）" if c.lang == "zh" else f"{node['name']} ({_kind(c, node)})"
@@ -88,7 +88,7 @@ def render(c: Ctx) -> None:
         prop_df = pd.DataFrame({c.t("explorer.property"): [_prop_name(c, k) for k in props],
                                 c.t("explorer.value"): [_prop_value(c, k, v) for k, v in props.items()]})
         st.dataframe(prop_df, hide_index=True, width="stretch")
-        rels = cached(c, _EXPLORE + "relationships", current)
+        rels = cached(c, explore.relationships, current)
         st.subheader(c.t("common.relationships") + f"（{len(rels)}）" if c.lang == "zh"
                      else c.t("common.relationships") + f" ({len(rels)})")
         rel_df = pd.DataFrame({

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from orgnet.queries import explore
+from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, download_name, page_header
 
 
@@ -58,12 +60,12 @@ def _label_for(kind) -> str:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.gaps", "gaps.caption")
-    cat = cached(c, "orgnet.pages._data.rule_catalog", graph_kw=None)
+    cat = cached(c, _data.rule_catalog, graph_kw=None)
     with st.expander(c.t("gaps.catalog") + f"（{len(cat)}）" if c.lang == "zh"
                      else c.t("gaps.catalog") + f" ({len(cat)})", expanded=False):
         st.dataframe(_catalog_frame(c, cat), hide_index=True, width="stretch",
                      height=min(720, 38 + 35 * len(cat)))
-    streets = cached(c, "orgnet.explore.streets")
+    streets = cached(c, explore.streets)
     by_id = {s["id"]: s for s in streets}
     titles = cat.set_index("id")[f"title_{c.lang}"].to_dict()
     col_r, col_s, col_c = st.columns([3, 1, 1])
@@ -76,7 +78,7 @@ def render(c: Ctx) -> None:
     cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
                           format_func=lambda i: comms[i] if i else c.t("common.all"), key=f"gaps_comm_{c.lang}")
     scope = {k: v for k, v in (("rules", sorted(rules)), ("street_id", sid), ("community_id", cid)) if v}
-    res = cached(c, "orgnet.pages._data.gap_results", as_of=True, **scope)  # no filter = the overview's run
+    res = cached(c, _data.gap_results, as_of=True, **scope)  # no filter = the overview's run
     if res.empty:
         st.success(c.t("gaps.none_found"))
         return

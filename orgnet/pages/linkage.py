@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.graph import linkage as lk
+from orgnet.queries import explore
+from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, download_name, map_block, page_header
 
 
@@ -20,7 +22,7 @@ def band_name(c: Ctx, b: str) -> str:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.linkage", "linkage.caption", map_page=True)
-    streets = cached(c, "orgnet.explore.streets")
+    streets = cached(c, explore.streets)
     if not streets:
         st.info(c.t("app.no_graph", command="orgnet demo"))
         return
@@ -38,7 +40,7 @@ def render(c: Ctx) -> None:
     else:
         sid = state.get("lk_street_val", next(iter(by_id)))
         bands = state.get("lk_bands_val", list(lk.BANDS[:3]))
-    data = cached(c, "orgnet.pages._data.linkage_view", as_of=True, street_id=sid or None)
+    data = cached(c, _data.linkage_view, as_of=True, street_id=sid or None)
     scored: pd.DataFrame = data["scored"]
     shown = lk.filter_bands(scored, bands or None)
     scope = by_id[sid]["name"] if sid else c.t("linkage.all_streets")

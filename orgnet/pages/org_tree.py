@@ -7,14 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.graph.model import AreaLevel, OrgKind
+from orgnet.queries import explore
 from orgnet.pages._ui import Ctx, cached, enum_name, map_block, page_header
 
-_EXPLORE = "orgnet.explore."
 
 
 def render(c: Ctx) -> None:
     page_header(c, "page.org_tree", "org_tree.caption", map_page=True)
-    streets = cached(c, _EXPLORE + "streets")
+    streets = cached(c, explore.streets)
     if not streets:
         st.info(c.t("app.no_graph", command="orgnet demo"))
         return
@@ -32,7 +32,7 @@ def render(c: Ctx) -> None:
         sid = state.get("ot_street_val") if state.get("ot_street_val") in by_id else next(iter(by_id))
         cid = state.get("ot_comm_val") or ""
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
-    tree = cached(c, _EXPLORE + "org_tree", sid, community_id=cid or None)
+    tree = cached(c, explore.org_tree, sid, community_id=cid or None)
     scope = comms.get(cid) if cid else by_id[sid]["name"]
 
     # headline counts: organizations per kind, uncovered territory per level

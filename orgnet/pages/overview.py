@@ -6,6 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from orgnet.pages import _data
+from orgnet.queries import kpis as kpi_queries
+from orgnet.graph import load
 from orgnet.pages._ui import Ctx, cached, page_header
 
 
@@ -60,8 +63,8 @@ def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.Da
 
 def render(c: Ctx) -> None:
     page_header(c, "page.overview")
-    info = cached(c, "orgnet.graph.load.graph_info", c.graph, graph_kw=None) or {}
-    counts = cached(c, "orgnet.pages._data.counts", c.graph, graph_kw=None)
+    info = cached(c, load.graph_info, c.graph, graph_kw=None) or {}
+    counts = cached(c, _data.counts, c.graph, graph_kw=None)
     if not counts or not counts.get("nodes"):
         st.info(c.t("app.no_graph", command="orgnet demo"))
         return
@@ -70,10 +73,10 @@ def render(c: Ctx) -> None:
                    nodes=counts["nodes"], rels=counts["relationships"], as_of=c.as_of))
 
     st.subheader(c.t("overview.kpis"))
-    kpis = cached(c, "orgnet.queries.kpis.kpi_table", as_of=True, scopes=["overall", "street"])
+    kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"])
     kpi_cards(c, kpis)
 
-    gaps = cached(c, "orgnet.pages._data.gap_results", as_of=True)
+    gaps = cached(c, _data.gap_results, as_of=True)
     st.subheader(c.t("overview.per_street"))
     table = street_table(c, kpis, gaps)
     if table.empty:
@@ -84,7 +87,7 @@ def render(c: Ctx) -> None:
     st.subheader(c.t("overview.gap_counts"))
     from orgnet.pages._data import gap_counts
 
-    cat = cached(c, "orgnet.pages._data.rule_catalog", graph_kw=None)
+    cat = cached(c, _data.rule_catalog, graph_kw=None)
     gc = gap_counts(cat, gaps, c.lang)
     if gc is None or gc.empty:
         st.info(c.t("gaps.none_found"))

@@ -114,6 +114,31 @@ class Query:
         return bound
 
 
+#: the reference date every rule, KPI and linkage query takes (``=today`` when absent)
+AS_OF = Param("as_of", "date", "today")
+
+
+def as_of_date(value: Any = None) -> str:
+    """The reference date as ``YYYY-MM-DD``: a date, a datetime or ISO text; None or "" → today.
+
+    The one conversion the CLI (``--as-of``), the app's date control and the queries share.
+
+    >>> as_of_date("2026-03-31"), as_of_date(_dt.date(2026, 6, 30))
+    ('2026-03-31', '2026-06-30')
+    """
+    return AS_OF.default() if value is None or value == "" else AS_OF.convert(value)
+
+
+def reference_date(info: dict[str, Any] | None) -> str:
+    """The date to evaluate a graph on by default: its reference date (``orgnet load --as-of``,
+    kept in its load metadata, ``graph_info``), else today.
+
+    >>> reference_date({"as_of": "2026-06-30"})
+    '2026-06-30'
+    """
+    return as_of_date((info or {}).get("as_of"))
+
+
 def parse(source: str, name: str = "<text>") -> Query:
     """Parse a catalog file's text."""
     meta: dict[str, str] = {}

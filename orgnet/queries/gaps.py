@@ -73,22 +73,11 @@ def _check_rules(rules: Iterable[str] | None) -> list[str]:
     return rules
 
 
-def _as_of(as_of: str | _dt.date | None) -> str:
-    if as_of is None:
-        return _dt.date.today().isoformat()
-    if isinstance(as_of, _dt.date):
-        return as_of.isoformat()
-    try:
-        return _dt.date.fromisoformat(str(as_of).strip()).isoformat()
-    except ValueError as e:
-        raise QueryError(f"--as-of {as_of!r} is not a date; write it as YYYY-MM-DD") from e
-
-
 def run_gaps_by_rule(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
                      street_id: str | None = None, community_id: str | None = None,
                      graph: str | None = None) -> dict[str, pd.DataFrame]:
     """Each selected rule's gap rows (a DataFrame with ``COLUMNS``), by rule id."""
-    params = {"as_of": _as_of(as_of), "street_id": street_id, "community_id": community_id}
+    params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
     out: dict[str, pd.DataFrame] = {}
     for rid in _check_rules(rules):
         rows = catalog.run(store, rid, params, graph=graph)

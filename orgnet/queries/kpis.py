@@ -7,10 +7,11 @@ roll-ups and the seed figures from the headers (``seed_value``, ``seed_note``).
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
 import pandas as pd
+
+from orgnet.queries import catalog
 
 
 #: presentation order
@@ -26,13 +27,11 @@ SCOPES = ("overall", "street", "community")
 
 def kpi_ids() -> list[str]:
     """KPI ids (query id without ``kpi_``), in presentation order."""
-    from orgnet.queries import catalog
     found = [n[len("kpi_"):] for n in catalog.names("kpi")]
     return [k for k in KPI_ORDER if k in found] + sorted(k for k in found if k not in KPI_ORDER)
 
 
 def kpi_meta(kpi: str) -> dict[str, Any]:
-    from orgnet.queries import catalog
     meta = catalog.get(f"kpi_{kpi}").meta
     seed = meta.get("seed_value")
     return {"kpi": kpi, "title_zh": meta.get("title_zh"), "title_en": meta.get("title_en"),
@@ -83,10 +82,7 @@ def kpi_raw(store: Any, *, as_of: Any = None, street_id: str | None = None,
             community_id: str | None = None, graph: str | None = None,
             kpis: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Per KPI the per-community numerator/denominator rows of its query."""
-    from orgnet.queries import catalog
-    params: dict[str, Any] = {}
-    if as_of is not None:
-        params["as_of"] = as_of.strftime("%Y-%m-%d") if isinstance(as_of, (_dt.date, _dt.datetime)) else str(as_of)
+    params: dict[str, Any] = {"as_of": catalog.as_of_date(as_of)}
     if street_id is not None:
         params["street_id"] = street_id
     if community_id is not None:

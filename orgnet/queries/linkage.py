@@ -8,27 +8,19 @@ scores them with the pure functions of :mod:`orgnet.graph.linkage`.
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
 from orgnet.graph import linkage as lk
+from orgnet.queries import catalog
 
 CHANNEL_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit",
                    "unit_kind", "resident", *lk.CHANNELS]
 CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
                      "unit_street_id", "categories"]
 UNIT_STREET_COLUMNS = ["unit_id", "unit", "unit_kind", "resident", "community_id", "street_id"]
-
-
-def _iso(as_of: Any) -> str | None:
-    if as_of is None:
-        return None
-    if isinstance(as_of, (_dt.date, _dt.datetime)):
-        return as_of.strftime("%Y-%m-%d")
-    return str(as_of)
 
 
 def _params(**kw: Any) -> dict[str, Any]:
@@ -51,9 +43,8 @@ def config_for(store: Any = None, *, path: str | Path | None = None,
 def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
                   community_id: str | None = None, graph: str | None = None) -> pd.DataFrame:
     """The raw seven channel counts per (community, unit) pair (``linkage_channels``)."""
-    from orgnet.queries import catalog
     rows = catalog.run(store, "linkage_channels",
-                       _params(as_of=_iso(as_of), street_id=street_id, community_id=community_id),
+                       _params(as_of=catalog.as_of_date(as_of), street_id=street_id, community_id=community_id),
                        graph=graph)
     df = pd.DataFrame(rows, columns=CHANNEL_COLUMNS)
     for k in lk.CHANNELS:
@@ -93,7 +84,6 @@ def weak_ties(store: Any, **kw: Any) -> pd.DataFrame:
 
 def candidate_facts(store: Any, *, street_id: str | None = None, community_id: str | None = None,
                     graph: str | None = None) -> pd.DataFrame:
-    from orgnet.queries import catalog
     rows = catalog.run(store, "partner_candidates",
                        _params(street_id=street_id, community_id=community_id), graph=graph)
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
@@ -101,7 +91,6 @@ def candidate_facts(store: Any, *, street_id: str | None = None, community_id: s
 
 def unit_streets(store: Any, *, graph: str | None = None) -> pd.DataFrame:
     """Community and street of every unit (``linkage_unit_streets``)."""
-    from orgnet.queries import catalog
     return pd.DataFrame(catalog.run(store, "linkage_unit_streets", {}, graph=graph), columns=UNIT_STREET_COLUMNS)
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
+from orgnet.graph.stores.base import Store
+from orgnet.queries import catalog
 from orgnet.graph.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind
 
 #: the primary labels, in the order the explorer lists them
@@ -46,19 +46,10 @@ MAX_DRAWN = 250
 # ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def view_text(qid: str) -> str:
-    """The Cypher of a ``view_*`` catalog file, without its ``//`` header."""
-    raw = resources.files("orgnet.queries").joinpath("cypher", f"{qid}.cypher").read_text("utf-8")
-    lines = raw.splitlines()
-    while lines and (lines[0].startswith("//") or not lines[0].strip()):
-        lines.pop(0)
-    return "\n".join(lines)
-
-
-def _read(store, qid: str, params: dict | None = None, *, graph: str | None = None,
+def _read(store: Store, qid: str, params: dict | None = None, *, graph: str | None = None,
           limit: int | None = None) -> list[dict]:
-    return store.read(view_text(qid), params or {}, graph=graph, limit=limit)
+    """Run a ``view_*`` query through the catalog's one runner (defaults, types, checks)."""
+    return catalog.run(store, qid, params, graph=graph, limit=limit)
 
 
 def primary_label(labels: Iterable[str]) -> str:
@@ -81,7 +72,7 @@ def _node(row: dict, **extra) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def search(store, q: str, *, graph: str | None = None, labels: Iterable[str] | None = None,
+def search(store: Store, q: str, *, graph: str | None = None, labels: Iterable[str] | None = None,
            limit: int = 50) -> list[dict]:
     """Nodes whose name or id contains ``q`` (case-insensitive, partial; Chinese works).
 
@@ -98,7 +89,7 @@ def search(store, q: str, *, graph: str | None = None, labels: Iterable[str] | N
     return out[:limit]
 
 
-def node_details(store, node_id: str, *, graph: str | None = None) -> dict | None:
+def node_details(store: Store, node_id: str, *, graph: str | None = None) -> dict | None:
     """``{id, name, label, labels, kind, props}`` of one node, or None when it does not exist."""
     rows = _read(store, "view_node", {"id": node_id}, graph=graph)
     if not rows:
@@ -111,7 +102,7 @@ def node_details(store, node_id: str, *, graph: str | None = None) -> dict | Non
             "kind": kind, "props": props}
 
 
-def relationships(store, node_id: str, *, graph: str | None = None, limit: int = 2000) -> list[dict]:
+def relationships(store: Store, node_id: str, *, graph: str | None = None, limit: int = 2000) -> list[dict]:
     """Every relationship of one node: ``{rel, outgoing, props, id, name, label, kind}``, sorted."""
     rows = _read(store, "view_neighbours", {"ids": node_id, "limit": int(limit)}, graph=graph)
     out = [_node(r, rel=r["rel"], outgoing=bool(r["outgoing"]), props=dict(r.get("props") or {}))
@@ -121,7 +112,7 @@ def relationships(store, node_id: str, *, graph: str | None = None, limit: int =
     return out
 
 
-def breadcrumb(store, node_id: str, *, graph: str | None = None) -> list[dict]:
+def breadcrumb(store: Store, node_id: str, *, graph: str | None = None) -> list[dict]:
     """The area path of a node, top down: street → community → grid/compound → building.
 
     For a non-area node the path leads to the area it covers, is located in, lives in, or
@@ -164,7 +155,7 @@ class Subgraph:
         return [n["id"] for n in self.nodes]
 
 
-def neighbourhood(store, node_id: str, *, graph: str | None = None, radius: int = 1,
+def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radius: int = 1,
                   labels: Iterable[str] | None = None, max_nodes: int = MAX_DRAWN,
                   per_hop_limit: int = 20000) -> Subgraph:
     """The nodes within ``radius`` (1–3) relationships of a node, breadth first.
@@ -240,7 +231,7 @@ def to_networkx(sub: Subgraph):
 # ---------------------------------------------------------------------------
 
 
-def streets(store, *, graph: str | None = None) -> list[dict]:
+def streets(store: Store, *, graph: str | None = None) -> list[dict]:
     """``[{id, name, communities: [{id, name}]}]`` for filters, ordered by id."""
     out: dict[str, dict] = {}
     for r in _read(store, "view_streets", graph=graph):
@@ -273,7 +264,7 @@ _DEPTH = {AreaLevel.street.value: 0, AreaLevel.community.value: 1, AreaLevel.gri
           AreaLevel.compound.value: 2, AreaLevel.building.value: 3}
 
 
-def org_tree(store, street_id: str, *, graph: str | None = None, community_id: str | None = None,
+def org_tree(store: Store, street_id: str, *, graph: str | None = None, community_id: str | None = None,
              max_nodes: int = MAX_DRAWN, fold_buildings: bool | None = None) -> OrgTree:
     """Street committee → community committees → grid/compound branches → building groups.
 

@@ -1,0 +1,34 @@
+"""Options several commands share (declared once)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import click
+
+from orgnet.errors import QueryError
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from orgnet.queries.catalog import as_of_date
+
+    if value is None:
+        return None
+    try:
+        return as_of_date(value)
+    except QueryError as e:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD (e.g. 2026-03-31)") from e
+
+
+def as_of_option(help: str = "Reference date (YYYY-MM-DD). Default: the graph's reference date "
+                             "(`orgnet load --as-of`), else today.") -> Callable[[Any], Any]:
+    """``--as-of DATE``, checked and normalised by the catalog's date conversion."""
+    return click.option("--as-of", "as_of", default=None, metavar="DATE", callback=_as_of, help=help)
+
+
+def graph_as_of(store, graph: str, as_of: str | None) -> str:
+    """The date a command evaluates on: ``--as-of`` when given, else the graph's reference date."""
+    from orgnet.graph.load import graph_info
+    from orgnet.queries.catalog import reference_date
+
+    return as_of or reference_date(graph_info(store, graph))
