@@ -15,6 +15,8 @@ score = 100 · Σ wₖ(1 − e^(−xₖ/sₖ)) / Σ wₖ, weights and scales fro
 
 from __future__ import annotations
 
+import functools
+
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -98,7 +100,7 @@ def load_config(path: str | Path | None = None, *, home: str | Path | None = Non
                 use_home: bool = True) -> LinkageConfig:
     """Package defaults, overridden by ``home/linkage.toml`` (when it exists), then by
     ``path`` (which must exist). Raises ConfigError naming the file and key to fix."""
-    base: dict[str, Any] = {"weights": {}, "scales": {}, "bands": {"strong": 60.0, "medium": 30.0}}
+    base: dict[str, Any] = {"weights": {}, "scales": {}, "bands": {}}
     text = resources.files("orgnet").joinpath(CONFIG_FILE).read_text(encoding="utf-8")
     _merge(base, _read_toml(text, f"orgnet/{CONFIG_FILE}"), f"orgnet/{CONFIG_FILE}")
     sources = [f"orgnet/{CONFIG_FILE}"]
@@ -116,6 +118,7 @@ def load_config(path: str | Path | None = None, *, home: str | Path | None = Non
         _merge(base, _read_toml(f.read_text(encoding="utf-8"), str(f)), str(f))
         sources.append(str(f))
     missing = [k for k in CHANNELS if k not in base["weights"] or k not in base["scales"]]
+    missing += [f"[bands] {b}" for b in ("strong", "medium") if b not in base["bands"]]
     if missing:
         raise ConfigError(f"linkage config lacks weights/scales for {', '.join(missing)}")
     cfg = LinkageConfig(weights=base["weights"], scales=base["scales"],
@@ -344,3 +347,21 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
     if limit is not None:
         df = df[df["rank"] <= limit]
     return df[cols].reset_index(drop=True)
+
+
+def band_label(name: str, lang: str = "zh", config: LinkageConfig | None = None) -> str:
+    """A band's name with its score range from the config in use: ``强（60分及以上）``.
+
+    >>> band_label("medium", "en", load_config(use_home=False))
+    'Medium (30 to 60)'
+    """
+    from orgnet.i18n import t
+
+    cfg = config or packaged_config()
+    return t(f"band.{name}_range", lang, strong=f"{cfg.strong:g}", medium=f"{cfg.medium:g}")
+
+
+@functools.lru_cache(maxsize=1)
+def packaged_config() -> LinkageConfig:
+    """The packaged ``orgnet/linkage.toml`` alone (no user overrides), read once."""
+    return load_config(use_home=False)

@@ -410,6 +410,45 @@ TABLE_LABELS: dict[str, Label] = {
     "meetings": Label.Meeting,
 }
 
+#: the property that says what kind of thing a node is, and the enum that names it, by primary
+#: label (the ``view_*`` Cypher files read the same properties: ``coalesce(level, kind, type, category)``)
+KIND_PROPERTY: dict[Label, tuple[str, type[ZhEnum]]] = {
+    Label.Area: ("level", AreaLevel),
+    Label.PartyOrg: ("kind", OrgKind),
+    Label.Unit: ("kind", UnitKind),
+    Label.Member: ("category", MemberCategory),
+    Label.Service: ("type", ServiceType),
+}
+
+#: the status enum of each label that has a ``status`` property
+STATUS_ENUM: dict[Label, type[ZhEnum]] = {
+    Label.Member: MemberStatus,
+    Label.Agreement: AgreementStatus,
+    Label.Need: NeedStatus,
+}
+
+
+def node_kind(label: str | Label | None, props: dict[str, Any]) -> str | None:
+    """The kind of a node (its area level, org or unit kind, member category, service type).
+
+    >>> node_kind("Area", {"level": "grid"}), node_kind("Member", {"category": "floating"})
+    ('grid', 'floating')
+    """
+    try:
+        prop = KIND_PROPERTY[Label(label)][0]
+    except (KeyError, ValueError):
+        return None
+    return props.get(prop) or None
+
+
+def kind_enum(label: str | Label | None) -> type[ZhEnum] | None:
+    """The enum naming the kinds of nodes with this primary label (None: it has no kinds)."""
+    try:
+        return KIND_PROPERTY[Label(label)][1]
+    except (KeyError, ValueError):
+        return None
+
+
 #: the kind string (used by Column.targets) of each id-bearing table
 KIND_TABLES: dict[str, str] = {t.kind: t.name for t in _TABLES if t.kind}
 

@@ -57,4 +57,5 @@ def linkage_view(store, *, graph: str | None = None, as_of: str | None = None,
 
     scored = ql.linkage_table(store, as_of=as_of, street_id=street_id, graph=graph)
     partners = ql.partner_candidates(store, as_of=as_of, street_id=street_id, graph=graph, scored=scored)
-    return {"scored": scored, "weak": lk.weak_ties(scored), "partners": partners}
+    return {"scored": scored, "weak": lk.weak_ties(scored), "partners": partners,
+            "config": ql.config_for(store)}

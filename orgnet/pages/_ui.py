@@ -152,8 +152,7 @@ def kind_name(c: Ctx, node: dict) -> str:
     from orgnet.graph import model as m
 
     label, kind = node.get("label"), node.get("kind")
-    enum = {"Area": m.AreaLevel, "PartyOrg": m.OrgKind, "Unit": m.UnitKind,
-            "Member": m.MemberCategory, "Service": m.ServiceType}.get(label)
+    enum = m.kind_enum(label)
     if enum is not None and kind:
         try:
             return label_name(enum.parse(kind), c.lang)

@@ -86,7 +86,7 @@ def render(c: Ctx) -> None:
         st.subheader(c.t("common.details"))
         props = {k: v for k, v in node["props"].items() if v not in (None, "", [])}
         prop_df = pd.DataFrame({c.t("explorer.property"): [_prop_name(c, k) for k in props],
-                                c.t("explorer.value"): [_prop_value(c, k, v) for k, v in props.items()]})
+                                c.t("explorer.value"): [_prop_value(c, node, k, v) for k, v in props.items()]})
         st.dataframe(prop_df, hide_index=True, width="stretch")
         rels = cached(c, explore.relationships, current)
         st.subheader(c.t("common.relationships") + f"（{len(rels)}）" if c.lang == "zh"
@@ -128,24 +128,16 @@ def _prop_name(c: Ctx, key: str) -> str:
     return c.t(f"prop.{key}") if i18n.has(f"prop.{key}") else key
 
 
-def _prop_value(c: Ctx, key: str, value) -> str:
+def _prop_value(c: Ctx, node: dict, key: str, value) -> str:
+    """A property value in words: yes/no, the node's kind or status in the page language."""
     from orgnet.graph import model as m
 
-    enums = {"level": m.AreaLevel, "status": None, "category": m.MemberCategory, "type": m.ServiceType}
     if isinstance(value, bool):
         return c.t("common.yes") if value else c.t("common.no")
-    if key == "kind":
-        for e in (m.OrgKind, m.UnitKind):
-            try:
-                return enum_name(e.parse(value).value, c.lang, e)
-            except ValueError:
-                continue
+    label = m.Label.parse(node["label"]) if node.get("label") else None
+    prop, enum = m.KIND_PROPERTY.get(label, (None, None))
     if key == "status":
-        for e in (m.MemberStatus, m.AgreementStatus, m.NeedStatus):
-            try:
-                return enum_name(e.parse(value).value, c.lang, e)
-            except ValueError:
-                continue
-    if enums.get(key):
-        return enum_name(value, c.lang, enums[key])
-    return str(value)
+        enum = m.STATUS_ENUM.get(label)
+    elif key != prop:
+        enum = None
+    return enum_name(value, c.lang, enum) if enum else str(value)

@@ -4,7 +4,6 @@ download rejected rows, load into a named graph, pick the current graph."""
 from __future__ import annotations
 
 import io
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -13,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.graph.model import TABLES
+from orgnet.graph.stores.base import graph_name_for, is_graph_name
 from orgnet.pages._ui import K_GRAPH, Ctx, page_header
 
-_GRAPH_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
 
 def unpack_upload(name: str, data: bytes, workdir: Path) -> Path:
@@ -109,13 +108,13 @@ def render(c: Ctx) -> None:
         else:
             st.success(c.t("import.all_accepted"))
         with st.form("import_load"):
-            default = re.sub(r"[^A-Za-z0-9_\-]", "_", Path(up.name).stem)[:40] or "orgnet"
+            default = graph_name_for(up.name, fallback=c.graph)
             name = st.text_input(c.t("import.graph_name"), value=default, help=c.t("import.graph_name_help"))
             replace = st.checkbox(c.t("import.replace"), value=True)
             go = st.form_submit_button(c.t("import.load"), type="primary")
         if go:
-            if not _GRAPH_NAME.match(name or ""):
-                st.error(c.t("import.bad_name"))
+            if not is_graph_name(name):
+                st.error(c.t("import.bad_name", name=name))
             else:
                 from orgnet.graph.load import load_dataset
 
@@ -129,6 +128,8 @@ def render(c: Ctx) -> None:
                 st.cache_data.clear()
                 st.success(c.t("import.loaded", nodes=counts["nodes"], relationships=counts["relationships"]))
                 state["import_loaded"] = name
+                state[K_GRAPH] = name  # the newly loaded graph becomes the current one
+                state["_orgnet_pending_graph"] = name
 
     st.divider()
     st.subheader(c.t("import.graphs"))

@@ -48,7 +48,7 @@ def render(c: Ctx) -> None:
     if not c.meeting:  # how many pairs per band, above the map
         counts = scored["band"].value_counts() if not scored.empty else pd.Series(dtype=int)
         for col, b in zip(st.columns(4), lk.BANDS):
-            col.metric(c.t(f"band.{b}_range"), int(counts.get(b, 0)), border=True)
+            col.metric(lk.band_label(b, c.lang, data["config"]), int(counts.get(b, 0)), border=True)
     map_block(c, "linkage", shown, title=title, key=f"lk_{sid}_{'-'.join(bands)}",
               height=780 if c.meeting else 640)
     if c.meeting:

@@ -19,7 +19,7 @@ from typing import Iterable
 
 from orgnet.graph.stores.base import Store
 from orgnet.queries import catalog
-from orgnet.graph.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind
+from orgnet.graph.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind, node_kind
 
 #: the primary labels, in the order the explorer lists them
 PRIMARY_LABELS: tuple[str, ...] = tuple(lbl.value for lbl in TABLE_LABELS.values())
@@ -97,9 +97,9 @@ def node_details(store: Store, node_id: str, *, graph: str | None = None) -> dic
     props = dict(rows[0]["props"] or {})
     labels = tuple(rows[0]["labels"] or ())
     name = props.get("name") or props.get("title") or props.get("topic") or node_id
-    kind = next((props[k] for k in ("level", "kind", "type", "category") if props.get(k)), None)
-    return {"id": node_id, "name": name, "label": primary_label(labels), "labels": labels,
-            "kind": kind, "props": props}
+    label = primary_label(labels)
+    return {"id": node_id, "name": name, "label": label, "labels": labels,
+            "kind": node_kind(label, props), "props": props}
 
 
 def relationships(store: Store, node_id: str, *, graph: str | None = None, limit: int = 2000) -> list[dict]:

@@ -43,6 +43,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from orgnet.graph.linkage import band_label
 from orgnet.i18n import _norm_lang, t
 from orgnet.viz import style as S
 from orgnet.viz.offline import vis_css, vis_js
@@ -960,7 +961,8 @@ def _legend_from(nodes, edges, lang, summary: bool) -> list[dict[str, Any]]:
     for b in S.BANDS:
         if b in bands:
             st = S.EDGE_STYLES[b]
-            entries.append({"type": "band", "key": b, "label": t(f"band.{b}_range", lang), "color": st.color,
+            label = band_label(b, lang)
+            entries.append({"type": "band", "key": b, "label": label, "color": st.color,
                             "border": st.color, "shape": "line", "dashed": st.dashed, "width": st.width})
     return entries
 

@@ -178,14 +178,10 @@ def edge_style(band: str | None) -> EdgeStyle:
 
 
 def band_for_score(score: float | None) -> str:
-    """DESIGN §6 bands: strong ≥ 60, medium ≥ 30, weak > 0, none."""
-    if score is None or score <= 0:
-        return "none"
-    if score >= 60:
-        return "strong"
-    if score >= 30:
-        return "medium"
-    return "weak"
+    """DESIGN §6 bands with the packaged thresholds (``orgnet/linkage.toml``): strong, medium, weak, none."""
+    from orgnet.graph.linkage import band, packaged_config
+
+    return "none" if score is None else band(float(score), packaged_config())
 
 
 def _enum_for_key(key: str) -> m.ZhEnum | None:

@@ -38,18 +38,42 @@ PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
 #: suffix of the staging graph a ``--replace`` load writes before the swap
 STAGING_SUFFIX = "__loading"
 
-_GRAPH_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,62}$")
+#: letters (Chinese included), digits, ``_ . -``; starts with a letter or digit; at most 63
+_GRAPH_NAME = re.compile(r"^[^\W_][\w.\-]{0,62}$")
 
 Progress = Callable[[int], Any]
 
 
+def is_graph_name(name: object) -> bool:
+    """Whether ``name`` can name a graph: letters (Chinese too), digits, ``_ . -``, at most 63.
+
+    >>> is_graph_name("2025Q4"), is_graph_name("潍城区台账"), is_graph_name("a b")
+    (True, True, False)
+    """
+    return isinstance(name, str) and bool(_GRAPH_NAME.fullmatch(name)) and not name.endswith(STAGING_SUFFIX)
+
+
 def check_graph_name(name: str) -> str:
-    """A graph name is letters, digits, ``_ . -`` (max 63), e.g. ``orgnet`` or ``2025Q4``."""
-    if not isinstance(name, str) or not _GRAPH_NAME.match(name) or name.endswith(STAGING_SUFFIX):
+    """``name`` if it can name a graph (:func:`is_graph_name`), else a StoreError saying the rule."""
+    if not is_graph_name(name):
         raise StoreError(
-            f"invalid graph name {name!r}: use letters, digits, '_', '.' or '-' (e.g. 2025Q4), "
-            f"at most 63 characters, not ending in {STAGING_SUFFIX!r}")
+            f"invalid graph name {name!r}: use letters (Chinese too), digits, '_', '.' or '-' "
+            f"(e.g. 2025Q4 or 潍城区2026Q1), at most 63 characters, not ending in {STAGING_SUFFIX!r}")
     return name
+
+
+def graph_name_for(file_name: str, fallback: str = "orgnet") -> str:
+    """A valid graph name made from an uploaded file's name: ``潍城区台账.zip`` → ``潍城区台账``.
+
+    Characters a graph name cannot hold become ``_``; the result is cut to 63 characters.
+
+    >>> graph_name_for("潍城区台账.zip"), graph_name_for("2026 Q1 台账.xlsx"), graph_name_for("___.csv")
+    ('潍城区台账', '2026_Q1_台账', 'orgnet')
+    """
+    stem = file_name.rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    name = re.sub(r"_+", "_", re.sub(r"[^\w.\-]", "_", stem)).strip("_.-")[:63]
+    return name if is_graph_name(name) else fallback
 
 
 def batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
