@@ -8,6 +8,7 @@ toggle; the store comes from ``st.cache_resource``; pages read their data throug
 
 from __future__ import annotations
 
+import datetime as _dt
 import time
 from pathlib import Path
 
@@ -15,10 +16,13 @@ import streamlit as st
 
 from orgnet.i18n import t
 from orgnet.pages import _ui
-from orgnet.pages._ui import K_GRAPH, K_LANG, K_MEETING, K_START, Ctx
+from orgnet.pages._ui import K_AS_OF, K_GRAPH, K_LANG, K_MEETING, K_START, Ctx
 
 #: the favicon, served by the app itself (a material icon would be fetched from Google's font CDN)
 ICON = Path(__file__).with_name("pages") / "assets" / "icon.png"
+
+#: pages a meeting needs (meeting mode shows only these, larger)
+MEETING_PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage")
 
 #: (page key, module, icon) in menu order; the page key is also its URL path
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -35,7 +39,11 @@ _MEETING_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {display: none;}
 .block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.2rem; padding-left: 2rem; padding-right: 2rem; max-width: 100%;}
+html {font-size: 20px;}
 h1 {font-size: 2.6rem !important;}
+[data-testid="stMetricValue"] {font-size: 2.6rem !important;}
+[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] {font-size: 1.05rem;}
+[data-testid="stDataFrame"] {zoom: 1.25;}
 </style>
 """
 
@@ -68,6 +76,27 @@ def _graph_info(store, graph: str) -> dict:
         return {}
 
 
+def _date_control(container, lang: str, info: dict) -> str:
+    """The one reference date of the app (sidebar; ``?date=`` in the URL).
+
+    Default: the graph's own reference date (``orgnet load --as-of``), else today.
+    """
+    from orgnet.errors import QueryError
+    from orgnet.queries.catalog import as_of_date, reference_date
+
+    default = reference_date(info)
+    try:
+        current = as_of_date(st.query_params.get("date") or st.session_state.get(K_AS_OF) or default)
+    except QueryError:
+        current = default
+    if container is None:  # meeting mode: no controls
+        return current
+    picked = container.date_input(t("app.as_of", lang), value=_dt.date.fromisoformat(current),
+                                  format="YYYY-MM-DD", key=f"_orgnet_as_of_{info.get('graph')}",
+                                  help=t("app.as_of_help", lang, date=default))
+    return as_of_date(picked)
+
+
 def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
     """The sidebar controls; returns (graph, meeting, graph info)."""
     sb = st.sidebar
@@ -78,7 +107,7 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
         st.session_state[K_LANG] = new_lang
         st.rerun()
     graphs = sorted(store.list_graphs())
-    current = st.session_state.get(K_GRAPH) or settings.graph
+    current = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
     if graphs and current not in graphs:
         current = settings.graph if settings.graph in graphs else graphs[0]
     options = graphs or [current]
@@ -113,14 +142,20 @@ def main() -> None:
         st.stop()
         return
 
-    if meeting:  # no sidebar controls in a meeting: keep the graph chosen before
-        graph = st.session_state.get(K_GRAPH) or settings.graph
+    if meeting:  # no sidebar controls in a meeting: keep the graph and date chosen before
+        graph = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
         info = _graph_info(store, graph)
+        as_of = _date_control(None, lang, info)
     else:
         graph, meeting, info = _sidebar(settings, store, lang)
+        as_of = _date_control(st.sidebar, lang, info)
+    st.session_state[K_AS_OF] = as_of
+    for key, value in (("graph", graph), ("date", as_of)):  # a reload or a pasted link shows the same
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
     stamp = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")
     st.session_state["_orgnet_ctx"] = Ctx(settings=settings, store=store, graph=graph, lang=lang,
-                                          meeting=meeting, as_of=_ui.today(), stamp=stamp)
+                                          meeting=meeting, as_of=as_of, stamp=stamp)
     if meeting:  # controls hidden: pages in a top bar, one button back
         st.markdown(_MEETING_CSS, unsafe_allow_html=True)
         _, right = st.columns([6, 1])
@@ -130,7 +165,7 @@ def main() -> None:
     start = st.session_state.get(K_START)  # tests open a page directly this way
     pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key,
                      default=(key == (start or "overview")))
-             for key, mod, icon in PAGES]
+             for key, mod, icon in PAGES if not meeting or key in MEETING_PAGES]
     nav = st.navigation(pages, position="top" if meeting else "sidebar")
     nav.run()
     _ui.prewarm(st.session_state["_orgnet_ctx"])

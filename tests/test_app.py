@@ -91,11 +91,28 @@ def test_explorer_search_and_neighbourhood(demo_env):
     assert at.text_input[0].label == t("common.search")
     at.text_input[0].input("社区").run()
     assert not at.exception
-    assert any(s.label.startswith("找到") for s in at.selectbox)
+    assert any(s.label.startswith(("找到", "共找到")) for s in at.selectbox)  # with the true count
     assert at.selectbox(key="ex_radius").value == 1
     at.selectbox(key="ex_radius").set_value(2).run()
     assert not at.exception
     assert any(s.value == t("common.details") for s in at.subheader)
+    assert at.query_params.get("r") in ("2", ["2"])  # the view is in the URL
+
+
+def test_explorer_opens_the_view_a_link_describes(demo_env):
+    at = open_page("explorer")
+    node = at.query_params.get("id")
+    node = node[0] if isinstance(node, list) else node
+    assert node  # the first street, written to the URL
+    from streamlit.testing.v1 import AppTest
+
+    link = AppTest.from_file(APP, default_timeout=240)
+    link.session_state["orgnet_start_page"] = "explorer"
+    link.query_params["id"] = node
+    link.query_params["r"] = "2"
+    link.run()
+    assert not link.exception
+    assert link.selectbox(key="ex_radius").value == 2
 
 
 def test_org_tree_and_gaps_and_linkage_content(demo_env):

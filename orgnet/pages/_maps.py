@@ -33,7 +33,7 @@ def _tip(c, n: dict) -> dict[str, Any]:
 
 def network_rows(c, sub) -> tuple[list[dict], list[dict]]:
     """Explorer subgraph → viz rows (aggregates labelled "+N kinds", edges with their relationship)."""
-    from orgnet.pages._ui import enum_name
+    from orgnet.pages._ui import enum_name, kind_name
 
     parent_of: dict[str, str] = {}
     for e in sub.edges:  # the node each one hangs under (nearest to the centre) for viz's own capping
@@ -42,7 +42,11 @@ def network_rows(c, sub) -> tuple[list[dict], list[dict]]:
     nodes = []
     for n in sub.nodes:
         kind = _node_kind(n)
-        if n.get("aggregate"):
+        if n.get("group"):  # a cluster that opens on click: "党员 212"
+            label = c.t("map.group", n=n["count"], kind=kind_name(c, n))
+            row = {"id": n["id"], "label": label, "kind": kind, "cluster": True, "weight": 5.0,
+                   "title": {c.t("map.group_tip"): n["count"]}, "parent": parent_of.get(n["id"])}
+        elif n.get("aggregate"):
             label = c.t("map.more", n=n["count"], kind=S.kind_name(kind, c.lang, plural=True))
             row = {"id": n["id"], "label": label, "kind": kind, "title": {c.t("legend.summary"): n["count"]},
                    "parent": parent_of.get(n["id"])}
@@ -105,7 +109,7 @@ def html_for(c, which: str, data, *, title: str, height: int | None = None, stan
                   date=c.as_of if meeting else None, max_nodes=MAX_NODES)
     if which == "network":
         nodes, edges = network_rows(c, data)
-        return V.network_html(nodes, edges, layout="force", **common)
+        return V.network_html(nodes, edges, layout="radial", focus=data.center, **common)
     if which == "org_tree":
         nodes, edges = tree_rows(c, data)
         return V.org_tree_html(nodes, edges, direction=_.get("direction", "auto"), **common)

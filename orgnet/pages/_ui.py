@@ -7,8 +7,10 @@ present the result. The store comes from ``st.cache_resource`` (one per process)
 
 from __future__ import annotations
 
-import datetime as _dt
+import functools
+import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -26,7 +28,7 @@ K_LANG = "orgnet_lang"
 K_GRAPH = "orgnet_graph"
 K_MEETING = "orgnet_meeting"
 K_START = "orgnet_start_page"
-K_EXPLORE = "orgnet_explore_id"
+K_AS_OF = "orgnet_as_of"
 
 LANGS = ("zh", "en")
 
@@ -81,10 +83,6 @@ def get_store(s: Settings):
     return store
 
 
-def today() -> str:
-    return _dt.date.today().isoformat()
-
-
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
 def _cached(fn_key: str, graph: str, stamp: str, as_of: str | None, args_json: str, _fn: Callable,
             _store_obj: Store):
@@ -130,8 +128,15 @@ def page_header(c: Ctx, title_key: str, caption_key: str | None = None, *, map_p
         st.caption(c.t(caption_key))
 
 
-def download_name(c: Ctx, stem: str, ext: str) -> str:
-    return f"orgnet-{c.graph}-{stem}-{c.as_of}.{ext}"
+def download_name(c: Ctx, stem: str, ext: str, *, scope: str | None = None) -> str:
+    """``<graph>-<what>[-<scope>]-<date>.<ext>`` in the page language, e.g. ``demo-覆盖缺口-东风街道-2026-06-30.xlsx``.
+
+    ``stem``: a page key (its translated title is used) or a plain word.
+    """
+    what = c.t(f"page.{stem}") if i18n.has(f"page.{stem}") else stem
+    parts = [c.graph, what, scope, c.as_of]
+    name = "-".join(re.sub(r"[\\/:*?\"<>|\s]+", "_", str(p)).strip("_") for p in parts if p)
+    return f"{name}.{ext}"
 
 
 def df_localized(c: Ctx, df, columns: dict[str, str] | None = None):
@@ -161,16 +166,37 @@ def kind_name(c: Ctx, node: dict) -> str:
     return enum_name(label, c.lang, m.Label) if label else ""
 
 
-def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None) -> None:
+@functools.lru_cache(maxsize=1)
+def _map_component() -> Callable:
+    """The two-way map component (``orgnet/viz/bridge``, served by the app itself: offline)."""
+    import streamlit.components.v1 as components
+    from importlib import resources
+
+    return components.declare_component("orgnet_map", path=str(resources.files("orgnet.viz") / "bridge"))
+
+
+def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None,
+              events: str | None = None) -> dict | None:
     """Draw a map (``which``: network | org_tree | linkage) from :mod:`orgnet.viz`.
 
     In meeting mode the map gets larger labels, its title, the date and the legend (the PNG
     button sits in the map's toolbar, rendered in the browser from the canvas), and the map
     is offered as a standalone HTML file that opens offline.
+
+    ``events``: a stable name for a map that reports clicks; returns each new click once as
+    ``{"event": "select" | "expand" | "open", "id": node id}`` (None when nothing new).
     """
     h = height or (760 if c.meeting else 600)
     html = _cached_map(c, which, data, title, h - 20, False, key)
-    if hasattr(st, "iframe"):
+    event = None
+    if events:
+        sig = hashlib.sha1(html.encode("utf-8")).hexdigest()
+        value = _map_component()(html=html, sig=sig, height=h, key=f"map_{events}", default=None)
+        seen = f"_orgnet_map_seen_{events}"
+        if value and value.get("t") != st.session_state.get(seen):
+            st.session_state[seen] = value.get("t")
+            event = {"event": value.get("event"), "id": value.get("id")}
+    elif hasattr(st, "iframe"):
         st.iframe(html, height=h)
     else:  # older Streamlit
         import streamlit.components.v1 as components
@@ -182,8 +208,9 @@ def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | N
         # built on click, in the download thread (no session state there)
         st.download_button(c.t("meeting.download_html"),
                            lambda: _maps.html_for(c, which, data, title=title, standalone=True).encode("utf-8"),
-                           file_name=download_name(c, which, "html"), mime="text/html",
+                           file_name=download_name(c, title, "html"), mime="text/html",
                            key=f"dl_html_{key}", type="primary")
+    return event
 
 
 def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, key: str) -> str:

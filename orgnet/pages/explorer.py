@@ -1,126 +1,224 @@
-"""网络浏览 Explorer: search any node, see its neighbourhood, breadcrumb, details; move on to a neighbour."""
+"""网络浏览 Explorer: search any node and walk the network by clicking.
+
+Click a node: it is selected and the details panel shows it. Double-click: the view
+re-centres on it. Click a cluster ("党员 212"): it opens. Back / forward and the area
+breadcrumb move along; the node, radius, kinds, open clusters and the selection live in
+the URL (``?id=…&r=…&k=…&open=…&sel=…``), so a reload or a pasted link shows the same view.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from orgnet.queries.explore import PRIMARY_LABELS
-from orgnet.graph.model import Label, Rel
 from orgnet import i18n
+from orgnet.graph import model as m
+from orgnet.pages._ui import Ctx, cached, enum_name, kind_name, map_block, page_header
 from orgnet.queries import explore
-from orgnet.pages._ui import K_EXPLORE, Ctx, cached, enum_name, map_block, page_header
+from orgnet.queries.explore import PRIMARY_LABELS
+
+#: session-state keys of the explorer's view (mirrored in the URL)
+K_VIEW = "ex_view"
+K_HIST = "ex_hist"
+SEARCH_SHOWN = 50
 
 
-
-def _label(c: Ctx, lbl: str) -> str:
-    return enum_name(lbl, c.lang, Label)
-
-
-def _kind(c: Ctx, node: dict) -> str:
-    """A node's kind in words: its area level, org/unit kind, else its label."""
-    from orgnet.pages._ui import kind_name
-
-    return kind_name(c, node)
+def _view_from_url(c: Ctx) -> dict:
+    """The view the URL describes (node, radius, kinds, open clusters, selection)."""
+    q = st.query_params
+    kinds = [k for k in (q.get("k") or "").split(",") if k in PRIMARY_LABELS]
+    radius = q.get("r") or "1"
+    return {"id": q.get("id"), "r": int(radius) if radius in ("1", "2", "3") else 1, "k": kinds,
+            "open": [g for g in (q.get("open") or "").split(",") if g], "sel": q.get("sel")}
 
 
-def _go(node_id: str) -> None:
-    st.session_state[K_EXPLORE] = node_id
+def _write_url(view: dict) -> None:
+    want = {"id": view["id"], "r": str(view["r"]), "k": ",".join(view["k"]),
+            "open": ",".join(view["open"]), "sel": view.get("sel") or ""}
+    for key, value in want.items():
+        if value and st.query_params.get(key) != value:
+            st.query_params[key] = value
+        elif not value and key in st.query_params:
+            del st.query_params[key]
+
+
+def _state(c: Ctx) -> dict:
+    """This session's view; on the first run (or a pasted link) it comes from the URL."""
+    state = st.session_state
+    url = _view_from_url(c)
+    view = state.get(K_VIEW)
+    if view is None or (url["id"] and url["id"] != view["id"] and state.get("_ex_url_written") != url["id"]):
+        view = url
+        state[K_HIST] = {"items": [dict(view)] if view["id"] else [], "pos": 0}
+    if not view["id"]:  # start at the first street: the map is never empty on arrival
+        streets = cached(c, explore.streets)
+        view["id"] = streets[0]["id"] if streets else None
+        state[K_HIST] = {"items": [dict(view)] if view["id"] else [], "pos": 0}
+    state[K_VIEW] = view
+    return view
+
+
+def go(node_id: str) -> None:
+    """Re-centre on ``node_id`` (a new history entry; forward history is dropped)."""
+    state = st.session_state
+    view = dict(state[K_VIEW], id=node_id, open=[], sel=None)
+    hist = state[K_HIST]
+    hist["items"] = hist["items"][: hist["pos"] + 1] + [view]
+    hist["pos"] = len(hist["items"]) - 1
+    state[K_VIEW] = dict(view)
+
+
+def _step(delta: int) -> None:
+    hist = st.session_state[K_HIST]
+    pos = max(0, min(len(hist["items"]) - 1, hist["pos"] + delta))
+    hist["pos"] = pos
+    st.session_state[K_VIEW] = dict(hist["items"][pos])
+
+
+def _handle(event: dict | None, view: dict) -> bool:
+    """Apply a map click; True when the page must be drawn again."""
+    if not event or not event.get("id"):
+        return False
+    nid = event["id"]
+    if event["event"] == "open" and nid not in view["open"]:
+        view["open"] = view["open"] + [nid]
+        return True
+    if event["event"] == "expand" and nid != view["id"] and not nid.startswith("+"):
+        go(nid)
+        return True
+    if event["event"] == "select" and nid != view.get("sel") and not nid.startswith("+"):
+        view["sel"] = nid
+        return True
+    return False
+
+
+def _search(c: Ctx) -> None:
+    q = st.text_input(c.t("common.search"), placeholder=c.t("common.search_placeholder"), key="ex_q").strip()
+    if not q:
+        return
+    total = cached(c, explore.search_count, q)
+    hits = cached(c, explore.search, q, limit=SEARCH_SHOWN)
+    if not hits:
+        st.info(c.t("common.search_none", text=q))
+        return
+    names = {h["id"]: f"{h['name']} · {kind_name(c, h)} · {h['id']}" for h in hits}
+    label = c.t("explorer.results", n=total) if total <= len(hits) \
+        else c.t("explorer.results_more", n=total, shown=len(hits))
+    pick = st.selectbox(label, [None] + list(names), format_func=lambda i: names.get(i, "—"),
+                        key=f"ex_hit_{q}")
+    if pick and st.session_state.get("ex_last_pick") != (q, pick):
+        st.session_state["ex_last_pick"] = (q, pick)
+        go(pick)
+
+
+def _controls(c: Ctx, view: dict) -> None:
+    col_q, col_r, col_k = st.columns([3, 1, 3])
+    with col_q:
+        _search(c)
+        view = st.session_state[K_VIEW]
+    radius = col_r.selectbox(c.t("common.radius"), [1, 2, 3], index=view["r"] - 1, key="ex_radius")
+    kinds = col_k.multiselect(c.t("common.kind_filter"), list(PRIMARY_LABELS), default=view["k"],
+                              format_func=lambda v: enum_name(v, c.lang, m.Label), key=f"ex_kinds_{c.lang}",
+                              placeholder=c.t("common.all"))
+    view["r"], view["k"] = int(radius), list(kinds)
+
+
+def _nav(c: Ctx, view: dict) -> None:
+    """Back / forward, and the area path of the current node as buttons."""
+    hist = st.session_state[K_HIST]
+    crumbs = cached(c, explore.breadcrumb, view["id"])
+    if c.meeting:  # no buttons in a meeting: the path as one line
+        if crumbs:
+            st.markdown("**" + " › ".join(_md(a["name"]) for a in crumbs) + "**")
+        return
+    cols = st.columns([1, 1] + [3] * len(crumbs) + [max(1, 14 - 3 * len(crumbs))], gap="small",
+                      vertical_alignment="bottom")
+    cols[0].button("←", key="ex_back", on_click=_step, args=(-1,), disabled=hist["pos"] <= 0,
+                   help=c.t("explorer.back"), width="stretch")
+    cols[1].button("→", key="ex_fwd", on_click=_step, args=(1,), disabled=hist["pos"] >= len(hist["items"]) - 1,
+                   help=c.t("explorer.forward"), width="stretch")
+    for i, a in enumerate(crumbs):
+        level = enum_name(a["level"], c.lang, m.AreaLevel)
+        cols[2 + i].button(f"{level}：{a['name']}" if c.lang == "zh" else f"{level}: {a['name']}",
+                           key=f"crumb_{a['id']}", on_click=go, args=(a["id"],), width="stretch",
+                           type="primary" if a["id"] == view["id"] else "secondary")
+
+
+def _md(text: str) -> str:
+    """A name made safe for Markdown (names in the data are untrusted)."""
+    import re
+
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", str(text))
 
 
 def render(c: Ctx) -> None:
     page_header(c, "page.explorer", "explorer.caption", map_page=True)
-    state = st.session_state
-    current = state.get(K_EXPLORE) or st.query_params.get("id")
-    if not current:  # start at the first street: the map is never empty on arrival
-        streets = cached(c, explore.streets)
-        current = streets[0]["id"] if streets else None
+    view = _state(c)
     if not c.meeting:
-        col_q, col_r, col_k = st.columns([3, 1, 3])
-        q = col_q.text_input(c.t("common.search"), placeholder=c.t("common.search_placeholder"), key="ex_q")
-        radius = col_r.selectbox(c.t("common.radius"), [1, 2, 3], index=0, key="ex_radius")
-        kinds = col_k.multiselect(c.t("common.kind_filter"), list(PRIMARY_LABELS),
-                                  format_func=lambda v: _label(c, v), key=f"ex_kinds_{c.lang}",
-                                  placeholder=c.t("common.all"))
-        if q.strip():
-            hits = cached(c, explore.search, q.strip(), limit=50)
-            if not hits:
-                st.info(c.t("common.search_none", text=q.strip()))
-            else:
-                opts = [h["id"] for h in hits]
-                names = {h["id"]: f"{h['name']} · {_kind(c, h)} · {h['id']}" for h in hits}
-                pick = st.selectbox(c.t("explorer.results", n=len(hits)), opts, format_func=names.get,
-                                    key=f"ex_hit_{q.strip()}")
-                if pick and pick != current and state.get("ex_last_pick") != (q, pick):
-                    state["ex_last_pick"] = (q, pick)
-                    state[K_EXPLORE] = current = pick
-        state["ex_radius_val"], state["ex_kinds_val"] = radius, list(kinds)  # kept for meeting mode
-    else:
-        radius = state.get("ex_radius_val", 1)
-        kinds = state.get("ex_kinds_val", [])
-    if not current:
+        _controls(c, view)
+        view = st.session_state[K_VIEW]
+    if not view["id"]:
         st.info(c.t("explorer.start"))
         return
-    node = cached(c, explore.node_details, current)
+    node = cached(c, explore.node_details, view["id"])
     if node is None:
-        st.warning(c.t("common.search_none", text=current))
+        st.warning(c.t("common.search_none", text=view["id"]))
         return
-    crumbs = cached(c, explore.breadcrumb, current)
-    if crumbs and c.meeting:  # no buttons in a meeting: the path as one line
-        st.markdown("**" + " › ".join(a["name"] for a in crumbs) + "**")
-    elif crumbs:
-        st.markdown(f"**{c.t('common.breadcrumb')}：**" if c.lang == "zh" else f"**{c.t('common.breadcrumb')}:**")
-        cols = st.columns([3] * len(crumbs) + [max(1, 16 - 3 * len(crumbs))], gap="small")
-        for i, a in enumerate(crumbs):
-            level = enum_name(a["level"], c.lang, _level_enum())
-            cols[i].button(f"{level}: {a['name']}" if c.lang == "en" else f"{level}：{a['name']}", key=f"crumb_{a['id']}", on_click=_go, args=(a["id"],),
-                           width="stretch", type="primary" if a["id"] == current else "secondary")
-    sub = cached(c, explore.neighbourhood, current, radius=int(radius), labels=list(kinds) or None)
+    _nav(c, view)
+    sub = cached(c, explore.neighbourhood, view["id"], radius=view["r"], labels=view["k"] or None,
+                 open_groups=view["open"])
     left, right = st.columns([3, 2]) if not c.meeting else (st.container(), None)
     with left:
-        title = f"{node['name']}（{_kind(c, node)}）" if c.lang == "zh" else f"{node['name']} ({_kind(c, node)})"
-        map_block(c, "network", sub, title=title, key=f"ex_map_{current}_{radius}_{'-'.join(sorted(kinds))}")
-    if right is None:
-        return
-    with right:
-        st.subheader(c.t("common.details"))
-        props = {k: v for k, v in node["props"].items() if v not in (None, "", [])}
-        prop_df = pd.DataFrame({c.t("explorer.property"): [_prop_name(c, k) for k in props],
-                                c.t("explorer.value"): [_prop_value(c, node, k, v) for k, v in props.items()]})
-        st.dataframe(prop_df, hide_index=True, width="stretch")
-        rels = cached(c, explore.relationships, current)
-        st.subheader(c.t("common.relationships") + f"（{len(rels)}）" if c.lang == "zh"
-                     else c.t("common.relationships") + f" ({len(rels)})")
-        rel_df = pd.DataFrame({
-            c.t("explorer.relation"): [_rel_text(c, r) for r in rels],
-            c.t("common.name"): [r["name"] for r in rels],
-            c.t("explorer.kind"): [_kind(c, r) for r in rels],
-            c.t("common.id"): [r["id"] for r in rels],
-        })
-        st.dataframe(rel_df, hide_index=True, width="stretch", height=min(380, 38 + 35 * max(1, len(rels))))
-        if rels:
-            ids = list(dict.fromkeys(r["id"] for r in rels))
-            names = {r["id"]: f"{r['name']} · {_kind(c, r)}" for r in rels}
-            col_a, col_b = st.columns([3, 1], vertical_alignment="bottom")
-            nxt = col_a.selectbox(c.t("common.neighbours"), ids, format_func=names.get, key=f"ex_next_{current}")
-            col_b.button(c.t("common.go_to"), on_click=_go, args=(nxt,), key="ex_go", width="stretch")
+        title = f"{node['name']}（{kind_name(c, node)}）" if c.lang == "zh" else f"{node['name']} ({kind_name(c, node)})"
+        key = f"ex_{view['id']}_{view['r']}_{'-'.join(sorted(view['k']))}_{'-'.join(sorted(view['open']))}"
+        event = map_block(c, "network", sub, title=title, key=key, events="explorer",
+                          height=760 if c.meeting else 640)
+        if not c.meeting:
+            st.caption(c.t("explorer.hint"))
+    st.session_state["_ex_url_written"] = view["id"]
+    _write_url(view)
+    if _handle(event, view):
+        st.rerun()
+    if right is not None:
+        with right:
+            _details(c, view)
 
 
-def _level_enum():
-    from orgnet.graph.model import AreaLevel
-
-    return AreaLevel
+def _details(c: Ctx, view: dict) -> None:
+    sel = view.get("sel") or view["id"]
+    node = cached(c, explore.node_details, sel) or cached(c, explore.node_details, view["id"])
+    st.subheader(c.t("common.details"))
+    st.markdown(f"**{_md(node['name'])}**（{_md(kind_name(c, node))}）" if c.lang == "zh"
+                else f"**{_md(node['name'])}** ({_md(kind_name(c, node))})")
+    if node["id"] != view["id"]:
+        st.button(c.t("explorer.centre_here"), on_click=go, args=(node["id"],), key="ex_centre", type="primary")
+    props = {k: v for k, v in node["props"].items() if v not in (None, "", [])}
+    prop_df = pd.DataFrame({c.t("explorer.property"): [_prop_name(c, k) for k in props],
+                            c.t("explorer.value"): [_prop_value(c, node, k, v) for k, v in props.items()]})
+    st.dataframe(prop_df, hide_index=True, width="stretch")
+    rels = cached(c, explore.relationships, node["id"])
+    st.subheader(c.t("common.relationships") + (f"（{len(rels)}）" if c.lang == "zh" else f" ({len(rels)})"))
+    rel_df = pd.DataFrame({
+        c.t("explorer.relation"): [_rel_text(c, r) for r in rels],
+        c.t("common.name"): [r["name"] for r in rels],
+        c.t("explorer.kind"): [kind_name(c, r) for r in rels],
+        c.t("common.id"): [r["id"] for r in rels],
+    })
+    picked = st.dataframe(rel_df, hide_index=True, width="stretch", height=min(380, 38 + 35 * max(1, len(rels))),
+                          on_select="rerun", selection_mode="single-row", key=f"ex_rels_{node['id']}")
+    rows = picked.selection.rows if picked and picked.selection else []
+    if rows:
+        go(rels[rows[0]]["id"])
+        st.rerun()
 
 
 def _rel_text(c: Ctx, r: dict) -> str:
-    name = enum_name(r["rel"], c.lang, Rel)
+    name = enum_name(r["rel"], c.lang, m.Rel)
     arrow = "→" if r["outgoing"] else "←"
     extra = r.get("props") or {}
     if extra.get("role"):
-        from orgnet.graph.model import Role
-
-        name += f"（{enum_name(extra['role'], c.lang, Role)}）" if c.lang == "zh" \
-            else f" ({enum_name(extra['role'], c.lang, Role)})"
+        role = enum_name(extra["role"], c.lang, m.Role)
+        name += f"（{role}）" if c.lang == "zh" else f" ({role})"
     return f"{arrow} {name}"
 
 
@@ -130,8 +228,6 @@ def _prop_name(c: Ctx, key: str) -> str:
 
 def _prop_value(c: Ctx, node: dict, key: str, value) -> str:
     """A property value in words: yes/no, the node's kind or status in the page language."""
-    from orgnet.graph import model as m
-
     if isinstance(value, bool):
         return c.t("common.yes") if value else c.t("common.no")
     label = m.Label.parse(node["label"]) if node.get("label") else None

@@ -40,6 +40,9 @@ LEVEL_RANK: dict[str, int] = {lvl.value: i for i, lvl in enumerate(AreaLevel)}
 #: the most nodes a drawn map gets before the rest is aggregated ("+N …")
 MAX_DRAWN = 250
 
+#: a node's neighbours of one kind beyond this many are drawn as one cluster ("党员 212") that opens on click
+GROUP_OVER = 12
+
 
 # ---------------------------------------------------------------------------
 # running the view queries
@@ -87,6 +90,15 @@ def search(store: Store, q: str, *, graph: str | None = None, labels: Iterable[s
     if want:
         out = [n for n in out if n["label"] in want]
     return out[:limit]
+
+
+def search_count(store: Store, q: str, *, graph: str | None = None) -> int:
+    """How many nodes :func:`search` would find without its limit (counted in the engine)."""
+    q = (q or "").strip()
+    if not q:
+        return 0
+    rows = _read(store, "view_search_count", {"q": q}, graph=graph)
+    return int(rows[0]["n"]) if rows else 0
 
 
 def node_details(store: Store, node_id: str, *, graph: str | None = None) -> dict | None:
@@ -155,17 +167,27 @@ class Subgraph:
         return [n["id"] for n in self.nodes]
 
 
+def group_id(source: str, label: str) -> str:
+    """The id of the cluster node holding ``source``'s neighbours with primary label ``label``."""
+    return f"+{source}:{label}"
+
+
 def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radius: int = 1,
                   labels: Iterable[str] | None = None, max_nodes: int = MAX_DRAWN,
-                  per_hop_limit: int = 20000) -> Subgraph:
+                  per_hop_limit: int = 20000, group_over: int = GROUP_OVER,
+                  open_groups: Iterable[str] = ()) -> Subgraph:
     """The nodes within ``radius`` (1–3) relationships of a node, breadth first.
 
     ``labels`` keeps only nodes with those primary labels (the walk goes only through
-    them; the centre is always kept). At most ``max_nodes`` are drawn, nearest first; the
+    them; the centre is always kept). A node's neighbours of one primary label that are
+    more than ``group_over`` become one cluster node ("党员 212", ``aggregate=True``,
+    ``count``, ``group=True``) unless its id (:func:`group_id`) is in ``open_groups``;
+    clusters are not walked further. At most ``max_nodes`` are drawn, nearest first; the
     rest become one aggregate node per (nearest drawn neighbour, label): "+N Member".
     """
     radius = max(1, min(3, int(radius)))
     want = set(labels) if labels else None
+    opened = set(open_groups)
     center = node_details(store, node_id, graph=graph)
     if center is None:
         return Subgraph(center=node_id)
@@ -179,15 +201,16 @@ def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radiu
             break
         rows = _read(store, "view_neighbours", {"ids": ",".join(frontier), "limit": per_hop_limit},
                      graph=graph)
-        nxt: list[str] = []
         # nearest first: stable order by label then name so the same data gives the same picture
         rows.sort(key=lambda r: (primary_label(r["labels"]) != Label.Area.value, str(r["source"]),
                                  str(r["name"]), str(r["id"])))
+        rows = [r for r in rows if want is None or primary_label(r["labels"]) in want or r["id"] == node_id]
+        groups = _groups(rows, nodes, group_over, opened)
+        nxt: list[str] = []
         for r in rows:
-            lbl = primary_label(r["labels"])
-            if want is not None and lbl not in want and r["id"] != node_id:
+            lbl, nid = primary_label(r["labels"]), r["id"]
+            if (r["source"], lbl) in groups:
                 continue
-            nid = r["id"]
             if nid not in nodes:
                 if len(nodes) >= max_nodes:
                     overflow[(r["source"], lbl)].add(nid)
@@ -197,6 +220,11 @@ def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radiu
             src, dst = (r["source"], nid) if r["outgoing"] else (nid, r["source"])
             edges.setdefault((src, dst, r["rel"]), {"source": src, "target": dst, "rel": r["rel"],
                                                    "props": dict(r.get("props") or {})})
+        for (src, lbl), ids in sorted(groups.items()):
+            gid = group_id(src, lbl)
+            nodes[gid] = {"id": gid, "name": str(len(ids)), "label": lbl, "labels": (lbl,), "kind": None,
+                          "hop": hop, "aggregate": True, "group": True, "count": len(ids)}
+            edges[(src, gid, "")] = {"source": src, "target": gid, "rel": "", "props": {}}
         frontier = nxt
     hidden: Counter = Counter()
     for (src, lbl), ids in sorted(overflow.items()):
@@ -204,13 +232,24 @@ def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radiu
         if not ids:
             continue
         hidden[lbl] += len(ids)
-        agg_id = f"+{src}:{lbl}"
+        agg_id = f"+{src}:{lbl}:more"
         nodes[agg_id] = {"id": agg_id, "name": f"+{len(ids)}", "label": lbl, "labels": (lbl,),
                          "kind": None, "hop": nodes.get(src, {}).get("hop", 0) + 1,
                          "aggregate": True, "count": len(ids)}
         edges[(src, agg_id, "")] = {"source": src, "target": agg_id, "rel": "", "props": {}}
     return Subgraph(nodes=list(nodes.values()), edges=list(edges.values()), hidden=dict(hidden),
                     center=node_id)
+
+
+def _groups(rows: list[dict], drawn: dict[str, dict], group_over: int, opened: set[str]) -> dict[tuple, set]:
+    """(source, label) → neighbour ids, for the groups too big to draw one by one (not opened,
+    not already drawn, more than ``group_over``). Areas are never grouped: they are the map's frame."""
+    by: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        lbl = primary_label(r["labels"])
+        if lbl != Label.Area.value and r["id"] not in drawn:
+            by[(r["source"], lbl)].add(r["id"])
+    return {k: v for k, v in by.items() if len(v) > group_over and group_id(*k) not in opened}
 
 
 def to_networkx(sub: Subgraph):

@@ -10,20 +10,55 @@
   network.once("afterDrawing", function () {
     document.body.setAttribute("data-drawn", String(D.nodes.length));
   });
-  /* fit the whole map, leaving room on the right for the legend */
+  /* label font sizes: the smallest of ordinary nodes, and of hubs (bold community labels) */
+  var fonts = { unit: 0, hub: 0 };
+  D.nodes.forEach(function (n) {
+    var f = n.font && n.font.size, k = (n.font && n.font.multi === "html") ? "hub" : "unit";
+    if (f && !n.on_summary && (!fonts[k] || f < fonts[k])) { fonts[k] = f; }
+  });
+  window.orgnetLabelPx = function () {
+    var s = network.getScale();
+    return { scale: s, unit: s * (fonts.unit || fonts.hub), hub: s * (fonts.hub || fonts.unit) };
+  };
+
+  /* Fit the whole map (room on the right for a side legend), but never so small that labels
+     drop under meta.minLabelPx on screen: then keep that scale, centred on the focus node. */
   function fit() {
     network.fit({ animation: false });
-    var lg = document.querySelector(".on-legend");
+    var lg = document.querySelector(".on-legend:not(.on-legend-strip)");
     var W = container.clientWidth, H = container.clientHeight;
     if (!W || !H) { return; }
     var room = lg ? lg.offsetWidth + 24 : 0;
     if (room > W * 0.45) { room = 0; }
     var s = network.getScale(), c = network.getViewPosition();
     var k = Math.min((W - room - 20) / W, (H - 50) / H);
-    var ns = s * k;
-    network.moveTo({ position: { x: c.x + (room / 2) / ns, y: c.y - 10 / ns }, scale: ns, animation: false });
+    var ns = s * k, pos = { x: c.x + (room / 2) / (s * k), y: c.y - 10 / (s * k) };
+    var need = D.meta.minLabelPx && fonts.unit ? D.meta.minLabelPx / fonts.unit : 0;
+    if (D.meta.minHubPx && fonts.hub) { need = Math.max(need, D.meta.minHubPx / fonts.hub); }
+    if (ns < need) {
+      ns = need;
+      if (D.meta.focus && nodes.get(D.meta.focus)) { pos = network.getPositions([D.meta.focus])[D.meta.focus]; }
+      document.body.setAttribute("data-clamped", "1");
+    }
+    network.moveTo({ position: pos, scale: ns, animation: false });
   }
   fit();
+
+  /* clicks go to the page around the map (the app's two-way component), if there is one */
+  function post(event, id) {
+    if (window.parent === window) { return; }
+    window.parent.postMessage({ orgnetMap: true, event: event, id: id, t: Date.now() }, "*");
+  }
+  network.on("click", function (p) {
+    if (!p.nodes.length) { return; }
+    var n = nodes.get(p.nodes[0]);
+    post(n && n.on_group ? "open" : "select", p.nodes[0]);
+  });
+  network.on("doubleClick", function (p) {
+    if (!p.nodes.length) { return; }
+    var n = nodes.get(p.nodes[0]);
+    if (n && !n.on_summary) { post("expand", p.nodes[0]); }
+  });
 
   function shapePath(ctx, shape, x, y, r) {
     var i, a, k;

@@ -51,6 +51,12 @@ from orgnet.viz.offline import vis_css, vis_js
 Rows = Sequence[Mapping[str, Any]] | Any  # list of dicts or a pandas DataFrame
 
 BAND_RANK = {"strong": 3, "medium": 2, "weak": 1, "none": 0}
+
+#: the smallest on-screen label size (px, font size × zoom) a fitted map keeps: at a desk,
+#: and in meeting mode (projected: unit labels, community labels)
+DESK_LABEL_PX = 12.0
+MEETING_LABEL_PX = 14.0
+MEETING_HUB_PX = 18.0
 BAND_SCORE = {"strong": 80.0, "medium": 45.0, "weak": 15.0, "none": 0.0}
 
 __all__ = [
@@ -347,6 +353,70 @@ def _layout_force(nodes, edges) -> dict[str, tuple[float, float]]:
     pos = nx.spring_layout(g, seed=0, iterations=120, weight="weight")
     scale = 110.0 * math.sqrt(len(nodes)) + 150.0
     return {k: (round(float(v[0]) * scale, 1), round(float(v[1]) * scale, 1)) for k, v in pos.items()}
+
+
+def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int) -> dict[str, tuple[float, float]]:
+    """The focus in the middle, its neighbours on concentric rings (clusters among them, so
+    fitting the view keeps labels readable), each further hop fanned out behind its parent.
+
+    Ring slots are as wide as the widest (wrapped) label, so labels on a ring do not overlap.
+    """
+    if not nodes:
+        return {}
+    ids = [n["id"] for n in nodes]
+    focus = focus if focus in ids else ids[0]
+    by_id = {n["id"]: n for n in nodes}
+    adj: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        adj[e["source"]].append(e["target"])
+        adj[e["target"]].append(e["source"])
+    order = lambda i: (S.KIND_ORDER.get(by_id[i]["kind"], 999), bool(by_id[i].get("cluster")),  # noqa: E731
+                       by_id[i]["label"], i)
+    children: dict[str, list[str]] = defaultdict(list)
+    seen, frontier = {focus}, [focus]
+    while frontier:
+        nxt = []
+        for p in frontier:
+            for c in sorted(set(adj[p]) - seen, key=order):
+                seen.add(c)
+                children[p].append(c)
+                nxt.append(c)
+        frontier = nxt
+    slot = max([_text_w(_wrap(by_id[i]["label"], wrap_w, 2).split("\n")[0], font) for i in ids] + [font * 4]) + font
+    gap = font * 4.2
+    pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
+    ring = list(children[focus])
+    radius, k, placed = max(gap * 2.2, slot * 1.1), 0, 0
+    while placed < len(ring):
+        cap = max(6, int(2 * math.pi * radius / slot))
+        part = ring[placed:placed + cap]
+        step = 2 * math.pi / len(part)
+        off = (step / 2) * (k % 2)
+        for j, nid in enumerate(part):
+            a = -math.pi / 2 + off + j * step
+            pos[nid] = (radius * math.cos(a), radius * math.sin(a))
+        placed += len(part)
+        radius += gap
+        k += 1
+    for p in [i for i in ids if i in pos]:  # deeper hops: fans behind their parent, outward
+        _fan(p, children, pos, slot, gap)
+    for i in ids:  # unreachable (should not happen): a row under the map
+        pos.setdefault(i, (0.0, radius + gap))
+    return {k: (round(x, 1), round(y, 1)) for k, (x, y) in pos.items()}
+
+
+def _fan(parent: str, children: dict[str, list[str]], pos: dict, slot: float, gap: float) -> None:
+    kids = [c for c in children.get(parent, ()) if c not in pos]
+    if not kids:
+        return
+    px, py = pos[parent]
+    base = math.atan2(py, px) if (px or py) else -math.pi / 2
+    r = max(gap * 1.6, len(kids) * slot / math.pi)
+    span = min(math.pi, len(kids) * slot / r)
+    for j, c in enumerate(kids):
+        a = base - span / 2 + span * (j + 0.5) / len(kids)
+        pos[c] = (px + r * math.cos(a), py + r * math.sin(a))
+        _fan(c, children, pos, slot, gap)
 
 
 def _is_hub(n) -> bool:
@@ -879,6 +949,12 @@ def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub: bool = False) -> d
                      "bold": {"size": _hub_font_size(meeting), "color": font_color, "mod": "bold"}}
     if dashed:
         v["shapeProperties"] = {"borderDashes": [5, 3]}
+    if n.get("_summary"):
+        v["on_summary"] = True
+    if n.get("cluster"):  # a cluster of neighbours ("党员 212"): a click opens it
+        v["on_group"] = True
+        v["shapeProperties"] = {"borderDashes": [5, 3]}
+        v["borderWidth"] = 2.5
     return v
 
 
@@ -1008,8 +1084,12 @@ def _swatch_svg(e: Mapping[str, Any], px: int = 18) -> str:
     return f'<svg width="{px}" height="{px}" viewBox="0 0 {px} {px}" aria-hidden="true">{body}</svg>'
 
 
-def legend_html(entries: Sequence[Mapping[str, Any]], lang: str = "zh", *, title: bool = True) -> str:
-    """The legend as a small HTML fragment (escaped; inline SVG swatches, no external files)."""
+def legend_html(entries: Sequence[Mapping[str, Any]], lang: str = "zh", *, title: bool = True,
+                strip: bool = False) -> str:
+    """The legend as a small HTML fragment (escaped; inline SVG swatches, no external files).
+
+    ``strip``: one row under the map (meeting mode: the map keeps the full width).
+    """
     if not entries:
         return ""
     rows = "".join(
@@ -1017,7 +1097,7 @@ def legend_html(entries: Sequence[Mapping[str, Any]], lang: str = "zh", *, title
         for e in entries
     )
     head = f'<div class="on-lg-title">{html.escape(t("legend.title", lang))}</div>' if title else ""
-    return f'<div class="on-legend">{head}{rows}</div>'
+    return f'<div class="on-legend{" on-legend-strip" if strip else ""}">{head}{rows}</div>'
 
 
 # ---------------------------------------------------------------------------
@@ -1054,7 +1134,7 @@ def _asset(name: str) -> str:
 
 def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool = False,
             layout: str = "force", max_nodes: int = 300, direction: str = "auto",
-            cross_weak: bool = True) -> dict[str, Any]:
+            cross_weak: bool = True, focus: str | None = None) -> dict[str, Any]:
     """Everything the page needs, as plain data: vis nodes/edges/options, legend, counts.
 
     ``cross_weak`` (bipartite layout only): when False, weak ties from a node to a hub other
@@ -1062,8 +1142,8 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
     Returns ``{"nodes", "edges", "options", "legend", "shown", "hidden", "direction",
     "cross_weak_hidden"}``.
     """
-    if layout not in ("force", "tree", "bipartite"):
-        raise ValueError(f"layout must be force, tree or bipartite, not {layout!r}")
+    if layout not in ("force", "tree", "bipartite", "radial"):
+        raise ValueError(f"layout must be force, tree, bipartite or radial, not {layout!r}")
     ns = _norm_nodes(nodes)
     es = _norm_edges(edges, {n["id"] for n in ns})
     cross_hidden = 0
@@ -1096,6 +1176,8 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         for e, cross in zip(es, _cross_edges(ns, es)):
             if cross:
                 e["_cross"] = True
+    elif layout == "radial":
+        pos = _layout_radial(ns, es, focus, font=float(_font_size(15, meeting)), wrap_w=8)
     else:
         pos = _layout_force(ns, es)
         if meeting:
@@ -1148,7 +1230,8 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
                  meeting: bool = False, title: str | None = None, subtitle: str | None = None,
                  date: str | None = None, layout: str = "force", max_nodes: int = 300,
                  direction: str = "auto", legend: bool = True, toolbar: bool = True,
-                 cross_weak: bool = True) -> str:
+                 cross_weak: bool = True, focus: str | None = None, min_label_px: float | None = None,
+                 min_hub_px: float | None = None) -> str:
     """A complete HTML document drawing the map, with no request outside the page.
 
     ``nodes``/``edges``: rows as in the module doc (list of dicts or DataFrame).
@@ -1159,11 +1242,19 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     ``meeting``: bigger labels and nodes, a title/date header (``date`` defaults to today),
     legend; the toolbar's PNG button downloads the map (title and legend included).
     More than ``max_nodes`` nodes → the lowest-weight ones are aggregated per ``parent``.
+    ``focus``: the node the ``"radial"`` layout centres on (and the view, when zoomed in).
+    ``min_label_px`` / ``min_hub_px``: the smallest on-screen size (font size × zoom) of
+    ordinary and of hub labels; fitting the view never zooms out further (the map can then
+    be panned). Default: 12 px, and in meeting mode 14 px and 18 px (readable when projected).
     Output is byte-identical for identical input (and identical ``date``).
     """
     lang = _norm_lang(lang)
     data = prepare(nodes, edges, lang=lang, meeting=meeting, layout=layout, max_nodes=max_nodes,
-                   direction=direction, cross_weak=cross_weak)
+                   direction=direction, cross_weak=cross_weak, focus=focus)
+    if min_label_px is None:
+        min_label_px = MEETING_LABEL_PX if meeting else DESK_LABEL_PX
+    if min_hub_px is None:
+        min_hub_px = MEETING_HUB_PX if meeting else DESK_LABEL_PX
     if meeting and not date:
         date = _dt.date.today().isoformat()
     if meeting and not title:
@@ -1189,7 +1280,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     if toolbar:
         tools = (f'<div class="on-tools"><button type="button" id="on-fit">{html.escape(t("meeting.fit", lang))}</button>'
                  f'<button type="button" id="on-png">{html.escape(t("meeting.download_png", lang))}</button></div>')
-    legend_block = legend_html(data["legend"], lang) if legend else ""
+    legend_block = legend_html(data["legend"], lang, strip=meeting) if legend else ""
     payload = {
         "nodes": data["nodes"],
         "edges": data["edges"],
@@ -1197,7 +1288,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
         "legend": data["legend"] if legend else [],
         "meta": {"title": title or "", "subtitle": sub, "filename": _filename(title),
                  "legendTitle": t("legend.title", lang), "font": S.FONT_STACK, "meeting": bool(meeting),
-                 "notes": notes},
+                 "notes": notes, "focus": focus, "minLabelPx": min_label_px, "minHubPx": min_hub_px},
     }
     body_class = "on-meeting" if meeting else "on-normal"
     return (
@@ -1210,7 +1301,8 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
         f"<script>\n{vis_js()}\n</script>\n"
         "</head>\n"
         f'<body class="{body_class}">\n<div id="on-wrap">\n{header}\n'
-        f'<div id="on-stage"><div id="mynetwork"></div>{legend_block}{tools}{note}</div>\n</div>\n'
+        f'<div id="on-stage"><div id="mynetwork"></div>{"" if meeting else legend_block}{tools}{note}</div>\n'
+        f'{legend_block if meeting else ""}</div>\n'
         f"<script>window.ORGNET_DATA = {_json_script(payload)};</script>\n"
         f"<script>\n{_asset('map.js')}\n</script>\n"
         "</body>\n</html>\n"
