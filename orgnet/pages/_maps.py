@@ -98,7 +98,7 @@ def linkage_rows(c, scored: pd.DataFrame) -> tuple[list, list, list]:
 
 
 def html_for(c, which: str, data, *, title: str, height: int | None = None, standalone: bool = False,
-             **_: Any) -> str:  # noqa: C901
+             note: str | None = None, **_: Any) -> str:  # noqa: C901
     """The map's HTML in the page language; meeting mode enlarges it and adds title, date, legend.
 
     ``standalone``: the file to download — fills the browser window, always with title and date.
@@ -106,7 +106,7 @@ def html_for(c, which: str, data, *, title: str, height: int | None = None, stan
     meeting = c.meeting or standalone
     h = "100vh" if standalone else f"{height or (720 if c.meeting else 580)}px"
     common = dict(lang=c.lang, height=h, meeting=meeting, title=title if meeting else None,
-                  date=c.as_of if meeting else None, max_nodes=MAX_NODES)
+                  date=c.as_of if meeting else None, max_nodes=MAX_NODES, notes=[note] if note else None)
     if which == "network":
         nodes, edges = network_rows(c, data)
         return V.network_html(nodes, edges, layout="radial", focus=data.center, **common)

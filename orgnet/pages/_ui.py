@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -175,48 +176,74 @@ def _map_component() -> Callable:
     return components.declare_component("orgnet_map", path=str(resources.files("orgnet.viz") / "bridge"))
 
 
+def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str | None = None) -> str | None:
+    """Meeting mode: one community at a time, with ◀ / ▶ buttons (no dropdowns on a projector).
+
+    ``communities``: id → name in display order. Returns the community shown.
+    """
+    if not communities:
+        return None
+    ids = list(communities)
+    pos = st.session_state.get(key)
+    if pos is None or not 0 <= pos < len(ids):
+        pos = ids.index(start) if start in ids else 0
+    prev_col, name_col, next_col = st.columns([1, 4, 1], vertical_alignment="center")
+    if prev_col.button(c.t("meeting.prev_community"), key=f"{key}_prev", disabled=pos == 0, width="stretch"):
+        pos -= 1
+    if next_col.button(c.t("meeting.next_community"), key=f"{key}_next", disabled=pos >= len(ids) - 1,
+                       width="stretch"):
+        pos += 1
+    st.session_state[key] = pos
+    name_col.markdown(f"<div style='text-align:center;font-size:1.3rem'>{html.escape(communities[ids[pos]])}"
+                      f"　<span style='color:#78909C'>{pos + 1} / {len(ids)}</span></div>", unsafe_allow_html=True)
+    return ids[pos]
+
+
 def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None,
-              events: str | None = None) -> dict | None:
+              events: str | None = None, note: str | None = None) -> dict | None:
     """Draw a map (``which``: network | org_tree | linkage) from :mod:`orgnet.viz`.
 
     In meeting mode the map gets larger labels, its title, the date and the legend (the PNG
     button sits in the map's toolbar, rendered in the browser from the canvas), and the map
     is offered as a standalone HTML file that opens offline.
 
+    ``note``: a line shown on the map and in its exports (e.g. what was left out).
     ``events``: a stable name for a map that reports clicks; returns each new click once as
     ``{"event": "select" | "expand" | "open", "id": node id}`` (None when nothing new).
     """
     h = height or (760 if c.meeting else 600)
-    html = _cached_map(c, which, data, title, h - 20, False, key)
+    page = _cached_map(c, which, data, title, h - 20, False, key, note)
     event = None
     if events:
-        sig = hashlib.sha1(html.encode("utf-8")).hexdigest()
-        value = _map_component()(html=html, sig=sig, height=h, key=f"map_{events}", default=None)
+        sig = hashlib.sha1(page.encode("utf-8")).hexdigest()
+        value = _map_component()(html=page, sig=sig, height=h, key=f"map_{events}", default=None)
         seen = f"_orgnet_map_seen_{events}"
         if value and value.get("t") != st.session_state.get(seen):
             st.session_state[seen] = value.get("t")
             event = {"event": value.get("event"), "id": value.get("id")}
     elif hasattr(st, "iframe"):
-        st.iframe(html, height=h)
+        st.iframe(page, height=h)
     else:  # older Streamlit
         import streamlit.components.v1 as components
 
-        components.html(html, height=h, scrolling=False)
+        components.html(page, height=h, scrolling=False)
     if c.meeting:
         from orgnet.pages import _maps
 
         # built on click, in the download thread (no session state there)
         st.download_button(c.t("meeting.download_html"),
-                           lambda: _maps.html_for(c, which, data, title=title, standalone=True).encode("utf-8"),
+                           lambda: _maps.html_for(c, which, data, title=title, standalone=True,
+                                                  note=note).encode("utf-8"),
                            file_name=download_name(c, title, "html"), mime="text/html",
                            key=f"dl_html_{key}", type="primary")
     return event
 
 
-def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, key: str) -> str:
+def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, key: str,
+                note: str | None = None) -> str:
     """Map HTML, cached across sessions per (graph, load stamp, date, language, mode, page key, title):
     layouts are not free. ``key`` must name every filter the data depends on."""
-    return _map_html((c.graph, c.stamp, c.as_of, c.lang, c.meeting, which, key, title, height, standalone),
+    return _map_html((c.graph, c.stamp, c.as_of, c.lang, c.meeting, which, key, title, height, standalone, note),
                      c, data)
 
 
@@ -224,8 +251,8 @@ def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, 
 def _map_html(map_key: tuple, _c: Ctx, _data) -> str:
     from orgnet.pages import _maps
 
-    graph, stamp, as_of, lang, meeting, which, key, title, height, standalone = map_key
-    return _maps.html_for(_c, which, _data, title=title, height=height, standalone=standalone)
+    graph, stamp, as_of, lang, meeting, which, key, title, height, standalone, note = map_key
+    return _maps.html_for(_c, which, _data, title=title, height=height, standalone=standalone, note=note)
 
 
 _WARMED: set[tuple[str, str, str]] = set()

@@ -9,7 +9,7 @@ import streamlit as st
 from orgnet.graph import linkage as lk
 from orgnet.queries import explore
 from orgnet.pages import _data
-from orgnet.pages._ui import Ctx, cached, download_name, map_block, page_header
+from orgnet.pages._ui import Ctx, cached, community_stepper, download_name, map_block, page_header
 
 
 def channel_name(c: Ctx, ch: str) -> str:
@@ -42,15 +42,29 @@ def render(c: Ctx) -> None:
         bands = state.get("lk_bands_val", list(lk.BANDS[:3]))
     data = cached(c, _data.linkage_view, as_of=True, street_id=sid or None)
     scored: pd.DataFrame = data["scored"]
-    shown = lk.filter_bands(scored, bands or None)
     scope = by_id[sid]["name"] if sid else c.t("linkage.all_streets")
+    note = None
+    if c.meeting:  # one community at a time; strong and medium ties drawn, weak ones counted
+        comms = scored.drop_duplicates("community_id").set_index("community_id")["community"].to_dict() \
+            if not scored.empty else {}
+        cid = community_stepper(c, comms, "lk_meeting_pos", start=state.get("lk_pair_c_val"))
+        if cid:
+            scored = scored[scored["community_id"] == cid]
+            scope = comms[cid]
+        bands = [b for b in bands if b in ("strong", "medium")] or ["strong", "medium"]
+        n_weak = int((scored["band"] == "weak").sum()) if not scored.empty else 0
+        note = c.t("linkage.weak_counted", n=n_weak) if n_weak else None
+    shown = lk.filter_bands(scored, bands or None)
     title = c.t("linkage.map_title", scope=scope)
     if not c.meeting:  # how many pairs per band, above the map
         counts = scored["band"].value_counts() if not scored.empty else pd.Series(dtype=int)
         for col, b in zip(st.columns(4), lk.BANDS):
             col.metric(lk.band_label(b, c.lang, data["config"]), int(counts.get(b, 0)), border=True)
-    map_block(c, "linkage", shown, title=title, key=f"lk_{sid}_{'-'.join(bands)}",
-              height=780 if c.meeting else 640)
+    map_block(c, "linkage", shown, title=title, key=f"lk_{sid}_{scope}_{'-'.join(bands)}",
+              height=780 if c.meeting else 640, note=note)
+    st.subheader(c.t("linkage.ranked"))
+    st.caption(scope)
+    ranked_bars(c, shown if c.meeting else lk.filter_bands(scored, bands or None))
     if c.meeting:
         return
 
@@ -61,6 +75,7 @@ def render(c: Ctx) -> None:
         comms = scored.drop_duplicates("community_id").set_index("community_id")["community"].to_dict()
         col_c, col_u = st.columns(2)
         cid = col_c.selectbox(c.t("common.community"), list(comms), format_func=comms.get, key=f"lk_pair_c_{c.lang}")
+        state["lk_pair_c_val"] = cid
         pairs = scored[scored["community_id"] == cid]
         units = pairs.set_index("unit_id")["unit"].to_dict()
         uid = col_u.selectbox(c.t("linkage.unit"), list(units), format_func=lambda u: (
@@ -99,6 +114,39 @@ def render(c: Ctx) -> None:
                 c.t("linkage.current"): partners["current_score"].astype(float).round(1),
                 c.t("linkage.reason"): partners.apply(lambda r: _reasons(c, r), axis=1)})
             st.dataframe(pf, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(pf)))
+
+
+#: most units a ranked chart shows (the strongest); the table under it has them all
+RANKED_MAX = 30
+
+
+def ranked_bars(c: Ctx, scored: pd.DataFrame) -> None:
+    """The same facts as the map without a graph: units ranked by score, bars split by channel points."""
+    import altair as alt
+
+    if scored.empty:
+        st.info(c.t("common.no_data"))
+        return
+    top = scored.sort_values(["score", "unit"], ascending=[False, True]).head(RANKED_MAX)
+    label = top["unit"] + ("（" if c.lang == "zh" else " (") + top["community"] + ("）" if c.lang == "zh" else ")")
+    rows = [{"unit": lab, "channel": channel_name(c, ch), "points": round(float(r.get(f"pts_{ch}", 0.0)), 1),
+             "score": round(float(r["score"]), 1), "band": band_name(c, r["band"])}
+            for lab, r in zip(label, top.to_dict("records")) for ch in lk.CHANNELS if r.get(f"pts_{ch}")]
+    if not rows:
+        st.info(c.t("common.no_data"))
+        return
+    size = 20 if c.meeting else 13
+    chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        y=alt.Y("unit:N", sort=list(label), title=None, axis=alt.Axis(labelLimit=420, labelFontSize=size)),
+        x=alt.X("sum(points):Q", title=c.t("linkage.score"), scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(labelFontSize=size, titleFontSize=size)),
+        color=alt.Color("channel:N", title=c.t("linkage.channel"),
+                        legend=alt.Legend(orient="bottom", labelFontSize=size, titleFontSize=size, columns=4)),
+        tooltip=[alt.Tooltip("unit:N", title=c.t("linkage.unit")), alt.Tooltip("channel:N", title=c.t("linkage.channel")),
+                 alt.Tooltip("points:Q", title=c.t("linkage.points")), alt.Tooltip("score:Q", title=c.t("linkage.score")),
+                 alt.Tooltip("band:N", title=c.t("linkage.band"))],
+    ).properties(height=max(160, (34 if c.meeting else 24) * len(top)))
+    st.altair_chart(chart, use_container_width=True)
 
 
 def _missing(c: Ctx, row) -> str:

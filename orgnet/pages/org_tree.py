@@ -8,7 +8,7 @@ import streamlit as st
 
 from orgnet.graph.model import AreaLevel, OrgKind
 from orgnet.queries import explore
-from orgnet.pages._ui import Ctx, cached, enum_name, map_block, page_header
+from orgnet.pages._ui import Ctx, cached, community_stepper, enum_name, map_block, page_header
 
 
 
@@ -30,8 +30,9 @@ def render(c: Ctx) -> None:
         state["ot_street_val"], state["ot_comm_val"] = sid, cid  # kept for meeting mode (no widgets there)
     else:
         sid = state.get("ot_street_val") if state.get("ot_street_val") in by_id else next(iter(by_id))
-        cid = state.get("ot_comm_val") or ""
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
+        # a whole street is unreadable when projected: one community at a time
+        cid = community_stepper(c, comms, "ot_meeting_pos", start=state.get("ot_comm_val")) or ""
     tree = cached(c, explore.org_tree, sid, community_id=cid or None)
     scope = comms.get(cid) if cid else by_id[sid]["name"]
 

@@ -1231,7 +1231,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
                  date: str | None = None, layout: str = "force", max_nodes: int = 300,
                  direction: str = "auto", legend: bool = True, toolbar: bool = True,
                  cross_weak: bool = True, focus: str | None = None, min_label_px: float | None = None,
-                 min_hub_px: float | None = None) -> str:
+                 min_hub_px: float | None = None, notes: Sequence[str] | None = None) -> str:
     """A complete HTML document drawing the map, with no request outside the page.
 
     ``nodes``/``edges``: rows as in the module doc (list of dicts or DataFrame).
@@ -1265,7 +1265,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     if title or sub:
         header = (f'<header class="on-head"><h1>{html.escape(title or "")}</h1>'
                   f'<div class="on-sub">{html.escape(sub)}</div></header>')
-    notes = []
+    notes = list(notes or [])
     if data["hidden"]:
         notes.append(t("map.capped", lang, shown=data["shown"], hidden=data["hidden"]))
     if data["cross_weak_hidden"]:
