@@ -128,6 +128,8 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
 
 
 def main() -> None:
+    if K_MEETING not in st.session_state and "meeting" in st.query_params:  # a link into a meeting
+        st.session_state[K_MEETING] = st.query_params.get("meeting") not in ("0", "")
     lang = st.session_state.get(K_LANG, "zh")
     meeting = bool(st.session_state.get(K_MEETING))
     st.set_page_config(page_title=t("app.title", lang), page_icon=str(ICON), layout="wide",
@@ -150,7 +152,7 @@ def main() -> None:
         graph, meeting, info = _sidebar(settings, store, lang)
         as_of = _date_control(st.sidebar, lang, info)
     st.session_state[K_AS_OF] = as_of
-    for key, value in (("graph", graph), ("date", as_of)):  # a reload or a pasted link shows the same
+    for key, value in (("graph", graph), ("date", as_of), ("meeting", "1" if meeting else "0")):  # reload = same view
         if st.query_params.get(key) != value:
             st.query_params[key] = value
     stamp = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")

@@ -45,15 +45,19 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def app_url(loaded_store, falkordb_settings):
+    yield from serve_app(loaded_store("demo")[1], falkordb_settings)
+
+
+def serve_app(graph: str, falkordb_settings):
+    """``streamlit run app.py`` on a free port against the test store's ``graph``; yields its URL."""
     if _chromium() is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is missing (pip install -e '.[test]')")
-    _, graph = loaded_store("demo")
     port = free_port()
-    env = dict(os.environ, ORGNET_HOME=str(falkordb_settings.home), ORGNET_GRAPH=graph)
+    env = dict(os.environ, ORGNET_HOME=str(falkordb_settings.home), ORGNET_GRAPH=graph, ORGNET_PREWARM="0")
     env.pop("NEO4J_URI", None)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "test-artifacts" / "streamlit.log", "w")
+    log = open(ROOT / "test-artifacts" / f"streamlit-{graph}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
