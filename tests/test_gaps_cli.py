@@ -133,8 +133,21 @@ def test_gaps_xlsx_export(run_cli, tmp_path):
     sheet_of = {row[0]: row[4] for row in summary[1:]}
     ws = wb[sheet_of["unit_should_form_branch"]]
     header = [c.value for c in ws[1]]
-    assert header == ["规则", "编号", "名称", "类型", "街道编号", "街道", "社区编号", "社区", "问题说明", "整改建议"]
+    assert header == ["规则", "编号", "名称", "类型", "街道编号", "街道", "社区编号", "社区", "问题说明", "整改建议",
+                      "规则编号", "类型代码"]
     assert ws.column_dimensions["I"].width >= 20  # fitted to the Chinese detail text
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref  # frozen header, filters
+    codes = set(catalog_ids()) | {"grid", "building", "compound", "community", "private_enterprise", "floating"}
+    for sheet in wb.sheetnames[1:]:  # no internal code outside the two code columns
+        for row in wb[sheet].iter_rows(min_row=2, values_only=True):
+            assert row[0] not in codes and row[3] not in codes, (sheet, row)
+            assert row[10] in codes or row[10] in catalog_ids()
+
+
+def catalog_ids() -> list[str]:
+    from orgnet.queries.gaps import rule_ids
+
+    return rule_ids()
 
 
 def test_xlsx_is_formula_injection_safe(tmp_path):

@@ -441,6 +441,25 @@ def node_kind(label: str | Label | None, props: dict[str, Any]) -> str | None:
     return props.get(prop) or None
 
 
+def kind_member(value: str | None) -> ZhEnum | None:
+    """The enum member a bare kind code names, as gap rows carry it (``grid`` → AreaLevel.grid).
+
+    Kinds are looked up in the order of :data:`KIND_PROPERTY`, then among labels.
+
+    >>> kind_member("grid_branch"), kind_member("nope")
+    (<OrgKind.grid_branch: 'grid_branch'>, None)
+    """
+    for _, enum in KIND_PROPERTY.values():
+        try:
+            return enum.parse(value)
+        except (ValueError, TypeError):
+            continue
+    try:
+        return Label.parse(value)
+    except (ValueError, TypeError):
+        return None
+
+
 def kind_enum(label: str | Label | None) -> type[ZhEnum] | None:
     """The enum naming the kinds of nodes with this primary label (None: it has no kinds)."""
     try:

@@ -84,15 +84,16 @@ def render(c: Ctx) -> None:
         return
     st.subheader(c.t("gaps.found", n=len(res)))
     frame = result_frame(c, res, cat)
+    where = comms.get(cid) if cid else (by_id[sid]["name"] if sid else None)
     st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)))
     col1, col2, _ = st.columns([1, 1, 4])
     # generated on click (a big workbook takes seconds): the page itself stays fast
     col1.download_button(c.t("common.download_excel"), lambda: _xlsx(c, frame, res),
-                         file_name=download_name(c, "gaps", "xlsx"),
+                         file_name=download_name(c, "gaps", "xlsx", scope=where),
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key="gaps_xlsx", type="primary")
     col2.download_button(c.t("common.download_csv"), lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-                         file_name=download_name(c, "gaps", "csv"), mime="text/csv", key="gaps_csv")
+                         file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
 
 
 def _xlsx(c: Ctx, frame: pd.DataFrame, res: pd.DataFrame) -> bytes:

@@ -161,6 +161,22 @@ def _write_sheet(ws: Any, headers: list[str], rows: Iterable[Iterable[Any]]) -> 
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 80)
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions  # a filter button on every header
+
+
+def _rows_zh(df: pd.DataFrame, cat: Mapping[str, Mapping[str, Any]]) -> tuple[list[str], Iterable[tuple]]:
+    """A rule's gap rows for a Chinese reader: rule titles and kind names in place of codes,
+    the codes kept in two last columns (规则编号, 类型代码)."""
+    from orgnet.graph.model import kind_member
+
+    cols = [c for c in COLUMNS if c in df.columns] + [c for c in df.columns if c not in COLUMNS]
+    out = df[cols].astype(object).where(df[cols].notna(), None).copy()
+    codes = out[["rule", "kind"]].copy()
+    out["rule"] = codes["rule"].map(lambda r: cat.get(r, {}).get("title_zh") or r)
+    out["kind"] = codes["kind"].map(lambda k: (m.zh if (m := kind_member(k)) is not None else k) if k else k)
+    out["rule_code"], out["kind_code"] = codes["rule"], codes["kind"]
+    headers = [COLUMNS_ZH.get(c, c) for c in cols] + [t("gaps.rule_code", "zh"), t("gaps.kind_code", "zh")]
+    return headers, out.itertuples(index=False, name=None)
 
 
 def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str | Path, *,
@@ -195,9 +211,7 @@ def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str
     _write_sheet(summary, headers, summary_rows)
     for rid, df in df_by_rule.items():
         ws = wb.create_sheet(sheets[rid])
-        cols = [c for c in COLUMNS if c in df.columns] + [c for c in df.columns if c not in COLUMNS]
-        _write_sheet(ws, [COLUMNS_ZH.get(c, c) for c in cols],
-                     df[cols].astype(object).where(df[cols].notna(), None).itertuples(index=False, name=None))
+        _write_sheet(ws, *_rows_zh(df, cat))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
