@@ -24,14 +24,16 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-import re
-
 from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreUnavailable
-from orgnet.graph.stores.base import ID_LABELS, META_LABEL, PROPERTY_INDEXES, Store, Writer
+from orgnet.graph.stores.base import (
+    ID_LABELS,
+    META_LABEL,
+    PROPERTY_INDEXES,
+    Store,
+    Writer,
+    refuse_load_csv,
+)
 from orgnet.settings import Settings
-
-#: LOAD CSV reads files on the server or fetches URLs: refused by the read-only console
-_LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE)
 
 _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
                    "Service", "Meeting")
@@ -159,9 +161,7 @@ class Neo4jStore(Store):
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
         import neo4j
 
-        if _LOAD_CSV.search(cypher):
-            raise ReadOnlyViolation("LOAD CSV is refused: the console only runs read-only queries on the "
-                                    "graph (import data with `orgnet load`)")
+        refuse_load_csv(cypher)
         db = self.database_for(graph)
 
         @neo4j.unit_of_work(timeout=timeout_s)
