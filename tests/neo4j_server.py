@@ -127,13 +127,14 @@ class Neo4jTestServer:
         except OSError:
             return ""
 
-    def stop(self, timeout: float = 60) -> None:
+    def stop(self, timeout: float = 15) -> None:
         proc, self.proc = self.proc, None
         if proc is None:
             return
         try:
             if proc.stdin:
-                proc.stdin.close()  # the launcher shuts Neo4j down on EOF
+                proc.stdin.close()  # the launcher shuts Neo4j down on EOF (a throwaway database:
+                # killed if the checkpoint takes longer)
             proc.wait(timeout=timeout)
         except (OSError, subprocess.TimeoutExpired):
             proc.kill()
