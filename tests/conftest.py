@@ -189,25 +189,35 @@ def ensure_loaded(store, dataset, graph: str, loaded: set) -> None:
     loaded.add(graph)
 
 
-@pytest.fixture(scope="session")
-def loaded_store(request, engine_store):
-    """Factory: load a dataset once per session into a named graph; returns (store, graph)."""
+def _loader(request, store, prefix: str = "session_"):
     loaded: set[str] = set()
 
     def load(dataset="tiny", graph: str | None = None):
         if isinstance(dataset, str):
-            key = graph or f"session_{dataset}"
+            key = graph or f"{prefix}{dataset}"
             ds = request.getfixturevalue(f"{dataset}_dataset")
         else:
             if graph is None:
                 raise ValueError("give a graph name when loading a Dataset object")
             key, ds = graph, dataset
-        ensure_loaded(engine_store, ds, key, loaded)
-        return engine_store, key
+        ensure_loaded(store, ds, key, loaded)
+        return store, key
 
     yield load
     for graph in loaded:
         try:
-            engine_store.drop_graph(graph)
+            store.drop_graph(graph)
         except Exception:
             pass
+
+
+@pytest.fixture(scope="session")
+def loaded_store(request, engine_store):
+    """Factory: load a dataset once per session into a named graph; returns (store, graph)."""
+    yield from _loader(request, engine_store)
+
+
+@pytest.fixture(scope="session")
+def falkordb_loaded_store(request, falkordb_store):
+    """``loaded_store`` on the embedded FalkorDB only (the browser tests)."""
+    yield from _loader(request, falkordb_store, "fk_session_")  # not loaded_store's graphs

@@ -44,11 +44,11 @@ def _chromium() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def app_url(loaded_store, falkordb_settings):
+def app_url(falkordb_loaded_store, falkordb_settings):
     if _chromium() is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is missing (pip install -e '.[test]')")
-    _, graph = loaded_store("demo")
+    _, graph = falkordb_loaded_store("demo")
     port = free_port()
     env = dict(os.environ, ORGNET_HOME=str(falkordb_settings.home), ORGNET_GRAPH=graph)
     env.pop("NEO4J_URI", None)
