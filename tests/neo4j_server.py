@@ -28,7 +28,7 @@ JAR = SERVER_DIR / "target" / "orgnet-neo4j-server-1.jar"
 CLASSPATH = SERVER_DIR / "target" / "classpath.txt"
 SOURCES = (SERVER_DIR / "pom.xml", SERVER_DIR / "src" / "main" / "java" / "orgnet" / "Neo4jTestServer.java")
 READY = "ORGNET_NEO4J_READY "
-INSTALL_HINT = ("install Java 17+ and Maven (Debian: apt-get install -y openjdk-17-jdk-headless maven), "
+INSTALL_HINT = ("install Java 17+ and Maven (Debian: apt-get install -y default-jdk-headless maven), "
                 "then run `make deps-neo4j`; or set NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD to an existing "
                 "Neo4j 5 server")
 
