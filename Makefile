@@ -35,7 +35,7 @@ deps-neo4j:
 	@if command -v mvn >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NEO4J_JAR); fi
 
 $(NEO4J_JAR): $(NEO4J_SERVER)/pom.xml $(NEO4J_SERVER)/src/main/java/orgnet/Neo4jTestServer.java
-	cd $(NEO4J_SERVER) && (mvn -q -B -o package 2>/dev/null || mvn -q -B package)
+	cd $(NEO4J_SERVER) && (mvn -q -B -Dstyle.color=never -o package 2>/dev/null || mvn -q -B -Dstyle.color=never package)
 	@touch $@
 
 # Neo4j's own Cypher linter, pinned in package-lock.json.

@@ -40,7 +40,7 @@ class Neo4jServerUnavailable(RuntimeError):
 def _built() -> bool:
     if not (JAR.exists() and CLASSPATH.exists()):
         return False
-    built = min(JAR.stat().st_mtime, CLASSPATH.stat().st_mtime)
+    built = JAR.stat().st_mtime  # touched after every build (Maven may keep an older one)
     return all(src.stat().st_mtime <= built for src in SOURCES)
 
 
@@ -53,8 +53,10 @@ def build(timeout: float = 900) -> None:
         raise Neo4jServerUnavailable(f"the Neo4j test server is not built and {' and '.join(missing)} "
                                      f"{'is' if len(missing) == 1 else 'are'} not installed: {INSTALL_HINT}")
     try:
-        r = subprocess.run(["mvn", "-q", "-B", "package"], cwd=SERVER_DIR, capture_output=True, text=True,
-                           timeout=timeout)
+        r = subprocess.run(["mvn", "-q", "-B", "-Dstyle.color=never", "package"], cwd=SERVER_DIR,
+                           capture_output=True, text=True, timeout=timeout)
+        if r.returncode == 0 and JAR.exists():
+            JAR.touch()
     except subprocess.TimeoutExpired as e:
         raise Neo4jServerUnavailable(f"`mvn -q -B package` in {SERVER_DIR} took more than {timeout:.0f} s") from e
     if r.returncode != 0 or not _built():

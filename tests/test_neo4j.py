@@ -298,3 +298,21 @@ def test_community_holds_one_graph_and_says_what_to_do(neo4j_db, tiny_dataset):
     r = _cli(neo4j_db, "cypher", "MATCH (n:Area) RETURN count(n) AS n", "--graph", "2026Q1", "--format", "json",
              graph="2026Q1")
     assert r.returncode == 0 and json.loads(r.stdout)[0]["n"] > 0, r.stderr
+
+
+@pytest.mark.neo4j
+def test_no_notification_noise_for_labels_a_dataset_lacks(neo4j_db, caplog):
+    """An empty database lacks every label the catalog names: nothing is logged (the driver
+    would log each of Neo4j's UNRECOGNIZED warnings on stderr of every command)."""
+    import logging
+
+    from orgnet.queries import catalog
+
+    store = _store(neo4j_db)
+    try:
+        with caplog.at_level(logging.INFO, logger="neo4j"):
+            for qid in catalog.names("rule"):
+                assert catalog.run(store, qid, {"as_of": "2025-06-30"}) == []
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("neo4j.notifications")] == []
+    finally:
+        store.close()

@@ -58,6 +58,23 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+def _driver(neo4j, uri: str, auth: tuple[str, str]):
+    """The driver, asking the server not to send UNRECOGNIZED notifications.
+
+    Neo4j warns about every label, type or property the database does not hold yet (an
+    optional table left empty: no Meeting, no Service …) and the driver logs each warning on
+    the ``neo4j.notifications`` logger, which lands on stderr of every command. FalkorDB says
+    nothing there, and a missing label is normal data, not a mistake in the catalog (which
+    Neo4j's linter checks in the tests).
+    """
+    try:
+        return neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"])
+    except (TypeError, neo4j.exceptions.ConfigurationError) as e:
+        if "notifications_disabled_classifications" not in str(e):
+            raise
+        return neo4j.GraphDatabase.driver(uri, auth=auth)  # an older driver: warnings are logged
+
+
 class _TxWriter(Writer):
     def __init__(self, tx):
         self.tx = tx
@@ -78,7 +95,7 @@ class Neo4jStore(Store):
             raise ConfigError(f"NEO4J_URI is set ({uri}) but NEO4J_PASSWORD is not: set NEO4J_PASSWORD")
         self.uri, self.user, self.database = uri, user, database
         try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self.driver = _driver(neo4j, uri, (user, password))
         except (ValueError, neo4j.exceptions.ConfigurationError) as e:
             raise ConfigError(f"NEO4J_URI {uri!r} is not a valid Neo4j URI "
                               f"(bolt://, neo4j://, neo4j+s:// …): {e}") from e
