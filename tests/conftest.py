@@ -10,6 +10,17 @@
 - ``demo_path``       session: the folder the demo preset was generated into
 - ``loaded_store``    session factory: ``loaded_store("tiny" | "demo" | dataset, graph=None)``
                       → ``(store, graph)``, the dataset loaded once per session into that graph
+                      (on each engine: tests using it run on FalkorDB and on Neo4j)
+
+Neo4j (marker ``neo4j``), the same product code against a REAL Neo4j 5 Community:
+
+- ``neo4j_server``    session: a Neo4j 5.26 started from tools/neo4j-server (Maven Central's
+                      neo4j-harness), auth on; or the server NEO4J_URI names. Without Java/Maven
+                      the Neo4j tests skip with the reason — except in CI (CI=true): there they FAIL.
+- ``neo4j_store``     session: a store on it mapping every graph name to its one database
+                      (tests/neo4j_server.py: one_database_store)
+- ``engine_store``    session, parametrized ["falkordb", "neo4j"]: the store of either engine
+- ``store_graph``     function: a fresh, empty graph name on ``engine_store``
 """
 
 from __future__ import annotations
@@ -58,6 +69,65 @@ def falkordb_store(falkordb_server):
     store.close()
 
 
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """``{uri, user, password, database, start_seconds}`` of a real Neo4j 5 for this session."""
+    if os.environ.get("NEO4J_URI"):
+        yield {"uri": os.environ["NEO4J_URI"], "user": os.environ.get("NEO4J_USER", "neo4j"),
+               "password": os.environ.get("NEO4J_PASSWORD", ""),
+               "database": os.environ.get("NEO4J_DATABASE", "neo4j"), "start_seconds": None}
+        return
+    from neo4j_server import Neo4jServerUnavailable, Neo4jTestServer
+
+    server = Neo4jTestServer(tmp_path_factory.mktemp("neo4j"))
+    try:
+        server.start()
+    except Neo4jServerUnavailable as e:
+        if IN_CI:
+            pytest.fail(f"CI=true and the Neo4j test server cannot start: {e}", pytrace=False)
+        pytest.skip(f"no Neo4j test server: {e}")
+    yield {"uri": server.uri, "user": server.user, "password": server.password,
+           "database": server.database, "start_seconds": server.start_seconds, "server": server}
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_store(neo4j_server):
+    from neo4j_server import one_database_store
+
+    store = one_database_store(neo4j_server["uri"], neo4j_server["user"], neo4j_server["password"],
+                               neo4j_server["database"])
+    store.empty()
+    yield store
+    store.close()
+
+
+ENGINES = ["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_store(request):
+    """The store of each engine in turn: the embedded FalkorDB, then a real Neo4j."""
+    return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture
+def store_graph(engine_store):
+    """A fresh graph name on ``engine_store`` (dropped afterwards); on Neo4j the database is emptied."""
+    name = f"sg_{os.getpid()}_{next(_counter)}"
+    if hasattr(engine_store, "empty"):
+        engine_store.empty()
+    yield name
+    for g in (name, name + "__loading"):
+        try:
+            engine_store.drop_graph(g)
+        except Exception:
+            pass
+
+
 @pytest.fixture
 def fresh_graph(falkordb_store):
     made: list[str] = []
@@ -104,29 +174,50 @@ def demo_dataset(demo_path):
     return validate_path(demo_path).dataset
 
 
-@pytest.fixture(scope="session")
-def loaded_store(request, falkordb_store):
-    """Factory: load a dataset once per session into a named graph; returns (store, graph)."""
+def ensure_loaded(store, dataset, graph: str, loaded: set) -> None:
+    """Load ``dataset`` (a Dataset or a callable making one) into ``graph`` unless it is there.
+
+    On FalkorDB every graph stays loaded; the Neo4j test store holds one graph at a time
+    (Community has one database), so a graph loaded earlier may need loading again.
+    """
     from orgnet.graph.load import load_dataset
 
-    loaded: dict[str, tuple] = {}
+    holds = getattr(store, "holds", None)
+    if graph in loaded and (holds is None or holds(graph)):
+        return
+    load_dataset(store, dataset() if callable(dataset) else dataset, graph=graph, replace=True)
+    loaded.add(graph)
+
+
+def _loader(request, store, prefix: str = "session_"):
+    loaded: set[str] = set()
 
     def load(dataset="tiny", graph: str | None = None):
         if isinstance(dataset, str):
-            key = graph or f"session_{dataset}"
+            key = graph or f"{prefix}{dataset}"
             ds = request.getfixturevalue(f"{dataset}_dataset")
         else:
             if graph is None:
                 raise ValueError("give a graph name when loading a Dataset object")
             key, ds = graph, dataset
-        if key not in loaded:
-            load_dataset(falkordb_store, ds, graph=key, replace=True)
-            loaded[key] = (falkordb_store, key)
-        return loaded[key]
+        ensure_loaded(store, ds, key, loaded)
+        return store, key
 
     yield load
-    for _, graph in loaded.values():
+    for graph in loaded:
         try:
-            falkordb_store.drop_graph(graph)
+            store.drop_graph(graph)
         except Exception:
             pass
+
+
+@pytest.fixture(scope="session")
+def loaded_store(request, engine_store):
+    """Factory: load a dataset once per session into a named graph; returns (store, graph)."""
+    yield from _loader(request, engine_store)
+
+
+@pytest.fixture(scope="session")
+def falkordb_loaded_store(request, falkordb_store):
+    """``loaded_store`` on the embedded FalkorDB only (the browser tests)."""
+    yield from _loader(request, falkordb_store, "fk_session_")  # not loaded_store's graphs

@@ -27,9 +27,9 @@ def make_dataset(name: str) -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def linkage_store(falkordb_store):
-    """The real embedded FalkorDB of tests/conftest.py."""
-    return falkordb_store
+def linkage_store(engine_store):
+    """Each engine in turn: the embedded FalkorDB, then a real Neo4j (tests/conftest.py)."""
+    return engine_store
 
 
 class Loaded:
@@ -37,17 +37,22 @@ class Loaded:
 
     def __init__(self, store: Any):
         self.store = store
-        self._cache: dict[str, tuple[str, Any]] = {}
+        self._cache: dict[str, tuple[str, Any, Dataset]] = {}
 
     def __call__(self, name: str) -> tuple[str, Any]:
+        from orgnet.graph.load import load_dataset
+
+        holds = getattr(self.store, "holds", None)  # the Neo4j test store holds one graph at a time
         if name not in self._cache:
-            from orgnet.graph.load import load_dataset
             from orgnet.graph.nx import to_networkx
             ds = make_dataset(name)
             graph = "lk_" + name.replace("-", "_")
             load_dataset(self.store, ds, graph=graph, replace=True)
-            self._cache[name] = (graph, to_networkx(ds))
-        return self._cache[name]
+            self._cache[name] = (graph, to_networkx(ds), ds)
+        graph, g, ds = self._cache[name]
+        if holds is not None and not holds(graph):
+            load_dataset(self.store, ds, graph=graph, replace=True)
+        return graph, g
 
 
 @pytest.fixture(scope="session")

@@ -49,11 +49,6 @@ def generate_dataset(preset: str, seed: int) -> Dataset:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def conftest_store(request: Any) -> Any:
-    """The session store of tests/conftest.py: a real embedded FalkorDB."""
-    return request.getfixturevalue("falkordb_store")
-
-
 def load_graph(store: Any, dataset: Dataset, graph: str) -> str:
     from orgnet.graph.load import load_dataset
 

@@ -1,4 +1,5 @@
-"""The Streamlit app (``streamlit.testing.v1.AppTest``) on a REAL embedded FalkorDB with the demo preset.
+"""The Streamlit app (``streamlit.testing.v1.AppTest``) with the demo preset on each engine:
+a REAL embedded FalkorDB, then a REAL Neo4j 5 (conftest.py ``engine_store``).
 
 Every page opens in Chinese and in English without an exception and shows its key
 elements; meeting mode hides the page controls; the query page refuses writes clearly.
@@ -21,11 +22,17 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_env(loaded_store, falkordb_settings, monkeypatch_module):
+def demo_env(request, loaded_store, falkordb_settings, monkeypatch_module):
     store, graph = loaded_store("demo")
     monkeypatch_module.setenv("ORGNET_HOME", str(falkordb_settings.home))
     monkeypatch_module.setenv("ORGNET_GRAPH", graph)
-    monkeypatch_module.delenv("NEO4J_URI", raising=False)
+    if store.engine == "neo4j":  # the app finds Neo4j the way a deployment does: NEO4J_* variables
+        server = request.getfixturevalue("neo4j_server")
+        for key, value in (("NEO4J_URI", server["uri"]), ("NEO4J_USER", server["user"]),
+                           ("NEO4J_PASSWORD", server["password"]), ("NEO4J_DATABASE", server["database"])):
+            monkeypatch_module.setenv(key, value)
+    else:
+        monkeypatch_module.delenv("NEO4J_URI", raising=False)
     monkeypatch_module.setenv("ORGNET_PREWARM", "0")
     return store, graph
 

@@ -44,8 +44,8 @@ def _chromium() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def app_url(loaded_store, falkordb_settings):
-    yield from serve_app(loaded_store("demo")[1], falkordb_settings)
+def app_url(falkordb_loaded_store, falkordb_settings):
+    yield from serve_app(falkordb_loaded_store("demo")[1], falkordb_settings)
 
 
 def serve_app(graph: str, falkordb_settings):

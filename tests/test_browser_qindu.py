@@ -25,12 +25,12 @@ TIMINGS: dict[str, float] = {}
 
 
 @pytest.fixture(scope="module")
-def qindu(loaded_store, tmp_path_factory):
+def qindu(falkordb_loaded_store, tmp_path_factory):
     from orgnet.loaders.generate import DEFAULT_AS_OF, generate
     from orgnet.loaders.validate import validate_path
     from orgnet.graph.load import load_dataset
 
-    store, _ = loaded_store("tiny")
+    store, _ = falkordb_loaded_store("tiny")
     out = tmp_path_factory.mktemp("qindu")
     generate("qindu", out)
     load_dataset(store, validate_path(out).dataset, graph="qindu", replace=True, as_of=DEFAULT_AS_OF)

@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from helpers_rules import TINY_AS_OF, conftest_store, expected_from_readme, load_graph, tiny_dataset
+from helpers_rules import TINY_AS_OF, expected_from_readme, load_graph, tiny_dataset
 
 GRAPH = "rules_cli_tiny"
 
 
 @pytest.fixture(scope="module")
-def cli_store(request):
-    store = conftest_store(request)
+def cli_store(engine_store):
+    store = engine_store
     load_graph(store, tiny_dataset(), GRAPH)
     yield store
     try:

@@ -19,8 +19,8 @@ def _expected_nodes(ds) -> int:
     return sum(len(ds.rows(t)) for t in TABLE_LABELS)
 
 
-def test_load_is_idempotent(falkordb_store, tiny_dataset, fresh_graph):
-    g = fresh_graph("idem")
+def test_load_is_idempotent(engine_store, tiny_dataset, store_graph):
+    falkordb_store, g = engine_store, store_graph  # each engine in turn
     first = load_dataset(falkordb_store, tiny_dataset, graph=g)
     c1 = falkordb_store.counts(g)
     assert c1["nodes"] == _expected_nodes(tiny_dataset) == first.nodes
@@ -121,8 +121,8 @@ def test_killed_replace_keeps_the_old_graph(falkordb_store, falkordb_server, tin
     assert falkordb_store.counts(g)["nodes"] == result.nodes
 
 
-def test_demo_loads_and_counts_match(falkordb_store, demo_dataset, fresh_graph):
-    g = fresh_graph("demo")
+def test_demo_loads_and_counts_match(engine_store, demo_dataset, store_graph):
+    falkordb_store, g = engine_store, store_graph  # each engine in turn
     result = load_dataset(falkordb_store, demo_dataset, graph=g, replace=True)
     assert falkordb_store.counts(g) == {"nodes": _expected_nodes(demo_dataset),
                                         "relationships": result.relationships}

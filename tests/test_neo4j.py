@@ -1,26 +1,36 @@
-"""The Neo4j store: a smoke test through FalkorDB's Bolt endpoint (always), and the full
-store against a real Neo4j when NEO4J_URI is set.
+"""The Neo4j store against a REAL Neo4j 5 Community (the ``neo4j_server`` fixture of
+conftest.py: Maven Central's neo4j-harness, auth on), plus a smoke test of the driver
+through FalkorDB's Bolt endpoint.
+
+Rules, KPIs, linkage, views, loads and the read-only console run on both engines through
+the ``engine_store`` fixture (test_rules, test_kpis, test_linkage, test_load, test_stores,
+test_explore, test_catalog, test_gaps_cli). Here: what is Neo4j's own — the CLI pointed at
+the server by NEO4J_URI, a ``--replace`` load killed with SIGKILL, the server-side query
+timeout, the schema, authentication, and one graph per database on Community Edition.
 
 FalkorDB 4.16's Bolt endpoint is experimental: it opens only for a port ≤ 32767, listens on
-all interfaces, and crashes the server on a managed transaction. The smoke test therefore
-checks connecting, authenticating and the version query of the Neo4j store; reads, writes,
-batches and read-only refusal are tested against a real Neo4j when NEO4J_URI is set.
+all interfaces, and crashes the server on a managed transaction, so only connecting,
+authenticating and the version query are checked through it.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
 from helpers_stores import free_port
 
-from orgnet.errors import ConfigError, ReadOnlyViolation, StoreUnavailable
+from orgnet.errors import ConfigError, QueryError, StoreUnavailable
 from orgnet.graph.stores.falkordb import MAX_BOLT_PORT, EmbeddedServer
 from orgnet.graph.stores.neo4j import Neo4jStore
 
-NEO4J_URI = os.environ.get("NEO4J_URI")
 
 
 @pytest.fixture(scope="module")
@@ -81,23 +91,228 @@ def test_neo4j_errors_name_the_setting():
         Neo4jStore("ftp://nowhere", "neo4j", "pw")
 
 
-@pytest.mark.neo4j
-@pytest.mark.skipif(not NEO4J_URI, reason="set NEO4J_URI (and NEO4J_USER/NEO4J_PASSWORD) to test a real Neo4j")
-def test_real_neo4j(tiny_dataset):
-    from orgnet.graph.load import graph_info, load_dataset
-    from orgnet.settings import Settings
+# ---------------------------------------------------------------------------
+# A real Neo4j 5 (tests/neo4j_server.py)
+# ---------------------------------------------------------------------------
 
-    store = Neo4jStore.from_settings(Settings.from_env())
+
+@pytest.fixture
+def neo4j_db(neo4j_server, neo4j_store, tmp_path):
+    """The server's credentials, its database emptied before and after (the engine-parametrized
+    tests' store is told, so it reloads what it needs)."""
+    neo4j_store.empty()
+    yield {**neo4j_server, "home": tmp_path / "home"}
+    neo4j_store.empty()
+
+
+def _store(db, **kw) -> Neo4jStore:
+    return Neo4jStore(db["uri"], db["user"], db["password"], db["database"], **kw)
+
+
+def _cli(db, *args, timeout=300, graph=None):
+    env = {**os.environ, "ORGNET_HOME": str(db["home"]), "NEO4J_URI": db["uri"], "NEO4J_USER": db["user"],
+           "NEO4J_PASSWORD": db["password"], "NEO4J_DATABASE": db["database"]}
+    if graph:
+        env["ORGNET_GRAPH"] = graph
+    return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def _transactions(store: Neo4jStore, needle: str) -> list[dict]:
+    """Transactions running on the server whose current query contains ``needle``."""
+    rows = store._auto("SHOW TRANSACTIONS YIELD transactionId, currentQuery, status, elapsedTime "
+                       "RETURN transactionId, currentQuery, status", store.database)
+    return [r for r in rows if needle in (r["currentQuery"] or "") and "SHOW TRANSACTIONS" not in r["currentQuery"]]
+
+
+@pytest.mark.neo4j
+def test_server_is_neo4j_5_community_with_auth_on(neo4j_db):
+    store = _store(neo4j_db)
+    try:
+        assert store.version().startswith("5.")
+        assert store.edition == "community"
+        if neo4j_db["start_seconds"] is not None:  # started by the fixture: loopback only
+            assert neo4j_db["uri"].startswith("bolt://127.0.0.1:")
+    finally:
+        store.close()
+    with pytest.raises(ConfigError, match="NEO4J_USER and NEO4J_PASSWORD"):
+        Neo4jStore(neo4j_db["uri"], neo4j_db["user"], "wrong-password", neo4j_db["database"])
+
+
+@pytest.mark.neo4j
+def test_schema_constraints_and_indexes_idempotent(neo4j_db):
+    from orgnet.graph.stores.base import ID_LABELS, PROPERTY_INDEXES
+
+    store = _store(neo4j_db)
     try:
         store.setup_schema()
-        r1 = load_dataset(store, tiny_dataset, graph=store.default_graph, replace=True)
+        store.setup_schema()
+        cons = {r["name"] for r in store._auto("SHOW CONSTRAINTS YIELD name RETURN name", store.database)}
+        idx = {(r["labels"][0], r["properties"][0]) for r in store._auto(
+            "SHOW INDEXES YIELD labelsOrTypes AS labels, properties, type WHERE type = 'RANGE' "
+            "RETURN labels, properties", store.database)}
+        assert "orgnet_member_id" in cons and "orgnet_area_id" in cons
+        assert all((label, "id") in idx for label in ID_LABELS)
+        assert all(pair in idx for pair in PROPERTY_INDEXES)
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_cli_load_reload_replace_gaps_and_status(neo4j_db):
+    from conftest import TINY
+
+    r = _cli(neo4j_db, "load", str(TINY), "--no-progress")
+    assert r.returncode == 0, r.stderr
+    store = _store(neo4j_db)
+    try:
         c1 = store.counts()
-        assert c1["nodes"] == r1.nodes
-        load_dataset(store, tiny_dataset, graph=store.default_graph)
-        assert store.counts() == c1
-        assert graph_info(store)["nodes"] == r1.nodes
-        with pytest.raises(ReadOnlyViolation):
-            store.read("CREATE (:Unit {id: 'write-attempt'})")
-        assert store.read("MATCH (n:Unit {id: 'write-attempt'}) RETURN n") == []
+        assert c1["nodes"] > 0 and c1["relationships"] > 0
+        for extra in ([], ["--replace"]):  # idempotent reload, then the one-transaction swap
+            r = _cli(neo4j_db, "load", str(TINY), "--no-progress", *extra)
+            assert r.returncode == 0, r.stderr
+            assert store.counts() == c1
+    finally:
+        store.close()
+    r = _cli(neo4j_db, "gaps", "--as-of", "2025-06-30", "--rule", "building_without_group", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    from helpers_rules import expected_from_readme
+
+    assert sorted(row["id"] for row in json.loads(r.stdout)) == expected_from_readme()["building_without_group"]
+    r = _cli(neo4j_db, "db", "status", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    info = json.loads(r.stdout)
+    assert info["engine"] == "neo4j" and info["version"].startswith("5.")
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("query", [
+    "CREATE (:Unit {id: 'w'})", "MERGE (:Unit {id: 'w'})", "MATCH (n) SET n.w = 1", "MATCH (n) DETACH DELETE n",
+    "CALL db.createLabel('Injected')", "CREATE INDEX w FOR (n:Unit) ON (n.w)",
+    "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+])
+def test_cli_console_refuses_writes(neo4j_db, query):
+    from conftest import TINY
+
+    assert _cli(neo4j_db, "load", str(TINY), "--no-progress").returncode == 0
+    store = _store(neo4j_db)
+    try:
+        before = store.counts()
+        r = _cli(neo4j_db, "cypher", query)
+        assert r.returncode == 2 and ("read-only" in r.stderr or "LOAD CSV" in r.stderr), (r.stdout, r.stderr)
+        assert store.counts() == before
+        assert store.read("CALL db.labels() YIELD label WHERE label = 'Injected' RETURN label") == []
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_cli_console_timeout_stops_the_server_side_work(neo4j_db):
+    query = "UNWIND range(1, 2000000000) AS i WITH i WHERE i % 7 = 3 RETURN count(i) AS orgnet_timeout_probe"
+    t0 = time.monotonic()
+    r = _cli(neo4j_db, "cypher", query, "--timeout", "1")
+    took = time.monotonic() - t0
+    assert r.returncode == 2 and "timed out" in r.stderr, (r.stdout, r.stderr)
+    store = _store(neo4j_db)
+    try:
+        deadline = time.monotonic() + 10
+        while _transactions(store, "orgnet_timeout_probe") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _transactions(store, "orgnet_timeout_probe") == []  # terminated on the server, not only abandoned
+        assert took < 30, f"the 1 s timeout took {took:.1f} s"
+        # the library path: same error, and the server is free again at once
+        with pytest.raises(QueryError, match="timed out"):
+            store.read(query, timeout_s=0.5)
+        assert _transactions(store, "orgnet_timeout_probe") == []
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_killed_replace_keeps_the_old_graph(neo4j_db, demo_path):
+    """``orgnet load --replace`` killed with SIGKILL half-way: the old graph stays readable and
+    complete (the whole replace is one transaction, rolled back when the client dies)."""
+    from conftest import TINY
+
+    from orgnet.graph.load import graph_info
+
+    assert _cli(neo4j_db, "load", str(TINY), "--no-progress").returncode == 0
+    store = _store(neo4j_db)
+    try:
+        before, source = store.counts(), graph_info(store)["source"]
+        env = {**os.environ, "ORGNET_HOME": str(neo4j_db["home"]), "NEO4J_URI": neo4j_db["uri"],
+               "NEO4J_USER": neo4j_db["user"], "NEO4J_PASSWORD": neo4j_db["password"],
+               "NEO4J_DATABASE": neo4j_db["database"]}
+        proc = subprocess.Popen([sys.executable, "-c", "from orgnet.cli import main; main()", "load",
+                                 str(demo_path), "--replace", "--no-progress"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        seen = False
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _transactions(store, "UNWIND $rows"):  # mid-load: batches are being written
+                seen = True
+                break
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert seen, "the load finished before it could be killed"
+        # readable and complete at once, while the server rolls the dead transaction back
+        assert store.counts() == before
+        assert graph_info(store)["source"] == source
+        deadline = time.monotonic() + 60
+        while _transactions(store, "UNWIND $rows") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _transactions(store, "UNWIND $rows") == []
+        assert store.counts() == before
+        # the next load goes through
+        r = _cli(neo4j_db, "load", str(demo_path), "--replace", "--no-progress")
+        assert r.returncode == 0, r.stderr
+        assert store.counts()["nodes"] > before["nodes"]
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+def test_community_holds_one_graph_and_says_what_to_do(neo4j_db, tiny_dataset):
+    from orgnet.graph.load import load_dataset
+
+    store = _store(neo4j_db, default_graph="2026Q1")
+    try:
+        load_dataset(store, tiny_dataset, graph="2026Q1")  # the default graph: the database itself
+        assert store.list_graphs() == ["2026Q1"]
+        assert store.counts("2026Q1")["nodes"] > 0
+        for call in (lambda: store.read("RETURN 1 AS x", graph="2025Q4"),
+                     lambda: load_dataset(store, tiny_dataset, graph="2025Q4"),
+                     lambda: store.drop_graph("2025Q4")):
+            with pytest.raises(ConfigError) as e:
+                call()
+            msg = str(e.value)
+            assert "Community" in msg and "ORGNET_GRAPH=2025Q4" in msg and "NEO4J_URI" in msg
+        assert store.counts("2026Q1")["nodes"] > 0  # untouched
+    finally:
+        store.close()
+    r = _cli(neo4j_db, "cypher", "RETURN 1 AS x", "--graph", "other")
+    assert r.returncode != 0 and "ORGNET_GRAPH=other" in r.stderr, (r.stdout, r.stderr)
+    # ORGNET_GRAPH names the graph this server holds
+    r = _cli(neo4j_db, "cypher", "MATCH (n:Area) RETURN count(n) AS n", "--graph", "2026Q1", "--format", "json",
+             graph="2026Q1")
+    assert r.returncode == 0 and json.loads(r.stdout)[0]["n"] > 0, r.stderr
+
+
+@pytest.mark.neo4j
+def test_no_notification_noise_for_labels_a_dataset_lacks(neo4j_db, caplog):
+    """An empty database lacks every label the catalog names: nothing is logged (the driver
+    would log each of Neo4j's UNRECOGNIZED warnings on stderr of every command)."""
+    import logging
+
+    from orgnet.queries import catalog
+
+    store = _store(neo4j_db)
+    try:
+        with caplog.at_level(logging.INFO, logger="neo4j"):
+            for qid in catalog.names("rule"):
+                assert catalog.run(store, qid, {"as_of": "2025-06-30"}) == []
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("neo4j.notifications")] == []
     finally:
         store.close()

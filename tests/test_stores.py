@@ -121,8 +121,8 @@ def test_not_running_store_says_what_to_do(tmp_path):
         FalkorDBStore(EmbeddedServer(tmp_path), start=False)
 
 
-def test_read_write_batches_counts(falkordb_store, graph_name):
-    s = falkordb_store
+def test_read_write_batches_counts(engine_store, store_graph):
+    s, graph_name = engine_store, store_graph
     n = s.write_batches("UNWIND $rows AS row CREATE (:Unit {id: row.id, staff: row.staff})",
                         ({"id": f"u{i}", "staff": i} for i in range(12)), graph=graph_name, batch_size=5)
     assert n == 12
@@ -141,24 +141,39 @@ def test_read_write_batches_counts(falkordb_store, graph_name):
     s.drop_graph(graph_name)  # dropping a missing graph is fine
 
 
-def test_read_refuses_writes(falkordb_store, graph_name):
-    falkordb_store.write("CREATE (:Unit {id: 'x'})", graph=graph_name)
+# a write procedure of each engine
+WRITE_PROCEDURES = {"falkordb": "CALL db.idx.fulltext.createNodeIndex('Unit', 'name')",
+                    "neo4j": "CALL db.createLabel('Injected')"}
+
+
+def test_read_refuses_writes(engine_store, store_graph):
+    store, graph_name = engine_store, store_graph
+    store.write("CREATE (:Unit {id: 'x'})", graph=graph_name)
     for q in ("CREATE (:Unit {id: 'y'})", "MATCH (n) DETACH DELETE n", "MATCH (n) SET n.x = 1",
-              "MERGE (:Unit {id: 'z'})"):
+              "MATCH (n) REMOVE n.id", "MERGE (:Unit {id: 'z'})", "MATCH (n) DELETE n",
+              "CREATE INDEX FOR (n:Unit) ON (n.staff)", WRITE_PROCEDURES[store.engine],
+              "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line LIMIT 1",
+              "load  csv with headers from 'https://example.invalid/x.csv' AS r MERGE (:Unit {id: r.id})"):
         with pytest.raises(ReadOnlyViolation):
-            falkordb_store.read(q, graph=graph_name)
-    assert falkordb_store.counts(graph_name)["nodes"] == 1
+            store.read(q, graph=graph_name)
+    assert store.counts(graph_name)["nodes"] == 1
+    assert store.read("MATCH (n) RETURN n.id AS id, n.x AS x", graph=graph_name) == [{"id": "x", "x": None}]
 
 
-def test_read_timeout_and_bad_query(falkordb_store, graph_name):
+def test_read_missing_graph(falkordb_store, graph_name):
     with pytest.raises(QueryError, match="does not exist"):
         falkordb_store.read("MATCH (n) RETURN n", graph=graph_name)
-    falkordb_store.write("CREATE (:Unit {id: 'x'})", graph=graph_name)
+
+
+def test_read_timeout_and_bad_query(engine_store, store_graph):
+    store, graph_name = engine_store, store_graph
+    store.write("CREATE (:Unit {id: 'x'})", graph=graph_name)
     with pytest.raises(QueryError, match="timed out"):
-        falkordb_store.read("UNWIND range(1, 100000000) AS i WITH i WHERE i % 7 = 3 RETURN count(i) AS n",
-                            graph=graph_name, timeout_s=0.05)
+        store.read("UNWIND range(1, 100000000) AS i WITH i WHERE i % 7 = 3 RETURN count(i) AS n",
+                   graph=graph_name, timeout_s=0.05)
     with pytest.raises(QueryError):
-        falkordb_store.read("MATCH (n RETURN n", graph=graph_name)
+        store.read("MATCH (n RETURN n", graph=graph_name)
+    assert store.read("MATCH (n) RETURN count(n) AS n", graph=graph_name, timeout_s=5) == [{"n": 1}]
 
 
 def test_setup_schema_idempotent(falkordb_store, graph_name):

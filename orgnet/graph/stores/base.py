@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from orgnet.errors import StoreError
+from orgnet.errors import ReadOnlyViolation, StoreError
 from orgnet.graph.model import Label
 
 #: label of the node holding a graph's metadata (load time, source, counts)
@@ -42,6 +42,16 @@ STAGING_SUFFIX = "__loading"
 _GRAPH_NAME = re.compile(r"^[^\W_][\w.\-]{0,62}$")
 
 Progress = Callable[[int], Any]
+
+#: LOAD CSV reads files on the server or fetches URLs, so read-only queries may not use it
+_LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE)
+
+
+def refuse_load_csv(cypher: str) -> None:
+    """Raise ReadOnlyViolation for a query using LOAD CSV (both engines would run it read-only)."""
+    if _LOAD_CSV.search(cypher):
+        raise ReadOnlyViolation("LOAD CSV is refused: the console only runs read-only queries on the graph "
+                                "(import data with `orgnet load`)")
 
 
 def is_graph_name(name: object) -> bool:

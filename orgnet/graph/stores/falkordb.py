@@ -32,7 +32,7 @@ from typing import Any
 
 from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
-    ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store,
+    ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, refuse_load_csv,
 )
 
 HOST = "127.0.0.1"
@@ -409,6 +409,7 @@ class FalkorDBStore(Store):
             raise QueryError(f"{msg} in query: {cypher[:500]}") from e
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
+        refuse_load_csv(cypher)
         g = self.db.select_graph(self._graph(graph))
         timeout = int(timeout_s * 1000) if timeout_s else None
         res = self._call(lambda: g.ro_query(cypher, params or None, timeout=timeout), cypher)

@@ -7,7 +7,11 @@ transactions; the database is always passed explicitly.
 
 Graph names map to databases: the default graph (``orgnet``, or ``ORGNET_GRAPH``) is
 ``NEO4J_DATABASE`` (default ``neo4j``); any other name is a database of that name, which
-needs Neo4j Enterprise or Aura (Community Edition has a single database). A ``--replace``
+needs Neo4j Enterprise or Aura. Community Edition has a single database, so it holds ONE
+graph: asking for another raises :class:`~orgnet.errors.ConfigError` naming the ways out
+(make it the default graph with ``ORGNET_GRAPH``, another server, Enterprise, or the
+embedded store); see docs/engines.md for why graphs are not namespaced inside one
+database. A ``--replace``
 load writes the whole new graph in ONE transaction that first deletes the old content,
 so readers and a killed load see the old or the new graph, never a mix (transaction
 memory must fit the dataset; raise ``db.memory.transaction.total.max`` for very large
@@ -21,7 +25,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreUnavailable
-from orgnet.graph.stores.base import ID_LABELS, META_LABEL, PROPERTY_INDEXES, Store, Writer
+from orgnet.graph.stores.base import (
+    ID_LABELS,
+    META_LABEL,
+    PROPERTY_INDEXES,
+    Store,
+    Writer,
+    refuse_load_csv,
+)
 from orgnet.settings import Settings
 
 _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
@@ -47,6 +58,23 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+def _driver(neo4j, uri: str, auth: tuple[str, str]):
+    """The driver, asking the server not to send UNRECOGNIZED notifications.
+
+    Neo4j warns about every label, type or property the database does not hold yet (an
+    optional table left empty: no Meeting, no Service …) and the driver logs each warning on
+    the ``neo4j.notifications`` logger, which lands on stderr of every command. FalkorDB says
+    nothing there, and a missing label is normal data, not a mistake in the catalog (which
+    Neo4j's linter checks in the tests).
+    """
+    try:
+        return neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"])
+    except (TypeError, neo4j.exceptions.ConfigurationError) as e:
+        if "notifications_disabled_classifications" not in str(e):
+            raise
+        return neo4j.GraphDatabase.driver(uri, auth=auth)  # an older driver: warnings are logged
+
+
 class _TxWriter(Writer):
     def __init__(self, tx):
         self.tx = tx
@@ -67,7 +95,7 @@ class Neo4jStore(Store):
             raise ConfigError(f"NEO4J_URI is set ({uri}) but NEO4J_PASSWORD is not: set NEO4J_PASSWORD")
         self.uri, self.user, self.database = uri, user, database
         try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self.driver = _driver(neo4j, uri, (user, password))
         except (ValueError, neo4j.exceptions.ConfigurationError) as e:
             raise ConfigError(f"NEO4J_URI {uri!r} is not a valid Neo4j URI "
                               f"(bolt://, neo4j://, neo4j+s:// …): {e}") from e
@@ -96,9 +124,30 @@ class Neo4jStore(Store):
     def address(self) -> str:
         return self.uri
 
+    @property
+    def edition(self) -> str:
+        """``community``, ``enterprise`` (Aura reports enterprise); asked once."""
+        if getattr(self, "_edition", None) is None:
+            try:
+                rows = self._auto("CALL dbms.components() YIELD edition RETURN edition", self.database)
+                self._edition = str(rows[0]["edition"]).lower() if rows else "unknown"
+            except QueryError:
+                self._edition = "unknown"
+        return self._edition
+
     def database_for(self, graph: str | None) -> str:
         g = self._graph(graph)
-        return self.database if g == self.default_graph else g
+        if g == self.default_graph:
+            return self.database
+        if self.edition == "community":
+            raise ConfigError(
+                f"graph {g!r}: Neo4j Community Edition at {self.uri} has a single database "
+                f"({self.database!r}), which holds one graph, {self.default_graph!r}. To work on {g!r} "
+                f"here, make it the graph of this server (ORGNET_GRAPH={g}, or --graph "
+                f"{self.default_graph}); to keep several graphs side by side, point NEO4J_URI at "
+                f"one Neo4j server per graph, use Neo4j Enterprise/Aura (one database per graph), "
+                f"or the embedded store (unset NEO4J_URI)")
+        return g
 
     # -- errors ------------------------------------------------------------
     def _translate(self, e: Exception, cypher: str, database: str) -> Exception:
@@ -129,6 +178,7 @@ class Neo4jStore(Store):
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
         import neo4j
 
+        refuse_load_csv(cypher)
         db = self.database_for(graph)
 
         @neo4j.unit_of_work(timeout=timeout_s)
