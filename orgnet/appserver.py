@@ -1,8 +1,15 @@
-"""Start the Streamlit app as a child process, offline-safe (no telemetry, loopback by default)."""
+"""Start the Streamlit app as a child process, offline-safe (no telemetry, loopback by default).
+
+Stopping ``orgnet app`` (Ctrl+C, SIGTERM, SIGHUP) stops the Streamlit child with it. The
+embedded database server is started before the app (so a crash-recovering server is
+waited for with progress in the terminal); when ``orgnet app`` had to start it, it saves
+and stops it again on the way out — a server that was already running stays running.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,12 +48,55 @@ def app_env(settings: Settings, graph: str | None = None) -> dict[str, str]:
     return env
 
 
+class _Stop(Exception):
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stop(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise _Stop(signum)
+
+
+def _end_child(proc: subprocess.Popen, timeout: float = 15.0) -> int:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return proc.wait()
+
+
 def run_app(settings: Settings, *, port: int = 8501, address: str = "127.0.0.1",
-            graph: str | None = None) -> int:
-    """Run the app in the foreground until interrupted; return its exit code."""
-    proc = subprocess.Popen(streamlit_command(port, address), env=app_env(settings, graph))
+            graph: str | None = None, stop_db: bool | None = None) -> int:
+    """Run the app in the foreground until it exits or orgnet is stopped; return its exit code.
+
+    ``stop_db``: stop the embedded server at the end (default: only if this call started it).
+    """
+    server = None
+    if not settings.neo4j_uri:
+        from orgnet.graph.stores import embedded_server
+
+        server = embedded_server(settings)
+        started = server.start()
+        if stop_db is None:
+            stop_db = started
+    handled = (signal.SIGTERM, signal.SIGHUP)
+    previous = {s: signal.signal(s, _raise_stop) for s in handled}
+    proc = None
     try:
+        proc = subprocess.Popen(streamlit_command(port, address), env=app_env(settings, graph))
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        return proc.wait()
+        return _end_child(proc) if proc else 130
+    except _Stop as stop:
+        code = _end_child(proc) if proc else 0
+        return code if code > 0 else 128 + stop.signum
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if proc is not None and proc.poll() is None:
+            _end_child(proc)
+        if server is not None and stop_db:
+            server.stop()

@@ -25,6 +25,10 @@ class StoreUnavailable(StoreError):
     """The store is not running or not reachable; the message says how to start or point at it."""
 
 
+class LoadInProgress(StoreError):
+    """Another load of the same graph is running; the message names it and what to do."""
+
+
 class QueryError(OrgnetError):
     """A catalog query is unknown, has bad parameters, or failed."""
 

@@ -24,8 +24,10 @@ def demo(settings: Settings, port: int, address: str, no_app: bool, seed: int) -
     """Generate the demo preset, load it into the embedded store and start the app."""
     from orgnet.appserver import run_app
     from orgnet.demo import prepare_demo
+    from orgnet.graph.stores import embedded_server
     from orgnet.loaders.report import summary_text
 
+    was_running = bool(settings.neo4j_uri) or embedded_server(settings).ping()
     store = _open_store(settings)
     try:
         result = prepare_demo(store, settings, seed=seed)
@@ -39,7 +41,9 @@ def demo(settings: Settings, port: int, address: str, no_app: bool, seed: int) -
     if no_app:
         return
     click.echo(f"orgnet app: http://{address}:{port}   (Ctrl+C to stop)")
-    raise SystemExit(run_app(settings, port=port, address=address, graph=result.graph))
+    # the app stops the embedded server on exit when this command started it
+    raise SystemExit(run_app(settings, port=port, address=address, graph=result.graph,
+                             stop_db=not was_running))
 
 
 @click.command()

@@ -14,9 +14,14 @@ __all__ = ["META_LABEL", "Store", "Writer", "check_graph_name", "open_store", "e
 
 def embedded_server(settings: Settings):
     """The embedded FalkorDB server of ``settings.home`` (not started)."""
+    import sys
+
     from orgnet.graph.stores.falkordb import EmbeddedServer
 
-    return EmbeddedServer(settings.home)
+    def note(msg: str) -> None:  # e.g. a restarted server's loading progress
+        print(f"orgnet: {msg}", file=sys.stderr, flush=True)
+
+    return EmbeddedServer(settings.home, progress=note)
 
 
 def open_store(settings: Settings, *, start: bool = True) -> Store:

@@ -186,6 +186,17 @@ class Store(abc.ABC):
         raise NotImplementedError  # pragma: no cover
         yield
 
+    def load_lock(self, graph: str) -> contextlib.AbstractContextManager:
+        """Held for the whole of a load into ``graph``; a second concurrent load of the same
+        graph raises :class:`~orgnet.errors.LoadInProgress` (engines that serialize loads
+        themselves keep this no-op)."""
+        return contextlib.nullcontext()
+
+    def persist(self) -> float:
+        """After a completed load: make it durable and quick to recover after a crash.
+        Returns the seconds it took (0 when the engine needs nothing)."""
+        return 0.0
+
     # -- administration ----------------------------------------------------
     @abc.abstractmethod
     def setup_schema(self, graph: str | None = None) -> None: ...

