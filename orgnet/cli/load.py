@@ -15,16 +15,19 @@ import click
               help="Replace the graph's content atomically (readers see the old graph until the new one is complete).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the validation report plus what was written as JSON.")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="CSV encoding when it cannot be detected, e.g. gb18030, big5, shift_jis "
+                   "(无法识别编码时指定).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bars per table.")
 @click.pass_context
-def load_cmd(ctx, path, graph, replace, report_path, progress):
+def load_cmd(ctx, path, graph, replace, report_path, encoding, progress):
     """Validate PATH (CSV folder or .xlsx) and load the accepted rows (导入数据)."""
     from orgnet.graph.load import load_dataset
     from orgnet.graph.stores import open_store
     from orgnet.loaders.report import format_summary
     from orgnet.loaders.validate import validate_path
 
-    result = validate_path(path)
+    result = validate_path(path, encoding)
     click.echo(format_summary(result.report))
     graph = graph or ctx.obj.graph
     with open_store(ctx.obj) as store:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -46,10 +45,10 @@ def format_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) ->
         cols += [k for k in row if k not in cols]
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
-        for row in rows:
-            w.writerow([_cell(row.get(c)) for c in cols])
+        from orgnet.export import write_csv_rows
+
+        write_csv_rows(buf, cols, ([_cell(row.get(c)) for c in cols] for row in rows),
+                       lineterminator="\n")
         return buf.getvalue().rstrip("\n")
     if not cols:
         return "(no rows)"
