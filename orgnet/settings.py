@@ -68,7 +68,7 @@ class Limits:
     #: the most time any client may ask for (FalkorDB TIMEOUT_MAX, seconds)
     query_timeout_max_s: int = 600
     #: the most memory one query may use in the embedded database (MB, QUERY_MEM_CAPACITY)
-    query_mem_mb: int = 2048
+    query_mem_mb: int = 1024
     #: query threads of the embedded database (a runaway query holds one)
     db_threads: int = 4
 
