@@ -111,15 +111,20 @@ def _rows_sheet(rows: int, dimension: bool):
 
 
 def _cell_bomb(size: int):
+    """A members sheet whose second row holds one inline string of ``size`` characters."""
     def write(f):
-        f.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
-                b'.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>')
+        f.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+                b'<c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is>'
+                b'<t>name</t></is></c><c r="C1" t="inlineStr"><is><t>status</t></is></c>'
+                b'<c r="D1" t="inlineStr"><is><t>category</t></is></c></row><row r="2">'
+                b'<c r="A2" t="inlineStr"><is><t>M1</t></is></c><c r="B2" t="inlineStr"><is><t>')
         block = b"a" * (1 << 24)
         left = size
         while left > 0:
             f.write(block[:left])
             left -= len(block)
-        f.write(b"</t></si></sst>")
+        f.write(b"</t></is></c></row></sheetData></worksheet>")
     return write
 
 
@@ -139,7 +144,7 @@ def build(work: Path) -> list[tuple[str, str, Path, dict[str, str]]]:
                   {"ORGNET_MAX_ZIP_RATIO": "100000000", "ORGNET_MAX_UNZIPPED_MB": "100000"}))
     p = work / "cell1500m.xlsx"
     if not p.exists():
-        _xlsx_with(p, {"sharedStrings": _cell_bomb(1_500_000_000)})
+        _xlsx_with(p, {"members": _cell_bomb(1_500_000_000)})
     cases.append(("xlsx 1.5 GB cell", "read", p, {}))
     cases.append(("xlsx 1.5 GB cell, ratio check off", "read", p,
                   {"ORGNET_MAX_ZIP_RATIO": "100000000"}))

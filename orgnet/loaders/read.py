@@ -208,20 +208,21 @@ def check_encoding_name(encoding: str) -> str:
 
 def detect_encoding(path: Path, encoding: str | None = None) -> str:
     """``utf-8-sig`` (BOM kept on write-back), ``utf-8``, ``utf-16``, else the one legacy
-    encoding (GB18030, Big5, Shift-JIS) the bytes plausibly are; ``encoding`` overrides."""
+    encoding (GB18030, Big5, Shift-JIS) the bytes plausibly are. ``encoding`` names the
+    legacy encoding instead (a file that is valid UTF-8 or has a UTF-16 BOM stays that)."""
     try:
-        if encoding:
-            name = check_encoding_name(encoding)
-            if not _decodes(path, name):
-                raise InputError(f"{path.name}: 不能按 {encoding} 编码读取 / the file is not valid "
-                                 f"{encoding}")
-            return name
+        name = check_encoding_name(encoding) if encoding else None
         with path.open("rb") as f:
             head = f.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _decodes(path, "utf-16"):
             return "utf-16"
         if _decodes(path, "utf-8"):  # (a BOM is valid UTF-8; utf-8-sig's decoder is lax at EOF)
             return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+        if name is not None:
+            if not _decodes(path, name):
+                raise InputError(f"{path.name}: 不能按 {encoding} 编码读取 / the file is not valid "
+                                 f"{encoding}")
+            return name
         return _choose_legacy(path)
     except OSError as e:
         raise InputError(f"{path}: cannot read the file ({e})") from e
@@ -285,12 +286,21 @@ def _swallowed(record: list[str], taken: list[tuple[int, str]], width: int,
 def _broken(source: Source, first: tuple[int, str], last: int, record: list[str] | None,
             why: str) -> BrokenRecord:
     number, text = first
-    cells = next(csv.reader([text.rstrip("\r\n")], delimiter=source.delimiter), [])
+    try:
+        cells = next(csv.reader([text.rstrip("\r\n")], delimiter=source.delimiter), [])
+    except csv.Error:  # the line alone holds a cell beyond the field limit
+        cells = [_show(text.rstrip("\r\n"))]
     out = BrokenRecord(cells)
     if record is not None:
         out.index = next((i for i, c in enumerate(record) if "\n" in c or "\r" in c), None)
     span = last - number + 1
-    if why == "quote":
+    if why == "long":
+        out.reason = bi(f"第{number}行有单元格超过 {csv.field_size_limit():,} 个字符，整行被拒绝"
+                        f"（单元格上限 {current_limits().max_cell_chars:,} 个字符，ORGNET_MAX_CELL_CHARS）",
+                        f"line {number} holds a cell of more than {csv.field_size_limit():,} "
+                        f"characters; the row is rejected (cell limit "
+                        f"{current_limits().max_cell_chars:,}, ORGNET_MAX_CELL_CHARS)")
+    elif why == "quote":
         out.reason = bi(f"第{number}行的引号没有配对，第{number}行到第{last}行（{span}行）会被读成一个单元格；"
                         f"本行被拒绝，其后各行单独读入；请删除多余的引号或补全配对的引号",
                         f"unbalanced quote on line {number}: lines {number}-{last} ({span} lines) "
@@ -330,7 +340,8 @@ def _csv_records(source: Source) -> Iterator[tuple[int, list[str]]]:
                     taken = lines.taken
                     if not taken:
                         raise
-                    why = "quote" if "field larger" in str(e) else str(e)
+                    why = (("long" if len(taken) == 1 else "quote") if "field larger" in str(e)
+                           else str(e))
                     number += 1
                     yield number, _broken(source, taken[0], taken[-1][0], None, why)
                     lines.push_back(taken[1:])
@@ -433,9 +444,9 @@ def _csv_sources(folder: Path, encoding: str | None = None) -> dict[str, Source]
             check_line_count(path, path.name, lim)
         except OSError as e:
             raise InputError(f"{path}: cannot read the file ({e})") from e
-        encoding = detect_encoding(path, encoding)
-        sources[name] = Source(name, path, "csv", encoding=encoding,
-                               delimiter=_sniff_delimiter(path, encoding))
+        found_encoding = detect_encoding(path, encoding)
+        sources[name] = Source(name, path, "csv", encoding=found_encoding,
+                               delimiter=_sniff_delimiter(path, found_encoding))
     return sources
 
 
