@@ -92,7 +92,7 @@ def test_sheet_dimension_over_row_cap_refused(book: Path, monkeypatch) -> None:
 def test_rows_beyond_cap_without_dimension_refused(book: Path, monkeypatch) -> None:
     monkeypatch.setenv("ORGNET_MAX_ROWS", "50")
     bomb = _rewrite_members_sheet(book, sheet_xml=_sheet(51, None))
-    with pytest.raises(InputTooLarge, match=r"members\]: 行数超过上限 50 行"):
+    with pytest.raises(InputTooLarge, match=r"sheet4.xml\]: 行数超过上限 50 行"):
         read_dataset(bomb)
     ok = _rewrite_members_sheet(book, sheet_xml=_sheet(49, None))
     assert len(read_dataset(ok).tables["members"].rows) == 49

@@ -29,7 +29,7 @@ from typing import BinaryIO
 from orgnet.errors import InputError, InputTooLarge
 from orgnet.settings import Limits, limits as current_limits
 
-__all__ = ["check_file_size", "check_zip", "check_line_count", "temporary_upload_dir",
+__all__ = ["check_file_size", "check_zip", "check_line_count", "check_sheet_rows", "temporary_upload_dir",
            "unpack_upload", "UPLOAD_PREFIX"]
 
 #: prefix of the temporary folders uploads are unpacked into
@@ -105,6 +105,28 @@ def check_line_count(path: Path, label: str, lim: Limits | None = None) -> int:
             if lines > allowed:
                 raise too_many_rows(label, lim)
     return lines
+
+
+def check_sheet_rows(path: Path, label: str, lim: Limits | None = None) -> None:
+    """Count the ``<row`` tags of every worksheet of a workbook (streamed, nothing parsed) and
+    refuse a sheet with more than ``max_rows`` data rows, before openpyxl touches it."""
+    lim = lim or current_limits()
+    allowed = lim.max_rows + 1
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.filename.startswith("xl/worksheets/") or info.file_size < 5 * allowed:
+                    continue  # (a sheet smaller than 5 bytes a row cannot hold too many rows)
+                rows, tail = 0, b""
+                with zf.open(info) as f:
+                    while chunk := f.read(_CHUNK):
+                        data = tail + chunk
+                        rows += data.count(b"<row") - tail.count(b"<row")
+                        tail = data[-4:]
+                        if rows > allowed:
+                            raise too_many_rows(f"{label}[{info.filename}]", lim)
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as e:
+        raise InputError(f"{label}: 文件已损坏 / the workbook is damaged ({e})") from e
 
 
 def too_many_rows(label: str, lim: Limits) -> InputTooLarge:

@@ -25,9 +25,11 @@ candidates unless the caller names the encoding.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import re
 import sys
+import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +39,7 @@ from typing import Any
 from orgnet.errors import InputError, InputTooLarge
 from orgnet.graph.model import REQUIRED_TABLES, TABLES, ColType, Column, Row, Table
 from orgnet.loaders.cells import CellError, bi, is_empty, parse_text, parser_for
-from orgnet.loaders.guard import (check_file_size, check_line_count, check_zip,
+from orgnet.loaders.guard import (check_file_size, check_line_count, check_sheet_rows, check_zip,
                                   temporary_upload_dir, too_many_columns, too_many_rows,
                                   unpack_upload)
 from orgnet.settings import Limits, limits as current_limits
@@ -177,6 +179,19 @@ def _plausibility(path: Path, encoding: str) -> tuple[float, int]:
     return sum(_plausible(ch, encoding) for ch in seen) / len(seen), len(seen)
 
 
+def _header_hits(path: Path, encodings: list[str]) -> dict[str, int]:
+    """How many non-ASCII cells of the first line are known headers, per encoding."""
+    with path.open("rb") as f:
+        first = f.readline(64 * 1024)
+    known = {header_key(h) for t in TABLES.values() for c in t.columns for h in c.headers}
+    hits = {}
+    for e in encodings:
+        text = first.decode(e, errors="replace")
+        cells = re.split(r"[,\t]", text)
+        hits[e] = sum(1 for c in cells if not c.isascii() and header_key(c) in known)
+    return hits
+
+
 def _choose_legacy(path: Path) -> str:
     decodable = [e for e in ENCODING_CANDIDATES if _decodes(path, e)]
     if len(decodable) == 1:
@@ -184,6 +199,10 @@ def _choose_legacy(path: Path) -> str:
     if not decodable:
         raise InputError(f"{path.name}: 文件编码无法识别，请另存为 UTF-8 或 GB18030 / unknown text "
                          f"encoding; save it as UTF-8 or GB18030")
+    known = _header_hits(path, decodable)  # Chinese headers decode right in one encoding only
+    best_hits = max(known.values())
+    if best_hits and list(known.values()).count(best_hits) == 1:
+        return max(known, key=known.__getitem__)
     scores = sorted(((_plausibility(path, e), e) for e in decodable), reverse=True)
     (best, seen), encoding = scores[0]
     (second, _), _ = scores[1]
@@ -372,41 +391,81 @@ def _csv_records(source: Source) -> Iterator[tuple[int, list[str]]]:
 # ---------------------------------------------------------------------------
 
 
+#: workbooks kept open while one read_dataset runs in this thread (opening one parses every
+#: sheet's size, so it is opened once per read, not once per table)
+_LOCAL = threading.local()
+
+
+def _open_books() -> dict[Path, Any]:
+    if not hasattr(_LOCAL, "books"):
+        _LOCAL.books = {}
+    return _LOCAL.books
+
+
 def _open_workbook(path: Path) -> Any:
     import openpyxl
 
     lim = current_limits()
     check_file_size(path, lim=lim)
     check_zip(path, path.name, lim)  # before openpyxl reads the shared strings into memory
+    check_sheet_rows(path, path.name, lim)  # before openpyxl parses sheets without <dimension>
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds on a damaged or foreign file
         raise InputError(f"{path.name}: cannot open the Excel workbook ({e})") from e
 
 
-def _xlsx_records(source: Source) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(sheet row number, cells) of a workbook sheet, header included."""
-    wb = _open_workbook(source.path)
+@contextlib.contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
+    """The workbook at ``path``: the one read_dataset keeps open, else opened and closed here."""
+    shared = _open_books().get(path.resolve())
+    if shared is not None:
+        yield shared
+        return
+    wb = _open_workbook(path)
     try:
-        lim = current_limits()
-        ws = wb[source.sheet]
-        if (ws.max_row or 0) > lim.max_rows + 1:  # the sheet's declared dimension
-            raise too_many_rows(source.label, lim)
-        if (ws.max_column or 0) > lim.max_columns:
-            raise too_many_columns(source.label, ws.max_column, lim)
-        ws.reset_dimensions()
-        for number, record in enumerate(ws.iter_rows(values_only=True), start=1):
-            if number > lim.max_rows + 1:
-                raise too_many_rows(source.label, lim)
-            if len(record) > lim.max_columns and any(v is not None for v in record[lim.max_columns:]):
-                raise too_many_columns(source.label, len(record), lim)
-            yield number, record
-    except InputError:
-        raise
-    except Exception as e:
-        raise InputError(f"{source.label}: cannot read the sheet ({e})") from e
+        yield wb
     finally:
         wb.close()
+
+
+@contextlib.contextmanager
+def _keep_open(path: Path, fmt: str) -> Iterator[None]:
+    """Keep a workbook open for the duration of one read (instead of once per table)."""
+    books = _open_books()
+    if fmt != "xlsx" or path.resolve() in books:
+        yield
+        return
+    key = path.resolve()
+    books[key] = _open_workbook(path)
+    try:
+        yield
+    finally:
+        books.pop(key).close()
+
+
+def _xlsx_records(source: Source) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(sheet row number, cells) of a workbook sheet, header included."""
+    with _workbook(source.path) as wb:
+        try:
+            lim = current_limits()
+            ws = wb[source.sheet]
+            if (ws.max_row or 0) > lim.max_rows + 1:  # the sheet's declared dimension
+                raise too_many_rows(source.label, lim)
+            if (ws.max_column or 0) > lim.max_columns:
+                raise too_many_columns(source.label, ws.max_column, lim)
+            ws.reset_dimensions()
+            for number, record in enumerate(ws.iter_rows(values_only=True), start=1):
+                if number > lim.max_rows + 1:
+                    raise too_many_rows(source.label, lim)
+                if len(record) > lim.max_columns and any(v is not None
+                                                         for v in record[lim.max_columns:]):
+                    raise too_many_columns(source.label, len(record), lim)
+                yield number, record
+        except InputError:
+            raise
+        except Exception as e:
+            raise InputError(f"{source.label}: cannot read the sheet ({e})") from e
 
 
 def iter_records(source: Source) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -451,11 +510,8 @@ def _csv_sources(folder: Path, encoding: str | None = None) -> dict[str, Source]
 
 
 def _xlsx_sources(path: Path) -> dict[str, Source]:
-    wb = _open_workbook(path)
-    try:
+    with _workbook(path) as wb:
         sheets = {header_key(name): name for name in wb.sheetnames}
-    finally:
-        wb.close()
     found = _match_tables(sheets, path.name)
     return {name: Source(name, path, "xlsx", sheet=sheet) for name, sheet in found.items()}
 
@@ -678,7 +734,8 @@ def read_dataset(path: str | Path, encoding: str | None = None) -> RawDataset:
     where, fmt, sources = locate(path, encoding)
     _check_required_tables(where, fmt, sources)
     raw = RawDataset(where, fmt)
-    for name in TABLES:
-        if name in sources:
-            raw.tables[name] = read_table(sources[name])
+    with _keep_open(where, fmt):
+        for name in TABLES:
+            if name in sources:
+                raw.tables[name] = read_table(sources[name])
     return raw
