@@ -11,7 +11,7 @@ as text. Numbers stay numbers (``-5`` as an int is not text and is left alone).
 >>> neutralize_formula("望平社区"), neutralize_formula(-5)
 ('望平社区', -5)
 >>> csv_text(pd.DataFrame({"name": ["@SUM(A1)", "ok"]}))
-"name\\n'@SUM(A1)\\nok\\n"
+"name\\r\\n'@SUM(A1)\\r\\nok\\r\\n"
 """
 
 from __future__ import annotations
@@ -48,8 +48,13 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_text(df: pd.DataFrame, **to_csv: Any) -> str:
-    """``df`` as CSV text with formulas neutralized (``index=False`` unless given)."""
+    """``df`` as CSV text with formulas neutralized (``index=False`` unless given).
+
+    Lines end in CRLF (RFC 4180): with a bare ``\n`` terminator Python's csv writer leaves a
+    cell holding a carriage return unquoted, and readers then split the row there.
+    """
     to_csv.setdefault("index", False)
+    to_csv.setdefault("lineterminator", "\r\n")
     return safe_frame(df).to_csv(**to_csv)
 
 
@@ -60,7 +65,9 @@ def csv_bytes(df: pd.DataFrame, encoding: str = "utf-8-sig", **to_csv: Any) -> b
 
 def write_csv_rows(out: io.TextIOBase | Any, header: Sequence[Any],
                    rows: Iterable[Sequence[Any]], **writer: Any) -> None:
-    """Write a header and rows with :mod:`csv`, every cell neutralized."""
+    """Write a header and rows with :mod:`csv`, every cell neutralized (CRLF lines, so a cell
+    holding a carriage return is quoted)."""
+    writer.setdefault("lineterminator", "\r\n")
     w = csv.writer(out, **writer)
     w.writerow([neutralize_formula(c) for c in header])
     for row in rows:

@@ -47,9 +47,8 @@ def format_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) ->
         buf = io.StringIO()
         from orgnet.export import write_csv_rows
 
-        write_csv_rows(buf, cols, ([_cell(row.get(c)) for c in cols] for row in rows),
-                       lineterminator="\n")
-        return buf.getvalue().rstrip("\n")
+        write_csv_rows(buf, cols, ([_cell(row.get(c)) for c in cols] for row in rows))
+        return buf.getvalue().rstrip("\r\n")
     if not cols:
         return "(no rows)"
     cells = [[_cell(r.get(c)) for c in cols] for r in rows]
