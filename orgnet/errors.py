@@ -35,3 +35,8 @@ class QueryError(OrgnetError):
 
 class ReadOnlyViolation(QueryError):
     """An ad-hoc query tried to write."""
+
+
+class InputTooLarge(InputError):
+    """A file, workbook, table or cell exceeds a limit of :class:`orgnet.settings.Limits`
+    (the message names the limit and the ``ORGNET_…`` variable that raises it)."""

@@ -3,12 +3,16 @@
 Resolved once per process from options and the environment:
 ``ORGNET_HOME`` (default ``~/.orgnet``), ``NEO4J_URI``, ``NEO4J_USER``,
 ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``, ``ORGNET_GRAPH`` (default graph name ``orgnet``).
+
+:class:`Limits` holds the guards against hostile or runaway input and queries (file sizes,
+rows, cells, query time and memory); each is a named setting with an ``ORGNET_…``
+environment variable that overrides it, e.g. ``ORGNET_MAX_ROWS=5000000``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 DEFAULT_GRAPH = "orgnet"
@@ -35,3 +39,60 @@ class Settings:
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
             graph=env.get("ORGNET_GRAPH", DEFAULT_GRAPH),
         )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against hostile files and runaway queries; override with ``ORGNET_<NAME>``.
+
+    >>> Limits().max_rows
+    1000000
+    """
+
+    #: largest CSV file, workbook or uploaded zip on disk (MB)
+    max_file_mb: int = 200
+    #: largest total uncompressed size a workbook or zip declares (MB, zip central directory)
+    max_unzipped_mb: int = 1024
+    #: largest compression ratio of one member of a workbook or zip (zip bombs compress 1000:1)
+    max_zip_ratio: int = 100
+    #: most data rows in one table (CSV lines, sheet rows)
+    max_rows: int = 1_000_000
+    #: most columns in one table
+    max_columns: int = 500
+    #: most characters in one cell; a longer cell rejects its row
+    max_cell_chars: int = 10_000
+    #: a quoted CSV field spanning more physical lines than this is a stray quote
+    max_cell_lines: int = 20
+    #: default time a query may run before the database aborts it (seconds)
+    query_timeout_s: int = 60
+    #: the most time any client may ask for (FalkorDB TIMEOUT_MAX, seconds)
+    query_timeout_max_s: int = 600
+    #: the most memory one query may use in the embedded database (MB, QUERY_MEM_CAPACITY)
+    query_mem_mb: int = 1024
+    #: query threads of the embedded database (a runaway query holds one)
+    db_threads: int = 4
+
+    @classmethod
+    def from_env(cls, **overrides: int) -> "Limits":
+        """Defaults, then ``ORGNET_MAX_ROWS``-style environment variables, then ``overrides``."""
+        from orgnet.errors import ConfigError
+
+        values: dict[str, int] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"ORGNET_{f.name.upper()}")
+            if raw is not None and raw.strip():
+                try:
+                    values[f.name] = int(raw)
+                except ValueError as e:
+                    raise ConfigError(f"ORGNET_{f.name.upper()}={raw!r} is not a whole number "
+                                      f"(环境变量 ORGNET_{f.name.upper()} 应为整数)") from e
+                if values[f.name] <= 0:
+                    raise ConfigError(f"ORGNET_{f.name.upper()} must be positive "
+                                      f"(环境变量 ORGNET_{f.name.upper()} 应为正整数)")
+        values.update(overrides)
+        return cls(**values)
+
+
+def limits() -> Limits:
+    """The limits in force now (read from the environment on each call: cheap, testable)."""
+    return Limits.from_env()

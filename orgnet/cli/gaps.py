@@ -67,7 +67,9 @@ def gaps_cmd(ctx: click.Context, rules: tuple[str, ...], street_id: str | None, 
     elif fmt == "json":
         _emit(json.dumps(df.to_dict("records"), ensure_ascii=False, indent=2) + "\n", out)
     elif fmt == "csv":
-        text = df.to_csv(index=False)
+        from orgnet.export import csv_text
+
+        text = csv_text(df)  # formula cells neutralized (names come from users' ledgers)
         if out:
             Path(out).write_text(text, encoding="utf-8-sig")  # BOM: Excel opens Chinese correctly
         else:

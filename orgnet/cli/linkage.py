@@ -24,7 +24,9 @@ def _emit(df: pd.DataFrame, records: list[dict[str, Any]], fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
+        from orgnet.export import csv_text
+
+        sys.stdout.write(csv_text(df))  # formula cells neutralized
     elif df.empty:
         click.echo("(no rows)")
     else:

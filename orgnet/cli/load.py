@@ -19,16 +19,19 @@ from orgnet.cli.options import as_of_option
               help="Write the validation report plus what was written as JSON.")
 @as_of_option("The dataset's reference date (YYYY-MM-DD): the day its ledgers describe. Rules, KPIs "
               "and linkage are evaluated on it unless another date is chosen.")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="CSV encoding when it cannot be detected, e.g. gb18030, big5, shift_jis "
+                   "(无法识别编码时指定).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bars per table.")
 @click.pass_context
-def load_cmd(ctx, path, graph, replace, report_path, as_of, progress):
+def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, progress):
     """Validate PATH (CSV folder or .xlsx) and load the accepted rows (导入数据)."""
     from orgnet.graph.load import load_dataset
     from orgnet.graph.stores import open_store
     from orgnet.loaders.report import format_summary
     from orgnet.loaders.validate import validate_path
 
-    result = validate_path(path)
+    result = validate_path(path, encoding)
     click.echo(format_summary(result.report))
     graph = graph or ctx.obj.graph
     with open_store(ctx.obj) as store:

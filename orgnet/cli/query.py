@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -46,11 +45,10 @@ def format_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) ->
         cols += [k for k in row if k not in cols]
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
-        for row in rows:
-            w.writerow([_cell(row.get(c)) for c in cols])
-        return buf.getvalue().rstrip("\n")
+        from orgnet.export import write_csv_rows
+
+        write_csv_rows(buf, cols, ([_cell(row.get(c)) for c in cols] for row in rows))
+        return buf.getvalue().rstrip("\r\n")
     if not cols:
         return "(no rows)"
     cells = [[_cell(r.get(c)) for c in cols] for r in rows]

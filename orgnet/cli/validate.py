@@ -17,17 +17,20 @@ from orgnet.loaders.validate import validate_path
 @click.option("--rejects", "rejects_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write rejected rows here, in their original form plus a _reason column "
                    "(写出被拒绝的行，修改后可重新导入).")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="CSV encoding when it cannot be detected, e.g. gb18030, big5, shift_jis "
+                   "(无法识别编码时指定).")
 @click.option("--max-errors", default=20, show_default=True,
               help="How many errors to print (完整列表见 --report).")
 @click.pass_context
 def validate_cmd(ctx: click.Context, path: Path, report_path: Path | None,
-                 rejects_dir: Path | None, max_errors: int) -> None:
+                 rejects_dir: Path | None, encoding: str | None, max_errors: int) -> None:
     """Validate a dataset (folder of CSVs or .xlsx) and print a per-table summary.
 
     校验数据集并打印每张表的读入/接受/拒绝行数。Exit code: 0 all rows accepted,
     1 some rows rejected, 2 the input cannot be read.
     """
-    result = validate_path(path)
+    result = validate_path(path, encoding)
     click.echo(format_summary(result.report, max_errors=max_errors))
     if report_path:
         click.echo(f"报告 report: {write_report(result.report, report_path)}")

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import date
 
 
 class ZhEnum(str, Enum):
@@ -236,6 +239,15 @@ class ColType(str, Enum):
     refs = "refs"  # list[str] of ids (`;` or `；` separated); [] when empty
 
 
+#: plausible dates (every date column): from the founding of the CPC to some years ahead of
+#: today (agreements expire and meetings are planned in the future)
+DATE_MIN = "1921-07-01"
+DATE_YEARS_AHEAD = 30
+#: the reference year of ``Column.max_value`` / ``min_value``: the current year
+THIS_YEAR = "this_year"
+#: the widest integer a store keeps exactly (64-bit); declared ranges are narrower
+INT_LIMIT = 2**63 - 1
+
 #: kinds a reference may point at. An area kind is "area" or "area:<level>".
 REF_AREA = "area"
 REF_ORG = "party_org"
@@ -253,6 +265,27 @@ class Column:
     targets: tuple[str, ...] = ()
     #: extra accepted header spellings
     aliases: tuple[str, ...] = ()
+    #: plausible range of an int column (inclusive; ``THIS_YEAR`` = the current year)
+    min_value: int | str | None = None
+    max_value: int | str | None = None
+
+    def bounds(self, today: "date | None" = None) -> tuple[Any, Any] | None:
+        """The inclusive plausible range of an int or date column, resolved for ``today``:
+        ints ``(min, max)``; dates ISO strings ``(DATE_MIN, today + DATE_YEARS_AHEAD)``."""
+        from datetime import date as _date
+
+        today = today or _date.today()
+        if self.type is ColType.date:
+            try:
+                ahead = today.replace(year=today.year + DATE_YEARS_AHEAD)
+            except ValueError:  # 29 February
+                ahead = today.replace(year=today.year + DATE_YEARS_AHEAD, day=28)
+            return DATE_MIN, ahead.isoformat()
+        if self.type is ColType.int:
+            resolve = (lambda v, default: today.year if v == THIS_YEAR
+                       else default if v is None else v)
+            return resolve(self.min_value, -INT_LIMIT), resolve(self.max_value, INT_LIMIT)
+        return None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -283,8 +316,9 @@ class Table:
 
 def _c(name: str, zh: str, type: ColType = ColType.text, required: bool = False,
        enum: type[ZhEnum] | None = None, targets: tuple[str, ...] = (),
-       aliases: tuple[str, ...] = ()) -> Column:
-    return Column(name, zh, type, required, enum, targets, aliases)
+       aliases: tuple[str, ...] = (), min_value: int | str | None = None,
+       max_value: int | str | None = None) -> Column:
+    return Column(name, zh, type, required, enum, targets, aliases, min_value, max_value)
 
 
 ID = ColType.id
@@ -314,7 +348,7 @@ _TABLES: tuple[Table, ...] = (
         _c("area_id", "所在区域", T.ref, True, targets=("area:community", "area:building")),
         _c("resident", "是否驻区单位", T.bool),
         _c("serves_area_ids", "服务小区", T.refs, targets=("area:compound",)),
-        _c("staff", "职工人数", T.int),
+        _c("staff", "职工人数", T.int, min_value=0, max_value=10_000_000),
     )),
     Table("members", "党员", required=True, kind="member", columns=(
         _c("id", "编号", ID, True),
@@ -328,7 +362,7 @@ _TABLES: tuple[Table, ...] = (
         _c("reported_area_id", "报到社区", T.ref, targets=("area:community",)),
         _c("reported_on", "报到日期", T.date),
         _c("gender", "性别"),
-        _c("birth_year", "出生年份", T.int),
+        _c("birth_year", "出生年份", T.int, min_value=1900, max_value=THIS_YEAR),
     )),
     Table("roles", "任职", kind=None, id_column=None, columns=(
         _c("member_id", "党员编号", T.ref, True, targets=("member",)),

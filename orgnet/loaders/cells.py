@@ -200,8 +200,29 @@ def _enum_parser(enum: type[ZhEnum]) -> Callable[[Any], str]:
     return _cached(parse)
 
 
+def _bounded(parse: Callable[[Any], Any], column: Column) -> Callable[[Any], Any]:
+    """``parse``, then refuse a value outside the column's plausible range (model bounds)."""
+    lo, hi = column.bounds()
+    what = column.zh
+
+    def check(value: Any) -> Any:
+        result = parse(value)
+        if not lo <= result <= hi:
+            shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+            raise CellError(bi(f"{what}超出合理范围 {lo}～{hi}: {shown}",
+                               f"{column.name} out of the plausible range {lo}..{hi}: {shown}"))
+        return result
+
+    return check
+
+
 def parser_for(column: Column) -> Callable[[Any], Any]:
-    """The parser of a column's type (a fresh, cached one for enums)."""
+    """The parser of a column's type (a fresh, cached one for enums), with the column's
+    plausible range for ints and dates (``Column.bounds``)."""
+    if column.type is ColType.date:
+        return _cached(_bounded(parse_date, column))
+    if column.type is ColType.int:
+        return _bounded(parse_int, column)
     if column.type is ColType.enum:
         if column.enum is None:
             raise TypeError(f"enum column {column.name} has no enum")

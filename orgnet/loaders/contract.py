@@ -6,13 +6,16 @@ Regenerate with ``python -m orgnet.loaders.contract > docs/input.md``.
 
 from __future__ import annotations
 
-from orgnet.graph.model import TABLES, ColType, Column, Table
+from orgnet.graph.model import (DATE_MIN, DATE_YEARS_AHEAD, TABLES, THIS_YEAR, ColType, Column,
+                                Table)
+from orgnet.settings import Limits
 
 _TYPE_TEXT = {
     ColType.id: "id (unique across the dataset)",
     ColType.text: "text",
     ColType.enum: "one of",
-    ColType.date: "date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel date)",
+    ColType.date: f"date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel date) from {DATE_MIN} "
+                  f"to {DATE_YEARS_AHEAD} years after today",
     ColType.int: "integer",
     ColType.bool: "yes/no (是/否, true/false, 1/0)",
     ColType.ref: "id of",
@@ -26,6 +29,11 @@ def _describe(col: Column) -> str:
         text += " " + ", ".join(f"`{m.value}` {m.zh}" for m in col.enum)
     if col.targets:
         text += " " + " or ".join(t.replace("area:", "area of level ") for t in col.targets)
+    if col.type is ColType.int and (col.min_value is not None or col.max_value is not None):
+        def show(v: object) -> str:
+            return ("the current year" if v == THIS_YEAR
+                    else f"{v:,}" if abs(int(v)) >= 10_000 else str(v))  # type: ignore[call-overload]
+        text += f" from {show(col.min_value)} to {show(col.max_value)}"
     return text
 
 
@@ -38,6 +46,9 @@ def _table_md(table: Table) -> str:
     return "\n".join(lines)
 
 
+_L = Limits()  # the defaults (the page must not depend on this machine's environment)
+
+
 def contract_markdown() -> str:
     """The whole contract: one section per table, English and Chinese headers, value rules."""
     intro = (
@@ -48,6 +59,11 @@ def contract_markdown() -> str:
         "GB18030/GBK. Empty cells are empty values. Unknown extra columns are kept. Rows that break\n"
         "the contract are rejected with file, row, column, value and reason, and written back out\n"
         "(`orgnet validate DATA --rejects DIR`) so they can be fixed and re-imported.\n\n"
+        f"Limits (settings, raised with `ORGNET_…` environment variables): a cell holds at most\n"
+        f"{_L.max_cell_chars:,} characters (a longer one rejects its row); a table at most "
+        f"{_L.max_rows:,} rows and\n{_L.max_columns:,} columns; a file at most {_L.max_file_mb} MB "
+        f"and a workbook at most {_L.max_unzipped_mb:,} MB\nunpacked. A CSV whose encoding "
+        "cannot be told apart (GB18030, Big5, Shift-JIS) needs `--encoding`.\n\n"
         "This page is generated from `orgnet/graph/model.py`.\n"
     )
     return intro + "\n" + "\n\n".join(_table_md(t) for t in TABLES.values()) + "\n"

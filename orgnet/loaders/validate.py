@@ -376,9 +376,10 @@ def validate_raw(raw: RawDataset) -> ValidationResult:
     return _Checker(raw).run()
 
 
-def validate_path(path: str | Path) -> ValidationResult:
+def validate_path(path: str | Path, encoding: str | None = None) -> ValidationResult:
     """Read and validate the dataset at ``path`` (folder of CSVs or .xlsx workbook).
 
+    ``encoding`` names the CSV files' encoding when detection cannot tell (e.g. ``"big5"``).
     Raises :class:`~orgnet.errors.InputError` when it cannot be read at all.
     """
-    return validate_raw(read_dataset(path))
+    return validate_raw(read_dataset(path, encoding))

@@ -156,7 +156,10 @@ class Store(abc.ABC):
         """Run a read-only query; rows as dicts (nodes → property dicts with ``_labels``).
 
         A query that would write raises :class:`~orgnet.errors.ReadOnlyViolation`.
-        ``limit`` truncates the rows; ``timeout_s`` aborts a long query (QueryError).
+        ``limit`` bounds the rows in the database itself (the query's final ``RETURN`` gets
+        the limit, :func:`orgnet.graph.stores.bound.bound_query`), so a huge result never
+        leaves the server; ``timeout_s`` aborts a long query (QueryError); without it the
+        server's default applies (``Limits.query_timeout_s``).
         """
 
     def read_df(self, cypher: str, params: dict | None = None, *, graph: str | None = None,

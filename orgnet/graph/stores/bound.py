@@ -1,0 +1,125 @@
+"""Make the database apply a row limit to an ad-hoc read query (portable Cypher).
+
+``CALL { <query> } RETURN * LIMIT $n`` would be the obvious wrapper, but FalkorDB lacks
+that subquery form. Instead the query's own final ``RETURN`` gets the limit: each
+top-level ``UNION`` branch ending in ``RETURN …`` gets ``LIMIT n`` appended, or its
+trailing ``LIMIT k`` lowered to ``n`` when ``k`` is a larger literal (or a larger
+parameter). The engine then stops producing rows at ``n``, on FalkorDB and Neo4j alike.
+A query whose last clause is not a ``RETURN`` (a procedure call) is left unchanged; the
+store still truncates what it receives.
+
+>>> bound_query("UNWIND range(1, 5000000) AS x RETURN x", {}, 2)[0]
+'UNWIND range(1, 5000000) AS x RETURN x LIMIT 2'
+>>> bound_query("MATCH (n) RETURN n.name AS `limit` ORDER BY n.name LIMIT 50;", {}, 10)[0]
+'MATCH (n) RETURN n.name AS `limit` ORDER BY n.name LIMIT 10'
+>>> bound_query("RETURN 1 AS a UNION RETURN 2 AS a", {}, 1)[0]
+'RETURN 1 AS a LIMIT 1 UNION RETURN 2 AS a LIMIT 1'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["bound_query", "LIMIT_PARAM"]
+
+#: the parameter a lowered ``LIMIT $p`` is replaced by
+LIMIT_PARAM = "orgnet_row_limit"
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _mask(cypher: str) -> str:
+    """The query with string literals, backquoted names and comments blanked out (same length)."""
+    out = list(cypher)
+    i, n = 0, len(cypher)
+    while i < n:
+        ch = cypher[i]
+        if ch in "'\"`":
+            j = i + 1
+            while j < n and cypher[j] != ch:
+                j += 2 if cypher[j] == "\\" and ch != "`" else 1
+            for k in range(i, min(j + 1, n)):
+                out[k] = "x" if k not in (i, j) else ch
+            i = j + 1
+        elif cypher.startswith("//", i):
+            j = cypher.find("\n", i)
+            j = n if j < 0 else j
+            for k in range(i, j):
+                out[k] = " "
+            i = j
+        elif cypher.startswith("/*", i):
+            j = cypher.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                out[k] = " "
+            i = j
+        else:
+            i += 1
+    return "".join(out)
+
+
+def _top_words(masked: str) -> list[tuple[int, str]]:
+    """(position, upper-case word) of every keyword-like word outside brackets."""
+    words, depth, i, n = [], 0, 0, len(masked)
+    while i < n:
+        ch = masked[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch.isalpha() or ch == "_"):
+            m = _WORD.match(masked, i)
+            if m is not None:
+                prev = masked[i - 1] if i else " "
+                if prev not in ".$:":
+                    words.append((i, m.group().upper()))
+                i = m.end()
+                continue
+        i += 1
+    return words
+
+
+def _bound_branch(text: str, masked: str, params: dict[str, Any], limit: int) -> str | None:
+    words = _top_words(masked)
+    returns = [p for p, w in words if w == "RETURN"]
+    if not returns:
+        return None
+    after = [(p, w) for p, w in words if p > returns[-1]]
+    lim = next((p for p, w in after if w == "LIMIT"), None)
+    if lim is None:
+        return text.rstrip() + f" LIMIT {limit}"
+    expr = text[lim + len("LIMIT"):].strip()
+    if re.fullmatch(r"\d+", expr):
+        return text[:lim] + f"LIMIT {min(int(expr), limit)}"
+    m = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", expr)
+    if m and isinstance(params.get(m.group(1)), int) and not isinstance(params[m.group(1)], bool):
+        params[LIMIT_PARAM] = min(params[m.group(1)], limit)
+        return text[:lim] + f"LIMIT ${LIMIT_PARAM}"
+    return None
+
+
+def bound_query(cypher: str, params: dict[str, Any] | None, limit: int) -> tuple[str, dict[str, Any], bool]:
+    """(query, params, bounded): the query rewritten so the engine returns at most ``limit``
+    rows per ``UNION`` branch; ``bounded`` is False when it could not be rewritten."""
+    params = dict(params or {})
+    masked = _mask(cypher)
+    end = len(masked.rstrip().rstrip(";").rstrip())
+    text, masked = cypher[:end], masked[:end]
+    cuts, start = [], 0
+    words = _top_words(masked)
+    for k, (pos, word) in enumerate(words):
+        if word == "UNION":
+            nxt = words[k + 1] if k + 1 < len(words) else None
+            stop = nxt[0] + 3 if nxt is not None and nxt[1] == "ALL" and nxt[0] - pos < 12 else pos + 5
+            cuts.append((start, pos, stop))
+            start = stop
+    cuts.append((start, end, end))
+    parts = []
+    for a, b, c in cuts:
+        lead = len(text[a:b]) - len(text[a:b].lstrip())
+        bounded = _bound_branch(text[a + lead:b].rstrip(), masked[a + lead:b].rstrip(), params, limit)
+        if bounded is None:
+            return cypher, dict(params), False
+        parts.append(bounded + (" " + text[b:c].strip() + " " if c > b else ""))
+    return "".join(parts).strip(), params, True

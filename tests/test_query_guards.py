@@ -1,0 +1,130 @@
+"""Heavy queries (issue 13 part 2): the engine applies --limit, runaway queries time out
+without starving other users, and the embedded server runs with the guard settings."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from orgnet.errors import QueryError
+from orgnet.graph.stores.bound import LIMIT_PARAM, bound_query
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("UNWIND range(1, 9) AS x RETURN x", "UNWIND range(1, 9) AS x RETURN x LIMIT 5"),
+    ("MATCH (n) RETURN n LIMIT 100 ;", "MATCH (n) RETURN n LIMIT 5"),
+    ("MATCH (n) RETURN n LIMIT 3", "MATCH (n) RETURN n LIMIT 3"),
+    ("MATCH (n) WITH n LIMIT 100000 RETURN n ORDER BY n.id SKIP 3",
+     "MATCH (n) WITH n LIMIT 100000 RETURN n ORDER BY n.id SKIP 3 LIMIT 5"),
+    ("MATCH (n) WHERE n.name = 'RETURN x LIMIT 3' RETURN n // LIMIT 3",
+     "MATCH (n) WHERE n.name = 'RETURN x LIMIT 3' RETURN n LIMIT 5"),
+    ("RETURN 1 AS a UNION ALL RETURN 2 AS a", "RETURN 1 AS a LIMIT 5 UNION ALL RETURN 2 AS a LIMIT 5"),
+    ("CALL { MATCH (n) RETURN n } RETURN count(*) AS c",
+     "CALL { MATCH (n) RETURN n } RETURN count(*) AS c LIMIT 5"),
+    ("MATCH (n) RETURN n {.id, limit: 3} AS m", "MATCH (n) RETURN n {.id, limit: 3} AS m LIMIT 5"),
+])
+def test_bound_query(query: str, expected: str) -> None:
+    text, params, bounded = bound_query(query, {}, 5)
+    assert bounded and text == expected and params == {}
+
+
+def test_bound_query_parameter_and_unbounded_forms() -> None:
+    text, params, bounded = bound_query("MATCH (n) RETURN n LIMIT $k", {"k": 100}, 5)
+    assert bounded and text.endswith(f"LIMIT ${LIMIT_PARAM}") and params[LIMIT_PARAM] == 5
+    assert params["k"] == 100
+    assert bound_query("CALL db.labels()", {}, 5) == ("CALL db.labels()", {}, False)
+
+
+def test_limit_is_applied_by_the_engine(falkordb_store, graph_name) -> None:
+    falkordb_store.write("CREATE (:Area {id: 'a'})", graph=graph_name)
+    t = time.perf_counter()
+    rows = falkordb_store.read("UNWIND range(1, 5000000) AS x RETURN x", graph=graph_name, limit=1)
+    assert rows == [{"x": 1}]
+    assert time.perf_counter() - t < 2.0
+    rows = falkordb_store.read("UNWIND range(1, 10) AS x RETURN x ORDER BY x DESC LIMIT 4",
+                               graph=graph_name, limit=2)
+    assert rows == [{"x": 10}, {"x": 9}]
+    rows = falkordb_store.read("RETURN 1 AS a UNION RETURN 2 AS a", graph=graph_name, limit=1)
+    assert len(rows) == 1
+    rows = falkordb_store.read("UNWIND range(1, 10) AS x RETURN x LIMIT $n", {"n": 7},
+                               graph=graph_name, limit=3)
+    assert [r["x"] for r in rows] == [1, 2, 3]
+
+
+def test_cypher_cli_limit_output(falkordb_settings, graph_name, falkordb_store) -> None:
+    from helpers_stores import cli
+
+    falkordb_store.write("CREATE (:Area {id: 'a'})", graph=graph_name)
+    t = time.perf_counter()
+    r = cli(falkordb_settings.home, "cypher", "UNWIND range(1,5000000) AS x RETURN x",
+            "--limit", "1", "--graph", graph_name)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["x", "-", "1", "(1", "row)"]
+    assert "stopped at --limit 1" in r.stderr
+    assert time.perf_counter() - t < 15
+
+
+def _cpu_ticks(pid: int) -> int:
+    from pathlib import Path
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_runaway_queries_time_out_and_others_are_served(tmp_path, monkeypatch) -> None:
+    import os
+
+    from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
+
+    monkeypatch.setenv("ORGNET_QUERY_TIMEOUT_S", "2")
+    server = EmbeddedServer(tmp_path / "home")
+    server.start()
+    try:
+        store = FalkorDBStore(server)
+        with server.client() as c:
+            config = {k.decode(): v for k, v in c.execute_command("GRAPH.CONFIG", "GET", "*")}
+        assert config["TIMEOUT_DEFAULT"] == 2000 and config["TIMEOUT_MAX"] >= 2000
+        assert config["QUERY_MEM_CAPACITY"] > 0 and config["THREAD_COUNT"] >= 3
+        store.write("CREATE (:Area {id: 'a'})", graph="g")
+        errors: list[Exception] = []
+
+        def runaway() -> None:
+            try:
+                FalkorDBStore(server).read(
+                    "UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN count(*)",
+                    graph="g")
+            except Exception as e:  # noqa: BLE001 - collected and checked below
+                errors.append(e)
+
+        threads = [threading.Thread(target=runaway) for _ in range(2)]
+        start = time.monotonic()
+        for th in threads:
+            th.start()
+        time.sleep(0.5)
+        latencies = []
+        for _ in range(3):
+            t = time.perf_counter()
+            assert store.read("RETURN 1 AS one", graph="g") == [{"one": 1}]
+            latencies.append(time.perf_counter() - t)
+        assert max(latencies) < 1.0, latencies
+        for th in threads:
+            th.join(30)
+        ended = time.monotonic()
+        assert ended - start < 6
+        assert len(errors) == 2 and all(isinstance(e, QueryError) and "timed out" in str(e)
+                                        for e in errors)
+        pid = server.pid
+        hz = os.sysconf("SC_CLK_TCK")
+        idle_at = None
+        while time.monotonic() - ended < 2.0:
+            a = _cpu_ticks(pid)
+            time.sleep(0.25)
+            if (_cpu_ticks(pid) - a) / hz < 0.05:
+                idle_at = time.monotonic() - ended
+                break
+        assert idle_at is not None and idle_at < 2.0
+        store.close()
+    finally:
+        server.stop()
