@@ -172,7 +172,9 @@ def test_import_helpers_unpack_zip_and_zip_rejects(tmp_path):
     import zipfile
 
     from orgnet.loaders.validate import validate_path
-    from orgnet.pages.import_page import rejects_zip, unpack_upload
+    from orgnet.errors import InputError
+    from orgnet.loaders.guard import unpack_upload
+    from orgnet.pages.import_page import rejects_zip
 
     tiny = Path(__file__).parent / "data" / "tiny"
     buf = io.BytesIO()
@@ -192,5 +194,5 @@ def test_import_helpers_unpack_zip_and_zip_rejects(tmp_path):
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         (name,) = zf.namelist()
         assert name == "members.csv" and "MX1" in zf.read(name).decode("utf-8-sig")
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         unpack_upload("notes.txt", b"x", tmp_path / "w")

@@ -13,6 +13,7 @@ import streamlit as st
 
 from orgnet import i18n
 from orgnet.graph import model as m
+from orgnet.textsafe import escape_markdown as _md
 from orgnet.pages._ui import Ctx, cached, enum_name, kind_name, map_block, page_header
 from orgnet.queries import explore
 from orgnet.queries.explore import PRIMARY_LABELS
@@ -142,13 +143,6 @@ def _nav(c: Ctx, view: dict) -> None:
         cols[2 + i].button(f"{level}：{a['name']}" if c.lang == "zh" else f"{level}: {a['name']}",
                            key=f"crumb_{a['id']}", on_click=go, args=(a["id"],), width="stretch",
                            type="primary" if a["id"] == view["id"] else "secondary")
-
-
-def _md(text: str) -> str:
-    """A name made safe for Markdown (names in the data are untrusted)."""
-    import re
-
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", str(text))
 
 
 def render(c: Ctx) -> None:

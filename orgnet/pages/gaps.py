@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from orgnet.export import csv_bytes
 from orgnet.queries import explore
 from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, download_name, page_header
@@ -92,7 +93,7 @@ def render(c: Ctx) -> None:
                          file_name=download_name(c, "gaps", "xlsx", scope=where),
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key="gaps_xlsx", type="primary")
-    col2.download_button(c.t("common.download_csv"), lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+    col2.download_button(c.t("common.download_csv"), lambda: csv_bytes(frame),
                          file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
 
 

@@ -13,35 +13,9 @@ import streamlit as st
 
 from orgnet.graph.model import TABLES
 from orgnet.graph.stores.base import graph_name_for, is_graph_name
+from orgnet.loaders.guard import temporary_upload_dir, unpack_upload
 from orgnet.pages._ui import K_GRAPH, Ctx, page_header
 
-
-
-def unpack_upload(name: str, data: bytes, workdir: Path) -> Path:
-    """Write an uploaded zip (CSV files, maybe in one folder) or workbook; return the dataset path."""
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        target = workdir / Path(name).name
-        target.write_bytes(data)
-        return target
-    if lower.endswith(".zip"):
-        out = workdir / "dataset"
-        out.mkdir()
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for info in zf.infolist():
-                fname = info.filename
-                if info.flag_bits & 0x800 == 0:  # not UTF-8 flagged: Windows zips use GBK names
-                    try:
-                        fname = fname.encode("cp437").decode("gb18030")
-                    except (UnicodeEncodeError, UnicodeDecodeError):
-                        pass
-                if info.is_dir() or "__MACOSX" in fname or Path(fname).name.startswith("."):
-                    continue
-                if Path(fname).suffix.lower() not in (".csv", ".xlsx"):
-                    continue
-                (out / Path(fname).name).write_bytes(zf.read(info))
-        return out
-    raise ValueError(name)
 
 
 def rejects_zip(result) -> bytes | None:
@@ -81,16 +55,16 @@ def render(c: Ctx) -> None:
         with st.spinner(c.t("common.loading")):
             from orgnet.loaders.validate import validate_path
 
-            tmp = Path(tempfile.mkdtemp(prefix="orgnet-import-"))
-            try:
-                path = unpack_upload(up.name, up.getvalue(), tmp)
-                result = validate_path(path)
-            except Exception as e:  # noqa: BLE001 - show the reader's message (names file and fix)
-                st.error(c.t("common.error", message=str(e)))
-                return
+            with temporary_upload_dir() as tmp:  # removed once read: the dataset is in memory
+                try:
+                    result = validate_path(unpack_upload(up.name, up.getvalue(), tmp))
+                    rejects = rejects_zip(result)
+                except Exception as e:  # noqa: BLE001 - show the reader's message (names file and fix)
+                    st.error(c.t("common.error", message=str(e)))
+                    return
             state["import_name"] = (up.name, up.size)
             state["import_result"] = result
-            state["import_rejects"] = rejects_zip(result)
+            state["import_rejects"] = rejects
     result = state.get("import_result") if up is not None else None
     if result is not None:
         report = result.report.to_dict()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from orgnet.export import csv_bytes
 from orgnet.graph import linkage as lk
 from orgnet.queries import explore
 from orgnet.pages import _data
@@ -101,7 +102,7 @@ def render(c: Ctx) -> None:
                 c.t("linkage.score"): weak["score"].round(1), c.t("linkage.band"): weak["band"].map(lambda b: band_name(c, b)),
                 c.t("linkage.missing"): weak.apply(lambda r: _missing(c, r), axis=1)})
             st.dataframe(wf, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(wf)))
-            st.download_button(c.t("common.download_csv"), wf.to_csv(index=False).encode("utf-8-sig"),
+            st.download_button(c.t("common.download_csv"), csv_bytes(wf),
                                file_name=download_name(c, "weak-ties", "csv"), key="lk_weak_csv")
     with right:
         partners = data["partners"]

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from orgnet.export import csv_bytes
 from orgnet.errors import OrgnetError, ReadOnlyViolation
 from orgnet import i18n
 from orgnet.pages._ui import Ctx, download_name, page_header
@@ -49,7 +50,7 @@ def _show(c: Ctx, rows: list[dict], stem: str) -> None:
             df[col] = df[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
                                   else str(v) if isinstance(v, dict) else v)
     st.dataframe(df, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(df)))
-    st.download_button(c.t("common.download_csv"), df.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(c.t("common.download_csv"), csv_bytes(df),
                        file_name=download_name(c, stem, "csv"), mime="text/csv", key=f"dl_{stem}")
 
 
