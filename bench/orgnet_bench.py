@@ -21,6 +21,12 @@ Markdown table beside it. The store lives in a temporary ``ORGNET_HOME`` (never 
 is started through the store code and stopped at the end.
 
 Run ``orgnet bench --preset demo --repeat 3`` or ``python bench/orgnet_bench.py --preset demo``.
+
+``--engine neo4j`` runs steps 1, 3 and 4 on a real Neo4j 5 Community instead: the test
+server of ``tests/neo4j_server.py`` (started and stopped here; ``NEO4J_URI`` to use another
+server — its database is emptied), one graph at a time in its one database. No bulk loader
+and no app pages there; ``server_peak_rss_mb`` is the Neo4j JVM. ``--engine both`` runs the
+embedded engine, then Neo4j, into one result file with a side-by-side table.
 """
 
 from __future__ import annotations
@@ -442,20 +448,23 @@ def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: 
     res["rejected_rows"] = sum(t["rejected"] for t in vr.report.to_dict()["tables"].values())
     del vr
 
-    graph = f"bench_{preset}"
+    # Neo4j Community holds one graph: its default graph (the database); FalkorDB any name
+    graph = f"bench_{preset}" if store.engine == "falkordb" else store.default_graph
+    res["engine"] = store.engine
     store.drop_graph(graph)
     gc.collect()
     res["loadavg"]["load"] = loadavg()
     _log(f"{preset}: load ({accepted:,} rows)")
     me = psutil.Process()
-    srv = psutil.Process(server.pid)
-    cpu0, scpu0 = me.cpu_times(), srv.cpu_times()
+    srv = psutil.Process(server.pid) if server.pid else None  # None: a remote server (NEO4J_URI)
+    cpu0, scpu0 = me.cpu_times(), srv.cpu_times() if srv else None
     with PeakRSS({"bench": me.pid, "server": server.pid}) as peak:
         load_s, lr = timed(lambda: load_dataset(store, dataset, graph=graph, replace=True))
-    cpu1, scpu1 = me.cpu_times(), srv.cpu_times()
+    cpu1, scpu1 = me.cpu_times(), srv.cpu_times() if srv else None
     # where the load time goes: our Python (building rows, serializing parameters) vs the server
     res["load_client_cpu_s"] = round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 2)
-    res["load_server_cpu_s"] = round(scpu1.user + scpu1.system - scpu0.user - scpu0.system, 2)
+    if srv:
+        res["load_server_cpu_s"] = round(scpu1.user + scpu1.system - scpu0.user - scpu0.system, 2)
     res["load_s"] = round(load_s, 3)
     res["load_rows_per_s"] = round(accepted / load_s) if load_s else None
     res["load_entities_per_s"] = round((lr.nodes + lr.relationships) / load_s) if load_s else None
@@ -537,7 +546,8 @@ def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: 
             res.update(pr)
         except Exception as e:  # noqa: BLE001
             res["pages_error"] = str(e)[:1500]
-    res["server_used_memory_mb"] = round((server.info().get("used_memory") or 0) / 2**20, 1)
+    if store.engine == "falkordb":
+        res["server_used_memory_mb"] = round((server.info().get("used_memory") or 0) / 2**20, 1)
     store.drop_graph(graph)
     shutil.rmtree(data_dir, ignore_errors=True)
     return res
@@ -548,9 +558,49 @@ def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: 
 # ---------------------------------------------------------------------------
 
 
+class _Neo4jServer:
+    """What bench_preset needs of a server (``pid``), for the Neo4j test server's JVM."""
+
+    def __init__(self, pid: int | None):
+        self.pid = pid
+
+    def info(self) -> dict[str, Any]:
+        return {}
+
+
+@contextlib.contextmanager
+def neo4j_store(tmp: Path):
+    """A Neo4j store for the bench: NEO4J_URI's server, else the test server (tests/neo4j_server.py)."""
+    from orgnet.graph.stores.neo4j import Neo4jStore
+
+    if os.environ.get("NEO4J_URI"):
+        store = Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+                           os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE", "neo4j"))
+        try:
+            yield store, _Neo4jServer(None), {"neo4j_start_s": None}
+        finally:
+            store.close()
+        return
+    ns = _import_path("orgnet_bench_neo4j_server", REPO / "tests" / "neo4j_server.py")
+    server = ns.Neo4jTestServer(tmp / "neo4j", heap="3g", pagecache_mb=512)
+    server.start()
+    store = None
+    try:
+        store = Neo4jStore(server.uri, server.user, server.password, server.database)
+        yield store, _Neo4jServer(server.proc.pid), {"neo4j_start_s": round(server.start_seconds, 2)}
+    finally:
+        if store is not None:
+            store.close()
+        server.stop()
+
+
+ENGINES = {"falkordb": ("falkordb",), "neo4j": ("neo4j",), "both": ("falkordb", "neo4j")}
+
+
 def run_bench(presets: list[str], *, repeat: int = 10, out: Path | None = None, seed: int = 0,
               bulk: bool = True, oracle: bool = True, pages: bool = True,
-              as_of: str | None = None, keep_home: bool = False) -> tuple[Path, dict[str, Any]]:
+              as_of: str | None = None, keep_home: bool = False,
+              engines: tuple[str, ...] = ("falkordb",)) -> tuple[Path, dict[str, Any]]:
     """Run the benchmark on ``presets``; write JSON + Markdown into ``out``; return (json path, results)."""
     from orgnet.graph.stores import embedded_server, open_store
     from orgnet.loaders.generate import DEFAULT_AS_OF
@@ -564,37 +614,60 @@ def run_bench(presets: list[str], *, repeat: int = 10, out: Path | None = None, 
     host = re.sub(r"[^A-Za-z0-9_.-]", "_", machine["hostname"]) or "machine"
     json_path = out / f"{stamp}-{host}.json"
     results: dict[str, Any] = {"machine": machine, "presets": [], "targets": TARGETS}
+    if engines != ("falkordb",):
+        json_path = out / f"{stamp}-{host}-{'-'.join(engines)}.json"
 
     tmp = Path(tempfile.mkdtemp(prefix="orgnet-bench-"))
     home = tmp / "home"
     work = tmp / "data"
     work.mkdir(parents=True)
     saved_env = {k: os.environ.get(k) for k in ("ORGNET_HOME", "ORGNET_GRAPH", "NEO4J_URI")}
+    neo4j_uri = os.environ.get("NEO4J_URI")
     os.environ["ORGNET_HOME"] = str(home)  # anything reading settings sees the temp home only
     os.environ.pop("NEO4J_URI", None)
     settings = Settings(home=home)
-    server = embedded_server(settings)
-    store = None
-    try:
-        store = open_store(settings)  # starts the temp server through the store code
-        machine["falkordb"] = server.info().get("falkordb_version")
+
+    def run_presets(engine: str, store, server, **kw) -> None:
         for preset in presets:
             t0 = time.perf_counter()
             try:
                 r = bench_preset(preset, store=store, server=server, home=home, work=work, repeat=repeat,
-                                 seed=seed, as_of=as_of, bulk=bulk, oracle=oracle, pages=pages)
+                                 seed=seed, as_of=as_of, oracle=oracle, **kw)
             except Exception as e:  # noqa: BLE001 - a failed preset is a result too
                 r = {"preset": preset, "error": f"{type(e).__name__}: {str(e)[:1500]}"}
-                _log(f"{preset}: FAILED {r['error'][:300]}")
+                _log(f"{engine} {preset}: FAILED {r['error'][:300]}")
+            r["engine"] = engine
             r["total_s"] = round(time.perf_counter() - t0, 2)
             results["presets"].append(r)
             write_results(json_path, results)  # after each preset: a long run leaves partial results
-            _log(f"{preset}: done in {r['total_s']:.1f}s → {json_path}")
+            _log(f"{engine} {preset}: done in {r['total_s']:.1f}s → {json_path}")
+
+    try:
+        if "falkordb" in engines:
+            server = embedded_server(settings)
+            store = None
+            try:
+                store = open_store(settings)  # starts the temp server through the store code
+                machine["falkordb"] = server.info().get("falkordb_version")
+                run_presets("falkordb", store, server, bulk=bulk, pages=pages)
+            finally:
+                if store is not None:
+                    store.close()
+                with contextlib.suppress(Exception):
+                    server.stop()
+        if "neo4j" in engines:
+            if neo4j_uri:
+                os.environ["NEO4J_URI"] = neo4j_uri
+            try:
+                with neo4j_store(tmp) as (store, server, info):
+                    os.environ.pop("NEO4J_URI", None)
+                    machine["neo4j"] = f"{store.version()} {store.edition}"
+                    machine.update(info)
+                    run_presets("neo4j", store, server, bulk=False, pages=False)
+            except Exception as e:  # noqa: BLE001 - e.g. no Java: say so in the results
+                results["neo4j_error"] = f"{type(e).__name__}: {str(e)[:1500]}"
+                _log(f"neo4j: FAILED {results['neo4j_error'][:300]}")
     finally:
-        if store is not None:
-            store.close()
-        with contextlib.suppress(Exception):
-            server.stop()
         for k, v in saved_env.items():
             if v is None:
                 os.environ.pop(k, None)
@@ -635,8 +708,10 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for p in results["presets"]:
         if "error" in p:
-            lines.append(f"| {p['preset']} | failed: {p['error'][:120]} |" + " |" * 15)
+            lines.append(f"| {p['preset']} ({p.get('engine', '?')}) | failed: {p['error'][:120]} |" + " |" * 15)
             continue
+        if p.get("engine", "falkordb") != "falkordb":
+            continue  # in the side-by-side table
         pages = [x["s"] for x in p.get("pages", []) if x.get("s") is not None]
         la = p.get("loadavg", {})
         lines.append(
@@ -647,8 +722,15 @@ def markdown(results: dict[str, Any]) -> str:
             f"{_f(p.get('rules_p95_max_ms'), '{:.1f}')} | {_f(p.get('linkage_s'), '{:.3f}')} | "
             f"{_f(p.get('kpis_s'), '{:.3f}')} | {_f(max(pages) if pages else None)} | "
             f"{_f(p.get('db_plus_app_peak_mb'), '{:.0f}')} | {la.get('load', '–')} / {la.get('rules', '–')} |")
+    engines = sorted({p.get("engine", "falkordb") for p in results["presets"]})
+    if len(engines) > 1 or engines == ["neo4j"]:
+        lines += side_by_side(results)
+    if results.get("neo4j_error"):
+        lines += ["", f"Neo4j: {results['neo4j_error'][:500]}"]
     lines += ["", "Targets (issue 6):", ""]
     for p in results["presets"]:
+        if p.get("engine", "falkordb") != "falkordb":
+            continue
         for key, limit in TARGETS.get(p["preset"], {}).items():
             if key == "rule_p95_ms":
                 v = p.get("rules_p95_max_ms")
@@ -659,7 +741,7 @@ def markdown(results: dict[str, Any]) -> str:
     for p in results["presets"]:
         if "error" in p:
             continue
-        lines += ["", f"## {p['preset']}: rules (×{p.get('repeat')}) and pages", "",
+        lines += ["", f"## {p['preset']} on {p.get('engine', 'falkordb')}: rules (×{p.get('repeat')}) and pages", "",
                   "| rule | rows | p50 ms | p95 ms | oracle ms | oracle / p50 |", "|---|---:|---:|---:|---:|---:|"]
         for r in p.get("rules", []):
             lines.append(f"| {r['id']} | {_f(r.get('rows'), '{:,}')} | {_f(r.get('p50_ms'), '{:.1f}')} | "
@@ -682,6 +764,32 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def side_by_side(results: dict[str, Any]) -> list[str]:
+    """The engines next to each other, per preset: load, rules p50/p95, linkage, KPIs, memory."""
+    m = results["machine"]
+    by = {(p["preset"], p.get("engine", "falkordb")): p for p in results["presets"] if "error" not in p}
+    presets = list(dict.fromkeys(p["preset"] for p in results["presets"]))
+    lines = ["", f"## Engines side by side (FalkorDB {m.get('falkordb', '–')}, Neo4j {m.get('neo4j', '–')}; "
+                 f"Neo4j server start {_f(m.get('neo4j_start_s'))} s)", "",
+             "| preset | engine | load s | rows/s | rules p50 sum ms | rules p50 max ms | rules p95 max ms | "
+             "linkage s | KPIs s | db peak RSS MB | load avg (load / rules) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for preset in presets:
+        for engine in ("falkordb", "neo4j"):
+            p = by.get((preset, engine))
+            if p is None:
+                continue
+            p50 = [r["p50_ms"] for r in p.get("rules", []) if r.get("p50_ms") is not None]
+            la = p.get("loadavg", {})
+            lines.append(
+                f"| {preset} | {engine} | {_f(p.get('load_s'))} | {_f(p.get('load_rows_per_s'), '{:,.0f}')} | "
+                f"{_f(sum(p50) if p50 else None, '{:.0f}')} | {_f(max(p50) if p50 else None, '{:.1f}')} | "
+                f"{_f(p.get('rules_p95_max_ms'), '{:.1f}')} | {_f(p.get('linkage_s'), '{:.3f}')} | "
+                f"{_f(p.get('kpis_s'), '{:.3f}')} | {_f(p.get('server_peak_rss_mb'), '{:.0f}')} | "
+                f"{la.get('load', '–')} / {la.get('rules', '–')} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--preset", action="append", choices=PRESETS, help="repeatable; default: all four")
@@ -691,6 +799,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-bulk-loader", action="store_true")
     ap.add_argument("--no-oracle", action="store_true")
     ap.add_argument("--no-pages", action="store_true")
+    ap.add_argument("--engine", choices=sorted(ENGINES), default="falkordb")
     ap.add_argument("--pages-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--timeout", type=float, default=600.0, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -698,7 +807,8 @@ def main(argv: list[str] | None = None) -> int:
         _pages_child(args.timeout)
         return 0
     path, _ = run_bench(args.preset or list(PRESETS), repeat=args.repeat, out=args.out, seed=args.seed,
-                        bulk=not args.no_bulk_loader, oracle=not args.no_oracle, pages=not args.no_pages)
+                        bulk=not args.no_bulk_loader, oracle=not args.no_oracle, pages=not args.no_pages,
+                        engines=ENGINES[args.engine])
     print(path)
     print(path.with_suffix(".md").read_text(encoding="utf-8"))
     return 0

@@ -70,6 +70,12 @@ def falkordb_store(falkordb_server):
 
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_NEO4J_NOTE: list[str] = []  # one line for the terminal summary
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in _NEO4J_NOTE:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -86,9 +92,11 @@ def neo4j_server(tmp_path_factory):
     try:
         server.start()
     except Neo4jServerUnavailable as e:
+        _NEO4J_NOTE.append(f"Neo4j test server: not started ({str(e).splitlines()[0]})")
         if IN_CI:
             pytest.fail(f"CI=true and the Neo4j test server cannot start: {e}", pytrace=False)
         pytest.skip(f"no Neo4j test server: {e}")
+    _NEO4J_NOTE.append(f"Neo4j test server: {server.uri} (auth on) ready in {server.start_seconds:.1f} s")
     yield {"uri": server.uri, "user": server.user, "password": server.password,
            "database": server.database, "start_seconds": server.start_seconds, "server": server}
     server.stop()

@@ -58,3 +58,33 @@ def test_bench_demo_shape(tmp_path):
         assert set(x) >= {"page", "s"} and x["s"] > 0
         assert not x.get("errors"), x
     assert not (home / "falkordb").exists()
+
+
+@pytest.mark.neo4j
+def test_bench_demo_on_neo4j(tmp_path, neo4j_server, neo4j_store):
+    """``orgnet bench --engine neo4j`` on the session's Neo4j (NEO4J_URI: no second server)."""
+    neo4j_store.empty()  # the bench empties the database; the engine tests' store reloads after
+    env = {**os.environ, "ORGNET_HOME": str(tmp_path / "user-home"), "NEO4J_URI": neo4j_server["uri"],
+           "NEO4J_USER": neo4j_server["user"], "NEO4J_PASSWORD": neo4j_server["password"],
+           "NEO4J_DATABASE": neo4j_server["database"]}
+    out = tmp_path / "results"
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", "from orgnet.cli import main; main()", "bench", "--engine", "neo4j",
+             "--preset", "demo", "--repeat", "1", "--no-pages", "--no-bulk-loader", "--out", str(out)],
+            capture_output=True, text=True, env=env, timeout=600)
+    finally:
+        neo4j_store.empty()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    [path] = sorted(out.glob("*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert "neo4j_error" not in data, data.get("neo4j_error")
+    assert data["machine"]["neo4j"].startswith("5.")
+    [p] = data["presets"]
+    assert "error" not in p, p.get("error")
+    assert p["engine"] == "neo4j" and p["nodes"] > 0 and p["load_s"] > 0
+    assert p["linkage_s"] > 0 and p["kpis_s"] > 0, (p.get("linkage_error"), p.get("kpis_error"))
+    for r in p["rules"]:
+        assert "error" not in r, r
+        assert r["rows"] == r["oracle_rows"], r  # Neo4j and the oracle agree on the count
+    assert "Engines side by side" in path.with_suffix(".md").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""orgnet.queries.explore against the real embedded FalkorDB loaded with the tiny dataset (tests/data/tiny/README.md)."""
+"""orgnet.queries.explore loaded with the tiny dataset (tests/data/tiny/README.md), on each engine:
+the real embedded FalkorDB, then a real Neo4j 5."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import pytest
 from orgnet.queries import explore as ex
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def tiny(loaded_store):
-    return loaded_store("tiny")
+    return loaded_store("tiny")  # per test: reloads on Neo4j if another test replaced its one graph
 
 
 def test_view_files_are_catalog_views():

@@ -16,7 +16,7 @@ GRAPH = "rules_cli_tiny"
 
 
 @pytest.fixture(scope="module")
-def cli_store(engine_store):
+def _cli_graph(engine_store):
     store = engine_store
     load_graph(store, tiny_dataset(), GRAPH)
     yield store
@@ -24,6 +24,15 @@ def cli_store(engine_store):
         store.drop_graph(GRAPH)
     except Exception:  # noqa: BLE001
         pass
+
+
+@pytest.fixture
+def cli_store(_cli_graph):
+    """The store with the tiny dataset in GRAPH (reloaded on Neo4j if another test replaced it)."""
+    holds = getattr(_cli_graph, "holds", None)
+    if holds is not None and not holds(GRAPH):
+        load_graph(_cli_graph, tiny_dataset(), GRAPH)
+    return _cli_graph
 
 
 class _Borrowed:

@@ -316,3 +316,55 @@ def test_no_notification_noise_for_labels_a_dataset_lacks(neo4j_db, caplog):
         assert [r.getMessage() for r in caplog.records if r.name.startswith("neo4j.notifications")] == []
     finally:
         store.close()
+
+
+@pytest.mark.neo4j
+def test_every_catalog_query_plans_without_notifications(neo4j_db, tiny_dataset):
+    """Neo4j's own planner on every catalog file (tiny loaded): no deprecation, no cartesian
+    product, no unbounded-pattern or other warning — what the linter cannot see."""
+    from orgnet.graph.load import load_dataset
+    from orgnet.queries import catalog
+
+    store = _store(neo4j_db)
+    try:
+        load_dataset(store, tiny_dataset, graph=store.default_graph, replace=True)
+        found = []
+        with store.driver.session(database=store.database) as s:
+            for qid in catalog.names(None):
+                q = catalog.get(qid)
+                params = {p.name: p.default() for p in q.params}
+                summary = s.run("EXPLAIN " + q.text, params).consume()
+                if hasattr(summary, "gql_status_objects"):
+                    found += [(qid, n.gql_status, n.status_description) for n in summary.gql_status_objects
+                              if n.is_notification]
+                else:  # an older driver
+                    found += [(qid, n.get("code"), n.get("description")) for n in summary.notifications or []]
+        assert found == []
+    finally:
+        store.close()
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_server_exits_when_its_parent_dies(neo4j_server, tmp_path):
+    """The launcher watches stdin: a SIGKILLed pytest leaves no Neo4j behind."""
+    import psutil
+
+    if neo4j_server["start_seconds"] is None:
+        pytest.skip("NEO4J_URI names an external server: the launcher is not used")
+    tests = os.path.dirname(os.path.abspath(__file__))
+    code = ("import sys, time; sys.path.insert(0, sys.argv[1]); from neo4j_server import Neo4jTestServer; "
+            "s = Neo4jTestServer(sys.argv[2]).start(); print(s.proc.pid, flush=True); time.sleep(600)")
+    parent = subprocess.Popen([sys.executable, "-c", code, tests, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        line = parent.stdout.readline().strip()
+        assert line.isdigit(), f"the second test server did not start (its parent printed {line!r})"
+        java = psutil.Process(int(line))
+    finally:
+        parent.kill()
+        parent.wait()
+    try:
+        java.wait(timeout=90)
+    except psutil.TimeoutExpired:
+        java.kill()
+        pytest.fail("the Neo4j launcher outlived its parent by 90 s")

@@ -143,11 +143,11 @@ class Neo4jStore(Store):
         if self.edition == "community":
             raise ConfigError(
                 f"graph {g!r}: Neo4j Community Edition at {self.uri} has a single database "
-                f"({self.database!r}), which holds one graph, {self.default_graph!r}. To work on {g!r} "
-                f"here, make it the graph of this server (ORGNET_GRAPH={g}, or --graph "
-                f"{self.default_graph}); to keep several graphs side by side, point NEO4J_URI at "
-                f"one Neo4j server per graph, use Neo4j Enterprise/Aura (one database per graph), "
-                f"or the embedded store (unset NEO4J_URI)")
+                f"({self.database!r}), which holds one graph, {self.default_graph!r} (leave out --graph "
+                f"to use it). To make {g!r} this server's graph instead, set ORGNET_GRAPH={g} (a load "
+                f"then replaces what the database holds); to keep several graphs side by side, point "
+                f"NEO4J_URI at one Neo4j server per graph, use Neo4j Enterprise/Aura (one database per "
+                f"graph), or the embedded store (unset NEO4J_URI)")
         return g
 
     # -- errors ------------------------------------------------------------
