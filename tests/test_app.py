@@ -147,7 +147,6 @@ def test_meeting_mode_hides_controls_and_offers_html(demo_env):
 def test_query_page_refuses_writes(demo_env):
     at = open_page("query")
     at.text_area(key="q_cypher").input("CREATE (n:Hack {id: 'x'}) RETURN n")
-    at.button[0] if False else None
     submit = [b for b in at.get("form_submit_button")]
     assert submit
     # the second form is the Cypher form
@@ -196,3 +195,15 @@ def test_import_helpers_unpack_zip_and_zip_rejects(tmp_path):
         assert name == "members.csv" and "MX1" in zf.read(name).decode("utf-8-sig")
     with pytest.raises(InputError):
         unpack_upload("notes.txt", b"x", tmp_path / "w")
+
+
+def test_query_page_shows_chinese_headers_names_and_codes(demo_env):
+    at = open_page("query")
+    at.selectbox(key="q_pick_zh").set_value("grid_without_branch").run()
+    at.get("form_submit_button")[0].click().run()
+    assert not at.exception and not at.error
+    df = at.dataframe[0].value
+    assert {"规则", "街道编号", "类型", "规则编号", "类型代码"} <= set(df.columns), list(df.columns)
+    assert not {"rule", "street_id", "kind"} & set(df.columns)
+    assert set(df["规则"]) == {"网格未建党支部"} and set(df["类型"]) == {"网格"}
+    assert set(df["规则编号"]) == {"grid_without_branch"} and set(df["类型代码"]) == {"grid"}

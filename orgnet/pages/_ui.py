@@ -140,17 +140,45 @@ def download_name(c: Ctx, stem: str, ext: str, *, scope: str | None = None) -> s
     return f"{name}.{ext}"
 
 
-def df_localized(c: Ctx, df, columns: dict[str, str] | None = None):
-    """Rename a DataFrame's columns to the page language via the ``col.<name>`` keys."""
-    columns = columns or {}
-    ren = {}
-    for col in df.columns:
-        key = columns.get(col, f"col.{col}")
-        try:
-            ren[col] = c.t(key)
-        except KeyError:
-            ren[col] = col
-    return df.rename(columns=ren)
+def column_name(c: Ctx, col: str) -> str:
+    """A result column's header in the page language: gap columns, channels, node properties,
+    the input contract's own headers, then the ``col.*`` table; else the name itself."""
+    from orgnet.graph.model import TABLES
+
+    for key in (f"gap_column.{col}", f"channel.{col}", f"prop.{col}", f"col.{col}"):
+        if i18n.has(key):
+            return c.t(key)
+    if c.lang == "zh":
+        for table in TABLES.values():
+            for column in table.columns:
+                if column.name == col:
+                    return column.zh
+    return col
+
+
+def localize_table(c: Ctx, df):
+    """A query result for reading: Chinese (or English) headers, rule titles and kind names in
+    place of codes (the codes stay, in a code column each), yes/no for booleans.
+
+    >>> localize_table(c, pd.DataFrame([{"rule": "grid_without_branch", "kind": "grid"}]))  # doctest: +SKIP
+    """
+    from orgnet.graph.model import kind_member
+    from orgnet.queries import catalog
+
+    out = df.copy()
+    if "rule" in out.columns:
+        titles = {q: catalog.get(q).meta.get(f"title_{c.lang}", q) for q in catalog.names("rule")}
+        out[c.t("gaps.rule_code")] = out["rule"]
+        out["rule"] = out["rule"].map(lambda r: titles.get(r, r))
+    for col in ("kind", "unit_kind", "level", "category"):
+        if col in out.columns:
+            out[c.t("gaps.kind_code") if col == "kind" else c.t("col.code_of", name=column_name(c, col))] = out[col]
+            out[col] = out[col].map(lambda k: label_name(m, c.lang) if isinstance(k, str)
+                                    and (m := kind_member(k)) is not None else k)
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, bool)).all() and len(out):
+            out[col] = out[col].map(lambda v: c.t("common.yes") if v else c.t("common.no"))
+    return out.rename(columns={col: column_name(c, col) for col in df.columns})
 
 
 def kind_name(c: Ctx, node: dict) -> str:

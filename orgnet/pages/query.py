@@ -10,7 +10,7 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.errors import OrgnetError, ReadOnlyViolation
 from orgnet import i18n
-from orgnet.pages._ui import Ctx, download_name, page_header
+from orgnet.pages._ui import Ctx, download_name, localize_table, page_header
 
 KIND_ORDER = ("rule", "kpi", "linkage", "view")
 
@@ -49,6 +49,7 @@ def _show(c: Ctx, rows: list[dict], stem: str) -> None:
         if df[col].map(lambda v: isinstance(v, (list, dict, tuple))).any():
             df[col] = df[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
                                   else str(v) if isinstance(v, dict) else v)
+    df = localize_table(c, df)
     st.dataframe(df, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(df)))
     st.download_button(c.t("common.download_csv"), csv_bytes(df),
                        file_name=download_name(c, stem, "csv"), mime="text/csv", key=f"dl_{stem}")
