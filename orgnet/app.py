@@ -168,6 +168,7 @@ def main() -> None:
     pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key,
                      default=(key == (start or "overview")))
              for key, mod, icon in PAGES if not meeting or key in MEETING_PAGES]
+    st.session_state[_ui.K_PAGES] = {p.url_path: p for p in pages}  # for links between pages
     nav = st.navigation(pages, position="top" if meeting else "sidebar")
     nav.run()
     _ui.prewarm(st.session_state["_orgnet_ctx"])

@@ -207,3 +207,12 @@ def test_query_page_shows_chinese_headers_names_and_codes(demo_env):
     assert not {"rule", "street_id", "kind"} & set(df.columns)
     assert set(df["规则"]) == {"网格未建党支部"} and set(df["类型"]) == {"网格"}
     assert set(df["规则编号"]) == {"grid_without_branch"} and set(df["类型代码"]) == {"grid"}
+
+
+def test_linkage_pair_opens_the_explorer_on_that_unit(demo_env):
+    at = open_page("linkage")
+    unit = at.selectbox(key="lk_pair_u_zh").value
+    at.button(key="lk_open_unit").click().run()
+    assert not at.exception
+    assert at.session_state["ex_view"]["id"] == unit  # the explorer is centred on the pair's unit
+    assert at.title[0].value == t("page.explorer")

@@ -30,6 +30,7 @@ K_GRAPH = "orgnet_graph"
 K_MEETING = "orgnet_meeting"
 K_START = "orgnet_start_page"
 K_AS_OF = "orgnet_as_of"
+K_PAGES = "_orgnet_pages"
 
 LANGS = ("zh", "en")
 

@@ -59,6 +59,23 @@ def _state(c: Ctx) -> dict:
     return view
 
 
+def open_node(c: Ctx, node_id: str) -> None:
+    """Switch to the explorer centred on ``node_id`` (from a gap row, a linkage pair …).
+
+    The visit is a new history entry, so ← leads back to where the explorer was.
+    """
+    from orgnet.pages._ui import K_PAGES
+
+    if st.session_state.get(K_VIEW):
+        go(node_id)
+    else:
+        st.session_state[K_VIEW] = {"id": node_id, "r": 1, "k": [], "open": [], "sel": None}
+        st.session_state[K_HIST] = {"items": [dict(st.session_state[K_VIEW])], "pos": 0}
+    st.session_state["_ex_url_written"] = node_id
+    st.switch_page(st.session_state[K_PAGES]["explorer"],
+                   query_params={"id": node_id, "r": "1", "graph": c.graph, "date": c.as_of})
+
+
 def go(node_id: str) -> None:
     """Re-centre on ``node_id`` (a new history entry; forward history is dropped)."""
     state = st.session_state

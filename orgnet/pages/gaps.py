@@ -86,7 +86,18 @@ def render(c: Ctx) -> None:
     st.subheader(c.t("gaps.found", n=len(res)))
     frame = result_frame(c, res, cat)
     where = comms.get(cid) if cid else (by_id[sid]["name"] if sid else None)
-    st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)))
+    picked = st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)),
+                          on_select="rerun", selection_mode="single-row", key=f"gaps_table_{c.lang}")
+    rows = picked.selection.rows if picked and picked.selection else []
+    if rows:  # drill through: the gap's node in the explorer
+        row = res.iloc[rows[0]]
+        if st.button(c.t("gaps.open_in_explorer"), type="primary",
+                     key="gaps_open"):
+            from orgnet.pages.explorer import open_node
+
+            open_node(c, str(row["id"]))
+    else:
+        st.caption(c.t("gaps.pick_row"))
     col1, col2, _ = st.columns([1, 1, 4])
     # generated on click (a big workbook takes seconds): the page itself stays fast
     col1.download_button(c.t("common.download_excel"), lambda: _xlsx(c, frame, res),

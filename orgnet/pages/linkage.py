@@ -89,6 +89,13 @@ def render(c: Ctx) -> None:
                 c.t("linkage.count"): [int(row[ch]) for ch in lk.CHANNELS],
                 c.t("linkage.points"): [round(float(row.get(f"pts_{ch}", 0.0)), 1) for ch in lk.CHANNELS],
             }), hide_index=True, width="stretch")
+            from orgnet.pages.explorer import open_node
+
+            b1, b2, _ = st.columns([2, 2, 3])
+            if b1.button(c.t("linkage.open_unit"), key="lk_open_unit", width="stretch"):
+                open_node(c, str(uid))
+            if b2.button(c.t("linkage.open_community"), key="lk_open_comm", width="stretch"):
+                open_node(c, str(cid))
 
     left, right = st.columns(2)
     with left:
