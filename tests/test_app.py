@@ -268,3 +268,34 @@ def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
     metrics = {m.label: m.value for m in at.metric}
     for b in ("strong", "medium", "weak", "none"):
         assert int(metrics[band_label(b, "zh")]) == bands.get(b, 0), (b, metrics, bands)
+
+
+def test_import_report_names_the_users_own_file_and_headers(tmp_path):
+    """Rejections are named as the user's file names them: its file name and its own header."""
+    import csv
+    import shutil
+
+    from orgnet.graph.model import TABLES
+    from orgnet.loaders.validate import validate_path
+    from orgnet.pages._ui import Ctx
+    from orgnet.pages.import_page import report_frames
+    from orgnet.settings import Settings
+
+    data = tmp_path / "台账"
+    shutil.copytree(Path(__file__).parent / "data" / "tiny", data)
+    party = data / "party_orgs.csv"
+    with party.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    own = TABLES["party_orgs"].column("parent_id").zh  # the office writes Chinese headers
+    col = rows[0].index("parent_id")
+    rows[0][col] = own
+    rows[-1][col] = "NO_SUCH_ORG"  # a dangling reference: this row is rejected on parent_id
+    with party.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    result = validate_path(data)
+    c = Ctx(settings=Settings.from_env(), store=None, graph="g", lang="zh", meeting=False,
+            as_of="2026-06-30", stamp="")
+    counts, errs = report_frames(c, result.report.to_dict(), result.raw)
+    assert "party_orgs.csv" in set(counts["文件"])
+    mine = errs[errs["文件"] == "party_orgs.csv"]
+    assert not mine.empty and own in set(mine["列"]) and "parent_id" not in set(errs["列"])

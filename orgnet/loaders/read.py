@@ -28,7 +28,6 @@ import codecs
 import contextlib
 import csv
 import re
-import sys
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -36,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orgnet.errors import InputError, InputTooLarge
+from orgnet.errors import InputError
 from orgnet.graph.model import REQUIRED_TABLES, TABLES, ColType, Column, Row, Table
 from orgnet.loaders.cells import CellError, bi, is_empty, parse_text, parser_for
 from orgnet.loaders.guard import (check_file_size, check_line_count, check_sheet_rows, check_zip,
@@ -86,6 +85,15 @@ class Source:
     def label(self) -> str:
         """How messages name the file: ``members.csv`` or ``book.xlsx[党员]``."""
         return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
+
+    def header_of(self, column: str) -> str | None:
+        """The header this file itself gives a model column (``上级组织编号`` for ``parent_id``)."""
+        lookup = _header_lookup(TABLES[self.table])
+        for h in self.headers:
+            found = lookup.get(header_key(h))
+            if found is not None and found.name == column:
+                return str(h).strip()
+        return None
 
 
 @dataclass

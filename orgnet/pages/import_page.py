@@ -33,17 +33,29 @@ def rejects_zip(result) -> bytes | None:
         return buf.getvalue()
 
 
-def report_frames(c: Ctx, report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def report_frames(c: Ctx, report: dict, raw=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The import report as two tables: counts per table, and every rejection named the way the
+    user's own file names it (file or sheet, row, the file's own column header)."""
+    sources = {t: rt.source for t, rt in (raw.tables.items() if raw is not None else ())}
     rows = []
     for table, counts in report["tables"].items():
         tname = TABLES[table].zh if c.lang == "zh" else table
-        rows.append({c.t("import.table"): tname, c.t("import.read"): counts["read"],
-                     c.t("import.accepted"): counts["accepted"], c.t("import.rejected"): counts["rejected"]})
+        rows.append({c.t("import.table"): tname, c.t("import.file"): sources[table].label if table in sources else "",
+                     c.t("import.read"): counts["read"], c.t("import.accepted"): counts["accepted"],
+                     c.t("import.rejected"): counts["rejected"]})
     errs = pd.DataFrame(report["errors"])
     if not errs.empty:
-        errs = errs.rename(columns={"table": c.t("import.table"), "row": c.t("import.row"),
-                                    "column": c.t("import.column"), "value": c.t("import.value"),
-                                    "reason": c.t("import.reason")})
+        def header(r) -> str:
+            src = sources.get(r["table"])
+            col = next((x for x in TABLES[r["table"]].columns if x.name == r["column"]), None) \
+                if r["table"] in TABLES else None
+            return (src.header_of(r["column"]) if src else None) or (col.zh if col and c.lang == "zh" else r["column"])
+
+        errs.insert(0, "file", [sources[t].label if t in sources else TABLES[t].zh for t in errs["table"]])
+        errs["column"] = [header(r) for r in errs.to_dict("records")]
+        errs = errs.drop(columns=["table"]).rename(columns={
+            "file": c.t("import.file"), "row": c.t("import.row"), "column": c.t("import.column"),
+            "value": c.t("import.value"), "reason": c.t("import.reason")})
     return pd.DataFrame(rows), errs
 
 
@@ -69,7 +81,7 @@ def render(c: Ctx) -> None:
     if result is not None:
         report = result.report.to_dict()
         st.subheader(c.t("import.report"))
-        counts, errs = report_frames(c, report)
+        counts, errs = report_frames(c, report, result.raw)
         st.dataframe(counts, hide_index=True, width="stretch")
         n_rej = sum(v["rejected"] for v in report["tables"].values())
         if n_rej:
