@@ -215,3 +215,40 @@ def test_meeting_mode_maps(app_url, browser, name):
         assert not spy.outside, spy.outside
     finally:
         ctx.close()
+
+
+def test_import_a_zip_with_a_chinese_name_in_one_step(app_url, browser, falkordb_store, tmp_path):
+    """An office uploads 潍城区台账.zip: the graph name comes from the file name, one click loads
+    it, and the new graph becomes the current one (deep link straight into the Import page)."""
+    import zipfile
+
+    from orgnet.i18n import t
+
+    tiny = Path(__file__).parent / "data" / "tiny"
+    upload = tmp_path / "潍城区台账.zip"
+    with zipfile.ZipFile(upload, "w") as zf:
+        for f in sorted(tiny.glob("*.csv")):
+            zf.write(f, f"潍城区台账/{f.name}")
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    spy = Outside(ctx)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/import")
+        _wait_idle(page)
+        page.locator('input[type="file"]').set_input_files(str(upload))
+        name_box = page.get_by_role("textbox", name=t("import.graph_name"))
+        name_box.wait_for(timeout=60_000)
+        assert name_box.input_value() == "潍城区台账"
+        page.get_by_role("button", name=t("import.load")).click()
+        page.get_by_text("已导入图谱“潍城区台账”").first.wait_for(timeout=60_000)
+        _wait_idle(page)
+        assert "潍城区台账" in falkordb_store.list_graphs()
+        from urllib.parse import quote
+
+        assert f"graph={quote('潍城区台账')}" in page.url  # the new graph is the current one
+        page.screenshot(path=str(SHOTS / "import_chinese_zip.png"), full_page=True)
+        assert not spy.outside, spy.outside
+    finally:
+        ctx.close()
+        if "潍城区台账" in falkordb_store.list_graphs():
+            falkordb_store.drop_graph("潍城区台账")

@@ -61,6 +61,9 @@ def report_frames(c: Ctx, report: dict, raw=None) -> tuple[pd.DataFrame, pd.Data
 
 def render(c: Ctx) -> None:
     page_header(c, "page.import", "import.caption")
+    done = st.session_state.pop("_import_done", None)
+    if done:
+        st.success(done)
     up = st.file_uploader(c.t("import.upload"), type=["zip", "xlsx"], key="import_file")
     state = st.session_state
     if up is not None and state.get("import_name") != (up.name, up.size):
@@ -112,10 +115,12 @@ def render(c: Ctx) -> None:
                         st.error(c.t("common.error", message=str(e)))
                         return
                 st.cache_data.clear()
-                st.success(c.t("import.loaded", nodes=counts["nodes"], relationships=counts["relationships"]))
                 state["import_loaded"] = name
+                state["_import_done"] = c.t("import.loaded_into", graph=name, nodes=counts["nodes"],
+                                            relationships=counts["relationships"])
                 state[K_GRAPH] = name  # the newly loaded graph becomes the current one
                 state["_orgnet_pending_graph"] = name
+                st.rerun()  # draw the app again on the new graph (sidebar, date)
 
     st.divider()
     st.subheader(c.t("import.graphs"))
