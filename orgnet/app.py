@@ -41,7 +41,8 @@ _MEETING_CSS = """
 .block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.2rem; padding-left: 2rem; padding-right: 2rem; max-width: 100%;}
 html {font-size: 20px;}
 h1 {font-size: 2.6rem !important;}
-[data-testid="stMetricValue"] {font-size: 2.6rem !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 2.8rem !important; line-height: 1.2 !important;}
+[data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p {font-size: 1.15rem !important;}
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] {font-size: 1.05rem;}
 [data-testid="stDataFrame"] {zoom: 1.25;}
 </style>

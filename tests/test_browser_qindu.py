@@ -151,9 +151,7 @@ def test_meeting_mode_labels_on_a_projector(url, browser, page_name):
     _goto(page, f"{url}/{page_name}?meeting=1")
     frame, _ = _map(page)
     px = frame.evaluate("() => window.orgnetLabelPx()")
-    assert px["unit"] >= 14, px
-    if page_name == "linkage":
-        assert px["hub"] >= 18, px
+    assert px["unit"] >= 14 and px["hub"] >= 18, px  # units / orgs 14 px, communities 18 px
     assert frame.locator(".on-legend-strip").count() == 1  # the legend under the map: full width for the map
     page.screenshot(path=str(SHOTS / f"qindu_{page_name}_meeting_1920.png"))
 
@@ -180,3 +178,16 @@ def test_standalone_html_export_on_a_projector(qindu, browser, tmp_path):
     assert page.locator(".on-head h1").inner_text() == "联建图" and "2026-06-30" in page.locator(".on-sub").inner_text()
     assert "另有弱联系未画出" in page.locator(".on-note").inner_text()
     page.screenshot(path=str(SHOTS / "qindu_linkage_export_1920.png"))
+
+
+def test_meeting_overview_is_large_on_a_projector(url, browser):
+    page = browser.new_context(viewport=PROJECTOR).new_page()
+    _goto(page, f"{url}/?meeting=1")
+    value = page.locator('[data-testid="stMetricValue"]').first
+    value.wait_for(timeout=120_000)
+    px = page.evaluate("(e) => { let t = e; while (t.firstElementChild) { t = t.firstElementChild; }"
+                       " return parseFloat(getComputedStyle(t).fontSize); }", value.element_handle())
+    assert px >= 40, px  # KPI figures readable from the back of the room
+    menu = page.locator('[data-testid="stNavigation"], header').inner_text() if page.locator('header').count() else ""
+    assert "数据导入" not in menu and "查询" not in menu
+    page.screenshot(path=str(SHOTS / "qindu_overview_meeting_1920.png"))

@@ -419,6 +419,11 @@ def _fan(parent: str, children: dict[str, list[str]], pos: dict, slot: float, ga
         _fan(c, children, pos, slot, gap)
 
 
+def _is_tree_hub(n) -> bool:
+    """On the org tree, the street and community committees get the bold hub labels."""
+    return not n.get("_summary") and n["kind"] in ("street_committee", "community_committee")
+
+
 def _is_hub(n) -> bool:
     if n.get("hub") is not None:
         return bool(n["hub"])
@@ -1165,7 +1170,7 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
     if layout == "tree":
         def boxes(d: str) -> dict[str, tuple[float, float, float]]:
             w, lines = _tree_wrap(d)
-            return {n["id"]: _label_box(_vis_node(n, {}, lang, meeting, w, lines)) for n in ns}
+            return {n["id"]: _label_box(_vis_node(n, {}, lang, meeting, w, lines, hub=_is_tree_hub(n))) for n in ns}
 
         pos, dir_used = _layout_tree(ns, direction.upper() if direction else "auto", scale, boxes=boxes,
                                      gap=float(_font_size(15, meeting)) * 0.8)
@@ -1188,7 +1193,7 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         wrap_w, wrap_lines = 6, 2
     else:
         wrap_w, wrap_lines = 8, 2
-    hub = _is_hub if layout == "bipartite" else (lambda n: False)
+    hub = _is_hub if layout == "bipartite" else _is_tree_hub if layout == "tree" else (lambda n: False)
     vnodes = [_vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub=hub(n)) for n in ns]
     vedges = [_vis_edge(e, lang, meeting) for e in es]
     return {
