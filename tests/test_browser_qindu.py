@@ -177,6 +177,10 @@ def test_standalone_html_export_on_a_projector(qindu, browser, tmp_path):
     assert px["unit"] >= 14 and px["hub"] >= 18, px
     assert page.locator(".on-head h1").inner_text() == "联建图" and "2026-06-30" in page.locator(".on-sub").inner_text()
     assert "另有弱联系未画出" in page.locator(".on-note").inner_text()
+    # the PNG carries title, date, the note and the legend: taller than the drawn map by all of them
+    size = page.evaluate("""async () => { const img = new Image(); img.src = window.orgnetPng();
+        await img.decode(); return [img.height, document.querySelector('#mynetwork canvas').height]; }""")
+    assert size[0] > size[1] + 3 * 26, size
     page.screenshot(path=str(SHOTS / "qindu_linkage_export_1920.png"))
 
 

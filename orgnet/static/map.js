@@ -99,7 +99,8 @@
     }
     var legendH = rows ? rows * rowH + pad : 0;
     var out = document.createElement("canvas");
-    out.width = W; out.height = headH + src.height + legendH + (legendH ? pad / 2 : 0);
+    var notes = D.meta.notes || [], noteH = notes.length ? notes.length * rowH + pad / 2 : 0;
+    out.width = W; out.height = headH + src.height + noteH + legendH + (legendH ? pad / 2 : 0);
     var ctx = out.getContext("2d");
     ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, out.width, out.height);
     ctx.textBaseline = "middle";
@@ -113,8 +114,11 @@
     }
     if (headH) { ctx.fillStyle = "#B71C1C"; ctx.fillRect(0, headH - 3 * ratio, W, 3 * ratio); }
     ctx.drawImage(src, 0, headH);
+    /* what the map leaves out (e.g. weak ties not drawn) travels with the picture */
+    ctx.fillStyle = "#6D4C41"; ctx.font = fs + "px " + font;
+    for (i = 0; i < notes.length; i++) { ctx.fillText(notes[i], pad, headH + src.height + pad / 2 + i * rowH + rowH / 2); }
     if (rows) {
-      var top = headH + src.height + pad / 2;
+      var top = headH + src.height + noteH + pad / 2;
       ctx.strokeStyle = "#CFD8DC"; ctx.lineWidth = ratio; ctx.beginPath(); ctx.moveTo(0, top); ctx.lineTo(W, top); ctx.stroke();
       ctx.fillStyle = "#263238"; ctx.font = "bold " + fs + "px " + font;
       ctx.fillText(lt, pad, top + pad / 2 + rowH / 2);
