@@ -16,13 +16,13 @@ from pathlib import Path
 
 from orgnet.settings import Settings
 
-APP_SCRIPT = Path(__file__).with_name("app.py")
+APP_SCRIPT = Path(__file__).with_name("webapp") / "main.py"  # not beside pages/: see webapp/main.py
 
 
 def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
     """The ``streamlit run`` command line for the orgnet app.
 
-    >>> streamlit_command(8501)[4].endswith("app.py")
+    >>> streamlit_command(8501)[4].endswith("main.py")
     True
     """
     return [

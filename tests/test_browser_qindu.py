@@ -195,3 +195,31 @@ def test_meeting_overview_is_large_on_a_projector(url, browser):
     menu = page.locator('[data-testid="stNavigation"], header').inner_text() if page.locator('header').count() else ""
     assert "数据导入" not in menu and "查询" not in menu
     page.screenshot(path=str(SHOTS / "qindu_overview_meeting_1920.png"))
+
+
+def test_search_suggests_as_you_type(url, browser, qindu):
+    store, graph = qindu
+    want = store.read("MATCH (n) WHERE NOT n:OrgnetMeta AND (n.id CONTAINS $q OR "
+                      "coalesce(n.name, n.title, n.topic, '') CONTAINS $q) RETURN count(n) AS n",
+                      {"q": "凤桥"}, graph=graph)[0]["n"]
+    assert want > 1
+    page = browser.new_context(viewport=DESK).new_page()
+    _goto(page, f"{url}/explorer")
+    _, sig = _map(page)
+    box = None
+    deadline = time.time() + 60
+    while box is None and time.time() < deadline:
+        box = next((f for f in page.frames if f.url and "orgnet_search" in f.url), None)
+        time.sleep(0.2)
+    assert box is not None, [f.url for f in page.frames]
+    start = time.perf_counter()
+    box.locator("#q").press_sequentially("凤桥", delay=80)  # no Enter: suggestions come while typing
+    box.locator("li:not(.total)").first.wait_for(timeout=30_000)
+    TIMINGS["search_suggest_s"] = round(time.perf_counter() - start, 3)
+    assert all("凤桥" in t or "凤桥" in t.split("·")[-1] for t in box.locator("li:not(.total)").all_inner_texts())
+    assert str(want) in box.locator("li.total").inner_text()  # the true number of matches
+    first = box.locator("li:not(.total)").first.inner_text().split("\n")[0]
+    box.locator("li:not(.total)").first.click()
+    frame, _ = _map(page, sig)
+    assert frame.evaluate("() => window.orgnetNetwork.body.data.nodes.length") > 0
+    assert "id=" in page.url and first

@@ -228,6 +228,15 @@ def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str 
     return ids[pos]
 
 
+@functools.lru_cache(maxsize=1)
+def search_component() -> Callable:
+    """The search box that suggests as you type (``orgnet/viz/searchbox``, served by the app)."""
+    import streamlit.components.v1 as components
+    from importlib import resources
+
+    return components.declare_component("orgnet_search", path=str(resources.files("orgnet.viz") / "searchbox"))
+
+
 def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None,
               events: str | None = None, note: str | None = None) -> dict | None:
     """Draw a map (``which``: network | org_tree | linkage) from :mod:`orgnet.viz`.

@@ -14,7 +14,7 @@ import streamlit as st
 from orgnet import i18n
 from orgnet.graph import model as m
 from orgnet.textsafe import escape_markdown as _md
-from orgnet.pages._ui import Ctx, cached, enum_name, kind_name, map_block, page_header
+from orgnet.pages._ui import Ctx, cached, enum_name, kind_name, map_block, page_header, search_component
 from orgnet.queries import explore
 from orgnet.queries.explore import PRIMARY_LABELS
 
@@ -111,22 +111,35 @@ def _handle(event: dict | None, view: dict) -> bool:
 
 
 def _search(c: Ctx) -> None:
-    q = st.text_input(c.t("common.search"), placeholder=c.t("common.search_placeholder"), key="ex_q").strip()
+    """Search that suggests as you type: each pause sends the text, the matches come back
+    (counted in the engine), picking one re-centres the map."""
+    state = st.session_state
+    q = state.get("ex_q", "")
+    hits, total = [], 0
+    if q:
+        total = cached(c, explore.search_count, q)
+        hits = cached(c, explore.search, q, limit=SEARCH_SHOWN)
     if not q:
+        summary = ""
+    elif not hits:
+        summary = c.t("common.search_none", text=q)
+    elif total <= len(hits):
+        summary = c.t("explorer.results", n=total)
+    else:
+        summary = c.t("explorer.results_more", n=total, shown=len(hits))
+    value = search_component()(
+        label=c.t("common.search"), placeholder=c.t("common.search_placeholder"), q=q, totalText=summary,
+        hits=[{"id": h["id"], "name": h["name"], "kind": kind_name(c, h)} for h in hits],
+        key="ex_search", default=None)
+    if not value or value.get("t") == state.get("_ex_search_t"):
         return
-    total = cached(c, explore.search_count, q)
-    hits = cached(c, explore.search, q, limit=SEARCH_SHOWN)
-    if not hits:
-        st.info(c.t("common.search_none", text=q))
-        return
-    names = {h["id"]: f"{h['name']} · {kind_name(c, h)} · {h['id']}" for h in hits}
-    label = c.t("explorer.results", n=total) if total <= len(hits) \
-        else c.t("explorer.results_more", n=total, shown=len(hits))
-    pick = st.selectbox(label, [None] + list(names), format_func=lambda i: names.get(i, "—"),
-                        key=f"ex_hit_{q}")
-    if pick and st.session_state.get("ex_last_pick") != (q, pick):
-        st.session_state["ex_last_pick"] = (q, pick)
-        go(pick)
+    state["_ex_search_t"] = value["t"]
+    if value.get("pick"):
+        go(value["pick"])
+        st.rerun()
+    elif (value.get("q") or "") != q:
+        state["ex_q"] = value.get("q") or ""
+        st.rerun()
 
 
 def _controls(c: Ctx, view: dict) -> None:

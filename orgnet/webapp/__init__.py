@@ -1,0 +1,1 @@
+"""Holds the script ``orgnet app`` hands to ``streamlit run`` (see main.py)."""
