@@ -44,7 +44,6 @@ h1 {font-size: 2.6rem !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 2.8rem !important; line-height: 1.2 !important;}
 [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p {font-size: 1.15rem !important;}
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] {font-size: 1.05rem;}
-[data-testid="stDataFrame"] {zoom: 1.25;}
 </style>
 """
 

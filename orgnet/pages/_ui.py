@@ -116,15 +116,17 @@ def ctx() -> Ctx:
     return st.session_state["_orgnet_ctx"]
 
 
-def page_header(c: Ctx, title_key: str, caption_key: str | None = None, *, map_page: bool = False) -> None:
-    """The page title; in meeting mode with the graph name and date underneath.
+def page_header(c: Ctx, title_key: str, caption_key: str | None = None, *, map_page: bool = False,
+                says_date: bool = False) -> None:
+    """The page title; in meeting mode with the graph name and date underneath (unless the page
+    itself ``says_date``).
 
     A map page in meeting mode shows no page title: the map carries its own title and date.
     """
     if c.meeting and map_page:
         return
     st.title(c.t(title_key))
-    if c.meeting:
+    if c.meeting and not says_date:
         st.caption(c.t("app.meeting_caption", graph=c.graph, date=c.as_of))
     elif caption_key:
         st.caption(c.t(caption_key))

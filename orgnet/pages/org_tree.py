@@ -53,7 +53,7 @@ def render(c: Ctx) -> None:
     title = c.t("org_tree.map_title", scope=scope)
     if not cid and not c.meeting:
         st.caption(c.t("org_tree.pick_community"))
-    map_block(c, "org_tree", tree, title=title, key=f"ot_{sid}_{cid}", height=900 if c.meeting else 700)
+    map_block(c, "org_tree", tree, title=title, key=f"ot_{sid}_{cid}", height=800 if c.meeting else 700)
     if c.meeting:  # in a meeting the map comes first, the counts under it
         metrics()
         return

@@ -62,7 +62,7 @@ def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.Da
 
 
 def render(c: Ctx) -> None:
-    page_header(c, "page.overview")
+    page_header(c, "page.overview", says_date=True)
     info = cached(c, load.graph_info, c.graph, graph_kw=None) or {}
     counts = cached(c, _data.counts, c.graph, graph_kw=None)
     if not counts or not counts.get("nodes"):

@@ -25,8 +25,9 @@ def _param_widget(c: Ctx, qid: str, p):
     default = p.default() if callable(getattr(p, "default", None)) else getattr(p, "default", None)
     key = f"q_{qid}_{name}"
     label = c.t(f"param.{name}") if i18n.has(f"param.{name}") else name
-    if ptype == "date":
-        value = dt.date.fromisoformat(default if isinstance(default, str) and default != "today" else c.as_of)
+    if ptype == "date":  # "=today" and no default mean the app's reference date, as on every page
+        fixed = getattr(p, "default_text", None) not in (None, "today")
+        value = dt.date.fromisoformat(default if fixed and isinstance(default, str) else c.as_of)
         return st.date_input(label, value=value, key=key).isoformat()
     if ptype == "int":
         return int(st.number_input(label, value=int(default or 0), step=1, key=key))

@@ -38,6 +38,11 @@
     if (ns < need) {
       ns = need;
       if (D.meta.focus && nodes.get(D.meta.focus)) { pos = network.getPositions([D.meta.focus])[D.meta.focus]; }
+      else {  /* no focus (org tree, linkage): start at the top, where the roots and hubs are */
+        var all = network.getPositions(), id, top = Infinity;
+        for (id in all) { if (all[id].y < top) { top = all[id].y; } }
+        if (top < Infinity) { pos = { x: c.x, y: top - 60 / ns + (H / 2) / ns }; }
+      }
       document.body.setAttribute("data-clamped", "1");
     }
     network.moveTo({ position: pos, scale: ns, animation: false });

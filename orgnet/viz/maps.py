@@ -1285,7 +1285,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     if toolbar:
         tools = (f'<div class="on-tools"><button type="button" id="on-fit">{html.escape(t("meeting.fit", lang))}</button>'
                  f'<button type="button" id="on-png">{html.escape(t("meeting.download_png", lang))}</button></div>')
-    legend_block = legend_html(data["legend"], lang, strip=meeting) if legend else ""
+    legend_block = legend_html(data["legend"], lang, strip=True) if legend else ""  # under the map: covers nothing
     payload = {
         "nodes": data["nodes"],
         "edges": data["edges"],
@@ -1306,8 +1306,8 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
         f"<script>\n{vis_js()}\n</script>\n"
         "</head>\n"
         f'<body class="{body_class}">\n<div id="on-wrap">\n{header}\n'
-        f'<div id="on-stage"><div id="mynetwork"></div>{"" if meeting else legend_block}{tools}{note}</div>\n'
-        f'{legend_block if meeting else ""}</div>\n'
+        f'<div id="on-stage"><div id="mynetwork"></div>{tools}{note}</div>\n'
+        f'{legend_block}</div>\n'
         f"<script>window.ORGNET_DATA = {_json_script(payload)};</script>\n"
         f"<script>\n{_asset('map.js')}\n</script>\n"
         "</body>\n</html>\n"
