@@ -343,7 +343,7 @@ def _median_time(fn: Callable[[], Any], runs: int, budget_s: float = 30.0) -> tu
 def step_linkage(store, graph: str, as_of: str, runs: int, budget_s: float = 30.0) -> dict[str, Any]:
     """``linkage_table`` = the ``linkage_channels`` query (``channel_table``) + scoring
     (``score_table``), timed apart in each run; ``linkage_s`` is the median of their sums."""
-    from orgnet.graph import linkage as lk
+    from orgnet.analysis import linkage as lk
     from orgnet.queries import linkage as ql
 
     config = ql.config_for(store)

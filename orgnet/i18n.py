@@ -6,14 +6,14 @@
 'Linkage'
 >>> t("map.more", "en", n=3, kind="units")
 '+3 units'
->>> from orgnet.graph.model import OrgKind
+>>> from orgnet.model import OrgKind
 >>> label_name(OrgKind.grid_branch), label_name(OrgKind.grid_branch, "en")
 ('网格党支部', 'Grid party branch')
 
 The table lives in ``orgnet/locale/messages.toml`` (``[section] key = {zh = ..., en = ...}``,
 addressed as ``"section.key"``). Names of model enums (kinds, statuses, roles, labels,
 relationship types) are not in the table: ``label_name`` takes them from
-``orgnet.graph.model`` (``.zh``) and from ``EN_NAMES`` below (English display names keyed
+``orgnet.model`` (``.zh``) and from ``EN_NAMES`` below (English display names keyed
 by enum member, so no enum value is spelled twice).
 """
 
@@ -25,7 +25,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from orgnet.graph import model as m
+from orgnet import model as m
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"

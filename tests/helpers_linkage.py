@@ -13,7 +13,7 @@ import pytest
 
 from helpers_rules import generate_dataset, tiny_dataset
 
-from orgnet.graph.model import Dataset
+from orgnet.model import Dataset
 
 DATASETS = ("tiny", "demo-0", "demo-1", "demo-2", "weicheng-0")
 AS_OFS = ("2025-06-30", _dt.date.today().isoformat())

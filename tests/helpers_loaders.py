@@ -11,7 +11,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from orgnet.graph.model import TABLES, ColType
+from orgnet.model import TABLES, ColType
 from orgnet.loaders.validate import ValidationResult
 
 GOOD: dict[str, list[dict[str, Any]]] = {

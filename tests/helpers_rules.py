@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from orgnet.graph.model import Dataset
+from orgnet.model import Dataset
 from orgnet.loaders.generate import generate
 from orgnet.loaders.validate import validate_path
 

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from orgnet.graph.model import (
+from orgnet.model import (
     TWO_NEW_KINDS,
     AgreementStatus,
     MemberCategory,

@@ -260,7 +260,7 @@ def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
     street = at.selectbox(key="lk_street_zh").value
     link_cli = _cli_json("linkage", "--graph", graph, "--street", street, "--as-of", day, "--format", "json")
     bands = Counter(r["band"] for r in link_cli)
-    from orgnet.graph.linkage import band_label
+    from orgnet.analysis.linkage import band_label
 
     metrics = {m.label: m.value for m in at.metric}
     for b in ("strong", "medium", "weak", "none"):
@@ -272,7 +272,7 @@ def test_import_report_names_the_users_own_file_and_headers(tmp_path):
     import csv
     import shutil
 
-    from orgnet.graph.model import TABLES
+    from orgnet.model import TABLES
     from orgnet.loaders.validate import validate_path
     from orgnet.pages._ui import Ctx
     from orgnet.pages.import_page import report_frames

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from orgnet.graph.model import TABLES
+from orgnet.model import TABLES
 from orgnet.loaders.contract import contract_markdown
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "input.md"

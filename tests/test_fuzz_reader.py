@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from helpers_loaders import check_accounting, good_tables, headers, write_csv
 from orgnet.errors import InputError
-from orgnet.graph.model import TABLES, AreaLevel, MemberStatus, OrgKind
+from orgnet.model import TABLES, AreaLevel, MemberStatus, OrgKind
 from orgnet.loaders.report import write_rejects
 from orgnet.loaders.validate import validate_path
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from orgnet.graph.model import TABLE_ORDER, TABLES, TWO_NEW_KINDS, Dataset
+from orgnet.model import TABLE_ORDER, TABLES, TWO_NEW_KINDS, Dataset
 from orgnet.loaders.generate import DEFAULT_AS_OF, PRESETS, generate
 from orgnet.loaders.validate import validate_path
 
@@ -409,7 +409,7 @@ def test_linkage_bands_include_strong_and_medium(generated, preset):
     least 3% score strong and 10% medium (channels by the independent oracle, DESIGN §6)."""
     import oracle_linkage as O
 
-    from orgnet.graph import linkage as lk
+    from orgnet.analysis import linkage as lk
     from orgnet.graph.nx import to_networkx
 
     g = to_networkx(generated(preset)[1].dataset)

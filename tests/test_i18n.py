@@ -6,7 +6,7 @@ import string
 import pytest
 
 from orgnet import i18n
-from orgnet.graph import model as m
+from orgnet import model as m
 from orgnet.i18n import ALLOWED_LATIN, keys, label_name, t, table
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")

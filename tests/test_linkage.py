@@ -11,7 +11,7 @@ import pytest
 import oracle_linkage as O
 from helpers_linkage import AS_OFS, DATASETS, linkage_store, loaded  # noqa: F401 (fixtures)
 from orgnet.errors import ConfigError
-from orgnet.graph import linkage as lk
+from orgnet.analysis import linkage as lk
 
 # --- the query against the oracle ---------------------------------------------------
 

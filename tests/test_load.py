@@ -12,7 +12,7 @@ import time
 import pytest
 
 from orgnet.graph.load import graph_info, load_dataset
-from orgnet.graph.model import TABLE_LABELS, TABLES, ColType
+from orgnet.model import TABLE_LABELS, TABLES, ColType
 
 
 def _expected_nodes(ds) -> int:

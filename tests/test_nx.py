@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 
 from helpers_rules import tiny_dataset
-from orgnet.graph.model import Rel, TABLE_LABELS
+from orgnet.model import Rel, TABLE_LABELS
 from orgnet.graph.nx import to_networkx
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from helpers_loaders import good_tables, headers, write_csv, write_xlsx
 from orgnet.errors import InputError
-from orgnet.graph.model import TABLES
+from orgnet.model import TABLES
 from orgnet.loaders.cells import CellError, parse_bool, parse_date, parse_id, parse_int, parse_refs
 from orgnet.loaders.read import read_dataset
 from orgnet.loaders.validate import validate_path

@@ -9,7 +9,7 @@ import pytest
 
 from orgnet.cli import main
 from orgnet.errors import InputError
-from orgnet.graph.model import TABLES, ColType
+from orgnet.model import TABLES, ColType
 from orgnet.loaders.template import INSTRUCTIONS_SHEET, write_template
 from orgnet.loaders.validate import validate_path
 

@@ -15,7 +15,7 @@ import pytest
 from helpers_loaders import check_accounting, good_tables, write_csv, write_xlsx
 from orgnet.cli import main
 from orgnet.errors import InputError
-from orgnet.graph.model import TABLES, MemberStatus
+from orgnet.model import TABLES, MemberStatus
 from orgnet.loaders.report import format_summary, write_rejects
 from orgnet.loaders.validate import ValidationResult, validate_path
 

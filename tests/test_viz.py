@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from orgnet.graph import model as m
+from orgnet import model as m
 from orgnet.viz import (
     external_refs,
     legend_entries,

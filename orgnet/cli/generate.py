@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from orgnet.graph.model import TABLES
+from orgnet.model import TABLES
 from orgnet.loaders.generate import DEFAULT_AS_OF, PRESETS, generate
 
 

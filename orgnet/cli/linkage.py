@@ -70,7 +70,7 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
 @click.pass_obj
 def linkage_cmd(settings: Settings, community_id, street_id, bands, as_of, graph, config_path, fmt) -> None:
     """联建强度 Linkage strength of every (community, unit) pair, highest score first."""
-    from orgnet.graph.linkage import CHANNELS, load_config, records
+    from orgnet.analysis.linkage import CHANNELS, load_config, records
     from orgnet.queries.linkage import linkage_table
     config = load_config(config_path, home=settings.home)
     store = _open(settings)

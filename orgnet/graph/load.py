@@ -1,4 +1,4 @@
-"""Load a validated :class:`~orgnet.graph.model.Dataset` into a store (DESIGN §4).
+"""Load a validated :class:`~orgnet.model.Dataset` into a store (DESIGN §4).
 
 Indexes first, then nodes table by table (``UNWIND $rows AS row MERGE (n:Label {id: row.id})
 SET n += row.props``), then relationships type by type (``MATCH`` both ends on their
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgnet.graph.model import (
+from orgnet.model import (
     AREA_LABELS, TABLE_LABELS, TABLES, AreaLevel, ColType, Dataset, Label, Rel,
 )
 from orgnet.graph.stores.base import META_LABEL, GraphWriter, Store, Writer, check_graph_name

@@ -8,7 +8,7 @@ roles of one member on one org) and whose attributes are ``type`` plus the
 relationship's properties (REPORTED_TO {on}, HOLDS {role, since, until}, PARTY_TO
 {side}, FULFILS {on}, CLAIMED {on, done_on}).
 
->>> from orgnet.graph.model import Dataset
+>>> from orgnet.model import Dataset
 >>> ds = Dataset()
 >>> ds.tables["areas"] = [
 ...     {"id": "S1", "name": "西关街道", "level": "street", "parent_id": None, "compound_id": None, "_extra": {}},
@@ -31,7 +31,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from orgnet.graph.model import (
+from orgnet.model import (
     AREA_LABELS,
     TABLE_LABELS,
     TABLES,

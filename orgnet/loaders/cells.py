@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from orgnet.graph.model import Column, ColType, ZhEnum
+from orgnet.model import Column, ColType, ZhEnum
 
 __all__ = ["CellError", "is_empty", "parser_for", "parse_id", "parse_int", "parse_date",
            "parse_bool", "parse_refs", "parse_text", "bi"]

@@ -6,7 +6,7 @@ Regenerate with ``python -m orgnet.loaders.contract > docs/input.md``.
 
 from __future__ import annotations
 
-from orgnet.graph.model import (DATE_MIN, DATE_YEARS_AHEAD, TABLES, THIS_YEAR, ColType, Column,
+from orgnet.model import (DATE_MIN, DATE_YEARS_AHEAD, TABLES, THIS_YEAR, ColType, Column,
                                 Table)
 from orgnet.settings import Limits
 
@@ -64,7 +64,7 @@ def contract_markdown() -> str:
         f"{_L.max_rows:,} rows and\n{_L.max_columns:,} columns; a file at most {_L.max_file_mb} MB "
         f"and a workbook at most {_L.max_unzipped_mb:,} MB\nunpacked. A CSV whose encoding "
         "cannot be told apart (GB18030, Big5, Shift-JIS) needs `--encoding`.\n\n"
-        "This page is generated from `orgnet/graph/model.py`.\n"
+        "This page is generated from `orgnet/model.py`.\n"
     )
     return intro + "\n" + "\n\n".join(_table_md(t) for t in TABLES.values()) + "\n"
 

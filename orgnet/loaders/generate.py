@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from orgnet.errors import ConfigError
-from orgnet.graph.model import (
+from orgnet.model import (
     TABLE_ORDER,
     TABLES,
     TWO_NEW_KINDS,

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from orgnet.errors import InputError
-from orgnet.graph.model import REQUIRED_TABLES, TABLES, ColType, Column, Row, Table
+from orgnet.model import REQUIRED_TABLES, TABLES, ColType, Column, Row, Table
 from orgnet.loaders.cells import CellError, bi, is_empty, parse_text, parser_for
 from orgnet.loaders.guard import (check_file_size, check_line_count, check_sheet_rows, check_zip,
                                   temporary_upload_dir, too_many_columns, too_many_rows,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orgnet.errors import InputError
-from orgnet.graph.model import TABLES
+from orgnet.model import TABLES
 from orgnet.loaders.read import REASON_HEADER, Problem, Source, iter_records
 
 if TYPE_CHECKING:

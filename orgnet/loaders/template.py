@@ -4,7 +4,7 @@ One sheet per table, named with the table's Chinese name and headed with the Chi
 column names; enum (and yes/no) columns carry a dropdown of the Chinese values; every
 sheet has two example rows that validate cleanly together; the first sheet, 说明,
 explains every table and column in Chinese. Everything is derived from
-:mod:`orgnet.graph.model`, so the template never disagrees with the validator.
+:mod:`orgnet.model`, so the template never disagrees with the validator.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from orgnet.errors import InputError
-from orgnet.graph.model import (TABLES, AgreementStatus, AreaLevel, ColType, Column,
+from orgnet.model import (TABLES, AgreementStatus, AreaLevel, ColType, Column,
                                 MeetingLevel, MemberCategory, MemberStatus, NeedStatus,
                                 OrgKind, Role, ServiceType, Side, Table, UnitKind)
 from orgnet.loaders.validate import targets_text

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orgnet.graph.model import (AREA_PARENT_LEVELS, TABLES, AreaLevel, ColType, Dataset,
+from orgnet.model import (AREA_PARENT_LEVELS, TABLES, AreaLevel, ColType, Dataset,
                                 OrgKind, Row)
 from orgnet.loaders.cells import bi
 from orgnet.loaders.read import Problem, RawDataset, read_dataset

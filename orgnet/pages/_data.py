@@ -52,7 +52,7 @@ def gap_counts(cat: pd.DataFrame, res: pd.DataFrame, lang: str) -> pd.DataFrame:
 def linkage_view(store, *, graph: str | None = None, as_of: str | None = None,
                  street_id: str | None = None) -> dict[str, Any]:
     """Scored pairs, weak ties and partner candidates for one street (or all)."""
-    from orgnet.graph import linkage as lk
+    from orgnet.analysis import linkage as lk
     from orgnet.queries import linkage as ql
 
     scored = ql.linkage_table(store, as_of=as_of, street_id=street_id, graph=graph)

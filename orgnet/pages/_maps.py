@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from orgnet.graph import model as m
+from orgnet import model as m
 from orgnet.viz import maps as V
 from orgnet.viz import style as S
 
@@ -89,7 +89,7 @@ def linkage_rows(c, scored: pd.DataFrame) -> tuple[list, list, list]:
     best = scored.sort_values(["score", "community_id"], ascending=[False, True]).drop_duplicates("unit_id")
     units = [{"id": r["unit_id"], "name": r["unit"], "kind": r.get("unit_kind"),
               "community_id": r["community_id"], "weight": float(r["score"])} for r in best.to_dict("records")]
-    from orgnet.graph.linkage import CHANNELS
+    from orgnet.analysis.linkage import CHANNELS
 
     ties = [{"community_id": r["community_id"], "unit_id": r["unit_id"], "score": float(r["score"]),
              "band": r["band"], "channels": {ch: int(r[ch]) for ch in CHANNELS if r.get(ch)}}

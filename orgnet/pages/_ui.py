@@ -146,7 +146,7 @@ def download_name(c: Ctx, stem: str, ext: str, *, scope: str | None = None) -> s
 def column_name(c: Ctx, col: str) -> str:
     """A result column's header in the page language: gap columns, channels, node properties,
     the input contract's own headers, then the ``col.*`` table; else the name itself."""
-    from orgnet.graph.model import TABLES
+    from orgnet.model import TABLES
 
     for key in (f"gap_column.{col}", f"channel.{col}", f"prop.{col}", f"col.{col}"):
         if i18n.has(key):
@@ -165,7 +165,7 @@ def localize_table(c: Ctx, df):
 
     >>> localize_table(c, pd.DataFrame([{"rule": "grid_without_branch", "kind": "grid"}]))  # doctest: +SKIP
     """
-    from orgnet.graph.model import kind_member
+    from orgnet.model import kind_member
     from orgnet.queries import catalog
 
     out = df.copy()
@@ -186,7 +186,7 @@ def localize_table(c: Ctx, df):
 
 def kind_name(c: Ctx, node: dict) -> str:
     """A node's kind in words (area level, org kind, unit kind, member category, or its label)."""
-    from orgnet.graph import model as m
+    from orgnet import model as m
 
     label, kind = node.get("label"), node.get("kind")
     enum = m.kind_enum(label)

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet import i18n
-from orgnet.graph import model as m
+from orgnet import model as m
 from orgnet.textsafe import escape_markdown as _md
 from orgnet.pages._ui import Ctx, cached, enum_name, kind_name, map_block, page_header, search_component
 from orgnet.queries import explore

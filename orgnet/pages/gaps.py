@@ -47,7 +47,7 @@ def result_frame(c: Ctx, res: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
 
 
 def _label_for(kind) -> str:
-    from orgnet.graph import model as m
+    from orgnet import model as m
 
     for label, enum in (("Area", m.AreaLevel), ("PartyOrg", m.OrgKind), ("Unit", m.UnitKind),
                         ("Member", m.MemberCategory), ("Service", m.ServiceType)):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from orgnet.graph.model import TABLES
+from orgnet.model import TABLES
 from orgnet.graph.stores.base import graph_name_for, is_graph_name
 from orgnet.loaders.guard import temporary_upload_dir, unpack_upload
 from orgnet.pages._ui import K_GRAPH, Ctx, page_header

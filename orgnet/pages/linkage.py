@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.export import csv_bytes
-from orgnet.graph import linkage as lk
+from orgnet.analysis import linkage as lk
 from orgnet.queries import explore
 from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, community_stepper, download_name, map_block, page_header

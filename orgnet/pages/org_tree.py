@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from orgnet.graph.model import AreaLevel, OrgKind
+from orgnet.model import AreaLevel, OrgKind
 from orgnet.queries import explore
 from orgnet.pages._ui import Ctx, cached, community_stepper, enum_name, map_block, page_header
 

@@ -19,7 +19,7 @@ from typing import Iterable
 
 from orgnet.graph.stores.base import Store
 from orgnet.queries import catalog
-from orgnet.graph.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind, node_kind
+from orgnet.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind, node_kind
 
 #: the primary labels, in the order the explorer lists them
 PRIMARY_LABELS: tuple[str, ...] = tuple(lbl.value for lbl in TABLE_LABELS.values())

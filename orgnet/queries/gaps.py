@@ -167,7 +167,7 @@ def _write_sheet(ws: Any, headers: list[str], rows: Iterable[Iterable[Any]]) -> 
 def _rows_zh(df: pd.DataFrame, cat: Mapping[str, Mapping[str, Any]]) -> tuple[list[str], Iterable[tuple]]:
     """A rule's gap rows for a Chinese reader: rule titles and kind names in place of codes,
     the codes kept in two last columns (规则编号, 类型代码)."""
-    from orgnet.graph.model import kind_member
+    from orgnet.model import kind_member
 
     cols = [c for c in COLUMNS if c in df.columns] + [c for c in df.columns if c not in COLUMNS]
     out = df[cols].astype(object).where(df[cols].notna(), None).copy()

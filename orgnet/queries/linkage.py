@@ -1,7 +1,7 @@
 """Library entry points for the linkage-strength index (DESIGN §6).
 
 Runs the catalog queries ``linkage_channels`` and ``partner_candidates`` on a store and
-scores them with the pure functions of :mod:`orgnet.graph.linkage`.
+scores them with the pure functions of :mod:`orgnet.analysis.linkage`.
 
     >>> df = linkage_table(store, street_id="S1", bands=["weak", "none"])   # doctest: +SKIP
 """
@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from orgnet.graph import linkage as lk
+from orgnet.analysis import linkage as lk
 from orgnet.queries import catalog
 
 CHANNEL_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit",

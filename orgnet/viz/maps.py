@@ -43,7 +43,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from orgnet.graph.linkage import band_label
+from orgnet.analysis.linkage import band_label
 from orgnet.i18n import _norm_lang, t
 from orgnet.viz import style as S
 from orgnet.viz.offline import vis_css, vis_js
@@ -1357,7 +1357,7 @@ def org_tree_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: 
 def linkage_nodes_edges(communities: Rows, units: Rows, ties: Rows, *, lang: str = "zh") -> tuple[list, list]:
     """Turn linkage rows into map nodes and edges (see ``linkage_map_html``)."""
     from orgnet.i18n import label_name
-    from orgnet.graph.model import UnitKind
+    from orgnet.model import UnitKind
 
     nodes: list[dict[str, Any]] = []
     for c in _records(communities):

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from orgnet.graph import model as m
+from orgnet import model as m
 from orgnet.i18n import label_name, plural_en, t, _norm_lang
 
 FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
@@ -179,7 +179,7 @@ def edge_style(band: str | None) -> EdgeStyle:
 
 def band_for_score(score: float | None) -> str:
     """DESIGN §6 bands with the packaged thresholds (``orgnet/linkage.toml``): strong, medium, weak, none."""
-    from orgnet.graph.linkage import band, packaged_config
+    from orgnet.analysis.linkage import band, packaged_config
 
     return "none" if score is None else band(float(score), packaged_config())
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from orgnet.errors import ReadOnlyViolation, StoreError
-from orgnet.graph.model import Label
+from orgnet.model import Label
 
 #: label of the node holding a graph's metadata (load time, source, counts)
 META_LABEL = "OrgnetMeta"

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from orgnet.graph import analytics as an
-from orgnet.graph.linkage import CHANNELS, default_config, score_table
+from orgnet.analysis import network as an
+from orgnet.analysis.linkage import CHANNELS, default_config, score_table
 
 
 def _table(rows):
