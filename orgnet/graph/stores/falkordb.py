@@ -213,8 +213,9 @@ class EmbeddedServer:
         port = port or self.port
         if port is None:
             raise StoreUnavailable("the embedded database was never started: run `orgnet db start`")
+        # retry=None: no hidden retries with backoff (they would stretch a 2 s probe to ~30 s)
         return redis.Redis(host=HOST, port=port, password=self.password,
-                           socket_timeout=timeout, socket_connect_timeout=2)
+                           socket_timeout=timeout, socket_connect_timeout=2, retry=None)
 
     def _ask(self, port: int | None) -> str:
         """``"up"``, ``"loading"`` (answers LOADING), ``"busy"`` (accepts but does not answer:
@@ -256,18 +257,19 @@ class EmbeddedServer:
         Trusts the port file first; when that fails, looks for the data directory's server
         process and repairs the port and pid files from it.
         """
-        state = self._ask(self.port)
-        if state != "down":
+        known = self.port
+        state = self._ask(known)
+        if state in ("up", "loading"):  # only a redis-server knowing our password says so
             return state
         found = self.running_server()
         if found is None:
-            return "down"
+            return "down"  # whatever holds the port (if anything) is not our server
         pid, port = found
-        if port is not None and port != self.port:
-            _write_private(self.port_file, f"{port}\n")
         if self.pid != pid:
             self.pid_file.write_text(f"{pid}\n")
-        state = self._ask(port)
+        if port is not None and port != known:
+            _write_private(self.port_file, f"{port}\n")
+            state = self._ask(port)
         return "busy" if state == "down" else state
 
     def ping(self) -> bool:
@@ -293,7 +295,7 @@ class EmbeddedServer:
         start = time.monotonic()
         deadline = start + timeout
         hard_deadline = start + max(timeout, LOADING_TIMEOUT_S)
-        last_note = start
+        last_note = start - 3  # first note after 2 s, then every 5 s
         state = "down"
         while time.monotonic() < hard_deadline:
             state = self.probe()
