@@ -289,3 +289,54 @@ def test_qindu_crash_recovery_within_30s(server, tmp_path):
     print(f"qindu: back with {counts} in {took:.1f}s")
     assert took <= 30, took
     assert server.port == port
+
+
+def test_app_script_has_no_legacy_pages_folder_beside_it():
+    """Streamlit runs a ``pages/`` folder beside the main script as legacy pages until
+    ``st.navigation`` ran once: deep links on a fresh server then showed a blank page."""
+    from orgnet.appserver import APP_SCRIPT, streamlit_command
+
+    assert APP_SCRIPT.is_file() and not (APP_SCRIPT.parent / "pages").exists()
+    assert str(APP_SCRIPT) in streamlit_command(8501)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_deep_links_on_a_fresh_app(tmp_path, demo_path):
+    """`orgnet app` just started, nobody opened `/`: `/gaps` and `/explorer?id=…` render."""
+    if not Path(os.environ.get("ORGNET_CHROMIUM") or "/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    home = tmp_path / "home"
+    assert cli(home, "load", str(demo_path), "--no-progress").returncode == 0
+    port = free_port()
+    env = {**os.environ, "ORGNET_HOME": str(home)}
+    env.pop("NEO4J_URI", None)
+    app = subprocess.Popen([sys.executable, "-c", "from orgnet.cli import main; main()", "app",
+                            "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert _wait_http(f"{url}/_stcore/health", 90), "the app did not come up"
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=os.environ.get("ORGNET_CHROMIUM") or "/usr/bin/chromium",
+                                        args=["--no-sandbox", "--headless", "--disable-gpu"])
+            try:
+                for path, title in (("/gaps", ("覆盖缺口", "Coverage gaps")),
+                                    ("/explorer?id=C01", ("网络浏览", "Explorer"))):
+                    ctx = browser.new_context()
+                    page = ctx.new_page()
+                    page.goto(url + path)
+                    page.wait_for_selector("h1", timeout=60_000)
+                    assert page.url.startswith(url + path.split("?")[0])
+                    assert any(t in page.locator("h1").first.inner_text() for t in title)
+                    ctx.close()
+            finally:
+                browser.close()
+    finally:
+        app.send_signal(signal.SIGTERM)
+        try:
+            app.wait(60)
+        except subprocess.TimeoutExpired:
+            app.kill()
+        EmbeddedServer(home).stop()
