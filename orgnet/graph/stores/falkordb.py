@@ -716,7 +716,8 @@ class FalkorDBStore(Store):
         """Load into ``<graph>__loading``, then RENAME it over ``graph`` (atomic in Redis).
 
         A load killed at any moment leaves only the staging key behind, which the next
-        load deletes; ``graph`` itself is never touched until the rename.
+        command that opens a store deletes (its load lock is free: see clean_leftovers);
+        ``graph`` itself is never touched until the rename. Callers hold load_lock(graph).
         """
         staging = graph + STAGING_SUFFIX
         self.drop_graph(staging)
