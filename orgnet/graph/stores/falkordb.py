@@ -134,6 +134,19 @@ def _servers_in(data_dir: Path) -> list[tuple[int, int | None]]:
     return found
 
 
+def _flock_within(f, timeout: float) -> bool:
+    """Take an exclusive flock on ``f``, trying for up to ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+
+
 def _quote(value: str | os.PathLike) -> str:
     s = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{s}"'
@@ -398,9 +411,7 @@ class EmbeddedServer:
             self._ensure_dirs()
             lock = open(self.server_lock_file, "a")
             try:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
+                if not _flock_within(lock, timeout):  # e.g. a save child of a killed server
                     raise StoreUnavailable(
                         f"another database server still holds {self.data_dir} ({self.server_lock_file} "
                         "is locked) but does not answer; it may be saving or shutting down — run "
