@@ -77,7 +77,7 @@ def status_cmd(ctx, fmt):
     if info.get("state") in ("loading", "busy"):
         p = info.get("loading") or {}
         done = (f"{float(p['loading_loaded_perc']):.0f}% done, about {p.get('loading_eta_seconds')}s to go"
-                if p.get("loading") else "not answering yet")
+                if p.get("loading") else "not answering yet: replaying a long query, or stopped")
         click.echo(f"{info['engine']}: loading its saved data ({done}; pid {info.get('pid')}, "
                    f"{info['address']}); commands wait for it — do not kill it")
         ctx.exit(1)
