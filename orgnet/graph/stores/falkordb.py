@@ -49,6 +49,8 @@ from orgnet.graph.stores.base import (
 HOST = "127.0.0.1"
 #: how long a command waits for a restarted server still loading its saved data
 LOADING_TIMEOUT_S = float(os.environ.get("ORGNET_FALKORDB_LOADING_TIMEOUT", "600"))
+#: how long a probe waits for the server's answer before calling it busy
+PROBE_TIMEOUT_S = 2.0
 #: rewrite the append-only file at start when its query-by-query tail is larger than this
 AOF_TAIL_REWRITE_BYTES = 4 * 1024 * 1024
 #: FalkorDB 4.16 ignores a BOLT_PORT above this (it parses the port as a signed 16-bit number)
@@ -237,15 +239,19 @@ class EmbeddedServer:
 
         if port is None or not self.password_file.exists():
             return "down"
-        try:
-            with contextlib.closing(self.client(timeout=2, port=port)) as c:
-                return "up" if c.ping() else "down"
-        except redis.exceptions.BusyLoadingError:
-            return "loading"
-        except redis.exceptions.TimeoutError:
-            return "busy"
-        except Exception:
-            return "down"
+        # two tries on fresh connections: FalkorDB 4.16 leaves the first connection after a
+        # Bolt session unanswered, the next one is fine
+        for _ in range(2):
+            try:
+                with contextlib.closing(self.client(timeout=PROBE_TIMEOUT_S, port=port)) as c:
+                    return "up" if c.ping() else "down"
+            except redis.exceptions.BusyLoadingError:
+                return "loading"
+            except redis.exceptions.TimeoutError:
+                continue
+            except Exception:
+                return "down"
+        return "busy"
 
     def running_server(self) -> tuple[int, int | None] | None:
         """(pid, port) of the live server of this data directory, found by its process, or None."""
