@@ -108,6 +108,7 @@ def test_port_taken_by_another_program_picks_a_new_one(server):
     old = server.port
     kill9(server)
     with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the crash left TIME_WAITs
         squatter.bind(("127.0.0.1", old))
         squatter.listen()
         assert server.start() is True
