@@ -24,6 +24,9 @@ def status_info(settings) -> dict:
             "data_dir": str(server.data_dir), "log": str(server.log_file)}
     if state in ("loading", "busy"):  # restarted after a crash, still reading its data
         info.update(pid=server.pid, loading=server.loading_progress())
+        replay = server.replay_position()
+        if replay and replay[2]:
+            info["replay"] = {"file": replay[0], "bytes_read": replay[1], "bytes": replay[2]}
     if not info["running"]:
         return info
     details = server.info()
@@ -76,8 +79,11 @@ def status_cmd(ctx, fmt):
         return
     if info.get("state") in ("loading", "busy"):
         p = info.get("loading") or {}
+        r = info.get("replay")
         done = (f"{float(p['loading_loaded_perc']):.0f}% done, about {p.get('loading_eta_seconds')}s to go"
-                if p.get("loading") else "not answering yet: replaying a long query, or stopped")
+                if p.get("loading") else
+                f"replaying {r['file']}: {100 * r['bytes_read'] / r['bytes']:.0f}% of {r['bytes'] / 2**20:.1f} MB"
+                if r else "not answering yet: replaying a long query, or stopped")
         click.echo(f"{info['engine']}: loading its saved data ({done}; pid {info.get('pid')}, "
                    f"{info['address']}); commands wait for it — do not kill it")
         ctx.exit(1)

@@ -72,16 +72,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _port_free(port: int) -> bool:
+def _port_free(port: int, wait: float = 0.0) -> bool:
     """True when nothing listens on ``port`` (connections of a crashed server lingering in
-    TIME_WAIT do not count: redis-server binds with SO_REUSEADDR too)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((HOST, port))
-        except OSError:
-            return False
-        return True
+    TIME_WAIT do not count: redis-server binds with SO_REUSEADDR too), trying for up to
+    ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((HOST, port))
+                return True
+            except OSError:
+                if time.monotonic() >= deadline:
+                    return False
+        time.sleep(0.1)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -340,12 +345,36 @@ class EmbeddedServer:
             f"the embedded database did not come up on {HOST}:{port or self.port}; see the log "
             f"{self.log_file}:\n" + self.log_tail())
 
+    def replay_position(self) -> tuple[str, int, int] | None:
+        """(file, bytes read, file size) of the append-only file the server is replaying, from
+        /proc — available even while it is too busy replaying one long query to answer INFO."""
+        pid = self.pid
+        if pid is None:
+            return None
+        aof_dir = (self.data_dir / "appendonlydir").resolve()
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = Path(os.readlink(f"/proc/{pid}/fd/{fd}"))
+                if target.parent == aof_dir and target.name.endswith(".aof"):
+                    pos = next(int(line.split()[1]) for line in
+                               Path(f"/proc/{pid}/fdinfo/{fd}").read_text().splitlines()
+                               if line.startswith("pos:"))
+                    return target.name, pos, target.stat().st_size
+        except (OSError, StopIteration, ValueError):
+            return None
+        return None
+
     def _loading_note(self, waited: float) -> str:
         p = self.loading_progress()
         if p.get("loading"):
             perc = float(p.get("loading_loaded_perc") or 0)
             return (f"loading saved data: {perc:.0f}% after {waited:.0f}s, "
                     f"about {p.get('loading_eta_seconds')}s to go")
+        pos = self.replay_position()
+        if pos is not None and pos[2]:
+            name, done, size = pos
+            return (f"loading saved data: replaying {name} query by query, {100 * done / size:.0f}% "
+                    f"of {size / 2**20:.1f} MB after {waited:.0f}s")
         return f"loading saved data, not answering yet after {waited:.0f}s"
 
     def is_running(self) -> bool:
@@ -423,8 +452,8 @@ class EmbeddedServer:
                         "is locked) but does not answer; it may be saving or shutting down — run "
                         "`orgnet db status` again in a moment") from None
                 port = self.port
-                if port is None or not _port_free(port):
-                    port = _free_port()
+                if port is None or not _port_free(port, wait=3.0):  # a crashed server may
+                    port = _free_port()                             # still be exiting
                 _write_private(self.port_file, f"{port}\n")
                 _write_private(self.conf_file, self._config(port))
                 # the module goes on the command line: FalkorDB ignores module arguments
