@@ -92,8 +92,10 @@ def run_preset(preset: str, work: Path, *, before: bool, cap: float) -> dict:
         try:
             back = store.counts(preset)  # any command: restart, wait for the data, reconnect
         except StoreUnavailable as e:
+            replay = server.replay_position()  # INFO does not answer during a long replayed query
             out.update(recovered=False, waited_s=round(time.perf_counter() - start, 1),
-                       progress=server.loading_progress(), error=str(e)[:300])
+                       progress=server.loading_progress(), error=str(e)[:300],
+                       replayed_perc=round(100 * replay[1] / replay[2], 1) if replay and replay[2] else None)
             _log(f"{preset}: not back after {out['waited_s']}s: {out['progress']}")
             return out
         took = time.perf_counter() - start
@@ -130,7 +132,7 @@ def main(argv: list[str] | None = None) -> Path:
              "back after kill -9 | port kept | load avg |", "|" + "---|" * 11]
     for r in rows:
         back = (f"{r['recovery_s']} s" if r.get("recovered") else
-                f"not after {r.get('waited_s')} s ({(r.get('progress') or {}).get('loading_loaded_perc')}%)")
+                f"not after {r.get('waited_s')} s ({r.get('replayed_perc')}% replayed)")
         lines.append(f"| {r['preset']} | {r['mode']} | {r.get('nodes')} | {r.get('relationships')} | "
                      f"{r.get('load_s')} | {r.get('persist_s')} | {r.get('aof_base_mb')} | {r.get('aof_tail_mb')} | "
                      f"{back} | {r.get('same_port', '')} | {r['loadavg_1m']} |")
