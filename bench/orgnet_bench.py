@@ -465,7 +465,8 @@ def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: 
     res["load_client_cpu_s"] = round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 2)
     if srv:
         res["load_server_cpu_s"] = round(scpu1.user + scpu1.system - scpu0.user - scpu0.system, 2)
-    res["load_s"] = round(load_s, 3)
+    res["load_s"] = round(load_s, 3)  # includes making it crash-safe (AOF rewrite, issue 13):
+    res["load_persist_s"] = round(lr.persist_seconds, 3)
     res["load_rows_per_s"] = round(accepted / load_s) if load_s else None
     res["load_entities_per_s"] = round((lr.nodes + lr.relationships) / load_s) if load_s else None
     counts = store.counts(graph)

@@ -16,13 +16,15 @@ from pathlib import Path
 
 from orgnet.settings import Settings
 
-APP_SCRIPT = Path(__file__).with_name("webapp") / "main.py"  # not beside pages/: see webapp/main.py
+#: the script Streamlit runs: it calls orgnet.app.main() from a folder with no ``pages/`` beside
+#: it, so deep links work on a fresh server (see orgnet/webapp/__init__.py)
+APP_SCRIPT = Path(__file__).with_name("webapp") / "streamlit_app.py"
 
 
 def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
     """The ``streamlit run`` command line for the orgnet app.
 
-    >>> streamlit_command(8501)[4].endswith("main.py")
+    >>> streamlit_command(8501)[4].endswith("streamlit_app.py")
     True
     """
     return [

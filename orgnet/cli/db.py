@@ -19,8 +19,14 @@ def status_info(settings) -> dict:
                     "address": settings.neo4j_uri, "database": settings.neo4j_database,
                     "graphs": graphs}
     server = embedded_server(settings)
-    info = {"engine": "falkordb", "running": server.ping(), "address": server.address,
+    state = server.probe()
+    info = {"engine": "falkordb", "running": state == "up", "state": state, "address": server.address,
             "data_dir": str(server.data_dir), "log": str(server.log_file)}
+    if state in ("loading", "busy"):  # restarted after a crash, still reading its data
+        info.update(pid=server.pid, loading=server.loading_progress())
+        replay = server.replay_position()
+        if replay and replay[2]:
+            info["replay"] = {"file": replay[0], "bytes_read": replay[1], "bytes": replay[2]}
     if not info["running"]:
         return info
     details = server.info()
@@ -71,6 +77,16 @@ def status_cmd(ctx, fmt):
     if fmt == "json":
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
+    if info.get("state") in ("loading", "busy"):
+        p = info.get("loading") or {}
+        r = info.get("replay")
+        done = (f"{float(p['loading_loaded_perc']):.0f}% done, about {p.get('loading_eta_seconds')}s to go"
+                if p.get("loading") else
+                f"replaying {r['file']}: {100 * r['bytes_read'] / r['bytes']:.0f}% of {r['bytes'] / 2**20:.1f} MB"
+                if r else "not answering yet: replaying a long query, or stopped")
+        click.echo(f"{info['engine']}: loading its saved data ({done}; pid {info.get('pid')}, "
+                   f"{info['address']}); commands wait for it — do not kill it")
+        ctx.exit(1)
     if not info["running"]:
         click.echo(f"{info['engine']}: not running (data {info.get('data_dir')}); "
                    "`orgnet db start` starts it")

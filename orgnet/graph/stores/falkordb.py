@@ -51,6 +51,8 @@ from orgnet.graph.stores.bound import bound_query
 HOST = "127.0.0.1"
 #: how long a command waits for a restarted server still loading its saved data
 LOADING_TIMEOUT_S = float(os.environ.get("ORGNET_FALKORDB_LOADING_TIMEOUT", "600"))
+#: how long a probe waits for the server's answer before calling it busy
+PROBE_TIMEOUT_S = 2.0
 #: rewrite the append-only file at start when its query-by-query tail is larger than this
 AOF_TAIL_REWRITE_BYTES = 4 * 1024 * 1024
 #: FalkorDB 4.16 ignores a BOLT_PORT above this (it parses the port as a signed 16-bit number)
@@ -72,16 +74,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _port_free(port: int) -> bool:
+def _port_free(port: int, wait: float = 0.0) -> bool:
     """True when nothing listens on ``port`` (connections of a crashed server lingering in
-    TIME_WAIT do not count: redis-server binds with SO_REUSEADDR too)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((HOST, port))
-        except OSError:
-            return False
-        return True
+    TIME_WAIT do not count: redis-server binds with SO_REUSEADDR too), trying for up to
+    ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((HOST, port))
+                return True
+            except OSError:
+                if time.monotonic() >= deadline:
+                    return False
+        time.sleep(0.1)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -134,6 +141,19 @@ def _servers_in(data_dir: Path) -> list[tuple[int, int | None]]:
                 break
         found.append((int(entry), port))
     return found
+
+
+def _flock_within(f, timeout: float) -> bool:
+    """Take an exclusive flock on ``f``, trying for up to ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
 
 
 def _quote(value: str | os.PathLike) -> str:
@@ -228,8 +248,9 @@ class EmbeddedServer:
         port = port or self.port
         if port is None:
             raise StoreUnavailable("the embedded database was never started: run `orgnet db start`")
+        # retry=None: no hidden retries with backoff (they would stretch a 2 s probe to ~30 s)
         return redis.Redis(host=HOST, port=port, password=self.password,
-                           socket_timeout=timeout, socket_connect_timeout=2)
+                           socket_timeout=timeout, socket_connect_timeout=2, retry=None)
 
     def _ask(self, port: int | None) -> str:
         """``"up"``, ``"loading"`` (answers LOADING), ``"busy"`` (accepts but does not answer:
@@ -238,15 +259,19 @@ class EmbeddedServer:
 
         if port is None or not self.password_file.exists():
             return "down"
-        try:
-            with contextlib.closing(self.client(timeout=2, port=port)) as c:
-                return "up" if c.ping() else "down"
-        except redis.exceptions.BusyLoadingError:
-            return "loading"
-        except redis.exceptions.TimeoutError:
-            return "busy"
-        except Exception:
-            return "down"
+        # two tries on fresh connections: FalkorDB 4.16 leaves the first connection after a
+        # Bolt session unanswered, the next one is fine
+        for _ in range(2):
+            try:
+                with contextlib.closing(self.client(timeout=PROBE_TIMEOUT_S, port=port)) as c:
+                    return "up" if c.ping() else "down"
+            except redis.exceptions.BusyLoadingError:
+                return "loading"
+            except redis.exceptions.TimeoutError:
+                continue
+            except Exception:
+                return "down"
+        return "busy"
 
     def running_server(self) -> tuple[int, int | None] | None:
         """(pid, port) of the live server of this data directory, found by its process, or None."""
@@ -271,18 +296,19 @@ class EmbeddedServer:
         Trusts the port file first; when that fails, looks for the data directory's server
         process and repairs the port and pid files from it.
         """
-        state = self._ask(self.port)
-        if state != "down":
+        known = self.port
+        state = self._ask(known)
+        if state in ("up", "loading"):  # only a redis-server knowing our password says so
             return state
         found = self.running_server()
         if found is None:
-            return "down"
+            return "down"  # whatever holds the port (if anything) is not our server
         pid, port = found
-        if port is not None and port != self.port:
-            _write_private(self.port_file, f"{port}\n")
         if self.pid != pid:
             self.pid_file.write_text(f"{pid}\n")
-        state = self._ask(port)
+        if port is not None and port != known:
+            _write_private(self.port_file, f"{port}\n")
+            state = self._ask(port)
         return "busy" if state == "down" else state
 
     def ping(self) -> bool:
@@ -308,7 +334,7 @@ class EmbeddedServer:
         start = time.monotonic()
         deadline = start + timeout
         hard_deadline = start + max(timeout, LOADING_TIMEOUT_S)
-        last_note = start
+        last_note = start - 3  # first note after 2 s, then every 5 s
         state = "down"
         while time.monotonic() < hard_deadline:
             state = self.probe()
@@ -334,12 +360,36 @@ class EmbeddedServer:
             f"the embedded database did not come up on {HOST}:{port or self.port}; see the log "
             f"{self.log_file}:\n" + self.log_tail())
 
+    def replay_position(self) -> tuple[str, int, int] | None:
+        """(file, bytes read, file size) of the append-only file the server is replaying, from
+        /proc — available even while it is too busy replaying one long query to answer INFO."""
+        pid = self.pid
+        if pid is None:
+            return None
+        aof_dir = (self.data_dir / "appendonlydir").resolve()
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = Path(os.readlink(f"/proc/{pid}/fd/{fd}"))
+                if target.parent == aof_dir and target.name.endswith(".aof"):
+                    pos = next(int(line.split()[1]) for line in
+                               Path(f"/proc/{pid}/fdinfo/{fd}").read_text().splitlines()
+                               if line.startswith("pos:"))
+                    return target.name, pos, target.stat().st_size
+        except (OSError, StopIteration, ValueError):
+            return None
+        return None
+
     def _loading_note(self, waited: float) -> str:
         p = self.loading_progress()
         if p.get("loading"):
             perc = float(p.get("loading_loaded_perc") or 0)
             return (f"loading saved data: {perc:.0f}% after {waited:.0f}s, "
                     f"about {p.get('loading_eta_seconds')}s to go")
+        pos = self.replay_position()
+        if pos is not None and pos[2]:
+            name, done, size = pos
+            return (f"loading saved data: replaying {name} query by query, {100 * done / size:.0f}% "
+                    f"of {size / 2**20:.1f} MB after {waited:.0f}s")
         return f"loading saved data, not answering yet after {waited:.0f}s"
 
     def is_running(self) -> bool:
@@ -411,16 +461,14 @@ class EmbeddedServer:
             self._ensure_dirs()
             lock = open(self.server_lock_file, "a")
             try:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
+                if not _flock_within(lock, timeout):  # e.g. a save child of a killed server
                     raise StoreUnavailable(
                         f"another database server still holds {self.data_dir} ({self.server_lock_file} "
                         "is locked) but does not answer; it may be saving or shutting down — run "
                         "`orgnet db status` again in a moment") from None
                 port = self.port
-                if port is None or not _port_free(port):
-                    port = _free_port()
+                if port is None or not _port_free(port, wait=3.0):  # a crashed server may
+                    port = _free_port()                             # still be exiting
                 _write_private(self.port_file, f"{port}\n")
                 _write_private(self.conf_file, self._config(port))
                 # the module goes on the command line: FalkorDB ignores module arguments
@@ -733,7 +781,8 @@ class FalkorDBStore(Store):
         """Load into ``<graph>__loading``, then RENAME it over ``graph`` (atomic in Redis).
 
         A load killed at any moment leaves only the staging key behind, which the next
-        load deletes; ``graph`` itself is never touched until the rename.
+        command that opens a store deletes (its load lock is free: see clean_leftovers);
+        ``graph`` itself is never touched until the rename. Callers hold load_lock(graph).
         """
         staging = graph + STAGING_SUFFIX
         self.drop_graph(staging)
