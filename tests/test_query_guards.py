@@ -128,3 +128,22 @@ def test_runaway_queries_time_out_and_others_are_served(tmp_path, monkeypatch) -
         store.close()
     finally:
         server.stop()
+
+
+@pytest.mark.neo4j
+@pytest.mark.skipif(not __import__("os").environ.get("NEO4J_URI"),
+                    reason="set NEO4J_URI (and NEO4J_USER/NEO4J_PASSWORD) to test a real Neo4j")
+def test_real_neo4j_limit_and_timeout() -> None:
+    from orgnet.graph.stores.neo4j import Neo4jStore
+    from orgnet.settings import Settings
+
+    store = Neo4jStore.from_settings(Settings.from_env())
+    try:
+        t = time.perf_counter()
+        assert store.read("UNWIND range(1, 5000000) AS x RETURN x", limit=1) == [{"x": 1}]
+        assert time.perf_counter() - t < 2.0
+        with pytest.raises(QueryError, match="timed out"):
+            store.read("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y "
+                       "RETURN count(*) AS c", timeout_s=1)
+    finally:
+        store.close()
