@@ -28,7 +28,6 @@ import codecs
 import contextlib
 import csv
 import re
-import sys
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -36,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orgnet.errors import InputError, InputTooLarge
+from orgnet.errors import InputError
 from orgnet.graph.model import REQUIRED_TABLES, TABLES, ColType, Column, Row, Table
 from orgnet.loaders.cells import CellError, bi, is_empty, parse_text, parser_for
 from orgnet.loaders.guard import (check_file_size, check_line_count, check_sheet_rows, check_zip,
