@@ -420,6 +420,14 @@ class FalkorDBStore(Store):
                     "load data with `orgnet load PATH --graph NAME`") from e
             if "timed out" in msg.lower():
                 raise QueryError(f"the query timed out: {cypher[:200]}") from e
+            if "mem consumption exceeded capacity" in msg:
+                from orgnet.settings import limits
+
+                raise QueryError(
+                    f"查询占用内存超过上限 {limits().query_mem_mb} MB，已中止；请缩小查询范围（加条件或 LIMIT）/ "
+                    f"the query used more memory than the limit of {limits().query_mem_mb} MB per "
+                    f"query (ORGNET_QUERY_MEM_MB, applied when the database starts): {cypher[:200]}"
+                ) from e
             raise QueryError(f"{msg} in query: {cypher[:500]}") from e
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
