@@ -147,3 +147,15 @@ def test_real_neo4j_limit_and_timeout() -> None:
                        "RETURN count(*) AS c", timeout_s=1)
     finally:
         store.close()
+
+
+def test_huge_literal_range_refused_before_it_reaches_the_server(falkordb_store, graph_name) -> None:
+    from orgnet.graph.stores.bound import largest_range
+
+    assert largest_range("RETURN range(0, 100, 10) AS r, \"range(1, 999999999)\" AS s") == 11
+    falkordb_store.write("CREATE (:Area {id: 'a'})", graph=graph_name)
+    t = time.perf_counter()
+    with pytest.raises(QueryError, match=r"range\(\) 有 2,000,000,000 个元素.*ORGNET_QUERY_MEM_MB"):
+        falkordb_store.read("UNWIND range(1, 2000000000) AS x RETURN x", graph=graph_name, limit=1)
+    assert time.perf_counter() - t < 0.5
+    assert falkordb_store.server.ping()

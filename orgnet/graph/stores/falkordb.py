@@ -34,7 +34,7 @@ from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreError
 from orgnet.graph.stores.base import (
     ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store,
 )
-from orgnet.graph.stores.bound import bound_query
+from orgnet.graph.stores.bound import bound_query, largest_range
 
 HOST = "127.0.0.1"
 #: how long a restarted server may take to replay its saved data before we give up
@@ -94,6 +94,24 @@ def _write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.chmod(path, 0o600)
+
+
+#: bytes one element of a FalkorDB list takes (an SIValue)
+_LIST_ELEMENT_BYTES = 16
+
+
+def _check_ranges(cypher: str) -> None:
+    """Refuse a literal ``range()`` larger than the per-query memory cap before it is sent:
+    FalkorDB allocates the whole list before checking the cap (a huge one kills the server)."""
+    from orgnet.settings import limits
+
+    mem_mb = limits().query_mem_mb
+    most = largest_range(cypher)
+    if most * _LIST_ELEMENT_BYTES > mem_mb * (1 << 20):
+        raise QueryError(
+            f"查询中的 range() 有 {most:,} 个元素，超过每个查询的内存上限 {mem_mb} MB，未执行；请缩小范围 / "
+            f"range() of {most:,} elements exceeds the per-query memory limit of {mem_mb} MB "
+            f"(ORGNET_QUERY_MEM_MB); not run")
 
 
 def _guard_args() -> list[str]:
@@ -431,6 +449,7 @@ class FalkorDBStore(Store):
             raise QueryError(f"{msg} in query: {cypher[:500]}") from e
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
+        _check_ranges(cypher)
         g = self.db.select_graph(self._graph(graph))
         timeout = int(timeout_s * 1000) if timeout_s else None
         query = cypher
