@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orgnet.settings import Settings
+from orgnet.settings import Settings, limits
 
 APP_SCRIPT = Path(__file__).with_name("app.py")
 
@@ -28,6 +28,8 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
         "--theme.base", "light",
         "--client.toolbarMode", "viewer",
         "--server.fileWatcherType", "none",
+        # uploads above the file-size limit are refused by Streamlit before they reach memory
+        "--server.maxUploadSize", str(limits().max_file_mb),
     ]
 
 
