@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orgnet.settings import Settings
+from orgnet.settings import Settings, limits
 
 #: the script Streamlit runs: it calls orgnet.app.main() from a folder with no ``pages/`` beside
 #: it, so deep links work on a fresh server (see orgnet/webapp/__init__.py)
@@ -37,6 +37,8 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
         "--theme.base", "light",
         "--client.toolbarMode", "viewer",
         "--server.fileWatcherType", "none",
+        # uploads above the file-size limit are refused by Streamlit before they reach memory
+        "--server.maxUploadSize", str(limits().max_file_mb),
     ]
 
 

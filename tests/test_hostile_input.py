@@ -9,7 +9,6 @@ reject their row with file, row, column, value and reason.
 
 from __future__ import annotations
 
-import csv
 import io
 import time
 import zipfile

@@ -101,7 +101,7 @@ def check_line_count(path: Path, label: str, lim: Limits | None = None) -> int:
     lines = 0
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
-            lines += chunk.count(b"\n")
+            lines += max(chunk.count(b"\n"), chunk.count(b"\r"))  # LF, CRLF or old-Mac CR
             if lines > allowed:
                 raise too_many_rows(label, lim)
     return lines

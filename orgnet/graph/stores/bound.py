@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["bound_query", "LIMIT_PARAM"]
+__all__ = ["bound_query", "LIMIT_PARAM", "largest_range"]
 
 #: the parameter a lowered ``LIMIT $p`` is replaced by
 LIMIT_PARAM = "orgnet_row_limit"
@@ -57,6 +57,28 @@ def _mask(cypher: str) -> str:
         else:
             i += 1
     return "".join(out)
+
+
+_RANGE = re.compile(r"\brange\s*\(\s*([+-]?\d+)\s*,\s*([+-]?\d+)\s*(?:,\s*([+-]?\d+)\s*)?\)",
+                    re.IGNORECASE)
+
+
+def largest_range(cypher: str) -> int:
+    """The most elements any ``range(a, b[, step])`` with literal bounds in the query builds.
+
+    FalkorDB 4.16 builds a range's whole list before its per-query memory cap is checked,
+    so ``range(1, 2000000000)`` allocates ~32 GB first; the store refuses such a literal.
+
+    >>> largest_range("UNWIND range(1, 10) AS x RETURN x, 'range(1, 99999999)'")
+    10
+    """
+    most = 0
+    for m in _RANGE.finditer(_mask(cypher)):
+        a, b = int(m.group(1)), int(m.group(2))
+        step = int(m.group(3)) if m.group(3) else 1
+        if step:
+            most = max(most, (b - a) // step + 1)
+    return most
 
 
 def _top_words(masked: str) -> list[tuple[int, str]]:

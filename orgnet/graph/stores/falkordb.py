@@ -46,7 +46,7 @@ from orgnet.graph.stores.base import (
     ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, check_graph_name,
     refuse_load_csv,
 )
-from orgnet.graph.stores.bound import bound_query
+from orgnet.graph.stores.bound import bound_query, largest_range
 
 HOST = "127.0.0.1"
 #: how long a command waits for a restarted server still loading its saved data
@@ -166,6 +166,24 @@ def _write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.chmod(path, 0o600)
+
+
+#: bytes one element of a FalkorDB list takes (an SIValue)
+_LIST_ELEMENT_BYTES = 16
+
+
+def _check_ranges(cypher: str) -> None:
+    """Refuse a literal ``range()`` larger than the per-query memory cap before it is sent:
+    FalkorDB allocates the whole list before checking the cap (a huge one kills the server)."""
+    from orgnet.settings import limits
+
+    mem_mb = limits().query_mem_mb
+    most = largest_range(cypher)
+    if most * _LIST_ELEMENT_BYTES > mem_mb * (1 << 20):
+        raise QueryError(
+            f"查询中的 range() 有 {most:,} 个元素，超过每个查询的内存上限 {mem_mb} MB，未执行；请缩小范围 / "
+            f"range() of {most:,} elements exceeds the per-query memory limit of {mem_mb} MB "
+            f"(ORGNET_QUERY_MEM_MB); not run")
 
 
 def _guard_args() -> list[str]:
@@ -715,10 +733,19 @@ class FalkorDBStore(Store):
                     "load data with `orgnet load PATH --graph NAME`") from e
             if "timed out" in msg.lower():
                 raise QueryError(f"the query timed out: {cypher[:200]}") from e
+            if "mem consumption exceeded capacity" in msg:
+                from orgnet.settings import limits
+
+                raise QueryError(
+                    f"查询占用内存超过上限 {limits().query_mem_mb} MB，已中止；请缩小查询范围（加条件或 LIMIT）/ "
+                    f"the query used more memory than the limit of {limits().query_mem_mb} MB per "
+                    f"query (ORGNET_QUERY_MEM_MB, applied when the database starts): {cypher[:200]}"
+                ) from e
             raise QueryError(f"{msg} in query: {cypher[:500]}") from e
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
         refuse_load_csv(cypher)
+        _check_ranges(cypher)
         name = self._graph(graph)
         timeout = int(timeout_s * 1000) if timeout_s else None
         query = cypher
