@@ -39,7 +39,7 @@ def test_csv_helpers_neutralize_cells_and_headers() -> None:
 
 
 def test_cypher_csv_output_neutralized() -> None:
-    from orgnet.cli.query import format_rows
+    from orgnet.cli.output import format_rows
 
     text = format_rows([{"name": v, "=k": 1} for v in EVIL], "csv")
     rows = list(csv.reader(io.StringIO(text)))

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import click
 
 from orgnet.cli.options import as_of_option, graph_as_of
+from orgnet.cli.output import emit
 from orgnet.errors import ConfigError
 from orgnet.settings import Settings
-
-
-def _emit(text: str, out: str | None) -> None:
-    if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
 
 
 @click.command("gaps")
@@ -64,17 +55,9 @@ def gaps_cmd(ctx: click.Context, rules: tuple[str, ...], street_id: str | None, 
     if fmt == "xlsx":
         gaps.export_xlsx(by_rule, out, as_of=as_of)
         click.echo(f"wrote {out}: {len(df)} gaps in {len(by_rule)} rules", err=True)
-    elif fmt == "json":
-        _emit(json.dumps(df.to_dict("records"), ensure_ascii=False, indent=2) + "\n", out)
-    elif fmt == "csv":
-        from orgnet.export import csv_text
-
-        text = csv_text(df)  # formula cells neutralized (names come from users' ledgers)
-        if out:
-            Path(out).write_text(text, encoding="utf-8-sig")  # BOM: Excel opens Chinese correctly
-        else:
-            click.echo(text, nl=False)
-    else:
+    elif fmt in ("json", "csv"):
+        emit(df.to_dict("records"), fmt, columns=gaps.COLUMNS, out=out)
+    else:  # the table view groups the gaps by rule
         lines = []
         for rid, part in by_rule.items():
             lines.append(f"== {rid}: {len(part)} ==")
@@ -82,7 +65,7 @@ def gaps_cmd(ctx: click.Context, rules: tuple[str, ...], street_id: str | None, 
                 where = " / ".join(x for x in (r.street, r.community) if isinstance(x, str))
                 lines.append(f"  {r.id}\t{r.name}\t{where}\t{r.detail}")
         lines.append(f"total: {len(df)} gaps")
-        _emit("\n".join(lines) + "\n", out)
+        emit([], fmt, text="\n".join(lines), out=out)
     ctx.exit(0)
 
 

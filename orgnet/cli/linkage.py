@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Any
 
 import click
-import pandas as pd
 
 from orgnet.cli.options import as_of_option, graph_as_of
+from orgnet.cli.output import FORMATS as OUTPUT_FORMATS, emit, out_option
 from orgnet.settings import Settings
 
-FORMATS = click.Choice(["table", "json", "csv"])
+FORMATS = click.Choice(list(OUTPUT_FORMATS))
 
 
 def _open(settings: Settings):
     from orgnet.graph.stores import open_store
     return open_store(settings)
-
-
-def _emit(df: pd.DataFrame, records: list[dict[str, Any]], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
-    elif fmt == "csv":
-        from orgnet.export import csv_text
-
-        sys.stdout.write(csv_text(df))  # formula cells neutralized
-    elif df.empty:
-        click.echo("(no rows)")
-    else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None,
-                               "display.width", 200, "display.unicode.east_asian_width", True):
-            click.echo(df.to_string(index=False))
 
 
 @click.command("kpis")
@@ -43,8 +25,9 @@ def _emit(df: pd.DataFrame, records: list[dict[str, Any]], fmt: str) -> None:
 @click.option("--scope", "scopes", multiple=True, type=click.Choice(["overall", "street", "community"]),
               help="Rows to show (repeatable; default all).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@out_option
 @click.pass_obj
-def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, fmt) -> None:
+def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, fmt, out) -> None:
     """覆盖率指标 Coverage KPIs overall, per street and per community, with seed figures."""
     from orgnet.queries.kpis import SCOPES, kpi_table
     store = _open(settings)
@@ -54,7 +37,7 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
                        community_id=community_id, graph=graph, scopes=tuple(scopes) or SCOPES)
     finally:
         store.close()
-    _emit(df, df.to_dict("records"), fmt)
+    emit(df.astype(object).where(df.notna(), None).to_dict("records"), fmt, columns=list(df.columns), out=out)
 
 
 @click.command("linkage")
@@ -67,8 +50,9 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
               help="Linkage weights/scales TOML (default: ORGNET_HOME/linkage.toml over the packaged one).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@out_option
 @click.pass_obj
-def linkage_cmd(settings: Settings, community_id, street_id, bands, as_of, graph, config_path, fmt) -> None:
+def linkage_cmd(settings: Settings, community_id, street_id, bands, as_of, graph, config_path, fmt, out) -> None:
     """联建强度 Linkage strength of every (community, unit) pair, highest score first."""
     from orgnet.analysis.linkage import CHANNELS, load_config, records
     from orgnet.queries.linkage import linkage_table
@@ -80,8 +64,9 @@ def linkage_cmd(settings: Settings, community_id, street_id, bands, as_of, graph
                            community_id=community_id, bands=list(bands) or None, graph=graph, config=config)
     finally:
         store.close()
-    view = df[["community_id", "community", "unit_id", "unit", "score", "band", *CHANNELS]]
-    _emit(view, records(df), fmt)
+    view = ["community_id", "community", "unit_id", "unit", "score", "band", *CHANNELS]
+    rows = records(df) if fmt == "json" else df[view].to_dict("records")
+    emit(rows, fmt, columns=view, out=out)
 
 
 COMMANDS = [kpis_cmd, linkage_cmd]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import click
 
+from orgnet.cli.output import FORMATS as OUTPUT_FORMATS, format_rows
+
 from orgnet.errors import QueryError
 
-FORMATS = click.Choice(["table", "json", "csv"])
+FORMATS = click.Choice(list(OUTPUT_FORMATS))
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -20,46 +21,6 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
             raise QueryError(f"--param {pair!r}: write it as name=value")
         params[key.strip()] = value
     return params
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def format_rows(rows: list[dict], fmt: str, columns: list[str] | None = None) -> str:
-    """Rows as an aligned table, JSON (a list of row objects) or CSV."""
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
-    cols = list(columns or [])
-    for row in rows:
-        cols += [k for k in row if k not in cols]
-    if fmt == "csv":
-        buf = io.StringIO()
-        from orgnet.export import write_csv_rows
-
-        write_csv_rows(buf, cols, ([_cell(row.get(c)) for c in cols] for row in rows))
-        return buf.getvalue().rstrip("\r\n")
-    if not cols:
-        return "(no rows)"
-    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
-    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(cols)]
-
-    def line(values):
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths)).rstrip()
-
-    out = [line(cols), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
 
 
 def _store(ctx: click.Context):

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from orgnet.errors import QueryError
+from orgnet.export import neutralize_formula
 from orgnet.i18n import t
 from orgnet.queries import catalog
 
@@ -112,17 +113,13 @@ def split_by_rule(df: pd.DataFrame, rules: Iterable[str] | None = None) -> dict[
 # Excel export
 # ---------------------------------------------------------------------------
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralize spreadsheet formula injection: text starting with = + - @ (or a tab /
-    carriage return) gets a leading single quote, so Excel shows it as text."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
+    """An Excel cell value: formulas neutralized (:func:`orgnet.export.neutralize_formula`), NaN → empty."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
-    return value
+    return neutralize_formula(value)
 
 
 def _display_width(text: str) -> int:
