@@ -170,7 +170,7 @@ def test_read_timeout_and_bad_query(engine_store, store_graph):
     store.write("CREATE (:Unit {id: 'x'})", graph=graph_name)
     with pytest.raises(QueryError, match="timed out"):
         # long but small (the engines' per-query memory cap must not be what stops it)
-        store.read("UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b WITH a, b WHERE (a * b) % 7 = 3 "
+        store.read("UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b WITH a, b WHERE (a * b) % 7 = 3 "
                    "RETURN count(*) AS n", graph=graph_name, timeout_s=0.05)
     if store.engine == "falkordb":  # a literal range over the memory cap is refused before it is sent
         with pytest.raises(QueryError, match="ORGNET_QUERY_MEM_MB"):

@@ -179,15 +179,27 @@ class Store(abc.ABC):
         g = self._graph(graph)
         return write_each_batch(lambda q, p: self.write(q, p, graph=g), cypher, rows, batch_size, progress)
 
-    @contextlib.contextmanager
-    def replacing(self, graph: str) -> Iterator[Writer]:
+    @abc.abstractmethod
+    def replacing(self, graph: str) -> contextlib.AbstractContextManager[Writer]:
         """Write a complete new version of ``graph``; readers see the old one until the end.
 
-        On a normal exit the new content replaces the old atomically; on an exception (or a
-        killed process) the old graph stays as it was.
+        A context manager giving a :class:`Writer`. On a normal exit the new content replaces
+        the old atomically; on an exception (or a killed process) the old graph stays as it was.
         """
-        raise NotImplementedError  # pragma: no cover
-        yield
+
+    @property
+    @abc.abstractmethod
+    def address(self) -> str:
+        """Where the store's server is, for messages and ``orgnet db status`` (no password)."""
+
+    def staging_leftovers(self) -> list[str]:
+        """Staging copies left by killed ``--replace`` loads (engines that replace in one
+        transaction leave none)."""
+        return []
+
+    def clean_leftovers(self) -> list[str]:
+        """Drop :meth:`staging_leftovers` whose load is over; returns what was dropped."""
+        return []
 
     def load_lock(self, graph: str) -> contextlib.AbstractContextManager:
         """Held for the whole of a load into ``graph``; a second concurrent load of the same

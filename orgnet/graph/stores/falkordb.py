@@ -636,7 +636,7 @@ def to_plain(value: Any) -> Any:
     from falkordb.path import Path as FPath
 
     if isinstance(value, Node):
-        return {**value.properties, "_labels": list(value.labels or [])}
+        return {**value.properties, "_labels": sorted(value.labels or [])}  # as on Neo4j
     if isinstance(value, Edge):
         return {**value.properties, "_type": value.relation}
     if isinstance(value, FPath):
