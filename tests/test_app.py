@@ -128,7 +128,7 @@ def test_org_tree_and_gaps_and_linkage_content(demo_env):
     labels = [b.label for b in at.get("download_button")]
     assert t("common.download_excel") in labels and t("common.download_csv") in labels
     at = open_page("linkage")
-    assert {t("linkage.breakdown"), t("linkage.recommend")} <= {s.value for s in at.subheader}
+    assert {t("linkage.breakdown"), t("linkage.recommend"), t("linkage.hubs")} <= {s.value for s in at.subheader}
 
 
 def test_meeting_mode_hides_controls_and_offers_html(demo_env):

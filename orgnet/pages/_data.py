@@ -57,5 +57,10 @@ def linkage_view(store, *, graph: str | None = None, as_of: str | None = None,
 
     scored = ql.linkage_table(store, as_of=as_of, street_id=street_id, graph=graph)
     partners = ql.partner_candidates(store, as_of=as_of, street_id=street_id, graph=graph, scored=scored)
-    return {"scored": scored, "weak": lk.weak_ties(scored), "partners": partners,
-            "config": ql.config_for(store)}
+    config = ql.config_for(store)
+    from orgnet.analysis import network
+
+    ties = network.linkage_network(scored, min_score=config.medium - 1e-9)  # medium and strong ties
+    return {"scored": scored, "weak": lk.weak_ties(scored), "partners": partners, "config": config,
+            "hubs": network.axis_organizations(ties, top=10),
+            "isolated": network.isolated_units(scored)}

@@ -97,6 +97,7 @@ def render(c: Ctx) -> None:
             if b2.button(c.t("linkage.open_community"), key="lk_open_comm", width="stretch"):
                 open_node(c, str(cid))
 
+    hubs_block(c, data)
     left, right = st.columns(2)
     with left:
         weak = data["weak"]
@@ -155,6 +156,26 @@ def ranked_bars(c: Ctx, scored: pd.DataFrame) -> None:
                  alt.Tooltip("band:N", title=c.t("linkage.band"))],
     ).properties(height=max(160, (34 if c.meeting else 24) * len(top)))
     st.altair_chart(chart, use_container_width=True)
+
+
+def hubs_block(c: Ctx, data: dict) -> None:
+    """The organizations that hold the street's network of strong and medium ties together
+    (betweenness on the linkage network, :mod:`orgnet.analysis.network`), and the resident
+    units with no tie at all."""
+    hubs, isolated = data["hubs"], data["isolated"]
+    st.subheader(c.t("linkage.hubs"))
+    st.caption(c.t("linkage.hubs_caption"))
+    if hubs.empty:
+        st.info(c.t("common.no_data"))
+    else:
+        st.dataframe(pd.DataFrame({
+            c.t("linkage.rank"): hubs["rank"], c.t("common.name"): hubs["name"],
+            c.t("common.kind"): hubs["kind"].map(lambda k: c.t(f"linkage.node_{k}")),
+            c.t("linkage.ties"): hubs["degree"], c.t("linkage.strength"): hubs["strength"].round(0),
+            c.t("linkage.betweenness"): hubs["betweenness"].round(3)}), hide_index=True, width="stretch")
+    if not isolated.empty:
+        st.warning(c.t("linkage.isolated", n=len(isolated),
+                       names="、".join(isolated["unit"].astype(str).head(8)) + ("…" if len(isolated) > 8 else "")))
 
 
 def _missing(c: Ctx, row) -> str:
