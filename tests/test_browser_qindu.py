@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from test_browser import ARGS, ROOT, SHOTS, _chromium, serve_app
+from test_browser import ROOT, SHOTS, browser, serve_app  # noqa: F401 - browser is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,14 +43,10 @@ def url(qindu, falkordb_settings):
     yield from serve_app(qindu[1], falkordb_settings)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_chromium(), args=ARGS)
-        yield b
-        b.close()
+@pytest.fixture(scope="module", autouse=True)
+def timings_file():
+    """The warm interaction times measured here, written to test-artifacts/qindu-timings.json."""
+    yield
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     (ROOT / "test-artifacts" / "qindu-timings.json").write_text(json.dumps(TIMINGS, indent=2))
 

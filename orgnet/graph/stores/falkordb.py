@@ -161,6 +161,19 @@ def _quote(value: str | os.PathLike) -> str:
     return f'"{s}"'
 
 
+def _flock_held(path: Path) -> bool:
+    """Whether a live process holds the exclusive ``flock`` on ``path`` (a lock file)."""
+    if not path.exists():
+        return False
+    with open(path, "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return False
+
+
 def _write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
@@ -297,15 +310,7 @@ class EmbeddedServer:
         return found[0] if found else None
 
     def _server_lock_held(self) -> bool:
-        if not self.server_lock_file.exists():
-            return False
-        with open(self.server_lock_file, "a") as f:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(f, fcntl.LOCK_UN)
-            return False
+        return _flock_held(self.server_lock_file)
 
     def probe(self) -> str:
         """``"up"``, ``"loading"`` (replaying its saved data after a restart), ``"busy"`` (its
@@ -859,16 +864,7 @@ class FalkorDBStore(Store):
             f.close()  # releases the flock
 
     def _load_running(self, graph: str) -> bool:
-        path = self._load_lock_file(graph)
-        if not path.exists():
-            return False
-        with open(path, "a") as f:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(f, fcntl.LOCK_UN)
-            return False
+        return _flock_held(self._load_lock_file(graph))
 
     def clean_leftovers(self) -> list[str]:
         """Drop the staging graphs of loads that were killed (nobody holds their load lock).
