@@ -13,9 +13,11 @@ code, Chinese names for the UI. No enum value is spelled anywhere else.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from datetime import date
@@ -533,3 +535,107 @@ class Dataset:
 
     def counts(self) -> dict[str, int]:
         return {t: len(rows) for t, rows in self.tables.items()}
+
+
+# ---------------------------------------------------------------------------
+# From rows to the graph (DESIGN §4): node properties, labels, relationships. The stores'
+# loader (graph/load.py) and the networkx form (graph/nx.py) both build the graph from these.
+# ---------------------------------------------------------------------------
+
+_REF_TYPES = (ColType.ref, ColType.refs)
+
+
+class RefRel(NamedTuple):
+    """A reference column that becomes a relationship: ``reverse=False`` row's node →
+    referenced node, True: referenced node → row's node; ``props``: {rel property: column}."""
+
+    table: str
+    column: str
+    rel: Rel
+    reverse: bool = False
+    props: dict[str, str] = {}
+
+
+class LinkRel(NamedTuple):
+    """A link table (no id column): each row is one relationship ``source`` → ``target``;
+    ``keys``: the properties that tell two relationships of the same pair apart (MERGE keys)."""
+
+    table: str
+    source: str
+    target: str
+    rel: Rel
+    props: dict[str, str] = {}
+    keys: tuple[str, ...] = ()
+
+
+REF_RELS: tuple[RefRel, ...] = (
+    RefRel("areas", "parent_id", Rel.PART_OF),
+    RefRel("areas", "compound_id", Rel.PART_OF),
+    RefRel("party_orgs", "parent_id", Rel.SUBORDINATE_TO),
+    RefRel("party_orgs", "area_ids", Rel.COVERS),
+    RefRel("party_orgs", "unit_ids", Rel.BASED_IN),
+    RefRel("units", "area_id", Rel.LOCATED_IN),
+    RefRel("units", "serves_area_ids", Rel.SERVES),
+    RefRel("members", "org_id", Rel.MEMBER_OF),
+    RefRel("members", "unit_id", Rel.WORKS_AT),
+    RefRel("members", "home_area_id", Rel.LIVES_IN),
+    RefRel("members", "reported_area_id", Rel.REPORTED_TO, props={"on": "reported_on"}),
+    RefRel("needs", "area_id", Rel.RAISED, reverse=True),
+    RefRel("resources", "unit_id", Rel.OFFERS, reverse=True),
+    RefRel("services", "area_id", Rel.POSTED, reverse=True),
+    RefRel("services", "claimed_by", Rel.CLAIMED, reverse=True, props={"on": "claimed_on", "done_on": "done_on"}),
+    RefRel("meetings", "convener_id", Rel.CONVENED, reverse=True),
+)
+
+LINK_RELS: tuple[LinkRel, ...] = (
+    LinkRel("roles", "member_id", "target_id", Rel.HOLDS, {"role": "role", "since": "since", "until": "until"},
+            keys=("role",)),
+    LinkRel("agreement_parties", "party_id", "agreement_id", Rel.PARTY_TO, {"side": "side"}),
+    LinkRel("matches", "resource_id", "need_id", Rel.FULFILS, {"on": "matched_on"}),
+    LinkRel("attendance", "attendee_id", "meeting_id", Rel.ATTENDED),
+)
+
+
+@functools.cache
+def scalar_columns(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` that become node properties (references become relationships)."""
+    return tuple(c.name for c in TABLES[table].columns if c.type not in _REF_TYPES)
+
+
+def node_properties(table: str, row: Row) -> dict[str, Any]:
+    """The stored properties of a row's node: non-reference columns, then extra columns
+    (never ``_row`` or other ``_`` keys); empty values are left out."""
+    columns = scalar_columns(table)
+    props = {name: value for name in columns if (value := row.get(name)) is not None}
+    for key, value in (row.get("_extra") or {}).items():
+        if key not in props and not key.startswith("_") and value is not None:
+            props[key] = value
+    return props
+
+
+def node_labels(table: str, row: Row) -> tuple[str, ...]:
+    """Labels of a row's node, primary first: ``("Area", "Community")``, ``("Unit",)``."""
+    primary = TABLE_LABELS[table].value
+    if table == "areas":
+        return (primary, AREA_LABELS[AreaLevel(row["level"])].value)
+    return (primary,)
+
+
+def relationships(dataset: Dataset) -> Iterator[tuple[Rel, str, str, dict[str, Any], tuple[str, ...]]]:
+    """Every relationship of a dataset: ``(type, from id, to id, properties, merge keys)``;
+    properties keep empty values (``None``) so callers decide what to store."""
+    for ref in REF_RELS:
+        multi = TABLES[ref.table].column(ref.column).type is ColType.refs
+        for row in dataset.rows(ref.table):
+            targets = row.get(ref.column) or []
+            if not multi:
+                targets = [targets] if targets else []
+            props = {k: row.get(c) for k, c in ref.props.items()}
+            for target in targets:
+                src, dst = (target, row["id"]) if ref.reverse else (row["id"], target)
+                yield ref.rel, src, dst, props, ()
+    for link in LINK_RELS:
+        for row in dataset.rows(link.table):
+            if row.get(link.source) and row.get(link.target):
+                yield (link.rel, row[link.source], row[link.target],
+                       {k: row.get(c) for k, c in link.props.items()}, link.keys)

@@ -13,7 +13,6 @@ never a half-written one — even when the load is killed.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,12 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgnet.model import (
-    AREA_LABELS, TABLE_LABELS, TABLES, AreaLevel, ColType, Dataset, Label, Rel,
+    AREA_LABELS, TABLE_LABELS, AreaLevel, Dataset, Label, Rel, node_properties, relationships,
 )
 from orgnet.graph.stores.base import META_LABEL, GraphWriter, Store, Writer, check_graph_name
 
 BATCH_SIZE = 5000
-_REF_TYPES = (ColType.ref, ColType.refs)
 
 
 @dataclass
@@ -45,54 +43,6 @@ class LoadResult:
                 "replaced": self.replaced}
 
 
-# (table, column, relationship, reverse, {rel prop: source column})
-# reverse=False: row's node → referenced node; True: referenced node → row's node.
-# For link tables (no id column) the "row's node" is the first column in LINKS.
-_REF_RELS: tuple[tuple[str, str, Rel, bool, dict[str, str]], ...] = (
-    ("areas", "parent_id", Rel.PART_OF, False, {}),
-    ("areas", "compound_id", Rel.PART_OF, False, {}),
-    ("party_orgs", "parent_id", Rel.SUBORDINATE_TO, False, {}),
-    ("party_orgs", "area_ids", Rel.COVERS, False, {}),
-    ("party_orgs", "unit_ids", Rel.BASED_IN, False, {}),
-    ("units", "area_id", Rel.LOCATED_IN, False, {}),
-    ("units", "serves_area_ids", Rel.SERVES, False, {}),
-    ("members", "org_id", Rel.MEMBER_OF, False, {}),
-    ("members", "unit_id", Rel.WORKS_AT, False, {}),
-    ("members", "home_area_id", Rel.LIVES_IN, False, {}),
-    ("members", "reported_area_id", Rel.REPORTED_TO, False, {"on": "reported_on"}),
-    ("needs", "area_id", Rel.RAISED, True, {}),
-    ("resources", "unit_id", Rel.OFFERS, True, {}),
-    ("services", "area_id", Rel.POSTED, True, {}),
-    ("services", "claimed_by", Rel.CLAIMED, True, {"on": "claimed_on", "done_on": "done_on"}),
-    ("meetings", "convener_id", Rel.CONVENED, True, {}),
-)
-
-# link tables: (table, from column, to column, relationship, {rel prop: column}, merge keys)
-_LINKS: tuple[tuple[str, str, str, Rel, dict[str, str], tuple[str, ...]], ...] = (
-    ("roles", "member_id", "target_id", Rel.HOLDS,
-     {"role": "role", "since": "since", "until": "until"}, ("role",)),
-    ("agreement_parties", "party_id", "agreement_id", Rel.PARTY_TO, {"side": "side"}, ()),
-    ("matches", "resource_id", "need_id", Rel.FULFILS, {"on": "matched_on"}, ()),
-    ("attendance", "attendee_id", "meeting_id", Rel.ATTENDED, {}, ()),
-)
-
-
-@functools.cache
-def _scalar_columns(table: str) -> tuple[str, ...]:
-    """The columns of ``table`` that become node properties (references become relationships)."""
-    return tuple(c.name for c in TABLES[table].columns if c.type not in _REF_TYPES)
-
-
-def node_props(table: str, row: dict) -> dict[str, Any]:
-    """The node properties of a row: non-reference columns, then extras (never ``_row``)."""
-    columns = _scalar_columns(table)
-    props = {name: value for name in columns if (value := row.get(name)) is not None}
-    for key, value in (row.get("_extra") or {}).items():
-        if key not in columns and not key.startswith("_") and value is not None:
-            props[key] = value
-    return props
-
-
 def node_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, list[dict]]]:
     """[(table, cypher, rows)] — one entry per table (areas: one per level).
 
@@ -106,7 +56,7 @@ def node_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, 
         if table == "areas":
             by_level: dict[str, list[dict]] = defaultdict(list)
             for r in rows:
-                by_level[r["level"]].append({"id": r["id"], "props": node_props(table, r)})
+                by_level[r["level"]].append({"id": r["id"], "props": node_properties(table, r)})
             for level, items in by_level.items():
                 second = AREA_LABELS[AreaLevel(level)].value
                 if fresh:
@@ -117,7 +67,7 @@ def node_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, 
                               f"SET n:{second} SET n += row.props")
                 out.append((f"areas:{level}", cypher, items))
         else:
-            items = [{"id": r["id"], "props": node_props(table, r)} for r in rows]
+            items = [{"id": r["id"], "props": node_properties(table, r)} for r in rows]
             if fresh:
                 cypher = f"UNWIND $rows AS row CREATE (n:{label.value}) SET n = row.props"
             else:
@@ -149,20 +99,8 @@ def relationship_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[st
             return
         groups[(rel, a, b, keys)].append({"src": src, "dst": dst, "props": props})
 
-    for table, column, rel, reverse, prop_cols in _REF_RELS:
-        multi = TABLES[table].column(column).type is ColType.refs
-        for r in dataset.rows(table):
-            targets = r.get(column) or []
-            if not multi:
-                targets = [targets] if targets else []
-            props = {k: r.get(c) for k, c in prop_cols.items()}
-            for t in targets:
-                src, dst = (t, r["id"]) if reverse else (r["id"], t)
-                add(rel, src, dst, props)
-    for table, a_col, b_col, rel, prop_cols, keys in _LINKS:
-        for r in dataset.rows(table):
-            if r.get(a_col) and r.get(b_col):
-                add(rel, r[a_col], r[b_col], {k: r.get(c) for k, c in prop_cols.items()}, keys)
+    for rel, src, dst, props, keys in relationships(dataset):
+        add(rel, src, dst, props, keys)
 
     out = []
     for (rel, a, b, keys), rows in groups.items():
