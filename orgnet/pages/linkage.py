@@ -146,7 +146,8 @@ def ranked_bars(c: Ctx, scored: pd.DataFrame) -> None:
         return
     size = 20 if c.meeting else 13
     chart = alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        y=alt.Y("unit:N", sort=list(label), title=None, axis=alt.Axis(labelLimit=420, labelFontSize=size)),
+        y=alt.Y("unit:N", sort=list(label), title=None,
+                axis=alt.Axis(labelLimit=420, labelFontSize=size, labelOverlap=False)),  # every bar named
         x=alt.X("sum(points):Q", title=c.t("linkage.score"), scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(labelFontSize=size, titleFontSize=size)),
         color=alt.Color("channel:N", title=c.t("linkage.channel"),
@@ -154,7 +155,7 @@ def ranked_bars(c: Ctx, scored: pd.DataFrame) -> None:
         tooltip=[alt.Tooltip("unit:N", title=c.t("linkage.unit")), alt.Tooltip("channel:N", title=c.t("linkage.channel")),
                  alt.Tooltip("points:Q", title=c.t("linkage.points")), alt.Tooltip("score:Q", title=c.t("linkage.score")),
                  alt.Tooltip("band:N", title=c.t("linkage.band"))],
-    ).properties(height=max(160, (34 if c.meeting else 24) * len(top)))
+    ).properties(height=max(160, (36 if c.meeting else 26) * len(top)))
     st.altair_chart(chart, use_container_width=True)
 
 
@@ -172,7 +173,7 @@ def hubs_block(c: Ctx, data: dict) -> None:
             c.t("linkage.rank"): hubs["rank"], c.t("common.name"): hubs["name"],
             c.t("common.kind"): hubs["kind"].map(lambda k: c.t(f"linkage.node_{k}")),
             c.t("linkage.ties"): hubs["degree"], c.t("linkage.strength"): hubs["strength"].round(0),
-            c.t("linkage.betweenness"): hubs["betweenness"].round(3)}), hide_index=True, width="stretch")
+            c.t("linkage.betweenness"): (hubs["betweenness"] * 100).round(2)}), hide_index=True, width="stretch")
     if not isolated.empty:
         st.warning(c.t("linkage.isolated", n=len(isolated),
                        names="、".join(isolated["unit"].astype(str).head(8)) + ("…" if len(isolated) > 8 else "")))

@@ -383,7 +383,7 @@ def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int)
                 nxt.append(c)
         frontier = nxt
     slot = max([_text_w(_wrap(by_id[i]["label"], wrap_w, 2).split("\n")[0], font) for i in ids] + [font * 4]) + font
-    gap = font * 4.2
+    gap = font * 6.0  # a node and its two-line label fit between rings
     pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
     ring = list(children[focus])
     radius, k, placed = max(gap * 2.2, slot * 1.1), 0, 0
