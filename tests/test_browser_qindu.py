@@ -76,9 +76,13 @@ def _xy(frame, node_id: str) -> tuple[float, float]:
 
 
 def _visible(frame, node_id: str) -> bool:
+    """Whether the node is drawn inside the map's canvas (not under the toolbar or past its edges)."""
     box = frame.frame_element().bounding_box()
+    c = frame.evaluate("() => { const r = document.querySelector('#mynetwork').getBoundingClientRect();"
+                       " return {x: r.x, y: r.y, w: r.width, h: r.height}; }")
     x, y = _xy(frame, node_id)
-    return box["x"] + 20 < x < box["x"] + box["width"] - 20 and box["y"] + 60 < y < box["y"] + box["height"] - 20
+    left, top = box["x"] + c["x"], box["y"] + c["y"]
+    return left + 20 < x < left + c["w"] - 20 and top + 60 < y < top + c["h"] - 20
 
 
 def _busiest_community(store, graph: str) -> str:
@@ -109,6 +113,7 @@ def test_explorer_click_through_at_district_scale(url, browser, qindu):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "qindu_explorer_desk.png"))
 
+    assert all(_visible(frame, i) for i in clusters)  # clusters sit on the inner ring, in view
     big = max(clusters, key=lambda i: int(frame.evaluate("(i) => window.orgnetNetwork.body.data.nodes.get(i).label",
                                                           i).split()[-1]))
     start = time.perf_counter()

@@ -196,7 +196,7 @@ def render(c: Ctx) -> None:
         title = f"{node['name']}（{kind_name(c, node)}）" if c.lang == "zh" else f"{node['name']} ({kind_name(c, node)})"
         key = f"ex_{view['id']}_{view['r']}_{'-'.join(sorted(view['k']))}_{'-'.join(sorted(view['open']))}"
         event = map_block(c, "network", sub, title=title, key=key, events="explorer",
-                          height=760 if c.meeting else 640)
+                          height=760 if c.meeting else 700)
         if not c.meeting:
             st.caption(c.t("explorer.hint"))
     st.session_state["_ex_url_written"] = view["id"]

@@ -370,7 +370,8 @@ def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int)
     for e in edges:
         adj[e["source"]].append(e["target"])
         adj[e["target"]].append(e["source"])
-    order = lambda i: (S.KIND_ORDER.get(by_id[i]["kind"], 999), bool(by_id[i].get("cluster")),  # noqa: E731
+    # clusters first (the inner ring, always in view), then by kind and name
+    order = lambda i: (not by_id[i].get("cluster"), S.KIND_ORDER.get(by_id[i]["kind"], 999),  # noqa: E731
                        by_id[i]["label"], i)
     children: dict[str, list[str]] = defaultdict(list)
     seen, frontier = {focus}, [focus]
@@ -383,7 +384,7 @@ def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int)
                 nxt.append(c)
         frontier = nxt
     slot = max([_text_w(_wrap(by_id[i]["label"], wrap_w, 2).split("\n")[0], font) for i in ids] + [font * 4]) + font
-    gap = font * 6.0  # a node and its two-line label fit between rings
+    gap = font * 5.2  # a node and its two-line label fit between rings
     pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
     ring = list(children[focus])
     radius, k, placed = max(gap * 2.2, slot * 1.1), 0, 0
