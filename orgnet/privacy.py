@@ -103,7 +103,8 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"[1-9]\d{5}(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dX]")
 _MOBILE_RE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
-_LANDLINE_RE = re.compile(r"(?:\+?86)?(?:0\d{2,3})?[2-9]\d{6,7}(?:(?:转|ext\.?|x)\d{1,6})?")
+#: a landline with its area code (a bare 7-8 digit number may be anything: a date, a room)
+_LANDLINE_RE = re.compile(r"(?:\+?86)?0[1-9]\d{1,2}[2-9]\d{6,7}(?:(?:转|ext\.?|x)\d{1,6})?")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _CARD_RE = re.compile(r"\d{16,19}")
 
@@ -147,8 +148,8 @@ def luhn_ok(digits: str) -> bool:
 
 
 def _compact(value: str) -> str:
-    """Digits with their usual separators (spaces, dashes, dots, brackets) removed."""
-    return re.sub(r"[\s\-().（）]", "", value)
+    """Digits with their usual separators (spaces, dashes, brackets) removed."""
+    return re.sub(r"[\s\-()（）]", "", value)
 
 
 def classify_value(value: Any) -> str | None:
@@ -156,8 +157,9 @@ def classify_value(value: Any) -> str | None:
 
     >>> [classify_value(v) for v in ("11010519491231002X", "138 1234 5678", "+86 139-8765-4321",
     ...                              "010-62345678", "(0755)8888 6666", "a.b@example.cn",
-    ...                              "6222020200000000006", "1001", "2023-05-01", "张三", "")]
-    ['id_number', 'phone', 'phone', 'phone', 'phone', 'email', 'bank_card', None, None, None, None]
+    ...                              "6222020200000000006", "1001", "2023-05-01", "张三", "",
+    ...                              "2023.05.01", "23-3-1203", "8888-6666")]
+    ['id_number', 'phone', 'phone', 'phone', 'phone', 'email', 'bank_card', None, None, None, None, None, None, None]
     """
     text = unicodedata.normalize("NFKC", str(value or "")).strip()
     if not text or len(text) > 254:
@@ -171,11 +173,8 @@ def classify_value(value: Any) -> str | None:
         return "phone"
     if _CARD_RE.fullmatch(compact) and luhn_ok(compact):
         return "bank_card"
-    # a landline needs an area code or a separator: a bare 7-8 digit number may be anything
-    if _LANDLINE_RE.fullmatch(compact) and (compact.startswith(("0", "+86", "86"))
-                                            or compact != text):
-        if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):  # not a date
-            return "phone"
+    if _LANDLINE_RE.fullmatch(compact):
+        return "phone"
     return None
 
 
