@@ -115,9 +115,12 @@ def allowed_personal_columns() -> frozenset[str]:
     >>> import os; os.environ["ORGNET_ALLOW_PERSONAL_COLUMNS"] = "手机号， Home Phone"
     >>> sorted(allowed_personal_columns())
     ['homephone', '手机号']
+    >>> os.environ["ORGNET_ALLOW_PERSONAL_COLUMNS"] = " * "; sorted(allowed_personal_columns())
+    ['*']
     >>> del os.environ["ORGNET_ALLOW_PERSONAL_COLUMNS"]
     """
     from orgnet.loaders.read import header_key
 
     raw = os.environ.get(ALLOW_PERSONAL_COLUMNS_ENV, "")
-    return frozenset(k for part in re.split(r"[,，;；、]", raw) if (k := header_key(part)))
+    return frozenset(k for part in re.split(r"[,，;；、]", raw)
+                     if (k := "*" if part.strip() == "*" else header_key(part)))

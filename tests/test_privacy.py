@@ -32,8 +32,12 @@ def make_id(rng: random.Random) -> str:
     return body + check
 
 
-def test_privacy_doctests() -> None:
+def test_privacy_doctests(monkeypatch) -> None:
+    import orgnet.settings
+
+    monkeypatch.delenv(ALLOW_PERSONAL_COLUMNS_ENV, raising=False)
     assert doctest.testmod(orgnet.privacy).failed == 0
+    assert doctest.testmod(orgnet.settings).failed == 0
 
 
 def test_id_check_digit() -> None:
@@ -149,6 +153,8 @@ def test_admin_setting_keeps_an_allowed_column(personal_ledger, falkordb_store, 
     assert "手机号" not in {p.column for p in result.report.withheld}
     assert [m["_extra"]["手机号"] for m in result.dataset.tables["members"]] == phones
     assert "管理员放行的个人信息列" in format_summary(result.report)
+    monkeypatch.setenv(ALLOW_PERSONAL_COLUMNS_ENV, "*")  # every column
+    assert not validate_path(folder).report.withheld
     g = fresh_graph("pii_allowed")
     load_dataset(falkordb_store, result.dataset, graph=g, replace=True)
     values = _all_node_values(falkordb_store, g)
@@ -179,3 +185,20 @@ def test_cli_validate_names_withheld_columns(personal_ledger, tmp_path, monkeypa
     assert "已隐藏的个人信息列 / personal columns withheld: 4" in r.stdout
     assert not any(i in r.stdout + report.read_text(encoding="utf-8") for i in ids)
     assert len(json.loads(report.read_text(encoding="utf-8"))["withheld"]) == 4
+
+
+def test_problems_quote_no_personal_values(personal_ledger, monkeypatch, tmp_path):
+    """A rejected cell holding a phone, and a too-long cell of a withheld column, are masked."""
+    monkeypatch.delenv(ALLOW_PERSONAL_COLUMNS_ENV, raising=False)
+    monkeypatch.setenv("ORGNET_MAX_CELL_CHARS", "40")
+    folder, ids, _, _ = personal_ledger
+    path = folder / "members.csv"
+    text = path.read_text(encoding="utf-8").replace("王芳,formal", "王芳,13800001111", 1)
+    text = text.replace(ids[0], ids[0] + " " + "x" * 40, 1)
+    path.write_text(text, encoding="utf-8")
+    result = validate_path(folder)
+    values = {(e.row, e.column): e.value for e in result.report.errors}
+    assert values[(4, "status")] == "138******11"
+    assert values[(2, "身份证号")] == "（已隐藏 withheld）"
+    summary = format_summary(result.report)
+    assert "13800001111" not in summary and ids[0] not in summary

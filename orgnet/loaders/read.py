@@ -781,7 +781,9 @@ def read_table(source: Source) -> ReadTable:
 def _withhold_personal(out: ReadTable, layout: _Layout) -> None:
     """Find the personal extra columns (:func:`orgnet.privacy.personal_columns`) and, unless
     allowed by ``ORGNET_ALLOW_PERSONAL_COLUMNS``, drop them from every row's ``_extra``, mask
-    them in problems and mark their positions for write-back."""
+    them in problems and mark their positions for write-back. Identity, phone and card numbers
+    and e-mail addresses quoted in any problem are masked (:func:`orgnet.privacy.scrub_text`)."""
+    _mask_problems(out, set())
     positions = {name: i for name, i in layout.extras}
     beyond: dict[str, int] = {}
     for row in out.rows:  # cells beyond the header: ``column<N>``
@@ -807,13 +809,18 @@ def _withhold_personal(out: ReadTable, layout: _Layout) -> None:
         extra = row["_extra"]
         for name in withheld:
             extra.pop(name, None)
-    hidden = set(withheld)
-    for number, problems in out.problems.items():
-        out.problems[number] = [
-            Problem(p.table, p.row, p.column,
-                    WITHHELD_VALUE if p.column in hidden else scrub_text(p.value), p.reason)
-            for p in problems]
+    _mask_problems(out, set(withheld))
     out.source.withheld_positions = tuple(sorted(positions[n] for n in withheld))
+
+
+def _mask_problems(out: ReadTable, hidden: set[str]) -> None:
+    """Problems quote no personal data: a withheld column's value is replaced, others scrubbed."""
+    for number, problems in out.problems.items():
+        masked = [Problem(p.table, p.row, p.column,
+                          WITHHELD_VALUE if p.column in hidden else scrub_text(p.value),
+                          scrub_text(p.reason)) for p in problems]
+        if masked != problems:
+            out.problems[number] = masked
 
 
 def read_dataset(path: str | Path, encoding: str | None = None) -> RawDataset:
