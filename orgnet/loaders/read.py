@@ -51,8 +51,8 @@ from orgnet.loaders.guard import (check_file_size, check_line_count, check_sheet
 from orgnet.privacy import WITHHELD_VALUE, KINDS, personal_columns, reason_text, scrub_text
 from orgnet.settings import Limits, allowed_personal_columns, limits as current_limits
 
-__all__ = ["Problem", "PersonalColumn", "Source", "ReadTable", "RawDataset", "read_dataset", "iter_records",
-           "REASON_HEADER", "header_key", "detect_encoding", "temporary_upload_dir",
+__all__ = ["Problem", "PersonalColumn", "Source", "ReadTable", "RawDataset", "read_dataset",
+           "iter_records", "REASON_HEADER", "header_key", "detect_encoding", "temporary_upload_dir",
            "unpack_upload", "ENCODING_CANDIDATES"]
 
 #: header of the reason column that write-back appends and the reader ignores
@@ -783,34 +783,39 @@ def _withhold_personal(out: ReadTable, layout: _Layout) -> None:
     allowed by ``ORGNET_ALLOW_PERSONAL_COLUMNS``, drop them from every row's ``_extra``, mask
     them in problems and mark their positions for write-back. Identity, phone and card numbers
     and e-mail addresses quoted in any problem are masked (:func:`orgnet.privacy.scrub_text`)."""
-    _mask_problems(out, set())
+    withheld = _find_personal(out, layout)
+    if withheld:
+        for row in out.rows:
+            extra = row["_extra"]
+            for name in withheld:
+                extra.pop(name, None)
+        out.source.withheld_positions = tuple(sorted(withheld.values()))
+    _mask_problems(out, set(withheld))
+
+
+def _find_personal(out: ReadTable, layout: _Layout) -> dict[str, int]:
+    """Record :attr:`ReadTable.personal`; return the withheld columns and their positions."""
     positions = {name: i for name, i in layout.extras}
     beyond: dict[str, int] = {}
     for row in out.rows:  # cells beyond the header: ``column<N>``
         for k in row["_extra"]:
-            if k not in positions and k not in beyond and k[6:].isdigit():
+            if k not in positions and k not in beyond and k.startswith("column") \
+                    and k[6:].isdigit():
                 beyond[k] = int(k[6:]) - 1
     positions.update(beyond)
     if not positions:
-        return
+        return {}
     found = personal_columns(list(positions), [row["_extra"] for row in out.rows])
-    if not found:
-        return
-    allowed = allowed_personal_columns()
-    withheld = []
+    allowed = allowed_personal_columns() if found else frozenset()
+    withheld = {}
     for name, (kind, by) in found.items():
-        kept = "*" in allowed or header_key(name) in allowed or header_key(name.split("#")[0]) in allowed
-        out.personal.append(PersonalColumn(out.source.table, out.source.label, name, kind, by, kept))
+        kept = ("*" in allowed or header_key(name) in allowed
+                or header_key(name.split("#")[0]) in allowed)
+        out.personal.append(PersonalColumn(out.source.table, out.source.label, name, kind, by,
+                                           kept))
         if not kept:
-            withheld.append(name)
-    if not withheld:
-        return
-    for row in out.rows:
-        extra = row["_extra"]
-        for name in withheld:
-            extra.pop(name, None)
-    _mask_problems(out, set(withheld))
-    out.source.withheld_positions = tuple(sorted(positions[n] for n in withheld))
+            withheld[name] = positions[name]
+    return withheld
 
 
 def _mask_problems(out: ReadTable, hidden: set[str]) -> None:
