@@ -237,10 +237,9 @@ def reason_text(kind: str, by: str) -> str:
     '多数值像电话号码 / most values look like a phone number'
     """
     zh, en = KINDS[kind]
-    if by == "header":
-        return f"列名表明是{zh} / the header names a {en}" if en[0] not in "aeiou" else \
-            f"列名表明是{zh} / the header names an {en}"
     article = "an" if en[0] in "aeiou" else "a"
+    if by == "header":
+        return f"列名表明是{zh} / the header names {article} {en}"
     return f"多数值像{zh} / most values look like {article} {en}"
 
 
