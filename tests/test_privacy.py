@@ -202,3 +202,30 @@ def test_problems_quote_no_personal_values(personal_ledger, monkeypatch, tmp_pat
     assert values[(2, "身份证号")] == "（已隐藏 withheld）"
     summary = format_summary(result.report)
     assert "13800001111" not in summary and ids[0] not in summary
+
+
+def test_xlsx_numeric_phones_and_odd_headers_are_withheld(tmp_path, monkeypatch):
+    """A workbook: phones typed as numbers under an odd header, IDs under ``col7``."""
+    import openpyxl
+
+    from helpers_loaders import write_xlsx
+
+    monkeypatch.delenv(ALLOW_PERSONAL_COLUMNS_ENV, raising=False)
+    path = write_xlsx(tmp_path / "book.xlsx", good_tables())
+    wb = openpyxl.load_workbook(path)
+    ws = wb["党员"]
+    rng = random.Random(3)
+    ids = [make_id(rng) for _ in range(3)]
+    ws.cell(1, ws.max_column + 1, "col7")
+    ws.cell(1, ws.max_column + 1, "联络")
+    ws.cell(1, ws.max_column + 1, "Notes")
+    for i in range(3):
+        ws.cell(i + 2, ws.max_column - 2, ids[i])
+        ws.cell(i + 2, ws.max_column - 1, 13812340000 + i)
+        ws.cell(i + 2, ws.max_column, "ok")
+    wb.save(path)
+    result = validate_path(path)
+    assert {(p.column, p.kind, p.by) for p in result.report.withheld} == {
+        ("col7", "id_number", "values"), ("联络", "phone", "values")}
+    assert result.report.withheld[0].file == "book.xlsx[党员]"
+    assert [m["_extra"] for m in result.dataset.tables["members"]] == [{"Notes": "ok"}] * 3
