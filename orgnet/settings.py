@@ -7,11 +7,16 @@ Resolved once per process from options and the environment:
 :class:`Limits` holds the guards against hostile or runaway input and queries (file sizes,
 rows, cells, query time and memory); each is a named setting with an ``ORGNET_…``
 environment variable that overrides it, e.g. ``ORGNET_MAX_ROWS=5000000``.
+
+``ORGNET_ALLOW_PERSONAL_COLUMNS`` is the administrator's switch for personal data
+(:func:`allowed_personal_columns`): extra columns that look like identity numbers, phones or
+addresses are withheld on import unless their header is listed there.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -96,3 +101,26 @@ class Limits:
 def limits() -> Limits:
     """The limits in force now (read from the environment on each call: cheap, testable)."""
     return Limits.from_env()
+
+
+#: the environment variable listing the personal extra columns an administrator allows
+ALLOW_PERSONAL_COLUMNS_ENV = "ORGNET_ALLOW_PERSONAL_COLUMNS"
+
+
+def allowed_personal_columns() -> frozenset[str]:
+    """Headers of personal extra columns an administrator allows to be kept, from
+    ``ORGNET_ALLOW_PERSONAL_COLUMNS`` (separated by ``,`` ``，`` ``;`` ``；`` ``、``), normalized
+    like headers (NFKC, no spaces, lower case); read on each call. ``*`` allows every column.
+
+    >>> import os; os.environ["ORGNET_ALLOW_PERSONAL_COLUMNS"] = "手机号， Home Phone"
+    >>> sorted(allowed_personal_columns())
+    ['homephone', '手机号']
+    >>> os.environ["ORGNET_ALLOW_PERSONAL_COLUMNS"] = " * "; sorted(allowed_personal_columns())
+    ['*']
+    >>> del os.environ["ORGNET_ALLOW_PERSONAL_COLUMNS"]
+    """
+    from orgnet.loaders.read import header_key
+
+    raw = os.environ.get(ALLOW_PERSONAL_COLUMNS_ENV, "")
+    return frozenset(k for part in re.split(r"[,，;；、]", raw)
+                     if (k := "*" if part.strip() == "*" else header_key(part)))

@@ -106,15 +106,15 @@ def test_extra_columns_kept_and_reason_column_ignored(tmp_path: Path) -> None:
     d = write_csv(tmp_path / "d", good_tables())
     path = d / "units.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[0] += ",联系电话,,_reason"
-    lines[1] += ",028-1234,备注,old reason"
+    lines[0] += ",办公楼层,,_reason"  # (a personal column would be withheld: test_privacy.py)
+    lines[1] += ",3楼,备注,old reason"
     lines[2] += ",,,x"
     lines[3] += ",,,,surplus"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = validate_path(d)
     assert result.report.rejected == 0
     extras = [u["_extra"] for u in result.dataset.tables["units"]]
-    assert extras == [{"联系电话": "028-1234", "column9": "备注"}, {}, {"column11": "surplus"}, {}]
+    assert extras == [{"办公楼层": "3楼", "column9": "备注"}, {}, {"column11": "surplus"}, {}]
 
 
 def test_xlsx_chinese_sheets_excel_cells(tmp_path: Path) -> None:

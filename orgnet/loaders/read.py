@@ -20,6 +20,13 @@ field swallows following lines (a stray ``"``) is rejected on its physical line 
 swallowed lines are read as rows of their own, so no row vanishes into one cell. An encoding
 that cannot be told apart from another (GB18030 / Big5 / Shift-JIS) is refused naming the
 candidates unless the caller names the encoding.
+
+Personal data is withheld by default (:mod:`orgnet.privacy`, issue 14): an extra column whose
+header or most of whose values look like identity numbers, phones, addresses, bank cards or
+e-mail addresses is dropped from every row's ``_extra`` (so it never reaches the graph, the
+app, exports or logs) and listed in :attr:`ReadTable.personal`, unless an administrator
+allows its header with ``ORGNET_ALLOW_PERSONAL_COLUMNS``. Its cells are blanked in
+write-back and masked in problems.
 """
 
 from __future__ import annotations
@@ -41,10 +48,11 @@ from orgnet.loaders.cells import CellError, bi, is_empty, parse_text, parser_for
 from orgnet.loaders.guard import (check_file_size, check_line_count, check_sheet_rows, check_zip,
                                   temporary_upload_dir, too_many_columns, too_many_rows,
                                   unpack_upload)
-from orgnet.settings import Limits, limits as current_limits
+from orgnet.privacy import WITHHELD_VALUE, KINDS, personal_columns, reason_text, scrub_text
+from orgnet.settings import Limits, allowed_personal_columns, limits as current_limits
 
-__all__ = ["Problem", "Source", "ReadTable", "RawDataset", "read_dataset", "iter_records",
-           "REASON_HEADER", "header_key", "detect_encoding", "temporary_upload_dir",
+__all__ = ["Problem", "PersonalColumn", "Source", "ReadTable", "RawDataset", "read_dataset",
+           "iter_records", "REASON_HEADER", "header_key", "detect_encoding", "temporary_upload_dir",
            "unpack_upload", "ENCODING_CANDIDATES"]
 
 #: header of the reason column that write-back appends and the reader ignores
@@ -80,6 +88,8 @@ class Source:
     delimiter: str = ","
     headers: list[Any] = field(default_factory=list)
     header_row: int = 1
+    #: record positions (0-based) of withheld personal columns (blanked in write-back)
+    withheld_positions: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
@@ -96,13 +106,45 @@ class Source:
         return None
 
 
+@dataclass(frozen=True)
+class PersonalColumn:
+    """An extra column that holds personal data (:mod:`orgnet.privacy`): withheld from every
+    row unless ``kept`` (an administrator allowed it with ``ORGNET_ALLOW_PERSONAL_COLUMNS``).
+
+    ``kind``: ``id_number`` | ``phone`` | ``address`` | ``bank_card`` | ``email``;
+    ``by``: ``header`` (its header names it) | ``values`` (most of its values look like it).
+    """
+
+    table: str
+    file: str
+    column: str
+    kind: str
+    by: str
+    kept: bool = False
+
+    @property
+    def reason(self) -> str:
+        """Why the column counts as personal, Chinese first."""
+        return reason_text(self.kind, self.by)
+
+    @property
+    def kind_zh(self) -> str:
+        return KINDS[self.kind][0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "file": self.file, "column": self.column,
+                "kind": self.kind, "by": self.by, "kept": self.kept, "reason": self.reason}
+
+
 @dataclass
 class ReadTable:
-    """Every data row of one table, parsed, with the cell-level problems by row number."""
+    """Every data row of one table, parsed, with the cell-level problems by row number,
+    and the personal extra columns found (withheld, or kept when allowed)."""
 
     source: Source
     rows: list[Row] = field(default_factory=list)
     problems: dict[int, list[Problem]] = field(default_factory=dict)
+    personal: list[PersonalColumn] = field(default_factory=list)
 
 
 @dataclass
@@ -731,7 +773,59 @@ def read_table(source: Source) -> ReadTable:
     if parser is None and table.required:  # an empty optional table simply has no rows
         raise InputError(f"{source.label}: the file is empty; expected headers: "
                          f"{_expected(table, table.columns)} (文件为空)")
+    if parser is not None:
+        _withhold_personal(out, parser.layout)
     return out
+
+
+def _withhold_personal(out: ReadTable, layout: _Layout) -> None:
+    """Find the personal extra columns (:func:`orgnet.privacy.personal_columns`) and, unless
+    allowed by ``ORGNET_ALLOW_PERSONAL_COLUMNS``, drop them from every row's ``_extra``, mask
+    them in problems and mark their positions for write-back. Identity, phone and card numbers
+    and e-mail addresses quoted in any problem are masked (:func:`orgnet.privacy.scrub_text`)."""
+    withheld = _find_personal(out, layout)
+    if withheld:
+        for row in out.rows:
+            extra = row["_extra"]
+            for name in withheld:
+                extra.pop(name, None)
+        out.source.withheld_positions = tuple(sorted(withheld.values()))
+    _mask_problems(out, set(withheld))
+
+
+def _find_personal(out: ReadTable, layout: _Layout) -> dict[str, int]:
+    """Record :attr:`ReadTable.personal`; return the withheld columns and their positions."""
+    positions = {name: i for name, i in layout.extras}
+    beyond: dict[str, int] = {}
+    for row in out.rows:  # cells beyond the header: ``column<N>``
+        for k in row["_extra"]:
+            if k not in positions and k not in beyond and k.startswith("column") \
+                    and k[6:].isdigit():
+                beyond[k] = int(k[6:]) - 1
+    positions.update(beyond)
+    if not positions:
+        return {}
+    found = personal_columns(list(positions), [row["_extra"] for row in out.rows])
+    allowed = allowed_personal_columns() if found else frozenset()
+    withheld = {}
+    for name, (kind, by) in found.items():
+        kept = ("*" in allowed or header_key(name) in allowed
+                or header_key(name.split("#")[0]) in allowed)
+        out.personal.append(PersonalColumn(out.source.table, out.source.label, name, kind, by,
+                                           kept))
+        if not kept:
+            withheld[name] = positions[name]
+    return withheld
+
+
+def _mask_problems(out: ReadTable, hidden: set[str]) -> None:
+    """Problems quote no personal data: a withheld column's value is replaced, others scrubbed."""
+    for number, problems in out.problems.items():
+        masked = [Problem(p.table, p.row, p.column,
+                          WITHHELD_VALUE if p.column in hidden else scrub_text(p.value),
+                          scrub_text(p.reason)) for p in problems]
+        if masked != problems:
+            out.problems[number] = masked
 
 
 def read_dataset(path: str | Path, encoding: str | None = None) -> RawDataset:

@@ -5,7 +5,12 @@ same headers as the user's file, the same CSV encoding and delimiter (GB18030 in
 GB18030 out), or for a workbook an ``.xlsx`` with the same sheet names and headers —
 and appends one column, ``_reason``, holding every reason of that row joined by
 `` | ``. The reader ignores a ``_reason`` column, so the user fixes the rows in place
-and re-imports them (for example by pasting them back into the original file).
+and re-imports them (for example by pasting them back into the original file). Cells of
+withheld personal columns (:mod:`orgnet.privacy`) are written blank.
+
+The report lists the personal extra columns found (:attr:`Report.personal`): withheld ones
+(:attr:`Report.withheld`) never reach the graph; kept ones were allowed by an administrator
+(``ORGNET_ALLOW_PERSONAL_COLUMNS``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from orgnet.errors import InputError
 from orgnet.model import TABLES
-from orgnet.loaders.read import REASON_HEADER, Problem, Source, iter_records
+from orgnet.loaders.read import REASON_HEADER, PersonalColumn, Problem, Source, iter_records
 
 if TYPE_CHECKING:
     from orgnet.loaders.validate import ValidationResult
@@ -48,6 +53,18 @@ class Report:
     tables: dict[str, TableCount] = field(default_factory=lambda: {t: TableCount() for t in TABLES})
     errors: list[Problem] = field(default_factory=list)
     source: str = ""
+    #: personal extra columns found, in table order: withheld, or kept when allowed
+    personal: list[PersonalColumn] = field(default_factory=list)
+
+    @property
+    def withheld(self) -> list[PersonalColumn]:
+        """Personal columns withheld from the import (not in any row, node or export)."""
+        return [p for p in self.personal if not p.kept]
+
+    @property
+    def allowed(self) -> list[PersonalColumn]:
+        """Personal columns kept because an administrator allowed them."""
+        return [p for p in self.personal if p.kept]
 
     @property
     def rejected(self) -> int:
@@ -59,9 +76,12 @@ class Report:
         return self.rejected == 0
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"tables": {t: {"read","accepted","rejected"}}, "errors": [{table,row,column,value,reason}]}``."""
+        """``{"tables": {t: {"read","accepted","rejected"}}, "errors": [{table,row,column,value,reason}],
+        "withheld": [{table,file,column,kind,by,kept,reason}], "allowed": [same]}``."""
         return {"tables": {t: c.to_dict() for t, c in self.tables.items()},
-                "errors": [e.to_dict() for e in self.errors]}
+                "errors": [e.to_dict() for e in self.errors],
+                "withheld": [p.to_dict() for p in self.withheld],
+                "allowed": [p.to_dict() for p in self.allowed]}
 
 
 def write_report(report: Report, path: str | Path) -> Path:
@@ -100,8 +120,24 @@ def format_summary(report: Report, max_errors: int = 20) -> str:
     for r in [head, *lines]:
         out.append("  ".join(_pad(cell, widths[i], right=i > 0) for i, cell in enumerate(r)))
     out.insert(1, "-" * len(out[0]))
+    out.extend(_personal_lines(report))
     out.extend(_error_lines(report, max_errors))
     return "\n".join(out)
+
+
+def _personal_lines(report: Report) -> list[str]:
+    """Which personal columns were withheld (and which an administrator allowed)."""
+    lines = []
+    if report.withheld:
+        lines += ["", f"已隐藏的个人信息列 / personal columns withheld: {len(report.withheld)}"
+                      f"（未导入；管理员可用 ORGNET_ALLOW_PERSONAL_COLUMNS 放行 / not imported; an "
+                      f"administrator may allow them with ORGNET_ALLOW_PERSONAL_COLUMNS）"]
+        lines += [f"  {p.file} 列 column {p.column}: {p.reason}" for p in report.withheld]
+    if report.allowed:
+        lines += ["", f"管理员放行的个人信息列 / personal columns allowed by the administrator: "
+                      f"{len(report.allowed)}"]
+        lines += [f"  {p.file} 列 column {p.column}: {p.reason}" for p in report.allowed]
+    return lines
 
 
 #: alias used by ``orgnet demo``
@@ -137,9 +173,14 @@ def _rejected_records(source: Source, reasons: dict[int, str]) -> Iterable[list[
     header = list(source.headers)
     width = len(header)
     rows = []
+    hidden = source.withheld_positions
     for number, record in iter_records(source):
         if number in wanted:
-            rows.append((number, list(record)))
+            record = list(record)
+            for i in hidden:  # withheld personal columns are never exported
+                if i < len(record):
+                    record[i] = None
+            rows.append((number, record))
             width = max(width, len(record))
     yield header + [None] * (width - len(header)) + [REASON_HEADER]
     for number, record in rows:

@@ -350,6 +350,8 @@ class _Checker:
             report.tables[table] = TableCount(len(self.rows.get(table, [])), len(accepted),
                                               len(by_row), table in self.raw.tables)
             report.errors.extend(p for ps in by_row.values() for p in ps)
+            if table in self.raw.tables:
+                report.personal.extend(self.raw.tables[table].personal)
         return ValidationResult(dataset, report, self.raw, rejected)
 
 
