@@ -229,3 +229,23 @@ def test_xlsx_numeric_phones_and_odd_headers_are_withheld(tmp_path, monkeypatch)
         ("col7", "id_number", "values"), ("联络", "phone", "values")}
     assert result.report.withheld[0].file == "book.xlsx[党员]"
     assert [m["_extra"] for m in result.dataset.tables["members"]] == [{"Notes": "ok"}] * 3
+
+
+def test_import_page_lists_the_withheld_columns_without_their_values(personal_ledger, monkeypatch):
+    """What the Import page shows: each withheld column as the file names it, its kind and why;
+    never one of its values."""
+    from orgnet.pages._ui import Ctx
+    from orgnet.pages.import_page import withheld_frame
+    from orgnet.settings import Settings
+
+    monkeypatch.delenv("ORGNET_ALLOW_PERSONAL_COLUMNS", raising=False)
+    path, ids, phones, homes = personal_ledger
+    values = [*ids, *phones, *homes]
+    result = validate_path(path)
+    c = Ctx(settings=Settings.from_env(), store=None, graph="g", lang="zh", meeting=False,
+            as_of="2026-06-30", stamp="")
+    frame = withheld_frame(c, result.report.to_dict())
+    assert {"身份证号", "手机号", "家庭住址"} <= set(frame["列"])
+    assert {"身份证件号码", "电话号码", "住址"} <= set(frame["类别"])
+    shown = frame.to_string()
+    assert not any(v in shown for v in values)

@@ -59,6 +59,24 @@ def report_frames(c: Ctx, report: dict, raw=None) -> tuple[pd.DataFrame, pd.Data
     return pd.DataFrame(rows), errs
 
 
+def withheld_frame(c: Ctx, report: dict) -> pd.DataFrame:
+    """The personal columns an import left out (ID numbers, phones, addresses …), as the file names them."""
+    from orgnet.privacy import KINDS
+
+    rows = [{c.t("import.file"): w["file"], c.t("import.column"): w["column"],
+             c.t("import.personal_kind"): _kind_text(KINDS.get(w["kind"]), c.lang) or w["kind"],
+             c.t("import.reason"): w["reason"]} for w in report.get("withheld") or []]
+    return pd.DataFrame(rows)
+
+
+def _kind_text(names, lang: str) -> str | None:
+    if names is None:
+        return None
+    if isinstance(names, (tuple, list)):
+        return names[0] if lang == "zh" else names[-1]
+    return str(names)
+
+
 def render(c: Ctx) -> None:
     page_header(c, "page.import", "import.caption")
     done = st.session_state.pop("_import_done", None)
@@ -86,6 +104,10 @@ def render(c: Ctx) -> None:
         st.subheader(c.t("import.report"))
         counts, errs = report_frames(c, report, result.raw)
         st.dataframe(counts, hide_index=True, width="stretch")
+        withheld = withheld_frame(c, report)
+        if not withheld.empty:  # personal columns never reach the graph unless the operator allows them
+            st.info(c.t("import.withheld", n=len(withheld), setting="ORGNET_ALLOW_PERSONAL_COLUMNS"))
+            st.dataframe(withheld, hide_index=True, width="stretch")
         n_rej = sum(v["rejected"] for v in report["tables"].values())
         if n_rej:
             st.warning(c.t("import.some_rejected", n=n_rej))
