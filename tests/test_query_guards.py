@@ -153,3 +153,17 @@ def test_huge_literal_range_refused_before_it_reaches_the_server(falkordb_store,
         falkordb_store.read("UNWIND range(1, 2000000000) AS x RETURN x", graph=graph_name, limit=1)
     assert time.perf_counter() - t < 0.5
     assert falkordb_store.server.ping()
+
+
+@pytest.mark.neo4j
+def test_real_neo4j_caps_the_memory_of_one_query(neo4j_store) -> None:
+    """The test server runs with a per-transaction memory cap, as the README tells deployments to:
+    a query that would hold gigabytes is refused with a message naming the setting, and the
+    server answers the next query at once."""
+    store = neo4j_store
+    store.write("CREATE (:Area {id: 'a'})")
+    t = time.perf_counter()
+    with pytest.raises(QueryError, match="db.memory.transaction.max"):
+        store.read("UNWIND range(1, 1000000000) AS x WITH collect(x) AS xs RETURN size(xs) AS n", timeout_s=120)
+    assert time.perf_counter() - t < 60
+    assert store.read("RETURN 1 AS one") == [{"one": 1}]

@@ -170,7 +170,7 @@ def _nav(c: Ctx, view: dict) -> None:
                    help=c.t("explorer.forward"), width="stretch")
     for i, a in enumerate(crumbs):
         level = enum_name(a["level"], c.lang, m.AreaLevel)
-        cols[2 + i].button(f"{level}：{a['name']}" if c.lang == "zh" else f"{level}: {a['name']}",
+        cols[2 + i].button(f"{level}：{_md(a['name'])}" if c.lang == "zh" else f"{level}: {_md(a['name'])}",
                            key=f"crumb_{a['id']}", on_click=go, args=(a["id"],), width="stretch",
                            type="primary" if a["id"] == view["id"] else "secondary")
 

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.export import csv_bytes
+from orgnet.textsafe import escape_markdown
 from orgnet.analysis import linkage as lk
 from orgnet.queries import explore
 from orgnet.pages import _data
@@ -64,7 +65,7 @@ def render(c: Ctx) -> None:
     map_block(c, "linkage", shown, title=title, key=f"lk_{sid}_{scope}_{'-'.join(bands)}",
               height=780 if c.meeting else 640, note=note)
     st.subheader(c.t("linkage.ranked"))
-    st.caption(scope)
+    st.caption(escape_markdown(scope))
     ranked_bars(c, shown if c.meeting else lk.filter_bands(scored, bands or None))
     if c.meeting:
         return

@@ -169,6 +169,10 @@ class Neo4jStore(Store):
                 f"(Neo4j Community Edition has a single database; named graphs need Enterprise/Aura)")
         if "TransactionTimedOut" in code or "timed out" in msg.lower():
             return QueryError(f"the query timed out: {cypher[:200]}")
+        if "MemoryPoolOutOfMemory" in code or "memory" in msg.lower() and "limit" in msg.lower():
+            return QueryError(f"查询所需内存超过服务器为单个事务设定的上限，已被终止；请缩小查询范围 / the query needed "
+                              f"more memory than the server allows one transaction (db.memory.transaction.max) "
+                              f"and was stopped; narrow it down: {cypher[:200]}")
         return QueryError(f"{msg} in query: {cypher[:500]}")
 
     # -- reading -----------------------------------------------------------

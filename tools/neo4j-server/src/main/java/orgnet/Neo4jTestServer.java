@@ -39,6 +39,7 @@ public final class Neo4jTestServer {
             System.exit(2);
         }
         long pageCacheMb = Long.parseLong(System.getenv().getOrDefault("ORGNET_NEO4J_PAGECACHE_MB", "128"));
+        long txMemMb = Long.parseLong(System.getenv().getOrDefault("ORGNET_NEO4J_TX_MEMORY_MB", "2048"));
         Path work = Path.of(args[0]);
         Files.createDirectories(work);
 
@@ -49,6 +50,10 @@ public final class Neo4jTestServer {
                 .withConfig(BoltConnector.enabled, true)
                 .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", 0))
                 .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
+                // as a deployment should: a cap per transaction and a server-side maximum time
+                // (db.memory.transaction.max, db.transaction.timeout), so one query cannot take the server
+                .withConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(txMemMb))
+                .withConfig(GraphDatabaseSettings.transaction_timeout, java.time.Duration.ofSeconds(600))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(neo4j::close, "orgnet-neo4j-shutdown"));
 
