@@ -250,7 +250,6 @@ def test_filter_bands_rejects_unknown():
 def test_cli_json_shape(loaded, monkeypatch):
     from click.testing import CliRunner
 
-    import orgnet.cli.linkage as cl
     from orgnet.cli import cli
     graph, _ = loaded("demo-0")
 
@@ -264,7 +263,9 @@ def test_cli_json_shape(loaded, monkeypatch):
         def close(self):
             pass
 
-    monkeypatch.setattr(cl, "_open", lambda settings: NoClose(loaded.store))
+    import orgnet.graph.stores as stores
+
+    monkeypatch.setattr(stores, "open_store", lambda settings: NoClose(loaded.store))
     res = CliRunner().invoke(cli, ["linkage", "--graph", graph, "--as-of", AS_OFS[0], "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)

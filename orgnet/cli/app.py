@@ -7,12 +7,6 @@ import click
 from orgnet.settings import Settings
 
 
-def _open_store(settings: Settings):
-    from orgnet.graph.stores import open_store
-
-    return open_store(settings)
-
-
 @click.command()
 @click.option("--port", default=8501, show_default=True, help="Port of the web app.")
 @click.option("--address", default="127.0.0.1", show_default=True,
@@ -28,7 +22,9 @@ def demo(settings: Settings, port: int, address: str, no_app: bool, seed: int) -
     from orgnet.loaders.report import summary_text
 
     was_running = bool(settings.neo4j_uri) or embedded_server(settings).ping()
-    store = _open_store(settings)
+    from orgnet.graph import stores
+
+    store = stores.open_store(settings)
     try:
         result = prepare_demo(store, settings, seed=seed)
         counts = store.counts(result.graph)

@@ -12,11 +12,6 @@ from orgnet.settings import Settings
 FORMATS = click.Choice(list(OUTPUT_FORMATS))
 
 
-def _open(settings: Settings):
-    from orgnet.graph.stores import open_store
-    return open_store(settings)
-
-
 @click.command("kpis")
 @click.option("--street", "street_id", help="Only this street (id).")
 @click.option("--community", "community_id", help="Only this community (id).")
@@ -30,7 +25,9 @@ def _open(settings: Settings):
 def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, fmt, out) -> None:
     """覆盖率指标 Coverage KPIs overall, per street and per community, with seed figures."""
     from orgnet.queries.kpis import SCOPES, kpi_table
-    store = _open(settings)
+    from orgnet.graph import stores  # imported here: `orgnet --help` stays quick
+
+    store = stores.open_store(settings)
     try:
         graph = graph or settings.graph
         df = kpi_table(store, as_of=graph_as_of(store, graph, as_of), street_id=street_id,
@@ -57,7 +54,9 @@ def linkage_cmd(settings: Settings, community_id, street_id, bands, as_of, graph
     from orgnet.analysis.linkage import CHANNELS, load_config, records
     from orgnet.queries.linkage import linkage_table
     config = load_config(config_path, home=settings.home)
-    store = _open(settings)
+    from orgnet.graph import stores  # imported here: `orgnet --help` stays quick
+
+    store = stores.open_store(settings)
     try:
         graph = graph or settings.graph
         df = linkage_table(store, as_of=graph_as_of(store, graph, as_of), street_id=street_id,

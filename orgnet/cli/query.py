@@ -23,12 +23,6 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-def _store(ctx: click.Context):
-    from orgnet.graph.stores import open_store
-
-    return open_store(ctx.obj)
-
-
 @click.command("query")
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
@@ -49,7 +43,9 @@ def query_cmd(ctx, name, params, graph, fmt, list_, kind):
             click.echo(f"{qid:40} {q.kind:8} {q.meta.get('title_zh', '')}  {ps}")
         ctx.exit(0)
     q = catalog.get(name)
-    with _store(ctx) as store:
+    from orgnet.graph import stores  # imported here: `orgnet --help` stays quick
+
+    with stores.open_store(ctx.obj) as store:
         rows = catalog.run(store, name, parse_params(params), graph=graph)
     click.echo(format_rows(rows, fmt, q.columns))
 
@@ -71,7 +67,9 @@ def cypher_cmd(ctx, query, params, graph, fmt, limit, timeout_s):
             values[k] = json.loads(v)
         except ValueError:
             values[k] = v
-    with _store(ctx) as store:
+    from orgnet.graph import stores  # imported here: `orgnet --help` stays quick
+
+    with stores.open_store(ctx.obj) as store:
         rows = store.read(query, values, graph=graph, limit=limit + 1, timeout_s=timeout_s)
     truncated = len(rows) > limit
     rows = rows[:limit]
