@@ -134,7 +134,7 @@ def test_runaway_queries_time_out_and_others_are_served(tmp_path, monkeypatch) -
 def test_real_neo4j_limit_and_timeout(neo4j_store) -> None:
     """On the session's real Neo4j 5: the limit stops the server early, the timeout ends the query."""
     store = neo4j_store
-    store.write("CREATE (:Area {id: 'a'})")  # the (emptied) test database now holds this test's graph
+    store.write("MERGE (:Area {id: 'a'})")  # the (emptied) test database now holds this test's graph
     t = time.perf_counter()
     assert store.read("UNWIND range(1, 5000000) AS x RETURN x", limit=1) == [{"x": 1}]
     assert time.perf_counter() - t < 2.0
@@ -161,7 +161,7 @@ def test_real_neo4j_caps_the_memory_of_one_query(neo4j_store) -> None:
     a query that would hold gigabytes is refused with a message naming the setting, and the
     server answers the next query at once."""
     store = neo4j_store
-    store.write("CREATE (:Area {id: 'a'})")
+    store.write("MERGE (:Area {id: 'a'})")
     t = time.perf_counter()
     with pytest.raises(QueryError, match="db.memory.transaction.max"):
         store.read("UNWIND range(1, 1000000000) AS x WITH collect(x) AS xs RETURN size(xs) AS n", timeout_s=120)
