@@ -234,15 +234,20 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in text.split()]
 
 
+def _start_app(home: Path, port: int) -> subprocess.Popen:
+    """`orgnet app --port PORT` on the embedded store under ``home``, as a user starts it."""
+    env = {**os.environ, "ORGNET_HOME": str(home)}
+    env.pop("NEO4J_URI", None)
+    return subprocess.Popen([sys.executable, "-c", "from orgnet.cli import main; main()", "app",
+                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
 @pytest.mark.slow
 def test_sigterm_to_orgnet_app_stops_streamlit_and_its_server(tmp_path):
     home = tmp_path / "home"
     port = free_port()
-    env = {**os.environ, "ORGNET_HOME": str(home)}
-    env.pop("NEO4J_URI", None)
-    app = subprocess.Popen([sys.executable, "-c", "from orgnet.cli import main; main()", "app",
-                            "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    app = _start_app(home, port)
     server = EmbeddedServer(home)
     try:
         assert _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 90), "the app did not come up"
@@ -311,11 +316,7 @@ def test_deep_links_on_a_fresh_app(tmp_path, demo_path):
     home = tmp_path / "home"
     assert cli(home, "load", str(demo_path), "--no-progress").returncode == 0
     port = free_port()
-    env = {**os.environ, "ORGNET_HOME": str(home)}
-    env.pop("NEO4J_URI", None)
-    app = subprocess.Popen([sys.executable, "-c", "from orgnet.cli import main; main()", "app",
-                            "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    app = _start_app(home, port)
     url = f"http://127.0.0.1:{port}"
     try:
         assert _wait_http(f"{url}/_stcore/health", 90), "the app did not come up"

@@ -51,15 +51,16 @@ def gap_counts(cat: pd.DataFrame, res: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def linkage_view(store, *, graph: str | None = None, as_of: str | None = None,
                  street_id: str | None = None) -> dict[str, Any]:
-    """Scored pairs, weak ties and partner candidates for one street (or all)."""
+    """Scored pairs, weak ties, partner candidates, the network's hubs and the units with no tie,
+    for one street (or all), with the linkage configuration they were scored with."""
     from orgnet.analysis import linkage as lk
+    from orgnet.analysis import network
     from orgnet.queries import linkage as ql
 
-    scored = ql.linkage_table(store, as_of=as_of, street_id=street_id, graph=graph)
-    partners = ql.partner_candidates(store, as_of=as_of, street_id=street_id, graph=graph, scored=scored)
-    config = ql.config_for(store)
-    from orgnet.analysis import network
-
+    config = ql.config_for(store)  # read once: scoring, band labels and the hub threshold share it
+    scored = ql.linkage_table(store, as_of=as_of, street_id=street_id, graph=graph, config=config)
+    partners = ql.partner_candidates(store, as_of=as_of, street_id=street_id, graph=graph, scored=scored,
+                                     config=config)
     ties = network.linkage_network(scored, min_score=config.medium - 1e-9)  # medium and strong ties
     return {"scored": scored, "weak": lk.weak_ties(scored), "partners": partners, "config": config,
             "hubs": network.axis_organizations(ties, top=10),

@@ -198,13 +198,18 @@ def kind_name(c: Ctx, node: dict) -> str:
     return enum_name(label, c.lang, m.Label) if label else ""
 
 
-@functools.lru_cache(maxsize=1)
-def _map_component() -> Callable:
-    """The two-way map component (``orgnet/viz/bridge``, served by the app itself: offline)."""
+@functools.lru_cache(maxsize=None)
+def _component(name: str, folder: str) -> Callable:
+    """A two-way component whose files are ``orgnet/viz/<folder>`` (served by the app itself: offline)."""
     import streamlit.components.v1 as components
     from importlib import resources
 
-    return components.declare_component("orgnet_map", path=str(resources.files("orgnet.viz") / "bridge"))
+    return components.declare_component(name, path=str(resources.files("orgnet.viz") / folder))
+
+
+def search_component() -> Callable:
+    """The search box that suggests as you type (``orgnet/viz/searchbox``)."""
+    return _component("orgnet_search", "searchbox")
 
 
 def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str | None = None) -> str | None:
@@ -230,15 +235,6 @@ def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str 
     return ids[pos]
 
 
-@functools.lru_cache(maxsize=1)
-def search_component() -> Callable:
-    """The search box that suggests as you type (``orgnet/viz/searchbox``, served by the app)."""
-    import streamlit.components.v1 as components
-    from importlib import resources
-
-    return components.declare_component("orgnet_search", path=str(resources.files("orgnet.viz") / "searchbox"))
-
-
 def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None,
               events: str | None = None, note: str | None = None) -> dict | None:
     """Draw a map (``which``: network | org_tree | linkage) from :mod:`orgnet.viz`.
@@ -252,11 +248,11 @@ def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | N
     ``{"event": "select" | "expand" | "open", "id": node id}`` (None when nothing new).
     """
     h = height or (760 if c.meeting else 600)
-    page = _cached_map(c, which, data, title, h - 20, False, key, note)
+    page, sig = _cached_map(c, which, data, title, h - 20, False, key, note)
     event = None
     if events:
-        sig = hashlib.sha1(page.encode("utf-8")).hexdigest()
-        value = _map_component()(html=page, sig=sig, height=h, key=f"map_{events}", default=None)
+        value = _component("orgnet_map", "bridge")(html=page, sig=sig, height=h, key=f"map_{events}",
+                                                   default=None)
         seen = f"_orgnet_map_seen_{events}"
         if value and value.get("t") != st.session_state.get(seen):
             st.session_state[seen] = value.get("t")
@@ -280,19 +276,20 @@ def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | N
 
 
 def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, key: str,
-                note: str | None = None) -> str:
-    """Map HTML, cached across sessions per (graph, load stamp, date, language, mode, page key, title):
-    layouts are not free. ``key`` must name every filter the data depends on."""
+                note: str | None = None) -> tuple[str, str]:
+    """(map HTML, its digest), cached across sessions per (graph, load stamp, date, language, mode,
+    page key, title): layouts are not free. ``key`` must name every filter the data depends on."""
     return _map_html((c.graph, c.stamp, c.as_of, c.lang, c.meeting, which, key, title, height, standalone, note),
                      c, data)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _map_html(map_key: tuple, _c: Ctx, _data) -> str:
+def _map_html(map_key: tuple, _c: Ctx, _data) -> tuple[str, str]:
     from orgnet.pages import _maps
 
     graph, stamp, as_of, lang, meeting, which, key, title, height, standalone, note = map_key
-    return _maps.html_for(_c, which, _data, title=title, height=height, standalone=standalone, note=note)
+    page = _maps.html_for(_c, which, _data, title=title, height=height, standalone=standalone, note=note)
+    return page, hashlib.sha1(page.encode("utf-8")).hexdigest()  # the component redraws when it changes
 
 
 _WARMED: set[tuple[str, str, str]] = set()

@@ -43,19 +43,23 @@ def _write_url(view: dict) -> None:
             del st.query_params[key]
 
 
+def _start(view: dict) -> dict:
+    """Make ``view`` the current one, with a history that starts at it."""
+    st.session_state[K_VIEW] = view
+    st.session_state[K_HIST] = {"items": [dict(view)] if view["id"] else [], "pos": 0}
+    return view
+
+
 def _state(c: Ctx) -> dict:
     """This session's view; on the first run (or a pasted link) it comes from the URL."""
     state = st.session_state
     url = _view_from_url(c)
     view = state.get(K_VIEW)
     if view is None or (url["id"] and url["id"] != view["id"] and state.get("_ex_url_written") != url["id"]):
-        view = url
-        state[K_HIST] = {"items": [dict(view)] if view["id"] else [], "pos": 0}
+        view = _start(url)
     if not view["id"]:  # start at the first street: the map is never empty on arrival
         streets = cached(c, explore.streets)
-        view["id"] = streets[0]["id"] if streets else None
-        state[K_HIST] = {"items": [dict(view)] if view["id"] else [], "pos": 0}
-    state[K_VIEW] = view
+        view = _start(dict(view, id=streets[0]["id"] if streets else None))
     return view
 
 
@@ -69,8 +73,7 @@ def open_node(c: Ctx, node_id: str) -> None:
     if st.session_state.get(K_VIEW):
         go(node_id)
     else:
-        st.session_state[K_VIEW] = {"id": node_id, "r": 1, "k": [], "open": [], "sel": None}
-        st.session_state[K_HIST] = {"items": [dict(st.session_state[K_VIEW])], "pos": 0}
+        _start({"id": node_id, "r": 1, "k": [], "open": [], "sel": None})
     st.session_state["_ex_url_written"] = node_id
     st.switch_page(st.session_state[K_PAGES]["explorer"],
                    query_params={"id": node_id, "r": "1", "graph": c.graph, "date": c.as_of})

@@ -64,17 +64,10 @@ def withheld_frame(c: Ctx, report: dict) -> pd.DataFrame:
     from orgnet.privacy import KINDS
 
     rows = [{c.t("import.file"): w["file"], c.t("import.column"): w["column"],
-             c.t("import.personal_kind"): _kind_text(KINDS.get(w["kind"]), c.lang) or w["kind"],
+             c.t("import.personal_kind"): KINDS[w["kind"]][0 if c.lang == "zh" else 1] if w["kind"] in KINDS
+             else w["kind"],
              c.t("import.reason"): w["reason"]} for w in report.get("withheld") or []]
     return pd.DataFrame(rows)
-
-
-def _kind_text(names, lang: str) -> str | None:
-    if names is None:
-        return None
-    if isinstance(names, (tuple, list)):
-        return names[0] if lang == "zh" else names[-1]
-    return str(names)
 
 
 def render(c: Ctx) -> None:
