@@ -94,6 +94,9 @@ def test_partner_candidate_views_equal_oracle(loaded, name):
     assert {(f["community_id"], f["unit_id"]) for f in scoped} == \
         {(f["community_id"], f["unit_id"]) for f in O.partner_candidate_facts(g, community_id=comm)}
     assert catalog.run(loaded.store, "linkage_unit_streets", {}, graph=graph) == O.unit_streets(g)
+    street = sorted(O.nodes(g, "Street"))[0]  # one street: only its units (issue 12)
+    assert catalog.run(loaded.store, "linkage_unit_streets", {"street_id": street}, graph=graph) == \
+        [r for r in O.unit_streets(g) if r["street_id"] == street] != []
 
 
 def test_library_table_and_candidates(loaded):

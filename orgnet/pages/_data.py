@@ -28,6 +28,27 @@ def gap_results(store, *, graph: str | None = None, as_of: str | None = None,
     return res if isinstance(res, pd.DataFrame) else pd.DataFrame(res)
 
 
+def gap_count_table(store, *, graph: str | None = None, as_of: str | None = None,
+                    rules: list[str] | None = None, street_id: str | None = None,
+                    community_id: str | None = None) -> pd.DataFrame:
+    """Gaps per rule and street, counted in the engine (``orgnet.queries.gaps.count_gaps``):
+    columns ``rule, street_id, n``."""
+    from orgnet.queries import gaps
+
+    return gaps.count_gaps(store, rules, as_of=as_of, street_id=street_id, community_id=community_id,
+                           graph=graph)
+
+
+def gap_page(store, *, graph: str | None = None, as_of: str | None = None, totals: dict[str, int],
+             offset: int, size: int, street_id: str | None = None,
+             community_id: str | None = None) -> pd.DataFrame:
+    """One page of the gap rows of the rules in ``totals`` (``orgnet.queries.gaps.gap_page``)."""
+    from orgnet.queries import gaps
+
+    return gaps.gap_page(store, totals, offset, size, as_of=as_of, street_id=street_id,
+                         community_id=community_id, graph=graph)
+
+
 def rule_catalog(store=None, *, lang: str = "zh") -> pd.DataFrame:
     """The rule catalog (id, title, finds, source, severity, remedy) as a DataFrame."""
     from orgnet.queries import gaps
@@ -36,11 +57,12 @@ def rule_catalog(store=None, *, lang: str = "zh") -> pd.DataFrame:
     return cat if isinstance(cat, pd.DataFrame) else pd.DataFrame(cat)
 
 
-def gap_counts(cat: pd.DataFrame, res: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Gaps per rule (every rule, zero included), with the rule's title in ``lang``."""
+def gap_counts(cat: pd.DataFrame, counts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Gaps per rule (every rule, zero included), with the rule's title in ``lang``;
+    ``counts``: the engine's counts (:func:`gap_count_table`: rule, …, n)."""
     from orgnet.i18n import t
 
-    n = res.groupby("rule").size() if not res.empty else pd.Series(dtype=int)
+    n = counts.groupby("rule")["n"].sum() if not counts.empty else pd.Series(dtype=int)
     title = f"title_{'en' if lang == 'en' else 'zh'}"
     out = pd.DataFrame({
         t("gaps.rule", lang): cat[title] if title in cat.columns else cat["id"],

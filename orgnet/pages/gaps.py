@@ -6,9 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.export import csv_bytes
-from orgnet.queries import explore
+from orgnet.queries import explore, gaps
 from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, download_name, page_header
+
+#: gap rows a page of the table shows (the rest stay in the database until asked for)
+PAGE_ROWS = 500
 
 
 def _catalog_frame(c: Ctx, cat: pd.DataFrame) -> pd.DataFrame:
@@ -79,11 +82,14 @@ def render(c: Ctx) -> None:
     cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
                           format_func=lambda i: comms[i] if i else c.t("common.all"), key=f"gaps_comm_{c.lang}")
     scope = {k: v for k, v in (("rules", sorted(rules)), ("street_id", sid), ("community_id", cid)) if v}
-    res = cached(c, _data.gap_results, as_of=True, **scope)  # no filter = the overview's run
-    if res.empty:
+    counts = cached(c, _data.gap_count_table, as_of=True, **scope)  # no filter = the overview's counts
+    totals = gaps.rule_totals(counts, scope.get("rules"))
+    total = sum(totals.values())
+    if not total:
         st.success(c.t("gaps.none_found"))
         return
-    st.subheader(c.t("gaps.found", n=len(res)))
+    st.subheader(c.t("gaps.found", n=total))
+    res = _page(c, totals, total, {k: v for k, v in scope.items() if k != "rules"})
     frame = result_frame(c, res, cat)
     where = comms.get(cid) if cid else (by_id[sid]["name"] if sid else None)
     picked = st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)),
@@ -99,29 +105,48 @@ def render(c: Ctx) -> None:
     else:
         st.caption(c.t("gaps.pick_row"))
     col1, col2, _ = st.columns([1, 1, 4])
-    # generated on click (a big workbook takes seconds): the page itself stays fast
-    col1.download_button(c.t("common.download_excel"), lambda: _xlsx(c, frame, res),
+    # every row, fetched and generated on click (a big workbook takes seconds): the page stays fast
+    col1.download_button(c.t("common.download_excel"), lambda: _xlsx(c, cat, scope),
                          file_name=download_name(c, "gaps", "xlsx", scope=where),
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key="gaps_xlsx", type="primary")
-    col2.download_button(c.t("common.download_csv"), lambda: csv_bytes(frame),
+    col2.download_button(c.t("common.download_csv"), lambda: csv_bytes(result_frame(c, _all_rows(c, scope), cat)),
                          file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
 
 
-def _xlsx(c: Ctx, frame: pd.DataFrame, res: pd.DataFrame) -> bytes:
-    """The Excel workbook: ``orgnet.queries.gaps.export_xlsx`` (summary + one sheet per rule,
-    Chinese headers) on a Chinese page; the page's own table on an English one."""
+def _page(c: Ctx, totals: dict[str, int], total: int, where: dict[str, str]) -> pd.DataFrame:
+    """The rows of the page the user picked (``PAGE_ROWS`` a page, cut in the engine)."""
+    pages = -(-total // PAGE_ROWS)
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(c.t("gaps.page", pages=pages, size=PAGE_ROWS), min_value=1,
+                                   max_value=pages, value=1, step=1, key=f"gaps_page_{c.lang}_{total}"))
+        page = min(max(page, 1), pages)
+    offset = (page - 1) * PAGE_ROWS
+    res = cached(c, _data.gap_page, as_of=True, totals=totals, offset=offset, size=PAGE_ROWS, **where)
+    if pages > 1:
+        st.caption(c.t("gaps.page_rows", first=offset + 1, last=offset + len(res), n=total))
+    return res
+
+
+def _all_rows(c: Ctx, scope: dict) -> pd.DataFrame:
+    """Every gap row in scope (for the downloads; runs in the download, not on the page)."""
+    return _data.gap_results(c.store, graph=c.graph, as_of=c.as_of, **scope)
+
+
+def _xlsx(c: Ctx, cat: pd.DataFrame, scope: dict) -> bytes:
+    """The Excel workbook of every row in scope: ``orgnet.queries.gaps.export_xlsx`` (summary +
+    one sheet per rule, Chinese headers) on a Chinese page; the page's own columns on an English one."""
     import io
     import tempfile
     from pathlib import Path
 
+    res = _all_rows(c, scope)
     if c.lang == "zh":
-        from orgnet.queries import gaps
-
         with tempfile.TemporaryDirectory(prefix="orgnet-gaps-") as tmp:
             path = gaps.export_xlsx(res, Path(tmp) / "gaps.xlsx", as_of=c.as_of)
             return Path(path).read_bytes()
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        frame.to_excel(xw, index=False, sheet_name=c.t("page.gaps")[:31])
+        result_frame(c, res, cat).to_excel(xw, index=False, sheet_name=c.t("page.gaps")[:31])
     return buf.getvalue()

@@ -46,6 +46,7 @@ def _source(c: Ctx, note) -> str:
 
 
 def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.DataFrame:
+    """KPI rates per street, with the street's gap total (``gaps``: counts per rule and street)."""
     per = kpis[kpis["scope"] == "street"]
     if per.empty:
         return pd.DataFrame()
@@ -56,7 +57,7 @@ def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.Da
     wide.columns = [titles.get(k, k) for k in order]
     wide = wide.reset_index()
     if gaps is not None and not gaps.empty and "street_id" in gaps.columns:
-        counts = gaps.groupby("street_id").size()
+        counts = gaps.groupby("street_id")["n"].sum()
         wide.insert(2, c.t("overview.gap_total"), wide["street_id"].map(counts).fillna(0).astype(int))
     return wide.drop(columns=["street_id"]).rename(columns={"street": c.t("common.street")})
 
@@ -76,7 +77,7 @@ def render(c: Ctx) -> None:
     kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"])
     kpi_cards(c, kpis)
 
-    gaps = cached(c, _data.gap_results, as_of=True)
+    gaps = cached(c, _data.gap_count_table, as_of=True)  # counted in the engine: no gap row is fetched
     st.subheader(c.t("overview.per_street"))
     table = street_table(c, kpis, gaps)
     if table.empty:

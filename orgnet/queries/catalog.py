@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from orgnet.errors import QueryError
+from orgnet.graph.stores.bound import counted_query, skipped_query
 
 KINDS = ("rule", "kpi", "linkage", "view")
 PARAM_TYPES = ("str", "int", "float", "date", "bool")
@@ -226,7 +227,26 @@ def get(qid: str) -> Query:
 
 
 def run(store, qid: str, params: dict | None = None, *, graph: str | None = None,
-        limit: int | None = None, timeout_s: float | None = None) -> list[dict]:
-    """Run a catalog query read-only; parameters get defaults and types from the header."""
+        limit: int | None = None, timeout_s: float | None = None, skip: int = 0,
+        count_by: tuple[str, ...] | list[str] | None = None) -> list[dict]:
+    """Run a catalog query read-only; parameters get defaults and types from the header.
+
+    ``count_by``: count the query's rows in the engine instead of returning them, one row per
+    value of those result columns (``[]``: one row) with the count in ``n``
+    (:func:`orgnet.graph.stores.bound.counted_query`; the query file stays the one definition).
+    ``skip`` with ``limit``: one page of the result, cut in the engine (the query must order
+    its rows).
+    """
     q = get(qid)
-    return store.read(q.text, q.bind(params), graph=graph, limit=limit, timeout_s=timeout_s)
+    text, values = q.text, q.bind(params)
+    try:
+        if count_by is not None:
+            unknown = [b for b in count_by if q.columns and b not in q.columns]
+            if unknown:
+                raise ValueError(f"{', '.join(unknown)} is not among its columns ({', '.join(q.columns)})")
+            text = counted_query(text, tuple(count_by))
+        elif skip:
+            text, values = skipped_query(text, values, skip)
+    except ValueError as e:
+        raise QueryError(f"query {qid}: {e}") from e
+    return store.read(text, values, graph=graph, limit=limit, timeout_s=timeout_s)

@@ -103,6 +103,44 @@ def run_gaps(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt
     return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
 
 
+def count_gaps(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
+               street_id: str | None = None, community_id: str | None = None, graph: str | None = None,
+               by: tuple[str, ...] = ("street_id",)) -> pd.DataFrame:
+    """Gaps per rule (and per value of the result columns ``by``), counted in the engine: no
+    gap row leaves the database. Columns ``rule, *by, n``; a rule with no gap has no row."""
+    params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
+    rows = [{"rule": rid, **r} for rid in _check_rules(rules)
+            for r in catalog.run(store, rid, params, graph=graph, count_by=by)]
+    return pd.DataFrame(rows, columns=["rule", *by, "n"])
+
+
+def rule_totals(counts: pd.DataFrame, rules: Iterable[str] | None = None) -> dict[str, int]:
+    """{rule id: gap count} in catalog order (every selected rule, zero included) from ``count_gaps``."""
+    n = counts.groupby("rule")["n"].sum() if len(counts) else pd.Series(dtype=int)
+    return {rid: int(n.get(rid, 0)) for rid in _check_rules(rules)}
+
+
+def gap_page(store: Any, totals: Mapping[str, int], offset: int, size: int, *,
+             as_of: str | _dt.date | None = None, street_id: str | None = None,
+             community_id: str | None = None, graph: str | None = None) -> pd.DataFrame:
+    """Rows ``offset`` … ``offset + size`` of ``run_gaps``'s result for the rules of ``totals``
+    (from :func:`rule_totals`, same scope), each rule's slice cut in the engine (SKIP/LIMIT)."""
+    params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
+    frames = []
+    for rid, n in totals.items():
+        if size <= 0:
+            break
+        if offset >= n:
+            offset -= n
+            continue
+        take = min(size, n - offset)
+        rows = catalog.run(store, rid, params, graph=graph, skip=offset, limit=take)
+        frames.append(pd.DataFrame(rows, columns=list(COLUMNS)))
+        size, offset = size - take, 0
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COLUMNS))
+
+
 def split_by_rule(df: pd.DataFrame, rules: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """A combined gaps frame → {rule id: its rows}; rules with no rows get an empty frame."""
     rules = list(rules) if rules is not None else list(dict.fromkeys(df["rule"])) if len(df) else []
@@ -214,5 +252,5 @@ def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str
     return path
 
 
-__all__ = ["COLUMNS", "COLUMNS_ZH", "run_gaps", "run_gaps_by_rule", "rule_catalog", "rule_ids",
+__all__ = ["COLUMNS", "COLUMNS_ZH", "run_gaps", "run_gaps_by_rule", "count_gaps", "rule_totals", "gap_page", "rule_catalog", "rule_ids",
            "export_xlsx", "safe_cell", "split_by_rule"]

@@ -89,9 +89,11 @@ def candidate_facts(store: Any, *, street_id: str | None = None, community_id: s
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
 
 
-def unit_streets(store: Any, *, graph: str | None = None) -> pd.DataFrame:
-    """Community and street of every unit (``linkage_unit_streets``)."""
-    return pd.DataFrame(catalog.run(store, "linkage_unit_streets", {}, graph=graph), columns=UNIT_STREET_COLUMNS)
+def unit_streets(store: Any, *, street_id: str | None = None, graph: str | None = None) -> pd.DataFrame:
+    """Community and street of every unit (``linkage_unit_streets``); with ``street_id`` only the
+    units of that street (enough to tell whether a unit lies in a community's street)."""
+    return pd.DataFrame(catalog.run(store, "linkage_unit_streets", {"street_id": street_id}, graph=graph),
+                        columns=UNIT_STREET_COLUMNS)
 
 
 def partner_candidates(store: Any, *, as_of: Any = None, street_id: str | None = None,
@@ -104,7 +106,7 @@ def partner_candidates(store: Any, *, as_of: Any = None, street_id: str | None =
         scored = linkage_table(store, as_of=as_of, street_id=street_id, community_id=community_id,
                                graph=graph, config=config)
     facts = candidate_facts(store, street_id=street_id, community_id=community_id, graph=graph)
-    return lk.partner_candidates(scored, facts, config, unit_streets=unit_streets(store, graph=graph),
+    return lk.partner_candidates(scored, facts, config, unit_streets=unit_streets(store, street_id=street_id, graph=graph),
                                  limit=limit)
 
 

@@ -21,10 +21,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["bound_query", "LIMIT_PARAM", "largest_range"]
+__all__ = ["bound_query", "counted_query", "skipped_query", "LIMIT_PARAM", "SKIP_PARAM", "largest_range"]
 
 #: the parameter a lowered ``LIMIT $p`` is replaced by
 LIMIT_PARAM = "orgnet_row_limit"
+#: the parameter a page's ``SKIP`` takes (:func:`skipped_query`)
+SKIP_PARAM = "orgnet_row_skip"
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -145,3 +147,54 @@ def bound_query(cypher: str, params: dict[str, Any] | None, limit: int) -> tuple
             return cypher, dict(params), False
         parts.append(bounded + (" " + text[b:c].strip() + " " if c > b else ""))
     return "".join(parts).strip(), params, True
+
+
+def _final_return(cypher: str) -> tuple[str, int, dict[str, int]]:
+    """(query without a trailing ``;``, position of its last top-level ``RETURN``, positions of
+    the ``ORDER``/``SKIP``/``LIMIT`` words after it). ValueError for a ``UNION`` or no ``RETURN``."""
+    masked = _mask(cypher)
+    end = len(masked.rstrip().rstrip(";").rstrip())
+    text, masked = cypher[:end], masked[:end]
+    words = _top_words(masked)
+    if any(w == "UNION" for _, w in words):
+        raise ValueError("a query with UNION cannot be counted or paged as one result")
+    returns = [p for p, w in words if w == "RETURN"]
+    if not returns:
+        raise ValueError("the query has no final RETURN to count or page")
+    tail = {w: p for p, w in words if p > returns[-1] and w in ("ORDER", "SKIP", "LIMIT")}
+    return text, returns[-1], tail
+
+
+def counted_query(cypher: str, by: tuple[str, ...] | list[str] = ()) -> str:
+    """The query counted in the engine: its final ``RETURN`` becomes a ``WITH`` (same items,
+    so the query's logic stays where it is) followed by ``RETURN <by…>, count(*) AS n``.
+
+    The ``ORDER BY`` of the result is dropped (it cannot change a count) unless ``SKIP`` or
+    ``LIMIT`` follows it. ``by`` are column names of the query's result (they must be aliased).
+
+    >>> counted_query("MATCH (x) RETURN x.id AS id, x.s AS s ORDER BY s, id", ("s",))
+    'MATCH (x) WITH x.id AS id, x.s AS s RETURN s, count(*) AS n'
+    >>> counted_query("MATCH (x) RETURN DISTINCT x.k AS k ORDER BY k LIMIT 5")
+    'MATCH (x) WITH DISTINCT x.k AS k ORDER BY k LIMIT 5 RETURN count(*) AS n'
+    """
+    bad = [b for b in by if not _WORD.fullmatch(b)]
+    if bad:
+        raise ValueError(f"cannot count by {', '.join(map(repr, bad))}: give result column names")
+    text, ret, tail = _final_return(cypher)
+    cut = len(text) if "SKIP" in tail or "LIMIT" in tail else tail.get("ORDER", len(text))
+    keys = "".join(f"{b}, " for b in by)
+    return f"{text[:ret]}WITH{text[ret + len('RETURN'):cut].rstrip()} RETURN {keys}count(*) AS n"
+
+
+def skipped_query(cypher: str, params: dict[str, Any] | None, skip: int) -> tuple[str, dict[str, Any]]:
+    """(query, params) that skip the first ``skip`` rows of the result in the engine (a page:
+    the store's ``limit`` then bounds it). The query must order its rows and have no
+    ``SKIP``/``LIMIT`` of its own.
+
+    >>> skipped_query("MATCH (x) RETURN x.id AS id ORDER BY id", {}, 50)
+    ('MATCH (x) RETURN x.id AS id ORDER BY id SKIP $orgnet_row_skip', {'orgnet_row_skip': 50})
+    """
+    text, _, tail = _final_return(cypher)
+    if "ORDER" not in tail or "SKIP" in tail or "LIMIT" in tail:
+        raise ValueError("only a query with ORDER BY and no SKIP/LIMIT of its own can be paged")
+    return f"{text} SKIP ${SKIP_PARAM}", {**(params or {}), SKIP_PARAM: max(int(skip), 0)}

@@ -1,0 +1,181 @@
+"""What the user sees does not wait on rows it does not show (issue 12).
+
+- a rule counted in the engine (``catalog.run(..., count_by=...)``) gives exactly the number
+  of rows the rule returns, per street and in all, on both engines; a page cut in the
+  engine (``skip`` + ``limit``) is exactly that slice of the full result;
+- the counted and paged forms of every rule are valid Neo4j 5 Cypher (Neo4j's own linter);
+- the Overview at qindu issues only count and aggregate queries (every query it sends
+  through the store is recorded), and no page at qindu fetches more rows than it shows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from helpers_rules import TINY_AS_OF  # noqa: F401 - the tiny dataset's date (demo uses the default)
+from orgnet.errors import QueryError
+from orgnet.graph.stores.bound import SKIP_PARAM, counted_query, skipped_query
+from orgnet.queries import catalog, gaps
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-06-30"
+
+
+@pytest.fixture(scope="module")
+def demo(loaded_store):
+    return loaded_store("demo")
+
+
+def test_counts_in_the_engine_equal_the_rows_on_both_engines(demo):
+    store, graph = demo
+    full = gaps.run_gaps_by_rule(store, as_of=AS_OF, graph=graph)
+    counted = gaps.count_gaps(store, as_of=AS_OF, graph=graph)
+    assert sum(len(df) for df in full.values()) > 100  # the demo has gaps for the counts to count
+    for rid, df in full.items():
+        got = {r["street_id"]: r["n"] for r in counted[counted["rule"] == rid].to_dict("records")}
+        assert got == dict(Counter(df["street_id"])), rid
+        assert catalog.run(store, rid, {"as_of": AS_OF}, graph=graph, count_by=[]) == [{"n": len(df)}]
+    assert gaps.rule_totals(counted) == {rid: len(df) for rid, df in full.items()}
+
+
+def test_counts_keep_the_scope_parameters(demo):
+    store, graph = demo
+    street = store.read("MATCH (s:Street) RETURN s.id AS id ORDER BY id", graph=graph)[0]["id"]
+    scoped = gaps.run_gaps(store, as_of=AS_OF, street_id=street, graph=graph)
+    counted = gaps.count_gaps(store, as_of=AS_OF, street_id=street, graph=graph)
+    assert int(counted["n"].sum()) == len(scoped) > 0
+    assert set(counted["street_id"]) == {street}
+
+
+def test_pages_cut_in_the_engine_are_slices_of_the_full_result(demo):
+    store, graph = demo
+    full = gaps.run_gaps(store, as_of=AS_OF, graph=graph)
+    totals = gaps.rule_totals(gaps.count_gaps(store, as_of=AS_OF, graph=graph))
+    size = 37  # pages that straddle rules
+    pages = [gaps.gap_page(store, totals, off, size, as_of=AS_OF, graph=graph)
+             for off in range(0, len(full), size)]
+    assert all(len(p) == size for p in pages[:-1])
+    joined = __import__("pandas").concat(pages, ignore_index=True)
+    assert joined.equals(full)
+    assert gaps.gap_page(store, totals, len(full), size, as_of=AS_OF, graph=graph).empty
+
+
+def test_bad_count_or_page_requests_say_what_is_wrong():
+    with pytest.raises(QueryError, match="not among its columns"):
+        catalog.run(None, "grid_without_branch", count_by=["nope"])
+    with pytest.raises(ValueError, match="UNION"):
+        counted_query("RETURN 1 AS a UNION RETURN 2 AS a")
+    with pytest.raises(ValueError, match="ORDER BY"):
+        skipped_query("MATCH (x) RETURN x.id AS id", {}, 5)
+    q, p = skipped_query("MATCH (x) RETURN x.id AS id ORDER BY id", {"a": 1}, 10)
+    assert q.endswith(f"SKIP ${SKIP_PARAM}") and p == {"a": 1, SKIP_PARAM: 10}
+
+
+def test_counted_and_paged_rules_pass_the_neo4j_linter(tmp_path):
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
+        pytest.fail("the Neo4j Cypher linter is not installed: run `npm ci` in the repo root")
+    files = []
+    for rid in gaps.rule_ids():
+        q = catalog.get(rid)
+        header = "".join(f"// param: {p.name} {p.type}\n" for p in q.params)
+        for form, text in (("count", counted_query(q.text, ("street_id",))),
+                           ("page", skipped_query(q.text, {}, 1)[0] + " LIMIT 10")):
+            f = tmp_path / f"{rid}.{form}.cypher"
+            f.write_text(header + (f"// param: {SKIP_PARAM} int\n" if form == "page" else "") + text)
+            files.append(str(f))
+    r = subprocess.run([node, str(ROOT / "tools" / "lint_cypher.mjs"), *files], capture_output=True,
+                       text=True, cwd=ROOT, timeout=300)
+    report = json.loads(r.stdout)
+    assert report["files"] == len(files) == 2 * len(gaps.rule_ids())
+    bad = [p for p in report["problems"] if p["severity"] == "error" or p["deprecation"]]
+    assert not bad, bad[:5]
+
+
+# ---------------------------------------------------------------------------
+# The pages at qindu: every query recorded at the store
+# ---------------------------------------------------------------------------
+
+_AGGREGATE = re.compile(r"\b(count|sum)\s*\(", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def qindu_app(falkordb_loaded_store, falkordb_settings, tmp_path_factory):
+    """The qindu preset in the embedded store, and the app's environment pointing at it."""
+    from orgnet.graph.load import load_dataset
+    from orgnet.loaders.generate import DEFAULT_AS_OF, generate
+    from orgnet.loaders.validate import validate_path
+
+    store, _ = falkordb_loaded_store("tiny")
+    out = tmp_path_factory.mktemp("qindu_shape")
+    generate("qindu", out)
+    load_dataset(store, validate_path(out).dataset, graph="qindu_shape", replace=True, as_of=DEFAULT_AS_OF)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ORGNET_HOME", str(falkordb_settings.home))
+    mp.setenv("ORGNET_GRAPH", "qindu_shape")
+    mp.setenv("ORGNET_PREWARM", "0")  # only what the page itself asks for
+    mp.delenv("NEO4J_URI", raising=False)
+    n_communities = store.read("MATCH (c:Community) RETURN count(c) AS n", graph="qindu_shape")[0]["n"]
+    yield store, n_communities
+    mp.undo()
+    store.drop_graph("qindu_shape")
+
+
+def _record_page(page: str) -> list[tuple[str, int]]:
+    """(query, rows returned) of every read the app sends while it renders ``page`` cold."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from orgnet.graph.stores.falkordb import FalkorDBStore
+
+    st.cache_data.clear()
+    seen: list[tuple[str, int]] = []
+    read = FalkorDBStore.read
+
+    def recording(self, cypher, params=None, **kw):
+        rows = read(self, cypher, params, **kw)
+        seen.append((cypher, len(rows)))
+        return rows
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(FalkorDBStore, "read", recording)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.session_state["orgnet_start_page"] = page
+        at.session_state["orgnet_lang"] = "zh"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return seen
+
+
+@pytest.mark.slow
+def test_the_overview_at_qindu_issues_only_counts_and_aggregates(qindu_app):
+    _, n_communities = qindu_app
+    seen = _record_page("overview")
+    rule_texts = {catalog.get(r).text for r in gaps.rule_ids()}
+    assert seen, "the overview issued no query"
+    for cypher, rows in seen:
+        assert cypher not in rule_texts, f"the overview fetched a rule's gap rows: {cypher[:80]}"
+        # a one-row lookup (the graph's metadata) or a count/aggregate with few rows
+        assert rows <= 1 or (_AGGREGATE.search(cypher) and rows <= n_communities), (rows, cypher[:300])
+    assert sum(rows for _, rows in seen) < 20 * n_communities  # qindu has 23,901 gap rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["overview", "gaps", "org_tree", "linkage", "explorer"])
+def test_no_page_at_qindu_fetches_rows_it_does_not_show(qindu_app, page):
+    """Each query returns at most a page of rows, unless it is an aggregate (counted or summed in
+    the engine) or feeds what the page draws (the linkage scores every pair it lists)."""
+    from orgnet.pages.gaps import PAGE_ROWS
+
+    seen = _record_page(page)
+    for cypher, rows in seen:
+        if _AGGREGATE.search(cypher):
+            continue
+        assert rows <= PAGE_ROWS * 2, (page, rows, cypher[:300])
