@@ -179,9 +179,9 @@ def one_database_store(uri: str, user: str, password: str, database: str = "neo4
                 raise AssertionError(f"the Neo4j test database holds graph {self.current!r}, not {g!r}: "
                                      f"load it first (tests/neo4j_server.py)")
 
-        def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
+        def read(self, cypher, params=None, *, graph=None, **kw):
             self._check(graph, False)
-            return super().read(cypher, params, graph=graph, limit=limit, timeout_s=timeout_s)
+            return super().read(cypher, params, graph=graph, **kw)
 
         def write(self, cypher, params=None, *, graph=None):
             self._check(graph, True)

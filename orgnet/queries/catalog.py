@@ -228,14 +228,15 @@ def get(qid: str) -> Query:
 
 def run(store, qid: str, params: dict | None = None, *, graph: str | None = None,
         limit: int | None = None, timeout_s: float | None = None, skip: int = 0,
-        count_by: tuple[str, ...] | list[str] | None = None) -> list[dict]:
+        count_by: tuple[str, ...] | list[str] | None = None, stats: dict | None = None) -> list[dict]:
     """Run a catalog query read-only; parameters get defaults and types from the header.
 
     ``count_by``: count the query's rows in the engine instead of returning them, one row per
     value of those result columns (``[]``: one row) with the count in ``n``
     (:func:`orgnet.graph.stores.bound.counted_query`; the query file stays the one definition).
     ``skip`` with ``limit``: one page of the result, cut in the engine (the query must order
-    its rows).
+    its rows). ``stats``: filled with the engine's own time (``engine_ms``, see ``Store.read``).
+    A rule's rows are all strings (or null), so they travel untagged (``scalars``).
     """
     q = get(qid)
     text, values = q.text, q.bind(params)
@@ -249,4 +250,5 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
             text, values = skipped_query(text, values, skip)
     except ValueError as e:
         raise QueryError(f"query {qid}: {e}") from e
-    return store.read(text, values, graph=graph, limit=limit, timeout_s=timeout_s)
+    return store.read(text, values, graph=graph, limit=limit, timeout_s=timeout_s,
+                      scalars=q.kind == "rule" and count_by is None, stats=stats)

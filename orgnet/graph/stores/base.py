@@ -152,8 +152,15 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def read(self, cypher: str, params: dict | None = None, *, graph: str | None = None,
-             limit: int | None = None, timeout_s: float | None = None) -> list[dict]:
+             limit: int | None = None, timeout_s: float | None = None, scalars: bool = False,
+             stats: dict | None = None) -> list[dict]:
         """Run a read-only query; rows as dicts (nodes → property dicts with ``_labels``).
+
+        ``scalars``: the caller knows every value of the result is a string, an integer or
+        null (a rule's gap rows), so the engine may send them untagged (FalkorDB's verbose
+        reply parses several times faster than its typed one on big results).
+        ``stats``: a dict the store fills with ``engine_ms``, the engine's own execution time
+        for the query as it reports it (None when it does not).
 
         A query that would write raises :class:`~orgnet.errors.ReadOnlyViolation`.
         ``limit`` bounds the rows in the database itself (the query's final ``RETURN`` gets

@@ -180,7 +180,7 @@ class Neo4jStore(Store):
         info = self.driver.get_server_info()
         return (info.agent or "").split("/", 1)[-1]
 
-    def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None):
+    def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None, scalars=False, stats=None):
         import neo4j
 
         from orgnet.settings import limits
@@ -206,6 +206,10 @@ class Neo4jStore(Store):
                         if limit is not None and len(rows) >= limit:
                             break
                         rows.append({k: to_plain(record[k]) for k in keys})
+                    if stats is not None:  # the server's own time: planning + execution, then streaming
+                        summary = result.consume()
+                        stats["engine_ms"] = float((summary.result_available_after or 0)
+                                                   + (summary.result_consumed_after or 0))
                     tx.rollback()  # read-only: nothing to commit; cancels a partly read result
                     return rows
         except neo4j.exceptions.Neo4jError as e:
