@@ -51,12 +51,23 @@ def test_bench_demo_shape(tmp_path):
         assert r["p50_ms"] <= r["p95_ms"]
         assert r["oracle_ratio"] is not None and r["oracle_ratio"] > 0
         assert r["rows"] == r["oracle_rows"], r  # the store and the oracle agree on the count
+        # the engine's own time, as FalkorDB reports it, and the client's share (issue 12)
+        assert 0 < r["engine_p50_ms"] <= r["max_ms"] and r["client_p50_ms"] >= 0, r
+        assert r["client_engine_ratio"] is not None and r["client_engine_ratio"] >= 0, r
+    assert p["client_engine_ratio_max"] == max(r["client_engine_ratio"] for r in p["rules"])
     from orgnet.app import PAGES
 
     assert [x["page"] for x in p["pages"]] == [key for key, _, _ in PAGES]
     for x in p["pages"]:
         assert set(x) >= {"page", "s"} and x["s"] > 0
         assert not x.get("errors"), x
+    # every page in headless Chromium, cold and warm, until its first meaningful paint (issue 12)
+    assert list(p["pages_browser"]) == [key for key, _, _ in PAGES], p.get("pages_browser_error")
+    for key, x in p["pages_browser"].items():
+        assert not x.get("errors"), (key, x)
+        assert x["cold_s"] > 0 and x["warm_s"] > 0 and x["app_start_s"] > 0, (key, x)
+    md = files[0].with_suffix(".md").read_text(encoding="utf-8")
+    assert "headless Chromium" in md and "client / engine" in md
     assert not (home / "falkordb").exists()
 
 

@@ -39,10 +39,11 @@ def _bench_module():
 @click.option("--no-bulk-loader", is_flag=True, help="Skip FalkorDB's bulk loader comparison.")
 @click.option("--no-oracle", is_flag=True, help="Skip timing the networkx oracle.")
 @click.option("--no-pages", is_flag=True, help="Skip the app pages (Streamlit AppTest).")
+@click.option("--no-browser", is_flag=True, help="Skip the app pages in headless Chromium (first meaningful paint).")
 @click.option("--engine", type=click.Choice(["falkordb", "neo4j", "both"]), default="falkordb", show_default=True,
               help="neo4j: a real Neo4j 5 Community started from tools/neo4j-server (needs Java + Maven; "
                    "NEO4J_URI: that server, its database is emptied); both: side by side.")
-def bench_cmd(presets, repeat, out, seed, no_bulk_loader, no_oracle, no_pages, engine) -> None:
+def bench_cmd(presets, repeat, out, seed, no_bulk_loader, no_oracle, no_pages, no_browser, engine) -> None:
     """性能基准 — time generate, validate, load (vs FalkorDB's bulk loader), rules, linkage, KPIs and app pages.
 
     Uses a temporary embedded database (never ORGNET_HOME's); needs `pip install -e '.[bench]'`.
@@ -54,6 +55,7 @@ def bench_cmd(presets, repeat, out, seed, no_bulk_loader, no_oracle, no_pages, e
     mod = _bench_module()
     path, results = mod.run_bench(list(presets) or list(PRESETS), repeat=repeat, out=out, seed=seed,
                                   bulk=not no_bulk_loader, oracle=not no_oracle, pages=not no_pages,
+                                  pages_browser=not no_browser,
                                   engines=mod.ENGINES[engine])
     click.echo(path.with_suffix(".md").read_text(encoding="utf-8"))
     click.echo(f"orgnet bench: results in {path} and {path.with_suffix('.md')}")
