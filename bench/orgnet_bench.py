@@ -10,10 +10,17 @@ Per preset, in one run (issue 6):
    our load time / its time (its wall time, process start and ``id`` indexes included);
 3. every catalog rule ``--repeat`` times (p50, p95 in ms) and the test oracle
    (``tests/oracle.py`` over networkx) once on the same rule: ``oracle_ratio`` = oracle time /
-   Cypher p50 (> 1: the store is faster);
+   Cypher p50 (> 1: the store is faster); per run the engine's own time as it reports it
+   (FalkorDB with every result, Neo4j in its result summary) and the client's share (wall −
+   engine: wire, driver, conversion): ``engine_p50_ms``, ``client_p50_ms``,
+   ``client_engine_ratio`` (issue 12: ≤ 0.25);
 4. the linkage index (``linkage_table``: query + scoring) and the KPI query (``kpi_table``);
 5. every app page with Streamlit's ``AppTest`` in a child process (the "app"): a cold run,
-   then a warm run (``s``; ``cold_s`` beside it) — its peak RSS + the server's = ``db_plus_app_peak_mb``.
+   then a warm run (``s``; ``cold_s`` beside it) — its peak RSS + the server's = ``db_plus_app_peak_mb``;
+6. every app page in headless Chromium (``streamlit run`` + Playwright), reached through the
+   sidebar menu until its first meaningful paint (title, main element, map drawn, run
+   finished): ``pages_browser: {page: {cold_s, warm_s, app_start_s}}`` — cold on a freshly
+   started app, warm when coming back to it (also on Neo4j with ``--engine both``).
 
 Each step records the 1-minute load average when it started (the machine may be shared).
 Results: ``<out>/<date>-<machine>.json`` (shape of issue 6, extra fields added) and a
@@ -25,8 +32,9 @@ Run ``orgnet bench --preset demo --repeat 3`` or ``python bench/orgnet_bench.py 
 ``--engine neo4j`` runs steps 1, 3 and 4 on a real Neo4j 5 Community instead: the test
 server of ``tests/neo4j_server.py`` (started and stopped here; ``NEO4J_URI`` to use another
 server — its database is emptied), one graph at a time in its one database. No bulk loader
-and no app pages there; ``server_peak_rss_mb`` is the Neo4j JVM. ``--engine both`` runs the
-embedded engine, then Neo4j, into one result file with a side-by-side table.
+and no AppTest pages there (the Chromium pages run against it); ``server_peak_rss_mb`` is the
+Neo4j JVM. ``--engine both`` runs the embedded engine, then Neo4j, into one result file with a
+side-by-side table.
 """
 
 from __future__ import annotations
@@ -455,8 +463,10 @@ _PAINTED_JS = """([title, sel]) => !document.querySelector('[data-testid="stStat
   && (!sel || !!document.querySelector(sel))"""
 
 
-def _serve_app(home: Path, graph: str, log: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free port (no prewarming: a cold page is really cold)."""
+def _serve_app(home: Path, graph: str, log: Path, app_env: dict[str, str] | None = None
+               ) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on a free port (no prewarming: a cold page is really cold);
+    ``app_env``: the NEO4J_* variables of a Neo4j store (else the embedded one)."""
     import urllib.request
 
     with socket.socket() as sock:
@@ -465,6 +475,7 @@ def _serve_app(home: Path, graph: str, log: Path) -> tuple[subprocess.Popen, str
     env = {**os.environ, "ORGNET_HOME": str(home), "ORGNET_GRAPH": graph, "ORGNET_PREWARM": "0",
            "PYTHONPATH": os.pathsep.join(x for x in (str(REPO), os.environ.get("PYTHONPATH")) if x)}
     env.pop("NEO4J_URI", None)
+    env.update(app_env or {})
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true",
                              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
@@ -523,7 +534,8 @@ def nav_time(page, key: str, timeout: float) -> float:
     return _painted(page, key, t0, timeout)
 
 
-def step_pages_browser(home: Path, graph: str, work: Path, timeout: float = 180.0) -> dict[str, Any]:
+def step_pages_browser(home: Path, graph: str, work: Path, timeout: float = 180.0,
+                       app_env: dict[str, str] | None = None) -> dict[str, Any]:
     """Every page in headless Chromium, through the sidebar menu as a user goes: ``cold_s`` = the
     first visit on a freshly started app (its caches empty; the app already open on another
     page: ``app_start_s``), ``warm_s`` = coming back to it later in the session, each until
@@ -542,7 +554,7 @@ def step_pages_browser(home: Path, graph: str, work: Path, timeout: float = 180.
         try:
             for key, _module, _icon in APP_PAGES:
                 other = "query" if key != "query" else "import"
-                proc, url = _serve_app(home, graph, log)
+                proc, url = _serve_app(home, graph, log, app_env)
                 ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
                 try:
                     page = ctx.new_page()
@@ -576,7 +588,8 @@ def step_pages_browser(home: Path, graph: str, work: Path, timeout: float = 180.
 
 def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: int, seed: int,
                  as_of: str, bulk: bool = True, oracle: bool = True, pages: bool = True,
-                 pages_browser: bool = True, page_timeout: float = 600.0) -> dict[str, Any]:
+                 pages_browser: bool = True, page_timeout: float = 600.0,
+                 app_env: dict[str, str] | None = None) -> dict[str, Any]:
     import psutil
 
     from orgnet.graph.load import load_dataset
@@ -704,11 +717,11 @@ def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: 
             res.update(pr)
         except Exception as e:  # noqa: BLE001
             res["pages_error"] = str(e)[:1500]
-    if pages_browser and store.engine == "falkordb":
+    if pages_browser and (store.engine == "falkordb" or app_env):
         res["loadavg"]["pages_browser"] = loadavg()
         _log(f"{preset}: app pages in Chromium")
         try:
-            res["pages_browser"] = step_pages_browser(home, graph, work)
+            res["pages_browser"] = step_pages_browser(home, graph, work, app_env=app_env)
         except Exception as e:  # noqa: BLE001
             res["pages_browser_error"] = f"{type(e).__name__}: {str(e)[:1500]}"
     if store.engine == "falkordb":
@@ -733,6 +746,11 @@ class _Neo4jServer:
         return {}
 
 
+def _neo4j_env(env) -> dict[str, str]:
+    """The NEO4J_* variables the app needs to reach the same server."""
+    return {k: env[k] for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE") if env.get(k)}
+
+
 @contextlib.contextmanager
 def neo4j_store(tmp: Path):
     """A Neo4j store for the bench: NEO4J_URI's server, else the test server (tests/neo4j_server.py)."""
@@ -742,7 +760,7 @@ def neo4j_store(tmp: Path):
         store = Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
                            os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE", "neo4j"))
         try:
-            yield store, _Neo4jServer(None), {"neo4j_start_s": None}
+            yield store, _Neo4jServer(None), {"neo4j_start_s": None, "app_env": _neo4j_env(os.environ)}
         finally:
             store.close()
         return
@@ -752,7 +770,10 @@ def neo4j_store(tmp: Path):
     store = None
     try:
         store = Neo4jStore(server.uri, server.user, server.password, server.database)
-        yield store, _Neo4jServer(server.proc.pid), {"neo4j_start_s": round(server.start_seconds, 2)}
+        yield store, _Neo4jServer(server.proc.pid), {
+            "neo4j_start_s": round(server.start_seconds, 2),
+            "app_env": {"NEO4J_URI": server.uri, "NEO4J_USER": server.user, "NEO4J_PASSWORD": server.password,
+                        "NEO4J_DATABASE": server.database}}
     finally:
         if store is not None:
             store.close()
@@ -827,8 +848,10 @@ def run_bench(presets: list[str], *, repeat: int = 10, out: Path | None = None, 
                 with neo4j_store(tmp) as (store, server, info):
                     os.environ.pop("NEO4J_URI", None)
                     machine["neo4j"] = f"{store.version()} {store.edition}"
+                    app_env = info.pop("app_env", None)
                     machine.update(info)
-                    run_presets("neo4j", store, server, bulk=False, pages=False, pages_browser=False)
+                    run_presets("neo4j", store, server, bulk=False, pages=False, pages_browser=pages_browser,
+                                app_env=app_env)
             except Exception as e:  # noqa: BLE001 - e.g. no Java: say so in the results
                 results["neo4j_error"] = f"{type(e).__name__}: {str(e)[:1500]}"
                 _log(f"neo4j: FAILED {results['neo4j_error'][:300]}")
@@ -948,6 +971,12 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _worst(p: dict[str, Any], key: str) -> float | None:
+    """The slowest page's ``key`` (cold_s / warm_s) in Chromium, or None."""
+    vals = [x.get(key) for x in (p.get("pages_browser") or {}).values() if x.get(key) is not None]
+    return max(vals) if vals else None
+
+
 def side_by_side(results: dict[str, Any]) -> list[str]:
     """The engines next to each other, per preset: load, rules p50/p95, linkage, KPIs, memory."""
     m = results["machine"]
@@ -956,8 +985,9 @@ def side_by_side(results: dict[str, Any]) -> list[str]:
     lines = ["", f"## Engines side by side (FalkorDB {m.get('falkordb', '–')}, Neo4j {m.get('neo4j', '–')}; "
                  f"Neo4j server start {_f(m.get('neo4j_start_s'))} s)", "",
              "| preset | engine | load s | rows/s | rules p50 sum ms | rules p50 max ms | rules p95 max ms | "
-             "linkage s | KPIs s | db peak RSS MB | load avg (load / rules) |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "client / engine max | linkage s | KPIs s | pages cold max s | pages warm max s | db peak RSS MB | "
+             "load avg (load / rules) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for preset in presets:
         for engine in ("falkordb", "neo4j"):
             p = by.get((preset, engine))
@@ -968,8 +998,10 @@ def side_by_side(results: dict[str, Any]) -> list[str]:
             lines.append(
                 f"| {preset} | {engine} | {_f(p.get('load_s'))} | {_f(p.get('load_rows_per_s'), '{:,.0f}')} | "
                 f"{_f(sum(p50) if p50 else None, '{:.0f}')} | {_f(max(p50) if p50 else None, '{:.1f}')} | "
-                f"{_f(p.get('rules_p95_max_ms'), '{:.1f}')} | {_f(p.get('linkage_s'), '{:.3f}')} | "
-                f"{_f(p.get('kpis_s'), '{:.3f}')} | {_f(p.get('server_peak_rss_mb'), '{:.0f}')} | "
+                f"{_f(p.get('rules_p95_max_ms'), '{:.1f}')} | {_f(p.get('client_engine_ratio_max'))} | "
+                f"{_f(p.get('linkage_s'), '{:.3f}')} | "
+                f"{_f(p.get('kpis_s'), '{:.3f}')} | {_f(_worst(p, 'cold_s'))} | {_f(_worst(p, 'warm_s'))} | "
+                f"{_f(p.get('server_peak_rss_mb'), '{:.0f}')} | "
                 f"{la.get('load', '–')} / {la.get('rules', '–')} |")
     return lines
 

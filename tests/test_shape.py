@@ -1,5 +1,7 @@
 """What the user sees does not wait on rows it does not show (issue 12).
 
+- rules travel untagged (``scalars``) with the very rows of the typed reply, and both stores
+  report the engine's own time for a query (``stats``);
 - a rule counted in the engine (``catalog.run(..., count_by=...)``) gives exactly the number
   of rows the rule returns, per street and in all, on both engines; a page cut in the
   engine (``skip`` + ``limit``) is exactly that slice of the full result;
@@ -65,6 +67,24 @@ def test_pages_cut_in_the_engine_are_slices_of_the_full_result(demo):
     joined = __import__("pandas").concat(pages, ignore_index=True)
     assert joined.equals(full)
     assert gaps.gap_page(store, totals, len(full), size, as_of=AS_OF, graph=graph).empty
+
+
+def test_rule_rows_travel_untagged_and_unchanged_and_the_engine_reports_its_time(demo):
+    """``scalars``: the same rows as the typed reply; ``stats``: the engine's own time, within the wall."""
+    import time
+
+    store, graph = demo
+    for rid in gaps.rule_ids():
+        q = catalog.get(rid)
+        typed = store.read(q.text, q.bind({"as_of": AS_OF}), graph=graph)
+        stats: dict = {}
+        t0 = time.perf_counter()
+        rows = catalog.run(store, rid, {"as_of": AS_OF}, graph=graph, stats=stats)
+        wall_ms = (time.perf_counter() - t0) * 1000
+        assert rows == typed, rid
+        assert 0 < stats["engine_ms"] <= wall_ms, (rid, stats, wall_ms)
+    page = catalog.run(store, "in_service_not_reported", {"as_of": AS_OF}, graph=graph, skip=3, limit=4)
+    assert page == catalog.run(store, "in_service_not_reported", {"as_of": AS_OF}, graph=graph)[3:7]
 
 
 def test_bad_count_or_page_requests_say_what_is_wrong():
