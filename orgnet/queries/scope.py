@@ -12,6 +12,7 @@ its pages a :class:`ScopedStore` for the signed-in account instead of the store 
    an organization covers or its unit is located in; a unit's area; a member's home, report
    and organization; an agreement's or meeting's organizations; a need's or service's
    community);
+   (a node view's ``$limit`` is widened before and applied after placing);
 3. refuses queries that only make sense for the whole district (``// scope: district``) and
    any query it cannot place (fail closed);
 4. masks members' names (王*明) for accounts that may not see personal data, and keeps only
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
 AREA_COLUMNS = ("street_id", "community_id")
 #: a member's fields an account without personal data still sees on a node card
 MEMBER_PUBLIC_FIELDS = ("id", "name", "status", "category")
+#: a node view's ``$limit`` inside a scope: rows are placed after the engine's LIMIT, so the
+#: engine is asked for this many times more (at least NODE_LIMIT_MIN) and the rest trimmed
+NODE_LIMIT_FACTOR, NODE_LIMIT_MIN = 10, 2000
 #: columns naming a node's labels, and the name column each governs
 _LABEL_COLUMNS = (("labels", "name"), ("label", "name"), ("other_label", "other_name"))
 
@@ -116,9 +120,12 @@ class ScopedStore(Store):
             params = forced_params(q, params, self.scope)
             if params is None:
                 return []
+        wanted = params.get("limit") if how == "nodes" and not self.scope.is_district else None
+        if wanted:  # rows are filtered after the engine's LIMIT: read more, trim after
+            params = {**params, "limit": max(int(wanted) * NODE_LIMIT_FACTOR, NODE_LIMIT_MIN)}
         rows = self.inner.read(q.text, params, graph=graph, limit=limit, timeout_s=timeout_s)
         if not self.scope.is_district:
-            rows = self._filter(q, how, rows, graph)
+            rows = self._filter(q, how, rows, graph)[:wanted or None]
         if self.personal:
             return rows
         names = personal_columns(q)

@@ -13,12 +13,12 @@ WHERE n.id = nid AND NOT n:OrgnetMeta
 OPTIONAL MATCH (n)-[:COVERS|LOCATED_IN|LIVES_IN|REPORTED_TO]->(a1:Area)
 WITH n, collect(DISTINCT a1) AS s1
 OPTIONAL MATCH (a2:Area)-[:RAISED|POSTED|CONVENED]->(n)
-WITH n, s1 + collect(DISTINCT a2) AS s2
+WITH n, s1, collect(DISTINCT a2) AS s2
 OPTIONAL MATCH (n)-[:BASED_IN|MEMBER_OF|OFFERS]-(x)-[:COVERS|LOCATED_IN]->(a3:Area)
-WITH n, s2 + collect(DISTINCT a3) AS s3
+WITH n, s1, s2, collect(DISTINCT a3) AS s3
 OPTIONAL MATCH (n)<-[:PARTY_TO|CONVENED]-(y)-[:COVERS|LOCATED_IN]->(a4:Area)
-WITH n, s3 + collect(DISTINCT a4) AS s4
-WITH n, CASE WHEN n:Area THEN [n] ELSE [] END + s4 AS anchors
+WITH n, s1, s2, s3, collect(DISTINCT a4) AS s4
+WITH n, CASE WHEN n:Area THEN [n] ELSE [] END + s1 + s2 + s3 + s4 AS anchors
 UNWIND anchors AS a
 OPTIONAL MATCH (a)-[:PART_OF*0..4]->(c:Community)
 OPTIONAL MATCH (a)-[:PART_OF*0..4]->(s:Street)
