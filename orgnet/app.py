@@ -179,11 +179,12 @@ def main() -> None:
         right.button(t("meeting.exit", lang), on_click=_leave_meeting, key="_orgnet_leave_meeting",
                      icon=":material/close_fullscreen:", width="stretch")
 
-    start = st.session_state.get(K_START)  # tests open a page directly this way
+    start = st.session_state.get(K_START) or st.session_state.pop(_access.K_WANTED, None)  # tests; deep links
+    allowed = [(key, mod, icon) for key, mod, icon, who in PAGES
+               if (not meeting or key in MEETING_PAGES) and may_open(account, who)]
+    start = start if start in {key for key, _, _ in allowed} else "overview"
     pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key,
-                     default=(key == (start or "overview")))
-             for key, mod, icon, who in PAGES
-             if (not meeting or key in MEETING_PAGES) and may_open(account, who)]
+                     default=(key == start)) for key, mod, icon in allowed]
     st.session_state[_ui.K_PAGES] = {p.url_path: p for p in pages}  # for links between pages
     nav = st.navigation(pages, position="top" if meeting else "sidebar")
     nav.run()

@@ -197,10 +197,10 @@ class AccountBook:
             community_id: str | None = None) -> Account:
         role = AccountRole.parse(role) if isinstance(role, str) else role
         check_name(name)
-        check_password(password)
         scope = Scope(street_id or None, community_id or None)
         if role is AccountRole.admin and not scope.is_district:
             raise ConfigError("an administrator is district-wide: leave out --street and --community")
+        check_password(password)
         with connect(self.home) as con:
             if con.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone():
                 raise ConfigError(f"account {name!r} exists; change its password with `orgnet users passwd {name}`")
@@ -262,6 +262,24 @@ class AccountBook:
         return _account(row)
 
 
+def first_admin(home: str | os.PathLike, name: str = "admin") -> str | None:
+    """When no account exists yet: create the administrator ``name`` with a random password and
+    return the password (shown once, by ``orgnet demo``); else None.
+
+    >>> first_admin(tmp_home)            # doctest: +SKIP
+    'mV0x3…'
+    """
+    book = AccountBook(home)
+    if book.exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    book.add(name, password, AccountRole.admin)
+    from orgnet.access import audit
+
+    audit.record(home, "cli", "user_add", scope="district", what=f"{name} admin (first administrator)")
+    return password
+
+
 def _account(row: sqlite3.Row) -> Account:
     return Account(row["name"], AccountRole.parse(row["role"]), Scope(row["street_id"], row["community_id"]))
 
@@ -278,5 +296,5 @@ def check_password(password: str) -> str:
     return password
 
 
-__all__ = ["Account", "AccountBook", "AccountRole", "SignInFailed", "SignInThrottled", "connect",
+__all__ = ["Account", "AccountBook", "AccountRole", "SignInFailed", "SignInThrottled", "connect", "first_admin",
            "hash_password", "verify_password", "store_for", "throttle_wait"]

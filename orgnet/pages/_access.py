@@ -17,6 +17,7 @@ figure is shown without an account.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -27,6 +28,8 @@ from orgnet.settings import Settings
 
 #: session-state key of the signed-in account: {"name", "since", "seen"}
 K_ACCOUNT = "_orgnet_account"
+#: the page a link asked for before the sign-in form was shown (opened after signing in)
+K_WANTED = "_orgnet_wanted_page"
 
 
 def current_account(settings: Settings, lang: str) -> Account | None:
@@ -77,9 +80,10 @@ def _refuse_header(settings: Settings, lang: str, name: str) -> None:
 def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
     """The sign-in page: the only thing shown until an account signs in."""
     st.title(t("app.title", lang))
+    _, middle, _ = st.columns([1, 1.3, 1])
     if not book.exists():
-        st.info(t("access.no_accounts", lang, command="orgnet users add NAME --role admin"))
-    with st.form("orgnet_sign_in"):
+        middle.info(t("access.no_accounts", lang, command="orgnet users add NAME --role admin"))
+    with middle.form("orgnet_sign_in"):
         st.subheader(t("access.sign_in", lang))
         name = st.text_input(t("access.name", lang), key="_orgnet_sign_in_name")
         password = st.text_input(t("access.password", lang), type="password", key="_orgnet_sign_in_password")
@@ -98,6 +102,7 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
         st.error(t("access.failed", lang))
         return
     _remember(settings, account, via="password")
+    st.session_state[K_WANTED] = urlparse(st.context.url or "").path.strip("/")  # a deep link's page
     st.rerun()
 
 
@@ -121,4 +126,4 @@ def account_line(settings: Settings, account: Account, lang: str) -> None:
                           key="_orgnet_sign_out", icon=":material/logout:")
 
 
-__all__ = ["K_ACCOUNT", "current_account", "sign_in_form", "sign_out", "account_line"]
+__all__ = ["K_ACCOUNT", "K_WANTED", "current_account", "sign_in_form", "sign_out", "account_line"]
