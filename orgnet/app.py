@@ -43,6 +43,14 @@ def may_open(account, who: str) -> bool:
     """Whether ``account`` may open a page of ``PAGES`` marked ``who``."""
     return who == "all" or (who == "query" and account.may_query) or (who == "admin" and account.is_admin)
 
+#: tables' own "Download as CSV" button is hidden: exports go through the app's buttons, which
+#: check the account's right to export and write the audit log
+_APP_CSS = """
+<style>
+[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) {display: none;}
+</style>
+"""
+
 _MEETING_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {display: none;}
@@ -156,6 +164,8 @@ def main() -> None:
         st.stop()
         return
     store = store_for(account, raw_store)  # every page reads through the account's scope
+    _access.keep_signed_in(settings)
+    st.markdown(_APP_CSS, unsafe_allow_html=True)
 
     if meeting:  # no sidebar controls in a meeting: keep the graph and date chosen before
         graph = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph

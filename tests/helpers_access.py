@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from orgnet.access.accounts import AccountBook
+from orgnet.access.accounts import AccountBook, Sessions
 from orgnet.pages._access import K_ACCOUNT
 
 PASSWORD = "test-password-1"
@@ -30,5 +29,4 @@ def ensure_account(home: str | Path, name: str = "admin", role: str = "admin", *
 def signed_in(home: str | Path, name: str = "admin", role: str = "admin", **scope) -> dict:
     """Session state of a browser session signed in as this account (for AppTest)."""
     ensure_account(home, name, role, **scope)
-    now = time.time()
-    return {K_ACCOUNT: {"name": name, "since": now, "seen": now}}
+    return {K_ACCOUNT: {"name": name, "token": Sessions(home).open(name)}}

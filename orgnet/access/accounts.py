@@ -152,6 +152,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     name TEXT PRIMARY KEY, role TEXT NOT NULL, street_id TEXT, community_id TEXT,
     password TEXT NOT NULL, created_at TEXT NOT NULL, changed_at TEXT NOT NULL,
     failures INTEGER NOT NULL DEFAULT 0, last_failure REAL);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, since REAL NOT NULL, seen REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL,
     action TEXT NOT NULL, scope TEXT NOT NULL, what TEXT NOT NULL, ok INTEGER NOT NULL);
@@ -217,11 +219,13 @@ class AccountBook:
                               (hash_password(password), _now(), name))
             if not cur.rowcount:
                 raise ConfigError(f"no account {name!r}; `orgnet users list` shows them")
+            con.execute("DELETE FROM sessions WHERE name = ?", (name,))
 
     def remove(self, name: str) -> None:
         with connect(self.home) as con:
             if not con.execute("DELETE FROM accounts WHERE name = ?", (name,)).rowcount:
                 raise ConfigError(f"no account {name!r}; `orgnet users list` shows them")
+            con.execute("DELETE FROM sessions WHERE name = ?", (name,))
 
     def list(self) -> list[dict]:
         with connect(self.home) as con:
@@ -280,6 +284,56 @@ def first_admin(home: str | os.PathLike, name: str = "admin") -> str | None:
     return password
 
 
+class Sessions:
+    """Signed-in browser sessions that survive a reload: a random token in the browser's cookie,
+    its SHA-256 here; a session ends ``idle_s`` after its last use or ``max_s`` after sign-in.
+
+    >>> token = Sessions(home).open("zhang")          # doctest: +SKIP
+    >>> Sessions(home).resume(token, 3600, 43200)     # doctest: +SKIP
+    'zhang'
+    """
+
+    def __init__(self, home: str | os.PathLike, *, clock: Callable[[], float] = time.time):
+        self.home, self.clock = Path(home), clock
+
+    @staticmethod
+    def _hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    def open(self, name: str) -> str:
+        token, now = secrets.token_urlsafe(32), self.clock()
+        with connect(self.home) as con:
+            con.execute("INSERT INTO sessions (token_hash, name, since, seen) VALUES (?, ?, ?, ?)",
+                        (self._hash(token), name, now, now))
+        return token
+
+    def resume(self, token: str, idle_s: float, max_s: float) -> str | None:
+        """The account name of a live session (its last use set to now), else None (and the
+        session, if expired, forgotten)."""
+        if not token:
+            return None
+        now, key = self.clock(), self._hash(token)
+        with connect(self.home) as con:
+            row = con.execute("SELECT name, since, seen FROM sessions WHERE token_hash = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            if now - row["seen"] > idle_s or now - row["since"] > max_s:
+                con.execute("DELETE FROM sessions WHERE token_hash = ?", (key,))
+                return None
+            con.execute("UPDATE sessions SET seen = ? WHERE token_hash = ?", (now, key))
+        return row["name"]
+
+    def close(self, token: str | None) -> None:
+        if token:
+            with connect(self.home) as con:
+                con.execute("DELETE FROM sessions WHERE token_hash = ?", (self._hash(token),))
+
+    def close_all(self, name: str) -> None:
+        """End every session of an account (its password changed, it was removed)."""
+        with connect(self.home) as con:
+            con.execute("DELETE FROM sessions WHERE name = ?", (name,))
+
+
 def _account(row: sqlite3.Row) -> Account:
     return Account(row["name"], AccountRole.parse(row["role"]), Scope(row["street_id"], row["community_id"]))
 
@@ -296,5 +350,5 @@ def check_password(password: str) -> str:
     return password
 
 
-__all__ = ["Account", "AccountBook", "AccountRole", "SignInFailed", "SignInThrottled", "connect", "first_admin",
+__all__ = ["Account", "AccountBook", "AccountRole", "SignInFailed", "SignInThrottled", "connect", "first_admin", "Sessions",
            "hash_password", "verify_password", "store_for", "throttle_wait"]

@@ -7,8 +7,9 @@ figure is shown without an account.
 - Local accounts: ``orgnet users add …`` on the server; passwords checked by
   :meth:`orgnet.access.accounts.AccountBook.sign_in` (scrypt, throttled after failures).
 - Sessions end after ``ORGNET_SESSION_IDLE_MINUTES`` without a click (default 60) or
-  ``ORGNET_SESSION_HOURS`` after sign-in (default 12); every click re-reads the account,
-  so a removed account or a changed role takes effect at once.
+  ``ORGNET_SESSION_HOURS`` after sign-in (default 12), and survive a reload (a cookie
+  holds a random token, the server its hash); every click re-reads the account, so a
+  removed account, a new password or a changed role takes effect at once.
 - Single sign-on: with ``ORGNET_TRUST_USER_HEADER=X-Remote-User`` the app trusts the
   account name that header carries (set by the office's reverse proxy, which must be the
   only way to reach the app); the account must still exist here, for its role and scope.
@@ -16,24 +17,32 @@ figure is shown without an account.
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlparse
 
 import streamlit as st
 
 from orgnet.access import audit
-from orgnet.access.accounts import Account, AccountBook, SignInFailed, SignInThrottled
+from orgnet.access.accounts import Account, AccountBook, Sessions, SignInFailed, SignInThrottled
 from orgnet.i18n import t
+from orgnet.pages import _ui
 from orgnet.settings import Settings
 
-#: session-state key of the signed-in account: {"name", "since", "seen"}
+#: session-state key of the signed-in account: {"name", "token"}
 K_ACCOUNT = "_orgnet_account"
+#: session-state flag: clear the session cookie on the next sign-in form
+K_CLEAR = "_orgnet_clear_cookie"
+#: the browser cookie holding the session token
+COOKIE = "orgnet_session"
 #: the page a link asked for before the sign-in form was shown (opened after signing in)
 K_WANTED = "_orgnet_wanted_page"
 
 
 def current_account(settings: Settings, lang: str) -> Account | None:
-    """The signed-in account of this browser session, or None after showing the sign-in form."""
+    """The signed-in account of this browser session, or None after showing the sign-in form.
+
+    A session survives a reload: the browser keeps a random token in the ``orgnet_session``
+    cookie (:func:`keep_signed_in`), the server its hash (:class:`Sessions`).
+    """
     book = AccountBook(settings.home)
     header = settings.trust_user_header
     if header:
@@ -42,30 +51,35 @@ def current_account(settings: Settings, lang: str) -> Account | None:
         if account is None:
             _refuse_header(settings, lang, name)
             return None
-        _remember(settings, account, via=header)
+        if (st.session_state.get(K_ACCOUNT) or {}).get("name") != account.name:
+            st.session_state[K_ACCOUNT] = {"name": account.name, "token": None}
+            audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what=f"via {header}")
         return account
-    session = st.session_state.get(K_ACCOUNT)
-    if session:
-        account = book.get(session["name"])
-        now = time.time()
-        expired = (now - session["seen"] > settings.session_idle_minutes * 60
-                   or now - session["since"] > settings.session_hours * 3600)
-        if account is not None and not expired:
-            session["seen"] = now
-            return account
+    state = st.session_state.get(K_ACCOUNT)
+    token = state["token"] if state else st.context.cookies.get(COOKIE)
+    name = Sessions(settings.home).resume(token, settings.session_idle_minutes * 60,
+                                          settings.session_hours * 3600) if token else None
+    account = book.get(name) if name else None
+    if account is not None:
+        st.session_state[K_ACCOUNT] = {"name": account.name, "token": token}
+        return account
+    if token:  # a session that ended (time, sign-out elsewhere, password change, removal)
         st.session_state.pop(K_ACCOUNT, None)
-        audit.record(settings.home, session["name"], "session_expired" if account else "denied",
-                     what="session ended" if account else "account removed")
+        if state:
+            audit.record(settings.home, state["name"], "session_expired", what="session ended")
+        st.session_state[K_CLEAR] = True
         st.warning(t("access.expired", lang))
     sign_in_form(settings, lang, book)
     return None
 
 
-def _remember(settings: Settings, account: Account, via: str) -> None:
-    if (st.session_state.get(K_ACCOUNT) or {}).get("name") != account.name:
-        now = time.time()
-        st.session_state[K_ACCOUNT] = {"name": account.name, "since": now, "seen": now}
-        audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what=f"via {via}")
+def keep_signed_in(settings: Settings) -> None:
+    """Keep this browser's session cookie set (a zero-height component; nothing for proxy sign-in)."""
+    token = (st.session_state.get(K_ACCOUNT) or {}).get("token")
+    if token:
+        _ui._component("orgnet_session", "sessioncookie")(name=COOKIE, value=token,
+                                                           max_age=settings.session_hours * 3600,
+                                                           key="_orgnet_session_cookie", default=None)
 
 
 def _refuse_header(settings: Settings, lang: str, name: str) -> None:
@@ -80,6 +94,9 @@ def _refuse_header(settings: Settings, lang: str, name: str) -> None:
 def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
     """The sign-in page: the only thing shown until an account signs in."""
     st.title(t("app.title", lang))
+    if st.session_state.pop(K_CLEAR, False):  # forget a dead session's cookie
+        _ui._component("orgnet_session", "sessioncookie")(name=COOKIE, value="", max_age=0,
+                                                           key="_orgnet_session_clear", default=None)
     _, middle, _ = st.columns([1, 1.3, 1])
     if not book.exists():
         middle.info(t("access.no_accounts", lang, command="orgnet users add NAME --role admin"))
@@ -101,7 +118,8 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
         audit.record(settings.home, name, "sign_in_failed", ok=False)
         st.error(t("access.failed", lang))
         return
-    _remember(settings, account, via="password")
+    st.session_state[K_ACCOUNT] = {"name": account.name, "token": Sessions(settings.home).open(account.name)}
+    audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what="password")
     st.session_state[K_WANTED] = urlparse(st.context.url or "").path.strip("/")  # a deep link's page
     st.rerun()
 
@@ -110,6 +128,8 @@ def sign_out(settings: Settings) -> None:
     """End this browser session's sign-in (a button's callback)."""
     session = st.session_state.pop(K_ACCOUNT, None)
     if session:
+        Sessions(settings.home).close(session.get("token"))
+        st.session_state[K_CLEAR] = True
         audit.record(settings.home, session["name"], "sign_out")
 
 
@@ -126,4 +146,4 @@ def account_line(settings: Settings, account: Account, lang: str) -> None:
                           key="_orgnet_sign_out", icon=":material/logout:")
 
 
-__all__ = ["K_ACCOUNT", "K_WANTED", "current_account", "sign_in_form", "sign_out", "account_line"]
+__all__ = ["K_ACCOUNT", "K_WANTED", "COOKIE", "current_account", "keep_signed_in", "sign_in_form", "sign_out", "account_line"]
