@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -396,11 +397,20 @@ def _pages_child(timeout: float) -> None:
     script = REPO / "app.py"
     if not script.exists():
         script = Path(orgnet_app.__file__)
+    from orgnet.access.accounts import AccountBook, AccountRole
+    from orgnet.pages._access import session_state_for
+    from orgnet.settings import Settings
+
+    home = Settings.from_env().home  # the bench's own temporary home
+    if AccountBook(home).get("bench") is None:
+        AccountBook(home).add("bench", secrets.token_urlsafe(16), AccountRole.admin)
     pages = []
-    for key, _module, _icon in orgnet_app.PAGES:
+    for key, _module, _icon, _who in orgnet_app.PAGES:
         entry: dict[str, Any] = {"page": key}
         for phase in ("cold", "warm"):
             at = AppTest.from_file(str(script), default_timeout=timeout)
+            for k, v in session_state_for(home, "bench").items():
+                at.session_state[k] = v
             at.session_state[K_START] = key
             at.session_state[K_LANG] = "zh"
             t0 = time.perf_counter()

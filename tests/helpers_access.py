@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orgnet.access.accounts import AccountBook, Sessions
-from orgnet.pages._access import K_ACCOUNT
+from orgnet.access.accounts import AccountBook
+from orgnet.pages._access import session_state_for
 
 PASSWORD = "test-password-1"
 #: the header the test app trusts (``serve_app(..., trust_header=True)``)
@@ -29,4 +29,4 @@ def ensure_account(home: str | Path, name: str = "admin", role: str = "admin", *
 def signed_in(home: str | Path, name: str = "admin", role: str = "admin", **scope) -> dict:
     """Session state of a browser session signed in as this account (for AppTest)."""
     ensure_account(home, name, role, **scope)
-    return {K_ACCOUNT: {"name": name, "token": Sessions(home).open(name)}}
+    return session_state_for(home, name)

@@ -16,7 +16,7 @@ from helpers_access import signed_in
 from orgnet.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query")
+PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query", "audit")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.slow

@@ -53,7 +53,7 @@ def test_bench_demo_shape(tmp_path):
         assert r["rows"] == r["oracle_rows"], r  # the store and the oracle agree on the count
     from orgnet.app import PAGES
 
-    assert [x["page"] for x in p["pages"]] == [key for key, _, _ in PAGES]
+    assert [x["page"] for x in p["pages"]] == [key for key, *_ in PAGES]
     for x in p["pages"]:
         assert set(x) >= {"page", "s"} and x["s"] > 0
         assert not x.get("errors"), x

@@ -33,7 +33,7 @@ SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query")
+PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query", "audit")
 MAP_PAGES = ("explorer", "org_tree", "linkage")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
 

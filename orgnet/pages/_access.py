@@ -73,6 +73,15 @@ def current_account(settings: Settings, lang: str) -> Account | None:
     return None
 
 
+def session_state_for(home, name: str) -> dict:
+    """Session state of a browser session signed in as the existing account ``name``: for tools
+    that drive the app headlessly (``AppTest`` in the bench and the tests).
+
+    >>> at.session_state.update(session_state_for(home, "bench"))      # doctest: +SKIP
+    """
+    return {K_ACCOUNT: {"name": name, "token": Sessions(home).open(name)}}
+
+
 def keep_signed_in(settings: Settings) -> None:
     """Keep this browser's session cookie set (a zero-height component; nothing for proxy sign-in)."""
     token = (st.session_state.get(K_ACCOUNT) or {}).get("token")
@@ -146,4 +155,4 @@ def account_line(settings: Settings, account: Account, lang: str) -> None:
                           key="_orgnet_sign_out", icon=":material/logout:")
 
 
-__all__ = ["K_ACCOUNT", "K_WANTED", "COOKIE", "current_account", "keep_signed_in", "sign_in_form", "sign_out", "account_line"]
+__all__ = ["K_ACCOUNT", "K_WANTED", "COOKIE", "current_account", "keep_signed_in", "session_state_for", "sign_in_form", "sign_out", "account_line"]
