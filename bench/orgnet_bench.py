@@ -49,6 +49,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -428,11 +429,17 @@ def _pages_child(timeout: float) -> None:
     script = REPO / "app.py"
     if not script.exists():
         script = Path(orgnet_app.__file__)
+    from orgnet.pages._access import session_state_for
+    from orgnet.settings import Settings
+
+    home = _bench_account(Settings.from_env().home)  # the bench's own temporary home
     pages = []
-    for key, _module, _icon in orgnet_app.PAGES:
+    for key, _module, _icon, _who in orgnet_app.PAGES:
         entry: dict[str, Any] = {"page": key}
         for phase in ("cold", "warm"):
             at = AppTest.from_file(str(script), default_timeout=timeout)
+            for k, v in session_state_for(home, "bench").items():
+                at.session_state[k] = v
             at.session_state[K_START] = key
             at.session_state[K_LANG] = "zh"
             t0 = time.perf_counter()
@@ -463,6 +470,19 @@ _PAINTED_JS = """([title, sel]) => !document.querySelector('[data-testid="stStat
   && (!sel || !!document.querySelector(sel))"""
 
 
+#: the header naming the signed-in account, trusted by the bench's app (``ORGNET_TRUST_USER_HEADER``)
+USER_HEADER = "X-Orgnet-Bench-User"
+
+
+def _bench_account(home: Path) -> Path:
+    """``home`` with the bench's administrator account ``bench`` in its account book."""
+    from orgnet.access.accounts import AccountBook, AccountRole
+
+    if AccountBook(home).get("bench") is None:
+        AccountBook(home).add("bench", secrets.token_urlsafe(16), AccountRole.admin)
+    return home
+
+
 def _serve_app(home: Path, graph: str, log: Path, app_env: dict[str, str] | None = None
                ) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on a free port (no prewarming: a cold page is really cold);
@@ -475,6 +495,7 @@ def _serve_app(home: Path, graph: str, log: Path, app_env: dict[str, str] | None
     env = {**os.environ, "ORGNET_HOME": str(home), "ORGNET_GRAPH": graph, "ORGNET_PREWARM": "0",
            "PYTHONPATH": os.pathsep.join(x for x in (str(REPO), os.environ.get("PYTHONPATH")) if x)}
     env.pop("NEO4J_URI", None)
+    env["ORGNET_TRUST_USER_HEADER"] = USER_HEADER  # signed in as the bench account (_bench_account)
     env.update(app_env or {})
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -527,7 +548,7 @@ def nav_time(page, key: str, timeout: float) -> float:
     """Go to page ``key`` through the sidebar menu, as a user does within a session."""
     from orgnet.app import PAGES as APP_PAGES
 
-    index = [k for k, _m, _i in APP_PAGES].index(key)
+    index = [k for k, *_ in APP_PAGES].index(key)
     link = page.locator('[data-testid="stSidebarNav"] a').nth(index)
     t0 = time.perf_counter()
     link.click()
@@ -552,10 +573,11 @@ def step_pages_browser(home: Path, graph: str, work: Path, timeout: float = 180.
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=["--no-sandbox", "--headless", "--disable-gpu"])
         try:
-            for key, _module, _icon in APP_PAGES:
+            for key, *_ in APP_PAGES:
                 other = "query" if key != "query" else "import"
-                proc, url = _serve_app(home, graph, log, app_env)
-                ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
+                proc, url = _serve_app(_bench_account(home), graph, log, app_env)
+                ctx = browser.new_context(viewport={"width": 1500, "height": 1000},
+                                          extra_http_headers={USER_HEADER: "bench"})
                 try:
                     page = ctx.new_page()
                     # the app's own start (imports, the store, the browser's bundle): no page's paint

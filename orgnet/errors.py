@@ -40,3 +40,7 @@ class ReadOnlyViolation(QueryError):
 class InputTooLarge(InputError):
     """A file, workbook, table or cell exceeds a limit of :class:`orgnet.settings.Limits`
     (the message names the limit and the ``ORGNET_…`` variable that raises it)."""
+
+
+class AccessDenied(OrgnetError):
+    """The signed-in account may not do or see this (role or scope, issue 14)."""

@@ -57,12 +57,12 @@ def test_bench_demo_shape(tmp_path):
     assert p["client_engine_ratio_max"] == max(r["client_engine_ratio"] for r in p["rules"])
     from orgnet.app import PAGES
 
-    assert [x["page"] for x in p["pages"]] == [key for key, _, _ in PAGES]
+    assert [x["page"] for x in p["pages"]] == [key for key, *_ in PAGES]
     for x in p["pages"]:
         assert set(x) >= {"page", "s"} and x["s"] > 0
         assert not x.get("errors"), x
     # every page in headless Chromium, cold and warm, until its first meaningful paint (issue 12)
-    assert list(p["pages_browser"]) == [key for key, _, _ in PAGES], p.get("pages_browser_error")
+    assert list(p["pages_browser"]) == [page[0] for page in PAGES], p.get("pages_browser_error")
     for key, x in p["pages_browser"].items():
         assert not x.get("errors"), (key, x)
         assert x["cold_s"] > 0 and x["warm_s"] > 0 and x["app_start_s"] > 0, (key, x)

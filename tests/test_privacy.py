@@ -249,3 +249,79 @@ def test_import_page_lists_the_withheld_columns_without_their_values(personal_le
     assert {"身份证件号码", "电话号码", "住址"} <= set(frame["类别"])
     shown = frame.to_string()
     assert not any(v in shown for v in values)
+
+
+def _app_text(at) -> str:
+    """Everything an AppTest run put on the page: every element's protocol message (markdown,
+    captions, component arguments such as the map's HTML) and every table's cells."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if getattr(node, "proto", None) is not None:
+            out.append(str(node.proto))
+        children = getattr(node, "children", None) or {}
+        for child in (children.values() if isinstance(children, dict) else children):
+            walk(child)
+
+    walk(at._tree)
+    out += [d.value.to_string() for d in at.dataframe]
+    return "\n".join(out)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("allow", [None, "手机号"])
+def test_no_role_sees_personal_values_until_an_administrator_allows_them(
+        personal_ledger, falkordb_store, falkordb_settings, fresh_graph, monkeypatch, allow):
+    """Members with 身份证号 and 手机号 columns: no page, export or log shows either value for
+    any role; once the administrator allows 手机号, analysts and administrators see phones on
+    a member's card, viewers still do not, and identity numbers stay withheld."""
+    from streamlit.testing.v1 import AppTest
+
+    from helpers_access import signed_in
+    from orgnet.access import audit
+    from orgnet.access.accounts import Account, AccountRole, store_for
+    from orgnet.app import PAGES, may_open
+    from orgnet.queries.gaps import export_xlsx, run_gaps
+    from orgnet.queries.scope import Scope
+
+    folder, ids, phones, homes = personal_ledger
+    if allow:
+        monkeypatch.setenv(ALLOW_PERSONAL_COLUMNS_ENV, allow)
+    else:
+        monkeypatch.delenv(ALLOW_PERSONAL_COLUMNS_ENV, raising=False)
+    result = validate_path(folder)
+    graph = fresh_graph("pii_app")
+    load_dataset(falkordb_store, result.dataset, graph=graph, replace=True)
+    members = [m["id"] for m in result.dataset.tables["members"]]
+    home = falkordb_settings.home
+    monkeypatch.setenv("ORGNET_HOME", str(home))
+    monkeypatch.setenv("ORGNET_GRAPH", graph)
+    monkeypatch.setenv("ORGNET_PREWARM", "0")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    never = [*ids, *homes]
+    for role in ("admin", "analyst", "viewer"):
+        account = Account(f"pii_{role}", AccountRole.parse(role), Scope())
+        shown = []
+        visits = [(key, {}) for key, _, _, who in PAGES if may_open(account, who)]
+        visits += [("explorer", {"id": m}) for m in members]
+        for page, params in visits:
+            at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=240)
+            for k, v in signed_in(home, account.name, role).items():
+                at.session_state[k] = v
+            at.session_state["orgnet_start_page"] = page
+            for k, v in params.items():
+                at.query_params[k] = v
+            at.run()
+            assert not at.exception, (role, page, [e.value for e in at.exception])
+            shown.append(_app_text(at))
+        text = "\n".join(shown)
+        assert not [s for s in never if s in text], role
+        sees_phones = bool(allow) and account.sees_personal
+        assert all((p in text) == sees_phones for p in phones), (role, allow)
+        xlsx = export_xlsx(run_gaps(store_for(account, falkordb_store), graph=graph), home / f"{role}.xlsx")
+        from openpyxl import load_workbook
+
+        cells = " ".join(str(c.value) for ws in load_workbook(xlsx) for row in ws.iter_rows() for c in row)
+        assert not [s for s in [*never, *phones] if s in cells], role
+    log = json.dumps(audit.entries(home), ensure_ascii=False)
+    assert not [s for s in [*never, *phones] if s in log]

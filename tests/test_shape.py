@@ -149,10 +149,14 @@ def qindu_app(falkordb_loaded_store, falkordb_settings, tmp_path_factory):
 
 
 def _record_page(page: str) -> list[tuple[str, int]]:
-    """(query, rows returned) of every read the app sends while it renders ``page`` cold."""
+    """(query, rows returned) of every read the app sends while it renders ``page`` cold,
+    signed in as a district administrator."""
+    import os
+
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from helpers_access import signed_in
     from orgnet.graph.stores.falkordb import FalkorDBStore
 
     st.cache_data.clear()
@@ -167,6 +171,8 @@ def _record_page(page: str) -> list[tuple[str, int]]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(FalkorDBStore, "read", recording)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        for k, v in signed_in(os.environ["ORGNET_HOME"], "admin", "admin").items():
+            at.session_state[k] = v
         at.session_state["orgnet_start_page"] = page
         at.session_state["orgnet_lang"] = "zh"
         at.run()

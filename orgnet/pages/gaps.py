@@ -8,7 +8,7 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.queries import explore, gaps
 from orgnet.pages import _data
-from orgnet.pages._ui import Ctx, cached, download_name, page_header
+from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 #: gap rows a page of the table shows (the rest stay in the database until asked for)
 PAGE_ROWS = 500
@@ -106,12 +106,12 @@ def render(c: Ctx) -> None:
         st.caption(c.t("gaps.pick_row"))
     col1, col2, _ = st.columns([1, 1, 4])
     # every row, fetched and generated on click (a big workbook takes seconds): the page stays fast
-    col1.download_button(c.t("common.download_excel"), lambda: _xlsx(c, cat, scope),
-                         file_name=download_name(c, "gaps", "xlsx", scope=where),
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         key="gaps_xlsx", type="primary")
-    col2.download_button(c.t("common.download_csv"), lambda: csv_bytes(result_frame(c, _all_rows(c, scope), cat)),
-                         file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
+    download(c, col1, c.t("common.download_excel"), lambda: _xlsx(c, cat, scope),
+             file_name=download_name(c, "gaps", "xlsx", scope=where),
+             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="gaps_xlsx",
+             type="primary")
+    download(c, col2, c.t("common.download_csv"), lambda: csv_bytes(result_frame(c, _all_rows(c, scope), cat)),
+             file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
 
 
 def _page(c: Ctx, totals: dict[str, int], total: int, where: dict[str, str]) -> pd.DataFrame:

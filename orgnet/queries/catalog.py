@@ -12,7 +12,7 @@ query. Files are read through :mod:`importlib.resources`, so an installed packag
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -237,18 +237,53 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     ``skip`` with ``limit``: one page of the result, cut in the engine (the query must order
     its rows). ``stats``: filled with the engine's own time (``engine_ms``, see ``Store.read``).
     A rule's rows are all strings (or null), so they travel untagged (``scalars``).
+
+    A :class:`orgnet.queries.scope.ScopedStore` (the app's store for a signed-in account)
+    runs it inside the account's scope: parameters forced, rows outside dropped, names masked.
     """
     q = get(qid)
-    text, values = q.text, q.bind(params)
+    read_catalog = getattr(store, "read_catalog", None)
+    if count_by is not None and read_catalog is not None:
+        from orgnet.queries.scope import AREA_COLUMNS
+
+        # a scope keeps rows by their street and community: count by those too, then add up
+        place = [c for c in AREA_COLUMNS if c in q.columns and c not in count_by]
+        if place:
+            rows = run(store, qid, params, graph=graph, timeout_s=timeout_s, count_by=[*count_by, *place],
+                       stats=stats)
+            return sum_counts(rows, list(count_by))
     try:
-        if count_by is not None:
-            unknown = [b for b in count_by if q.columns and b not in q.columns]
-            if unknown:
-                raise ValueError(f"{', '.join(unknown)} is not among its columns ({', '.join(q.columns)})")
-            text = counted_query(text, tuple(count_by))
-        elif skip:
-            text, values = skipped_query(text, values, skip)
+        shaped, values = _shaped(q, q.bind(params), skip, count_by)
     except ValueError as e:
         raise QueryError(f"query {qid}: {e}") from e
-    return store.read(text, values, graph=graph, limit=limit, timeout_s=timeout_s,
-                      scalars=q.kind == "rule" and count_by is None, stats=stats)
+    kw = {"graph": graph, "limit": limit, "timeout_s": timeout_s, "stats": stats,
+          "scalars": q.kind == "rule" and count_by is None}
+    if read_catalog is not None:
+        return read_catalog(shaped, values, **kw)
+    return store.read(shaped.text, values, **kw)
+
+
+def _shaped(q: Query, values: dict, skip: int, count_by) -> tuple[Query, dict]:
+    """The query counted (``count_by``) or cut at ``skip`` rows, with its parameters."""
+    if count_by is not None:
+        unknown = [b for b in count_by if q.columns and b not in q.columns]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)} is not among its columns ({', '.join(q.columns)})")
+        return replace(q, text=counted_query(q.text, tuple(count_by)), columns=[*count_by, "n"]), values
+    if skip:
+        text, values = skipped_query(q.text, values, skip)
+        return replace(q, text=text), values
+    return q, values
+
+
+def sum_counts(rows: list[dict], by: list[str]) -> list[dict]:
+    """Counted rows (``n``) added up over the columns ``by``.
+
+    >>> sum_counts([{"s": "S1", "c": "C1", "n": 2}, {"s": "S1", "c": "C2", "n": 3}], ["s"])
+    [{'s': 'S1', 'n': 5}]
+    """
+    totals: dict[tuple, int] = {}
+    for r in rows:
+        key = tuple(r.get(b) for b in by)
+        totals[key] = totals.get(key, 0) + int(r["n"])
+    return [{**dict(zip(by, key)), "n": n} for key, n in totals.items()]
