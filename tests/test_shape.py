@@ -56,6 +56,26 @@ def test_counts_keep_the_scope_parameters(demo):
     assert set(counted["street_id"]) == {street}
 
 
+@pytest.mark.parametrize("level", ["street", "community"])
+def test_counts_inside_an_accounts_scope_equal_its_rows(demo, level):
+    """Through a street's or a community's ScopedStore (issue 14) the counts are those of the
+    rows that account sees, per street, and a page holds only its rows."""
+    from orgnet.queries.scope import Scope, ScopedStore
+
+    store, graph = demo
+    place = store.read("MATCH (c:Community)-[:PART_OF]->(s:Street) RETURN s.id AS s, c.id AS c "
+                       "ORDER BY c", graph=graph)[0]
+    scoped = ScopedStore(store, Scope(street_id=place["s"]) if level == "street" else
+                         Scope(street_id=place["s"], community_id=place["c"]))
+    seen = gaps.run_gaps(scoped, as_of=AS_OF, graph=graph)
+    counted = gaps.count_gaps(scoped, as_of=AS_OF, graph=graph)
+    assert len(seen) > 0
+    assert gaps.rule_totals(counted) == {rid: int((seen["rule"] == rid).sum()) for rid in gaps.rule_ids()}
+    assert dict(counted.groupby("street_id")["n"].sum()) == dict(Counter(seen["street_id"]))
+    page = gaps.gap_page(scoped, gaps.rule_totals(counted), 1, 5, as_of=AS_OF, graph=graph)
+    assert page.equals(seen.iloc[1:6].reset_index(drop=True))
+
+
 def test_pages_cut_in_the_engine_are_slices_of_the_full_result(demo):
     store, graph = demo
     full = gaps.run_gaps(store, as_of=AS_OF, graph=graph)

@@ -243,10 +243,11 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     """
     q = get(qid)
     read_catalog = getattr(store, "read_catalog", None)
-    if count_by is not None and read_catalog is not None:
+    scope = getattr(store, "scope", None)
+    if count_by is not None and read_catalog is not None and scope is not None and not scope.is_district:
         from orgnet.queries.scope import AREA_COLUMNS
 
-        # a scope keeps rows by their street and community: count by those too, then add up
+        # a street or community keeps rows by their street and community: count by those too, then add up
         place = [c for c in AREA_COLUMNS if c in q.columns and c not in count_by]
         if place:
             rows = run(store, qid, params, graph=graph, timeout_s=timeout_s, count_by=[*count_by, *place],
