@@ -40,3 +40,14 @@ class ReadOnlyViolation(QueryError):
 class InputTooLarge(InputError):
     """A file, workbook, table or cell exceeds a limit of :class:`orgnet.settings.Limits`
     (the message names the limit and the ``ORGNET_…`` variable that raises it)."""
+
+
+class ReachRefused(ReadOnlyViolation):
+    """A read query would reach outside the graph (LOAD CSV, a procedure not on the allow-list,
+    a server command). ``key`` is its UI text in ``orgnet/locale/messages.toml`` (``reach.*``),
+    ``fmt`` its placeholders (``what``: the clause or procedure refused); the message holds
+    both languages, ``orgnet.i18n.t(e.key, lang, **e.fmt)`` one."""
+
+    def __init__(self, message: str, *, key: str, fmt: dict[str, str]):
+        super().__init__(message)
+        self.key, self.fmt = key, fmt
