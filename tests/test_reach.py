@@ -22,6 +22,8 @@ REFUSED = [
     ("lOaD/**/cSv FROM $u AS l RETURN l", "reach.load_csv"),
     ("LOAD\u2003CSV FROM $u AS l RETURN l", "reach.load_csv"),  # em space
     ("LOAD\u200bCSV FROM $u AS l RETURN l", "reach.load_csv"),  # zero-width space: blank here
+    ("RETURN 1 AS one // a comment\rLOAD CSV FROM $u AS l RETURN l", "reach.load_csv"),  # \r ends it
+    ("RETURN 1 AS one // a comment\u2028LOAD CSV FROM $u AS l RETURN l", "reach.load_csv"),
     ("MATCH (n) WHERE n.name = 'x' LOAD CSV FROM $u AS l RETURN l", "reach.load_csv"),
     ("CALL apoc.load.json($u) YIELD value RETURN value", "reach.procedure"),
     ("CALL apoc.load.csv", "reach.procedure"),
@@ -39,7 +41,8 @@ REFUSED = [
     ("MATCH (n) CALL (n) { CALL apoc.load.json($u) YIELD value RETURN value } RETURN value",
      "reach.procedure"),
     ("OPTIONAL CALL dbms.info()", "reach.procedure"),
-    ("CALL db./*x*/labels() YIELD label RETURN label", "reach.comment_in_name"),
+    ("CALL db./*x*/labels() YIELD label RETURN label", "reach.comment_in_name"),  # crash FalkorDB 4.16
+    ("CALL db/*x*/.labels() YIELD label RETURN label", "reach.comment_in_name"),
     ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "reach.command"),
     ("SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery", "reach.command"),
     ("show settings", "reach.command"),
@@ -230,3 +233,12 @@ def test_neo4j_server_refuses_load_csv_by_itself(neo4j_store) -> None:
                     s.run("LOAD CSV FROM $u AS r RETURN r", u=url).consume()
             assert why in str(e.value), str(e.value)
         assert lst.seen() == 0
+
+
+def test_module_doctests() -> None:
+    import doctest
+
+    from orgnet.graph.stores import bound, lexer, reach
+
+    for module in (lexer, reach, bound):
+        assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0

@@ -42,75 +42,30 @@ class Token:
         return self.kind == "word" and self.text.upper() in words
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _is_blank(ch: str) -> bool:
-    return not _is_word_char(ch) and not ("!" <= ch <= "~")
-
-
-def _quoted_end(cypher: str, i: int) -> int:
-    """Index just past the string or backquoted name starting at ``i`` (or the text's end)."""
-    quote, j, n = cypher[i], i + 1, len(cypher)
-    while j < n:
-        if cypher[j] == "\\" and quote != "`":
-            j += 2
-        elif cypher[j] == quote:
-            if quote == "`" and cypher.startswith("``", j):
-                j += 2
-                continue
-            return j + 1
-        else:
-            j += 1
-    return n
-
-
-def _comment_end(cypher: str, i: int) -> int | None:
-    """Index just past the comment starting at ``i``, or None when none starts there."""
-    if cypher.startswith("//", i):
-        j = cypher.find("\n", i)
-        return len(cypher) if j < 0 else j
-    if cypher.startswith("/*", i):
-        j = cypher.find("*/", i + 2)
-        return len(cypher) if j < 0 else j + 2
-    return None
-
-
-def _word_end(cypher: str, i: int) -> int:
-    n = len(cypher)
-    while i < n:
-        if _is_word_char(cypher[i]):
-            i += 1
-        elif _ESCAPE.match(cypher, i):
-            i += 6
-        else:
-            break
-    return i
+#: one alternative per kind of span, tried in order at each position (blanks are skipped)
+_SPAN = re.compile(r"""
+    (?P<comment>//[^\n\r\x0b\x0c\x85\u2028\u2029]*|/\*.*?(?:\*/|\Z))
+  | (?P<string>'(?:[^'\\]|\\.)*(?:'|\\?\Z)|"(?:[^"\\]|\\.)*(?:"|\\?\Z))
+  | (?P<name>`(?:[^`]|``)*(?:`|\Z))
+  | (?P<word>(?:\w|\\u[0-9A-Fa-f]{4})+)
+  | (?P<symbol>[!-~])
+""", re.VERBOSE | re.DOTALL)
+#: what lies between spans: anything neither a word character nor printable ASCII
+_BLANK = re.compile(r"[^\w!-~]+")
 
 
 def _spans(cypher: str):
-    """(kind, start, end) of every token and comment, in order."""
+    """(kind, start, end) of every token and comment, in order. A line comment ends at any
+    line break (``\\r`` and ``\\u2028`` too), never later than an engine ends it."""
     i, n = 0, len(cypher)
     while i < n:
-        ch = cypher[i]
-        comment = _comment_end(cypher, i)
-        if comment is not None:
-            yield "comment", i, comment
-            i = comment
-        elif ch in "'\"`":
-            j = _quoted_end(cypher, i)
-            yield ("name" if ch == "`" else "string"), i, j
-            i = j
-        elif _is_word_char(ch) or _ESCAPE.match(cypher, i):
-            j = _word_end(cypher, i)
-            yield "word", i, j
-            i = j
-        elif _is_blank(ch):
-            i += 1
-        else:
-            yield "symbol", i, i + 1
-            i += 1
+        blank = _BLANK.match(cypher, i)
+        if blank:
+            i = blank.end()
+            continue
+        m = _SPAN.match(cypher, i)
+        yield m.lastgroup, i, m.end()
+        i = m.end()
 
 
 def tokens(cypher: str) -> list[Token]:

@@ -27,6 +27,8 @@ orgnet.errors.ReachRefused: 已拒绝：...
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from orgnet.errors import ReachRefused
 from orgnet.graph.stores.lexer import Token, tokens
 
@@ -85,57 +87,81 @@ def _keyword(toks: list[Token], i: int) -> bool:
     return not (_is_symbol(before, ".:$") or _is_symbol(after, ":") or (before and before.is_word("AS")))
 
 
-def _check_call(toks: list[Token], i: int) -> None:
+#: a refusal: (UI text key, what is refused)
+Refusal = tuple[str, str]
+
+
+def _check_call(toks: list[Token], i: int) -> Refusal | None:
     """``toks[i]`` is CALL: a subquery passes (its body is checked like the rest), a
     procedure must be allowed."""
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     if nxt is None or _is_symbol(nxt, "{("):
-        return
+        return None
     parts, end = _dotted_name(toks, i + 1)
     name = ".".join(p.text for p in parts) or nxt.text
     if any(p.after_comment for p in toks[i + 2:end]):
-        raise _refuse("reach.comment_in_name", name)
-    if name.lower() not in _ALLOWED:
-        raise _refuse("reach.procedure", name)
+        return "reach.comment_in_name", name
+    return None if name.lower() in _ALLOWED else ("reach.procedure", name)
 
 
-def _check_namespace_call(toks: list[Token], i: int) -> None:
+def _check_namespace_call(toks: list[Token], i: int) -> Refusal | None:
     """A function or procedure call ``ns.name(`` with ``ns`` in REFUSED_NAMESPACES."""
-    if i and _is_symbol(toks[i - 1], ".$"):
-        return
+    if toks[i].text.lower() not in REFUSED_NAMESPACES or (i and _is_symbol(toks[i - 1], ".$")):
+        return None
     parts, end = _dotted_name(toks, i)
-    if len(parts) > 1 and parts[0].text.lower() in REFUSED_NAMESPACES and \
-            end < len(toks) and _is_symbol(toks[end], "("):
-        raise _refuse("reach.procedure", ".".join(p.text for p in parts))
+    if len(parts) > 1 and end < len(toks) and _is_symbol(toks[end], "("):
+        return "reach.procedure", ".".join(p.text for p in parts)
+    return None
 
 
-def _check_show(toks: list[Token], i: int) -> None:
+def _check_show(toks: list[Token], i: int) -> Refusal | None:
     """``toks[i]`` is SHOW followed by a word: only index and constraint listings pass."""
-    words = [t for t in toks[i + 1:i + 6] if t.kind == "word"]
-    for w in words:
-        if w.text.upper() in _SHOW_ALLOWED:
-            return
-        if w.text.upper() not in _SHOW_MODIFIERS:
-            break
-    raise _refuse("reach.command", " ".join(t.text for t in toks[i:i + 3] if t.kind == "word").upper())
+    for w in (t for t in toks[i + 1:i + 6] if t.kind == "word"):
+        word = w.text.upper()
+        if word in _SHOW_ALLOWED:
+            return None
+        if word not in _SHOW_MODIFIERS:
+            return "reach.command", f"SHOW {word}"
+    return "reach.command", "SHOW"
+
+
+def _check_keyword(toks: list[Token], i: int) -> Refusal | None:
+    """``toks[i]`` is a bare word: LOAD CSV wherever it stands; CALL, TERMINATE and SHOW
+    where they are keywords."""
+    tok, nxt = toks[i], toks[i + 1] if i + 1 < len(toks) else None
+    if tok.is_word("LOAD") and nxt is not None and nxt.is_word("CSV"):
+        return "reach.load_csv", "LOAD CSV"
+    if not tok.is_word("CALL", "TERMINATE", "SHOW") or not _keyword(toks, i):
+        return None
+    if tok.is_word("CALL"):
+        return _check_call(toks, i)
+    if nxt is None or nxt.kind != "word":
+        return None
+    return ("reach.command", f"TERMINATE {nxt.text.upper()}") if tok.is_word("TERMINATE") else _check_show(toks, i)
+
+
+def _refusal(cypher: str) -> Refusal | None:
+    """The first reason to refuse ``cypher``, or None."""
+    toks = tokens(cypher)
+    for i, tok in enumerate(toks):
+        found = None
+        if tok.kind == "word":
+            found = _check_keyword(toks, i)
+        if found is None and tok.kind in ("word", "name"):
+            found = _check_namespace_call(toks, i)
+        if found is not None:
+            return found
+    return None
+
+
+#: catalog queries repeat on every page: their verdicts are kept (short texts only)
+_cached_refusal = lru_cache(maxsize=256)(_refusal)
+_CACHED_CHARS = 16_000
 
 
 def refuse_outside_reach(cypher: str) -> None:
     """Raise :class:`~orgnet.errors.ReachRefused` (Chinese / English, naming what is refused
     and why) when the query would reach outside the graph (see the module's docstring)."""
-    toks = tokens(cypher)
-    for i, tok in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if tok.kind in ("word", "name"):
-            _check_namespace_call(toks, i)
-        if tok.is_word("LOAD") and nxt is not None and nxt.is_word("CSV"):  # a keyword wherever it is
-            raise _refuse("reach.load_csv", "LOAD CSV")
-        if tok.kind != "word" or not _keyword(toks, i):
-            continue
-        word = tok.text.upper()
-        if word == "CALL":
-            _check_call(toks, i)
-        elif word == "TERMINATE" and nxt is not None and nxt.kind == "word":
-            raise _refuse("reach.command", f"TERMINATE {nxt.text.upper()}")
-        elif word == "SHOW" and nxt is not None and nxt.kind == "word":
-            _check_show(toks, i)
+    found = _cached_refusal(cypher) if len(cypher) <= _CACHED_CHARS else _refusal(cypher)
+    if found is not None:
+        raise _refuse(*found)
