@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgnet.graph.stores.lexer import mask as _mask
+from orgnet.graph.stores.lexer import mask
 
 __all__ = ["bound_query", "LIMIT_PARAM", "largest_range"]
 
@@ -44,7 +44,7 @@ def largest_range(cypher: str) -> int:
     10
     """
     most = 0
-    for m in _RANGE.finditer(_mask(cypher)):
+    for m in _RANGE.finditer(mask(cypher)):
         a, b = int(m.group(1)), int(m.group(2))
         step = int(m.group(3)) if m.group(3) else 1
         if step:
@@ -96,7 +96,7 @@ def bound_query(cypher: str, params: dict[str, Any] | None, limit: int) -> tuple
     """(query, params, bounded): the query rewritten so the engine returns at most ``limit``
     rows per ``UNION`` branch; ``bounded`` is False when it could not be rewritten."""
     params = dict(params or {})
-    masked = _mask(cypher)
+    masked = mask(cypher)
     end = len(masked.rstrip().rstrip(";").rstrip())
     text, masked = cypher[:end], masked[:end]
     cuts, start = [], 0
