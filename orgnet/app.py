@@ -14,8 +14,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from orgnet.access.accounts import store_for
 from orgnet.i18n import t
-from orgnet.pages import _ui
+from orgnet.pages import _access, _ui
 from orgnet.pages._ui import K_AS_OF, K_GRAPH, K_LANG, K_MEETING, K_START, Ctx
 
 #: the favicon, served by the app itself (a material icon would be fetched from Google's font CDN)
@@ -24,16 +25,31 @@ ICON = Path(__file__).with_name("pages") / "assets" / "icon.png"
 #: pages a meeting needs (meeting mode shows only these, larger)
 MEETING_PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage")
 
-#: (page key, module, icon) in menu order; the page key is also its URL path
-PAGES: tuple[tuple[str, str, str], ...] = (
-    ("overview", "orgnet.pages.overview", ":material/dashboard:"),
-    ("explorer", "orgnet.pages.explorer", ":material/hub:"),
-    ("org_tree", "orgnet.pages.org_tree", ":material/account_tree:"),
-    ("gaps", "orgnet.pages.gaps", ":material/report:"),
-    ("linkage", "orgnet.pages.linkage", ":material/share:"),
-    ("import", "orgnet.pages.import_page", ":material/upload_file:"),
-    ("query", "orgnet.pages.query", ":material/terminal:"),
+#: (page key, module, icon, who may open it) in menu order; the page key is also its URL path.
+#: Who: ``all`` accounts, ``query`` (analysts and administrators), ``admin``.
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("overview", "orgnet.pages.overview", ":material/dashboard:", "all"),
+    ("explorer", "orgnet.pages.explorer", ":material/hub:", "all"),
+    ("org_tree", "orgnet.pages.org_tree", ":material/account_tree:", "all"),
+    ("gaps", "orgnet.pages.gaps", ":material/report:", "all"),
+    ("linkage", "orgnet.pages.linkage", ":material/share:", "all"),
+    ("import", "orgnet.pages.import_page", ":material/upload_file:", "admin"),
+    ("query", "orgnet.pages.query", ":material/terminal:", "query"),
+    ("audit", "orgnet.pages.audit_page", ":material/policy:", "admin"),
 )
+
+
+def may_open(account, who: str) -> bool:
+    """Whether ``account`` may open a page of ``PAGES`` marked ``who``."""
+    return who == "all" or (who == "query" and account.may_query) or (who == "admin" and account.is_admin)
+
+#: tables' own "Download as CSV" button is hidden: exports go through the app's buttons, which
+#: check the account's right to export and write the audit log
+_APP_CSS = """
+<style>
+[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) {display: none;}
+</style>
+"""
 
 _MEETING_CSS = """
 <style>
@@ -135,39 +151,50 @@ def main() -> None:
     st.set_page_config(page_title=t("app.title", lang), page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if meeting else "expanded")
     settings = _ui.settings()
+    account = _access.current_account(settings, lang)
+    if account is None:  # the sign-in form is shown; nothing else until someone signs in
+        st.stop()
+        return
     try:
-        store = _ui.get_store(settings)
-        store.list_graphs()
+        raw_store = _ui.get_store(settings)
+        raw_store.list_graphs()
     except Exception as e:  # noqa: BLE001 - the store's own error names what to do
         st.title(t("app.title", lang))
         st.error(t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
         st.stop()
         return
+    store = store_for(account, raw_store)  # every page reads through the account's scope
+    _access.keep_signed_in(settings)
+    st.markdown(_APP_CSS, unsafe_allow_html=True)
 
     if meeting:  # no sidebar controls in a meeting: keep the graph and date chosen before
         graph = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
-        info = _graph_info(store, graph)
+        info = _graph_info(raw_store, graph)
         as_of = _date_control(None, lang, info)
     else:
-        graph, meeting, info = _sidebar(settings, store, lang)
+        graph, meeting, info = _sidebar(settings, raw_store, lang)
         as_of = _date_control(st.sidebar, lang, info)
+        _access.account_line(settings, account, lang)
     st.session_state[K_AS_OF] = as_of
     for key, value in (("graph", graph), ("date", as_of), ("meeting", "1" if meeting else "0")):  # reload = same view
         if st.query_params.get(key) != value:
             st.query_params[key] = value
     stamp = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")
     st.session_state["_orgnet_ctx"] = Ctx(settings=settings, store=store, graph=graph, lang=lang,
-                                          meeting=meeting, as_of=as_of, stamp=stamp)
+                                          meeting=meeting, as_of=as_of, stamp=stamp, account=account,
+                                          info=info)
     if meeting:  # controls hidden: pages in a top bar, one button back
         st.markdown(_MEETING_CSS, unsafe_allow_html=True)
         _, right = st.columns([6, 1])
         right.button(t("meeting.exit", lang), on_click=_leave_meeting, key="_orgnet_leave_meeting",
                      icon=":material/close_fullscreen:", width="stretch")
 
-    start = st.session_state.get(K_START)  # tests open a page directly this way
+    start = st.session_state.get(K_START) or st.session_state.pop(_access.K_WANTED, None)  # tests; deep links
+    allowed = [(key, mod, icon) for key, mod, icon, who in PAGES
+               if (not meeting or key in MEETING_PAGES) and may_open(account, who)]
+    start = start if start in {key for key, _, _ in allowed} else "overview"
     pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key,
-                     default=(key == (start or "overview")))
-             for key, mod, icon in PAGES if not meeting or key in MEETING_PAGES]
+                     default=(key == start)) for key, mod, icon in allowed]
     st.session_state[_ui.K_PAGES] = {p.url_path: p for p in pages}  # for links between pages
     nav = st.navigation(pages, position="top" if meeting else "sidebar")
     nav.run()

@@ -51,3 +51,7 @@ class ReachRefused(ReadOnlyViolation):
     def __init__(self, message: str, *, key: str, fmt: dict[str, str]):
         super().__init__(message)
         self.key, self.fmt = key, fmt
+
+
+class AccessDenied(OrgnetError):
+    """The signed-in account may not do or see this (role or scope, issue 14)."""

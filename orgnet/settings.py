@@ -31,12 +31,21 @@ class Settings:
     neo4j_password: str | None = None
     neo4j_database: str = "neo4j"
     graph: str = DEFAULT_GRAPH
+    #: the header a single-sign-on reverse proxy sets to the account name (None: local sign-in)
+    trust_user_header: str | None = None
+    #: a session ends after this many minutes without a click
+    session_idle_minutes: int = 60
+    #: and this many hours after sign-in at the latest
+    session_hours: int = 12
 
     @classmethod
     def from_env(cls, home: str | os.PathLike | None = None,
                  neo4j_uri: str | None = None) -> "Settings":
         env = os.environ
         return cls(
+            trust_user_header=env.get("ORGNET_TRUST_USER_HEADER") or None,
+            session_idle_minutes=_positive(env, "ORGNET_SESSION_IDLE_MINUTES", 60),
+            session_hours=_positive(env, "ORGNET_SESSION_HOURS", 12),
             home=Path(home or env.get("ORGNET_HOME") or Path.home() / ".orgnet").expanduser(),
             neo4j_uri=neo4j_uri or env.get("NEO4J_URI") or None,
             neo4j_user=env.get("NEO4J_USER", "neo4j"),
@@ -44,6 +53,22 @@ class Settings:
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
             graph=env.get("ORGNET_GRAPH", DEFAULT_GRAPH),
         )
+
+
+def _positive(env: os._Environ | dict, name: str, default: int) -> int:
+    """A positive whole-number setting from the environment."""
+    from orgnet.errors import ConfigError
+
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as e:
+        raise ConfigError(f"{name}={raw!r} is not a whole number (环境变量 {name} 应为整数)") from e
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive (环境变量 {name} 应为正整数)")
+    return value
 
 
 @dataclass(frozen=True)
@@ -80,20 +105,7 @@ class Limits:
     @classmethod
     def from_env(cls, **overrides: int) -> "Limits":
         """Defaults, then ``ORGNET_MAX_ROWS``-style environment variables, then ``overrides``."""
-        from orgnet.errors import ConfigError
-
-        values: dict[str, int] = {}
-        for f in fields(cls):
-            raw = os.environ.get(f"ORGNET_{f.name.upper()}")
-            if raw is not None and raw.strip():
-                try:
-                    values[f.name] = int(raw)
-                except ValueError as e:
-                    raise ConfigError(f"ORGNET_{f.name.upper()}={raw!r} is not a whole number "
-                                      f"(环境变量 ORGNET_{f.name.upper()} 应为整数)") from e
-                if values[f.name] <= 0:
-                    raise ConfigError(f"ORGNET_{f.name.upper()} must be positive "
-                                      f"(环境变量 ORGNET_{f.name.upper()} 应为正整数)")
+        values = {f.name: _positive(os.environ, f"ORGNET_{f.name.upper()}", f.default) for f in fields(cls)}
         values.update(overrides)
         return cls(**values)
 

@@ -182,6 +182,17 @@ def demo_dataset(demo_path):
     return validate_path(demo_path).dataset
 
 
+@pytest.fixture(scope="session")
+def weicheng_dataset(tmp_path_factory):
+    """The ``weicheng`` preset (4 streets, 46 communities), generated and validated once."""
+    from orgnet.loaders.generate import generate
+    from orgnet.loaders.validate import validate_path
+
+    out = tmp_path_factory.mktemp("weicheng")
+    generate("weicheng", out)
+    return validate_path(out).dataset
+
+
 def ensure_loaded(store, dataset, graph: str, loaded: set) -> None:
     """Load ``dataset`` (a Dataset or a callable making one) into ``graph`` unless it is there.
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers_access import signed_in
 from orgnet.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -44,10 +45,15 @@ def monkeypatch_module():
     mp.undo()
 
 
-def open_page(page: str, lang: str = "zh", meeting: bool = False, **state):
+def open_page(page: str, lang: str = "zh", meeting: bool = False, account: dict | None = None, **state):
+    """Open a page signed in as ``account`` (``helpers_access.signed_in``; default: an administrator)."""
+    import os
+
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=240)
+    for k, v in (account or signed_in(os.environ["ORGNET_HOME"])).items():
+        at.session_state[k] = v
     at.session_state["orgnet_start_page"] = page
     at.session_state["orgnet_lang"] = lang
     at.session_state["orgnet_meeting"] = meeting
@@ -110,7 +116,11 @@ def test_explorer_opens_the_view_a_link_describes(demo_env):
     assert node  # the first street, written to the URL
     from streamlit.testing.v1 import AppTest
 
+    import os
+
     link = AppTest.from_file(APP, default_timeout=240)
+    for k, v in signed_in(os.environ["ORGNET_HOME"]).items():
+        link.session_state[k] = v
     link.session_state["orgnet_start_page"] = "explorer"
     link.query_params["id"] = node
     link.query_params["r"] = "2"

@@ -24,6 +24,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from helpers_access import TEST_HEADER, ensure_account
+
 from helpers_stores import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,14 +50,23 @@ def app_url(falkordb_loaded_store, falkordb_settings):
     yield from serve_app(falkordb_loaded_store("demo")[1], falkordb_settings)
 
 
-def serve_app(graph: str, falkordb_settings):
-    """``streamlit run app.py`` on a free port against the test store's ``graph``; yields its URL."""
+def serve_app(graph: str, falkordb_settings, *, trust_header: bool = True):
+    """``streamlit run app.py`` on a free port against the test store's ``graph``; yields its URL.
+
+    With ``trust_header`` the app signs in whoever its test header names (``TEST_HEADER``, the
+    way an office's single-sign-on proxy does; the ``browser`` fixture's contexts send
+    ``admin``); without it, people sign in through the form.
+    """
     if _chromium() is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is missing (pip install -e '.[test]')")
     port = free_port()
     env = dict(os.environ, ORGNET_HOME=str(falkordb_settings.home), ORGNET_GRAPH=graph, ORGNET_PREWARM="0")
     env.pop("NEO4J_URI", None)
+    env.pop("ORGNET_TRUST_USER_HEADER", None)
+    if trust_header:
+        ensure_account(falkordb_settings.home, "admin", "admin")
+        env["ORGNET_TRUST_USER_HEADER"] = TEST_HEADER
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "test-artifacts" / f"streamlit-{graph}.log", "w")
     proc = subprocess.Popen(
@@ -91,8 +102,22 @@ def browser():
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=_chromium(), args=ARGS)
-        yield b
+        yield SignedIn(b)
         b.close()
+
+
+class SignedIn:
+    """A browser whose new contexts send ``TEST_HEADER: admin`` (unless told other headers)."""
+
+    def __init__(self, browser, account: str = "admin"):
+        self._browser, self._account = browser, account
+
+    def new_context(self, **kw):
+        kw.setdefault("extra_http_headers", {TEST_HEADER: self._account})
+        return self._browser.new_context(**kw)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 class Outside:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers_access import TEST_HEADER, ensure_account
+
 from helpers_stores import cli, free_port
 from orgnet.errors import LoadInProgress
 from orgnet.graph.load import load_dataset
@@ -235,8 +237,10 @@ def _children(pid: int) -> list[int]:
 
 
 def _start_app(home: Path, port: int) -> subprocess.Popen:
-    """`orgnet app --port PORT` on the embedded store under ``home``, as a user starts it."""
-    env = {**os.environ, "ORGNET_HOME": str(home)}
+    """`orgnet app --port PORT` on the embedded store under ``home``, as a user starts it
+    (signing in whoever the test header names: ``helpers_access.TEST_HEADER``)."""
+    ensure_account(home, "admin", "admin")
+    env = {**os.environ, "ORGNET_HOME": str(home), "ORGNET_TRUST_USER_HEADER": TEST_HEADER}
     env.pop("NEO4J_URI", None)
     return subprocess.Popen([sys.executable, "-c", "from orgnet.cli import main; main()", "app",
                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
@@ -326,7 +330,7 @@ def test_deep_links_on_a_fresh_app(tmp_path, demo_path):
             try:
                 for path, title in (("/gaps", ("覆盖缺口", "Coverage gaps")),
                                     ("/explorer?id=C01", ("网络浏览", "Explorer"))):
-                    ctx = browser.new_context()
+                    ctx = browser.new_context(extra_http_headers={TEST_HEADER: "admin"})
                     page = ctx.new_page()
                     page.goto(url + path)
                     page.wait_for_selector("h1", timeout=60_000)

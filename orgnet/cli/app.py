@@ -34,6 +34,7 @@ def demo(settings: Settings, port: int, address: str, no_app: bool, seed: int) -
     click.echo(summary_text(result.validation.report))
     click.echo(f"Loaded into graph '{result.graph}': {counts['nodes']} nodes, "
                f"{counts['relationships']} relationships.")
+    _first_admin(settings)
     if no_app:
         return
     click.echo(f"orgnet app: http://{address}:{port}   (Ctrl+C to stop)")
@@ -50,10 +51,24 @@ def demo(settings: Settings, port: int, address: str, no_app: bool, seed: int) -
 @click.pass_obj
 def app(settings: Settings, port: int, address: str, graph: str | None) -> None:
     """Start the orgnet web app (Streamlit)."""
+    from orgnet.access.accounts import AccountBook
     from orgnet.appserver import run_app
 
+    if not AccountBook(settings.home).exists() and not settings.trust_user_header:
+        click.echo("No account exists yet: create a district administrator first with\n"
+                   "  orgnet users add NAME --role admin\n(尚无账号：请先用上面的命令创建区级管理员)", err=True)
     click.echo(f"orgnet app: http://{address}:{port}   (Ctrl+C to stop)")
     raise SystemExit(run_app(settings, port=port, address=address, graph=graph))
+
+
+def _first_admin(settings: Settings) -> None:
+    """A fresh install gets an administrator ``admin`` with a random password, shown once."""
+    from orgnet.access.accounts import first_admin
+
+    password = first_admin(settings.home)
+    if password:
+        click.echo(f"Sign in as admin / {password}   (shown once; change it with `orgnet users passwd admin`;\n"
+                   f"add accounts with `orgnet users add`)  登录账号 admin，密码 {password}（仅显示一次）")
 
 
 COMMANDS = [demo, app]

@@ -12,8 +12,8 @@ import hashlib
 import html
 import json
 import re
-from dataclasses import dataclass
-from typing import Callable, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import streamlit as st
 
@@ -21,6 +21,9 @@ from orgnet import i18n
 from orgnet.i18n import label_name
 from orgnet.graph.stores.base import Store
 from orgnet.settings import Settings
+
+if TYPE_CHECKING:
+    from orgnet.access.accounts import Account
 
 T = TypeVar("T")
 
@@ -45,6 +48,16 @@ class Ctx:
     as_of: str
     #: the graph's load stamp (invalidates cached results after a re-import)
     stamp: str
+    #: the signed-in account (its scoped store is ``store``)
+    account: "Account | None" = None
+    #: the graph's load metadata (``orgnet.graph.load.graph_info``)
+    info: dict = field(default_factory=dict)
+
+    @property
+    def scope_key(self) -> str:
+        """What the account's results depend on (scope, masking): part of every cache key."""
+        key = getattr(self.store, "key", None)
+        return key() if callable(key) else "operator"
 
     def t(self, key: str, **fmt) -> str:
         return i18n.t(key, self.lang, **fmt)
@@ -86,8 +99,8 @@ def get_store(s: Settings):
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
-def _cached(fn_key: str, graph: str, stamp: str, as_of: str | None, args_json: str, _fn: Callable,
-            _store_obj: Store):
+def _cached(fn_key: str, graph: str, stamp: str, as_of: str | None, scope_key: str, args_json: str,
+            _fn: Callable, _store_obj: Store):
     args, kwargs = json.loads(args_json)
     return _fn(_store_obj, *args, **kwargs)
 
@@ -97,7 +110,7 @@ def cached(c: Ctx, fn: Callable[..., T], *args, graph_kw: str | None = "graph", 
     """Call ``fn(store, *args, **kwargs)`` through ``st.cache_data``.
 
     The cache key is the function (its module and qualified name), the graph name, its load
-    stamp, ``as_of`` (when the function takes it) and the JSON of the arguments.
+    stamp, the account's scope and masking (``Ctx.scope_key``), ``as_of`` (when the function takes it) and the JSON of the arguments.
     ``graph_kw`` names the function's graph keyword argument (None: it takes no graph).
 
     >>> cached(c, explore.streets)            # doctest: +SKIP
@@ -107,7 +120,7 @@ def cached(c: Ctx, fn: Callable[..., T], *args, graph_kw: str | None = "graph", 
     if as_of:
         kwargs["as_of"] = c.as_of
     return _cached(f"{fn.__module__}.{fn.__qualname__}", c.graph, c.stamp, c.as_of if as_of else None,
-                   json.dumps([list(args), kwargs], ensure_ascii=False, sort_keys=True, default=str),
+                   c.scope_key, json.dumps([list(args), kwargs], ensure_ascii=False, sort_keys=True, default=str),
                    fn, c.store)
 
 
@@ -267,11 +280,10 @@ def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | N
         from orgnet.pages import _maps
 
         # built on click, in the download thread (no session state there)
-        st.download_button(c.t("meeting.download_html"),
-                           lambda: _maps.html_for(c, which, data, title=title, standalone=True,
-                                                  note=note).encode("utf-8"),
-                           file_name=download_name(c, title, "html"), mime="text/html",
-                           key=f"dl_html_{key}", type="primary")
+        download(c, st, c.t("meeting.download_html"),
+                 lambda: _maps.html_for(c, which, data, title=title, standalone=True, note=note).encode("utf-8"),
+                 file_name=download_name(c, title, "html"), mime="text/html", key=f"dl_html_{key}",
+                 type="primary")
     return event
 
 
@@ -279,15 +291,15 @@ def _cached_map(c: Ctx, which: str, data, title: str, height, standalone: bool, 
                 note: str | None = None) -> tuple[str, str]:
     """(map HTML, its digest), cached across sessions per (graph, load stamp, date, language, mode,
     page key, title): layouts are not free. ``key`` must name every filter the data depends on."""
-    return _map_html((c.graph, c.stamp, c.as_of, c.lang, c.meeting, which, key, title, height, standalone, note),
-                     c, data)
+    return _map_html((c.graph, c.stamp, c.as_of, c.lang, c.meeting, which, key, title, height, standalone, note,
+                      c.scope_key), c, data)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
 def _map_html(map_key: tuple, _c: Ctx, _data) -> tuple[str, str]:
     from orgnet.pages import _maps
 
-    graph, stamp, as_of, lang, meeting, which, key, title, height, standalone, note = map_key
+    graph, stamp, as_of, lang, meeting, which, key, title, height, standalone, note, _scope = map_key
     page = _maps.html_for(_c, which, _data, title=title, height=height, standalone=standalone, note=note)
     return page, hashlib.sha1(page.encode("utf-8")).hexdigest()  # the component redraws when it changes
 
@@ -324,3 +336,24 @@ def prewarm(c: Ctx) -> None:
             pass
 
     threading.Thread(target=work, name="orgnet-prewarm", daemon=True).start()
+
+
+def download(c: Ctx, where: Any, label: str, data: Any, *, file_name: str, mime: str | None = None,
+             key: str, **kw: Any) -> None:
+    """A download button for accounts that may export (administrators, analysts), recorded
+    in the audit log when clicked; nothing for viewers.
+
+    >>> download(c, st, "CSV", lambda: b"...", file_name="gaps.csv", key="dl")   # doctest: +SKIP
+    """
+    account = c.account
+    if account is not None and not account.may_export:
+        return
+    where.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click=_audit_export,
+                          args=(c, file_name), **kw)
+
+
+def _audit_export(c: Ctx, file_name: str) -> None:
+    from orgnet.access import audit
+
+    audit.record(c.settings.home, c.account.name if c.account else "-", "export",
+                 scope=c.scope_key.split("|")[0], what=f"{c.graph}: {file_name}")

@@ -8,7 +8,7 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.queries import explore
 from orgnet.pages import _data
-from orgnet.pages._ui import Ctx, cached, download_name, page_header
+from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 
 def _catalog_frame(c: Ctx, cat: pd.DataFrame) -> pd.DataFrame:
@@ -100,12 +100,12 @@ def render(c: Ctx) -> None:
         st.caption(c.t("gaps.pick_row"))
     col1, col2, _ = st.columns([1, 1, 4])
     # generated on click (a big workbook takes seconds): the page itself stays fast
-    col1.download_button(c.t("common.download_excel"), lambda: _xlsx(c, frame, res),
-                         file_name=download_name(c, "gaps", "xlsx", scope=where),
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         key="gaps_xlsx", type="primary")
-    col2.download_button(c.t("common.download_csv"), lambda: csv_bytes(frame),
-                         file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
+    download(c, col1, c.t("common.download_excel"), lambda: _xlsx(c, frame, res),
+             file_name=download_name(c, "gaps", "xlsx", scope=where),
+             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="gaps_xlsx",
+             type="primary")
+    download(c, col2, c.t("common.download_csv"), lambda: csv_bytes(frame),
+             file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
 
 
 def _xlsx(c: Ctx, frame: pd.DataFrame, res: pd.DataFrame) -> bytes:

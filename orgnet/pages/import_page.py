@@ -14,7 +14,7 @@ import streamlit as st
 from orgnet.model import TABLES
 from orgnet.graph.stores.base import graph_name_for, is_graph_name
 from orgnet.loaders.guard import temporary_upload_dir, unpack_upload
-from orgnet.pages._ui import K_GRAPH, Ctx, page_header
+from orgnet.pages._ui import K_GRAPH, Ctx, download, page_header
 
 
 
@@ -70,6 +70,19 @@ def withheld_frame(c: Ctx, report: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _target(c: Ctx):
+    """The store to load into: the store itself for an administrator (``ScopedStore.writable``)."""
+    writable = getattr(c.store, "writable", None)
+    return writable() if writable else c.store
+
+
+def _audit_import(c: Ctx, graph: str, replace: bool) -> None:
+    from orgnet.access import audit
+
+    audit.record(c.settings.home, c.account.name if c.account else "-", "import", scope="district",
+                 what=f"graph {graph}" + (" (replaced)" if replace else ""))
+
+
 def render(c: Ctx) -> None:
     page_header(c, "page.import", "import.caption")
     done = st.session_state.pop("_import_done", None)
@@ -106,9 +119,9 @@ def render(c: Ctx) -> None:
             st.warning(c.t("import.some_rejected", n=n_rej))
             st.dataframe(errs, hide_index=True, width="stretch", height=260)
             if state.get("import_rejects"):
-                st.download_button(c.t("import.download_rejected"), state["import_rejects"],
-                                   file_name=f"rejected-{Path(up.name).stem}.zip",
-                                   mime="application/zip", key="import_dl_rejects")
+                download(c, st, c.t("import.download_rejected"), state["import_rejects"],
+                         file_name=f"rejected-{Path(up.name).stem}.zip", mime="application/zip",
+                         key="import_dl_rejects")
         else:
             st.success(c.t("import.all_accepted"))
         with st.form("import_load"):
@@ -124,7 +137,8 @@ def render(c: Ctx) -> None:
 
                 with st.spinner(c.t("common.loading")):
                     try:
-                        load_dataset(c.store, result.dataset, graph=name, replace=replace)
+                        load_dataset(_target(c), result.dataset, graph=name, replace=replace)
+                        _audit_import(c, name, replace)
                         counts = c.store.counts(name)
                     except Exception as e:  # noqa: BLE001
                         st.error(c.t("common.error", message=str(e)))

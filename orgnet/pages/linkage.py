@@ -11,7 +11,7 @@ from orgnet.textsafe import escape_markdown
 from orgnet.analysis import linkage as lk
 from orgnet.queries import explore
 from orgnet.pages import _data
-from orgnet.pages._ui import Ctx, cached, community_stepper, download_name, map_block, page_header
+from orgnet.pages._ui import Ctx, cached, community_stepper, download, download_name, map_block, page_header
 
 
 def channel_name(c: Ctx, ch: str) -> str:
@@ -111,8 +111,8 @@ def render(c: Ctx) -> None:
                 c.t("linkage.score"): weak["score"].round(1), c.t("linkage.band"): weak["band"].map(lambda b: band_name(c, b)),
                 c.t("linkage.missing"): weak.apply(lambda r: _missing(c, r), axis=1)})
             st.dataframe(wf, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(wf)))
-            st.download_button(c.t("common.download_csv"), csv_bytes(wf),
-                               file_name=download_name(c, "weak-ties", "csv"), key="lk_weak_csv")
+            download(c, st, c.t("common.download_csv"), csv_bytes(wf),
+                     file_name=download_name(c, "weak-ties", "csv"), key="lk_weak_csv")
     with right:
         partners = data["partners"]
         st.subheader(c.t("linkage.recommend"))

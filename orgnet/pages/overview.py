@@ -8,7 +8,6 @@ import streamlit as st
 
 from orgnet.pages import _data
 from orgnet.queries import kpis as kpi_queries
-from orgnet.graph import load
 from orgnet.pages._ui import Ctx, cached, page_header
 
 
@@ -63,14 +62,18 @@ def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.Da
 
 def render(c: Ctx) -> None:
     page_header(c, "page.overview", says_date=True)
-    info = cached(c, load.graph_info, c.graph, graph_kw=None) or {}
-    counts = cached(c, _data.counts, c.graph, graph_kw=None)
-    if not counts or not counts.get("nodes"):
+    info = c.info
+    district = c.account is None or c.account.scope.is_district  # graph totals are district-wide
+    counts = cached(c, _data.counts, c.graph, graph_kw=None) if district else None
+    if not info and not (counts or {}).get("nodes"):
         st.info(c.t("app.no_graph", command="orgnet demo"))
         return
-    when = info.get("loaded_at") or info.get("loaded") or info.get("load_time") or ""
-    st.caption(c.t("overview.graph_line", graph=c.graph, when=str(when)[:19].replace("T", " "),
-                   nodes=counts["nodes"], rels=counts["relationships"], as_of=c.as_of))
+    when = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")[:19].replace("T", " ")
+    if counts:
+        st.caption(c.t("overview.graph_line", graph=c.graph, when=when, nodes=counts["nodes"],
+                       rels=counts["relationships"], as_of=c.as_of))
+    else:
+        st.caption(c.t("overview.graph_line_scoped", graph=c.graph, when=when, as_of=c.as_of))
 
     st.subheader(c.t("overview.kpis"))
     kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"])

@@ -10,7 +10,7 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.errors import OrgnetError, ReachRefused, ReadOnlyViolation
 from orgnet import i18n
-from orgnet.pages._ui import Ctx, download_name, localize_table, page_header
+from orgnet.pages._ui import Ctx, download, download_name, localize_table, page_header
 from orgnet.textsafe import escape_markdown
 
 KIND_ORDER = ("rule", "kpi", "linkage", "view")
@@ -53,8 +53,22 @@ def _show(c: Ctx, rows: list[dict], stem: str) -> None:
                                   else str(v) if isinstance(v, dict) else v)
     df = localize_table(c, df)
     st.dataframe(df, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(df)))
-    st.download_button(c.t("common.download_csv"), csv_bytes(df),
-                       file_name=download_name(c, stem, "csv"), mime="text/csv", key=f"dl_{stem}")
+    download(c, st, c.t("common.download_csv"), csv_bytes(df),
+             file_name=download_name(c, stem, "csv"), mime="text/csv", key=f"dl_{stem}")
+
+
+def console_allowed(c: Ctx) -> bool:
+    """Free Cypher only for district-wide accounts that may see personal data (the catalog
+    queries are scoped; free Cypher cannot be)."""
+    a = c.account
+    return a is None or (a.may_query and a.scope.is_district and a.sees_personal)
+
+
+def audit_query(c: Ctx, what: str) -> None:
+    from orgnet.access import audit
+
+    audit.record(c.settings.home, c.account.name if c.account else "-", "query",
+                 scope=c.scope_key.split("|")[0], what=f"{c.graph}: {what}")
 
 
 def render(c: Ctx) -> None:
@@ -83,6 +97,7 @@ def render(c: Ctx) -> None:
             go = st.form_submit_button(c.t("common.run"), type="primary")
         if go:
             params = {k: v for k, v in params.items() if v is not None}
+            audit_query(c, f"{qid} {params}")
             try:
                 rows = catalog.run(c.store, qid, params, graph=c.graph)
             except OrgnetError as e:
@@ -91,6 +106,9 @@ def render(c: Ctx) -> None:
                 st.subheader(c.t("query.results"))
                 _show(c, rows, qid)
     with tab_cy:
+        if not console_allowed(c):
+            st.info(c.t("query.console_district_only"))
+            return
         with st.form("cypher_form"):
             text = st.text_area(c.t("query.cypher"), height=160, key="q_cypher",
                                 value="MATCH (c:Community)\nRETURN c.id AS id, c.name AS name\nORDER BY id")
@@ -99,6 +117,7 @@ def render(c: Ctx) -> None:
             timeout = float(col2.number_input(c.t("query.timeout"), min_value=1, max_value=600, value=30, step=5))
             go2 = st.form_submit_button(c.t("common.run"), type="primary")
         if go2 and text.strip():
+            audit_query(c, text)
             try:
                 rows = c.store.read(text, {}, graph=c.graph, limit=limit, timeout_s=timeout)
             except ReachRefused as e:  # what was refused and why, in the page's language

@@ -227,6 +227,13 @@ def get(qid: str) -> Query:
 
 def run(store, qid: str, params: dict | None = None, *, graph: str | None = None,
         limit: int | None = None, timeout_s: float | None = None) -> list[dict]:
-    """Run a catalog query read-only; parameters get defaults and types from the header."""
+    """Run a catalog query read-only; parameters get defaults and types from the header.
+
+    A :class:`orgnet.queries.scope.ScopedStore` (the app's store for a signed-in account)
+    runs it inside the account's scope: parameters forced, rows outside dropped, names masked.
+    """
     q = get(qid)
+    read_catalog = getattr(store, "read_catalog", None)
+    if read_catalog is not None:
+        return read_catalog(q, q.bind(params), graph=graph, limit=limit, timeout_s=timeout_s)
     return store.read(q.text, q.bind(params), graph=graph, limit=limit, timeout_s=timeout_s)

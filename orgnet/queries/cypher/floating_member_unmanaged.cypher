@@ -1,5 +1,6 @@
 // id: floating_member_unmanaged
 // kind: rule
+// personal: name
 // title_zh: 未纳入组织管理的流动党员
 // title_en: Floating members without an organization
 // description_zh: 没有组织关系（不属于任何党组织）的流动党员；按居住地归属社区、街道。

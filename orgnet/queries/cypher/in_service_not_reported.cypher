@@ -1,5 +1,6 @@
 // id: in_service_not_reported
 // kind: rule
+// personal: name
 // title_zh: 未到社区报到的在职党员
 // title_en: In-service members who have not reported
 // description_zh: 有居住地但没有向任何社区报到（双报到）的在职党员；按居住地归属社区、街道。

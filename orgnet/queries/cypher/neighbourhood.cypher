@@ -1,5 +1,6 @@
 // id: neighbourhood
 // kind: view
+// scope: nodes id, other_id
 // title_zh: 节点的直接关联
 // title_en: Neighbourhood of a node
 // description_zh: 与指定编号的节点直接相连的所有节点及关系方向。

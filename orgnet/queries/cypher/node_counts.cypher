@@ -1,5 +1,6 @@
 // id: node_counts
 // kind: view
+// scope: district
 // title_zh: 各类节点数量
 // title_en: Node counts by label
 // description_zh: 图中每类节点（按主标签）的数量。

@@ -1,5 +1,6 @@
 // id: relationship_counts
 // kind: view
+// scope: district
 // title_zh: 各类关系数量
 // title_en: Relationship counts by type
 // description_zh: 图中每种关系的数量。

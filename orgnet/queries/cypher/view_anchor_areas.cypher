@@ -1,5 +1,6 @@
 // id: view_anchor_areas
 // kind: view
+// scope: nodes id
 // title_zh: 所在区域
 // title_en: Areas a node sits in
 // description_zh: 节点自身（如为区域）、所负责、所在、居住或报到的区域，以及需求和服务所属的社区。

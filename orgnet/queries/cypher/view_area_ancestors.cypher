@@ -1,5 +1,6 @@
 // id: view_area_ancestors
 // kind: view
+// scope: nodes id
 // title_zh: 上级区域
 // title_en: Enclosing areas
 // description_zh: 一个区域向上直到区的全部上级区域（楼栋 → 网格/小区 → 社区 → 街道 → 区）。

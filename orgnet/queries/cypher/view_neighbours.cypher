@@ -1,5 +1,6 @@
 // id: view_neighbours
 // kind: view
+// scope: nodes source, id
 // title_zh: 相邻节点
 // title_en: Neighbours
 // description_zh: 给定节点（多个编号用英文逗号分隔）的全部直接关系及相邻节点。

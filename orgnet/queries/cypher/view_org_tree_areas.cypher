@@ -1,5 +1,6 @@
 // id: view_org_tree_areas
 // kind: view
+// scope: nodes id
 // title_zh: 街道下的区域及覆盖组织
 // title_en: Areas of a street and the organizations covering them
 // description_zh: 一个街道及其下属社区、网格、小区、楼栋，每个区域的上级区域和负责它的党组织（无则为未覆盖）。

@@ -1,5 +1,6 @@
 // id: view_org_tree_orgs
 // kind: view
+// scope: nodes id
 // title_zh: 街道下的党组织体系
 // title_en: Party organizations of a street
 // description_zh: 负责某街道或其下属区域的街道党工委、社区党组织、网格党支部、小区党支部和楼栋党小组，及其上级党组织。

@@ -1,5 +1,6 @@
 // id: view_search
 // kind: view
+// scope: nodes id
 // title_zh: 按名称或编号搜索
 // title_en: Search by name or id
 // description_zh: 在所有类型的节点中按名称或编号查找（支持部分匹配，如输入“东风”）。

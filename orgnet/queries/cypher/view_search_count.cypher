@@ -1,5 +1,6 @@
 // id: view_search_count
 // kind: view
+// scope: district
 // title_zh: 搜索结果总数
 // title_en: Number of search matches
 // description_zh: 名称或编号包含搜索内容的节点总数（与“按名称或编号搜索”的条件相同）。

@@ -1,0 +1,9 @@
+"""Accounts, roles and the audit trail (issue 14).
+
+- :mod:`orgnet.access.accounts`: local accounts (scrypt-hashed passwords), roles, scopes,
+  sign-in with throttling after repeated failures.
+- :mod:`orgnet.access.audit`: the append-only audit log.
+
+What an account may *read* is enforced by :class:`orgnet.queries.scope.ScopedStore`, which
+:func:`orgnet.access.accounts.store_for` builds for a signed-in account.
+"""

@@ -1,0 +1,149 @@
+"""Who is using the app: sign-in, sessions that expire, a trusted proxy header, sign-out.
+
+:func:`current_account` is called by ``app.main`` before anything else; when nobody is
+signed in it shows the sign-in form and the app stops there, so no page, graph name or
+figure is shown without an account.
+
+- Local accounts: ``orgnet users add …`` on the server; passwords checked by
+  :meth:`orgnet.access.accounts.AccountBook.sign_in` (scrypt, throttled after failures).
+- Sessions end after ``ORGNET_SESSION_IDLE_MINUTES`` without a click (default 60) or
+  ``ORGNET_SESSION_HOURS`` after sign-in (default 12), and survive a reload (a cookie
+  holds a random token, the server its hash); every click re-reads the account, so a
+  removed account, a new password or a changed role takes effect at once.
+- Single sign-on: with ``ORGNET_TRUST_USER_HEADER=X-Remote-User`` the app trusts the
+  account name that header carries (set by the office's reverse proxy, which must be the
+  only way to reach the app); the account must still exist here, for its role and scope.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import streamlit as st
+
+from orgnet.access import audit
+from orgnet.access.accounts import Account, AccountBook, Sessions, SignInFailed, SignInThrottled
+from orgnet.i18n import t
+from orgnet.pages import _ui
+from orgnet.settings import Settings
+
+#: session-state key of the signed-in account: {"name", "token"}
+K_ACCOUNT = "_orgnet_account"
+#: session-state flag: clear the session cookie on the next sign-in form
+K_CLEAR = "_orgnet_clear_cookie"
+#: the browser cookie holding the session token
+COOKIE = "orgnet_session"
+#: the page a link asked for before the sign-in form was shown (opened after signing in)
+K_WANTED = "_orgnet_wanted_page"
+
+
+def current_account(settings: Settings, lang: str) -> Account | None:
+    """The signed-in account of this browser session, or None after showing the sign-in form.
+
+    A session survives a reload: the browser keeps a random token in the ``orgnet_session``
+    cookie (:func:`keep_signed_in`), the server its hash (:class:`Sessions`).
+    """
+    book = AccountBook(settings.home)
+    header = settings.trust_user_header
+    if header:
+        name = (st.context.headers.get(header) or "").strip()
+        account = book.get(name) if name else None
+        if account is None:
+            _refuse_header(settings, lang, name)
+            return None
+        if (st.session_state.get(K_ACCOUNT) or {}).get("name") != account.name:
+            st.session_state[K_ACCOUNT] = {"name": account.name, "token": None}
+            audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what=f"via {header}")
+        return account
+    state = st.session_state.get(K_ACCOUNT)
+    token = state["token"] if state else st.context.cookies.get(COOKIE)
+    name = Sessions(settings.home).resume(token, settings.session_idle_minutes * 60,
+                                          settings.session_hours * 3600) if token else None
+    account = book.get(name) if name else None
+    if account is not None:
+        st.session_state[K_ACCOUNT] = {"name": account.name, "token": token}
+        return account
+    if token:  # a session that ended (time, sign-out elsewhere, password change, removal)
+        st.session_state.pop(K_ACCOUNT, None)
+        if state:
+            audit.record(settings.home, state["name"], "session_expired", what="session ended")
+        st.session_state[K_CLEAR] = True
+        st.warning(t("access.expired", lang))
+    sign_in_form(settings, lang, book)
+    return None
+
+
+def keep_signed_in(settings: Settings) -> None:
+    """Keep this browser's session cookie set (a zero-height component; nothing for proxy sign-in)."""
+    token = (st.session_state.get(K_ACCOUNT) or {}).get("token")
+    if token:
+        _ui._component("orgnet_session", "sessioncookie")(name=COOKIE, value=token,
+                                                           max_age=settings.session_hours * 3600,
+                                                           key="_orgnet_session_cookie", default=None)
+
+
+def _refuse_header(settings: Settings, lang: str, name: str) -> None:
+    st.title(t("app.title", lang))
+    st.error(t("access.header_unknown", lang, header=settings.trust_user_header))
+    if name and not st.session_state.get("_orgnet_header_refused"):
+        st.session_state["_orgnet_header_refused"] = True
+        audit.record(settings.home, name, "sign_in_failed", what=f"unknown account via {settings.trust_user_header}",
+                     ok=False)
+
+
+def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
+    """The sign-in page: the only thing shown until an account signs in."""
+    st.title(t("app.title", lang))
+    if st.session_state.pop(K_CLEAR, False):  # forget a dead session's cookie
+        _ui._component("orgnet_session", "sessioncookie")(name=COOKIE, value="", max_age=0,
+                                                           key="_orgnet_session_clear", default=None)
+    _, middle, _ = st.columns([1, 1.3, 1])
+    if not book.exists():
+        middle.info(t("access.no_accounts", lang, command="orgnet users add NAME --role admin"))
+    with middle.form("orgnet_sign_in"):
+        st.subheader(t("access.sign_in", lang))
+        name = st.text_input(t("access.name", lang), key="_orgnet_sign_in_name")
+        password = st.text_input(t("access.password", lang), type="password", key="_orgnet_sign_in_password")
+        go = st.form_submit_button(t("access.sign_in", lang), type="primary")
+    if not go:
+        return
+    name = name.strip()
+    try:
+        account = book.sign_in(name, password)
+    except SignInThrottled as e:
+        audit.record(settings.home, name, "sign_in_throttled", what=f"wait {e.wait_s} s", ok=False)
+        st.error(t("access.throttled", lang, seconds=e.wait_s))
+        return
+    except SignInFailed:
+        audit.record(settings.home, name, "sign_in_failed", ok=False)
+        st.error(t("access.failed", lang))
+        return
+    st.session_state[K_ACCOUNT] = {"name": account.name, "token": Sessions(settings.home).open(account.name)}
+    audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what="password")
+    st.session_state[K_WANTED] = urlparse(st.context.url or "").path.strip("/")  # a deep link's page
+    st.rerun()
+
+
+def sign_out(settings: Settings) -> None:
+    """End this browser session's sign-in (a button's callback)."""
+    session = st.session_state.pop(K_ACCOUNT, None)
+    if session:
+        Sessions(settings.home).close(session.get("token"))
+        st.session_state[K_CLEAR] = True
+        audit.record(settings.home, session["name"], "sign_out")
+
+
+def account_line(settings: Settings, account: Account, lang: str) -> None:
+    """Who is signed in (sidebar), with a sign-out button unless a proxy signs people in."""
+    scope = account.scope
+    where = (t("access.scope_district", lang) if scope.is_district
+             else t("access.scope_street", lang, id=scope.street_id) if not scope.community_id
+             else t("access.scope_community", lang, id=scope.community_id))
+    st.sidebar.caption(t("access.signed_in_as", lang, name=account.name,
+                         role=account.role.zh if lang == "zh" else account.role.value, scope=where))
+    if not settings.trust_user_header:
+        st.sidebar.button(t("access.sign_out", lang), on_click=sign_out, args=(settings,),
+                          key="_orgnet_sign_out", icon=":material/logout:")
+
+
+__all__ = ["K_ACCOUNT", "K_WANTED", "COOKIE", "current_account", "keep_signed_in", "sign_in_form", "sign_out", "account_line"]

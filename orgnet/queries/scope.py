@@ -1,0 +1,271 @@
+"""Scope: what an account may read, enforced where the catalog is read (issue 14).
+
+An account sees the district, one street or one community (:class:`Scope`). The app hands
+its pages a :class:`ScopedStore` for the signed-in account instead of the store itself;
+:func:`orgnet.queries.catalog.run` notices it and
+
+1. forces the query's ``$street_id`` / ``$community_id`` parameters to the scope (a request
+   for another street or community gets nothing);
+2. keeps only rows placed in the scope: rows with ``street_id`` / ``community_id`` columns by
+   those columns; view rows naming nodes (the header's ``// scope: nodes id, other_id``) by
+   where each node sits (``view_placement``: an area's own street and community; the areas
+   an organization covers or its unit is located in; a unit's area; a member's home, report
+   and organization; an agreement's or meeting's organizations; a need's or service's
+   community);
+   (a node view's ``$limit`` is widened before and applied after placing);
+3. refuses queries that only make sense for the whole district (``// scope: district``) and
+   any query it cannot place (fail closed);
+4. masks members' names (王*明) for accounts that may not see personal data, and keeps only
+   a member's public fields on the node card.
+
+Free Cypher (the Query page) is allowed only to district-wide accounts with the console
+right; writes only to administrators. The CLI on the server uses the store itself (it is
+the operator).
+
+>>> Scope(street_id="S1").admits("S1", "C9"), Scope(community_id="C1").admits("S1", None)
+(True, False)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
+
+from orgnet.errors import AccessDenied
+from orgnet.graph.stores.base import Store, Writer
+from orgnet.model import Label
+from orgnet.privacy import mask_name
+
+if TYPE_CHECKING:
+    from orgnet.queries.catalog import Query
+
+#: the columns that place a row in a street and a community
+AREA_COLUMNS = ("street_id", "community_id")
+#: a member's fields an account without personal data still sees on a node card
+MEMBER_PUBLIC_FIELDS = ("id", "name", "status", "category")
+#: a node view's ``$limit`` inside a scope: rows are placed after the engine's LIMIT, so the
+#: engine is asked for this many times more (at least NODE_LIMIT_MIN) and the rest trimmed
+NODE_LIMIT_FACTOR, NODE_LIMIT_MIN = 10, 2000
+#: columns naming a node's labels, and the name column each governs
+_LABEL_COLUMNS = (("labels", "name"), ("label", "name"), ("other_label", "other_name"))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The district (both None), one street, or one community (its street optional)."""
+
+    street_id: str | None = None
+    community_id: str | None = None
+
+    @property
+    def is_district(self) -> bool:
+        return not self.street_id and not self.community_id
+
+    def key(self) -> str:
+        """A stable text for cache keys: ``district``, ``street:S1``, ``community:C1``."""
+        if self.community_id:
+            return f"community:{self.community_id}"
+        return f"street:{self.street_id}" if self.street_id else "district"
+
+    def admits(self, street_id: Any, community_id: Any) -> bool:
+        """Whether a row placed in (street, community) is inside this scope."""
+        if self.community_id:
+            return community_id == self.community_id
+        if self.street_id:
+            return street_id == self.street_id
+        return True
+
+
+DISTRICT = Scope()
+
+
+class ScopedStore(Store):
+    """A store as one account may use it: catalog reads scoped, free Cypher and writes by right.
+
+    >>> s = ScopedStore(inner_store, Scope(street_id="S1"), personal=False)   # doctest: +SKIP
+    >>> catalog.run(s, "building_without_group")        # only street S1's rows  # doctest: +SKIP
+    """
+
+    def __init__(self, inner: Store, scope: Scope, *, personal: bool = True, console: bool = False,
+                 admin: bool = False):
+        super().__init__(inner.default_graph)
+        self.inner, self.scope = inner, scope
+        #: may see members' names and personal fields unmasked
+        self.personal = personal
+        self.console, self.admin = console, admin
+
+    def key(self) -> str:
+        """What distinguishes this account's results in a cache."""
+        return f"{self.scope.key()}|{'p' if self.personal else 'm'}"
+
+    # reads -----------------------------------------------------------------------------
+    def read(self, cypher: str, params: dict | None = None, *, graph: str | None = None,
+             limit: int | None = None, timeout_s: float | None = None) -> list[dict]:
+        """Free Cypher: only for district-wide accounts with the console right."""
+        if not (self.console and self.scope.is_district and self.personal):
+            raise AccessDenied("free Cypher is for district-wide analysts and administrators; "
+                               "your account reads through the query catalog "
+                               "（自由查询仅限全区范围的分析员和管理员）")
+        return self.inner.read(cypher, params, graph=graph, limit=limit, timeout_s=timeout_s)
+
+    def read_catalog(self, q: "Query", params: dict, *, graph: str | None = None,
+                     limit: int | None = None, timeout_s: float | None = None) -> list[dict]:
+        """Run a catalog query inside this scope (called by :func:`catalog.run` only)."""
+        how = scope_rule(q)
+        if not self.scope.is_district:
+            if how == "district":
+                raise AccessDenied(f"query {q.id} covers the whole district; your account sees "
+                                   f"{self.scope.key()}（该查询仅限全区范围账号）")
+            params = forced_params(q, params, self.scope)
+            if params is None:
+                return []
+        wanted = params.get("limit") if how == "nodes" and not self.scope.is_district else None
+        if wanted:  # rows are filtered after the engine's LIMIT: read more, trim after
+            params = {**params, "limit": max(int(wanted) * NODE_LIMIT_FACTOR, NODE_LIMIT_MIN)}
+        rows = self.inner.read(q.text, params, graph=graph, limit=limit, timeout_s=timeout_s)
+        if not self.scope.is_district:
+            rows = self._filter(q, how, rows, graph)[:wanted or None]
+        if self.personal:
+            return rows
+        names = personal_columns(q)
+        return [mask_row(r, names) for r in rows]
+
+    def _filter(self, q: "Query", how: str, rows: list[dict], graph: str | None) -> list[dict]:
+        if how == "area":
+            return [r for r in rows if self.scope.admits(r.get("street_id"), r.get("community_id"))]
+        columns = node_columns(q)
+        ids = {r.get(c) for r in rows for c in columns} - {None}
+        inside = placed_inside(self.inner, ids, self.scope, graph=graph)
+        return [r for r in rows if all(r.get(c) is None or r.get(c) in inside for c in columns)]
+
+    def counts(self, graph: str | None = None) -> dict[str, int]:
+        if not self.scope.is_district:
+            raise AccessDenied("graph totals are district-wide（全区总数仅限全区范围账号）")
+        return self.inner.counts(graph)
+
+    # what every account may do -------------------------------------------------------------
+    def version(self) -> str:
+        return self.inner.version()
+
+    def list_graphs(self) -> list[str]:
+        return self.inner.list_graphs()
+
+    def graph_exists(self, graph: str) -> bool:
+        return self.inner.graph_exists(graph)
+
+    @property
+    def address(self) -> str:
+        return self.inner.address
+
+    # writes: administrators only --------------------------------------------------------
+    def writable(self) -> Store:
+        """The store itself, to load into: administrators only (the Import page)."""
+        return self._admin()
+
+    def _admin(self) -> Store:
+        if not self.admin:
+            raise AccessDenied("only a district administrator may change graphs（仅区级管理员可导入或修改数据）")
+        return self.inner
+
+    def write(self, cypher: str, params: dict | None = None, *, graph: str | None = None) -> None:
+        self._admin().write(cypher, params, graph=graph)
+
+    def replacing(self, graph: str) -> contextlib.AbstractContextManager[Writer]:
+        return self._admin().replacing(graph)
+
+    def load_lock(self, graph: str) -> contextlib.AbstractContextManager:
+        return self._admin().load_lock(graph)
+
+    def persist(self) -> float:
+        return self._admin().persist()
+
+    def setup_schema(self, graph: str | None = None) -> None:
+        self._admin().setup_schema(graph)
+
+    def drop_graph(self, graph: str) -> None:
+        self._admin().drop_graph(graph)
+
+
+def scope_rule(q: "Query") -> str:
+    """How a catalog query is scoped: ``area`` (rows carry street/community), ``nodes``
+    (its ``// scope: nodes …`` columns name nodes), ``district`` (whole district only)."""
+    declared = q.meta.get("scope", "").split(None, 1)
+    if declared:
+        if declared[0] not in ("nodes", "district", "area"):
+            raise AccessDenied(f"query {q.id}: unknown scope {declared[0]!r} (area | nodes … | district)")
+        return declared[0]
+    if any(c in q.columns for c in AREA_COLUMNS):
+        return "area"
+    return "district"  # nothing to place rows by: fail closed
+
+
+def node_columns(q: "Query") -> list[str]:
+    """The columns of a ``// scope: nodes id, other_id`` query that name nodes."""
+    spec = q.meta.get("scope", "").split(None, 1)
+    return [c.strip() for c in (spec[1] if len(spec) > 1 else "id").split(",") if c.strip()]
+
+
+def forced_params(q: "Query", params: dict, scope: Scope) -> dict | None:
+    """``params`` with the scope's street/community forced in; None when they ask outside it."""
+    names = {p.name for p in q.params}
+    out = dict(params)
+    for key in AREA_COLUMNS:
+        wanted = getattr(scope, key)
+        if not wanted or key not in names:
+            continue
+        asked = out.get(key)
+        if asked not in (None, "") and asked != wanted:
+            return None
+        out[key] = wanted
+    return out
+
+
+def placed_inside(store: Store, ids: Iterable[str], scope: Scope, *, graph: str | None = None) -> set[str]:
+    """The ids among ``ids`` whose node sits inside ``scope`` (``view_placement``)."""
+    from orgnet.queries import catalog
+
+    ids = sorted(set(ids))
+    if not ids:
+        return set()
+    q = catalog.get("view_placement")
+    rows = store.read(q.text, {"ids": ids}, graph=graph)
+    return {r["id"] for r in rows if scope.admits(r.get("street_id"), r.get("community_id"))}
+
+
+def _is_member(labels: Any) -> bool:
+    if isinstance(labels, str):
+        return labels == Label.Member.value
+    return bool(labels) and Label.Member.value in labels
+
+
+def personal_columns(q: "Query") -> list[str]:
+    """Columns a query's header declares as members' names (``// personal: name``)."""
+    return [c.strip() for c in q.meta.get("personal", "").split(",") if c.strip()]
+
+
+def mask_row(row: dict, names: Iterable[str] = ()) -> dict:
+    """A row as an account without personal data sees it: members' names masked (the
+    ``names`` columns, and names beside a Member label), a member node card reduced to
+    :data:`MEMBER_PUBLIC_FIELDS`.
+
+    >>> mask_row({"name": "王小明", "labels": ["Member"]})["name"]
+    '王*明'
+    """
+    out = dict(row)
+    for col in names:
+        if out.get(col):
+            out[col] = mask_name(str(out[col]))
+    for labels_col, name_col in _LABEL_COLUMNS:
+        if _is_member(out.get(labels_col)) and out.get(name_col):
+            out[name_col] = mask_name(str(out[name_col]))
+    if _is_member(out.get("labels")) and isinstance(out.get("props"), dict):
+        props = out["props"]
+        out["props"] = {k: props[k] for k in MEMBER_PUBLIC_FIELDS if k in props}
+        if out["props"].get("name"):
+            out["props"]["name"] = mask_name(str(out["props"]["name"]))
+    return out
+
+
+__all__ = ["Scope", "DISTRICT", "ScopedStore", "scope_rule", "node_columns", "forced_params",
+           "placed_inside", "personal_columns", "mask_row", "MEMBER_PUBLIC_FIELDS"]

@@ -1,0 +1,268 @@
+"""Accounts, scope and the audit trail (issue 14), on a REAL embedded FalkorDB and a REAL Neo4j.
+
+- Passwords: scrypt, salted, verified in constant time; five failures in a row make the
+  account wait (throttling with a test clock), the wait doubles, success resets it.
+- ``orgnet users`` and ``orgnet audit`` from the command line; the audit log refuses edits.
+- Scope, checked against an independent oracle of where nodes sit (``oracle_scope.py``):
+  every rule, KPI and linkage query returns, for a street or community account, exactly the
+  district rows placed there; a request for another street returns nothing; explorer views
+  return exactly the in-scope nodes; district-only queries and free Cypher are refused.
+- Masking: a viewer gets members' names masked and member cards reduced, everywhere.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from oracle_scope import inside
+from orgnet.access import audit
+from orgnet.access.accounts import (AccountBook, AccountRole, SignInFailed, SignInThrottled, hash_password,
+                                    store_for, throttle_wait, verify_password)
+from orgnet.errors import AccessDenied, ConfigError
+from orgnet.model import Label
+from orgnet.privacy import mask_name
+from orgnet.queries import catalog
+from orgnet.queries.scope import Scope, ScopedStore, scope_rule
+
+AS_OF = "2026-06-30"
+
+
+# -- passwords, throttling, the CLI, the log ---------------------------------------------------
+
+def test_passwords_are_salted_scrypt_and_checked():
+    a, b = hash_password("correct horse battery"), hash_password("correct horse battery")
+    assert a != b and a.startswith("scrypt$32768$8$1$")
+    assert verify_password("correct horse battery", a)
+    assert not verify_password("correct horse batterY", a)
+    assert not verify_password("x", "garbage")
+
+
+def test_five_failures_make_the_account_wait_and_the_wait_doubles(tmp_path):
+    now = [1_000_000.0]
+    book = AccountBook(tmp_path, clock=lambda: now[0])
+    book.add("li", "right-password", "analyst", street_id="S1")
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            book.sign_in("li", "wrong-password")
+    with pytest.raises(SignInThrottled) as e:  # even the right password must wait
+        book.sign_in("li", "right-password")
+    assert 0 < e.value.wait_s <= 30 and "30 秒" in str(e.value) or "秒后再试" in str(e.value)
+    now[0] += 31
+    with pytest.raises(SignInFailed):  # sixth failure: the wait doubles
+        book.sign_in("li", "wrong-again!")
+    now[0] += 31
+    with pytest.raises(SignInThrottled):
+        book.sign_in("li", "right-password")
+    now[0] += 31
+    assert book.sign_in("li", "right-password").role is AccountRole.analyst
+    for _ in range(4):  # success reset the count: four failures do not throttle
+        with pytest.raises(SignInFailed):
+            book.sign_in("li", "wrong-password")
+    assert book.sign_in("li", "right-password").scope == Scope(street_id="S1")
+    assert [throttle_wait(n) for n in (5, 6, 12)] == [30, 60, 900]
+
+
+def test_unknown_accounts_fail_like_wrong_passwords(tmp_path):
+    book = AccountBook(tmp_path)
+    book.add("wang", "right-password", "viewer", community_id="C1")
+    with pytest.raises(SignInFailed) as unknown:
+        book.sign_in("nobody", "right-password")
+    with pytest.raises(SignInFailed) as wrong:
+        book.sign_in("wang", "not-the-password")
+    assert str(unknown.value) == str(wrong.value)
+
+
+def test_account_rules(tmp_path):
+    book = AccountBook(tmp_path)
+    with pytest.raises(ConfigError, match="district-wide"):
+        book.add("boss", "long-enough-pw", "admin", street_id="S1")
+    with pytest.raises(ConfigError, match="at least"):
+        book.add("short", "short", "viewer")
+    with pytest.raises(ConfigError, match="account name"):
+        book.add("名字 with spaces", "long-enough-pw", "viewer")
+    book.add("boss", "long-enough-pw", "admin")
+    with pytest.raises(ConfigError, match="exists"):
+        book.add("boss", "long-enough-pw", "admin")
+
+
+def _orgnet(home, *args, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", "--home", str(home), *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_users_cli_and_the_audit_log(tmp_path):
+    r = _orgnet(tmp_path, "users", "add", "zhao", "--role", "viewer", "--street", "S01", "--password-stdin",
+                stdin="a-good-password\n")
+    assert r.returncode == 0, r.stderr
+    assert "viewer" in r.stdout and "street:S01" in r.stdout
+    listed = _orgnet(tmp_path, "users", "list", "--format", "json")
+    assert '"zhao"' in listed.stdout and "a-good-password" not in listed.stdout and "scrypt" not in listed.stdout
+    assert _orgnet(tmp_path, "users", "passwd", "zhao", "--password-stdin", stdin="another-password\n").returncode == 0
+    assert AccountBook(tmp_path).sign_in("zhao", "another-password").name == "zhao"
+    bad = _orgnet(tmp_path, "users", "remove", "nobody")
+    assert bad.returncode == 2 and "orgnet users list" in bad.stderr
+    assert _orgnet(tmp_path, "users", "remove", "zhao").returncode == 0
+    log = _orgnet(tmp_path, "audit", "--format", "json")
+    actions = [e["action"] for e in __import__("json").loads(log.stdout)]
+    assert actions == ["user_remove", "user_passwd", "user_add"]
+    assert "another-password" not in log.stdout and "a-good-password" not in log.stdout
+
+
+def test_the_audit_log_refuses_edits(tmp_path):
+    audit.record(tmp_path, "zhao", "export", scope="street:S01", what="gaps.xlsx")
+    con = sqlite3.connect(tmp_path / "access.sqlite3")
+    for sql in ("UPDATE audit SET who = 'someone'", "DELETE FROM audit"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute(sql)
+    con.close()
+    assert audit.entries(tmp_path)[0]["who"] == "zhao"
+
+
+# -- scope on both engines --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo(loaded_store, weicheng_dataset):
+    """The weicheng preset (4 streets) on each engine, its networkx graph, a street, one of its
+    communities, and another street."""
+    from orgnet.graph.nx import to_networkx
+
+    store, graph = loaded_store("weicheng")
+    g = to_networkx(weicheng_dataset)
+    streets = sorted(n for n, d in g.nodes(data=True) if "Street" in d["labels"])
+    street = streets[0]
+    communities = sorted(u for u, v, d in g.in_edges(street, data=True)
+                         if d["type"] == "PART_OF" and "Community" in g.nodes[u]["labels"])
+    return store, graph, g, street, communities[0], streets[1]
+
+
+def _scopes(demo):
+    _, _, _, street, community, _ = demo
+    return [Scope(street_id=street), Scope(community_id=community)]
+
+
+def _placed_queries() -> list[str]:
+    return [q for q in catalog.names() if scope_rule(catalog.get(q)) == "area"]
+
+
+def _params(qid: str) -> dict:
+    names = {p.name for p in catalog.get(qid).params}
+    return {"as_of": AS_OF} if "as_of" in names else {}
+
+
+def test_every_catalog_query_is_placed_or_district_only():
+    district_only = sorted(q for q in catalog.names() if scope_rule(catalog.get(q)) == "district")
+    assert district_only == ["node_counts", "relationship_counts", "view_placement", "view_search_count"]
+    for kind in ("rule", "kpi", "linkage"):
+        for qid in catalog.names(kind):
+            q = catalog.get(qid)
+            assert scope_rule(q) == "area", qid
+            assert {"street_id", "community_id"} <= {p.name for p in q.params} or qid == "linkage_unit_streets", qid
+
+
+def test_area_rows_are_exactly_the_district_rows_placed_in_scope(demo):
+    store, graph, _, _, _, other_street = demo
+    for qid in _placed_queries():
+        whole = catalog.run(store, qid, _params(qid), graph=graph)
+        for scope in _scopes(demo):
+            scoped = ScopedStore(store, scope)
+            got = catalog.run(scoped, qid, _params(qid), graph=graph)
+            want = [r for r in whole if scope.admits(r.get("street_id"), r.get("community_id"))]
+            key = lambda r: repr(sorted(r.items()))  # noqa: E731
+            assert sorted(map(key, got)) == sorted(map(key, want)), (qid, scope)
+        names = {p.name for p in catalog.get(qid).params}
+        if "street_id" in names:  # asking for another street: nothing
+            scoped = ScopedStore(store, _scopes(demo)[0])
+            assert catalog.run(scoped, qid, {**_params(qid), "street_id": other_street}, graph=graph) == []
+
+
+def test_scoped_rules_are_not_empty(demo):
+    """The comparison above would pass on empty results: the street has gaps of its own."""
+    store, graph, *_ = demo
+    from orgnet.queries.gaps import run_gaps
+
+    rows = run_gaps(ScopedStore(store, _scopes(demo)[0]), as_of=AS_OF, graph=graph)
+    assert len(rows) > 20 and set(rows["street_id"]) == {_scopes(demo)[0].street_id}
+
+
+def test_explorer_views_return_exactly_the_nodes_in_scope(demo):
+    store, graph, g, street, community, other_street = demo
+    from orgnet.queries import explore
+
+    for scope in _scopes(demo):
+        scoped = ScopedStore(store, scope)
+        ok = lambda n: inside(g, n, scope.street_id, scope.community_id)  # noqa: E731
+        for centre in (community, street):
+            whole = {r["id"] for r in explore.relationships(store, centre, graph=graph)}
+            got = {r["id"] for r in explore.relationships(scoped, centre, graph=graph)}
+            if not ok(centre):
+                assert got == set(), (scope, centre)
+            else:
+                assert got == {n for n in whole if ok(n)}, (scope, centre)
+                assert got, (scope, centre)
+        found = explore.search(scoped, "社区", graph=graph, limit=500)
+        assert found and all(ok(n["id"]) for n in found)
+        assert explore.node_details(scoped, other_street, graph=graph) is None
+        assert explore.node_details(scoped, community, graph=graph)["id"] == community
+        assert explore.search_count(scoped, "社区", graph=graph) == len(found)
+        assert all(s["id"] in (street,) for s in explore.streets(scoped, graph=graph))
+
+
+def test_district_only_queries_and_free_cypher_are_refused_in_a_scope(demo):
+    store, graph, *_ = demo
+    street_analyst = ScopedStore(store, _scopes(demo)[0], console=True)
+    with pytest.raises(AccessDenied, match="whole district"):
+        catalog.run(street_analyst, "node_counts", graph=graph)
+    with pytest.raises(AccessDenied, match="catalog"):
+        street_analyst.read("MATCH (n) RETURN count(n) AS n", graph=graph)
+    with pytest.raises(AccessDenied):
+        street_analyst.counts(graph)
+    with pytest.raises(AccessDenied, match="administrator"):
+        street_analyst.write("CREATE (:X)", graph=graph)
+    district_analyst = ScopedStore(store, Scope(), console=True)
+    assert district_analyst.read("MATCH (n:Street) RETURN count(n) AS n", graph=graph)[0]["n"] >= 2
+    viewer = ScopedStore(store, Scope(), personal=False, console=False)
+    with pytest.raises(AccessDenied):
+        viewer.read("MATCH (n:Member) RETURN n.name AS name LIMIT 1", graph=graph)
+
+
+def test_a_viewer_gets_members_names_masked(demo):
+    store, graph, g, *_ = demo
+    from orgnet.queries import explore
+    from orgnet.queries.gaps import run_gaps
+
+    viewer = store_for(_account("viewer", Scope()), store)
+    for rule in ("in_service_not_reported", "floating_member_unmanaged"):
+        whole = catalog.run(store, rule, {"as_of": AS_OF}, graph=graph)
+        masked = catalog.run(viewer, rule, {"as_of": AS_OF}, graph=graph)
+        assert whole and [mask_name(r["name"]) for r in whole] == [r["name"] for r in masked]
+        assert all(r["name"] != m["name"] for r, m in zip(whole, masked) if len(r["name"]) > 1)
+    member = next(n for n, d in g.nodes(data=True) if Label.Member.value in d["labels"] and d.get("gender"))
+    card = explore.node_details(viewer, member, graph=graph)
+    assert card["name"] == mask_name(g.nodes[member]["name"])
+    assert set(card["props"]) <= {"id", "name", "status", "category"} and "gender" not in card["props"]
+    org = next(v for v, _ in __import__("oracle").out(g, member, "MEMBER_OF"))
+    names = {r["name"] for r in explore.relationships(viewer, org, graph=graph) if r["label"] == "Member"}
+    assert names and all("*" in n or len(n) == 1 for n in names)
+    assert g.nodes[member]["name"] not in run_gaps(viewer, as_of=AS_OF, graph=graph)["name"].tolist()
+
+
+def test_every_rule_listing_members_declares_their_names_personal(demo):
+    """A new rule whose rows are members must say ``// personal: name`` or viewers see names."""
+    store, graph, g, *_ = demo
+    from orgnet.queries.scope import personal_columns
+
+    for qid in catalog.names("rule"):
+        rows = catalog.run(store, qid, {"as_of": AS_OF}, graph=graph)
+        lists_members = any(r["id"] in g and Label.Member.value in g.nodes[r["id"]]["labels"] for r in rows)
+        if lists_members:
+            assert personal_columns(catalog.get(qid)) == ["name"], qid
+
+
+def _account(role: str, scope: Scope):
+    from orgnet.access.accounts import Account
+
+    return Account("t", AccountRole.parse(role), scope)
