@@ -42,5 +42,16 @@ class InputTooLarge(InputError):
     (the message names the limit and the ``ORGNET_…`` variable that raises it)."""
 
 
+class ReachRefused(ReadOnlyViolation):
+    """A read query would reach outside the graph (LOAD CSV, a procedure not on the allow-list,
+    a server command). ``key`` is its UI text in ``orgnet/locale/messages.toml`` (``reach.*``),
+    ``fmt`` its placeholders (``what``: the clause or procedure refused); the message holds
+    both languages, ``orgnet.i18n.t(e.key, lang, **e.fmt)`` one."""
+
+    def __init__(self, message: str, *, key: str, fmt: dict[str, str]):
+        super().__init__(message)
+        self.key, self.fmt = key, fmt
+
+
 class AccessDenied(OrgnetError):
     """The signed-in account may not do or see this (role or scope, issue 14)."""

@@ -4,7 +4,8 @@
 (Maven Central, version pinned in its pom.xml). ``make deps-neo4j`` builds it; if it is
 not built yet and Java + Maven are installed, :func:`build` builds it on first use.
 The server listens on 127.0.0.1 and a free port, with authentication on (user ``neo4j``,
-a random password given to it through the environment), prints its Bolt URI when ready
+a random password given to it through the environment), set up so that LOAD CSV reads no
+file and fetches no URL (docs/engines.md), prints its Bolt URI when ready
 and exits when its standard input closes, so it never outlives the test session.
 
 >>> server = Neo4jTestServer(tmp_dir); server.start()          # doctest: +SKIP

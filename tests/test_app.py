@@ -165,6 +165,30 @@ def test_query_page_refuses_writes(demo_env):
     assert not at.error and len(at.dataframe) >= 1
 
 
+def test_query_page_refuses_load_csv_and_procedures(demo_env):
+    """The Query page's Cypher form goes through store.read: every spelling of LOAD CSV and a
+    plugin procedure are refused with the page-language message naming them, and a listener
+    on loopback sees no connection."""
+    from helpers_reach import listener, load_csv_spellings
+
+    at = open_page("query", lang="en")
+    with listener() as lst:
+        queries = [q for q, params in load_csv_spellings(lst.port) if not params]
+        for query in queries:
+            at.text_area(key="q_cypher").input(query)
+            at.get("form_submit_button")[1].click().run()
+            assert not at.exception
+            assert [e.value for e in at.error] == [t("reach.load_csv", "en", what="LOAD CSV",
+                                                     command="`orgnet load`")], query
+        at.text_area(key="q_cypher").input(f"CALL apoc.load.json('http://127.0.0.1:{lst.port}/x')")
+        at.get("form_submit_button")[1].click().run()
+        assert len(at.error) == 1 and "apoc\\.load\\.json" in at.error[0].value
+        assert lst.seen() == 0
+    at.text_area(key="q_cypher").input("CALL db.labels() YIELD label RETURN label")
+    at.get("form_submit_button")[1].click().run()
+    assert not at.error and len(at.dataframe) == 1
+
+
 def test_store_unreachable_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("ORGNET_HOME", str(tmp_path / "nowhere"))
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")

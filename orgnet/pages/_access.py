@@ -93,7 +93,7 @@ def keep_signed_in(settings: Settings) -> None:
 
 def _refuse_header(settings: Settings, lang: str, name: str) -> None:
     st.title(t("app.title", lang))
-    st.error(t("access.header_unknown", lang, header=settings.trust_user_header))
+    st.error(t("access.header_unknown", lang, header=settings.trust_user_header, command="orgnet users add"))
     if name and not st.session_state.get("_orgnet_header_refused"):
         st.session_state["_orgnet_header_refused"] = True
         audit.record(settings.home, name, "sign_in_failed", what=f"unknown account via {settings.trust_user_header}",

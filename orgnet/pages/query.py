@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.export import csv_bytes
-from orgnet.errors import OrgnetError, ReadOnlyViolation
+from orgnet.errors import OrgnetError, ReachRefused, ReadOnlyViolation
 from orgnet import i18n
 from orgnet.pages._ui import Ctx, download, download_name, localize_table, page_header
+from orgnet.textsafe import escape_markdown
 
 KIND_ORDER = ("rule", "kpi", "linkage", "view")
 
@@ -119,6 +120,8 @@ def render(c: Ctx) -> None:
             audit_query(c, text)
             try:
                 rows = c.store.read(text, {}, graph=c.graph, limit=limit, timeout_s=timeout)
+            except ReachRefused as e:  # what was refused and why, in the page's language
+                st.error(c.t(e.key, **{**e.fmt, "what": escape_markdown(e.fmt["what"])}))
             except ReadOnlyViolation:
                 st.error(c.t("query.read_only_refused"))
             except OrgnetError as e:

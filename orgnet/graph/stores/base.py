@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from orgnet.errors import ReadOnlyViolation, StoreError
+from orgnet.errors import StoreError
 from orgnet.model import Label
 
 #: label of the node holding a graph's metadata (load time, source, counts)
@@ -42,17 +42,6 @@ STAGING_SUFFIX = "__loading"
 _GRAPH_NAME = re.compile(r"^[^\W_][\w.\-]{0,62}$")
 
 Progress = Callable[[int], Any]
-
-#: LOAD CSV reads files on the server or fetches URLs, so read-only queries may not use it
-_LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE)
-
-
-def refuse_load_csv(cypher: str) -> None:
-    """Raise ReadOnlyViolation for a query using LOAD CSV (both engines would run it read-only)."""
-    if _LOAD_CSV.search(cypher):
-        raise ReadOnlyViolation("LOAD CSV is refused: the console only runs read-only queries on the graph "
-                                "(import data with `orgnet load`)")
-
 
 def is_graph_name(name: object) -> bool:
     """Whether ``name`` can name a graph: letters (Chinese too), digits, ``_ . -``, at most 63.
@@ -162,7 +151,10 @@ class Store(abc.ABC):
         ``stats``: a dict the store fills with ``engine_ms``, the engine's own execution time
         for the query as it reports it (None when it does not).
 
-        A query that would write raises :class:`~orgnet.errors.ReadOnlyViolation`.
+        A query that would write raises :class:`~orgnet.errors.ReadOnlyViolation`, one that would
+        reach outside the graph (LOAD CSV, procedures not allowed) its subclass
+        :class:`~orgnet.errors.ReachRefused`: every engine calls
+        :func:`orgnet.graph.stores.reach.refuse_outside_reach` first.
         ``limit`` bounds the rows in the database itself (the query's final ``RETURN`` gets
         the limit, :func:`orgnet.graph.stores.bound.bound_query`), so a huge result never
         leaves the server; ``timeout_s`` aborts a long query (QueryError); without it the

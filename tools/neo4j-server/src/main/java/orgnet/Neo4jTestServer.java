@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
+import inet.ipaddr.IPAddressString;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
@@ -42,6 +45,7 @@ public final class Neo4jTestServer {
         long txMemMb = Long.parseLong(System.getenv().getOrDefault("ORGNET_NEO4J_TX_MEMORY_MB", "2048"));
         Path work = Path.of(args[0]);
         Files.createDirectories(work);
+        Path emptyImport = Files.createDirectories(work.resolve("import-empty"));
 
         long t0 = System.nanoTime();
         Neo4j neo4j = Neo4jBuilders.newInProcessBuilder(work)
@@ -54,6 +58,13 @@ public final class Neo4jTestServer {
                 // (db.memory.transaction.max, db.transaction.timeout), so one query cannot take the server
                 .withConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(txMemMb))
                 .withConfig(GraphDatabaseSettings.transaction_timeout, java.time.Duration.ofSeconds(600))
+                // as a deployment should: LOAD CSV reads no file of the server and fetches no URL
+                // (a second line of defence behind orgnet's own refusal): no file:/// URLs, an
+                // empty import directory, every address blocked
+                .withConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .withConfig(GraphDatabaseSettings.load_csv_file_url_root, emptyImport)
+                .withConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
+                        List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(neo4j::close, "orgnet-neo4j-shutdown"));
 
