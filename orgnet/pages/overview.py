@@ -3,8 +3,12 @@ the current graph and its load date."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from orgnet.pages import _data
 from orgnet.queries import kpis as kpi_queries
@@ -61,6 +65,16 @@ def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.Da
     return wide.drop(columns=["street_id"]).rename(columns={"street": c.t("common.street")})
 
 
+def _in_script_thread(fn, script_ctx):
+    """``fn`` for a worker thread that runs as part of this script run (Streamlit's caches need it)."""
+    def run(*args, **kwargs):
+        if script_ctx is not None:
+            add_script_run_ctx(threading.current_thread(), script_ctx)
+        return fn(*args, **kwargs)
+
+    return run
+
+
 def render(c: Ctx) -> None:
     page_header(c, "page.overview", says_date=True)
     info = c.info
@@ -77,10 +91,12 @@ def render(c: Ctx) -> None:
         st.caption(c.t("overview.graph_line_scoped", graph=c.graph, when=when, as_of=c.as_of))
 
     st.subheader(c.t("overview.kpis"))
-    kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"])
-    kpi_cards(c, kpis)
-
-    gaps = cached(c, _data.gap_count_table, as_of=True)  # counted in the engine: no gap row is fetched
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the gap counts run while the KPIs do
+        gaps_later = pool.submit(_in_script_thread(cached, get_script_run_ctx()), c, _data.gap_count_table,
+                                 as_of=True)  # counted in the engine: no gap row is fetched
+        kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"])
+        kpi_cards(c, kpis)
+        gaps = gaps_later.result()
     st.subheader(c.t("overview.per_street"))
     table = street_table(c, kpis, gaps)
     if table.empty:
