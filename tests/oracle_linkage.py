@@ -217,6 +217,32 @@ def kpi_items(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[tuple[str | None
                     has_members or has_org or has_instructor))
     items["two_new_org_coverage"] = lst
 
+    # 000 非公企业党组织覆盖率: private enterprises only, an own or a joint organization
+    own_or_joint = {OrgKind.unit_org.value, OrgKind.joint_branch.value}
+    items["private_enterprise_org_coverage"] = [
+        (_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]),
+         any(g.nodes[o].get("kind") in own_or_joint for o, _ in inn(g, u, Rel.BASED_IN)))
+        for u in nodes(g, "Unit") if g.nodes[u].get("kind") == UnitKind.private_enterprise.value]
+
+    # 004 党的组织和工作覆盖: property companies and owners' committees serving a compound
+    managers = {UnitKind.property_company.value, UnitKind.owners_committee.value}
+    lst = []
+    for u in nodes(g, "Unit"):
+        if g.nodes[u].get("kind") not in managers:
+            continue
+        if not any(has_label(g, k, "Compound") for k, _ in out(g, u, Rel.SERVES)):
+            continue
+        covered = (bool(inn(g, u, Rel.WORKS_AT)) or bool(inn(g, u, Rel.BASED_IN))
+                   or any(d.get("role") == Role.instructor.value and role_active(d, as_of)
+                          for _, d in inn(g, u, Rel.HOLDS)))
+        lst.append((_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]), covered))
+    items["compound_manager_coverage"] = lst
+
+    # 000 党员在社区报到: every member, by the community of the home area
+    items["members_reported"] = [
+        (_community_key(g, [a for a, _ in out(g, m, Rel.LIVES_IN)]), bool(out(g, m, Rel.REPORTED_TO)))
+        for m in nodes(g, "Member")]
+
     lst = []
     for m in nodes(g, "Member"):
         if g.nodes[m].get("category") != MemberCategory.in_service.value:
