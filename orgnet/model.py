@@ -425,6 +425,12 @@ _TABLES: tuple[Table, ...] = (
         _c("meeting_id", "会议编号", T.ref, True, targets=("meeting",)),
         _c("attendee_id", "参会单位", T.ref, True, targets=("party_org", "unit")),
     )),
+    # one row: the day the ledgers describe (rules, KPIs and linkage are evaluated on it by
+    # default); not a node: the load stores it in the graph's metadata
+    Table("dataset", "数据集", kind=None, id_column=None, columns=(
+        _c("as_of", "统计日期", T.date, True, aliases=("reference_date", "截止日期")),
+        _c("title", "名称"),
+    )),
 )
 
 #: tables in dependency order (a table only references tables before it, except
@@ -535,6 +541,12 @@ class Dataset:
 
     def counts(self) -> dict[str, int]:
         return {t: len(rows) for t, rows in self.tables.items()}
+
+    @property
+    def as_of(self) -> str | None:
+        """The reference date the dataset records (its ``dataset`` table), or None."""
+        rows = self.rows("dataset")
+        return rows[0].get("as_of") if rows else None
 
 
 # ---------------------------------------------------------------------------

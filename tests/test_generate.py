@@ -355,7 +355,9 @@ def test_calibration_qindu(generated):
     ds = result.dataset
     levels, kinds = _levels(ds), _org_kinds(ds)
     assert levels["street"] == 9 and levels["community"] == 81
-    assert kinds["unit_org"] == 1155 and kinds["building_group"] == 409
+    # 003's 1,155 are the unit party orgs linked through the joint meetings, not every unit org
+    # (issue 16; orgnet/seed_figures.toml joint_meeting_orgs): the preset has its own 700
+    assert kinds["unit_org"] == 700 and kinds["building_group"] == 409
     assert len(ds.tables["members"]) == 45991
     reported = sum(1 for m in ds.tables["members"]
                    if m["category"] == "in_service" and m["reported_area_id"])
@@ -458,7 +460,8 @@ def test_roles_and_contract_shapes(facts):
     assert min(dates) >= "2019-01-01" and max(dates) <= AS_OF
     assert all("2025-01-01" <= m["held_on"] <= AS_OF for m in T["meetings"])
     years = [m["birth_year"] for m in f.members]
-    assert 1940 <= min(years) and max(years) <= 2002
+    # retired members up to about 90, in-service from 23 (tests/test_plausible.py pins cohorts)
+    assert 1934 <= min(years) and max(years) <= 2003
 
 
 def test_realistic_names(facts):
