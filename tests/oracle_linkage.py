@@ -93,23 +93,47 @@ def role_active(d: dict, as_of: str) -> bool:
     return (since is None or since <= as_of) and (until is None or until >= as_of)
 
 
-def year_before(as_of: str) -> str:
-    """Lower bound (exclusive) of "the last 12 months": same day, one year earlier, as text."""
-    return f"{int(as_of[:4]) - 1:04d}{as_of[4:]}"
-
-
 def workers(g: nx.MultiDiGraph, unit: str) -> list[str]:
     return [m for m, _ in inn(g, unit, Rel.WORKS_AT)]
+
+
+#: the documented default windows (months) of the dated channels (issue 16; linkage.toml)
+DEFAULT_WINDOWS = {"reported_members": 24, "matched_resources": 24, "services": 24, "meetings": 12}
+
+
+def window_start(as_of: str, months: int) -> str | None:
+    """Exclusive lower bound of a window of ``months`` before as_of (None: no window): the same
+    day that many months earlier, or the last day of that month when it is shorter."""
+    if not months:
+        return None
+    y, m, d = (int(x) for x in as_of.split("-"))
+    m -= months
+    while m < 1:
+        m += 12
+        y -= 1
+    last = [31, 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28, 31, 30, 31, 30,
+            31, 31, 30, 31, 30, 31][m - 1]
+    return f"{y:04d}-{m:02d}-{min(d, last):02d}"
+
+
+def in_window(day: str | None, start: str | None, as_of: str, required: bool = False) -> bool:
+    """start < day <= as_of; an undated event counts (unless a date is required)."""
+    if day is None:
+        return not required
+    return day <= as_of and (start is None or day > start)
 
 
 # --- linkage channels -------------------------------------------------------------
 
 def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = None,
-                     community_id: str | None = None) -> list[dict[str, Any]]:
+                     community_id: str | None = None,
+                     windows: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """Rows of ``linkage_channels``: every (community, unit) pair with any channel > 0, plus
-    each resident unit with its own community(ies) at zero."""
+    each resident unit with its own community(ies) at zero. The dated channels count the
+    events of their window (``windows``: months by channel, default ``DEFAULT_WINDOWS``)."""
     sets: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: {k: set() for k in CHANNELS})
-    since = year_before(as_of)
+    win = {**DEFAULT_WINDOWS, **(windows or {})}
+    start = {k: window_start(as_of, v) for k, v in win.items()}
 
     for unit in nodes(g, "Unit"):
         if g.nodes[unit].get("resident") is True:
@@ -135,21 +159,26 @@ def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = Non
                         sets[(c, unit)]["part_time_members"].add(m)
             # meetings convened by C's party org in the last 12 months, attended by U or U's org
             for mt, _ in out(g, o, Rel.CONVENED):
-                held = g.nodes[mt].get("held_on")
-                if held is None or not (since < held <= as_of):
+                if not in_window(g.nodes[mt].get("held_on"), start["meetings"], as_of, required=True):
                     continue
                 for party, _ in inn(g, mt, Rel.ATTENDED):
                     for unit in units_of_party(g, party):
                         sets[(c, unit)]["meetings"].add(mt)
-        for m, _ in inn(g, c, Rel.REPORTED_TO):
+        for m, d in inn(g, c, Rel.REPORTED_TO):
+            if not in_window(d.get("on"), start["reported_members"], as_of):
+                continue
             for unit, _ in out(g, m, Rel.WORKS_AT):
                 sets[(c, unit)]["reported_members"].add(m)
         for need, _ in out(g, c, Rel.RAISED):
-            for r, _ in inn(g, need, Rel.FULFILS):
+            for r, d in inn(g, need, Rel.FULFILS):
+                if not in_window(d.get("on"), start["matched_resources"], as_of):
+                    continue
                 for unit, _ in inn(g, r, Rel.OFFERS):
                     sets[(c, unit)]["matched_resources"].add(r)
         for s, _ in out(g, c, Rel.POSTED):
-            for m, _ in inn(g, s, Rel.CLAIMED):
+            for m, d in inn(g, s, Rel.CLAIMED):
+                if not in_window(d.get("on"), start["services"], as_of):
+                    continue
                 for unit, _ in out(g, m, Rel.WORKS_AT):
                     sets[(c, unit)]["services"].add(s)
 

@@ -18,7 +18,8 @@ from orgnet.analysis import linkage as lk
 
 def _cypher_rows(store, graph, as_of, **scope):
     from orgnet.queries import catalog
-    rows = catalog.run(store, "linkage_channels", {"as_of": as_of, **scope}, graph=graph)
+    windows = lk.window_params(as_of, lk.default_config())  # the shipped windows, as the library passes them
+    rows = catalog.run(store, "linkage_channels", {"as_of": as_of, **scope, **windows}, graph=graph)
     out = []
     for r in rows:
         r = dict(r)

@@ -892,6 +892,8 @@ class _Generator:
         n_comms = len(self.comms)
         reported = 0
         report_lo, report_hi = _o("2019-03-01"), _o("2026-06-15")
+        # most members renewed their report within the linkage window (24 months, linkage.toml)
+        recent_lo = _o("2024-07-01")
         people = self.people
         row = t.row
         in_service, formal, probationary = MemberCategory.in_service, MemberStatus.formal, MemberStatus.probationary
@@ -938,7 +940,7 @@ class _Generator:
                     if i in reporters:
                         hcomm = self.comms[hc]
                         rep = hcomm.id
-                        rep_on = self.date(report_lo, report_hi)
+                        rep_on = self.date(recent_lo if rng.random() < 0.65 else report_lo, report_hi)
                         reported += 1
                         hcomm.n_reporters += 1
                         if len(hcomm.reporters) < 30:
