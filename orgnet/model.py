@@ -221,6 +221,7 @@ class Rel(ZhEnum):
     CLAIMED = ("CLAIMED", "认领")
     CONVENED = ("CONVENED", "召集")
     ATTENDED = ("ATTENDED", "参会")
+    JOINT_MEMBER_OF = ("JOINT_MEMBER_OF", "联席会议成员")
 
 
 # ---------------------------------------------------------------------------
@@ -342,6 +343,9 @@ _TABLES: tuple[Table, ...] = (
         _c("area_ids", "负责区域", T.refs, targets=("area",)),
         _c("unit_ids", "所在单位", T.refs, targets=("unit",)),
         _c("established_on", "成立日期", T.date),
+        # 单位党组织双报到: the community a unit's party org reported to (000, 003)
+        _c("reported_area_id", "报到社区", T.ref, targets=("area:community",)),
+        _c("reported_on", "报到日期", T.date),
     )),
     Table("units", "单位", required=True, kind="unit", columns=(
         _c("id", "编号", ID, True),
@@ -424,6 +428,15 @@ _TABLES: tuple[Table, ...] = (
     Table("attendance", "参会单位", kind=None, id_column=None, columns=(
         _c("meeting_id", "会议编号", T.ref, True, targets=("meeting",)),
         _c("attendee_id", "参会单位", T.ref, True, targets=("party_org", "unit")),
+    )),
+    # 联席会议成员单位: the member units of a committee's joint meeting (003): a community's
+    # take in branch secretaries' orgs, owners' committees and property companies; a street's
+    # representative 中省市 units and two-new organizations
+    Table("meeting_members", "联席会议成员单位", kind=None, id_column=None, columns=(
+        _c("convener_id", "召集党组织", T.ref, True, targets=("party_org",)),
+        _c("member_id", "成员单位", T.ref, True, targets=("party_org", "unit")),
+        _c("since", "加入日期", T.date),
+        _c("until", "退出日期", T.date),
     )),
     # one row: the day the ledgers describe (rules, KPIs and linkage are evaluated on it by
     # default); not a node: the load stores it in the graph's metadata
@@ -586,6 +599,7 @@ REF_RELS: tuple[RefRel, ...] = (
     RefRel("party_orgs", "parent_id", Rel.SUBORDINATE_TO),
     RefRel("party_orgs", "area_ids", Rel.COVERS),
     RefRel("party_orgs", "unit_ids", Rel.BASED_IN),
+    RefRel("party_orgs", "reported_area_id", Rel.REPORTED_TO, props={"on": "reported_on"}),
     RefRel("units", "area_id", Rel.LOCATED_IN),
     RefRel("units", "serves_area_ids", Rel.SERVES),
     RefRel("members", "org_id", Rel.MEMBER_OF),
@@ -605,6 +619,8 @@ LINK_RELS: tuple[LinkRel, ...] = (
     LinkRel("agreement_parties", "party_id", "agreement_id", Rel.PARTY_TO, {"side": "side"}),
     LinkRel("matches", "resource_id", "need_id", Rel.FULFILS, {"on": "matched_on"}),
     LinkRel("attendance", "attendee_id", "meeting_id", Rel.ATTENDED),
+    LinkRel("meeting_members", "member_id", "convener_id", Rel.JOINT_MEMBER_OF,
+            {"since": "since", "until": "until"}),
 )
 
 

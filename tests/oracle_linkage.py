@@ -267,6 +267,37 @@ def kpi_items(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[tuple[str | None
         lst.append((_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]), covered))
     items["compound_manager_coverage"] = lst
 
+    # 000 党组织在社区报到: unit orgs of resident units, reported to the unit's community
+    lst = []
+    for o in nodes(g, "PartyOrg"):
+        if g.nodes[o].get("kind") != OrgKind.unit_org.value:
+            continue
+        for u, _ in out(g, o, Rel.BASED_IN):
+            if g.nodes[u].get("resident") is not True:
+                continue
+            key = _community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)])
+            lst.append((key, key is not None and key in {c for c, _ in out(g, o, Rel.REPORTED_TO)}))
+    items["unit_org_reporting"] = lst
+
+    # 003 联席会议联系的单位党组织和党员: unit orgs and joint branches linked through a street or
+    # community joint meeting (themselves or through a unit they are based in)
+    orgs, members = [], []
+    for o in nodes(g, "PartyOrg"):
+        if g.nodes[o].get("kind") not in (OrgKind.unit_org.value, OrgKind.joint_branch.value):
+            continue
+        areas = [a for u, _ in out(g, o, Rel.BASED_IN) for a, _ in out(g, u, Rel.LOCATED_IN)]
+        if not areas:
+            continue
+        key = _community_key(g, areas)
+        linked = any(g.nodes[m].get("kind") in (OrgKind.community_committee.value, OrgKind.street_committee.value)
+                     and role_active(d, as_of)
+                     for p in [o, *(u for u, _ in out(g, o, Rel.BASED_IN))]
+                     for m, d in out(g, p, Rel.JOINT_MEMBER_OF))
+        orgs.append((key, linked))
+        members += [(key, linked)] * len(inn(g, o, Rel.MEMBER_OF))
+    items["joint_meeting_orgs"] = orgs
+    items["joint_meeting_members"] = members
+
     # 000 党员在社区报到: every member, by the community of the home area
     items["members_reported"] = [
         (_community_key(g, [a for a, _ in out(g, m, Rel.LIVES_IN)]), bool(out(g, m, Rel.REPORTED_TO)))

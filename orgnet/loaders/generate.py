@@ -687,8 +687,11 @@ class _Generator:
             cls = forced[i] if i < len(forced) else rng.choices(_REST_CLASSES, _REST_WEIGHTS)[0]
             if cls == "empty" and u.kind in TWO_NEW_KINDS:
                 cls = "instructed_empty"
-            if cls == "joint" and u.kind is UnitKind.private_enterprise:
-                cls = "instructed"  # joint coverage of private enterprises is exactly the preset's
+            if cls == "joint" and (u.kind in (UnitKind.private_enterprise, UnitKind.residents_committee,
+                                              UnitKind.owners_committee) or u.no_org):
+                # joint coverage of private enterprises is exactly the preset's; a residents' or
+                # owners' committee or a police post is never in a joint branch
+                cls = "instructed"
             if cls == "big_noorg" and u.cap() < 3:
                 cls = "small_gap"  # too small for three members
             u.cls = cls
@@ -829,6 +832,28 @@ class _Generator:
                 OrgKind.floating_org, f"{self.street_names[s]}流动党员党支部", self.street_org[s],
                 [self.street_ids[s]], [], self.date(_o("2012-01-01"), _o("2023-12-31")), None, s)
 
+    # -- plan: unit party orgs reporting to their community (单位党组织双报到) ----------
+    def plan_org_reporting(self) -> None:
+        """``Preset.orgs_reported`` of the resident units' own orgs report to the unit's
+        community (partners first); a few others reported to a neighbouring community."""
+        p, rng = self.p, self.rng
+        self.org_report: dict[str, tuple[str, str]] = {}
+        cands = [u for u in self.units if u.org is not None and u.resident]
+        k = min(_exact(rng, p.orgs_reported, len(cands)), max(0, len(cands) - 1))  # one gap at least
+        first = [u for u in cands if u.core or u.partner][:k]
+        rest = [u for u in cands if not (u.core or u.partner)]
+        chosen = {u.id for u in first + rng.sample(rest, min(len(rest), k - len(first)))}
+        lo, hi = _o("2018-03-01"), _o("2026-06-15")
+        for u in cands:
+            c = self.comms[u.comm]
+            if u.id in chosen:
+                self.org_report[u.org] = (c.id, self.date(lo, hi))
+            elif rng.random() < 0.1:
+                others = [ci for ci in self.street_comms[c.street] if ci != u.comm]
+                if others:
+                    self.org_report[u.org] = (self.comms[rng.choice(others)].id, self.date(lo, hi))
+        self.stats["orgs_reported"] = len(chosen)
+
     # -- plan: members per unit (reporting quotas) ---------------------------------
     def plan_reporting(self) -> None:
         p, rng = self.p, self.rng
@@ -860,7 +885,7 @@ class _Generator:
         t.close()
         t = sink.table("party_orgs")
         for r in self.org_rows:
-            t.row(*r)
+            t.row(*r, *self.org_report.get(r[0], (None, None)))
         t.close()
         t = sink.table("units")
         for u in self.units:
@@ -878,6 +903,7 @@ class _Generator:
 
     def _hold(self, org: str | None, mid: str) -> None:
         if org is not None:
+            self.org_size[org] = self.org_size.get(org, 0) + 1
             h = self.org_holders.get(org)
             if h is None:
                 self.org_holders[org] = [mid]
@@ -888,6 +914,8 @@ class _Generator:
         p, rng = self.p, self.rng
         t = sink.table("members")
         self.org_holders: dict[str, list[str]] = {}
+        #: members per party org (org_id)
+        self.org_size: dict[str, int] = {}
         self.building_resident: dict[int, str] = {}
         n_comms = len(self.comms)
         reported = 0
@@ -1371,6 +1399,7 @@ class _Generator:
         self.plan_area_orgs()
         self.plan_units()
         self.plan_unit_orgs()
+        self.plan_org_reporting()
         self.plan_reporting()
         self.collect_stats()
         self.write_structure(sink)
@@ -1380,7 +1409,58 @@ class _Generator:
         self.write_lists(sink)
         self.write_services(sink)
         self.write_meetings(sink)
+        self.write_meeting_members(sink)
         self.write_dataset(sink)
+
+    def write_meeting_members(self, sink: _Sink) -> None:
+        """联席会议成员单位: ``Preset.joint_meeting_orgs`` unit orgs and joint branches sit on a joint
+        meeting (their community's; representative big units and some two-new joint branches on
+        their street's), most property companies and owners' committees on their community's,
+        and the grid and compound branches on their community's (branch secretaries)."""
+        p, rng = self.p, self.rng
+        t = sink.table("meeting_members")
+        entries: list[tuple[str, int, list[_Unit]]] = [(u.org, u.comm, [u]) for u in self.units if u.org]
+        for group in self.joint_groups:
+            if group[0].joint is not None:
+                entries.append((group[0].joint, group[0].comm, group))
+        k = min(_exact(rng, p.joint_meeting_orgs, len(entries)), max(0, len(entries) - 1))
+        weights = [1.0 + 2 * max(u.tie for u in us) + 4 * any(u.core or u.partner for u in us)
+                   for _, _, us in entries]
+        linked = _weighted_sample(rng, entries, weights, k)
+        lo, hi = _o("2018-01-01"), _o("2026-05-31")
+        seated: set[str] = set()
+        members = 0
+        for org, ci, us in linked:
+            c = self.comms[ci]
+            street_org = self.street_org[c.street]
+            big = len(us) == 1 and us[0].kind in (UnitKind.agency, UnitKind.institution,
+                                                  UnitKind.state_enterprise) and us[0].tie >= 2
+            convener = street_org if c.org is None or (big and rng.random() < 0.4) \
+                or (len(us) > 1 and rng.random() < 0.3) else c.org
+            member = us[0].id if len(us) == 1 and rng.random() < 0.3 else org
+            t.row(convener, member, self.date(lo, hi), None)
+            seated.update(u.id for u in us)
+            members += self.org_size.get(org, 0)
+        for u in self.units:
+            if u.kind not in (UnitKind.property_company, UnitKind.owners_committee) or u.id in seated:
+                continue
+            c = self.comms[u.comm]
+            if c.org is None or u.org is not None or u.joint is not None:
+                continue  # a unit with an org sits (or not) through it, as decided above
+            r = rng.random()
+            since = self.date(lo, hi)
+            if r < 0.75:
+                t.row(c.org, u.id, since, None)
+            elif r < 0.82:  # left the joint meeting
+                t.row(c.org, u.id, since, self.date(_o(since), _o("2026-05-31")))
+        for oid, name, kind, parent, *_ in self.org_rows:
+            if kind in (OrgKind.grid_branch, OrgKind.compound_branch) and rng.random() < 0.6:
+                ci = self.org_comm.get(oid)
+                if ci is not None and self.comms[ci].org is not None:
+                    t.row(self.comms[ci].org, oid, self.date(lo, hi), None)
+        t.close()
+        self.stats["joint_meeting_orgs"] = len(linked)
+        self.stats["joint_meeting_members"] = members
 
     def write_dataset(self, sink: _Sink) -> None:
         """The dataset's own row: its reference date (fixed per preset) and a title."""

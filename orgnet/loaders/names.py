@@ -19,15 +19,15 @@ SURNAMES = (
 )
 SURNAME_WEIGHTS = tuple(1.0 / (1 + i * 0.08) for i in range(len(SURNAMES)))
 #: given-name characters by birth cohort (a name of 1950 is not a name of 2000):
-#: (first year of the cohort, male chars, female chars, middle chars)
+#: (first year of the cohort, male chars, female chars, male middle chars, female middle chars)
 NAME_COHORTS = (
-    (0, "福贵山林生成忠德海平明华军国树宝", "英兰珍芳秀凤梅霞桂莲琴淑玉", "建国振永树德玉秀桂淑凤"),
-    (1960, "伟强军勇明华平东斌刚峰建林涛红", "丽红艳燕霞敏静萍玲梅娟芳英", "建志国文晓卫红春海永丽秀"),
-    (1980, "伟磊涛鹏超杰亮斌飞波鑫辉凯俊峰", "丹婷娜倩静敏晶洁琳莉颖燕蕾", "晓小海俊文雪佳丽金志"),
-    (1995, "浩宇轩博睿泽然杰阳昊晨鑫帆航", "欣怡涵萱琪雨梦佳璐悦彤婷", "梓子思嘉雨一欣宇俊诗"),
+    (0, "福贵山林生成忠德海平明华军国树宝", "英兰珍芳秀凤梅霞桂莲琴淑玉", "建国振永树德玉宝长福", "秀桂淑凤玉兰素"),
+    (1960, "伟强军勇明华平东斌刚峰建林涛红", "丽红艳燕霞敏静萍玲梅娟芳英", "建志国文晓卫海永春", "丽秀春红晓海雪"),
+    (1980, "伟磊涛鹏超杰亮斌飞波鑫辉凯俊峰", "丹婷娜倩静敏晶洁琳莉颖燕蕾", "晓小海俊文志金", "晓小雪佳丽金海"),
+    (1995, "浩宇轩博睿泽然杰阳昊晨鑫帆航", "欣怡涵萱琪雨梦佳璐悦彤婷", "梓子嘉一宇俊浩", "梓子思嘉雨一欣诗"),
 )
 #: kept for callers that pick a name without a birth year (the 1980s cohort)
-MALE_CHARS, FEMALE_CHARS, MIDDLE_CHARS = NAME_COHORTS[2][1:]
+MALE_CHARS, FEMALE_CHARS, MIDDLE_CHARS = NAME_COHORTS[2][1], NAME_COHORTS[2][2], NAME_COHORTS[2][3]
 
 
 class PersonNames:
@@ -51,7 +51,7 @@ class PersonNames:
         pool = cohort[1] if male else cohort[2]
         if rng.random() < 0.35:
             return surname + rng.choice(pool)
-        return surname + rng.choice(cohort[3]) + rng.choice(pool)
+        return surname + rng.choice(cohort[3] if male else cohort[4]) + rng.choice(pool)
 
 
 # --- places -----------------------------------------------------------------

@@ -39,6 +39,10 @@ class Preset:
     owners_rate: float = 0.7
     units_per_community: tuple[int, int] = (6, 10)
     unit_orgs: int | float = 0.3
+    #: unit orgs and joint branches on a street or community joint meeting: exact (int) or share
+    joint_meeting_orgs: int | float = 0.8
+    #: resident units' own party orgs that reported to their community: exact (int) or share (float)
+    orgs_reported: int | float = 0.7
     #: share of private enterprises with an own party org or in a joint branch (非公企业党组织覆盖率)
     private_org_coverage: float = 0.7
     #: share of two-new organizations with party work: members, an org or an instructor
@@ -90,14 +94,14 @@ PRESET_LIST: tuple[Preset, ...] = (
     ),
     Preset(
         name="qindu",
-        description="秦都区 (seed 003): 9 streets, 81 communities, 700 unit party orgs, "
+        description="秦都区 (seed 003): 9 streets, 81 communities, 1,155 unit party orgs on joint meetings, "
                     "45,991 members, 409 building groups, 5,000+ in-service members reported",
         city="咸阳市", districts=("秦都区",), streets=9, communities=81,
         street_names=N.QINDU_STREETS,
         grids_per_community=(4, 7), buildings_per_grid=(3, 7), compounds=(3, 7),
         communities_without_committee=3,
         grid_branches=0.72, compound_branches=0.3, building_groups=409,
-        property_rate=0.68, owners_rate=0.72, units_per_community=(19, 25), unit_orgs=700,
+        property_rate=0.68, owners_rate=0.72, units_per_community=(26, 32), unit_orgs=1000, joint_meeting_orgs=1155,
         two_new_coverage=0.83, members=45991, in_service_share=0.45, reported=5236,
         floating_orgs=1.0, services_claimed=(4180, 4630), needs_per_community=(4, 10),
         core_partners=0.05,
@@ -110,7 +114,8 @@ PRESET_LIST: tuple[Preset, ...] = (
         grids_per_community=(4, 8), buildings_per_grid=(3, 8), compounds=(2, 6),
         communities_without_committee=15,
         grid_branches=0.39, compound_branches=0.1, building_groups=0.03,
-        property_rate=0.66, owners_rate=0.6, units_per_community=(8, 14), unit_orgs=1650,
+        property_rate=0.66, owners_rate=0.6, units_per_community=(20, 28), unit_orgs=10000,
+        orgs_reported=7400,
         private_org_coverage=0.831, two_new_coverage=0.9, members=500000, in_service_share=0.5, reported=130000,
         floating_orgs=0.6, services_per_community=(6, 14), needs_per_community=(3, 8),
     ),

@@ -99,6 +99,10 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
         {"meeting_id": "HY01", "attendee_id": "DW01"},
         {"meeting_id": "HY02", "attendee_id": "DZ02"},
     ],
+    "meeting_members": [
+        {"convener_id": "DZ02", "member_id": "DW01", "since": _D(2024, 1, 1)},
+        {"convener_id": "DZ02", "member_id": "DW02", "since": _D(2024, 1, 1)},
+    ],
     # one row only: the day the ledgers describe
     "dataset": [
         {"as_of": _D(2025, 12, 31), "title": "示例区2025年度党建台账"},

@@ -20,7 +20,8 @@ from orgnet.seeds import figure_for_kpi
 #: presentation order
 KPI_ORDER = ("community_org_coverage", "grid_org_coverage", "compound_org_coverage",
              "building_org_coverage", "private_enterprise_org_coverage", "two_new_org_coverage",
-             "in_service_reporting", "members_reported", "resident_unit_agreement",
+             "in_service_reporting", "members_reported", "unit_org_reporting", "joint_meeting_orgs",
+             "joint_meeting_members", "resident_unit_agreement",
              "compound_property", "compound_manager_coverage")
 
 RAW_COLUMNS = ["community_id", "community", "street_id", "street", "numerator", "denominator"]
