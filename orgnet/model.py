@@ -116,6 +116,11 @@ class UnitKind(ZhEnum):
 #: 两新组织: new economic and social organizations
 TWO_NEW_KINDS: tuple[UnitKind, ...] = (UnitKind.private_enterprise, UnitKind.social_org)
 
+#: large resident units, expected on the street working committee (街道大工委, 000): state organs
+#: and state enterprises of any size, other units from this staff size (the rule's ``large_staff``)
+LARGE_UNIT_KINDS: tuple[UnitKind, ...] = (UnitKind.agency, UnitKind.state_enterprise)
+LARGE_UNIT_STAFF = 100
+
 
 class MemberStatus(ZhEnum):
     formal = ("formal", "正式", "正式党员")

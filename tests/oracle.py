@@ -377,6 +377,29 @@ def compound_manager_not_in_joint_meeting(g, as_of):
     return rows
 
 
+@rule
+def large_unit_not_in_street_committee(g, as_of, large_staff=100):
+    """Resident agencies and state enterprises, or units of 100+ staff, with nobody working
+    there holding a current part-time seat on their street's committee."""
+    rows = []
+    for u in nodes(g, "Unit"):
+        node = g.nodes[u]
+        kind, staff = kind_of(g, u), node.get("staff")
+        state = kind in ("agency", "state_enterprise")
+        if node.get("resident") is not True or not (state or (staff is not None and staff >= large_staff)):
+            continue
+        path = area_path(g, unit_area(g, u))
+        if path["community_id"] is None or path["street_id"] is None:
+            continue
+        committees = [o for o, _ in inn(g, path["street_id"], "COVERS") if kind_of(g, o) == "street_committee"]
+        staff_members = set(workers(g, u))
+        if any(m in staff_members for o in committees for m in active_holders(g, o, "part_time_member", as_of)):
+            continue
+        detail = "机关或国有企业，无人担任街道党工委兼职委员" if state else f"职工{staff}人，无人担任街道党工委兼职委员"
+        rows.append(_row(g, "large_unit_not_in_street_committee", u, kind, path, detail))
+    return rows
+
+
 def _unserved(g, unit_kind, rule_id, zh):
     return [_row(g, rule_id, k, g.nodes[k].get("level"), area_path(g, k), f"无{zh}")
             for k in nodes(g, "Compound")

@@ -34,6 +34,8 @@ from typing import Any, Callable, Literal
 
 from orgnet.errors import ConfigError
 from orgnet.model import (
+    LARGE_UNIT_KINDS,
+    LARGE_UNIT_STAFF,
     TABLE_ORDER,
     TABLES,
     TWO_NEW_KINDS,
@@ -1103,6 +1105,10 @@ class _Generator:
         p_part = (0.0, 0.15, 0.55, 0.85)
         lapsed_parts = 0
         forced_gap = False
+        seats = 0
+        #: (member, committee) of the optional seats when a preset fixes the count of seats
+        optional: list[tuple[str, str]] = []
+        street_optional: list[tuple[str, str]] = []
         for u in self.units:
             c = self.comms[u.comm]
             if u.resident and u.workers and c.org is not None:
@@ -1111,11 +1117,15 @@ class _Generator:
                     for m in u.workers[:rng.choice((1, 1, 2))]:
                         t.row(m, c.org, Role.part_time_member,
                               self.date(_o("2019-06-01"), _o("2025-10-31")), None)
+                        seats += 1
                 elif u.partner:
                     t.row(u.workers[0], c.org, Role.part_time_member,
                           self.date(_o("2019-06-01"), _o("2025-10-31")), None)
+                    seats += 1
                 elif has_org and not forced_gap:
                     forced_gap = True  # one resident unit with an org stays off the committee
+                elif self.p.community_part_time is not None:
+                    optional.append((u.workers[0], c.org))
                 elif rng.random() < p_part[u.tie]:
                     since = self.date(_o("2019-06-01"), _o("2025-10-31"))
                     until = None
@@ -1125,10 +1135,13 @@ class _Generator:
                     t.row(u.workers[0], c.org, Role.part_time_member, since, until)
                 if u.tie >= 2 and rng.random() < 0.6:
                     t.row(u.workers[-1], u.id, Role.liaison, self.date(_o("2020-01-01"), _o("2025-12-31")), None)
-            if u.resident and u.workers and u.tie == 3 and u.kind in (
-                    UnitKind.agency, UnitKind.state_enterprise) and rng.random() < 0.3:
-                t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
-                      self.date(_o("2020-01-01"), _o("2025-10-31")), None)
+            large = u.kind in LARGE_UNIT_KINDS or u.staff >= LARGE_UNIT_STAFF
+            if u.resident and u.workers and large:  # 街道大工委: a seat for some large units
+                if self.p.street_part_time is not None:
+                    street_optional.append((u.workers[0], self.street_org[c.street]))
+                elif u.tie >= 2 and rng.random() < 0.4:
+                    t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
+                          self.date(_o("2020-01-01"), _o("2025-10-31")), None)
             if u.cls in ("instructed", "instructed_empty"):
                 instructor = self._holder(c.org or self.street_org[c.street], rng.randint(0, 3))
                 if instructor is not None:
@@ -1138,7 +1151,29 @@ class _Generator:
                 if instructor is not None:  # an instructor who has since left
                     since = self.date(_o("2019-01-01"), _o("2023-12-31"))
                     t.row(instructor, u.id, Role.instructor, since, self.date(_o(since) + 180, _o("2025-12-31")))
+        if self.p.community_part_time is not None:
+            self._calibrated_seats(t, optional, self.p.community_part_time - seats, "community")
+        if self.p.street_part_time is not None:
+            self._calibrated_seats(t, street_optional, self.p.street_part_time, "street")
         t.close()
+
+    def _calibrated_seats(self, t: _TableOut, optional: list[tuple[str, str]], k: int, what: str) -> None:
+        """Exactly ``k`` more current part-time seats from ``optional``; a few of the others held
+        a seat that has ended (not counted)."""
+        rng = self.rng
+        if k < 0:
+            raise ConfigError(f"generator: preset {self.p.name}'s partners already hold {-k} more {what} "
+                              f"part-time seats than it asks for; lower core_partners or regular_partners")
+        if k > len(optional):
+            raise ConfigError(f"generator: preset {self.p.name} asks for {k} more {what} part-time "
+                              f"members but has only {len(optional)} candidates")
+        chosen = set(rng.sample(range(len(optional)), k))
+        for i, (m, org) in enumerate(optional):
+            since = self.date(_o("2019-06-01"), _o("2025-10-31"))
+            if i in chosen:
+                t.row(m, org, Role.part_time_member, since, None)
+            elif rng.random() < 0.05:
+                t.row(m, org, Role.part_time_member, since, self.date(_o(since) + 60, _o("2026-03-31")))
 
     # -- agreements -----------------------------------------------------------------------
     def write_agreements(self, sink: _Sink) -> None:
@@ -1148,12 +1183,15 @@ class _Generator:
         p_agree = (0.02, 0.2, 0.65, 0.9)
         lapsed = 0
         first_comm_skipped = False
+        with_active: set[int] = set()
+        skipped = -1
         for c in self.comms:
             if c.org is None:
                 continue
             if not first_comm_skipped and not c.weak:
                 # at least one community with a committee but no agreement at all
                 first_comm_skipped = True
+                skipped = c.idx
                 continue
             for u in c.units:
                 if not u.resident or c.weak and u.tie < 2:
@@ -1165,6 +1203,7 @@ class _Generator:
                         expires = dt.date.fromordinal(_o(signed) + 365 * 3).isoformat()
                         ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed, expires,
                                AgreementStatus.active)
+                        with_active.add(c.idx)
                         tp.row(aid, c.org, Side.community)
                         tp.row(aid, u.org if u.org is not None and rng.random() < 0.5 else u.id, Side.unit)
                     continue
@@ -1190,12 +1229,32 @@ class _Generator:
                         status = AgreementStatus.expired
                 else:
                     status = AgreementStatus.terminated if rng.random() < 0.08 else AgreementStatus.active
+                    if status is AgreementStatus.active:
+                        with_active.add(c.idx)
                 ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed, expires, status)
                 tp.row(aid, c.org, Side.community)
                 party = u.org if u.org is not None and rng.random() < 0.5 else u.id
                 tp.row(aid, party, Side.unit)
                 if rng.random() < 0.1:
                     tp.row(aid, self.street_org[c.street], Side.other)
+        target = self.p.communities_with_agreements
+        if target is not None:  # more communities sign with a resident unit's party org
+            todo = [c for c in self.comms if c.org is not None and c.idx not in with_active
+                    and c.idx != skipped and any(u.resident and u.org for u in c.units)]
+            missing = target - len(with_active)
+            if not 0 <= missing <= len(todo):
+                raise ConfigError(f"generator: preset {self.p.name} asks for {target} communities with "
+                                  f"agreements; {len(with_active)} have one and {len(todo)} more could")
+            for c in rng.sample(todo, missing):
+                u = max((u for u in c.units if u.resident and u.org), key=lambda u: (u.tie, u.id))
+                aid = self.nid("G")
+                signed = self.date(_o("2024-01-01"), _o("2026-05-31"))
+                ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed,
+                       dt.date.fromordinal(_o(signed) + 365 * 3).isoformat(), AgreementStatus.active)
+                tp.row(aid, c.org, Side.community)
+                tp.row(aid, u.org, Side.unit)
+                with_active.add(c.idx)
+        self.stats["communities_with_agreements"] = len(with_active)
         ta.close()
         tp.close()
 
