@@ -117,7 +117,8 @@ class UnitKind(ZhEnum):
 TWO_NEW_KINDS: tuple[UnitKind, ...] = (UnitKind.private_enterprise, UnitKind.social_org)
 
 #: large resident units, expected on the street working committee (街道大工委, 000): state organs
-#: and state enterprises of any size, other units from this staff size (the rule's ``large_staff``)
+#: and state enterprises of any size, other units from this staff size (the literal in
+#: ``large_unit_not_in_street_committee.cypher``: rules take only as_of, street_id, community_id)
 LARGE_UNIT_KINDS: tuple[UnitKind, ...] = (UnitKind.agency, UnitKind.state_enterprise)
 LARGE_UNIT_STAFF = 100
 

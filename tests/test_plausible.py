@@ -160,3 +160,51 @@ def test_load_takes_the_dataset_date(falkordb_store, graph_name):
     assert reference_date(graph_info(falkordb_store, graph_name)) == ds.as_of == AS_OF
     load_dataset(falkordb_store, ds, graph=graph_name, replace=True, as_of="2025-12-31")
     assert graph_info(falkordb_store, graph_name)["as_of"] == "2025-12-31"  # an explicit date wins
+
+
+def test_large_unit_threshold_lives_once():
+    from orgnet.model import LARGE_UNIT_STAFF
+    from orgnet.queries import catalog
+    q = catalog.get("large_unit_not_in_street_committee")
+    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id"]
+    assert f"x.staff >= {LARGE_UNIT_STAFF}" in q.text
+
+
+def test_city_calibrated_to_000(tmp_path):
+    """成都 (000): 442 street and 2,996 community part-time members, 7,400 unit orgs reported to
+    their community, 955 communities with a current agreement, 130,000 members reported, 83.1%
+    of private enterprises with an own or joint org — counted from the files, not the stats."""
+    import csv
+
+    from orgnet.loaders.generate import generate
+    generate("city", tmp_path, seed=0)
+
+    def rows(table):
+        with open(tmp_path / f"{table}.csv", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+    orgs = {o["id"]: o for o in rows("party_orgs")}
+    units = {u["id"]: u for u in rows("units")}
+    seats = Counter(orgs[r["target_id"]]["kind"] for r in rows("roles")
+                    if r["role"] == "part_time_member" and (r["until"] or "9999") >= AS_OF)
+    assert (seats["street_committee"], seats["community_committee"]) == (442, 2996)
+    unit_comm = {}
+    areas = {a["id"]: a for a in rows("areas")}
+    for u in units.values():
+        a = areas[u["area_id"]]
+        while a["level"] != "community":
+            a = areas[a["parent_id"]]
+        unit_comm[u["id"]] = a["id"]
+    reported = [o for o in orgs.values() if o["kind"] == "unit_org" and o["reported_area_id"]
+                and units[o["unit_ids"]]["resident"] == "true"
+                and unit_comm[o["unit_ids"]] == o["reported_area_id"]]
+    assert len(reported) == 7400
+    agreements = {a["id"]: a for a in rows("agreements")
+                  if a["status"] == "active" and (a["expires_on"] or "9999") >= AS_OF}
+    signed = {p["party_id"] for p in rows("agreement_parties")
+              if p["agreement_id"] in agreements and orgs.get(p["party_id"], {}).get("kind") == "community_committee"}
+    assert len(signed) == 955
+    assert sum(1 for m in rows("members") if m["reported_area_id"]) == 130000
+    private = [u for u in units.values() if u["kind"] == "private_enterprise"]
+    based = {u for o in orgs.values() if o["kind"] in ("unit_org", "joint_branch") for u in o["unit_ids"].split(";")}
+    assert sum(1 for u in private if u["id"] in based) / len(private) == pytest.approx(0.831, abs=0.001)
