@@ -400,6 +400,27 @@ def large_unit_not_in_street_committee(g, as_of, large_staff=100):
     return rows
 
 
+def _kind_in_street(g, kind):
+    """(unit, path) of the units of a kind whose community lies in a street."""
+    for u in nodes(g, "Unit"):
+        if kind_of(g, u) == kind:
+            path = area_path(g, unit_area(g, u))
+            if path["community_id"] is not None and path["street_id"] is not None:
+                yield u, path
+
+
+@rule
+def property_company_without_org(g, as_of):
+    return [_row(g, "property_company_without_org", u, "property_company", path, "物业公司未建党组织，也未纳入联合党支部")
+            for u, path in _kind_in_street(g, "property_company") if not orgs_based_in(g, u)]
+
+
+@rule
+def owners_committee_without_members(g, as_of):
+    return [_row(g, "owners_committee_without_members", u, "owners_committee", path, "业主委员会中无党员（未实现交叉任职）")
+            for u, path in _kind_in_street(g, "owners_committee") if not workers(g, u)]
+
+
 def _unserved(g, unit_kind, rule_id, zh):
     return [_row(g, rule_id, k, g.nodes[k].get("level"), area_path(g, k), f"无{zh}")
             for k in nodes(g, "Compound")

@@ -298,6 +298,16 @@ def kpi_items(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[tuple[str | None
     items["joint_meeting_orgs"] = orgs
     items["joint_meeting_members"] = members
 
+    # 004 红色物业: property companies with an own or joint org; owners' committees with members
+    items["red_property"] = [
+        (_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]),
+         any(has_label(g, o, "PartyOrg") for o, _ in inn(g, u, Rel.BASED_IN)))
+        for u in nodes(g, "Unit") if g.nodes[u].get("kind") == UnitKind.property_company.value]
+    items["owners_committee_members"] = [
+        (_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]),
+         any(has_label(g, m, "Member") for m, _ in inn(g, u, Rel.WORKS_AT)))
+        for u in nodes(g, "Unit") if g.nodes[u].get("kind") == UnitKind.owners_committee.value]
+
     # 000 党员在社区报到: every member, by the community of the home area
     items["members_reported"] = [
         (_community_key(g, [a for a, _ in out(g, m, Rel.LIVES_IN)]), bool(out(g, m, Rel.REPORTED_TO)))

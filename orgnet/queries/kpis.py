@@ -22,7 +22,8 @@ KPI_ORDER = ("community_org_coverage", "grid_org_coverage", "compound_org_covera
              "building_org_coverage", "private_enterprise_org_coverage", "two_new_org_coverage",
              "in_service_reporting", "members_reported", "unit_org_reporting", "joint_meeting_orgs",
              "joint_meeting_members", "resident_unit_agreement",
-             "compound_property", "compound_manager_coverage")
+             "compound_property", "compound_manager_coverage", "red_property",
+             "owners_committee_members")
 
 RAW_COLUMNS = ["community_id", "community", "street_id", "street", "numerator", "denominator"]
 COLUMNS = ["kpi", "title_zh", "title_en", "scope", "street_id", "street", "community_id",
