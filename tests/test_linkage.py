@@ -35,7 +35,9 @@ def test_header():
     assert q.kind == "linkage"
     assert q.columns == ["community_id", "community", "street_id", "street", "unit_id", "unit",
                          "unit_kind", "resident", *lk.CHANNELS]
-    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id"]
+    # the scope of every query, then the window of each dated channel (issue 16)
+    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id",
+                                          *(f"{k}_since" for k in lk.WINDOWED)]
 
 
 @pytest.mark.parametrize("name", DATASETS)
