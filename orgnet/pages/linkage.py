@@ -27,7 +27,8 @@ def windows_text(c: Ctx, config: lk.LinkageConfig) -> str:
     def months(k: str) -> str:
         n = config.windows.get(k) or 0
         return c.t("linkage.window_months", n=n) if n else c.t("linkage.window_none")
-    return c.t("linkage.windows", date=c.as_of, **{k: months(k) for k in lk.WINDOWED})
+    return c.t("linkage.windows", date=c.as_of, file=f"{lk.CONFIG_FILE} [windows]",
+               **{k: months(k) for k in lk.WINDOWED})
 
 
 def render(c: Ctx) -> None:
