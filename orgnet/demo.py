@@ -54,5 +54,5 @@ def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = T
     validation = validate_path(folder)
     graph = choose_graph(store, settings)
     written = load_dataset(store, validation.dataset, graph=graph, replace=True, progress=progress,
-                           as_of=DEFAULT_AS_OF)
+                           as_of=validation.dataset.as_of or DEFAULT_AS_OF)
     return DemoResult(folder, graph, validation, generated, written)

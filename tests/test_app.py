@@ -91,7 +91,18 @@ def test_every_page_opens(demo_env, page, lang):
 def test_overview_key_elements(demo_env):
     at = open_page("overview")
     assert len(at.metric) >= 8  # the coverage KPIs
-    assert any("材料数据" in c.value for c in at.caption)  # beside the seeds' figures
+    # seed figures: a difference only beside a KPI with the figure's definition (issue 16)
+    from orgnet.queries import catalog
+    from orgnet.seeds import seed_figures
+    cards = {m.label: m for m in at.metric}
+    for fig in seed_figures().values():
+        if fig.kpi:
+            card = cards[catalog.get(f"kpi_{fig.kpi}").meta["title_zh"]]
+            assert bool(card.delta) == fig.comparable, fig.id
+    assert not cards[catalog.get("kpi_two_new_org_coverage").meta["title_zh"]].delta
+    assert any("口径相同" in c.value for c in at.caption)
+    assert any("仅供参考" in c.value for c in at.caption)
+    assert not any("与材料相比" in c.value for c in at.caption)
     assert [s.value for s in at.subheader][:3] == [t("overview.kpis"), t("overview.per_street"),
                                                    t("overview.gap_counts")]
     assert len(at.dataframe) >= 2

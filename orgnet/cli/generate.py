@@ -30,9 +30,11 @@ def generate_cmd(preset: str, out: Path, seed: int, fmt: str) -> None:
     kinds = st.get("party_orgs_by_kind", {})
     click.echo(f"  party orgs {st.get('party_orgs', 0):,} (grid branches {kinds.get('grid_branch', 0):,}, "
                f"building groups {kinds.get('building_group', 0):,}, unit orgs {kinds.get('unit_org', 0):,}); "
-               f"reported {st.get('reported', 0):,}; two-new coverage {st.get('two_new_coverage', 0):.1%}; "
+               f"reported {st.get('reported', 0):,}; private enterprise org coverage "
+               f"{st.get('private_org_coverage', 0):.1%}; two-new work coverage {st.get('two_new_coverage', 0):.1%}; "
                f"compounds with property {st.get('property_rate', 0):.1%}")
-    click.echo(f"  done in {summary.seconds:.2f}s; reference date (as_of) {DEFAULT_AS_OF}")
+    click.echo(f"  done in {summary.seconds:.2f}s; reference date (as_of, in its dataset table) "
+               f"{st.get('as_of', DEFAULT_AS_OF)}")
 
 
 COMMANDS = [generate_cmd]

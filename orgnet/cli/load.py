@@ -18,7 +18,8 @@ from orgnet.cli.options import as_of_option
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the validation report plus what was written as JSON.")
 @as_of_option("The dataset's reference date (YYYY-MM-DD): the day its ledgers describe. Rules, KPIs "
-              "and linkage are evaluated on it unless another date is chosen.")
+              "and linkage are evaluated on it unless another date is chosen. Default: the date the "
+              "dataset records in its dataset table (数据集 统计日期), if any.")
 @click.option("--encoding", default=None, metavar="NAME",
               help="CSV encoding when it cannot be detected, e.g. gb18030, big5, shift_jis "
                    "(无法识别编码时指定).")

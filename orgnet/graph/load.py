@@ -159,7 +159,9 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
 
     ``as_of``: the dataset's reference date (the day its ledgers describe); the app and the
     CLI evaluate rules on it unless told another date (``queries.catalog.reference_date``).
+    Without it, the date the dataset records (its ``dataset`` table) is used.
     """
+    as_of = as_of or dataset.as_of
     check_graph_name(graph)
     start = time.perf_counter()
     result = LoadResult(graph=graph)
