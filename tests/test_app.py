@@ -79,7 +79,7 @@ def test_every_page_opens(demo_env, page, lang):
         mixed = [x for x in labels if HAN.search(x) and not x.startswith(("+", "中文"))]
         assert not mixed, mixed
     sidebar = [e.label for e in at.sidebar.radio] + [e.label for e in at.sidebar.selectbox]
-    assert t("app.language", lang) in sidebar and t("app.graph", lang) in sidebar
+    assert t("app.language", lang) in sidebar and t("app.snapshot", lang) in sidebar
 
 
 def test_overview_key_elements(demo_env):
