@@ -18,13 +18,10 @@ from typing import Any
 
 from orgnet.errors import InputError, QueryError
 from orgnet.graph.load import graph_info
-from orgnet.graph.stores.base import STAGING_SUFFIX, Store
+from orgnet.graph.stores.base import LEDGER_GRAPH, STAGING_SUFFIX, Store
 
 #: the file beside a dataset's tables that names its reference date: ``{"as_of": "2026-03-31"}``
 MANIFEST = "dataset.json"
-
-#: the graph (FalkorDB) holding the follow-up ledger: never listed as a snapshot
-LEDGER_GRAPH = "orgnet_ledger"
 
 
 @dataclass(frozen=True)
@@ -111,5 +108,5 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
     return snaps[i - 1] if i > 0 else None
 
 
-__all__ = ["MANIFEST", "LEDGER_GRAPH", "Snapshot", "list_snapshots", "snapshot", "previous",
+__all__ = ["MANIFEST", "Snapshot", "list_snapshots", "snapshot", "previous",
            "read_manifest_date", "write_manifest", "sort_key", "is_snapshot_name"]

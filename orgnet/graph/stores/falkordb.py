@@ -43,7 +43,7 @@ from typing import Any
 
 from orgnet.errors import ConfigError, LoadInProgress, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
-    ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, check_graph_name,
+    ID_LABELS, LEDGER_GRAPH, LEDGER_LABEL, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, check_graph_name,
     refuse_load_csv,
 )
 from orgnet.graph.stores.bound import bound_query, largest_range
@@ -795,7 +795,7 @@ class FalkorDBStore(Store):
                     raise StoreError(f"could not create the unique constraint on {label}.id: {e}") from e
 
     def list_graphs(self):
-        return sorted(g for g in self._all_graphs() if not g.endswith(STAGING_SUFFIX))
+        return sorted(g for g in self._all_graphs() if not g.endswith(STAGING_SUFFIX) and g != LEDGER_GRAPH)
 
     def _all_graphs(self) -> list[str]:
         graphs = self._command("GRAPH.LIST")
@@ -884,6 +884,34 @@ class FalkorDBStore(Store):
     def persist(self) -> float:
         """Make what was loaded survive a crash quickly: rewrite the AOF into an RDB base."""
         return self.server.compact()
+
+    # -- the follow-up ledger: a graph of its own -------------------------------
+    def ledger_read(self, cypher, params=None):
+        if not self._command("EXISTS", LEDGER_GRAPH):
+            return []
+        return self.read(cypher, params, graph=LEDGER_GRAPH)
+
+    def ledger_setup(self):
+        import redis
+
+        try:
+            self.ledger_write(f"CREATE INDEX FOR (n:{LEDGER_LABEL}) ON (n.key)")
+        except QueryError as e:
+            if "already indexed" not in str(e):
+                raise
+        try:
+            self._command("GRAPH.CONSTRAINT", "CREATE", LEDGER_GRAPH, "UNIQUE", "NODE", LEDGER_LABEL,
+                          "PROPERTIES", 1, "key")
+        except redis.exceptions.ResponseError as e:
+            if "already exists" not in str(e).lower():
+                raise StoreError(f"could not create the unique constraint on {LEDGER_LABEL}.key: {e}") from e
+
+    def ledger_write(self, cypher, params=None):
+        res = self._call(lambda db: db.select_graph(LEDGER_GRAPH).query(cypher, params or None), cypher,
+                         retry=False)
+        names = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
+        names = [n.decode() if isinstance(n, bytes) else n for n in names]
+        return [dict(zip(names, (to_plain(v) for v in row))) for row in res.result_set or []]
 
     def close(self):
         with contextlib.suppress(Exception):
