@@ -63,7 +63,7 @@ def _is_demo(store, graph: str, folder: Path) -> bool:
 def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = True) -> DemoResult:
     """Generate the demo series if it is not there yet, validate and load it (replacing):
     every quarter as a snapshot (embedded store), the latest also into the default graph."""
-    from orgnet.graph.ledger_sync import sync_snapshot
+    from orgnet.ledger.service import sync_snapshot
     from orgnet.graph.snapshots import read_manifest_date
     from orgnet.loaders.series import generate_series, quarters
 

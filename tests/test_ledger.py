@@ -140,3 +140,48 @@ def test_export_import_round_trip(ledger, store_graph, tmp_path, fmt):
     assert [r.to_dict() for r in led.list_records(store)] == before
     again = lio.import_file(store, path)  # importing twice changes nothing
     assert again.created == 0 and again.unchanged == len(before)
+
+
+def test_cli_cycle(falkordb_store, falkordb_settings, tmp_path):
+    """orgnet load (syncing the ledger), followup assign/list/update/export/import on the embedded store."""
+    import json
+    import subprocess
+    import sys
+
+    qs = series()
+    led.clear(falkordb_store)
+    env_home = str(falkordb_settings.home)
+    graph = f"cli_fu_{tmp_path.name[-6:]}".replace("-", "_")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", *args],
+                              capture_output=True, text=True, env={**__import__("os").environ, "ORGNET_HOME": env_home},
+                              timeout=300)
+
+    try:
+        r = run("load", str(qs[0].folder), "--graph", graph, "--replace", "--no-progress")
+        assert r.returncode == 0, r.stderr
+        assert f"reference date {qs[0].as_of}" in r.stdout
+        r = run("followup", "assign", "--snapshot", graph, "--rule", "compound_without_property",
+                "--person", "李四", "--deadline", "2026-05-31", "--by", "张三")
+        assert r.returncode == 0, r.stderr
+        r = run("followup", "list", "--format", "json", "--today", "2026-06-30", "--overdue")
+        rows = json.loads(r.stdout)
+        keys = {k for k in qs[0].gaps if k[0] == "compound_without_property"}
+        assert {(x["rule"], x["gap_id"]) for x in rows} == keys and all(x["overdue"] for x in rows)
+        first = rows[0]
+        r = run("followup", "update", first["key"], "--version", str(first["version"]), "--status", "整改中",
+                "--by", "王")
+        assert r.returncode == 0, r.stderr
+        r = run("followup", "update", first["key"], "--version", str(first["version"]), "--person", "赵")
+        assert r.returncode == 2 and "was changed by 王" in r.stderr and "nothing was written" in r.stderr
+        r = run("load", str(qs[1].folder), "--graph", graph, "--replace", "--no-progress")
+        closed = keys - set(qs[1].gaps)
+        assert r.returncode == 0 and f"{len(closed)} closed by snapshot {graph}" in r.stdout
+        out = tmp_path / "督办单.xlsx"
+        assert run("followup", "export", "--out", str(out)).returncode == 0
+        r = run("followup", "import", str(out))
+        assert r.returncode == 0 and json.loads(r.stdout)["unchanged"] == len(keys)
+    finally:
+        falkordb_store.drop_graph(graph)
+        led.clear(falkordb_store)
