@@ -31,6 +31,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("org_tree", "orgnet.pages.org_tree", ":material/account_tree:"),
     ("gaps", "orgnet.pages.gaps", ":material/report:"),
     ("linkage", "orgnet.pages.linkage", ":material/share:"),
+    ("changes", "orgnet.pages.changes", ":material/compare_arrows:"),
+    ("followup", "orgnet.pages.followup", ":material/assignment_turned_in:"),
     ("import", "orgnet.pages.import_page", ":material/upload_file:"),
     ("query", "orgnet.pages.query", ":material/terminal:"),
 )

@@ -15,7 +15,7 @@ import pytest
 from orgnet.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query")
+PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "changes", "followup", "import", "query")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.slow
