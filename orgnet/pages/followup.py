@@ -58,7 +58,7 @@ def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
     rows = gaps[gaps["rule"] == rule].to_dict("records")
     options = {f"{g['rule']}|{g['id']}": g for g in rows}
     with st.form("fu_assign"):
-        picked = st.multiselect(c.t("followup.assign_pick"), list(options), key="fu_assign_pick",
+        picked = st.multiselect(c.t("followup.assign_pick"), list(options), key="fu_assign_pick", placeholder="",
                                 format_func=lambda k: f"{titles.get(options[k]['rule'], options[k]['rule'])} · "
                                                       f"{options[k]['name'] or options[k]['id']}"
                                                       f"（{options[k]['community'] or options[k]['street'] or ''}）")
@@ -81,7 +81,7 @@ def _bulk_block(c: Ctx, shown: list[Record]) -> None:
     st.subheader(c.t("followup.bulk_title"))
     by_key = {r.key: r for r in shown}
     with st.form("fu_bulk"):
-        keys = st.multiselect(c.t("followup.bulk_pick"), list(by_key), key="fu_bulk_pick",
+        keys = st.multiselect(c.t("followup.bulk_pick"), list(by_key), key="fu_bulk_pick", placeholder="",
                               format_func=lambda k: f"{by_key[k]['name'] or by_key[k]['gap_id']} · {k.split('|')[0]}")
         a, b, d = st.columns(3)
         statuses = [""] + [s.value for s in FollowUpStatus]
