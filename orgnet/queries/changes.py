@@ -12,6 +12,7 @@ narrowed by the usual ``street_id`` / ``community_id``. The comparison itself is
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,8 +129,10 @@ def diff_snapshots(store: Any, old: str, new: str, *, street_id: str | None = No
     """
     scope = {"street_id": street_id, "community_id": community_id}
     old_snap, new_snap = snapshot(store, old), snapshot(store, new)
-    old_facts = snapshot_facts(store, old, as_of=old_snap.as_of, **scope)
-    new_facts = snapshot_facts(store, new, as_of=new_snap.as_of, **scope)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the two snapshots are read side by side
+        old_job = pool.submit(snapshot_facts, store, old, as_of=old_snap.as_of, **scope)
+        new_job = pool.submit(snapshot_facts, store, new, as_of=new_snap.as_of, **scope)
+        old_facts, new_facts = old_job.result(), new_job.result()
     old_keys, new_keys = ch.gap_keys(old_facts.gaps), ch.gap_keys(new_facts.gaps)
     earlier: list[set] = []
     between: list[set] = []
