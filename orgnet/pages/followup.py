@@ -12,6 +12,9 @@ from orgnet.ledger.model import FollowUpConflict, FollowUpStatus, Record, now
 from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, download_name, page_header
 
+#: tint overdue rows up to this many rows shown
+STYLED_ROWS = 300
+
 #: who the app records as the editor (the app has no logins yet; accounts come later)
 APP_USER = "app"
 
@@ -125,13 +128,15 @@ def render(c: Ctx) -> None:
     late = col_o.toggle(c.t("followup.overdue_only"), key="fu_overdue")
     shown = [r for r in records if (not sid or r["street_id"] == sid) and (not statuses or r["status"] in statuses)
              and (not late or r.overdue(today))]
+    shown.sort(key=lambda r: not r.overdue(today))  # overdue first (stable: by key within)
     if not records:
         st.info(c.t("followup.empty"))
     else:
         df = _table(c, shown, today, titles)
         mark = c.t("followup.overdue")
+        # overdue rows tinted; above STYLED_ROWS only the ⚠ column marks them (styling every cell is slow)
         styled = df.style.apply(lambda row: ["background-color: #fde2e1" if row[mark] else ""] * len(row), axis=1) \
-            if len(df) <= 5000 and not df.empty else df
+            if 0 < len(df) <= STYLED_ROWS else df
         st.dataframe(styled, hide_index=True, width="stretch", height=min(600, 38 + 35 * max(len(df), 1)),
                      column_config={"key": None, "v": None})
         st.download_button(c.t("followup.export"), data=lambda: _xlsx(shown, today),
