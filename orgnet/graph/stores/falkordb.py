@@ -772,8 +772,6 @@ class FalkorDBStore(Store):
                                   retry=args[0] in ("GRAPH.LIST", "EXISTS"))
 
     def setup_schema(self, graph=None, *, ids_only: bool = False):
-        import redis
-
         g = self._graph(graph)
         statements = [f"CREATE INDEX FOR (n:{label}) ON (n.id)" for label in ID_LABELS]
         statements += [f"CREATE INDEX FOR (n:{label}) ON (n.{prop})" for label, prop in PROPERTY_INDEXES]
@@ -787,12 +785,17 @@ class FalkorDBStore(Store):
                 if "already indexed" not in str(e):
                     raise
         for label in [] if ids_only else ID_LABELS:
-            try:
-                self._command("GRAPH.CONSTRAINT", "CREATE", g, "UNIQUE", "NODE", label,
-                              "PROPERTIES", 1, "id")
-            except redis.exceptions.ResponseError as e:
-                if "already exists" not in str(e).lower():
-                    raise StoreError(f"could not create the unique constraint on {label}.id: {e}") from e
+            self._unique(g, label, "id")
+
+    def _unique(self, graph: str, label: str, prop: str) -> None:
+        """A unique constraint on ``label.prop`` in ``graph`` (kept when it exists)."""
+        import redis
+
+        try:
+            self._command("GRAPH.CONSTRAINT", "CREATE", graph, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop)
+        except redis.exceptions.ResponseError as e:
+            if "already exists" not in str(e).lower():
+                raise StoreError(f"could not create the unique constraint on {label}.{prop}: {e}") from e
 
     def list_graphs(self):
         return sorted(g for g in self._all_graphs() if not g.endswith(STAGING_SUFFIX) and g != LEDGER_GRAPH)
@@ -892,19 +895,12 @@ class FalkorDBStore(Store):
         return self.read(cypher, params, graph=LEDGER_GRAPH)
 
     def ledger_setup(self):
-        import redis
-
         try:
             self.ledger_write(f"CREATE INDEX FOR (n:{LEDGER_LABEL}) ON (n.key)")
         except QueryError as e:
             if "already indexed" not in str(e):
                 raise
-        try:
-            self._command("GRAPH.CONSTRAINT", "CREATE", LEDGER_GRAPH, "UNIQUE", "NODE", LEDGER_LABEL,
-                          "PROPERTIES", 1, "key")
-        except redis.exceptions.ResponseError as e:
-            if "already exists" not in str(e).lower():
-                raise StoreError(f"could not create the unique constraint on {LEDGER_LABEL}.key: {e}") from e
+        self._unique(LEDGER_GRAPH, LEDGER_LABEL, "key")
 
     def ledger_write(self, cypher, params=None):
         res = self._call(lambda db: db.select_graph(LEDGER_GRAPH).query(cypher, params or None), cypher,
