@@ -48,7 +48,7 @@ def choose_graph(store, settings: Settings) -> str:
     if settings.graph not in store.list_graphs():
         return settings.graph
     info = graph_info(store, settings.graph) or {}
-    if str(info.get("source", "")).endswith(str(demo_dir(settings))) or info.get("preset") == DEMO_PRESET:
+    if str(demo_dir(settings)) in str(info.get("source", "")) or info.get("preset") == DEMO_PRESET:
         return settings.graph
     return DEMO_GRAPH
 

@@ -62,3 +62,25 @@ def test_cli_load_uses_manifest_and_lists(falkordb_settings, falkordb_store, fre
     assert r.exit_code == 0, r.output
     rows = {row["name"]: row for row in json.loads(r.output)}
     assert rows[graph]["as_of"] == "2025-12-31" and rows[graph]["nodes"] > 0
+
+
+def test_demo_loads_the_quarters_as_snapshots(falkordb_store, tmp_path):
+    from orgnet.demo import DEMO_QUARTERS, prepare_demo
+    from orgnet.loaders.series import quarters
+    from orgnet.settings import Settings
+
+    settings = Settings(home=tmp_path, graph=f"demo_default_{tmp_path.name[-6:]}".replace("-", "_"))
+    plan = quarters(DEMO_QUARTERS)
+    try:
+        result = prepare_demo(falkordb_store, settings, progress=False)
+        assert result.snapshots == plan
+        snaps = {s.name: s for s in list_snapshots(falkordb_store)}
+        assert [snaps[n].as_of for n, _ in plan] == [d for _, d in plan]
+        assert result.graph == settings.graph  # the default graph holds the latest quarter
+        assert snaps[settings.graph].as_of == plan[-1][1]
+        assert snaps[settings.graph].nodes == snaps[plan[-1][0]].nodes
+        again = prepare_demo(falkordb_store, settings, progress=False)  # a second run reuses the files
+        assert not again.generated and again.graph == settings.graph
+    finally:
+        for g in [n for n, _ in plan] + [settings.graph]:
+            falkordb_store.drop_graph(g)
