@@ -16,7 +16,7 @@ from helpers_access import signed_in
 from orgnet.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query", "audit")
+PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "changes", "followup", "import", "query", "audit")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.slow
@@ -85,7 +85,7 @@ def test_every_page_opens(demo_env, page, lang):
         mixed = [x for x in labels if HAN.search(x) and not x.startswith(("+", "中文"))]
         assert not mixed, mixed
     sidebar = [e.label for e in at.sidebar.radio] + [e.label for e in at.sidebar.selectbox]
-    assert t("app.language", lang) in sidebar and t("app.graph", lang) in sidebar
+    assert t("app.language", lang) in sidebar and t("app.snapshot", lang) in sidebar
 
 
 def test_overview_key_elements(demo_env):

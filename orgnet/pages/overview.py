@@ -102,6 +102,9 @@ def render(c: Ctx) -> None:
     st.subheader(c.t("overview.kpis"))
     kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"])
     kpi_cards(c, kpis)
+    from orgnet.pages import _trend
+
+    _trend.render(c)  # KPI trend across snapshots, closed since the previous one (issue 11)
 
     refs = reference_table(c)
     if not refs.empty:
