@@ -193,12 +193,16 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
     return result
 
 
+#: a graph's load metadata (no personal data: every account may read it)
+META_QUERY = f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m"
+
+
 def graph_info(store: Store, graph: str | None = None) -> dict[str, Any]:
     """Metadata of a graph: loaded_at, source, counts (empty dict when never loaded)."""
     g = graph or store.default_graph
     if not store.graph_exists(g):
         return {}
-    rows = store.read(f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m", graph=g)
+    rows = store.read(META_QUERY, graph=g)
     info = dict(rows[0]["m"]) if rows else {}
     info.pop("_labels", None)
     info.pop("key", None)

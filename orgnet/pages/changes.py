@@ -9,7 +9,7 @@ import streamlit as st
 
 from orgnet.analysis.changes import CHANGES
 from orgnet.pages import _data
-from orgnet.pages._ui import Ctx, cached, download_name, page_header
+from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 
 def _snapshots(store) -> list[dict]:
@@ -94,9 +94,9 @@ def render(c: Ctx) -> None:
         if not df.empty:
             df["change"] = df["change"].map(lambda x: c.t(f"changes.{x}"))
         st.dataframe(df, hide_index=True, width="stretch")
-    st.download_button(c.t("changes.download"), data=lambda: _xlsx(report),
-                       file_name=download_name(c, f"changes_{old}_{new}", "xlsx"),
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="chg_dl")
+    download(c, st, c.t("changes.download"), lambda: _xlsx(report),
+             file_name=download_name(c, f"changes_{old}_{new}", "xlsx"),
+             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="chg_dl")
 
 
 def _data_streets(store, graph: str) -> list[dict]:

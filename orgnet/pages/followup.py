@@ -10,13 +10,16 @@ from orgnet.errors import OrgnetError
 from orgnet.ledger import service as led
 from orgnet.ledger.model import FollowUpConflict, FollowUpStatus, Record, now
 from orgnet.pages import _data
-from orgnet.pages._ui import Ctx, cached, download_name, page_header
+from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 #: tint overdue rows up to this many rows shown
 STYLED_ROWS = 300
 
-#: who the app records as the editor (the app has no logins yet; accounts come later)
-APP_USER = "app"
+
+def _editor(c: Ctx) -> str | None:
+    """Who edits: the signed-in account if it may change the ledger (analysts, administrators)."""
+    a = c.account
+    return None if a is not None and not a.may_query else (a.name if a else "app")
 
 
 def _status_name(c: Ctx, value: str) -> str:
@@ -71,7 +74,7 @@ def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
         if st.form_submit_button(c.t("followup.assign_button"), type="primary") and picked:
             try:
                 done = led.assign(c.store, [options[k] for k in picked], snapshot=c.graph, as_of=c.as_of,
-                                  by=APP_USER, person=person.strip(), deadline=deadline.isoformat() if deadline else "",
+                                  by=_editor(c), person=person.strip(), deadline=deadline.isoformat() if deadline else "",
                                   versions={k: by_key[k].version for k in picked if k in by_key})
                 st.success(c.t("followup.assigned", n=len(done)))
             except FollowUpConflict as e:
@@ -98,7 +101,7 @@ def _bulk_block(c: Ctx, shown: list[Record]) -> None:
             saved, stale = 0, []
             for k in keys:
                 try:
-                    led.update(c.store, k, by_key[k].version, by=APP_USER, note=note.strip(),
+                    led.update(c.store, k, by_key[k].version, by=_editor(c), note=note.strip(),
                                status=status or None, person=person.strip() or None,
                                deadline=deadline.isoformat() if deadline else None, reason=reason.strip() or None)
                     saved += 1
@@ -139,11 +142,13 @@ def render(c: Ctx) -> None:
             if 0 < len(df) <= STYLED_ROWS else df
         st.dataframe(styled, hide_index=True, width="stretch", height=min(600, 38 + 35 * max(len(df), 1)),
                      column_config={"key": None, "v": None})
-        st.download_button(c.t("followup.export"), data=lambda: _xlsx(shown, today),
-                           file_name=download_name(c, "followup", "xlsx", scope=dict(streets).get(sid)),
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="fu_dl")
-        _bulk_block(c, shown)
-    _assign_block(c, titles, {r.key: r for r in records})
+        download(c, st, c.t("followup.export"), lambda: _xlsx(shown, today),
+                 file_name=download_name(c, "followup", "xlsx", scope=dict(streets).get(sid)),
+                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="fu_dl")
+        if _editor(c):
+            _bulk_block(c, shown)
+    if _editor(c):  # viewers read the ledger, analysts and administrators change it
+        _assign_block(c, titles, {r.key: r for r in records})
 
 
 __all__ = ["render"]
