@@ -33,6 +33,8 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("org_tree", "orgnet.pages.org_tree", ":material/account_tree:", "all"),
     ("gaps", "orgnet.pages.gaps", ":material/report:", "all"),
     ("linkage", "orgnet.pages.linkage", ":material/share:", "all"),
+    ("changes", "orgnet.pages.changes", ":material/compare_arrows:", "all"),
+    ("followup", "orgnet.pages.followup", ":material/assignment_turned_in:", "all"),
     ("import", "orgnet.pages.import_page", ":material/upload_file:", "admin"),
     ("query", "orgnet.pages.query", ":material/terminal:", "query"),
     ("audit", "orgnet.pages.audit_page", ":material/policy:", "admin"),
@@ -92,6 +94,16 @@ def _graph_info(store, graph: str) -> dict:
         return {}
 
 
+def _snapshots(store) -> list:
+    """The store's snapshots, oldest reference date first (the sidebar's selector order)."""
+    from orgnet.graph.snapshots import list_snapshots
+
+    try:
+        return list_snapshots(store)
+    except Exception:  # noqa: BLE001 - an unreadable graph is left out, the app stays up
+        return []
+
+
 def _date_control(container, lang: str, info: dict) -> str:
     """The one reference date of the app (sidebar; ``?date=`` in the URL).
 
@@ -122,7 +134,9 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
     if new_lang != lang:
         st.session_state[K_LANG] = new_lang
         st.rerun()
-    graphs = sorted(store.list_graphs())
+    snaps = _snapshots(store)
+    graphs = [s.name for s in snaps]
+    dates = {s.name: s.as_of for s in snaps}
     current = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
     if graphs and current not in graphs:
         current = settings.graph if settings.graph in graphs else graphs[0]
@@ -130,8 +144,10 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
     pending = st.session_state.pop("_orgnet_pending_graph", None)
     if pending in options:
         st.session_state["_orgnet_graph_select"] = pending
-    graph = sb.selectbox(t("app.graph", lang), options, index=options.index(current),
-                         key="_orgnet_graph_select")
+    graph = sb.selectbox(t("app.snapshot", lang), options, index=options.index(current),
+                         key="_orgnet_graph_select", help=t("app.snapshot_help", lang),
+                         format_func=lambda g: t("app.snapshot_option", lang, graph=g, date=dates[g])
+                         if dates.get(g) else g)
     st.session_state[K_GRAPH] = graph
     info = _graph_info(store, graph)
     when = info.get("loaded_at") or info.get("loaded") or info.get("load_time")

@@ -1,11 +1,16 @@
 """The main job of a fresh install: generate the demo preset, validate it, load it.
 
-The CLI's ``orgnet demo`` calls :func:`prepare_demo` and then starts the app.
+The CLI's ``orgnet demo`` calls :func:`prepare_demo` and then starts the app. On the
+embedded store the demo is a quarterly series (:mod:`orgnet.loaders.series`): snapshots
+``2026Q1`` … ``2026Q4`` each at its own reference date, so a newcomer sees the cycle of
+gaps found, assigned and closed at once; the default graph holds the latest quarter (the
+same data as the last snapshot), so commands without ``--graph`` keep working as before.
+Neo4j Community holds one graph: there only the default graph is loaded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from orgnet.graph.load import graph_info, load_dataset
@@ -15,6 +20,8 @@ from orgnet.settings import Settings
 
 DEMO_PRESET = "demo"
 DEMO_GRAPH = "demo"
+#: quarters of the demo series loaded as snapshots
+DEMO_QUARTERS = 4
 
 
 @dataclass
@@ -24,6 +31,8 @@ class DemoResult:
     validation: ValidationResult
     generated: bool
     written: object
+    #: snapshots loaded besides the default graph (name, reference date)
+    snapshots: list[tuple[str, str]] = field(default_factory=list)
 
 
 def demo_dir(settings: Settings) -> Path:
@@ -39,20 +48,43 @@ def choose_graph(store, settings: Settings) -> str:
     if settings.graph not in store.list_graphs():
         return settings.graph
     info = graph_info(store, settings.graph) or {}
-    if str(info.get("source", "")).endswith(str(demo_dir(settings))) or info.get("preset") == DEMO_PRESET:
+    if str(demo_dir(settings)) in str(info.get("source", "")) or info.get("preset") == DEMO_PRESET:
         return settings.graph
     return DEMO_GRAPH
 
 
+def _is_demo(store, graph: str, folder: Path) -> bool:
+    """Whether ``graph`` is absent or holds demo data (never overwrite someone's ledgers)."""
+    if graph not in store.list_graphs():
+        return True
+    return str(folder) in str((graph_info(store, graph) or {}).get("source", ""))
+
+
 def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = True) -> DemoResult:
-    """Generate the demo preset if it is not there yet, validate it and load it (replacing)."""
+    """Generate the demo series if it is not there yet, validate and load it (replacing):
+    every quarter as a snapshot (embedded store), the latest also into the default graph."""
+    from orgnet.ledger.service import sync_snapshot
+    from orgnet.loaders.series import generate_series, quarters
+
     folder = demo_dir(settings)
-    generated = not (folder / "areas.csv").exists()
+    plan = quarters(DEMO_QUARTERS)
+    generated = not all((folder / name / "dataset.csv").exists() for name, _ in plan)
     if generated:
         folder.mkdir(parents=True, exist_ok=True)
-        generate(DEMO_PRESET, folder, seed=seed)
-    validation = validate_path(folder)
+        generate_series(DEMO_PRESET, folder, quarters_n=DEMO_QUARTERS, seed=seed)
+    loaded: list[tuple[str, str]] = []
+    several = getattr(store, "engine", "") != "neo4j"  # Neo4j Community: one graph
+    for name, _ in plan if several else []:
+        if not _is_demo(store, name, folder):
+            continue
+        dataset = validate_path(folder / name).dataset
+        as_of = dataset.as_of  # the quarter's own reference date (its dataset table)
+        load_dataset(store, dataset, graph=name, replace=True, progress=progress, as_of=as_of)
+        sync_snapshot(store, name)
+        loaded.append((name, as_of))
+    latest = folder / plan[-1][0]
+    validation = validate_path(latest)
     graph = choose_graph(store, settings)
     written = load_dataset(store, validation.dataset, graph=graph, replace=True, progress=progress,
-                           as_of=DEFAULT_AS_OF)
-    return DemoResult(folder, graph, validation, generated, written)
+                           as_of=validation.dataset.as_of or DEFAULT_AS_OF)
+    return DemoResult(latest, graph, validation, generated, written, loaded)

@@ -116,6 +116,12 @@ class UnitKind(ZhEnum):
 #: 两新组织: new economic and social organizations
 TWO_NEW_KINDS: tuple[UnitKind, ...] = (UnitKind.private_enterprise, UnitKind.social_org)
 
+#: large resident units, expected on the street working committee (街道大工委, 000): state organs
+#: and state enterprises of any size, other units from this staff size (the literal in
+#: ``large_unit_not_in_street_committee.cypher``: rules take only as_of, street_id, community_id)
+LARGE_UNIT_KINDS: tuple[UnitKind, ...] = (UnitKind.agency, UnitKind.state_enterprise)
+LARGE_UNIT_STAFF = 100
+
 
 class MemberStatus(ZhEnum):
     formal = ("formal", "正式", "正式党员")
@@ -221,6 +227,7 @@ class Rel(ZhEnum):
     CLAIMED = ("CLAIMED", "认领")
     CONVENED = ("CONVENED", "召集")
     ATTENDED = ("ATTENDED", "参会")
+    JOINT_MEMBER_OF = ("JOINT_MEMBER_OF", "联席会议成员")
 
 
 # ---------------------------------------------------------------------------
@@ -342,6 +349,9 @@ _TABLES: tuple[Table, ...] = (
         _c("area_ids", "负责区域", T.refs, targets=("area",)),
         _c("unit_ids", "所在单位", T.refs, targets=("unit",)),
         _c("established_on", "成立日期", T.date),
+        # 单位党组织双报到: the community a unit's party org reported to (000, 003)
+        _c("reported_area_id", "报到社区", T.ref, targets=("area:community",)),
+        _c("reported_on", "报到日期", T.date),
     )),
     Table("units", "单位", required=True, kind="unit", columns=(
         _c("id", "编号", ID, True),
@@ -424,6 +434,21 @@ _TABLES: tuple[Table, ...] = (
     Table("attendance", "参会单位", kind=None, id_column=None, columns=(
         _c("meeting_id", "会议编号", T.ref, True, targets=("meeting",)),
         _c("attendee_id", "参会单位", T.ref, True, targets=("party_org", "unit")),
+    )),
+    # 联席会议成员单位: the member units of a committee's joint meeting (003): a community's
+    # take in branch secretaries' orgs, owners' committees and property companies; a street's
+    # representative 中省市 units and two-new organizations
+    Table("meeting_members", "联席会议成员单位", kind=None, id_column=None, columns=(
+        _c("convener_id", "召集党组织", T.ref, True, targets=("party_org",)),
+        _c("member_id", "成员单位", T.ref, True, targets=("party_org", "unit")),
+        _c("since", "加入日期", T.date),
+        _c("until", "退出日期", T.date),
+    )),
+    # one row: the day the ledgers describe (rules, KPIs and linkage are evaluated on it by
+    # default); not a node: the load stores it in the graph's metadata
+    Table("dataset", "数据集", kind=None, id_column=None, columns=(
+        _c("as_of", "统计日期", T.date, True, aliases=("reference_date", "截止日期")),
+        _c("title", "名称"),
     )),
 )
 
@@ -536,6 +561,12 @@ class Dataset:
     def counts(self) -> dict[str, int]:
         return {t: len(rows) for t, rows in self.tables.items()}
 
+    @property
+    def as_of(self) -> str | None:
+        """The reference date the dataset records (its ``dataset`` table), or None."""
+        rows = self.rows("dataset")
+        return rows[0].get("as_of") if rows else None
+
 
 # ---------------------------------------------------------------------------
 # From rows to the graph (DESIGN §4): node properties, labels, relationships. The stores'
@@ -574,6 +605,7 @@ REF_RELS: tuple[RefRel, ...] = (
     RefRel("party_orgs", "parent_id", Rel.SUBORDINATE_TO),
     RefRel("party_orgs", "area_ids", Rel.COVERS),
     RefRel("party_orgs", "unit_ids", Rel.BASED_IN),
+    RefRel("party_orgs", "reported_area_id", Rel.REPORTED_TO, props={"on": "reported_on"}),
     RefRel("units", "area_id", Rel.LOCATED_IN),
     RefRel("units", "serves_area_ids", Rel.SERVES),
     RefRel("members", "org_id", Rel.MEMBER_OF),
@@ -593,6 +625,8 @@ LINK_RELS: tuple[LinkRel, ...] = (
     LinkRel("agreement_parties", "party_id", "agreement_id", Rel.PARTY_TO, {"side": "side"}),
     LinkRel("matches", "resource_id", "need_id", Rel.FULFILS, {"on": "matched_on"}),
     LinkRel("attendance", "attendee_id", "meeting_id", Rel.ATTENDED),
+    LinkRel("meeting_members", "member_id", "convener_id", Rel.JOINT_MEMBER_OF,
+            {"since": "since", "until": "until"}),
 )
 
 

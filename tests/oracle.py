@@ -335,6 +335,92 @@ def resident_unit_not_in_committee(g, as_of):
     return rows
 
 
+@rule
+def unit_org_not_reported(g, as_of):
+    """Unit orgs of resident units not reported to the unit's community (within a street)."""
+    rows = []
+    for o in nodes(g, "PartyOrg"):
+        if kind_of(g, o) != "unit_org":
+            continue
+        for u, _ in out(g, o, "BASED_IN"):
+            if g.nodes[u].get("resident") is not True:
+                continue
+            path = area_path(g, unit_area(g, u))
+            if path["community_id"] is None or path["street_id"] is None:
+                continue
+            reported = [c for c, _ in out(g, o, "REPORTED_TO") if has_label(g, c, "Community")]
+            if path["community_id"] in reported:
+                continue
+            detail = "已向其他社区报到，未向单位所在社区报到" if reported else "未向单位所在社区报到"
+            rows.append(_row(g, "unit_org_not_reported", o, "unit_org", path, detail))
+    return rows
+
+
+@rule
+def compound_manager_not_in_joint_meeting(g, as_of):
+    """Property companies and owners' committees not (directly or through their org) current
+    member units of their community committee's joint meeting."""
+    rows = []
+    for u in nodes(g, "Unit"):
+        kind = kind_of(g, u)
+        if kind not in ("property_company", "owners_committee"):
+            continue
+        path = area_path(g, unit_area(g, u))
+        if path["community_id"] is None or path["street_id"] is None:
+            continue
+        committees = set(committees_of(g, path["community_id"]))
+        seated = any(o in committees and role_active(d, as_of)
+                     for p in [u, *orgs_based_in(g, u)] for o, d in out(g, p, "JOINT_MEMBER_OF"))
+        if not seated:
+            detail = "物业公司未纳入社区党建联席会议" if kind == "property_company" else "业主委员会未纳入社区党建联席会议"
+            rows.append(_row(g, "compound_manager_not_in_joint_meeting", u, kind, path, detail))
+    return rows
+
+
+@rule
+def large_unit_not_in_street_committee(g, as_of, large_staff=100):
+    """Resident agencies and state enterprises, or units of 100+ staff, with nobody working
+    there holding a current part-time seat on their street's committee."""
+    rows = []
+    for u in nodes(g, "Unit"):
+        node = g.nodes[u]
+        kind, staff = kind_of(g, u), node.get("staff")
+        state = kind in ("agency", "state_enterprise")
+        if node.get("resident") is not True or not (state or (staff is not None and staff >= large_staff)):
+            continue
+        path = area_path(g, unit_area(g, u))
+        if path["community_id"] is None or path["street_id"] is None:
+            continue
+        committees = [o for o, _ in inn(g, path["street_id"], "COVERS") if kind_of(g, o) == "street_committee"]
+        staff_members = set(workers(g, u))
+        if any(m in staff_members for o in committees for m in active_holders(g, o, "part_time_member", as_of)):
+            continue
+        detail = "机关或国有企业，无人担任街道党工委兼职委员" if state else f"职工{staff}人，无人担任街道党工委兼职委员"
+        rows.append(_row(g, "large_unit_not_in_street_committee", u, kind, path, detail))
+    return rows
+
+
+def _kind_in_street(g, kind):
+    """(unit, path) of the units of a kind whose community lies in a street."""
+    for u in nodes(g, "Unit"):
+        if kind_of(g, u) == kind:
+            path = area_path(g, unit_area(g, u))
+            if path["community_id"] is not None and path["street_id"] is not None:
+                yield u, path
+
+
+@rule
+def property_company_without_org(g, as_of):
+    return [_row(g, "property_company_without_org", u, "property_company", path, "物业公司未建党组织，也未纳入联合党支部")
+            for u, path in _kind_in_street(g, "property_company") if not orgs_based_in(g, u)]
+
+
+@rule
+def owners_committee_without_members(g, as_of):
+    return [_row(g, "owners_committee_without_members", u, "owners_committee", path, "业主委员会中无党员（未实现交叉任职）")
+            for u, path in _kind_in_street(g, "owners_committee") if not workers(g, u)]
+
+
 def _unserved(g, unit_kind, rule_id, zh):
     return [_row(g, rule_id, k, g.nodes[k].get("level"), area_path(g, k), f"无{zh}")
             for k in nodes(g, "Compound")

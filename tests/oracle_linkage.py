@@ -93,23 +93,47 @@ def role_active(d: dict, as_of: str) -> bool:
     return (since is None or since <= as_of) and (until is None or until >= as_of)
 
 
-def year_before(as_of: str) -> str:
-    """Lower bound (exclusive) of "the last 12 months": same day, one year earlier, as text."""
-    return f"{int(as_of[:4]) - 1:04d}{as_of[4:]}"
-
-
 def workers(g: nx.MultiDiGraph, unit: str) -> list[str]:
     return [m for m, _ in inn(g, unit, Rel.WORKS_AT)]
+
+
+#: the documented default windows (months) of the dated channels (issue 16; linkage.toml)
+DEFAULT_WINDOWS = {"reported_members": 24, "matched_resources": 24, "services": 24, "meetings": 12}
+
+
+def window_start(as_of: str, months: int) -> str | None:
+    """Exclusive lower bound of a window of ``months`` before as_of (None: no window): the same
+    day that many months earlier, or the last day of that month when it is shorter."""
+    if not months:
+        return None
+    y, m, d = (int(x) for x in as_of.split("-"))
+    m -= months
+    while m < 1:
+        m += 12
+        y -= 1
+    last = [31, 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28, 31, 30, 31, 30,
+            31, 31, 30, 31, 30, 31][m - 1]
+    return f"{y:04d}-{m:02d}-{min(d, last):02d}"
+
+
+def in_window(day: str | None, start: str | None, as_of: str, required: bool = False) -> bool:
+    """start < day <= as_of; an undated event counts (unless a date is required)."""
+    if day is None:
+        return not required
+    return day <= as_of and (start is None or day > start)
 
 
 # --- linkage channels -------------------------------------------------------------
 
 def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = None,
-                     community_id: str | None = None) -> list[dict[str, Any]]:
+                     community_id: str | None = None,
+                     windows: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """Rows of ``linkage_channels``: every (community, unit) pair with any channel > 0, plus
-    each resident unit with its own community(ies) at zero."""
+    each resident unit with its own community(ies) at zero. The dated channels count the
+    events of their window (``windows``: months by channel, default ``DEFAULT_WINDOWS``)."""
     sets: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: {k: set() for k in CHANNELS})
-    since = year_before(as_of)
+    win = {**DEFAULT_WINDOWS, **(windows or {})}
+    start = {k: window_start(as_of, v) for k, v in win.items()}
 
     for unit in nodes(g, "Unit"):
         if g.nodes[unit].get("resident") is True:
@@ -135,21 +159,26 @@ def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = Non
                         sets[(c, unit)]["part_time_members"].add(m)
             # meetings convened by C's party org in the last 12 months, attended by U or U's org
             for mt, _ in out(g, o, Rel.CONVENED):
-                held = g.nodes[mt].get("held_on")
-                if held is None or not (since < held <= as_of):
+                if not in_window(g.nodes[mt].get("held_on"), start["meetings"], as_of, required=True):
                     continue
                 for party, _ in inn(g, mt, Rel.ATTENDED):
                     for unit in units_of_party(g, party):
                         sets[(c, unit)]["meetings"].add(mt)
-        for m, _ in inn(g, c, Rel.REPORTED_TO):
+        for m, d in inn(g, c, Rel.REPORTED_TO):
+            if not in_window(d.get("on"), start["reported_members"], as_of):
+                continue
             for unit, _ in out(g, m, Rel.WORKS_AT):
                 sets[(c, unit)]["reported_members"].add(m)
         for need, _ in out(g, c, Rel.RAISED):
-            for r, _ in inn(g, need, Rel.FULFILS):
+            for r, d in inn(g, need, Rel.FULFILS):
+                if not in_window(d.get("on"), start["matched_resources"], as_of):
+                    continue
                 for unit, _ in inn(g, r, Rel.OFFERS):
                     sets[(c, unit)]["matched_resources"].add(r)
         for s, _ in out(g, c, Rel.POSTED):
-            for m, _ in inn(g, s, Rel.CLAIMED):
+            for m, d in inn(g, s, Rel.CLAIMED):
+                if not in_window(d.get("on"), start["services"], as_of):
+                    continue
                 for unit, _ in out(g, m, Rel.WORKS_AT):
                     sets[(c, unit)]["services"].add(s)
 
@@ -216,6 +245,73 @@ def kpi_items(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[tuple[str | None
         lst.append((_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]),
                     has_members or has_org or has_instructor))
     items["two_new_org_coverage"] = lst
+
+    # 000 非公企业党组织覆盖率: private enterprises only, an own or a joint organization
+    own_or_joint = {OrgKind.unit_org.value, OrgKind.joint_branch.value}
+    items["private_enterprise_org_coverage"] = [
+        (_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]),
+         any(g.nodes[o].get("kind") in own_or_joint for o, _ in inn(g, u, Rel.BASED_IN)))
+        for u in nodes(g, "Unit") if g.nodes[u].get("kind") == UnitKind.private_enterprise.value]
+
+    # 004 党的组织和工作覆盖: property companies and owners' committees serving a compound
+    managers = {UnitKind.property_company.value, UnitKind.owners_committee.value}
+    lst = []
+    for u in nodes(g, "Unit"):
+        if g.nodes[u].get("kind") not in managers:
+            continue
+        if not any(has_label(g, k, "Compound") for k, _ in out(g, u, Rel.SERVES)):
+            continue
+        covered = (bool(inn(g, u, Rel.WORKS_AT)) or bool(inn(g, u, Rel.BASED_IN))
+                   or any(d.get("role") == Role.instructor.value and role_active(d, as_of)
+                          for _, d in inn(g, u, Rel.HOLDS)))
+        lst.append((_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]), covered))
+    items["compound_manager_coverage"] = lst
+
+    # 000 党组织在社区报到: unit orgs of resident units, reported to the unit's community
+    lst = []
+    for o in nodes(g, "PartyOrg"):
+        if g.nodes[o].get("kind") != OrgKind.unit_org.value:
+            continue
+        for u, _ in out(g, o, Rel.BASED_IN):
+            if g.nodes[u].get("resident") is not True:
+                continue
+            key = _community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)])
+            lst.append((key, key is not None and key in {c for c, _ in out(g, o, Rel.REPORTED_TO)}))
+    items["unit_org_reporting"] = lst
+
+    # 003 联席会议联系的单位党组织和党员: unit orgs and joint branches linked through a street or
+    # community joint meeting (themselves or through a unit they are based in)
+    orgs, members = [], []
+    for o in nodes(g, "PartyOrg"):
+        if g.nodes[o].get("kind") not in (OrgKind.unit_org.value, OrgKind.joint_branch.value):
+            continue
+        areas = [a for u, _ in out(g, o, Rel.BASED_IN) for a, _ in out(g, u, Rel.LOCATED_IN)]
+        if not areas:
+            continue
+        key = _community_key(g, areas)
+        linked = any(g.nodes[m].get("kind") in (OrgKind.community_committee.value, OrgKind.street_committee.value)
+                     and role_active(d, as_of)
+                     for p in [o, *(u for u, _ in out(g, o, Rel.BASED_IN))]
+                     for m, d in out(g, p, Rel.JOINT_MEMBER_OF))
+        orgs.append((key, linked))
+        members += [(key, linked)] * len(inn(g, o, Rel.MEMBER_OF))
+    items["joint_meeting_orgs"] = orgs
+    items["joint_meeting_members"] = members
+
+    # 004 红色物业: property companies with an own or joint org; owners' committees with members
+    items["red_property"] = [
+        (_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]),
+         any(has_label(g, o, "PartyOrg") for o, _ in inn(g, u, Rel.BASED_IN)))
+        for u in nodes(g, "Unit") if g.nodes[u].get("kind") == UnitKind.property_company.value]
+    items["owners_committee_members"] = [
+        (_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]),
+         any(has_label(g, m, "Member") for m, _ in inn(g, u, Rel.WORKS_AT)))
+        for u in nodes(g, "Unit") if g.nodes[u].get("kind") == UnitKind.owners_committee.value]
+
+    # 000 党员在社区报到: every member, by the community of the home area
+    items["members_reported"] = [
+        (_community_key(g, [a for a, _ in out(g, m, Rel.LIVES_IN)]), bool(out(g, m, Rel.REPORTED_TO)))
+        for m in nodes(g, "Member")]
 
     lst = []
     for m in nodes(g, "Member"):

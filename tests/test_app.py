@@ -16,7 +16,7 @@ from helpers_access import signed_in
 from orgnet.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "import", "query", "audit")
+PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "changes", "followup", "import", "query", "audit")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 pytestmark = pytest.mark.slow
@@ -85,13 +85,24 @@ def test_every_page_opens(demo_env, page, lang):
         mixed = [x for x in labels if HAN.search(x) and not x.startswith(("+", "中文"))]
         assert not mixed, mixed
     sidebar = [e.label for e in at.sidebar.radio] + [e.label for e in at.sidebar.selectbox]
-    assert t("app.language", lang) in sidebar and t("app.graph", lang) in sidebar
+    assert t("app.language", lang) in sidebar and t("app.snapshot", lang) in sidebar
 
 
 def test_overview_key_elements(demo_env):
     at = open_page("overview")
     assert len(at.metric) >= 8  # the coverage KPIs
-    assert any("材料数据" in c.value for c in at.caption)  # beside the seeds' figures
+    # seed figures: a difference only beside a KPI with the figure's definition (issue 16)
+    from orgnet.queries import catalog
+    from orgnet.seeds import seed_figures
+    cards = {m.label: m for m in at.metric}
+    for fig in seed_figures().values():
+        if fig.kpi:
+            card = cards[catalog.get(f"kpi_{fig.kpi}").meta["title_zh"]]
+            assert bool(card.delta) == fig.comparable, fig.id
+    assert not cards[catalog.get("kpi_two_new_org_coverage").meta["title_zh"]].delta
+    assert any("口径相同" in c.value for c in at.caption)
+    assert any("仅供参考" in c.value for c in at.caption)
+    assert not any("与材料相比" in c.value for c in at.caption)
     assert [s.value for s in at.subheader][:3] == [t("overview.kpis"), t("overview.per_street"),
                                                    t("overview.gap_counts")]
     assert len(at.dataframe) >= 2

@@ -205,6 +205,10 @@ def test_pages_render_offline(app_url, browser, lang):
         try:
             key = f"page.{name}"
             page.wait_for_selector("h1", timeout=60_000)
+            for _ in range(60):  # a language switch reruns the page: wait for its new title
+                if page.locator("h1").first.inner_text().strip() == t(key, lang):
+                    break
+                page.wait_for_timeout(250)
             assert page.locator("h1").first.inner_text().strip() == t(key, lang)
             assert not page.locator('[data-testid="stException"]').count(), name
             if name in MAP_PAGES:

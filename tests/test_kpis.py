@@ -9,7 +9,9 @@ import oracle_linkage as O
 from helpers_linkage import AS_OFS, DATASETS, linkage_store, loaded  # noqa: F401 (fixtures)
 
 KPIS = ("community_org_coverage", "grid_org_coverage", "compound_org_coverage", "building_org_coverage",
-        "two_new_org_coverage", "in_service_reporting", "resident_unit_agreement", "compound_property")
+        "private_enterprise_org_coverage", "two_new_org_coverage", "in_service_reporting", "members_reported",
+        "unit_org_reporting", "joint_meeting_orgs", "joint_meeting_members", "resident_unit_agreement",
+        "compound_property", "compound_manager_coverage", "red_property", "owners_committee_members")
 
 
 def _sorted(rows):
@@ -25,10 +27,18 @@ def test_catalog_lists_every_kpi():
         q = catalog.get(f"kpi_{k}")
         assert q.kind == "kpi"
         assert q.columns == ["community_id", "community", "street_id", "street", "numerator", "denominator"]
-    assert kpi_meta("two_new_org_coverage")["seed_rate"] == pytest.approx(0.831)
-    assert "000" in kpi_meta("two_new_org_coverage")["seed_source"]
-    assert kpi_meta("compound_property")["seed_rate"] == pytest.approx(0.61)
-    assert kpi_meta("grid_org_coverage")["seed_rate"] is None
+    # 83.1% is 非公企业党组织覆盖率: beside the KPI with that definition, not two-new work coverage
+    assert kpi_meta("private_enterprise_org_coverage")["seed_value"] == pytest.approx(0.831)
+    assert kpi_meta("private_enterprise_org_coverage")["seed_comparable"] is True
+    assert "000" in kpi_meta("private_enterprise_org_coverage")["seed_source"]
+    assert kpi_meta("two_new_org_coverage")["seed_value"] is None
+    # 004's 全覆盖 is about property companies and owners' committees, not compound branches
+    assert kpi_meta("compound_org_coverage")["seed_value"] is None
+    assert kpi_meta("compound_manager_coverage")["seed_value"] == 1.0
+    assert kpi_meta("compound_property")["seed_value"] == pytest.approx(0.61)
+    # a count of another territory: a reference, never a difference
+    assert kpi_meta("members_reported")["seed_comparable"] is False
+    assert kpi_meta("grid_org_coverage")["seed_value"] is None
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -54,7 +64,9 @@ def test_kpis_agree_with_rule_oracle(loaded, name):
              "compound_org_coverage": "compound_without_branch", "building_org_coverage": "building_without_group",
              "two_new_org_coverage": "two_new_org_uncovered", "in_service_reporting": "in_service_not_reported",
              "resident_unit_agreement": "resident_unit_without_agreement",
-             "compound_property": "compound_without_property"}
+             "compound_property": "compound_without_property", "unit_org_reporting": "unit_org_not_reported",
+             "red_property": "property_company_without_org",
+             "owners_committee_members": "owners_committee_without_members"}
     for kpi, rule in pairs.items():
         num, den = totals[kpi]
         assert den - num == len(oracle.RULES[rule](g, as_of)), kpi
@@ -73,7 +85,8 @@ def test_kpi_table_rollups(loaded):
         comms = df[(df["kpi"] == k) & (df["scope"] == "community")]
         assert comms["denominator"].sum() == sum(r["denominator"] for r in rows if r["community_id"])
         assert streets["denominator"].sum() == sum(r["denominator"] for r in rows if r["street_id"])
-    assert overall.loc["two_new_org_coverage", "seed_rate"] == pytest.approx(0.831)
+    assert overall.loc["private_enterprise_org_coverage", "seed_value"] == pytest.approx(0.831)
+    assert overall.loc["two_new_org_coverage", "seed_value"] is None
     # scoped: one street
     street = sorted(O.nodes(g, "Street"))[0]
     one = kpi_table(loaded.store, as_of=AS_OFS[0], graph=graph, street_id=street, scopes=("street",))
@@ -88,11 +101,11 @@ def test_aggregate_pure():
         {"community_id": "C3", "community": "三", "street_id": None, "street": None, "numerator": 0, "denominator": 0},
         {"community_id": None, "community": None, "street_id": None, "street": None, "numerator": 1, "denominator": 4},
     ])}
-    df = aggregate(raw, {"x": {"title_zh": "甲", "seed_rate": 0.5, "seed_source": "000"}})
+    df = aggregate(raw, {"x": {"title_zh": "甲", "seed_value": 0.5, "seed_source": "000"}})
     o = df[df["scope"] == "overall"].iloc[0]
     assert (o["numerator"], o["denominator"], o["rate"]) == (4, 8, 0.5)
     s = df[df["scope"] == "street"]
     assert len(s) == 1 and s.iloc[0]["rate"] == 0.75
     c = df[df["scope"] == "community"].set_index("community_id")
     assert list(c.index) == ["C1", "C2", "C3"] and c.loc["C3", "rate"] is None
-    assert set(df["seed_rate"]) == {0.5}
+    assert set(df["seed_value"]) == {0.5}

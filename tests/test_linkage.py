@@ -18,7 +18,8 @@ from orgnet.analysis import linkage as lk
 
 def _cypher_rows(store, graph, as_of, **scope):
     from orgnet.queries import catalog
-    rows = catalog.run(store, "linkage_channels", {"as_of": as_of, **scope}, graph=graph)
+    windows = lk.window_params(as_of, lk.default_config())  # the shipped windows, as the library passes them
+    rows = catalog.run(store, "linkage_channels", {"as_of": as_of, **scope, **windows}, graph=graph)
     out = []
     for r in rows:
         r = dict(r)
@@ -34,7 +35,9 @@ def test_header():
     assert q.kind == "linkage"
     assert q.columns == ["community_id", "community", "street_id", "street", "unit_id", "unit",
                          "unit_kind", "resident", *lk.CHANNELS]
-    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id"]
+    # the scope of every query, then the window of each dated channel (issue 16)
+    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id",
+                                          *(f"{k}_since" for k in lk.WINDOWED)]
 
 
 @pytest.mark.parametrize("name", DATASETS)

@@ -60,7 +60,10 @@ def test_every_relationship_type_maps(loaded_store, tiny_dataset):
     types = {r["t"]: r["n"] for r in store.read("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n", graph=g)}
     members = tiny_dataset.rows("members")
     assert types.get("MEMBER_OF", 0) == sum(1 for m in members if m["org_id"])
-    assert types.get("REPORTED_TO", 0) == sum(1 for m in members if m["reported_area_id"])
+    # members reporting and (issue 16) unit party orgs reporting to a community
+    assert types.get("REPORTED_TO", 0) == sum(1 for m in members if m["reported_area_id"]) + sum(
+        1 for o in tiny_dataset.rows("party_orgs") if o["reported_area_id"])
+    assert types.get("JOINT_MEMBER_OF", 0) == len(tiny_dataset.rows("meeting_members"))
     assert types.get("HOLDS", 0) == len({(r["member_id"], r["target_id"], r["role"])
                                          for r in tiny_dataset.rows("roles")})
     for rel in store.read("MATCH (:Member)-[r:REPORTED_TO]->(c) RETURN r.on AS on, labels(c) AS l", graph=g):

@@ -23,7 +23,9 @@ def test_template_validates_with_zero_rejects(template: Path) -> None:
     result = validate_path(template)
     assert result.report.rejected == 0, result.report.errors
     for table, counts in result.report.to_dict()["tables"].items():
-        assert counts == {"read": 2, "accepted": 2, "rejected": 0}, table
+        n = 1 if table == "dataset" else 2  # the dataset table holds one row: its reference date
+        assert counts == {"read": n, "accepted": n, "rejected": 0}, table
+    assert result.dataset.as_of == "2025-12-31"
 
 
 def test_sheets_and_chinese_headers(template: Path) -> None:

@@ -360,3 +360,15 @@ def test_cli_exit_codes_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "no such file" in capsys.readouterr().err
     (bad / "members.csv").unlink()
     assert _exit_code(["validate", str(bad)]) == 2
+
+
+def test_dataset_table_one_reference_date(tmp_path):
+    """The dataset table records the reference date; a second row is rejected, saying why."""
+    def two_dates(t: Tables) -> None:
+        t["dataset"] = [{"as_of": "2026-06-30", "title": "甲"}, {"as_of": "2025-12-31", "title": "乙"}]
+    result = run(tmp_path, two_dates)
+    e = only_error(result)
+    assert (e.table, e.row, e.column) == ("dataset", 3, "as_of")
+    assert "一行" in e.reason and "one row" in e.reason
+    assert result.dataset.as_of == "2026-06-30"
+    assert run(tmp_path / "none", lambda t: None).dataset.as_of is None

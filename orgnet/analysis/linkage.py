@@ -35,6 +35,10 @@ CHANNELS: tuple[str, ...] = ("agreements", "part_time_members", "reported_member
 
 CHANNEL_ZH: dict[str, str] = {c: t(f"channel.{c}", "zh") for c in CHANNELS}
 
+#: the channels that count dated events (a report, a match, a claim, a meeting): each counts
+#: only the events of its window, the months before ``as_of`` (``[windows]`` in linkage.toml)
+WINDOWED: tuple[str, ...] = ("reported_members", "matched_resources", "services", "meetings")
+
 BANDS: tuple[str, ...] = ("strong", "medium", "weak", "none")
 BAND_ZH: dict[str, str] = {"strong": "强", "medium": "中", "weak": "弱", "none": "无"}
 
@@ -55,6 +59,8 @@ class LinkageConfig:
     strong: float = 60.0
     medium: float = 30.0
     sources: tuple[str, ...] = field(default=())
+    #: months before as_of in which a dated channel's events count (0: no limit), by channel
+    windows: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_weight(self) -> float:
@@ -70,8 +76,16 @@ def _read_toml(text: str, where: str) -> dict[str, Any]:
 
 def _merge(base: dict[str, Any], data: dict[str, Any], where: str) -> None:
     for section in data:
-        if section not in ("weights", "scales", "bands"):
-            raise ConfigError(f"{where}: unknown section [{section}]; use [weights], [scales] or [bands]")
+        if section not in ("weights", "scales", "bands", "windows"):
+            raise ConfigError(f"{where}: unknown section [{section}]; use [weights], [scales], [bands] "
+                              f"or [windows]")
+    for key, value in (data.get("windows") or {}).items():
+        if key not in WINDOWED:
+            raise ConfigError(f"{where}: [windows] {key} is not a dated channel; use {', '.join(WINDOWED)}")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1200:
+            raise ConfigError(f"{where}: [windows] {key} = {value!r} must be a whole number of months "
+                              f"from 0 (no limit) to 1200")
+        base["windows"][key] = value
     for section in ("weights", "scales"):
         for key, value in (data.get(section) or {}).items():
             if key not in CHANNELS:
@@ -100,7 +114,7 @@ def load_config(path: str | Path | None = None, *, home: str | Path | None = Non
                 use_home: bool = True) -> LinkageConfig:
     """Package defaults, overridden by ``home/linkage.toml`` (when it exists), then by
     ``path`` (which must exist). Raises ConfigError naming the file and key to fix."""
-    base: dict[str, Any] = {"weights": {}, "scales": {}, "bands": {}}
+    base: dict[str, Any] = {"weights": {}, "scales": {}, "bands": {}, "windows": {}}
     text = resources.files("orgnet").joinpath(CONFIG_FILE).read_text(encoding="utf-8")
     _merge(base, _read_toml(text, f"orgnet/{CONFIG_FILE}"), f"orgnet/{CONFIG_FILE}")
     sources = [f"orgnet/{CONFIG_FILE}"]
@@ -119,16 +133,42 @@ def load_config(path: str | Path | None = None, *, home: str | Path | None = Non
         sources.append(str(f))
     missing = [k for k in CHANNELS if k not in base["weights"] or k not in base["scales"]]
     missing += [f"[bands] {b}" for b in ("strong", "medium") if b not in base["bands"]]
+    missing += [f"[windows] {k}" for k in WINDOWED if k not in base["windows"]]
     if missing:
         raise ConfigError(f"linkage config lacks weights/scales for {', '.join(missing)}")
     cfg = LinkageConfig(weights=base["weights"], scales=base["scales"],
                         strong=base["bands"]["strong"], medium=base["bands"]["medium"],
-                        sources=tuple(sources))
+                        sources=tuple(sources), windows=base["windows"])
     if cfg.medium > cfg.strong:
         raise ConfigError(f"{sources[-1]}: [bands] medium ({cfg.medium}) must not exceed strong ({cfg.strong})")
     if cfg.total_weight <= 0:
         raise ConfigError(f"{sources[-1]}: [weights] must not all be 0")
     return cfg
+
+
+# --- windows ----------------------------------------------------------------------
+
+def months_before(as_of: str, months: int) -> str:
+    """The same day ``months`` months before ``as_of`` (the last day of a shorter month).
+
+    >>> months_before("2026-06-30", 24), months_before("2026-03-31", 1), months_before("2024-02-29", 12)
+    ('2024-06-30', '2026-02-28', '2023-02-28')
+    """
+    import calendar
+    import datetime as dt
+
+    d = dt.date.fromisoformat(as_of)
+    total = d.year * 12 + d.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1])).isoformat()
+
+
+def window_params(as_of: str, config: LinkageConfig) -> dict[str, str | None]:
+    """The ``<channel>_since`` parameters of ``linkage_channels``: the exclusive lower bound of
+    each dated channel's window (None: no limit). An event counts when since < date <= as_of."""
+    return {f"{k}_since": months_before(as_of, config.windows[k]) if config.windows.get(k) else None
+            for k in WINDOWED}
 
 
 # --- scoring ----------------------------------------------------------------------

@@ -34,6 +34,9 @@ def demo(settings: Settings, port: int, address: str, no_app: bool, seed: int) -
     click.echo(summary_text(result.validation.report))
     click.echo(f"Loaded into graph '{result.graph}': {counts['nodes']} nodes, "
                f"{counts['relationships']} relationships.")
+    if result.snapshots:
+        click.echo("Snapshots (one per quarter, see the 变化 and 整改督办 pages): "
+                   + ", ".join(f"{name} ({as_of})" for name, as_of in result.snapshots))
     _first_admin(settings)
     if no_app:
         return

@@ -18,7 +18,8 @@ from orgnet.cli.options import as_of_option
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the validation report plus what was written as JSON.")
 @as_of_option("The dataset's reference date (YYYY-MM-DD): the day its ledgers describe. Rules, KPIs "
-              "and linkage are evaluated on it unless another date is chosen.")
+              "and linkage are evaluated on it unless another date is chosen. Default: the date the "
+              "dataset records in its dataset table (数据集 统计日期), if any.")
 @click.option("--encoding", default=None, metavar="NAME",
               help="CSV encoding when it cannot be detected, e.g. gb18030, big5, shift_jis "
                    "(无法识别编码时指定).")
@@ -27,6 +28,7 @@ from orgnet.cli.options import as_of_option
 def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, progress):
     """Validate PATH (CSV folder or .xlsx) and load the accepted rows (导入数据)."""
     from orgnet.graph.load import load_dataset
+    from orgnet.ledger.service import sync_snapshot
     from orgnet.graph.stores import open_store
     from orgnet.loaders.report import format_summary
     from orgnet.loaders.validate import validate_path
@@ -34,13 +36,19 @@ def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, progress):
     result = validate_path(path, encoding)
     click.echo(format_summary(result.report))
     graph = graph or ctx.obj.graph
+    as_of = as_of or result.dataset.as_of  # else the date its dataset table records
     with open_store(ctx.obj) as store:
         written = load_dataset(store, result.dataset, graph=graph, replace=replace, progress=progress,
                                as_of=as_of)
         counts = store.counts(graph)
+        synced = sync_snapshot(store, graph, as_of=as_of)
     click.echo(f"graph {graph}: wrote {written.nodes} nodes and {written.relationships} relationships "
                f"in {written.seconds:.1f}s (graph now {counts['nodes']} nodes, "
-               f"{counts['relationships']} relationships; saved crash-safe in {written.persist_seconds:.1f}s)")
+               f"{counts['relationships']} relationships; saved crash-safe in {written.persist_seconds:.1f}s)"
+               + (f"; reference date {as_of}" if as_of else ""))
+    if synced.closed or synced.reopened:
+        click.echo(f"follow-up ledger: {len(synced.closed)} closed by snapshot {graph} (gap gone), "
+                   f"{len(synced.reopened)} reopened (gap back) — `orgnet followup list`")
     if report_path:
         report = result.report.to_dict()
         report["written"] = {"graph": graph, "nodes": written.nodes,

@@ -159,7 +159,9 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
 
     ``as_of``: the dataset's reference date (the day its ledgers describe); the app and the
     CLI evaluate rules on it unless told another date (``queries.catalog.reference_date``).
+    Without it, the date the dataset records (its ``dataset`` table) is used.
     """
+    as_of = as_of or dataset.as_of
     check_graph_name(graph)
     start = time.perf_counter()
     result = LoadResult(graph=graph)
@@ -191,12 +193,16 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
     return result
 
 
+#: a graph's load metadata (no personal data: every account may read it)
+META_QUERY = f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m"
+
+
 def graph_info(store: Store, graph: str | None = None) -> dict[str, Any]:
     """Metadata of a graph: loaded_at, source, counts (empty dict when never loaded)."""
     g = graph or store.default_graph
     if not store.graph_exists(g):
         return {}
-    rows = store.read(f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m", graph=g)
+    rows = store.read(META_QUERY, graph=g)
     info = dict(rows[0]["m"]) if rows else {}
     info.pop("_labels", None)
     info.pop("key", None)

@@ -68,6 +68,9 @@ def contract_markdown() -> str:
         f"{_L.max_rows:,} rows and\n{_L.max_columns:,} columns; a file at most {_L.max_file_mb} MB "
         f"and a workbook at most {_L.max_unzipped_mb:,} MB\nunpacked. A CSV whose encoding "
         "cannot be told apart (GB18030, Big5, Shift-JIS) needs `--encoding`.\n\n"
+        "The optional `dataset` table (数据集) has one row: the reference date (统计日期) the ledgers\n"
+        "describe; `orgnet load` and the app evaluate rules, KPIs and linkage on it unless another\n"
+        "date is chosen (`--as-of`).\n\n"
         "This page is generated from `orgnet/model.py`.\n"
     )
     return intro + "\n" + "\n\n".join(_table_md(t) for t in TABLES.values()) + "\n"

@@ -34,6 +34,8 @@ from typing import Any, Callable, Literal
 
 from orgnet.errors import ConfigError
 from orgnet.model import (
+    LARGE_UNIT_KINDS,
+    LARGE_UNIT_STAFF,
     TABLE_ORDER,
     TABLES,
     TWO_NEW_KINDS,
@@ -272,7 +274,8 @@ class _Comm:
 
 class _Unit:
     __slots__ = ("id", "name", "kind", "area", "comm", "resident", "serves", "staff", "cls",
-                 "tie", "core", "partner", "org", "joint", "raw", "nf", "npr", "nohome", "quota", "workers")
+                 "tie", "core", "partner", "org", "joint", "raw", "nf", "npr", "nohome", "quota", "workers",
+                 "no_org")
 
     def __init__(self, id: str, name: str, kind: UnitKind, area: str, comm: int,
                  resident: bool, serves: list[str] | None = None):
@@ -294,31 +297,48 @@ class _Unit:
         self.nohome = 0
         self.quota = 0
         self.workers: list[str] = []
+        #: never has a party org of its own (a police post: its officers are in the station's)
+        self.no_org = False
+
+    def cap(self) -> int:
+        """The most in-service members who plausibly work here (a share of the staff)."""
+        return int(self.staff * _MAX_PARTY_SHARE[self.kind])
 
 
-_RAW_MEMBERS = {
-    UnitKind.agency: (8, 60), UnitKind.institution: (10, 90),
-    UnitKind.state_enterprise: (10, 120), UnitKind.private_enterprise: (3, 25),
-    UnitKind.social_org: (3, 10), UnitKind.property_company: (3, 12),
-    UnitKind.owners_committee: (3, 5), UnitKind.residents_committee: (3, 8),
-    UnitKind.police: (5, 30), UnitKind.other: (3, 15),
+#: the usual share of a unit's staff who are party members working there, by kind, and the
+#: most it plausibly reaches (staff sizes per kind: ``names.UNIT_TEMPLATES``)
+_PARTY_SHARE = {
+    UnitKind.agency: 0.55, UnitKind.institution: 0.3, UnitKind.state_enterprise: 0.3,
+    UnitKind.private_enterprise: 0.06, UnitKind.social_org: 0.15, UnitKind.property_company: 0.08,
+    UnitKind.owners_committee: 0.35, UnitKind.residents_committee: 0.45, UnitKind.police: 0.55,
+    UnitKind.other: 0.1,
 }
-_STAFF = {
-    UnitKind.agency: (20, 300), UnitKind.institution: (30, 800),
-    UnitKind.state_enterprise: (50, 2000), UnitKind.private_enterprise: (5, 500),
-    UnitKind.social_org: (3, 60), UnitKind.property_company: (10, 200),
-    UnitKind.owners_committee: (5, 11), UnitKind.residents_committee: (6, 15),
-    UnitKind.police: (10, 80), UnitKind.other: (5, 100),
-}
+_MAX_PARTY_SHARE = {k: min(0.9, 2.5 * v) for k, v in _PARTY_SHARE.items()}
+#: party organization of a unit by its members (党章: 3+ a branch, 50+ a general branch, 100+ a committee)
+_ORG_SUFFIXES = ((100, "党委"), (50, "党总支"), (3, "党支部"))
 _ORG_WEIGHT = {
     UnitKind.agency: 4.0, UnitKind.institution: 4.0, UnitKind.state_enterprise: 4.0,
     UnitKind.police: 3.0, UnitKind.private_enterprise: 1.5, UnitKind.social_org: 1.0,
-    UnitKind.property_company: 1.5, UnitKind.owners_committee: 0.6,
-    UnitKind.residents_committee: 1.0, UnitKind.other: 1.0,
+    UnitKind.property_company: 1.5, UnitKind.owners_committee: 0.0,
+    UnitKind.residents_committee: 0.0, UnitKind.other: 1.0,
 }
 _GENERAL_KINDS = (UnitKind.agency, UnitKind.institution, UnitKind.state_enterprise,
                   UnitKind.private_enterprise, UnitKind.social_org, UnitKind.other)
 _GENERAL_WEIGHTS = (0.09, 0.15, 0.08, 0.45, 0.18, 0.05)
+def _birth_year(rng: random.Random, category: MemberCategory, male: bool, probationary: bool) -> int:
+    """A plausible birth year on the reference date 2026: probationary members 24–40; in-service
+    and floating members of working age (men to 60, women to 55); retired members from the
+    retirement age (60 / 55) to about 90, most in their sixties and seventies."""
+    year = _AS_OF.year
+    if probationary:
+        return rng.randint(year - 40, year - 24)
+    if category is MemberCategory.retired:
+        return year - (60 if male else 55) - int(rng.triangular(0, 30, 6))
+    if category is MemberCategory.other:
+        return rng.randint(year - 75, year - 24)
+    return rng.randint(year - (60 if male else 55), year - 23)
+
+
 _REST_CLASSES = ("big_noorg", "joint", "instructed", "small_gap", "instructed_empty", "empty")
 _REST_WEIGHTS = (0.17, 0.2, 0.18, 0.15, 0.1, 0.2)
 _P_LOCAL = (0.05, 0.2, 0.4, 0.6)
@@ -336,6 +356,7 @@ class _Generator:
         self.rng = random.Random(f"orgnet:{preset.name}:{seed}")
         self.people = N.PersonNames(self.rng)
         self.places = N.place_pool()
+        self.brands = N.BRAND + tuple(self.places)
         self.city_short = preset.city.removesuffix("市")
         self._n: dict[str, int] = {}
         self.stats: dict[str, Any] = {}
@@ -414,6 +435,7 @@ class _Generator:
         self.b_grid: list[int] = []
         self.b_comp: list[int | None] = []
         ci = 0
+        area_names: dict[int, dict[str, None]] = {}
         for s, count in enumerate(per_street):
             for _ in range(count):
                 cid = self.nid("A")
@@ -428,9 +450,10 @@ class _Generator:
                     self.g_name.append(f"{c.name}第{N.cn_number(g + 1)}网格")
                     self.g_comm.append(ci)
                     self.area_rows.append((gid, self.g_name[-1], AreaLevel.grid, cid, None))
-                seen: dict[str, None] = {}
+                # compound and street-address building names: unique within the district
+                seen = area_names.setdefault(self.street_district[s], {})
                 for _ in range(compounds[ci]):
-                    for _try in range(20):
+                    for _try in range(200):
                         nm = rng.choice(self.places) + rng.choice(N.COMPOUND_SUFFIXES)
                         if nm not in seen:
                             break
@@ -453,7 +476,11 @@ class _Generator:
                             self.c_buildings[comp].append(bi)
                             bname = f"{self.c_name[comp]}{len(self.c_buildings[comp])}号楼"
                         else:
-                            bname = f"{rng.choice(self.places)}路{rng.randint(1, 199)}号楼"
+                            for _try in range(200):
+                                bname = f"{rng.choice(self.places)}路{rng.randint(1, 199)}号楼"
+                                if bname not in seen:
+                                    break
+                            seen[bname] = None
                         c.buildings.append(bi)
                         self.b_id.append(bid)
                         self.b_name.append(bname)
@@ -523,31 +550,45 @@ class _Generator:
                 self.date(_o("2018-01-01"), _o("2025-12-31")), c.idx, c.street)
 
     # -- plan: units -----------------------------------------------------------
-    def _unit_name(self, kind: UnitKind, c: _Comm) -> str:
+    def _unique(self, make: Callable[[], str | None], tries: int = 40) -> str | None:
+        """A name ``make()`` gives that no other unit has yet (None: none found). Unit names are
+        unique in the dataset: a district's bureau names carry the district, enterprises the city."""
+        taken = self.unit_names
+        for _ in range(tries):
+            name = make()
+            if name is not None and name not in taken:
+                taken.add(name)
+                return name
+        return None
+
+    def _fill(self, template: str, c: _Comm) -> str:
         rng = self.rng
-        place = rng.choice(self.places)
-        brand = rng.choice(N.BRAND)
-        street = self.street_names[c.street].removesuffix("街道")
-        district = self.p.districts[self.street_district[c.street]]
-        if kind is UnitKind.agency:
-            if rng.random() < 0.5:
-                return f"{self.city_short}市{district}{rng.choice(N.AGENCY_BUREAUS)}"
-            return f"{district}{street}{rng.choice(N.STREET_OFFICES)}"
-        if kind is UnitKind.institution:
-            inst = rng.choice(N.INSTITUTIONS)
-            if inst in ("中学", "小学") and rng.random() < 0.5:
-                return f"{self.city_short}市第{N.cn_number(rng.randint(1, 40))}{inst}"
-            return f"{district}{place}{inst}"
-        if kind is UnitKind.state_enterprise:
-            t = rng.choice(N.STATE_ENTERPRISES)
-            return t.format(c=self.city_short, d=district, p=place, n=N.cn_number(rng.randint(1, 9)))
-        if kind is UnitKind.private_enterprise:
-            return f"{self.city_short}{brand}{rng.choice(N.INDUSTRY)}有限公司"
-        if kind is UnitKind.social_org:
-            return rng.choice(N.SOCIAL_ORGS).format(c=self.city_short, b=brand, p=street)
-        if kind is UnitKind.property_company:
-            return f"{self.city_short}{brand}物业服务有限公司"
-        return rng.choice(N.OTHERS).format(p=place, b=brand)
+        return template.format(
+            c=self.city_short, d=self.p.districts[self.street_district[c.street]],
+            s=self.street_names[c.street].removesuffix("街道"), p=rng.choice(self.places),
+            b=rng.choice(self.brands), i=rng.choice(N.INDUSTRY), n=N.cn_number(rng.randint(1, 60)))
+
+    def _unit_name(self, kind: UnitKind, c: _Comm) -> tuple[UnitKind, str, int]:
+        """(kind, name unique in the district, staff) of a general unit; a kind whose names
+        are used up in the district (one 住建局 per district) gives way to a private enterprise."""
+        rng = self.rng
+        templates = N.UNIT_TEMPLATES.get(kind.value)
+        if templates is not None:
+            picked: list[tuple[str, int, int, float]] = []
+
+            def make() -> str:
+                picked[:] = [rng.choices(templates, [x[3] for x in templates])[0]]
+                return self._fill(picked[0][0], c)
+
+            name = self._unique(make)
+            if name is not None:
+                return kind, name, rng.randint(picked[0][1], picked[0][2])
+            kind = UnitKind.private_enterprise
+        name = self._unique(lambda: self._fill("{c}{b}{i}有限公司", c), tries=400)
+        if name is None:
+            raise ConfigError(f"generator: preset {self.p.name} runs out of enterprise names")
+        lo, hi, _ = rng.choices(N.PRIVATE_STAFF, [x[2] for x in N.PRIVATE_STAFF])[0]
+        return kind, name, rng.randint(lo, hi)
 
     def _unit_area(self, c: _Comm, compounds: list[int] | None = None) -> str:
         rng = self.rng
@@ -563,9 +604,11 @@ class _Generator:
         p, rng = self.p, self.rng
         self.units: list[_Unit] = []
 
-        def add(u: _Unit) -> None:
-            lo, hi = _STAFF[u.kind]
-            u.staff = rng.randint(lo, hi)
+        self.unit_names: set[str] = set()
+
+        def add(u: _Unit, staff: tuple[int, int] | int) -> None:
+            u.staff = staff if isinstance(staff, int) else rng.randint(*staff)
+            self.unit_names.add(u.name)
             self.units.append(u)
             self.comms[u.comm].units.append(u)
 
@@ -584,44 +627,56 @@ class _Generator:
         for c in self.comms:
             if rng.random() < 0.9:
                 add(_Unit(self.nid("U"), f"{c.name}居民委员会", UnitKind.residents_committee,
-                          c.id, c.idx, False))
-            if rng.random() < 0.3:
-                add(_Unit(self.nid("U"), f"{c.name}警务室", UnitKind.police, c.id, c.idx, True))
+                          c.id, c.idx, False), N.RESIDENTS_STAFF)
+            if rng.random() < 0.3:  # a police post: its officers belong to the station's branch
+                u = _Unit(self.nid("U"), f"{c.name}警务室", UnitKind.police, c.id, c.idx, True)
+                u.no_org = True
+                add(u, N.POLICE_POST_STAFF)
             todo = list(served_by_comm.get(c.idx, []))
             while todo:
                 size = min(len(todo), rng.choice((1, 1, 2, 2, 3)))
                 group, todo = todo[:size], todo[size:]
-                add(_Unit(self.nid("U"), self._unit_name(UnitKind.property_company, c),
-                          UnitKind.property_company, self._unit_area(c, group), c.idx, True,
-                          [self.c_id[k] for k in group]))
+                name = self._unique(lambda: self._fill(rng.choice(N.PROPERTY_NAMES), c), tries=400)
+                if name is None:
+                    raise ConfigError(f"generator: preset {p.name} runs out of property company names")
+                lo, hi = N.PROPERTY_STAFF
+                add(_Unit(self.nid("U"), name, UnitKind.property_company, self._unit_area(c, group),
+                          c.idx, True, [self.c_id[k] for k in group]),
+                    sum(rng.randint(lo, hi) for _ in group))
             for k in owned_by_comm.get(c.idx, []):
                 add(_Unit(self.nid("U"), f"{self.c_name[k]}业主委员会", UnitKind.owners_committee,
-                          self._unit_area(c, [k]), c.idx, False, [self.c_id[k]]))
+                          self._unit_area(c, [k]), c.idx, False, [self.c_id[k]]), N.OWNERS_STAFF)
             for _ in range(rng.randint(*p.units_per_community)):
-                kind = rng.choices(_GENERAL_KINDS, _GENERAL_WEIGHTS)[0]
+                kind, name, staff = self._unit_name(rng.choices(_GENERAL_KINDS, _GENERAL_WEIGHTS)[0], c)
                 if kind in TWO_NEW_KINDS:
                     resident = rng.random() < 0.6
                 elif kind is UnitKind.other:
                     resident = rng.random() < 0.5
                 else:
                     resident = rng.random() < 0.95
-                add(_Unit(self.nid("U"), self._unit_name(kind, c), kind, self._unit_area(c),
-                          c.idx, resident))
+                add(_Unit(self.nid("U"), name, kind, self._unit_area(c), c.idx, resident), staff)
         # a police station (派出所) per district
         for d, dname in enumerate(self.p.districts):
             s = self.street_district.index(d)
             c = self.comms[self.street_comms[s][0]]
             add(_Unit(self.nid("U"), f"{self.city_short}市公安局{dname}分局"
                       f"{self.street_names[s].removesuffix('街道')}派出所",
-                      UnitKind.police, c.id, c.idx, True))
+                      UnitKind.police, c.id, c.idx, True), N.POLICE_STATION_STAFF)
 
         # classes: who has an own org, who is a gap of which rule
-        two_new = [u for u in self.units if u.kind in TWO_NEW_KINDS]
-        uncovered = round((1 - p.two_new_coverage) * len(two_new))
+        # 非公企业党组织覆盖率: private enterprises with an own org (the larger ones) or in a joint branch
+        private = [u for u in self.units if u.kind is UnitKind.private_enterprise]
+        for u in rng.sample(private, round(p.private_org_coverage * len(private))):
+            u.cls = "org" if u.staff >= 50 and u.cap() >= 3 else "joint"
+        private_orgs = sum(1 for u in private if u.cls == "org")
+        all_two_new = [u for u in self.units if u.kind in TWO_NEW_KINDS]
+        two_new = [u for u in all_two_new if not u.cls]
+        uncovered = min(len(two_new), round((1 - p.two_new_coverage) * len(all_two_new)))
         for u in rng.sample(two_new, uncovered):
             u.cls = "empty"
-        eligible = [u for u in self.units if not u.cls]
-        k = _exact(rng, p.unit_orgs, len(self.units))
+        eligible = [u for u in self.units if not u.cls and not u.no_org and u.cap() >= 3
+                    and _ORG_WEIGHT[u.kind] > 0 and u.kind is not UnitKind.private_enterprise]
+        k = max(0, _exact(rng, p.unit_orgs, len(self.units)) - private_orgs)
         if k > len(eligible) - 8:
             raise ConfigError(f"generator: preset {p.name} asks for {k} unit orgs "
                               f"but has only {len(eligible)} candidate units")
@@ -634,41 +689,52 @@ class _Generator:
             cls = forced[i] if i < len(forced) else rng.choices(_REST_CLASSES, _REST_WEIGHTS)[0]
             if cls == "empty" and u.kind in TWO_NEW_KINDS:
                 cls = "instructed_empty"
+            if cls == "joint" and (u.kind in (UnitKind.private_enterprise, UnitKind.residents_committee,
+                                              UnitKind.owners_committee) or u.no_org):
+                # joint coverage of private enterprises is exactly the preset's; a residents' or
+                # owners' committee or a police post is never in a joint branch
+                cls = "instructed"
+            if cls == "big_noorg" and u.cap() < 3:
+                cls = "small_gap"  # too small for three members
             u.cls = cls
 
         # members working at each unit
         for u in self.units:
+            cap = u.cap()
             if u.cls == "org":
-                u.raw = rng.randint(*_RAW_MEMBERS[u.kind])
+                u.raw = max(3, round(u.staff * _PARTY_SHARE[u.kind] * rng.uniform(0.7, 1.3)))
             elif u.cls == "big_noorg":
-                u.nf = rng.randint(3, 8)
+                u.nf = rng.randint(3, min(8, cap))
             elif u.cls in ("joint", "instructed", "small_gap"):
-                u.nf = rng.randint(1, 2)
-                u.npr = 1 if rng.random() < 0.15 else 0
+                u.nf = rng.randint(1, min(2, max(1, cap)))
+                u.npr = 1 if rng.random() < 0.15 and u.nf < max(2, cap) else 0
         target = round(p.in_service_share * p.members)
         fixed = sum(u.nf + u.npr for u in self.units)
         raw = sum(u.raw for u in self.units)
         f = max(0.05, (target - fixed) / max(1, raw) / 1.05)
         for u in self.units:
-            if u.cls == "org":
-                u.nf = max(3, round(u.raw * f))
-                u.npr = int(u.nf * 0.05 + rng.random())
-        for u in self.units:
-            n = u.nf + u.npr
-            u.staff = max(u.staff, n + rng.randint(0, max(2, n)))
+            if u.cls == "org":  # never more members than the staff plausibly has
+                cap = u.cap()
+                u.nf = min(cap, max(3, round(u.raw * f)))
+                u.npr = min(cap - u.nf, int(u.nf * 0.05 + rng.random()))
 
         # the street each joint branch is in groups its small units
         self.joint_groups: list[list[_Unit]] = []
         for s in range(len(self.street_ids)):
             js = [u for ci in self.street_comms[s] for u in self.comms[ci].units if u.cls == "joint"]
+            street_groups: list[list[_Unit]] = []
             while js:
                 size = rng.randint(2, 4)
                 if len(js) - size == 1:
                     size += 1
                 group, js = js[:size], js[size:]
-                if len(group) == 1:
-                    group[0].cls = "instructed"
+                if len(group) == 1:  # a last single unit joins the street's previous branch
+                    if street_groups:
+                        street_groups[-1].extend(group)
+                    else:
+                        group[0].cls = "instructed"
                     break
+                street_groups.append(group)
                 self.joint_groups.append(group)
 
         # ties (linkage level 0–3) and community cadence
@@ -705,8 +771,7 @@ class _Generator:
                     u = pool.pop(0)
                     u.core, u.tie = True, 3
                     if u.nf + u.npr < 6:  # enough members to report and sit on the committee
-                        u.nf = rng.randint(6, 9)
-                        u.staff = max(u.staff, u.nf + u.npr + rng.randint(2, 20))
+                        u.nf = max(u.nf, min(u.cap() - u.npr, rng.randint(6, 9)))
                     k_core -= 1
         # regular partners: an agreement and a committee seat, the rest as their tie goes
         rest = [u for pool in pools for u in pool if u.tie >= 1] + [
@@ -728,13 +793,14 @@ class _Generator:
                 continue
             c = self.comms[u.comm]
             n = u.nf + u.npr
-            suffix = "党委" if n >= 50 else ("党总支" if n >= 30 else "党支部")
+            suffix = next(s for k, s in _ORG_SUFFIXES if n >= k or k == 3)
             if u.kind in (UnitKind.agency, UnitKind.institution, UnitKind.state_enterprise):
                 parent = self.street_org[c.street] if rng.random() < 0.5 else (c.org or self.street_org[c.street])
             else:
                 parent = c.org or self.street_org[c.street]
             u.org = self._org(OrgKind.unit_org, f"中共{u.name}{suffix}", parent, [], [u.id],
                               self.date(_o("1998-01-01"), _o("2025-12-31")), u.comm, c.street)
+        joint_names: dict[str, int] = {}
         for group in self.joint_groups:
             c = self.comms[group[0].comm]
             kinds = [u.kind for u in group]
@@ -751,7 +817,12 @@ class _Generator:
                 cid = self.comms[u.comm].id
                 if cid not in areas:
                     areas.append(cid)
-            jid = self._org(OrgKind.joint_branch, f"{self.street_names[c.street]}{c.name}{label}联合党支部",
+            name = f"{self.street_names[c.street]}{c.name}{label}联合党支部"
+            seen = joint_names.setdefault(name, 0) + 1
+            joint_names[name] = seen
+            if seen > 1:  # a second one in the same community is numbered
+                name = name.removesuffix("联合党支部") + f"第{N.cn_number(seen)}联合党支部"
+            jid = self._org(OrgKind.joint_branch, name,
                             c.org or self.street_org[c.street], areas, [u.id for u in group],
                             self.date(_o("2017-01-01"), _o("2025-12-31")), c.idx, c.street)
             for u in group:
@@ -763,6 +834,28 @@ class _Generator:
                 OrgKind.floating_org, f"{self.street_names[s]}流动党员党支部", self.street_org[s],
                 [self.street_ids[s]], [], self.date(_o("2012-01-01"), _o("2023-12-31")), None, s)
 
+    # -- plan: unit party orgs reporting to their community (单位党组织双报到) ----------
+    def plan_org_reporting(self) -> None:
+        """``Preset.orgs_reported`` of the resident units' own orgs report to the unit's
+        community (partners first); a few others reported to a neighbouring community."""
+        p, rng = self.p, self.rng
+        self.org_report: dict[str, tuple[str, str]] = {}
+        cands = [u for u in self.units if u.org is not None and u.resident]
+        k = min(_exact(rng, p.orgs_reported, len(cands)), max(0, len(cands) - 1))  # one gap at least
+        first = [u for u in cands if u.core or u.partner][:k]
+        rest = [u for u in cands if not (u.core or u.partner)]
+        chosen = {u.id for u in first + rng.sample(rest, min(len(rest), k - len(first)))}
+        lo, hi = _o("2018-03-01"), _o("2026-06-15")
+        for u in cands:
+            c = self.comms[u.comm]
+            if u.id in chosen:
+                self.org_report[u.org] = (c.id, self.date(lo, hi))
+            elif rng.random() < 0.1:
+                others = [ci for ci in self.street_comms[c.street] if ci != u.comm]
+                if others:
+                    self.org_report[u.org] = (self.comms[rng.choice(others)].id, self.date(lo, hi))
+        self.stats["orgs_reported"] = len(chosen)
+
     # -- plan: members per unit (reporting quotas) ---------------------------------
     def plan_reporting(self) -> None:
         p, rng = self.p, self.rng
@@ -772,6 +865,10 @@ class _Generator:
         workers = sum(u.nf + u.npr for u in self.units)
         k = p.reported if isinstance(p.reported, int) else round(p.reported * workers)
         caps = [u.nf + u.npr - u.nohome for u in self.units]
+        # members working at the territory's units report up to 80% of them; the rest of the
+        # preset's reporters work elsewhere (city-level organs, firms outside the territory)
+        self.extra_reported = max(0, k - int(0.8 * sum(caps)))
+        k -= self.extra_reported
         for i, u in enumerate(self.units):
             if u.core and k > 0:  # core partners: most of their members report at home
                 u.quota = min(caps[i], k, rng.randint(5, 9))
@@ -790,7 +887,7 @@ class _Generator:
         t.close()
         t = sink.table("party_orgs")
         for r in self.org_rows:
-            t.row(*r)
+            t.row(*r, *self.org_report.get(r[0], (None, None)))
         t.close()
         t = sink.table("units")
         for u in self.units:
@@ -808,6 +905,7 @@ class _Generator:
 
     def _hold(self, org: str | None, mid: str) -> None:
         if org is not None:
+            self.org_size[org] = self.org_size.get(org, 0) + 1
             h = self.org_holders.get(org)
             if h is None:
                 self.org_holders[org] = [mid]
@@ -818,10 +916,14 @@ class _Generator:
         p, rng = self.p, self.rng
         t = sink.table("members")
         self.org_holders: dict[str, list[str]] = {}
+        #: members per party org (org_id)
+        self.org_size: dict[str, int] = {}
         self.building_resident: dict[int, str] = {}
         n_comms = len(self.comms)
         reported = 0
         report_lo, report_hi = _o("2019-03-01"), _o("2026-06-15")
+        # most members renewed their report within the linkage window (24 months, linkage.toml)
+        recent_lo = _o("2024-07-01")
         people = self.people
         row = t.row
         in_service, formal, probationary = MemberCategory.in_service, MemberStatus.formal, MemberStatus.probationary
@@ -868,7 +970,7 @@ class _Generator:
                     if i in reporters:
                         hcomm = self.comms[hc]
                         rep = hcomm.id
-                        rep_on = self.date(report_lo, report_hi)
+                        rep_on = self.date(recent_lo if rng.random() < 0.65 else report_lo, report_hi)
                         reported += 1
                         hcomm.n_reporters += 1
                         if len(hcomm.reporters) < 30:
@@ -878,8 +980,9 @@ class _Generator:
                 if len(u.workers) < 4:
                     u.workers.append(mid)
                 self._hold(org, mid)
-                row(mid, people.name(male), probationary if i in prob else formal, in_service,
-                    org, u.id, home, rep, rep_on, "男" if male else "女", rng.randint(1966, 2002))
+                birth = _birth_year(rng, MemberCategory.in_service, male, i in prob)
+                row(mid, people.name(male, birth), probationary if i in prob else formal, in_service,
+                    org, u.id, home, rep, rep_on, "男" if male else "女", birth)
 
         # members not working at a unit of the territory: retired, floating, other, in-service elsewhere
         written = t.n
@@ -890,7 +993,12 @@ class _Generator:
         per_comm = _apportion(rest, [len(c.buildings) + 3.0 for c in self.comms])
         cats = (MemberCategory.retired, MemberCategory.floating, MemberCategory.in_service,
                 MemberCategory.other)
-        cat_w = (0.72, 0.1, 0.12, 0.06)
+        extra = self.extra_reported
+        in_w = max(0.12, extra / 0.8 / max(1, rest))
+        if in_w > 0.5:
+            raise ConfigError(f"generator: preset {p.name} asks for {extra} more reported members than "
+                              f"its units' staff can hold; raise members or lower reported")
+        cat_w = tuple(w * (1 - in_w) / 0.88 for w in (0.72, 0.1)) + (in_w, 0.06 * (1 - in_w) / 0.88)
         floating_none = floating_seen = 0
         for c, count in zip(self.comms, per_comm):
             fallback = c.org or self.street_org[c.street]
@@ -898,7 +1006,8 @@ class _Generator:
             for _ in range(count):
                 mid = self.nid("M", 7)
                 cat = rng.choices(cats, cat_w)[0]
-                status = probationary if rng.random() < 0.03 else formal
+                # probationary members joined within the year: working age, never retired
+                status = probationary if cat is not MemberCategory.retired and rng.random() < 0.04 else formal
                 male = rng.random() < 0.52
                 if cat is MemberCategory.floating:
                     r = rng.random()
@@ -912,12 +1021,10 @@ class _Generator:
                         floating_none += 1
                     home = c.id if rng.random() < 0.7 else None
                     bi = None
-                    birth = rng.randint(1970, 2002)
                 else:
                     home, _, bi = self._home(c.idx, 0.9)
                     org = fallback
                     if cat is MemberCategory.retired:
-                        birth = rng.randint(1940, 1966)
                         r = rng.random()
                         if bi is not None:
                             gi, comp = self.b_grid[bi], self.b_comp[bi]
@@ -927,11 +1034,18 @@ class _Generator:
                                 org = self.g_branch[gi]
                             elif comp is not None and self.c_branch[comp] is not None and r < 0.8:
                                 org = self.c_branch[comp]
-                    else:
-                        birth = rng.randint(1966, 2002)
                     note_resident(c.idx, bi, mid)
+                rep = rep_on = None
+                if cat is MemberCategory.in_service and extra > 0 and rng.random() < 0.8:
+                    rep, rep_on = c.id, self.date(report_lo, report_hi)  # reported at home
+                    extra -= 1
+                    reported += 1
+                    c.n_reporters += 1
+                    if len(c.reporters) < 30:
+                        c.reporters.append(mid)
                 self._hold(org, mid)
-                row(mid, people.name(male), status, cat, org, None, home, None, None,
+                birth = _birth_year(rng, cat, male, status is probationary)
+                row(mid, people.name(male, birth), status, cat, org, None, home, rep, rep_on,
                     "男" if male else "女", birth)
         t.close()
         self.stats["members"] = t.n
@@ -991,6 +1105,10 @@ class _Generator:
         p_part = (0.0, 0.15, 0.55, 0.85)
         lapsed_parts = 0
         forced_gap = False
+        seats = 0
+        #: (member, committee) of the optional seats when a preset fixes the count of seats
+        optional: list[tuple[str, str]] = []
+        street_optional: list[tuple[str, str]] = []
         for u in self.units:
             c = self.comms[u.comm]
             if u.resident and u.workers and c.org is not None:
@@ -999,11 +1117,15 @@ class _Generator:
                     for m in u.workers[:rng.choice((1, 1, 2))]:
                         t.row(m, c.org, Role.part_time_member,
                               self.date(_o("2019-06-01"), _o("2025-10-31")), None)
+                        seats += 1
                 elif u.partner:
                     t.row(u.workers[0], c.org, Role.part_time_member,
                           self.date(_o("2019-06-01"), _o("2025-10-31")), None)
+                    seats += 1
                 elif has_org and not forced_gap:
                     forced_gap = True  # one resident unit with an org stays off the committee
+                elif self.p.community_part_time is not None:
+                    optional.append((u.workers[0], c.org))
                 elif rng.random() < p_part[u.tie]:
                     since = self.date(_o("2019-06-01"), _o("2025-10-31"))
                     until = None
@@ -1013,10 +1135,13 @@ class _Generator:
                     t.row(u.workers[0], c.org, Role.part_time_member, since, until)
                 if u.tie >= 2 and rng.random() < 0.6:
                     t.row(u.workers[-1], u.id, Role.liaison, self.date(_o("2020-01-01"), _o("2025-12-31")), None)
-            if u.resident and u.workers and u.tie == 3 and u.kind in (
-                    UnitKind.agency, UnitKind.state_enterprise) and rng.random() < 0.3:
-                t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
-                      self.date(_o("2020-01-01"), _o("2025-10-31")), None)
+            large = u.kind in LARGE_UNIT_KINDS or u.staff >= LARGE_UNIT_STAFF
+            if u.resident and u.workers and large:  # 街道大工委: a seat for some large units
+                if self.p.street_part_time is not None:
+                    street_optional.append((u.workers[0], self.street_org[c.street]))
+                elif u.tie >= 2 and rng.random() < 0.4:
+                    t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
+                          self.date(_o("2020-01-01"), _o("2025-10-31")), None)
             if u.cls in ("instructed", "instructed_empty"):
                 instructor = self._holder(c.org or self.street_org[c.street], rng.randint(0, 3))
                 if instructor is not None:
@@ -1026,7 +1151,29 @@ class _Generator:
                 if instructor is not None:  # an instructor who has since left
                     since = self.date(_o("2019-01-01"), _o("2023-12-31"))
                     t.row(instructor, u.id, Role.instructor, since, self.date(_o(since) + 180, _o("2025-12-31")))
+        if self.p.community_part_time is not None:
+            self._calibrated_seats(t, optional, self.p.community_part_time - seats, "community")
+        if self.p.street_part_time is not None:
+            self._calibrated_seats(t, street_optional, self.p.street_part_time, "street")
         t.close()
+
+    def _calibrated_seats(self, t: _TableOut, optional: list[tuple[str, str]], k: int, what: str) -> None:
+        """Exactly ``k`` more current part-time seats from ``optional``; a few of the others held
+        a seat that has ended (not counted)."""
+        rng = self.rng
+        if k < 0:
+            raise ConfigError(f"generator: preset {self.p.name}'s partners already hold {-k} more {what} "
+                              f"part-time seats than it asks for; lower core_partners or regular_partners")
+        if k > len(optional):
+            raise ConfigError(f"generator: preset {self.p.name} asks for {k} more {what} part-time "
+                              f"members but has only {len(optional)} candidates")
+        chosen = set(rng.sample(range(len(optional)), k))
+        for i, (m, org) in enumerate(optional):
+            since = self.date(_o("2019-06-01"), _o("2025-10-31"))
+            if i in chosen:
+                t.row(m, org, Role.part_time_member, since, None)
+            elif rng.random() < 0.05:
+                t.row(m, org, Role.part_time_member, since, self.date(_o(since) + 60, _o("2026-03-31")))
 
     # -- agreements -----------------------------------------------------------------------
     def write_agreements(self, sink: _Sink) -> None:
@@ -1036,12 +1183,15 @@ class _Generator:
         p_agree = (0.02, 0.2, 0.65, 0.9)
         lapsed = 0
         first_comm_skipped = False
+        with_active: set[int] = set()
+        skipped = -1
         for c in self.comms:
             if c.org is None:
                 continue
             if not first_comm_skipped and not c.weak:
                 # at least one community with a committee but no agreement at all
                 first_comm_skipped = True
+                skipped = c.idx
                 continue
             for u in c.units:
                 if not u.resident or c.weak and u.tie < 2:
@@ -1053,6 +1203,7 @@ class _Generator:
                         expires = dt.date.fromordinal(_o(signed) + 365 * 3).isoformat()
                         ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed, expires,
                                AgreementStatus.active)
+                        with_active.add(c.idx)
                         tp.row(aid, c.org, Side.community)
                         tp.row(aid, u.org if u.org is not None and rng.random() < 0.5 else u.id, Side.unit)
                     continue
@@ -1078,12 +1229,32 @@ class _Generator:
                         status = AgreementStatus.expired
                 else:
                     status = AgreementStatus.terminated if rng.random() < 0.08 else AgreementStatus.active
+                    if status is AgreementStatus.active:
+                        with_active.add(c.idx)
                 ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed, expires, status)
                 tp.row(aid, c.org, Side.community)
                 party = u.org if u.org is not None and rng.random() < 0.5 else u.id
                 tp.row(aid, party, Side.unit)
                 if rng.random() < 0.1:
                     tp.row(aid, self.street_org[c.street], Side.other)
+        target = self.p.communities_with_agreements
+        if target is not None:  # more communities sign with a resident unit's party org
+            todo = [c for c in self.comms if c.org is not None and c.idx not in with_active
+                    and c.idx != skipped and any(u.resident and u.org for u in c.units)]
+            missing = target - len(with_active)
+            if not 0 <= missing <= len(todo):
+                raise ConfigError(f"generator: preset {self.p.name} asks for {target} communities with "
+                                  f"agreements; {len(with_active)} have one and {len(todo)} more could")
+            for c in rng.sample(todo, missing):
+                u = max((u for u in c.units if u.resident and u.org), key=lambda u: (u.tie, u.id))
+                aid = self.nid("G")
+                signed = self.date(_o("2024-01-01"), _o("2026-05-31"))
+                ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed,
+                       dt.date.fromordinal(_o(signed) + 365 * 3).isoformat(), AgreementStatus.active)
+                tp.row(aid, c.org, Side.community)
+                tp.row(aid, u.org, Side.unit)
+                with_active.add(c.idx)
+        self.stats["communities_with_agreements"] = len(with_active)
         ta.close()
         tp.close()
 
@@ -1116,18 +1287,18 @@ class _Generator:
             for rid, cat in core_res[c.idx]:  # needs a core partner met
                 nid = self.nid("N")
                 raised = self.date(_o("2024-01-01"), _o("2026-06-20"))
-                closed = rng.random() < 0.6
-                tn.row(nid, c.id, cat, rng.choice(N.NEED_TITLES[cat]), raised,
-                       NeedStatus.closed if closed else NeedStatus.open)
+                # matched, so closed: a matched need is never still open
+                tn.row(nid, c.id, cat, rng.choice(N.NEED_TITLES[cat]), raised, NeedStatus.closed)
                 tm.row(rid, nid, self.date(_o(raised), max(_o(raised), _o("2026-06-28"))))
             for _ in range(rng.randint(*p.needs_per_community)):
                 cat = rng.choice(N.NEED_CATEGORIES)
                 nid = self.nid("N")
                 raised = self.date(_o("2024-01-01"), _o("2026-06-20"))
                 closed = rng.random() < 0.45 and unmatched_open > 0
+                matched = bool(cands) and (closed or rng.random() < 0.25)
                 tn.row(nid, c.id, cat, rng.choice(N.NEED_TITLES[cat]), raised,
-                       NeedStatus.closed if closed else NeedStatus.open)
-                if cands and (closed or rng.random() < 0.25):
+                       NeedStatus.closed if closed or matched else NeedStatus.open)
+                if matched:
                     same = [r for r in cands if r[1] == cat]
                     pool = same or cands
                     rid = rng.choices(pool, [1 + 2 * r[2] for r in pool])[0][0]
@@ -1276,13 +1447,18 @@ class _Generator:
         unc = sum(1 for u in two_new if u.cls == "empty")
         self.stats["two_new_units"] = len(two_new)
         self.stats["two_new_coverage"] = round(1 - unc / max(1, len(two_new)), 4)
+        private = [u for u in self.units if u.kind is UnitKind.private_enterprise]
+        self.stats["private_org_coverage"] = round(
+            sum(1 for u in private if u.org is not None or u.joint is not None) / max(1, len(private)), 4)
         self.stats["units"] = len(self.units)
+        self.stats["as_of"] = self.p.as_of
 
     def run(self, sink: _Sink) -> None:
         self.plan_areas()
         self.plan_area_orgs()
         self.plan_units()
         self.plan_unit_orgs()
+        self.plan_org_reporting()
         self.plan_reporting()
         self.collect_stats()
         self.write_structure(sink)
@@ -1292,6 +1468,65 @@ class _Generator:
         self.write_lists(sink)
         self.write_services(sink)
         self.write_meetings(sink)
+        self.write_meeting_members(sink)
+        self.write_dataset(sink)
+
+    def write_meeting_members(self, sink: _Sink) -> None:
+        """联席会议成员单位: ``Preset.joint_meeting_orgs`` unit orgs and joint branches sit on a joint
+        meeting (their community's; representative big units and some two-new joint branches on
+        their street's), most property companies and owners' committees on their community's,
+        and the grid and compound branches on their community's (branch secretaries)."""
+        p, rng = self.p, self.rng
+        t = sink.table("meeting_members")
+        entries: list[tuple[str, int, list[_Unit]]] = [(u.org, u.comm, [u]) for u in self.units if u.org]
+        for group in self.joint_groups:
+            if group[0].joint is not None:
+                entries.append((group[0].joint, group[0].comm, group))
+        k = min(_exact(rng, p.joint_meeting_orgs, len(entries)), max(0, len(entries) - 1))
+        weights = [1.0 + 2 * max(u.tie for u in us) + 4 * any(u.core or u.partner for u in us)
+                   for _, _, us in entries]
+        linked = _weighted_sample(rng, entries, weights, k)
+        lo, hi = _o("2018-01-01"), _o("2026-05-31")
+        seated: set[str] = set()
+        members = 0
+        for org, ci, us in linked:
+            c = self.comms[ci]
+            street_org = self.street_org[c.street]
+            big = len(us) == 1 and us[0].kind in (UnitKind.agency, UnitKind.institution,
+                                                  UnitKind.state_enterprise) and us[0].tie >= 2
+            convener = street_org if c.org is None or (big and rng.random() < 0.4) \
+                or (len(us) > 1 and rng.random() < 0.3) else c.org
+            member = us[0].id if len(us) == 1 and rng.random() < 0.3 else org
+            t.row(convener, member, self.date(lo, hi), None)
+            seated.update(u.id for u in us)
+            members += self.org_size.get(org, 0)
+        for u in self.units:
+            if u.kind not in (UnitKind.property_company, UnitKind.owners_committee) or u.id in seated:
+                continue
+            c = self.comms[u.comm]
+            if c.org is None or u.org is not None or u.joint is not None:
+                continue  # a unit with an org sits (or not) through it, as decided above
+            r = rng.random()
+            since = self.date(lo, hi)
+            if r < 0.75:
+                t.row(c.org, u.id, since, None)
+            elif r < 0.82:  # left the joint meeting
+                t.row(c.org, u.id, since, self.date(_o(since), _o("2026-05-31")))
+        for oid, name, kind, parent, *_ in self.org_rows:
+            if kind in (OrgKind.grid_branch, OrgKind.compound_branch) and rng.random() < 0.6:
+                ci = self.org_comm.get(oid)
+                if ci is not None and self.comms[ci].org is not None:
+                    t.row(self.comms[ci].org, oid, self.date(lo, hi), None)
+        t.close()
+        self.stats["joint_meeting_orgs"] = len(linked)
+        self.stats["joint_meeting_members"] = members
+
+    def write_dataset(self, sink: _Sink) -> None:
+        """The dataset's own row: its reference date (fixed per preset) and a title."""
+        t = sink.table("dataset")
+        t.row(self.p.as_of, f"{self.p.city}{'、'.join(self.p.districts)}模拟数据"
+                            f"（预设 {self.p.name}，种子 {self.seed}）")
+        t.close()
 
 
 def generate(preset: str, out: Path | str, seed: int = 0, fmt: Fmt = "csv") -> GenerateSummary:
@@ -1306,6 +1541,9 @@ def generate(preset: str, out: Path | str, seed: int = 0, fmt: Fmt = "csv") -> G
         raise ConfigError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
     if fmt not in ("csv", "xlsx"):
         raise ConfigError(f"unknown format {fmt!r}; choose csv or xlsx")
+    if PRESET_BY_NAME[preset].as_of != DEFAULT_AS_OF:
+        raise ConfigError(f"preset {preset}: as_of {PRESET_BY_NAME[preset].as_of} — the generator places "
+                          f"its dates relative to {DEFAULT_AS_OF}; set the preset's as_of to it")
     started = time.perf_counter()
     out = Path(out)
     sink = _Sink(out, fmt, preset)

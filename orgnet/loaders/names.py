@@ -18,13 +18,21 @@ SURNAMES = (
     "陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
 SURNAME_WEIGHTS = tuple(1.0 / (1 + i * 0.08) for i in range(len(SURNAMES)))
-MALE_CHARS = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林洋峰东文博志国庆海亮成春兵"
-FEMALE_CHARS = "芳娜敏静丽艳娟霞秀英玲红梅燕兰琳莉萍雪婷颖倩洁慧璐佳欣怡琴晶丹月凤桂珍"
-MIDDLE_CHARS = "建志国文晓小春海永德金玉秀美雅子思嘉梓雨立红丽卫新振"
+#: given-name characters by birth cohort (a name of 1950 is not a name of 2000):
+#: (first year of the cohort, male chars, female chars, male middle chars, female middle chars)
+NAME_COHORTS = (
+    (0, "福贵山林生成忠德海平明华军国树宝", "英兰珍芳秀凤梅霞桂莲琴淑玉", "建国振永树德玉宝长福", "秀桂淑凤玉兰素"),
+    (1960, "伟强军勇明华平东斌刚峰建林涛红", "丽红艳燕霞敏静萍玲梅娟芳英", "建志国文晓卫海永春", "丽秀春红晓海雪"),
+    (1980, "伟磊涛鹏超杰亮斌飞波鑫辉凯俊峰", "丹婷娜倩静敏晶洁琳莉颖燕蕾", "晓小海俊文志金", "晓小雪佳丽金海"),
+    (1995, "浩宇轩博睿泽然杰阳昊晨鑫帆航", "欣怡涵萱琪雨梦佳璐悦彤婷", "梓子嘉一宇俊浩", "梓子思嘉雨一欣诗"),
+)
+#: kept for callers that pick a name without a birth year (the 1980s cohort)
+MALE_CHARS, FEMALE_CHARS, MIDDLE_CHARS = NAME_COHORTS[2][1], NAME_COHORTS[2][2], NAME_COHORTS[2][3]
 
 
 class PersonNames:
-    """Deterministic person names: surname + one or two given characters."""
+    """Deterministic person names: surname + one or two given characters of the person's
+    birth cohort (``NAME_COHORTS``)."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
@@ -35,14 +43,15 @@ class PersonNames:
             self._cum.append(total)
         self._total = total
 
-    def name(self, male: bool) -> str:
+    def name(self, male: bool, birth_year: int = 1985) -> str:
         rng = self.rng
         # inverse CDF on the cumulative weights (what random.choices does)
         surname = SURNAMES[bisect(self._cum, rng.random() * self._total)]
-        pool = MALE_CHARS if male else FEMALE_CHARS
+        cohort = next(c for c in reversed(NAME_COHORTS) if birth_year >= c[0])
+        pool = cohort[1] if male else cohort[2]
         if rng.random() < 0.35:
             return surname + rng.choice(pool)
-        return surname + rng.choice(MIDDLE_CHARS) + rng.choice(pool)
+        return surname + rng.choice(cohort[3] if male else cohort[4]) + rng.choice(pool)
 
 
 # --- places -----------------------------------------------------------------
@@ -77,16 +86,48 @@ INDUSTRY = ("科技", "商贸", "餐饮管理", "建筑工程", "信息技术", 
 AGENCY_BUREAUS = ("教育局", "卫生健康局", "市场监督管理局", "住房和城乡建设局", "民政局",
                   "人力资源和社会保障局", "司法局", "城市管理局", "自然资源局", "生态环境局",
                   "交通运输局", "应急管理局", "统计局", "水利局", "文化和旅游局", "退役军人事务局")
-STREET_OFFICES = ("司法所", "市场监管所", "财政所", "税务分局", "供电所", "社保所", "城管中队")
-INSTITUTIONS = ("中学", "小学", "实验小学", "幼儿园", "社区卫生服务中心", "中医医院", "人民医院",
-                "妇幼保健院", "职业技术学校", "图书馆", "文化馆", "疾病预防控制中心")
-STATE_ENTERPRISES = ("中国移动{d}分公司{p}营业厅", "中国工商银行{p}支行", "中国建设银行{p}支行",
-                     "中国邮政{p}邮政所", "国网{c}供电公司{p}供电所", "{c}水务集团{p}营业所",
-                     "{c}公交集团第{n}分公司", "{c}燃气有限公司{p}服务站", "中国石化{p}加油站",
-                     "中国电信{d}分公司{p}营业部")
-SOCIAL_ORGS = ("{c}{b}社会工作服务中心", "{p}志愿者协会", "{b}养老服务中心", "{p}商会",
-               "{b}公益服务中心", "{p}书画协会", "{b}青少年服务中心", "{p}老年协会")
-OTHERS = ("{p}农贸市场", "{p}商务楼宇", "{p}综合市场", "{b}文化广场管理处")
+STREET_OFFICES = ("司法所", "市场监管所", "财政所", "城管执法中队")
+
+#: name templates of the units of each kind (``UnitKind`` value), with their plausible staff
+#: range and a relative weight: ``(template, staff_lo, staff_hi, weight)``. Placeholders:
+#: {c} city (short), {d} district, {s} street (short), {p} a place name, {b} a brand, {i} an
+#: industry, {n} a number. A template without {p}, {b} or {n} names one unit per district (or
+#: per street with {s}); names are unique within a district (the generator draws again).
+UNIT_TEMPLATES: dict[str, tuple[tuple[str, int, int, float], ...]] = {
+    "agency": tuple(("{c}市{d}" + b, 30, 120, 1.0) for b in AGENCY_BUREAUS)
+    + tuple(("{d}{s}" + o, 5, 25, 2.0) for o in STREET_OFFICES)
+    + (("国家税务总局{c}市{d}税务局{s}税务所", 10, 40, 2.0),),
+    "institution": (
+        ("{c}市第{n}中学", 80, 250, 3.0), ("{d}{p}小学", 40, 120, 5.0), ("{p}幼儿园", 15, 60, 5.0),
+        ("{s}社区卫生服务中心", 25, 80, 3.0), ("{d}实验小学", 80, 160, 0.5),
+        ("{d}人民医院", 400, 1500, 0.5), ("{d}中医医院", 200, 600, 0.5),
+        ("{d}妇幼保健院", 100, 400, 0.5), ("{d}职业教育中心", 60, 200, 0.5),
+        ("{d}图书馆", 15, 50, 0.5), ("{d}文化馆", 15, 40, 0.5),
+        ("{d}疾病预防控制中心", 50, 150, 0.5)),
+    "state_enterprise": (
+        ("中国移动{d}分公司{p}营业厅", 6, 20, 2.0), ("中国工商银行{c}{p}支行", 15, 45, 2.0),
+        ("中国建设银行{c}{p}支行", 15, 45, 2.0), ("中国邮政{c}{p}邮政支局", 5, 15, 2.0),
+        ("国网{c}供电公司{s}供电所", 20, 60, 1.0), ("{c}水务集团{p}营业所", 8, 25, 1.0),
+        ("{c}公交集团第{n}分公司", 150, 600, 0.3), ("{c}燃气有限公司{p}服务站", 6, 20, 1.0),
+        ("中国石化{c}{p}加油站", 8, 20, 1.0), ("中国电信{d}分公司{p}营业部", 8, 30, 1.0)),
+    "social_org": (
+        ("{c}{b}社会工作服务中心", 5, 30, 1.0), ("{s}志愿者协会", 3, 12, 1.0),
+        ("{b}养老服务中心", 8, 40, 1.0), ("{d}{s}商会", 3, 10, 1.0), ("{b}公益服务中心", 3, 15, 1.0),
+        ("{s}书画协会", 3, 8, 1.0), ("{b}青少年服务中心", 4, 20, 1.0), ("{s}老年协会", 3, 8, 1.0)),
+    "other": (("{p}农贸市场", 10, 50, 1.0), ("{p}商务楼宇", 5, 20, 1.0), ("{p}综合市场", 10, 50, 1.0),
+              ("{b}文化广场管理处", 5, 20, 1.0)),
+}
+#: names of property companies
+PROPERTY_NAMES = ("{c}{b}物业服务有限公司", "{c}{b}物业管理有限公司", "{c}{b}物业服务集团有限公司")
+#: staff of private enterprises: (lo, hi, weight) brackets, most of them small
+PRIVATE_STAFF = ((5, 20, 0.6), (20, 100, 0.3), (100, 400, 0.1))
+#: staff of the units the generator names itself: property company (per compound served: lo,
+#: hi added per compound), owners' committee, residents' committee, police post, police station
+PROPERTY_STAFF = (6, 12)
+OWNERS_STAFF = (5, 11)
+RESIDENTS_STAFF = (5, 12)
+POLICE_POST_STAFF = (3, 8)
+POLICE_STATION_STAFF = (40, 120)
 
 # --- lists, topics ----------------------------------------------------------
 

@@ -38,7 +38,20 @@ class Preset:
     property_rate: float = 0.7
     owners_rate: float = 0.7
     units_per_community: tuple[int, int] = (6, 10)
-    unit_orgs: int | float = 0.45
+    unit_orgs: int | float = 0.3
+    #: current part-time members of the community committees (大党委) and of the street working
+    #: committees (大工委): exact counts, or None for tie-driven ones
+    community_part_time: int | None = None
+    street_part_time: int | None = None
+    #: communities whose committee has a current agreement (exact), or None for tie-driven
+    communities_with_agreements: int | None = None
+    #: unit orgs and joint branches on a street or community joint meeting: exact (int) or share
+    joint_meeting_orgs: int | float = 0.8
+    #: resident units' own party orgs that reported to their community: exact (int) or share (float)
+    orgs_reported: int | float = 0.7
+    #: share of private enterprises with an own party org or in a joint branch (非公企业党组织覆盖率)
+    private_org_coverage: float = 0.7
+    #: share of two-new organizations with party work: members, an org or an instructor
     two_new_coverage: float = 0.82
     members: int = 1000
     #: share of members working at a unit in the territory (in-service)
@@ -55,6 +68,9 @@ class Preset:
     core_partners: float = 0.075
     #: share of resident units that are regular partners (an agreement and a committee seat)
     regular_partners: float = 0.1
+    #: the dataset's reference date (written to its ``dataset`` table; rules use it by default);
+    #: every generated date is placed relative to it
+    as_of: str = "2026-06-30"
 
 
 PRESET_LIST: tuple[Preset, ...] = (
@@ -65,7 +81,7 @@ PRESET_LIST: tuple[Preset, ...] = (
         street_names=("西关街道",), community_names=N.WEICHENG_COMMUNITIES,
         grids_per_community=(3, 5), buildings_per_grid=(3, 6), compounds=(2, 4),
         grid_branches=0.65, compound_branches=0.4, building_groups=0.3,
-        property_rate=0.6, owners_rate=0.65, units_per_community=(6, 9), unit_orgs=0.4,
+        property_rate=0.6, owners_rate=0.65, units_per_community=(6, 9), unit_orgs=0.15,
         two_new_coverage=0.8, members=460, in_service_share=0.5, reported=0.35,
         floating_orgs=1.0, services_per_community=(4, 8), needs_per_community=(3, 6),
     ),
@@ -78,34 +94,36 @@ PRESET_LIST: tuple[Preset, ...] = (
         grids_per_community=(3, 6), buildings_per_grid=(3, 6), compounds=217,
         communities_without_committee=2,
         grid_branches=165, compound_branches=0.35, building_groups=291,
-        property_rate=0.61, owners_rate=0.7, units_per_community=(8, 14), unit_orgs=0.45,
+        property_rate=0.61, owners_rate=0.7, units_per_community=(8, 14), unit_orgs=0.28,
         two_new_coverage=0.82, members=9200, in_service_share=0.45, reported=0.3,
         floating_orgs=1.0,
     ),
     Preset(
         name="qindu",
-        description="秦都区 (seed 003): 9 streets, 81 communities, 1,155 unit party orgs, "
+        description="秦都区 (seed 003): 9 streets, 81 communities, 1,155 unit party orgs on joint meetings, "
                     "45,991 members, 409 building groups, 5,000+ in-service members reported",
         city="咸阳市", districts=("秦都区",), streets=9, communities=81,
         street_names=N.QINDU_STREETS,
         grids_per_community=(4, 7), buildings_per_grid=(3, 7), compounds=(3, 7),
         communities_without_committee=3,
         grid_branches=0.72, compound_branches=0.3, building_groups=409,
-        property_rate=0.68, owners_rate=0.72, units_per_community=(19, 25), unit_orgs=1155,
+        property_rate=0.68, owners_rate=0.72, units_per_community=(26, 32), unit_orgs=1000, joint_meeting_orgs=1155,
         two_new_coverage=0.83, members=45991, in_service_share=0.45, reported=5236,
         floating_orgs=1.0, services_claimed=(4180, 4630), needs_per_community=(4, 10),
         core_partners=0.05,
     ),
     Preset(
         name="city",
-        description="成都市 (seed 000): ~100 streets, ~1,000 communities, ~7,400 party orgs, "
-                    "~500,000 members (~130,000 reported), two-new org coverage 83.1%",
+        description="成都市 (seed 000): ~100 streets, ~1,000 communities, ~500,000 members "
+                    "(130,000 reported to communities), private enterprise org coverage 83.1%",
         city="成都市", districts=N.CHENGDU_DISTRICTS, streets=100, communities=1000,
         grids_per_community=(4, 8), buildings_per_grid=(3, 8), compounds=(2, 6),
         communities_without_committee=15,
         grid_branches=0.39, compound_branches=0.1, building_groups=0.03,
-        property_rate=0.66, owners_rate=0.6, units_per_community=(8, 14), unit_orgs=1650,
-        two_new_coverage=0.831, members=500000, in_service_share=0.5, reported=130000,
+        property_rate=0.66, owners_rate=0.6, units_per_community=(20, 28), unit_orgs=10000,
+        orgs_reported=7400, community_part_time=2996, street_part_time=442,
+        core_partners=0.04, regular_partners=0.05, communities_with_agreements=955,
+        private_org_coverage=0.831, two_new_coverage=0.9, members=500000, in_service_share=0.5, reported=130000,
         floating_orgs=0.6, services_per_community=(6, 14), needs_per_community=(3, 8),
     ),
 )

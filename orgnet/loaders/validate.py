@@ -247,6 +247,13 @@ class _Checker:
                          bi(f"只有{OrgKind.joint_branch.zh}可以填写多个所在单位",
                             "only a joint branch may list several units"))
 
+    def check_dataset(self) -> None:
+        """The dataset table holds one row (one reference date); later rows are rejected."""
+        for key, row in list(self.keys("dataset"))[1:]:
+            self.add(key, "as_of", row.get("as_of"),
+                     bi("数据集表只能有一行（一个统计日期），请删除多余的行",
+                        "the dataset table holds one row (one reference date): delete the extra rows"))
+
     def check_cycles(self, table: str) -> None:
         """Reject every row on a cycle of ``parent_id`` links."""
         state: dict[Key, int] = {}  # 1 = on the current path, 2 = done
@@ -329,6 +336,7 @@ class _Checker:
         self.check_references()
         self.check_areas()
         self.check_joint_units()
+        self.check_dataset()
         self.check_cycles("areas")
         self.check_cycles("party_orgs")
         self.cascade()

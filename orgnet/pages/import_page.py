@@ -140,6 +140,9 @@ def render(c: Ctx) -> None:
                         load_dataset(_target(c), result.dataset, graph=name, replace=replace)
                         _audit_import(c, name, replace)
                         counts = c.store.counts(name)
+                        from orgnet.ledger.service import sync_snapshot
+
+                        sync_snapshot(c.store, name)  # the follow-up ledger sees the new snapshot
                     except Exception as e:  # noqa: BLE001
                         st.error(c.t("common.error", message=str(e)))
                         return

@@ -22,6 +22,15 @@ def band_name(c: Ctx, b: str) -> str:
     return c.t(f"band.{b}")
 
 
+def windows_text(c: Ctx, config: lk.LinkageConfig) -> str:
+    """The time window of each dated channel, as the breakdown counts them."""
+    def months(k: str) -> str:
+        n = config.windows.get(k) or 0
+        return c.t("linkage.window_months", n=n) if n else c.t("linkage.window_none")
+    return c.t("linkage.windows", date=c.as_of, file=f"{lk.CONFIG_FILE} [windows]",
+               **{k: months(k) for k in lk.WINDOWED})
+
+
 def render(c: Ctx) -> None:
     page_header(c, "page.linkage", "linkage.caption", map_page=True)
     streets = cached(c, explore.streets)
@@ -71,6 +80,7 @@ def render(c: Ctx) -> None:
         return
 
     st.subheader(c.t("linkage.breakdown"))
+    st.caption(windows_text(c, data["config"]))
     if scored.empty:
         st.info(c.t("common.no_data"))
     else:

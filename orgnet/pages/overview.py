@@ -1,4 +1,4 @@
-"""总览 Overview: KPI cards beside the seeds' figures, gap counts per rule, a per-street table,
+"""总览 Overview: KPI cards (a seed figure beside a KPI only with its source, quote and definition), gap counts per rule, a per-street table,
 the current graph and its load date."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from orgnet.pages import _data
 from orgnet.queries import kpis as kpi_queries
 from orgnet.pages._ui import Ctx, cached, page_header
+from orgnet.seeds import SeedFigure, figure_for_kpi, reference_figures
+from orgnet.textsafe import escape_markdown
 
 
 def _pct(v) -> str:
@@ -20,32 +22,54 @@ def _pct(v) -> str:
 
 
 def kpi_cards(c: Ctx, kpis: pd.DataFrame) -> None:
+    """One card per KPI; a seed figure beside it only with its source, quote and definition,
+    and a difference only when the KPI uses the figure's definition (``seed_comparable``)."""
     overall = kpis[kpis["scope"] == "overall"].to_dict("records")
     per_row = 4
     for start in range(0, len(overall), per_row):
         cols = st.columns(per_row)
         for col, k in zip(cols, overall[start:start + per_row]):
-            title = k[f"title_{c.lang}"] or k["kpi"]
-            delta = None
-            if k["seed_rate"] is not None and k["rate"] is not None:
-                diff = (float(k["rate"]) - float(k["seed_rate"])) * 100
-                delta = c.t("overview.vs_seed", diff=f"{diff:+.1f}")
             with col.container(border=True):
-                st.metric(title, _pct(k["rate"]), delta=delta, delta_color="normal" if delta else "off",
-                          help=c.t("overview.fraction", num=k["numerator"], den=k["denominator"]))
-                if k["seed_rate"] is not None:
-                    st.caption(c.t("overview.seed", rate=_pct(k["seed_rate"]), source=_source(c, k["seed_source"])))
-                else:
-                    st.caption(c.t("overview.no_seed", num=k["numerator"], den=k["denominator"]))
+                kpi_card(c, k)
 
 
-def _source(c: Ctx, note) -> str:
-    """The seed note; in English only its document number (the notes quote Chinese sources)."""
-    note = str(note or "")
-    if c.lang == "zh":
-        return note
-    head = note.split()[0] if note.split() else ""
-    return c.t("overview.seed_doc", doc=head) if head.isdigit() else ""
+def kpi_card(c: Ctx, k: dict) -> None:
+    """The metric of one KPI and, if it has one, its seed figure as a reference."""
+    title = k[f"title_{c.lang}"] or k["kpi"]
+    fig = figure_for_kpi(k["kpi"]) if k.get("seed_id") else None
+    delta = None
+    if fig is not None and fig.comparable and k["rate"] is not None:
+        diff = (float(k["rate"]) - fig.value) * 100
+        delta = c.t("overview.vs_seed", diff=f"{diff:+.1f}")
+    # grey, never red or green: the figure is a source's, not this territory's target
+    st.metric(title, _pct(k["rate"]), delta=delta, delta_color="off",
+              help=c.t("overview.fraction", num=k["numerator"], den=k["denominator"]))
+    if fig is None:
+        st.caption(c.t("overview.no_seed", num=k["numerator"], den=k["denominator"]))
+        return
+    key = "overview.seed_same" if fig.comparable else "overview.seed_reference"
+    st.caption(c.t(key, value=_figure_value(c, fig), doc=fig.doc, num=f"{int(k['numerator']):,}"))
+    with st.expander(c.t("overview.seed_detail")):
+        st.markdown(seed_text(c, fig))
+
+
+def _figure_value(c: Ctx, fig: SeedFigure) -> str:
+    return _pct(fig.value) if fig.unit == "rate" else f"{fig.value:,.0f}"
+
+
+def seed_text(c: Ctx, fig: SeedFigure) -> str:
+    """Source, verbatim quote and definition of a seed figure (Markdown, escaped)."""
+    return "  \n".join((
+        c.t("overview.seed_source", doc=escape_markdown(fig.doc)),
+        c.t("overview.seed_quote", quote=escape_markdown(fig.quote)),
+        c.t("overview.seed_definition", definition=escape_markdown(fig.definition(c.lang)))))
+
+
+def reference_table(c: Ctx) -> pd.DataFrame:
+    """The seed figures no KPI computes with their definition: references only."""
+    return pd.DataFrame([{c.t("overview.ref_doc"): f.doc, c.t("overview.ref_value"): _figure_value(c, f),
+                          c.t("overview.ref_definition"): f.definition(c.lang),
+                          c.t("overview.ref_quote"): f.quote} for f in reference_figures()])
 
 
 def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.DataFrame:
@@ -96,6 +120,15 @@ def render(c: Ctx) -> None:
                                  as_of=True)  # counted in the engine: no gap row is fetched
         kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"])
         kpi_cards(c, kpis)
+        from orgnet.pages import _trend
+
+        _trend.render(c)  # KPI trend across snapshots, closed since the previous one (issue 11)
+
+        refs = reference_table(c)
+        if not refs.empty:
+            with st.expander(c.t("overview.references")):
+                st.caption(c.t("overview.references_note"))
+                st.dataframe(refs, hide_index=True, width="stretch")
         gaps = gaps_later.result()
     st.subheader(c.t("overview.per_street"))
     table = street_table(c, kpis, gaps)

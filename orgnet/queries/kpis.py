@@ -2,7 +2,9 @@
 
 Each ``kpi_<id>.cypher`` returns numerator/denominator per community (community_id null
 for items outside any community); this module adds the rates, the street and overall
-roll-ups and the seed figures from the headers (``seed_value``, ``seed_note``).
+roll-ups and the seed figure each KPI is shown beside (``orgnet/seed_figures.toml``, through
+:mod:`orgnet.seeds`): ``seed_id``, ``seed_value`` (a rate 0–1 or a count), ``seed_unit``,
+``seed_comparable`` (same definition: a difference may be shown) and ``seed_source``.
 """
 
 from __future__ import annotations
@@ -12,16 +14,22 @@ from typing import Any
 import pandas as pd
 
 from orgnet.queries import catalog
+from orgnet.seeds import figure_for_kpi
 
 
 #: presentation order
 KPI_ORDER = ("community_org_coverage", "grid_org_coverage", "compound_org_coverage",
-             "building_org_coverage", "two_new_org_coverage", "in_service_reporting",
-             "resident_unit_agreement", "compound_property")
+             "building_org_coverage", "private_enterprise_org_coverage", "two_new_org_coverage",
+             "in_service_reporting", "members_reported", "unit_org_reporting", "joint_meeting_orgs",
+             "joint_meeting_members", "resident_unit_agreement",
+             "compound_property", "compound_manager_coverage", "red_property",
+             "owners_committee_members")
 
 RAW_COLUMNS = ["community_id", "community", "street_id", "street", "numerator", "denominator"]
 COLUMNS = ["kpi", "title_zh", "title_en", "scope", "street_id", "street", "community_id",
-           "community", "numerator", "denominator", "rate", "seed_rate", "seed_source"]
+           "community", "numerator", "denominator", "rate", "seed_id", "seed_value", "seed_unit",
+           "seed_comparable", "seed_source"]
+SEED_KEYS = ("seed_id", "seed_value", "seed_unit", "seed_comparable", "seed_source")
 SCOPES = ("overall", "street", "community")
 
 
@@ -32,11 +40,14 @@ def kpi_ids() -> list[str]:
 
 
 def kpi_meta(kpi: str) -> dict[str, Any]:
+    """Titles of a KPI and the seed figure shown beside it (all None without one)."""
     meta = catalog.get(f"kpi_{kpi}").meta
-    seed = meta.get("seed_value")
-    return {"kpi": kpi, "title_zh": meta.get("title_zh"), "title_en": meta.get("title_en"),
-            "seed_rate": float(seed) if seed not in (None, "") else None,
-            "seed_source": meta.get("seed_note") or (meta.get("source") if seed else None)}
+    fig = figure_for_kpi(kpi)
+    seed = {k: None for k in SEED_KEYS}
+    if fig is not None:
+        seed = {"seed_id": fig.id, "seed_value": fig.value, "seed_unit": fig.unit,
+                "seed_comparable": fig.comparable, "seed_source": f"{fig.doc} {fig.quote}"}
+    return {"kpi": kpi, "title_zh": meta.get("title_zh"), "title_en": meta.get("title_en"), **seed}
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -50,7 +61,7 @@ def aggregate(raw: dict[str, pd.DataFrame], meta: dict[str, dict[str, Any]],
     for kpi, df in raw.items():
         m = meta.get(kpi, {"kpi": kpi})
         base = {"kpi": kpi, "title_zh": m.get("title_zh"), "title_en": m.get("title_en"),
-                "seed_rate": m.get("seed_rate"), "seed_source": m.get("seed_source")}
+                **{k: m.get(k) for k in SEED_KEYS}}
         df = df.copy()
         for c in ("numerator", "denominator"):
             df[c] = pd.to_numeric(df[c]).fillna(0).astype(int)

@@ -41,10 +41,14 @@ def config_for(store: Any = None, *, path: str | Path | None = None,
 
 
 def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
-                  community_id: str | None = None, graph: str | None = None) -> pd.DataFrame:
-    """The raw seven channel counts per (community, unit) pair (``linkage_channels``)."""
+                  community_id: str | None = None, graph: str | None = None,
+                  config: lk.LinkageConfig | None = None) -> pd.DataFrame:
+    """The raw seven channel counts per (community, unit) pair (``linkage_channels``), the
+    dated channels counted over the windows of ``config`` (default: ``config_for(store)``)."""
+    day = catalog.as_of_date(as_of)
+    windows = lk.window_params(day, config or config_for(store))
     rows = catalog.run(store, "linkage_channels",
-                       _params(as_of=catalog.as_of_date(as_of), street_id=street_id, community_id=community_id),
+                       {**_params(as_of=day, street_id=street_id, community_id=community_id), **windows},
                        graph=graph)
     df = pd.DataFrame(rows, columns=CHANNEL_COLUMNS)
     for k in lk.CHANNELS:
@@ -60,7 +64,7 @@ def linkage_table(store: Any, *, as_of: Any = None, street_id: str | None = None
     score first; narrowed to ``bands`` when given."""
     config = config or config_for(store)
     scored = lk.score_table(channel_table(store, as_of=as_of, street_id=street_id,
-                                          community_id=community_id, graph=graph), config)
+                                          community_id=community_id, graph=graph, config=config), config)
     return lk.filter_bands(scored, list(bands) if bands else None)
 
 

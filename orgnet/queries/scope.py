@@ -102,8 +102,11 @@ class ScopedStore(Store):
     # reads -----------------------------------------------------------------------------
     def read(self, cypher: str, params: dict | None = None, *, graph: str | None = None,
              limit: int | None = None, timeout_s: float | None = None, **read_kw) -> list[dict]:
-        """Free Cypher: only for district-wide accounts with the console right."""
-        if not (self.console and self.scope.is_district and self.personal):
+        """Free Cypher: only for district-wide accounts with the console right (any account
+        may read a graph's load metadata, ``graph.load.META_QUERY``)."""
+        from orgnet.graph.load import META_QUERY
+
+        if cypher != META_QUERY and not (self.console and self.scope.is_district and self.personal):
             raise AccessDenied("free Cypher is for district-wide analysts and administrators; "
                                "your account reads through the query catalog "
                                "（自由查询仅限全区范围的分析员和管理员）")
@@ -159,6 +162,23 @@ class ScopedStore(Store):
     def address(self) -> str:
         return self.inner.address
 
+    # the follow-up ledger: records of the scope; analysts and administrators edit --------------
+    def ledger_read(self, cypher: str, params: dict | None = None) -> list[dict]:
+        rows = [r for r in self.inner.ledger_read(cypher, params)
+                if self.scope.is_district or _record_inside(r, self.scope)]
+        return rows if self.personal else [_mask_record(r) for r in rows]
+
+    def ledger_setup(self) -> None:
+        self.inner.ledger_setup()
+
+    def ledger_write(self, cypher: str, params: dict | None = None) -> list[dict]:
+        """Analysts and administrators only; the service reads a record (in scope) before
+        changing it, and creates records only from gap rows it read in scope."""
+        if not self.console:
+            raise AccessDenied("only analysts and administrators change the follow-up ledger"
+                               "（仅分析员和管理员可修改督办台账）")
+        return self.inner.ledger_write(cypher, params)
+
     # writes: administrators only --------------------------------------------------------
     def writable(self) -> Store:
         """The store itself, to load into: administrators only (the Import page)."""
@@ -186,6 +206,23 @@ class ScopedStore(Store):
 
     def drop_graph(self, graph: str) -> None:
         self._admin().drop_graph(graph)
+
+
+def _record_inside(row: dict, scope: Scope) -> bool:
+    """Whether a ledger row (a follow-up record ``f`` with its gap's place) is in scope."""
+    f = row.get("f") if isinstance(row.get("f"), dict) else row
+    return scope.admits(f.get("street_id"), f.get("community_id"))
+
+
+def _mask_record(row: dict) -> dict:
+    """A ledger row with a member's name masked (the records of rules listing members)."""
+    from orgnet.queries import catalog
+
+    f = row.get("f") if isinstance(row.get("f"), dict) else None
+    if f is None or not f.get("rule") or f.get("rule") not in catalog.names("rule"):
+        return row
+    names = personal_columns(catalog.get(f["rule"]))
+    return {**row, "f": mask_row(f, names)} if names else row
 
 
 def scope_rule(q: "Query") -> str:

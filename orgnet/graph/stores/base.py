@@ -38,10 +38,21 @@ PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
 #: suffix of the staging graph a ``--replace`` load writes before the swap
 STAGING_SUFFIX = "__loading"
 
+#: the follow-up ledger (整改督办) lives outside every snapshot: on FalkorDB in this graph of its
+#: own, on Neo4j as nodes with these labels in the default database, which a ``--replace`` load
+#: or a dropped graph never deletes (:mod:`orgnet.ledger`)
+LEDGER_GRAPH = "orgnet_ledger"
+LEDGER_LABEL = "FollowUp"
+LEDGER_LABELS: tuple[str, ...] = (LEDGER_LABEL,)
+
 #: letters (Chinese included), digits, ``_ . -``; starts with a letter or digit; at most 63
 _GRAPH_NAME = re.compile(r"^[^\W_][\w.\-]{0,62}$")
 
 Progress = Callable[[int], Any]
+
+#: a WHERE continuation leaving out the ledger's nodes (they share Neo4j's database)
+_NOT_LEDGER = "".join(f"AND NOT n:{label} " for label in LEDGER_LABELS).strip()
+
 
 def is_graph_name(name: object) -> bool:
     """Whether ``name`` can name a graph: letters (Chinese too), digits, ``_ . -``, at most 63.
@@ -49,7 +60,8 @@ def is_graph_name(name: object) -> bool:
     >>> is_graph_name("2025Q4"), is_graph_name("潍城区台账"), is_graph_name("a b")
     (True, True, False)
     """
-    return isinstance(name, str) and bool(_GRAPH_NAME.fullmatch(name)) and not name.endswith(STAGING_SUFFIX)
+    return (isinstance(name, str) and bool(_GRAPH_NAME.fullmatch(name)) and not name.endswith(STAGING_SUFFIX)
+            and name != LEDGER_GRAPH)
 
 
 def check_graph_name(name: str) -> str:
@@ -57,7 +69,8 @@ def check_graph_name(name: str) -> str:
     if not is_graph_name(name):
         raise StoreError(
             f"invalid graph name {name!r}: use letters (Chinese too), digits, '_', '.' or '-' "
-            f"(e.g. 2025Q4 or 潍城区2026Q1), at most 63 characters, not ending in {STAGING_SUFFIX!r}")
+            f"(e.g. 2025Q4 or 潍城区2026Q1), at most 63 characters, not ending in {STAGING_SUFFIX!r} "
+            f"and not {LEDGER_GRAPH!r} (the follow-up ledger's own graph)")
     return name
 
 
@@ -229,9 +242,23 @@ class Store(abc.ABC):
         g = self._graph(graph)
         if not self.graph_exists(g):
             return {"nodes": 0, "relationships": 0}
-        nodes = self.read(f"MATCH (n) WHERE NOT n:{META_LABEL} RETURN count(n) AS n", graph=g)
+        nodes = self.read(f"MATCH (n) WHERE NOT n:{META_LABEL} {_NOT_LEDGER} RETURN count(n) AS n", graph=g)
         rels = self.read("MATCH ()-[r]->() RETURN count(r) AS n", graph=g)
         return {"nodes": int(nodes[0]["n"]), "relationships": int(rels[0]["n"])}
+
+    # -- the follow-up ledger (outside every snapshot) ----------------------
+    @abc.abstractmethod
+    def ledger_read(self, cypher: str, params: dict | None = None) -> list[dict]:
+        """Run a read query on the follow-up ledger; rows as dicts (an empty ledger: [])."""
+
+    @abc.abstractmethod
+    def ledger_setup(self) -> None:
+        """Create the ledger's index and unique key (idempotent)."""
+
+    @abc.abstractmethod
+    def ledger_write(self, cypher: str, params: dict | None = None) -> list[dict]:
+        """Run one write query on the ledger in one transaction; returns its rows (so a
+        conditional update can tell whether it applied)."""
 
     def close(self) -> None:  # pragma: no cover - trivial
         pass

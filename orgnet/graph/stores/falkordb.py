@@ -46,7 +46,8 @@ from typing import Any
 
 from orgnet.errors import ConfigError, LoadInProgress, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
-    ID_LABELS, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store, check_graph_name,
+    ID_LABELS, LEDGER_GRAPH, LEDGER_LABEL, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store,
+    check_graph_name,
 )
 from orgnet.graph.stores.bound import bound_query, largest_range
 from orgnet.graph.stores.reach import refuse_outside_reach
@@ -806,8 +807,6 @@ class FalkorDBStore(Store):
                                   retry=args[0] in ("GRAPH.LIST", "EXISTS"))
 
     def setup_schema(self, graph=None, *, ids_only: bool = False):
-        import redis
-
         g = self._graph(graph)
         statements = [f"CREATE INDEX FOR (n:{label}) ON (n.id)" for label in ID_LABELS]
         statements += [f"CREATE INDEX FOR (n:{label}) ON (n.{prop})" for label, prop in PROPERTY_INDEXES]
@@ -821,15 +820,20 @@ class FalkorDBStore(Store):
                 if "already indexed" not in str(e):
                     raise
         for label in [] if ids_only else ID_LABELS:
-            try:
-                self._command("GRAPH.CONSTRAINT", "CREATE", g, "UNIQUE", "NODE", label,
-                              "PROPERTIES", 1, "id")
-            except redis.exceptions.ResponseError as e:
-                if "already exists" not in str(e).lower():
-                    raise StoreError(f"could not create the unique constraint on {label}.id: {e}") from e
+            self._unique(g, label, "id")
+
+    def _unique(self, graph: str, label: str, prop: str) -> None:
+        """A unique constraint on ``label.prop`` in ``graph`` (kept when it exists)."""
+        import redis
+
+        try:
+            self._command("GRAPH.CONSTRAINT", "CREATE", graph, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop)
+        except redis.exceptions.ResponseError as e:
+            if "already exists" not in str(e).lower():
+                raise StoreError(f"could not create the unique constraint on {label}.{prop}: {e}") from e
 
     def list_graphs(self):
-        return sorted(g for g in self._all_graphs() if not g.endswith(STAGING_SUFFIX))
+        return sorted(g for g in self._all_graphs() if not g.endswith(STAGING_SUFFIX) and g != LEDGER_GRAPH)
 
     def _all_graphs(self) -> list[str]:
         graphs = self._command("GRAPH.LIST")
@@ -918,6 +922,27 @@ class FalkorDBStore(Store):
     def persist(self) -> float:
         """Make what was loaded survive a crash quickly: rewrite the AOF into an RDB base."""
         return self.server.compact()
+
+    # -- the follow-up ledger: a graph of its own -------------------------------
+    def ledger_read(self, cypher, params=None):
+        if not self._command("EXISTS", LEDGER_GRAPH):
+            return []
+        return self.read(cypher, params, graph=LEDGER_GRAPH)
+
+    def ledger_setup(self):
+        try:
+            self.ledger_write(f"CREATE INDEX FOR (n:{LEDGER_LABEL}) ON (n.key)")
+        except QueryError as e:
+            if "already indexed" not in str(e):
+                raise
+        self._unique(LEDGER_GRAPH, LEDGER_LABEL, "key")
+
+    def ledger_write(self, cypher, params=None):
+        res = self._call(lambda db: db.select_graph(LEDGER_GRAPH).query(cypher, params or None), cypher,
+                         retry=False)
+        names = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
+        names = [n.decode() if isinstance(n, bytes) else n for n in names]
+        return [dict(zip(names, (to_plain(v) for v in row))) for row in res.result_set or []]
 
     def close(self):
         with contextlib.suppress(Exception):

@@ -15,7 +15,8 @@ database. A ``--replace``
 load writes the whole new graph in ONE transaction that first deletes the old content,
 so readers and a killed load see the old or the new graph, never a mix (transaction
 memory must fit the dataset; raise ``db.memory.transaction.total.max`` for very large
-ones).
+ones). The follow-up ledger (``FollowUp`` nodes, :mod:`orgnet.ledger`) lives in the default
+database beside the graph: a replace or a drop deletes every node except those.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreUnavailable
 from orgnet.graph.stores.base import (
     ID_LABELS,
+    LEDGER_LABELS,
     META_LABEL,
     PROPERTY_INDEXES,
     Store,
@@ -35,6 +37,9 @@ from orgnet.graph.stores.base import (
 from orgnet.graph.stores.bound import bound_query
 from orgnet.graph.stores.reach import refuse_outside_reach
 from orgnet.settings import Settings
+
+#: a node of a snapshot, not of the follow-up ledger (which shares the database)
+_SNAPSHOT_NODE = "WHERE " + " AND ".join(f"NOT n:{label}" for label in LEDGER_LABELS)
 
 _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
                    "Service", "Meeting")
@@ -181,12 +186,17 @@ class Neo4jStore(Store):
         return (info.agent or "").split("/", 1)[-1]
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None, scalars=False, stats=None):
+        return self._read_in(self.database_for(graph), cypher, params, limit=limit, timeout_s=timeout_s,
+                             stats=stats)
+
+    def _read_in(self, db: str, cypher: str, params: dict | None = None, *, limit: int | None = None,
+                 timeout_s: float | None = None, stats: dict | None = None) -> list[dict]:
+        """A read-only query in database ``db`` (see :meth:`Store.read`)."""
         import neo4j
 
         from orgnet.settings import limits
 
         refuse_outside_reach(cypher)
-        db = self.database_for(graph)
         query, values = cypher, params or {}
         if limit is not None:  # the server stops at `limit` rows
             query, values, _ = bound_query(cypher, values, max(int(limit), 0))
@@ -247,7 +257,7 @@ class Neo4jStore(Store):
         try:
             with self.driver.session(database=db) as s:
                 with s.begin_transaction() as tx:
-                    tx.run("MATCH (n) DETACH DELETE n").consume()
+                    tx.run(f"MATCH (n) {_SNAPSHOT_NODE} DETACH DELETE n").consume()
                     yield _TxWriter(tx)
                     tx.commit()
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as e:
@@ -282,17 +292,36 @@ class Neo4jStore(Store):
     def graph_exists(self, graph):
         db = self.database_for(graph)
         if db == self.database:
-            return bool(self.read("MATCH (n) RETURN count(n) > 0 AS any", graph=graph)[0]["any"])
+            return bool(self.read(f"MATCH (n) {_SNAPSHOT_NODE} RETURN count(n) > 0 AS any", graph=graph)[0]["any"])
         return graph in self.list_graphs()
 
     def drop_graph(self, graph):
         db = self.database_for(graph)
         if db == self.database:  # the configured database is emptied, never dropped
-            while self._auto("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS c",
-                             db)[0]["c"]:
+            while self._auto(f"MATCH (n) {_SNAPSHOT_NODE} WITH n LIMIT 10000 DETACH DELETE n "
+                             "RETURN count(*) AS c", db)[0]["c"]:
                 pass
         else:
             self._auto("DROP DATABASE $name IF EXISTS", "system", {"name": db})
+
+    # -- the follow-up ledger: FollowUp nodes in the default database ----------
+    def ledger_read(self, cypher, params=None):
+        return self._read_in(self.database, cypher, params)
+
+    def ledger_setup(self):
+        for label in LEDGER_LABELS:
+            self._auto(f"CREATE CONSTRAINT orgnet_{label.lower()}_key IF NOT EXISTS "
+                       f"FOR (n:{label}) REQUIRE n.key IS UNIQUE", self.database)
+
+    def ledger_write(self, cypher, params=None):
+        import neo4j
+
+        try:
+            with self.driver.session(database=self.database) as s:
+                return s.execute_write(lambda tx: [{k: to_plain(v) for k, v in r.items()}
+                                                   for r in tx.run(cypher, params or {}).data()])
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as e:
+            raise self._translate(e, cypher, self.database) from e
 
     def close(self):
         with contextlib.suppress(Exception):

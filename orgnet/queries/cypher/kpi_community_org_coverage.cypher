@@ -5,8 +5,6 @@
 // description_zh: 有社区党组织（社区党委/党总支/党支部）覆盖的社区占全部社区的比例（一社区一支部）。
 // description_en: Share of communities covered by a community_committee (one community, one party organization).
 // source: 002 §四.1 一社区一支部
-// seed_value: 1.0
-// seed_note: 002 一社区一支部（目标：全覆盖）
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

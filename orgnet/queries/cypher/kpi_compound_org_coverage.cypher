@@ -4,9 +4,7 @@
 // title_en: Compound party branch coverage
 // description_zh: 有小区党支部覆盖的小区占全部小区的比例。
 // description_en: Share of compounds covered by a compound_branch.
-// source: 001 小区党支部为骨干; 004 党的组织和工作覆盖实现全覆盖
-// seed_value: 1.0
-// seed_note: 004 全区217个小区…党的组织和工作覆盖实现全覆盖
+// source: 001 小区党支部为骨干
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

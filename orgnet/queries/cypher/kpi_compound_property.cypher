@@ -5,8 +5,6 @@
 // description_zh: 有物业公司服务的小区占全部小区的比例。
 // description_en: Share of compounds served by a property_company.
 // source: 004 物业覆盖率
-// seed_value: 0.61
-// seed_note: 004 全区217个小区，物业公司入住率达到61%
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

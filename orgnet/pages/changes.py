@@ -1,0 +1,105 @@
+"""变化 Changes: compare two snapshots (gaps new/closed/still open, KPIs, linkage, entities)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from orgnet.analysis.changes import CHANGES
+from orgnet.pages import _data
+from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
+
+
+def _snapshots(store) -> list[dict]:
+    from orgnet.graph.snapshots import list_snapshots
+
+    return [s.to_dict() for s in list_snapshots(store)]
+
+
+def _diff(store, old: str, new: str, street_id: str | None, stamps: str) -> dict:
+    """The report as plain data (cached per pair, scope and both load stamps)."""
+    from orgnet.queries.changes import diff_snapshots
+
+    r = diff_snapshots(store, old, new, street_id=street_id)
+    return {"report": r}
+
+
+def _xlsx(report) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from orgnet.queries.changes import export_xlsx
+
+    with tempfile.TemporaryDirectory() as d:
+        return export_xlsx(report, Path(d) / "diff.xlsx").read_bytes()
+
+
+def render(c: Ctx) -> None:
+    page_header(c, "page.changes", "changes.caption")
+    snaps = cached(c, _snapshots, graph_kw=None)
+    if len(snaps) < 2:
+        st.info(c.t("changes.need_two", command="orgnet load DATA --graph 2026Q2 --as-of 2026-06-30"))
+        return
+    names = [s["name"] for s in snaps]
+    label = {s["name"]: f"{s['name']}（{s['as_of']}）" if s["as_of"] else s["name"] for s in snaps}
+    new_i = names.index(c.graph) if c.graph in names and names.index(c.graph) > 0 else len(names) - 1
+    col_o, col_n, col_s = st.columns([1, 1, 1])
+    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=new_i - 1, format_func=label.get, key="chg_old")
+    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=new_i, format_func=label.get, key="chg_new")
+    streets = cached(c, _data_streets, graph_kw=None, graph=new)
+    by_id = {s["id"]: s["name"] for s in streets}
+    sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
+                          format_func=lambda i: by_id[i] if i else c.t("common.all"), key="chg_street")
+    stamps = "|".join(str(s["loaded_at"]) for s in snaps if s["name"] in (old, new))
+    report = cached(c, _diff, old, new, sid or None, stamps, graph_kw=None)["report"]
+    tot = report.totals()
+    cols = st.columns(3)
+    for col, ch in zip(cols, CHANGES):
+        col.metric(c.t(f"changes.{ch}"), tot[ch])
+    tabs = st.tabs([c.t(f"changes.tab_{k}") for k in ("rules", "streets", "gaps", "kpis", "linkage", "entities")])
+    titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
+    heads = {ch: c.t(f"changes.{ch}") for ch in CHANGES}
+    with tabs[0]:
+        df = pd.DataFrame(report.by_rule, columns=["rule", *CHANGES])
+        df["rule"] = df["rule"].map(lambda r: titles.get(r, r))
+        st.dataframe(df.rename(columns={"rule": c.t("gaps.rule"), **heads}), hide_index=True, width="stretch")
+    with tabs[1]:
+        df = pd.DataFrame(report.by_street, columns=["street_id", "street", *CHANGES]).drop(columns=["street_id"])
+        st.dataframe(df.rename(columns={"street": c.t("common.street"), **heads}), hide_index=True, width="stretch")
+    with tabs[2]:
+        df = pd.DataFrame(report.gaps)
+        if not df.empty:
+            df["rule"] = df["rule"].map(lambda r: titles.get(r, r))
+            df["change"] = df["change"].map(heads)
+            df = df[["change", "rule", "name", "street", "community", "snapshots_open", "id"]].rename(columns={
+                "change": c.t("changes.sheet_gaps"), "rule": c.t("gaps.rule"), "name": c.t("common.name"),
+                "street": c.t("common.street"), "community": c.t("common.community"),
+                "snapshots_open": c.t("changes.snapshots_open"), "id": c.t("common.id")})
+        st.dataframe(df, hide_index=True, width="stretch")
+    with tabs[3]:
+        df = pd.DataFrame([r for r in report.kpis if r["scope"] == "overall"])
+        if not df.empty:
+            df = df[[f"title_{c.lang}", "rate_old", "rate_new", "delta"]].rename(columns={
+                f"title_{c.lang}": c.t("gaps.rule"), "rate_old": label[old], "rate_new": label[new]})
+        st.dataframe(df, hide_index=True, width="stretch")
+    with tabs[4]:
+        df = pd.DataFrame(report.linkage)
+        if not df.empty:
+            df["direction"] = df["direction"].map(lambda d: c.t(f"changes.direction_{d}"))
+        st.dataframe(df, hide_index=True, width="stretch")
+    with tabs[5]:
+        df = pd.DataFrame(report.entities)
+        if not df.empty:
+            df["change"] = df["change"].map(lambda x: c.t(f"changes.{x}"))
+        st.dataframe(df, hide_index=True, width="stretch")
+    download(c, st, c.t("changes.download"), lambda: _xlsx(report),
+             file_name=download_name(c, f"changes_{old}_{new}", "xlsx"),
+             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="chg_dl")
+
+
+def _data_streets(store, graph: str) -> list[dict]:
+    from orgnet.queries import explore
+
+    return explore.streets(store, graph=graph)

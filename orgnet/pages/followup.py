@@ -1,0 +1,154 @@
+"""整改督办 Follow-up: the ledger with filters (street, status, overdue), overdue rows marked,
+assigning gaps of the current snapshot, bulk changes (version-checked), the 督办单 export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from orgnet.errors import OrgnetError
+from orgnet.ledger import service as led
+from orgnet.ledger.model import FollowUpConflict, FollowUpStatus, Record, now
+from orgnet.pages import _data
+from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
+
+#: tint overdue rows up to this many rows shown
+STYLED_ROWS = 300
+
+
+def _editor(c: Ctx) -> str | None:
+    """Who edits: the signed-in account if it may change the ledger (analysts, administrators)."""
+    a = c.account
+    return None if a is not None and not a.may_query else (a.name if a else "app")
+
+
+def _status_name(c: Ctx, value: str) -> str:
+    s = FollowUpStatus(value)
+    return s.zh if c.lang == "zh" else s.value.replace("_", " ")
+
+
+def _table(c: Ctx, records: list[Record], today: str, titles: dict) -> pd.DataFrame:
+    rows = []
+    for r in records:
+        notes = r["notes"] or []
+        rows.append({
+            c.t("followup.overdue"): "⚠" if r.overdue(today) else "",
+            c.t("followup.status"): _status_name(c, r["status"]),
+            c.t("common.street"): r["street"], c.t("common.community"): r["community"],
+            c.t("gaps.rule"): titles.get(r["rule"], r["rule"]), c.t("common.name"): r["name"],
+            c.t("followup.responsible"): r["responsible"], c.t("followup.person"): r["person"],
+            c.t("followup.deadline"): r["deadline"],
+            c.t("followup.last_note"): f"{notes[-1]['on']} {notes[-1]['text']}" if notes else "",
+            c.t("followup.closed_by"): r["closed_by"], "key": r.key, "v": r.version})
+    return pd.DataFrame(rows)
+
+
+def _xlsx(records: list[Record], today: str) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from orgnet.ledger.io import to_xlsx
+
+    with tempfile.TemporaryDirectory() as d:
+        return to_xlsx(records, Path(d) / "督办单.xlsx", today).read_bytes()
+
+
+def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
+    st.subheader(c.t("followup.assign_title"))
+    gaps = cached(c, _data.gap_results, as_of=True)
+    if gaps is None or gaps.empty:
+        st.info(c.t("gaps.none_found"))
+        return
+    rules = list(dict.fromkeys(gaps["rule"]))
+    rule = st.selectbox(c.t("gaps.rule"), rules, format_func=lambda r: titles.get(r, r), key="fu_assign_rule")
+    rows = gaps[gaps["rule"] == rule].to_dict("records")
+    options = {f"{g['rule']}|{g['id']}": g for g in rows}
+    with st.form("fu_assign"):
+        picked = st.multiselect(c.t("followup.assign_pick"), list(options), key="fu_assign_pick", placeholder="",
+                                format_func=lambda k: f"{titles.get(options[k]['rule'], options[k]['rule'])} · "
+                                                      f"{options[k]['name'] or options[k]['id']}"
+                                                      f"（{options[k]['community'] or options[k]['street'] or ''}）")
+        a, b = st.columns(2)
+        person = a.text_input(c.t("followup.person"), key="fu_assign_person")
+        deadline = b.date_input(c.t("followup.deadline"), value=None, format="YYYY-MM-DD", key="fu_assign_deadline")
+        if st.form_submit_button(c.t("followup.assign_button"), type="primary") and picked:
+            try:
+                done = led.assign(c.store, [options[k] for k in picked], snapshot=c.graph, as_of=c.as_of,
+                                  by=_editor(c), person=person.strip(), deadline=deadline.isoformat() if deadline else "",
+                                  versions={k: by_key[k].version for k in picked if k in by_key})
+                st.success(c.t("followup.assigned", n=len(done)))
+            except FollowUpConflict as e:
+                st.error(str(e))
+            except OrgnetError as e:
+                st.error(c.t("common.error", message=str(e)))
+
+
+def _bulk_block(c: Ctx, shown: list[Record]) -> None:
+    st.subheader(c.t("followup.bulk_title"))
+    by_key = {r.key: r for r in shown}
+    with st.form("fu_bulk"):
+        keys = st.multiselect(c.t("followup.bulk_pick"), list(by_key), key="fu_bulk_pick", placeholder="",
+                              format_func=lambda k: f"{by_key[k]['name'] or by_key[k]['gap_id']} · {k.split('|')[0]}")
+        a, b, d = st.columns(3)
+        statuses = [""] + [s.value for s in FollowUpStatus]
+        status = a.selectbox(c.t("followup.status"), statuses, key="fu_bulk_status",
+                             format_func=lambda s: _status_name(c, s) if s else c.t("followup.keep"))
+        person = b.text_input(c.t("followup.person"), key="fu_bulk_person")
+        deadline = d.date_input(c.t("followup.deadline"), value=None, format="YYYY-MM-DD", key="fu_bulk_deadline")
+        reason = st.text_input(c.t("followup.reason"), key="fu_bulk_reason")
+        note = st.text_input(c.t("followup.note"), key="fu_bulk_note")
+        if st.form_submit_button(c.t("followup.bulk_button")) and keys:
+            saved, stale = 0, []
+            for k in keys:
+                try:
+                    led.update(c.store, k, by_key[k].version, by=_editor(c), note=note.strip(),
+                               status=status or None, person=person.strip() or None,
+                               deadline=deadline.isoformat() if deadline else None, reason=reason.strip() or None)
+                    saved += 1
+                except FollowUpConflict:
+                    stale.append(k)
+                except OrgnetError as e:
+                    st.error(c.t("common.error", message=str(e)))
+            if saved:
+                st.success(c.t("followup.bulk_done", n=saved))
+            if stale:
+                st.error(c.t("followup.conflict", n=len(stale), keys=", ".join(stale[:5])))
+
+
+def render(c: Ctx) -> None:
+    page_header(c, "page.followup", "followup.caption")
+    today = now()[:10]
+    records = led.list_records(c.store)  # not cached: the ledger changes outside any snapshot
+    titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
+    counts = {s.value: sum(1 for r in records if r["status"] == s.value) for s in FollowUpStatus}
+    st.caption(c.t("followup.total", n=len(records), late=sum(1 for r in records if r.overdue(today)), **counts))
+    streets = sorted({(r["street_id"], r["street"]) for r in records if r["street_id"]})
+    col_s, col_t, col_o = st.columns([1, 2, 1])
+    sid = col_s.selectbox(c.t("common.street"), [""] + [s for s, _ in streets], key="fu_street",
+                          format_func=lambda i: dict(streets).get(i, i) if i else c.t("common.all"))
+    statuses = col_t.multiselect(c.t("followup.status"), [s.value for s in FollowUpStatus], key="fu_status",
+                                 format_func=lambda s: _status_name(c, s), placeholder=c.t("common.all"))
+    late = col_o.toggle(c.t("followup.overdue_only"), key="fu_overdue")
+    shown = [r for r in records if (not sid or r["street_id"] == sid) and (not statuses or r["status"] in statuses)
+             and (not late or r.overdue(today))]
+    shown.sort(key=lambda r: not r.overdue(today))  # overdue first (stable: by key within)
+    if not records:
+        st.info(c.t("followup.empty"))
+    else:
+        df = _table(c, shown, today, titles)
+        mark = c.t("followup.overdue")
+        # overdue rows tinted; above STYLED_ROWS only the ⚠ column marks them (styling every cell is slow)
+        styled = df.style.apply(lambda row: ["background-color: #fde2e1" if row[mark] else ""] * len(row), axis=1) \
+            if 0 < len(df) <= STYLED_ROWS else df
+        st.dataframe(styled, hide_index=True, width="stretch", height=min(600, 38 + 35 * max(len(df), 1)),
+                     column_config={"key": None, "v": None})
+        download(c, st, c.t("followup.export"), lambda: _xlsx(shown, today),
+                 file_name=download_name(c, "followup", "xlsx", scope=dict(streets).get(sid)),
+                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="fu_dl")
+        if _editor(c):
+            _bulk_block(c, shown)
+    if _editor(c):  # viewers read the ledger, analysts and administrators change it
+        _assign_block(c, titles, {r.key: r for r in records})
+
+
+__all__ = ["render"]

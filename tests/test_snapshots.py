@@ -1,0 +1,77 @@
+"""Snapshots: dated loads listed oldest first, on both engines; the date a dataset records."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from orgnet.errors import InputError
+from orgnet.graph.load import load_dataset
+from orgnet.graph.snapshots import list_snapshots, previous, snapshot
+
+
+def test_snapshots_ordered_by_date(engine_store, store_graph, tiny_dataset):
+    if getattr(engine_store, "holds", None):  # Neo4j Community: one graph, one snapshot
+        load_dataset(engine_store, tiny_dataset, graph=store_graph, replace=True, as_of="2026-06-30")
+        snaps = list_snapshots(engine_store)
+        assert [(s.name, s.as_of) for s in snaps] == [(store_graph, "2026-06-30")]
+        assert snaps[0].nodes == engine_store.counts(store_graph)["nodes"]
+        return
+    names = [f"{store_graph}_{q}" for q in ("b", "a")]
+    try:
+        load_dataset(engine_store, tiny_dataset, graph=names[0], replace=True, as_of="2026-06-30")
+        load_dataset(engine_store, tiny_dataset, graph=names[1], replace=True, as_of="2026-03-31")
+        mine = [s for s in list_snapshots(engine_store) if s.name in names]
+        assert [s.name for s in mine] == [names[1], names[0]]  # by date, not by name
+        assert mine[0].as_of == "2026-03-31" and mine[0].loaded_at
+        assert mine[0].nodes == engine_store.counts(names[1])["nodes"] > 0
+        assert previous(mine, names[0]).name == names[1] and previous(mine, names[1]) is None
+        assert snapshot(engine_store, names[0]).as_of == "2026-06-30"
+        with pytest.raises(InputError, match="orgnet load"):
+            snapshot(engine_store, "no_such_snapshot")
+    finally:
+        for g in names:
+            engine_store.drop_graph(g)
+
+
+def test_cli_load_uses_the_datasets_date_and_lists(falkordb_settings, falkordb_store, fresh_graph, tmp_path):
+    from orgnet.cli import cli
+    from helpers_rules import TINY
+
+    data = tmp_path / "tiny"
+    shutil.copytree(TINY, data)
+    (data / "dataset.csv").write_text("as_of,title\n2025-12-31,tiny\n", encoding="utf-8")
+    graph = fresh_graph("snapcli")
+    env = {"ORGNET_HOME": str(falkordb_settings.home)}
+    r = CliRunner().invoke(cli, ["load", str(data), "--graph", graph, "--no-progress"], env=env)
+    assert r.exit_code == 0, r.output
+    assert "reference date 2025-12-31" in r.output
+    r = CliRunner().invoke(cli, ["snapshots", "--format", "json"], env=env)
+    assert r.exit_code == 0, r.output
+    rows = {row["name"]: row for row in json.loads(r.output)}
+    assert rows[graph]["as_of"] == "2025-12-31" and rows[graph]["nodes"] > 0
+
+
+def test_demo_loads_the_quarters_as_snapshots(falkordb_store, tmp_path):
+    from orgnet.demo import DEMO_QUARTERS, prepare_demo
+    from orgnet.loaders.series import quarters
+    from orgnet.settings import Settings
+
+    settings = Settings(home=tmp_path, graph=f"demo_default_{tmp_path.name[-6:]}".replace("-", "_"))
+    plan = quarters(DEMO_QUARTERS)
+    try:
+        result = prepare_demo(falkordb_store, settings, progress=False)
+        assert result.snapshots == plan
+        snaps = {s.name: s for s in list_snapshots(falkordb_store)}
+        assert [snaps[n].as_of for n, _ in plan] == [d for _, d in plan]
+        assert result.graph == settings.graph  # the default graph holds the latest quarter
+        assert snaps[settings.graph].as_of == plan[-1][1]
+        assert snaps[settings.graph].nodes == snaps[plan[-1][0]].nodes
+        again = prepare_demo(falkordb_store, settings, progress=False)  # a second run reuses the files
+        assert not again.generated and again.graph == settings.graph
+    finally:
+        for g in [n for n, _ in plan] + [settings.graph]:
+            falkordb_store.drop_graph(g)
