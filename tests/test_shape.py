@@ -94,6 +94,7 @@ def test_rule_rows_travel_untagged_and_unchanged_and_the_engine_reports_its_time
     import time
 
     store, graph = demo
+    engine_ms = []
     for rid in gaps.rule_ids():
         q = catalog.get(rid)
         typed = store.read(q.text, q.bind({"as_of": AS_OF}), graph=graph)
@@ -102,7 +103,9 @@ def test_rule_rows_travel_untagged_and_unchanged_and_the_engine_reports_its_time
         rows = catalog.run(store, rid, {"as_of": AS_OF}, graph=graph, stats=stats)
         wall_ms = (time.perf_counter() - t0) * 1000
         assert rows == typed, rid
-        assert 0 < stats["engine_ms"] <= wall_ms, (rid, stats, wall_ms)
+        assert 0 <= stats["engine_ms"] <= wall_ms, (rid, stats, wall_ms)  # Neo4j counts whole ms
+        engine_ms.append(stats["engine_ms"])
+    assert sum(engine_ms) > 0
     page = catalog.run(store, "in_service_not_reported", {"as_of": AS_OF}, graph=graph, skip=3, limit=4)
     assert page == catalog.run(store, "in_service_not_reported", {"as_of": AS_OF}, graph=graph)[3:7]
 
