@@ -196,7 +196,6 @@ class Neo4jStore(Store):
         from orgnet.settings import limits
 
         refuse_outside_reach(cypher)
-        db = self.database_for(graph)
         query, values = cypher, params or {}
         if limit is not None:  # the server stops at `limit` rows
             query, values, _ = bound_query(cypher, values, max(int(limit), 0))
