@@ -301,3 +301,15 @@ def test_the_follow_up_ledger_keeps_to_the_scope(demo):
             led.clear(analyst)
     finally:
         led.clear(store)
+
+
+def test_placement_looks_up_every_kind_of_node():
+    """view_placement finds a node by one indexed lookup per label (an unlabelled match by id
+    scans every node: 2.9 s instead of 0.07 s for a qindu community's neighbours); the labels
+    must be the model's."""
+    import re
+
+    from orgnet.model import TABLE_LABELS
+
+    text = catalog.get("view_placement").text
+    assert sorted(re.findall(r"\(n\d:(\w+) \{id: nid\}\)", text)) == sorted(l.value for l in TABLE_LABELS.values())
