@@ -266,3 +266,50 @@ def _account(role: str, scope: Scope):
     from orgnet.access.accounts import Account
 
     return Account("t", AccountRole.parse(role), scope)
+
+
+def test_the_follow_up_ledger_keeps_to_the_scope(demo):
+    """A street's accounts see that street's follow-up records only; a viewer reads (names
+    masked) but cannot write; an analyst edits in scope and cannot touch another street's."""
+    from orgnet.ledger import service as led
+    from orgnet.ledger.model import FollowUpNotFound
+    from orgnet.queries.gaps import run_gaps
+
+    store, graph, g, street, _, other_street = demo
+    gaps = run_gaps(store, as_of=AS_OF, graph=graph)
+    mine = gaps[(gaps["street_id"] == street) & (gaps["rule"] == "in_service_not_reported")].head(2)
+    theirs = gaps[gaps["street_id"] == other_street].head(2)
+    led.clear(store)
+    try:
+        led.assign(store, [*mine.to_dict("records"), *theirs.to_dict("records")], snapshot=graph, as_of=AS_OF,
+                   by="operator")
+        viewer = store_for(_account("viewer", Scope(street_id=street)), store)
+        seen = led.list_records(viewer)
+        assert sorted(r["gap_id"] for r in seen) == sorted(mine["id"])
+        assert sorted(r["name"] for r in seen) == sorted(mask_name(n) for n in mine["name"])
+        with pytest.raises(AccessDenied):
+            led.update(viewer, seen[0].key, seen[0].version, by="v", note="看过")
+        analyst = store_for(_account("analyst", Scope(street_id=street)), store)
+        done = led.update(analyst, seen[0].key, seen[0].version, by="li", status="in_progress")
+        assert done["status"] == "in_progress"
+        other_key = f"{theirs.iloc[0]['rule']}|{theirs.iloc[0]['id']}"
+        with pytest.raises(FollowUpNotFound):
+            led.update(analyst, other_key, 1, by="li", status="closed")
+        with pytest.raises(AccessDenied):  # creating a record of another street
+            led.assign(analyst, theirs.head(1).to_dict("records"), snapshot=graph, as_of=AS_OF, by="li")
+        with pytest.raises(AccessDenied):
+            led.clear(analyst)
+    finally:
+        led.clear(store)
+
+
+def test_placement_looks_up_every_kind_of_node():
+    """view_placement finds a node by one indexed lookup per label (an unlabelled match by id
+    scans every node: 2.9 s instead of 0.07 s for a qindu community's neighbours); the labels
+    must be the model's."""
+    import re
+
+    from orgnet.model import TABLE_LABELS
+
+    text = catalog.get("view_placement").text
+    assert sorted(re.findall(r"\(n\d:(\w+) \{id: nid\}\)", text)) == sorted(l.value for l in TABLE_LABELS.values())

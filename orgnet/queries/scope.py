@@ -177,7 +177,25 @@ class ScopedStore(Store):
         if not self.console:
             raise AccessDenied("only analysts and administrators change the follow-up ledger"
                                "（仅分析员和管理员可修改督办台账）")
+        rows = (params or {}).get("rows")
+        if rows is None and not self.admin:  # a write not about given records: clearing
+            raise AccessDenied("only a district administrator clears the follow-up ledger")
+        if rows is not None and not self.scope.is_district:
+            for row in rows:
+                self._check_ledger_row(row)
         return self.inner.ledger_write(cypher, params)
+
+    def _check_ledger_row(self, row: dict) -> None:
+        """A record written must be, and stay, inside the scope."""
+        from orgnet.ledger.cypher import GET
+
+        props = row.get("props") or {}
+        outside = (("street_id" in props or "community_id" in props)
+                   and not self.scope.admits(props.get("street_id"), props.get("community_id")))
+        stored = self.inner.ledger_read(GET, {"key": row.get("key")}) if row.get("key") else []
+        if outside or (stored and not _record_inside(stored[0], self.scope)):
+            raise AccessDenied(f"follow-up record {row.get('key')} is outside your account's scope "
+                               f"{self.scope.key()}（该督办记录不在您的账号范围内）")
 
     # writes: administrators only --------------------------------------------------------
     def writable(self) -> Store:

@@ -1,5 +1,6 @@
 // id: followup_bodies
 // kind: view
+// scope: nodes area_id, org_id
 // title_zh: 社区党组织与街道党工委
 // title_en: Community party orgs and street working committees
 // description_zh: 每个社区、街道覆盖它的社区党组织或街道党工委（多个时取编号最小者），整改督办的默认责任主体。

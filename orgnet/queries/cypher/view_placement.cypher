@@ -8,8 +8,17 @@
 // param: ids str =null
 // columns: id, street_id, community_id
 UNWIND $ids AS nid
-MATCH (n)
-WHERE n.id = nid AND NOT n:OrgnetMeta
+OPTIONAL MATCH (n1:Area {id: nid})
+OPTIONAL MATCH (n2:PartyOrg {id: nid})
+OPTIONAL MATCH (n3:Unit {id: nid})
+OPTIONAL MATCH (n4:Member {id: nid})
+OPTIONAL MATCH (n5:Agreement {id: nid})
+OPTIONAL MATCH (n6:Need {id: nid})
+OPTIONAL MATCH (n7:Resource {id: nid})
+OPTIONAL MATCH (n8:Service {id: nid})
+OPTIONAL MATCH (n9:Meeting {id: nid})
+WITH coalesce(n1, n2, n3, n4, n5, n6, n7, n8, n9) AS n
+WHERE n IS NOT NULL
 OPTIONAL MATCH (n)-[:COVERS|LOCATED_IN|LIVES_IN|REPORTED_TO]->(a1:Area)
 WITH n, collect(DISTINCT a1) AS s1
 OPTIONAL MATCH (a2:Area)-[:RAISED|POSTED|CONVENED]->(n)
