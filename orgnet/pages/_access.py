@@ -121,11 +121,11 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
         account = book.sign_in(name, password)
     except SignInThrottled as e:
         audit.record(settings.home, name, "sign_in_throttled", what=f"wait {e.wait_s} s", ok=False)
-        st.error(t("access.throttled", lang, seconds=e.wait_s))
+        middle.error(t("access.throttled", lang, seconds=e.wait_s))
         return
     except SignInFailed:
         audit.record(settings.home, name, "sign_in_failed", ok=False)
-        st.error(t("access.failed", lang))
+        middle.error(t("access.failed", lang))
         return
     st.session_state[K_ACCOUNT] = {"name": account.name, "token": Sessions(settings.home).open(account.name)}
     audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what="password")
