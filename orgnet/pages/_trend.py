@@ -34,15 +34,17 @@ def _gap_keys(store, graph: str, as_of: str | None, stamp: str) -> list[list[str
 
 
 def render(c: Ctx) -> None:
-    """KPI trend over every dated snapshot up to the current one, and (on request: it reads both
-    snapshots' gap rows) the gaps closed since the snapshot before it; nothing with fewer than
-    two snapshots."""
+    """On request (a toggle: it reads every earlier snapshot's KPIs and two snapshots' gap rows):
+    the KPI trend over every dated snapshot up to the current one and the gaps closed since the
+    snapshot before it; nothing with fewer than two snapshots."""
     snaps = [s for s in cached(c, _snapshots, graph_kw=None) if s["as_of"]]
     names = [s["name"] for s in snaps]
     if c.graph not in names or len(snaps) < 2:
         return
     upto = snaps[: names.index(c.graph) + 1]
-    if len(upto) >= 2:
+    # every earlier snapshot's KPIs and both last snapshots' gap rows: read only when asked for
+    if len(upto) >= 2 and st.toggle(c.t("changes.show_trend", previous=upto[-2]["name"], n=len(upto)),
+                                    key="ov_trend"):
         st.subheader(c.t("changes.trend"))
         rows = []
         for s in upto:
@@ -54,10 +56,6 @@ def render(c: Ctx) -> None:
             wide = pd.DataFrame(rows).pivot_table(index="snapshot", columns="kpi", values="rate", sort=False)
             st.line_chart(wide, height=260)
         prev, cur = upto[-2], upto[-1]
-        # both snapshots' gap rows are needed to tell what closed: fetched only when asked for
-        # (the 变化 page has the whole comparison)
-        if not st.toggle(c.t("changes.show_closed", previous=prev["name"]), key="ov_closed_since"):
-            return
         old = {(r[0], r[1]): r for r in cached(c, _gap_keys, prev["name"], prev["as_of"], prev["loaded_at"], graph_kw=None)}
         new = {(r[0], r[1]) for r in cached(c, _gap_keys, cur["name"], cur["as_of"], cur["loaded_at"], graph_kw=None)}
         closed = [old[k] for k in old.keys() - new]
