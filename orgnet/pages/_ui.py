@@ -353,7 +353,14 @@ def download(c: Ctx, where: Any, label: str, data: Any, *, file_name: str, mime:
 
 
 def _audit_export(c: Ctx, file_name: str) -> None:
-    from orgnet.access import audit
+    audit(c, "export", file_name)
 
-    audit.record(c.settings.home, c.account.name if c.account else "-", "export",
-                 scope=c.scope_key.split("|")[0], what=f"{c.graph}: {file_name}")
+
+def audit(c: Ctx, action: str, what: str, *, graph: str | None = None) -> None:
+    """Record what the signed-in account did on a graph (default: the current one) in the
+    audit log (``orgnet.access.audit``)."""
+    from orgnet.access import audit as log
+
+    account = c.account
+    log.record(c.settings.home, account.name if account else "-", action,
+               scope=account.scope.key() if account else "", what=f"{graph or c.graph}: {what}")

@@ -14,7 +14,7 @@ import streamlit as st
 from orgnet.model import TABLES
 from orgnet.graph.stores.base import graph_name_for, is_graph_name
 from orgnet.loaders.guard import temporary_upload_dir, unpack_upload
-from orgnet.pages._ui import K_GRAPH, Ctx, download, page_header
+from orgnet.pages._ui import K_GRAPH, Ctx, audit, download, page_header
 
 
 
@@ -76,13 +76,6 @@ def _target(c: Ctx):
     return writable() if writable else c.store
 
 
-def _audit_import(c: Ctx, graph: str, replace: bool) -> None:
-    from orgnet.access import audit
-
-    audit.record(c.settings.home, c.account.name if c.account else "-", "import", scope="district",
-                 what=f"graph {graph}" + (" (replaced)" if replace else ""))
-
-
 def render(c: Ctx) -> None:
     page_header(c, "page.import", "import.caption")
     done = st.session_state.pop("_import_done", None)
@@ -138,7 +131,7 @@ def render(c: Ctx) -> None:
                 with st.spinner(c.t("common.loading")):
                     try:
                         load_dataset(_target(c), result.dataset, graph=name, replace=replace)
-                        _audit_import(c, name, replace)
+                        audit(c, "import", "replaced" if replace else "added to", graph=name)
                         counts = c.store.counts(name)
                         from orgnet.ledger.service import sync_snapshot
 

@@ -10,7 +10,7 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.errors import OrgnetError, ReachRefused, ReadOnlyViolation
 from orgnet import i18n
-from orgnet.pages._ui import Ctx, download, download_name, localize_table, page_header
+from orgnet.pages._ui import Ctx, audit, download, download_name, localize_table, page_header
 from orgnet.textsafe import escape_markdown
 
 KIND_ORDER = ("rule", "kpi", "linkage", "view")
@@ -64,13 +64,6 @@ def console_allowed(c: Ctx) -> bool:
     return a is None or (a.may_query and a.scope.is_district and a.sees_personal)
 
 
-def audit_query(c: Ctx, what: str) -> None:
-    from orgnet.access import audit
-
-    audit.record(c.settings.home, c.account.name if c.account else "-", "query",
-                 scope=c.scope_key.split("|")[0], what=f"{c.graph}: {what}")
-
-
 def render(c: Ctx) -> None:
     from orgnet.queries import catalog
 
@@ -97,7 +90,7 @@ def render(c: Ctx) -> None:
             go = st.form_submit_button(c.t("common.run"), type="primary")
         if go:
             params = {k: v for k, v in params.items() if v is not None}
-            audit_query(c, f"{qid} {params}")
+            audit(c, "query", f"{qid} {params}")
             try:
                 rows = catalog.run(c.store, qid, params, graph=c.graph)
             except OrgnetError as e:
@@ -117,7 +110,7 @@ def render(c: Ctx) -> None:
             timeout = float(col2.number_input(c.t("query.timeout"), min_value=1, max_value=600, value=30, step=5))
             go2 = st.form_submit_button(c.t("common.run"), type="primary")
         if go2 and text.strip():
-            audit_query(c, text)
+            audit(c, "query", text)
             try:
                 rows = c.store.read(text, {}, graph=c.graph, limit=limit, timeout_s=timeout)
             except ReachRefused as e:  # what was refused and why, in the page's language
