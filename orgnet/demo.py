@@ -63,8 +63,8 @@ def _is_demo(store, graph: str, folder: Path) -> bool:
 def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = True) -> DemoResult:
     """Generate the demo series if it is not there yet, validate and load it (replacing):
     every quarter as a snapshot (embedded store), the latest also into the default graph."""
-    from orgnet.ledger.service import sync_snapshot
     from orgnet.loaders.series import generate_series, quarters
+    from orgnet.queries.stored import after_load, store_results
 
     folder = demo_dir(settings)
     plan = quarters(DEMO_QUARTERS)
@@ -80,11 +80,12 @@ def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = T
         dataset = validate_path(folder / name).dataset
         as_of = dataset.as_of  # the quarter's own reference date (its dataset table)
         load_dataset(store, dataset, graph=name, replace=True, progress=progress, as_of=as_of)
-        sync_snapshot(store, name)
+        after_load(store, name)
         loaded.append((name, as_of))
     latest = folder / plan[-1][0]
     validation = validate_path(latest)
     graph = choose_graph(store, settings)
     written = load_dataset(store, validation.dataset, graph=graph, replace=True, progress=progress,
                            as_of=validation.dataset.as_of or DEFAULT_AS_OF)
+    store_results(store, graph)  # a copy of the latest quarter: not a snapshot of its own for the ledger
     return DemoResult(latest, graph, validation, generated, written, loaded)

@@ -28,7 +28,7 @@ from orgnet.cli.options import as_of_option
 def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, progress):
     """Validate PATH (CSV folder or .xlsx) and load the accepted rows (导入数据)."""
     from orgnet.graph.load import load_dataset
-    from orgnet.ledger.service import sync_snapshot
+    from orgnet.queries.stored import after_load
     from orgnet.graph.stores import open_store
     from orgnet.loaders.report import format_summary
     from orgnet.loaders.validate import validate_path
@@ -41,16 +41,19 @@ def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, progress):
         written = load_dataset(store, result.dataset, graph=graph, replace=replace, progress=progress,
                                as_of=as_of)
         counts = store.counts(graph)
-        synced = sync_snapshot(store, graph, as_of=as_of)
+        kept, synced = after_load(store, graph, as_of=as_of)
     click.echo(f"graph {graph}: wrote {written.nodes} nodes and {written.relationships} relationships "
                f"in {written.seconds:.1f}s (graph now {counts['nodes']} nodes, "
                f"{counts['relationships']} relationships; saved crash-safe in {written.persist_seconds:.1f}s)"
                + (f"; reference date {as_of}" if as_of else ""))
+    click.echo(f"stored {kept.results} results ({kept.rows} rows: rules, KPIs, linkage) for the pages "
+               f"and `orgnet diff` in {kept.seconds:.1f}s")
     if synced.closed or synced.reopened:
         click.echo(f"follow-up ledger: {len(synced.closed)} closed by snapshot {graph} (gap gone), "
                    f"{len(synced.reopened)} reopened (gap back) — `orgnet followup list`")
     if report_path:
         report = result.report.to_dict()
+        report["stored"] = kept.to_dict()
         report["written"] = {"graph": graph, "nodes": written.nodes,
                              "relationships": written.relationships,
                              "seconds": round(written.seconds, 3),

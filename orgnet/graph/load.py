@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -172,6 +173,7 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
         result.relationships = _write_all(writer, rels, progress, result, batch_size)
         meta = {
             "loaded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "load_id": uuid.uuid4().hex,  # this load, even two in one second (stored results)
             "source": dataset.source or "",
             "nodes": result.nodes, "relationships": result.relationships,
             "tables": ";".join(f"{t}={n}" for t, n in dataset.counts().items() if n),

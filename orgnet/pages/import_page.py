@@ -133,9 +133,9 @@ def render(c: Ctx) -> None:
                         load_dataset(_target(c), result.dataset, graph=name, replace=replace)
                         audit(c, "import", "replaced" if replace else "added to", graph=name)
                         counts = c.store.counts(name)
-                        from orgnet.ledger.service import sync_snapshot
+                        from orgnet.queries.stored import after_load
 
-                        sync_snapshot(c.store, name)  # the follow-up ledger sees the new snapshot
+                        after_load(_target(c), name)  # its results stored; the ledger sees it
                     except Exception as e:  # noqa: BLE001
                         st.error(c.t("common.error", message=str(e)))
                         return

@@ -244,6 +244,15 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     q = get(qid)
     read_catalog = getattr(store, "read_catalog", None)
     scope = getattr(store, "scope", None)
+    try:
+        values = q.bind(params)
+    except ValueError as e:
+        raise QueryError(f"query {qid}: {e}") from e
+    rows = _stored_rows(store, q, values, graph)
+    if rows is not None:
+        if stats is not None:
+            stats.update(engine_ms=0.0, stored=True)
+        return shape_rows(rows, skip=skip, limit=limit, count_by=count_by)
     if count_by is not None and read_catalog is not None and scope is not None and not scope.is_district:
         from orgnet.queries.scope import AREA_COLUMNS
 
@@ -254,14 +263,42 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
                        stats=stats)
             return sum_counts(rows, list(count_by))
     try:
-        shaped, values = _shaped(q, q.bind(params), skip, count_by)
+        shaped, shaped_values = _shaped(q, values, skip, count_by)
     except ValueError as e:
         raise QueryError(f"query {qid}: {e}") from e
     kw = {"graph": graph, "limit": limit, "timeout_s": timeout_s, "stats": stats,
           "scalars": q.kind == "rule" and count_by is None}
     if read_catalog is not None:
-        return read_catalog(shaped, values, **kw)
-    return store.read(shaped.text, values, **kw)
+        return read_catalog(shaped, shaped_values, **kw)
+    rows = store.read(shaped.text, shaped_values, **kw)
+    if count_by is None and not skip and limit is None:
+        stored.record(q, values, rows)
+    return rows
+
+
+def _stored_rows(store, q: Query, values: dict, graph: str | None) -> list[dict] | None:
+    """The rows stored at load for this query (:mod:`orgnet.queries.stored`), inside a scoped
+    store's scope; None when it must run on the engine."""
+    if not stored.storable(q):
+        return None
+    inner = getattr(store, "inner", store)
+    fetch = lambda p: stored.lookup(inner, q, p, graph)  # noqa: E731
+    scoped_rows = getattr(store, "scoped_rows", None)
+    return scoped_rows(q, values, fetch, graph=graph) if scoped_rows else fetch(values)
+
+
+def shape_rows(rows: list[dict], *, skip: int = 0, limit: int | None = None,
+               count_by: tuple[str, ...] | list[str] | None = None) -> list[dict]:
+    """Rows as the engine would have shaped them: counted by ``count_by`` (one row per value,
+    count in ``n``), or the page ``skip`` … ``skip + limit``.
+
+    >>> shape_rows([{"s": "a"}, {"s": "b"}, {"s": "a"}], count_by=["s"])
+    [{'s': 'a', 'n': 2}, {'s': 'b', 'n': 1}]
+    """
+    if count_by is not None:
+        by = list(count_by)
+        return sum_counts([{**{b: r.get(b) for b in by}, "n": 1} for r in rows], by) if rows or by else [{"n": 0}]
+    return rows[skip: None if limit is None else skip + limit]
 
 
 def _shaped(q: Query, values: dict, skip: int, count_by) -> tuple[Query, dict]:
@@ -288,3 +325,6 @@ def sum_counts(rows: list[dict], by: list[str]) -> list[dict]:
         key = tuple(r.get(b) for b in by)
         totals[key] = totals.get(key, 0) + int(r["n"])
     return [{**dict(zip(by, key)), "n": n} for key, n in totals.items()]
+
+
+from orgnet.queries import stored  # noqa: E402  (it reads this module's queries)

@@ -116,6 +116,14 @@ class ScopedStore(Store):
                      limit: int | None = None, timeout_s: float | None = None, **read_kw) -> list[dict]:
         """Run a catalog query inside this scope (called by :func:`catalog.run` only; ``read_kw``:
         the store's ``scalars`` and ``stats``)."""
+        return self.scoped_rows(q, params, lambda p: self.inner.read(q.text, p, graph=graph, limit=limit,
+                                                                     timeout_s=timeout_s, **read_kw),
+                                graph=graph)
+
+    def scoped_rows(self, q: "Query", params: dict, fetch, *, graph: str | None = None) -> list[dict] | None:
+        """``fetch(params)``'s rows as this account may see them: district-only queries refused,
+        street and community forced, rows outside dropped, names masked (``fetch`` reads the
+        engine, or rows stored at load; None from it is passed on)."""
         how = scope_rule(q)
         if not self.scope.is_district:
             if how == "district":
@@ -127,7 +135,9 @@ class ScopedStore(Store):
         wanted = params.get("limit") if how == "nodes" and not self.scope.is_district else None
         if wanted:  # rows are filtered after the engine's LIMIT: read more, trim after
             params = {**params, "limit": max(int(wanted) * NODE_LIMIT_FACTOR, NODE_LIMIT_MIN)}
-        rows = self.inner.read(q.text, params, graph=graph, limit=limit, timeout_s=timeout_s, **read_kw)
+        rows = fetch(params)
+        if rows is None:
+            return None
         if not self.scope.is_district:
             rows = self._filter(q, how, rows, graph)[:wanted or None]
         if self.personal:

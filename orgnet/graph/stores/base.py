@@ -43,7 +43,10 @@ STAGING_SUFFIX = "__loading"
 #: or a dropped graph never deletes (:mod:`orgnet.ledger`)
 LEDGER_GRAPH = "orgnet_ledger"
 LEDGER_LABEL = "FollowUp"
-LEDGER_LABELS: tuple[str, ...] = (LEDGER_LABEL,)
+#: results of a snapshot's rules, KPIs and linkage stored at load (:mod:`orgnet.queries.stored`):
+#: beside the ledger, outside every snapshot, keyed by the snapshot's name and load time
+STORED_LABEL = "StoredResult"
+LEDGER_LABELS: tuple[str, ...] = (LEDGER_LABEL, STORED_LABEL)
 
 #: letters (Chinese included), digits, ``_ . -``; starts with a letter or digit; at most 63
 _GRAPH_NAME = re.compile(r"^[^\W_][\w.\-]{0,62}$")
@@ -184,6 +187,13 @@ class Store(abc.ABC):
     # -- writing -----------------------------------------------------------
     @abc.abstractmethod
     def write(self, cypher: str, params: dict | None = None, *, graph: str | None = None) -> None: ...
+
+    def forget_stored(self, graph: str) -> None:
+        """The graph changed outside a load (a write, a drop): forget the results stored for it
+        at load (:mod:`orgnet.queries.stored`), so they are computed live again."""
+        if graph.endswith(STAGING_SUFFIX):
+            return
+        self.ledger_write(f"MATCH (r:{STORED_LABEL} {{graph: $graph}}) DELETE r", {"graph": graph})
 
     def write_batches(self, cypher: str, rows: Iterable[dict], *, graph: str | None = None,
                       batch_size: int = 5000, progress: Progress | None = None) -> int:

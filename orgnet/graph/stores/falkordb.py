@@ -46,7 +46,7 @@ from typing import Any
 
 from orgnet.errors import ConfigError, LoadInProgress, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
-    ID_LABELS, LEDGER_GRAPH, LEDGER_LABEL, META_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store,
+    ID_LABELS, LEDGER_GRAPH, LEDGER_LABEL, META_LABEL, STORED_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store,
     check_graph_name,
 )
 from orgnet.graph.stores.bound import bound_query, largest_range
@@ -801,6 +801,7 @@ class FalkorDBStore(Store):
     def write(self, cypher, params=None, *, graph=None):
         name = self._graph(graph)
         self._call(lambda db: db.select_graph(name).query(cypher, params or None), cypher, retry=False)
+        self.forget_stored(name)
 
     def _command(self, *args):
         return self._reconnecting(lambda db: db.connection.execute_command(*args),
@@ -845,6 +846,7 @@ class FalkorDBStore(Store):
     def drop_graph(self, graph):
         if self._command("EXISTS", graph):
             self._command("GRAPH.DELETE", graph)
+        self.forget_stored(graph)
 
     @contextlib.contextmanager
     def replacing(self, graph):
@@ -932,6 +934,11 @@ class FalkorDBStore(Store):
     def ledger_setup(self):
         try:
             self.ledger_write(f"CREATE INDEX FOR (n:{LEDGER_LABEL}) ON (n.key)")
+        except QueryError as e:
+            if "already indexed" not in str(e):
+                raise
+        try:
+            self.ledger_write(f"CREATE INDEX FOR (n:{STORED_LABEL}) ON (n.result, n.graph)")
         except QueryError as e:
             if "already indexed" not in str(e):
                 raise

@@ -29,6 +29,7 @@ from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreUnava
 from orgnet.graph.stores.base import (
     ID_LABELS,
     LEDGER_LABELS,
+    STORED_LABEL,
     META_LABEL,
     PROPERTY_INDEXES,
     Store,
@@ -237,6 +238,7 @@ class Neo4jStore(Store):
                 s.execute_write(lambda tx: tx.run(cypher, params or {}).consume())
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as e:
             raise self._translate(e, cypher, db) from e
+        self.forget_stored(self._graph(graph))
 
     def _auto(self, cypher: str, database: str, params: dict | None = None) -> list[dict]:
         """Auto-commit statement (schema, administration, CALL … IN TRANSACTIONS)."""
@@ -303,6 +305,7 @@ class Neo4jStore(Store):
                 pass
         else:
             self._auto("DROP DATABASE $name IF EXISTS", "system", {"name": db})
+        self.forget_stored(self._graph(graph))
 
     # -- the follow-up ledger: FollowUp nodes in the default database ----------
     def ledger_read(self, cypher, params=None):
@@ -312,6 +315,8 @@ class Neo4jStore(Store):
         for label in LEDGER_LABELS:
             self._auto(f"CREATE CONSTRAINT orgnet_{label.lower()}_key IF NOT EXISTS "
                        f"FOR (n:{label}) REQUIRE n.key IS UNIQUE", self.database)
+        self._auto(f"CREATE INDEX orgnet_stored_result IF NOT EXISTS FOR (n:{STORED_LABEL}) "
+                   f"ON (n.result, n.graph)", self.database)
 
     def ledger_write(self, cypher, params=None):
         import neo4j

@@ -1,0 +1,267 @@
+"""Stored results: a snapshot's rules, KPIs, linkage and entities computed once, at load.
+
+A snapshot does not change after its load, so what every page, ``orgnet diff`` and the
+Overview's trend ask of it at its reference date can be worked out once and read back:
+:func:`store_results` runs the rules, KPIs, linkage channels and ``snapshot_entities`` for the
+whole district (``orgnet load``, ``orgnet demo`` and the Import page call it after a load) and
+keeps each result beside the snapshot, outside it (on FalkorDB in the ledger's graph, on
+Neo4j as ``StoredResult`` nodes the snapshot's replace never touches).
+
+:func:`orgnet.queries.catalog.run` then answers such a query from what was stored when
+
+- the query may be stored (:func:`storable`: a rule, KPI or linkage query, or a view whose
+  header says ``// stored: yes``; rows placed by ``street_id`` / ``community_id``),
+- the graph was not loaded again or written to since (the load's ``load_id``; any write
+  through the store forgets the graph's results, :meth:`Store.write`),
+- and the same query text with the same parameters, street and community aside, was stored
+  (a different date, an edited ``.cypher`` file or another ``linkage.toml`` window is a
+  different key, so it runs live).
+
+Street and community are applied to the stored district rows the way the queries apply
+their ``$street_id`` / ``$community_id`` (a test checks every stored query, street by street,
+on both engines); an account's scope and masking apply after, exactly as on live rows.
+
+>>> storable(catalog.get("building_without_group")), storable(catalog.get("view_search"))
+(True, False)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import contextvars
+import hashlib
+import json
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from orgnet.graph.stores.base import STORED_LABEL as S, Store
+from orgnet.queries import catalog
+
+#: query kinds whose results are stored at load
+STORED_KINDS: tuple[str, ...] = ("rule", "kpi", "linkage")
+#: the parameters applied to stored district rows rather than being part of the key
+PLACE_PARAMS: tuple[str, ...] = ("street_id", "community_id")
+#: rows per stored chunk (one node each; keeps a single write and read small)
+CHUNK_ROWS = 4000
+
+_READ = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
+         f"RETURN r.chunk AS chunk, r.chunks AS chunks, r.data AS data ORDER BY chunk")
+_MANIFEST = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
+             f"RETURN r.result AS result, r.chunks AS chunks")
+_WRITE = (f"UNWIND $rows AS row CREATE (r:{S}) SET r = row")
+_FORGET = f"MATCH (r:{S} {{graph: $graph}}) DELETE r"
+_FORGET_OTHER = f"MATCH (r:{S} {{graph: $graph}}) WHERE r.load_id <> $load_id DELETE r"
+
+_recording: contextvars.ContextVar[dict | None] = contextvars.ContextVar("orgnet_stored_recording",
+                                                                          default=None)
+_live: contextvars.ContextVar[bool] = contextvars.ContextVar("orgnet_stored_live", default=False)
+_manifests: dict[tuple[str, str, str], dict[str, int]] = {}
+_lock = threading.Lock()
+
+
+def storable(q: catalog.Query) -> bool:
+    """Whether a query's results are stored at load (see the module docstring)."""
+    if q.meta.get("stored", "").lower() == "no":
+        return False
+    if q.kind not in STORED_KINDS and q.meta.get("stored", "").lower() != "yes":
+        return False
+    return all(c in q.columns for c in PLACE_PARAMS) and q.meta.get("scope", "area").startswith("area")
+
+
+def result_key(q: catalog.Query, values: dict[str, Any]) -> str:
+    """What identifies a stored result: the query's text and its parameters but street and
+    community (an edited file or another date is another key).
+
+    >>> q = catalog.get("building_without_group")
+    >>> result_key(q, {"as_of": "2026-06-30", "street_id": "S1"}) == result_key(q, {"as_of": "2026-06-30"})
+    True
+    """
+    rest = {k: v for k, v in sorted(values.items()) if k not in PLACE_PARAMS}
+    text = q.id + "\n" + q.text + "\n" + json.dumps(rest, sort_keys=True, default=str, ensure_ascii=False)
+    return q.id + ":" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+@contextlib.contextmanager
+def live() -> Iterator[None]:
+    """Run catalog queries on the engine inside this block (benchmarks, the oracle tests)."""
+    token = _live.set(True)
+    try:
+        yield
+    finally:
+        _live.reset(token)
+
+
+def _load_id(store: Store, graph: str | None) -> str | None:
+    from orgnet.graph.load import META_QUERY
+
+    g = graph or store.default_graph
+    try:
+        rows = store.read(META_QUERY, graph=g)
+    except Exception:  # noqa: BLE001 - no graph, no stored results: the query runs live and says why
+        return None
+    return (dict(rows[0]["m"]).get("load_id") or None) if rows else None
+
+
+def _manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
+    key = (store.address, graph, load_id)
+    with _lock:
+        found = _manifests.get(key)
+    if found is None:
+        rows = store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id})
+        found = {r["result"]: int(r["chunks"]) for r in rows}
+        if found:  # an empty manifest is not kept: the results may be being written
+            with _lock:
+                _manifests[key] = found
+    return found
+
+
+def _forget_manifest(store: Store, graph: str) -> None:
+    with _lock:
+        for key in [k for k in _manifests if k[0] == store.address and k[1] == graph]:
+            del _manifests[key]
+
+
+def _pack(columns: list[str], rows: list[dict]) -> str:
+    data = json.dumps({"c": columns, "r": [[r.get(c) for c in columns] for r in rows]},
+                      ensure_ascii=False, separators=(",", ":"), default=str)
+    return base64.b64encode(zlib.compress(data.encode("utf-8"), 6)).decode("ascii")
+
+
+def _unpack(data: str) -> list[dict]:
+    doc = json.loads(zlib.decompress(base64.b64decode(data)).decode("utf-8"))
+    cols = doc["c"]
+    return [dict(zip(cols, row)) for row in doc["r"]]
+
+
+def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | None) -> list[dict] | None:
+    """The stored rows of ``q`` with ``values`` (street and community applied), or None when
+    they must be read live. ``store``: the store itself (a scoped store passes its inner one)."""
+    if _live.get() or _recording.get() is not None or not storable(q):
+        return None
+    g = graph or store.default_graph
+    load_id = _load_id(store, g)
+    if not load_id:
+        return None
+    key = result_key(q, values)
+    chunks = _manifest(store, g, load_id).get(key)
+    if chunks is None:
+        return None
+    found = store.ledger_read(_READ, {"graph": g, "load_id": load_id, "result": key})
+    if len(found) != chunks:  # forgotten or rewritten meanwhile
+        _forget_manifest(store, g)
+        return None
+    rows = [r for part in found for r in _unpack(part["data"])]
+    return [r for r in rows if _placed(r, values)]
+
+
+def _placed(row: dict, values: dict[str, Any]) -> bool:
+    return all(values.get(p) in (None, "") or row.get(p) == values[p] for p in PLACE_PARAMS)
+
+
+def record(q: catalog.Query, values: dict[str, Any], rows: list[dict]) -> None:
+    """Called by the runner with a live district result while :func:`store_results` records."""
+    book = _recording.get()
+    if book is None or not storable(q) or any(values.get(p) not in (None, "") for p in PLACE_PARAMS):
+        return
+    book[result_key(q, values)] = (q, rows)
+
+
+@dataclass
+class StoredResults:
+    """What :func:`store_results` kept: how many results and rows, and how long it took."""
+
+    graph: str
+    as_of: str | None
+    results: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    keys: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"graph": self.graph, "as_of": self.as_of, "results": self.results, "rows": self.rows,
+                "seconds": round(self.seconds, 3)}
+
+
+def compute_all(store: Store, graph: str, as_of: str) -> None:
+    """Every stored query of a snapshot at ``as_of`` for the whole district, as the pages and
+    the diff ask for them (the library functions' own parameters, so the keys match)."""
+    from orgnet.queries.gaps import run_gaps
+    from orgnet.queries.kpis import kpi_raw
+    from orgnet.queries.linkage import channel_table
+
+    run_gaps(store, as_of=as_of, graph=graph)
+    kpi_raw(store, as_of=as_of, graph=graph)
+    channel_table(store, as_of=as_of, graph=graph)
+    for qid in catalog.names("view"):
+        if storable(catalog.get(qid)):
+            catalog.run(store, qid, {}, graph=graph)
+
+
+def store_results(store: Store, graph: str) -> StoredResults:
+    """Compute and keep a snapshot's results at its reference date (after every load).
+
+    >>> store_results(store, "2026Q1").results        # doctest: +SKIP
+    71
+    """
+    from orgnet.graph.load import graph_info
+
+    start = time.perf_counter()
+    info = graph_info(store, graph)
+    load_id, as_of = info.get("load_id"), catalog.reference_date(info)
+    out = StoredResults(graph=graph, as_of=as_of)
+    if not load_id:
+        return out
+    book: dict[str, tuple[catalog.Query, list[dict]]] = {}
+    token = _recording.set(book)
+    try:
+        compute_all(store, graph, as_of)
+    finally:
+        _recording.reset(token)
+    store.ledger_setup()
+    store.ledger_write(_FORGET_OTHER, {"graph": graph, "load_id": load_id})
+    for key, (q, rows) in book.items():
+        parts = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
+        columns = list(q.columns) or sorted({c for r in rows for c in r})
+        nodes = [{"key": f"{graph}|{load_id}|{key}|{i}", "graph": graph, "load_id": load_id,
+                  "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
+                  "data": _pack(columns, part)} for i, part in enumerate(parts)]
+        store.ledger_write(_WRITE, {"rows": nodes})
+        out.results += 1
+        out.rows += len(rows)
+        out.keys.append(key)
+    _forget_manifest(store, graph)
+    out.seconds = time.perf_counter() - start
+    return out
+
+
+def after_load(store: Store, graph: str, *, as_of: str | None = None):
+    """What every load runs once the graph is in (``orgnet load``, the demo, the Import page):
+    store its results, then bring the follow-up ledger up to date with it (reading them).
+    Returns (:class:`StoredResults`, the ledger's ``SyncResult``)."""
+    from orgnet.ledger.service import sync_snapshot
+
+    kept = store_results(store, graph)
+    return kept, sync_snapshot(store, graph, as_of=as_of)
+
+
+def forget(store: Store, graph: str) -> None:
+    """Drop a graph's stored results (it was written to, replaced or dropped)."""
+    _forget_manifest(store, graph)
+    with contextlib.suppress(Exception):  # no ledger graph yet: nothing stored
+        if store.ledger_read(f"MATCH (r:{S} {{graph: $graph}}) RETURN count(r) AS n", {"graph": graph})[0]["n"]:
+            store.ledger_write(_FORGET, {"graph": graph})
+
+
+def has_results(store: Store, graph: str) -> bool:
+    """Whether the graph's current load has stored results."""
+    load_id = _load_id(store, graph)
+    return bool(load_id and store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id}))
+
+
+__all__ = ["after_load", "STORED_KINDS", "PLACE_PARAMS", "storable", "result_key", "live", "lookup", "record",
+           "store_results", "forget", "has_results", "StoredResults", "compute_all"]
