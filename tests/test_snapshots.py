@@ -53,10 +53,18 @@ def test_cli_load_uses_the_datasets_date_and_lists(falkordb_settings, falkordb_s
     assert r.exit_code == 0, r.output
     rows = {row["name"]: row for row in json.loads(r.output)}
     assert rows[graph]["as_of"] == "2025-12-31" and rows[graph]["nodes"] > 0
+    assert rows[graph]["stored"] == "yes"  # stored by the load
+    falkordb_store.write("MATCH (u:Unit) SET u.edited = true", graph=graph)  # written to: forgotten
+    r = CliRunner().invoke(cli, ["snapshots", "--format", "json"], env=env)
+    assert {row["name"]: row for row in json.loads(r.output)}[graph]["stored"] == "no"
+    r = CliRunner().invoke(cli, ["snapshots", "--store-results", "--format", "json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert {row["name"]: row for row in json.loads(r.stdout)}[graph]["stored"] == "yes"
 
 
 def test_demo_loads_the_quarters_as_snapshots(falkordb_store, tmp_path):
     from orgnet.demo import DEMO_QUARTERS, prepare_demo
+    from orgnet.queries.stored import has_results
     from orgnet.loaders.series import quarters
     from orgnet.settings import Settings
 
@@ -70,6 +78,7 @@ def test_demo_loads_the_quarters_as_snapshots(falkordb_store, tmp_path):
         assert result.graph == settings.graph  # the default graph holds the latest quarter
         assert snaps[settings.graph].as_of == plan[-1][1]
         assert snaps[settings.graph].nodes == snaps[plan[-1][0]].nodes
+        assert all(has_results(falkordb_store, g) for g in [n for n, _ in plan] + [settings.graph])
         again = prepare_demo(falkordb_store, settings, progress=False)  # a second run reuses the files
         assert not again.generated and again.graph == settings.graph
     finally:

@@ -6,20 +6,32 @@ import click
 
 from orgnet.cli.output import FORMATS, emit, out_option
 
-COLUMNS = ("name", "as_of", "nodes", "relationships", "loaded_at", "source")
+COLUMNS = ("name", "as_of", "nodes", "relationships", "loaded_at", "stored", "source")
 
 
 @click.command("snapshots")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--store-results", is_flag=True,
+              help="Compute and keep the results (rules, KPIs, linkage) of every snapshot that has none "
+                   "yet: snapshots loaded by an older orgnet, or written to since their load "
+                   "（为缺少预存结果的快照计算并保存结果）.")
 @out_option
 @click.pass_context
-def snapshots_cmd(ctx, fmt, out):
-    """List snapshots: name, reference date, counts, load time (快照列表，按日期排序)."""
+def snapshots_cmd(ctx, fmt, store_results, out):
+    """List snapshots: name, reference date, counts, load time, whether their results are
+    stored (快照列表，按日期排序)."""
     from orgnet.graph.snapshots import list_snapshots
     from orgnet.graph.stores import open_store
+    from orgnet.queries import stored
 
     with open_store(ctx.obj) as store:
-        rows = [s.to_dict() for s in list_snapshots(store)]
+        snaps = list_snapshots(store)
+        for s in snaps if store_results else []:
+            if not stored.has_results(store, s.name):
+                kept = stored.store_results(store, s.name)
+                click.echo(f"{s.name}: stored {kept.results} results ({kept.rows} rows) in {kept.seconds:.1f}s",
+                           err=True)
+        rows = [{**s.to_dict(), "stored": "yes" if stored.has_results(store, s.name) else "no"} for s in snaps]
     emit(rows, fmt, columns=COLUMNS, out=out)
 
 

@@ -236,7 +236,7 @@ def sync_snapshot(store: Any, snapshot: str, *, as_of: str | None = None,
     """
     from orgnet.graph.snapshots import snapshot as snapshot_info
     from orgnet.queries import catalog
-    from orgnet.queries.gaps import run_gaps
+    from orgnet.queries.gaps import gap_records
 
     as_of = as_of or catalog.reference_date(snapshot_info(store, snapshot).to_dict())
     result = SyncResult(snapshot, as_of)
@@ -244,7 +244,7 @@ def sync_snapshot(store: Any, snapshot: str, *, as_of: str | None = None,
     if not records:
         return result
     if gaps is None:
-        gaps = run_gaps(store, as_of=as_of, graph=snapshot).to_dict("records")
+        gaps = gap_records(store, as_of=as_of, graph=snapshot)
     present = {record_key(g["rule"], g["id"]) for g in gaps}
     for _ in range(attempts):
         at, updates, what_of = now(), [], {}

@@ -10,6 +10,15 @@ from typing import Any
 import pandas as pd
 
 
+def snapshots(store) -> list[dict]:
+    """Every snapshot of the store as a dict (name, as_of, counts, loaded_at), oldest first, with
+    ``stored``: whether its results were stored at load (then reading them is cheap)."""
+    from orgnet.graph.snapshots import list_snapshots
+    from orgnet.queries.stored import has_results
+
+    return [{**s.to_dict(), "stored": has_results(store, s.name)} for s in list_snapshots(store)]
+
+
 def counts(store, graph: str) -> dict[str, int]:
     try:
         return store.counts(graph)

@@ -8,14 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached
 from orgnet.textsafe import escape_markdown
-
-
-def _snapshots(store) -> list[dict]:
-    from orgnet.graph.snapshots import list_snapshots
-
-    return [s.to_dict() for s in list_snapshots(store)]
 
 
 def _overall_kpis(store, graph: str, as_of: str | None, stamp: str) -> list[dict]:
@@ -34,17 +29,17 @@ def _gap_keys(store, graph: str, as_of: str | None, stamp: str) -> list[list[str
 
 
 def render(c: Ctx) -> None:
-    """On request (a toggle: it reads every earlier snapshot's KPIs and two snapshots' gap rows):
-    the KPI trend over every dated snapshot up to the current one and the gaps closed since the
-    snapshot before it; nothing with fewer than two snapshots."""
-    snaps = [s for s in cached(c, _snapshots, graph_kw=None) if s["as_of"]]
+    """The KPI trend over every dated snapshot up to the current one and the gaps closed since
+    the snapshot before it; nothing with fewer than two snapshots. Read from the results stored
+    at load; when a snapshot has none (loaded by an older version), only on request (a toggle),
+    as it then runs every earlier snapshot's KPIs and two snapshots' rules."""
+    snaps = [s for s in cached(c, _data.snapshots, graph_kw=None) if s["as_of"]]
     names = [s["name"] for s in snaps]
     if c.graph not in names or len(snaps) < 2:
         return
     upto = snaps[: names.index(c.graph) + 1]
-    # every earlier snapshot's KPIs and both last snapshots' gap rows: read only when asked for
-    if len(upto) >= 2 and st.toggle(c.t("changes.show_trend", previous=upto[-2]["name"], n=len(upto)),
-                                    key="ov_trend"):
+    stored = all(s["stored"] for s in upto)
+    if stored or st.toggle(c.t("changes.show_trend", previous=upto[-2]["name"], n=len(upto)), key="ov_trend"):
         st.subheader(c.t("changes.trend"))
         rows = []
         for s in upto:
@@ -62,8 +57,6 @@ def render(c: Ctx) -> None:
         st.markdown("**" + c.t("changes.closed_since", previous=escape_markdown(prev["name"]), n=len(closed),
                                 new=len(new - old.keys())) + "**")
         if closed:
-            from orgnet.pages import _data
-
             titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
             counts = pd.Series([titles.get(r[0], r[0]) for r in closed]).value_counts()
             st.dataframe(counts.rename_axis(c.t("gaps.rule")).reset_index(name=c.t("overview.count")),

@@ -12,12 +12,6 @@ from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 
-def _snapshots(store) -> list[dict]:
-    from orgnet.graph.snapshots import list_snapshots
-
-    return [s.to_dict() for s in list_snapshots(store)]
-
-
 def _diff(store, old: str, new: str, street_id: str | None, stamps: str) -> dict:
     """The report as plain data (cached per pair, scope and both load stamps)."""
     from orgnet.queries.changes import diff_snapshots
@@ -38,7 +32,7 @@ def _xlsx(report) -> bytes:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.changes", "changes.caption")
-    snaps = cached(c, _snapshots, graph_kw=None)
+    snaps = cached(c, _data.snapshots, graph_kw=None)
     if len(snaps) < 2:
         st.info(c.t("changes.need_two", command="orgnet load DATA --graph 2026Q2 --as-of 2026-06-30"))
         return

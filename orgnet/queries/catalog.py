@@ -248,10 +248,13 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
         values = q.bind(params)
     except ValueError as e:
         raise QueryError(f"query {qid}: {e}") from e
-    rows = _stored_rows(store, q, values, graph)
+    by_place = count_by is not None and set(count_by) <= set(stored.PLACE_PARAMS)
+    rows = _stored_rows(store, q, values, graph, counted=by_place)
     if rows is not None:
         if stats is not None:
             stats.update(engine_ms=0.0, stored=True)
+        if by_place:  # counts kept per street and community at load
+            return sum_counts(rows, list(count_by)) or ([] if count_by else [{"n": 0}])
         return shape_rows(rows, skip=skip, limit=limit, count_by=count_by)
     if count_by is not None and read_catalog is not None and scope is not None and not scope.is_district:
         from orgnet.queries.scope import AREA_COLUMNS
@@ -276,13 +279,13 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     return rows
 
 
-def _stored_rows(store, q: Query, values: dict, graph: str | None) -> list[dict] | None:
-    """The rows stored at load for this query (:mod:`orgnet.queries.stored`), inside a scoped
-    store's scope; None when it must run on the engine."""
+def _stored_rows(store, q: Query, values: dict, graph: str | None, *, counted: bool = False) -> list[dict] | None:
+    """The rows stored at load for this query (:mod:`orgnet.queries.stored`; ``counted``: its
+    counts per street and community), inside a scoped store's scope; None when it must run on
+    the engine."""
     if not stored.storable(q):
         return None
-    inner = getattr(store, "inner", store)
-    fetch = lambda p: stored.lookup(inner, q, p, graph)  # noqa: E731
+    fetch = lambda p: stored.lookup(store, q, p, graph, counted=counted)  # noqa: E731  (narrowed below)
     scoped_rows = getattr(store, "scoped_rows", None)
     return scoped_rows(q, values, fetch, graph=graph) if scoped_rows else fetch(values)
 

@@ -1,6 +1,6 @@
 """What changed between two snapshots, read from a store (issue 11).
 
-Each snapshot is evaluated at its own reference date: the rules (``gaps.run_gaps``), the
+Each snapshot is evaluated at its own reference date: the rules (``gaps.gap_records``), the
 KPIs (``kpis.kpi_table``), the linkage index (``linkage.linkage_table``) and its orgs, units
 and agreements (catalog view ``snapshot_entities``), all through the one catalog runner and
 narrowed by the usual ``street_id`` / ``community_id``. The comparison itself is pure
@@ -11,7 +11,6 @@ narrowed by the usual ``street_id`` / ``community_id``. The comparison itself is
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from orgnet.analysis import changes as ch
 from orgnet.graph.snapshots import Snapshot, list_snapshots, snapshot, sort_key
+from orgnet.frames import records as _records
 from orgnet.queries import catalog
 
 #: what :func:`snapshot_facts` can collect
@@ -26,15 +26,6 @@ PARTS: tuple[str, ...] = ("gaps", "kpis", "linkage", "entities")
 
 _GAP_FIELDS = ("rule", "id", "name", "kind", "street_id", "street", "community_id", "community")
 _LINK_FIELDS = ("community_id", "community", "street_id", "street", "unit_id", "unit", "score", "band")
-
-
-def _plain(value: Any) -> Any:
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def _records(df, fields: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-    cols = list(fields) if fields else list(df.columns)
-    return [{c: _plain(v) for c, v in zip(cols, row)} for row in df[cols].itertuples(index=False, name=None)]
 
 
 @dataclass
@@ -52,7 +43,7 @@ class SnapshotFacts:
 def snapshot_facts(store: Any, graph: str, *, as_of: str | None = None, street_id: str | None = None,
                    community_id: str | None = None, parts: tuple[str, ...] = PARTS) -> SnapshotFacts:
     """Collect ``parts`` of one snapshot, evaluated at ``as_of`` (default: its reference date)."""
-    from orgnet.queries.gaps import run_gaps
+    from orgnet.queries.gaps import gap_records
     from orgnet.queries.kpis import kpi_table
     from orgnet.queries.linkage import linkage_table
 
@@ -60,7 +51,7 @@ def snapshot_facts(store: Any, graph: str, *, as_of: str | None = None, street_i
     scope = {"street_id": street_id, "community_id": community_id}
     facts = SnapshotFacts(name=graph, as_of=as_of)
     if "gaps" in parts:
-        facts.gaps = _records(run_gaps(store, as_of=as_of, graph=graph, **scope), _GAP_FIELDS)
+        facts.gaps = [{c: r.get(c) for c in _GAP_FIELDS} for r in gap_records(store, as_of=as_of, graph=graph, **scope)]
     if "kpis" in parts:
         facts.kpis = _records(kpi_table(store, as_of=as_of, graph=graph, **scope))
     if "linkage" in parts:

@@ -80,6 +80,15 @@ def _check_rules(rules: Iterable[str] | None) -> list[str]:
     return rules
 
 
+def gap_records(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
+                street_id: str | None = None, community_id: str | None = None,
+                graph: str | None = None) -> list[dict[str, Any]]:
+    """Every gap row of the rules (all by default) as plain dicts, rule by rule in catalog
+    order: :func:`run_gaps` without the DataFrame (the diff and the ledger compare keys)."""
+    params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
+    return [row for rid in _check_rules(rules) for row in catalog.run(store, rid, params, graph=graph)]
+
+
 def run_gaps_by_rule(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
                      street_id: str | None = None, community_id: str | None = None,
                      graph: str | None = None) -> dict[str, pd.DataFrame]:
@@ -267,5 +276,5 @@ def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str
     return path
 
 
-__all__ = ["COLUMNS", "COLUMNS_ZH", "run_gaps", "run_gaps_by_rule", "count_gaps", "rule_totals", "gap_page", "rule_catalog", "rule_ids",
+__all__ = ["COLUMNS", "COLUMNS_ZH", "gap_records", "run_gaps", "run_gaps_by_rule", "count_gaps", "rule_totals", "gap_page", "rule_catalog", "rule_ids",
            "export_xlsx", "safe_cell", "split_by_rule"]

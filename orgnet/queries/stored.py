@@ -35,6 +35,7 @@ import json
 import threading
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,8 @@ _READ = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
          f"RETURN r.chunk AS chunk, r.chunks AS chunks, r.data AS data ORDER BY chunk")
 _MANIFEST = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
              f"RETURN r.result AS result, r.chunks AS chunks")
+_PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) "
+           f"RETURN r.places AS places")
 _WRITE = (f"UNWIND $rows AS row CREATE (r:{S}) SET r = row")
 _FORGET = f"MATCH (r:{S} {{graph: $graph}}) DELETE r"
 _FORGET_OTHER = f"MATCH (r:{S} {{graph: $graph}}) WHERE r.load_id <> $load_id DELETE r"
@@ -96,6 +99,12 @@ def live() -> Iterator[None]:
         _live.reset(token)
 
 
+def _raw(store: Any) -> Store:
+    """The store itself behind an account's scoped store: stored results are district rows,
+    which the runner narrows to the account's scope after reading them."""
+    return getattr(store, "inner", store)
+
+
 def _load_id(store: Store, graph: str | None) -> str | None:
     from orgnet.graph.load import META_QUERY
 
@@ -126,6 +135,12 @@ def _forget_manifest(store: Store, graph: str) -> None:
             del _manifests[key]
 
 
+def _place_counts(rows: list[dict]) -> list[dict]:
+    """How many rows per (street, community)."""
+    counts = Counter(tuple(r.get(p) for p in PLACE_PARAMS) for r in rows)
+    return [{**dict(zip(PLACE_PARAMS, place)), "n": n} for place, n in counts.items()]
+
+
 def _pack(columns: list[str], rows: list[dict]) -> str:
     data = json.dumps({"c": columns, "r": [[r.get(c) for c in columns] for r in rows]},
                       ensure_ascii=False, separators=(",", ":"), default=str)
@@ -138,11 +153,16 @@ def _unpack(data: str) -> list[dict]:
     return [dict(zip(cols, row)) for row in doc["r"]]
 
 
-def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | None) -> list[dict] | None:
+def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | None, *,
+           counted: bool = False) -> list[dict] | None:
     """The stored rows of ``q`` with ``values`` (street and community applied), or None when
-    they must be read live. ``store``: the store itself (a scoped store passes its inner one)."""
+    they must be read live. District rows: a scoped store's caller narrows them to its scope.
+
+    ``counted``: instead of the rows, how many there are per street and community (rows
+    ``street_id, community_id, n``; kept at load, so counting reads no gap row)."""
     if _live.get() or _recording.get() is not None or not storable(q):
         return None
+    store = _raw(store)
     g = graph or store.default_graph
     load_id = _load_id(store, g)
     if not load_id:
@@ -151,11 +171,16 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     chunks = _manifest(store, g, load_id).get(key)
     if chunks is None:
         return None
-    found = store.ledger_read(_READ, {"graph": g, "load_id": load_id, "result": key})
-    if len(found) != chunks:  # forgotten or rewritten meanwhile
+    params = {"graph": g, "load_id": load_id, "result": key}
+    if counted:
+        found = store.ledger_read(_PLACES, params)
+        rows = _unpack(found[0]["places"]) if found and found[0].get("places") else None
+    else:
+        found = store.ledger_read(_READ, params)
+        rows = [r for part in found for r in _unpack(part["data"])] if len(found) == chunks else None
+    if rows is None:  # forgotten or rewritten meanwhile
         _forget_manifest(store, g)
         return None
-    rows = [r for part in found for r in _unpack(part["data"])]
     return [r for r in rows if _placed(r, values)]
 
 
@@ -230,6 +255,7 @@ def store_results(store: Store, graph: str) -> StoredResults:
         nodes = [{"key": f"{graph}|{load_id}|{key}|{i}", "graph": graph, "load_id": load_id,
                   "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
                   "data": _pack(columns, part)} for i, part in enumerate(parts)]
+        nodes[0]["places"] = _pack([*PLACE_PARAMS, "n"], _place_counts(rows))
         store.ledger_write(_WRITE, {"rows": nodes})
         out.results += 1
         out.rows += len(rows)
@@ -259,6 +285,7 @@ def forget(store: Store, graph: str) -> None:
 
 def has_results(store: Store, graph: str) -> bool:
     """Whether the graph's current load has stored results."""
+    store = _raw(store)
     load_id = _load_id(store, graph)
     return bool(load_id and store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id}))
 
