@@ -212,19 +212,30 @@ class StoredResults:
                 "seconds": round(self.seconds, 3)}
 
 
+#: queries computed side by side by :func:`compute_all` (the engine has a thread per core)
+COMPUTE_WORKERS = 3
+
+
 def compute_all(store: Store, graph: str, as_of: str) -> None:
     """Every stored query of a snapshot at ``as_of`` for the whole district, as the pages and
-    the diff ask for them (the library functions' own parameters, so the keys match)."""
-    from orgnet.queries.gaps import run_gaps
-    from orgnet.queries.kpis import kpi_raw
+    the diff ask for them (the library functions' own parameters, so the keys match), a few
+    at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from orgnet.queries.gaps import rule_ids
+    from orgnet.queries.kpis import kpi_ids
     from orgnet.queries.linkage import channel_table
 
-    run_gaps(store, as_of=as_of, graph=graph)
-    kpi_raw(store, as_of=as_of, graph=graph)
-    channel_table(store, as_of=as_of, graph=graph)
-    for qid in catalog.names("view"):
-        if storable(catalog.get(qid)):
-            catalog.run(store, qid, {}, graph=graph)
+    day = {"as_of": as_of}
+    jobs = [lambda: channel_table(store, as_of=as_of, graph=graph)]  # the longest first
+    jobs += [lambda rid=rid: catalog.run(store, rid, day, graph=graph) for rid in rule_ids()]
+    jobs += [lambda k=k: catalog.run(store, f"kpi_{k}", day, graph=graph) for k in kpi_ids()]
+    jobs += [lambda qid=qid: catalog.run(store, qid, {}, graph=graph)
+             for qid in catalog.names("view") if storable(catalog.get(qid))]
+    with ThreadPoolExecutor(max_workers=COMPUTE_WORKERS) as pool:
+        # each job in a copy of this context, so the results are recorded (contextvars)
+        for future in [pool.submit(contextvars.copy_context().run, job) for job in jobs]:
+            future.result()
 
 
 def store_results(store: Store, graph: str) -> StoredResults:
