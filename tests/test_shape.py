@@ -229,3 +229,33 @@ def test_no_page_at_qindu_fetches_rows_it_does_not_show(qindu_app, page):
         if _AGGREGATE.search(cypher):
             continue
         assert rows <= PAGE_ROWS * 2, (page, rows, cypher[:300])
+
+
+@pytest.mark.slow
+def test_with_results_stored_at_load_the_overview_asks_the_engine_nothing_heavy(qindu_app):
+    """What a user gets after ``orgnet load``: the Overview reads the counts and KPIs stored at
+    load; no rule, KPI or linkage query reaches the engine, and no stored gap row is read."""
+    from orgnet.queries import stored
+
+    store, _ = qindu_app
+    kept = stored.store_results(store, "qindu_shape")
+    looked: list[tuple[str, bool]] = []
+    lookup = stored.lookup
+
+    def recording(store_, q, values, graph, *, counted=False):
+        looked.append((q.id, counted))
+        return lookup(store_, q, values, graph, counted=counted)
+
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(stored, "lookup", recording)
+            seen = _record_page("overview")
+        heavy = {catalog.get(q).text for q in catalog.names() if catalog.get(q).kind in ("rule", "kpi", "linkage")}
+        assert seen and looked
+        assert not [c[:80] for c, _ in seen if c in heavy]  # nothing computed on the engine
+        rules = set(gaps.rule_ids())
+        assert {q for q, counted in looked if q in rules} == rules
+        assert not [q for q, counted in looked if q in rules and not counted]  # counts, never gap rows
+        assert sum(rows for _, rows in seen) < 200, kept.to_dict()
+    finally:
+        stored.forget(store, "qindu_shape")

@@ -31,7 +31,7 @@ def kept(engine_store, weicheng_dataset):
     streets = sorted({r["id"] for r in weicheng_dataset.rows("areas") if r["level"] == "street"})
     communities = sorted({r["id"] for r in weicheng_dataset.rows("areas") if r["level"] == "community"})
     places = [{}, {"street_id": streets[0]}, {"street_id": streets[-1]},
-              {"community_id": communities[0]}, {"community_id": communities[len(communities) // 2]}]
+              {"community_id": communities[len(communities) // 2]}]
     yield engine_store, graph, result, places
     engine_store.drop_graph(graph)
 
@@ -72,7 +72,7 @@ def test_stored_rows_equal_the_engine_for_district_streets_and_communities(kept)
                 want = catalog.run(store, qid, params, graph=graph)
             assert _same(got, want), (qid, place, len(got), len(want))
             checked += 1
-    assert checked >= 5 * 40
+    assert checked >= 4 * 40
 
 
 def test_stored_linkage_equals_the_engine(kept):

@@ -57,6 +57,7 @@ def current_account(settings: Settings, lang: str) -> Account | None:
         return account
     state = st.session_state.get(K_ACCOUNT)
     token = state["token"] if state else st.context.cookies.get(COOKIE)
+    token = token if isinstance(token, str) else None  # no cookie (or none readable): not signed in
     name = Sessions(settings.home).resume(token, settings.session_idle_minutes * 60,
                                           settings.session_hours * 3600) if token else None
     account = book.get(name) if name else None
