@@ -11,6 +11,7 @@ narrowed by the usual ``street_id`` / ``community_id``. The comparison itself is
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ def snapshot_facts(store: Any, graph: str, *, as_of: str | None = None, street_i
     scope = {"street_id": street_id, "community_id": community_id}
     facts = SnapshotFacts(name=graph, as_of=as_of)
     if "gaps" in parts:
-        facts.gaps = [{c: r.get(c) for c in _GAP_FIELDS} for r in gap_records(store, as_of=as_of, graph=graph, **scope)]
+        facts.gaps = gap_records(store, as_of=as_of, graph=graph, **scope)
     if "kpis" in parts:
         facts.kpis = _records(kpi_table(store, as_of=as_of, graph=graph, **scope))
     if "linkage" in parts:
@@ -121,8 +122,11 @@ def diff_snapshots(store: Any, old: str, new: str, *, street_id: str | None = No
     scope = {"street_id": street_id, "community_id": community_id}
     old_snap, new_snap = snapshot(store, old), snapshot(store, new)
     with ThreadPoolExecutor(max_workers=2) as pool:  # the two snapshots are read side by side
-        old_job = pool.submit(snapshot_facts, store, old, as_of=old_snap.as_of, **scope)
-        new_job = pool.submit(snapshot_facts, store, new, as_of=new_snap.as_of, **scope)
+        # each in a copy of this context (``stored.live()`` holds in the threads too)
+        old_job = pool.submit(contextvars.copy_context().run, snapshot_facts, store, old, as_of=old_snap.as_of,
+                              **scope)
+        new_job = pool.submit(contextvars.copy_context().run, snapshot_facts, store, new, as_of=new_snap.as_of,
+                              **scope)
         old_facts, new_facts = old_job.result(), new_job.result()
     old_keys, new_keys = ch.gap_keys(old_facts.gaps), ch.gap_keys(new_facts.gaps)
     earlier: list[set] = []

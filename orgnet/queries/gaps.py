@@ -123,6 +123,7 @@ def count_gaps(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _
                by: tuple[str, ...] = ("street_id",)) -> pd.DataFrame:
     """Gaps per rule (and per value of the result columns ``by``), counted in the engine: no
     gap row leaves the database. Columns ``rule, *by, n``; a rule with no gap has no row."""
+    import contextvars
     from concurrent.futures import ThreadPoolExecutor
 
     params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
@@ -132,8 +133,9 @@ def count_gaps(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _
         return catalog.run(store, rid, params, graph=graph, count_by=by)
 
     # the rules are independent: the engine runs a few at once (both stores are thread-safe)
+    contexts = [contextvars.copy_context() for _ in rules]  # each rule in a copy of this context
     with ThreadPoolExecutor(max_workers=min(COUNT_WORKERS, len(rules) or 1)) as pool:
-        counted = list(pool.map(count, rules))
+        counted = list(pool.map(lambda job: job[0].run(count, job[1]), zip(contexts, rules)))
     rows = [{"rule": rid, **r} for rid, found in zip(rules, counted) for r in found]
     return pd.DataFrame(rows, columns=["rule", *by, "n"])
 

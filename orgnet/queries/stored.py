@@ -105,15 +105,29 @@ def _raw(store: Any) -> Store:
     return getattr(store, "inner", store)
 
 
+#: how long a graph's load id read from its metadata is reused in this process (a burst of
+#: queries, such as a page's or a diff's, reads it once; a newer load is seen after this)
+LOAD_ID_TTL_S = 1.0
+_load_ids: dict[tuple[str, str], tuple[float, str | None]] = {}
+
+
 def _load_id(store: Store, graph: str | None) -> str | None:
     from orgnet.graph.load import META_QUERY
 
     g = graph or store.default_graph
+    key, now = (store.address, g), time.monotonic()
+    with _lock:
+        found = _load_ids.get(key)
+    if found and now - found[0] < LOAD_ID_TTL_S:
+        return found[1]
     try:
         rows = store.read(META_QUERY, graph=g)
     except Exception:  # noqa: BLE001 - no graph, no stored results: the query runs live and says why
         return None
-    return (dict(rows[0]["m"]).get("load_id") or None) if rows else None
+    load_id = (dict(rows[0]["m"]).get("load_id") or None) if rows else None
+    with _lock:
+        _load_ids[key] = (now, load_id)
+    return load_id
 
 
 def _manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
@@ -131,6 +145,7 @@ def _manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
 
 def _forget_manifest(store: Store, graph: str) -> None:
     with _lock:
+        _load_ids.pop((store.address, graph), None)
         for key in [k for k in _manifests if k[0] == store.address and k[1] == graph]:
             del _manifests[key]
 
@@ -181,6 +196,8 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     if rows is None:  # forgotten or rewritten meanwhile
         _forget_manifest(store, g)
         return None
+    if not any(values.get(p) not in (None, "") for p in PLACE_PARAMS):
+        return rows
     return [r for r in rows if _placed(r, values)]
 
 
