@@ -151,3 +151,27 @@ def test_a_write_or_a_new_load_forgets_the_stored_results(engine_store, tiny_dat
     leftover = store.ledger_read(f"MATCH (r:{stored.S} {{graph: $g}}) RETURN DISTINCT r.load_id AS at",
                                  {"g": graph})
     assert len(leftover) == 1  # the earlier load's results are gone
+
+
+def test_a_query_that_fails_while_storing_is_reported_and_runs_live(falkordb_store, tiny_dataset, fresh_graph,
+                                                                     monkeypatch):
+    """The engine refusing one query (here: a broken text) leaves the others stored, names
+    the one that failed, and ``--store-results`` sees it missing."""
+    graph = fresh_graph("storefail")
+    load_dataset(falkordb_store, tiny_dataset, graph=graph, replace=True)
+    real = catalog.get("grid_without_branch")
+    broken = replace(real, text="MATCH (g:Grid) RETURN g.id AS id ORDER BY nope(")
+    get = catalog.get
+    monkeypatch.setattr(catalog, "get", lambda qid: broken if qid == real.id else get(qid))
+    kept = stored.store_results(falkordb_store, graph)
+    monkeypatch.undo()
+    assert [f.split(":")[0] for f in kept.failed] == ["grid_without_branch"]
+    assert stored.missing(falkordb_store, graph) == ["grid_without_branch"]
+    assert not stored.has_results(falkordb_store, graph)
+    stats: dict = {}
+    rows = catalog.run(falkordb_store, "grid_without_branch", {"as_of": kept.as_of}, graph=graph, stats=stats)
+    assert not stats.get("stored") and rows == falkordb_store.read(real.text, real.bind({"as_of": kept.as_of}),
+                                                                    graph=graph)
+    stats = {}
+    catalog.run(falkordb_store, "building_without_group", {"as_of": kept.as_of}, graph=graph, stats=stats)
+    assert stats.get("stored")

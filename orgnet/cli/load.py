@@ -48,6 +48,9 @@ def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, progress):
                + (f"; reference date {as_of}" if as_of else ""))
     click.echo(f"stored {kept.results} results ({kept.rows} rows: rules, KPIs, linkage) for the pages "
                f"and `orgnet diff` in {kept.seconds:.1f}s")
+    for failure in kept.failed:
+        click.echo(f"not stored (computed when asked for instead; `orgnet snapshots --store-results` tries "
+                   f"again): {failure}", err=True)
     if synced.closed or synced.reopened:
         click.echo(f"follow-up ledger: {len(synced.closed)} closed by snapshot {graph} (gap gone), "
                    f"{len(synced.reopened)} reopened (gap back) — `orgnet followup list`")

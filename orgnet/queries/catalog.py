@@ -269,6 +269,10 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
         shaped, shaped_values = _shaped(q, values, skip, count_by)
     except ValueError as e:
         raise QueryError(f"query {qid}: {e}") from e
+    if timeout_s is None and stored.recording():  # storing results after a load: a batch job
+        from orgnet.settings import limits
+
+        timeout_s = limits().query_timeout_max_s
     kw = {"graph": graph, "limit": limit, "timeout_s": timeout_s, "stats": stats,
           "scalars": q.kind == "rule" and count_by is None}
     if read_catalog is not None:

@@ -57,11 +57,9 @@ _MANIFEST = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
 _PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) "
            f"RETURN r.places AS places")
 _WRITE = (f"UNWIND $rows AS row CREATE (r:{S}) SET r = row")
-_FORGET = f"MATCH (r:{S} {{graph: $graph}}) DELETE r"
-_FORGET_OTHER = f"MATCH (r:{S} {{graph: $graph}}) WHERE r.load_id <> $load_id DELETE r"
 
-_recording: contextvars.ContextVar[dict | None] = contextvars.ContextVar("orgnet_stored_recording",
-                                                                          default=None)
+_recording: contextvars.ContextVar["_Sink | None"] = contextvars.ContextVar("orgnet_stored_recording",
+                                                                            default=None)
 _live: contextvars.ContextVar[bool] = contextvars.ContextVar("orgnet_stored_live", default=False)
 _manifests: dict[tuple[str, str, str], dict[str, int]] = {}
 _lock = threading.Lock()
@@ -206,11 +204,12 @@ def _placed(row: dict, values: dict[str, Any]) -> bool:
 
 
 def record(q: catalog.Query, values: dict[str, Any], rows: list[dict]) -> None:
-    """Called by the runner with a live district result while :func:`store_results` records."""
-    book = _recording.get()
-    if book is None or not storable(q) or any(values.get(p) not in (None, "") for p in PLACE_PARAMS):
+    """Called by the runner with a live district result while :func:`store_results` records:
+    the result is written at once (so a city's rows are never all held in memory)."""
+    sink = _recording.get()
+    if sink is None or not storable(q) or any(values.get(p) not in (None, "") for p in PLACE_PARAMS):
         return
-    book[result_key(q, values)] = (q, rows)
+    sink.write(result_key(q, values), q, rows)
 
 
 @dataclass
@@ -223,43 +222,85 @@ class StoredResults:
     rows: int = 0
     seconds: float = 0.0
     keys: list[str] = field(default_factory=list)
+    #: queries that could not be computed (``name: reason``); they run live when asked for
+    failed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"graph": self.graph, "as_of": self.as_of, "results": self.results, "rows": self.rows,
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), "failed": self.failed}
 
 
-#: queries computed side by side by :func:`compute_all` (the engine has a thread per core)
-COMPUTE_WORKERS = 3
+#: queries computed side by side by :func:`compute_all` (the embedded engine's threads are
+#: shared with the app's readers)
+COMPUTE_WORKERS = 2
 
 
-def compute_all(store: Store, graph: str, as_of: str) -> None:
+def recording() -> bool:
+    """Whether :func:`store_results` is computing (its queries may run up to the longest
+    timeout allowed, ``Limits.query_timeout_max_s``: a batch job after a load)."""
+    return _recording.get() is not None
+
+
+def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
     """Every stored query of a snapshot at ``as_of`` for the whole district, as the pages and
     the diff ask for them (the library functions' own parameters, so the keys match), a few
-    at a time."""
+    at a time. Returns what failed (``name: reason``); those run live when asked for."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from orgnet.errors import OrgnetError
     from orgnet.queries.gaps import rule_ids
     from orgnet.queries.kpis import kpi_ids
     from orgnet.queries.linkage import channel_table
 
     day = {"as_of": as_of}
-    jobs = [lambda: channel_table(store, as_of=as_of, graph=graph)]  # the longest first
-    jobs += [lambda rid=rid: catalog.run(store, rid, day, graph=graph) for rid in rule_ids()]
-    jobs += [lambda k=k: catalog.run(store, f"kpi_{k}", day, graph=graph) for k in kpi_ids()]
-    jobs += [lambda qid=qid: catalog.run(store, qid, {}, graph=graph)
+    jobs = [("linkage_channels", lambda: channel_table(store, as_of=as_of, graph=graph))]  # the longest first
+    jobs += [(rid, lambda rid=rid: catalog.run(store, rid, day, graph=graph)) for rid in rule_ids()]
+    jobs += [(f"kpi_{k}", lambda k=k: catalog.run(store, f"kpi_{k}", day, graph=graph)) for k in kpi_ids()]
+    jobs += [(qid, lambda qid=qid: catalog.run(store, qid, {}, graph=graph))
              for qid in catalog.names("view") if storable(catalog.get(qid))]
+    failed: list[str] = []
     with ThreadPoolExecutor(max_workers=COMPUTE_WORKERS) as pool:
         # each job in a copy of this context, so the results are recorded (contextvars)
-        for future in [pool.submit(contextvars.copy_context().run, job) for job in jobs]:
-            future.result()
+        futures = [(name, pool.submit(contextvars.copy_context().run, job)) for name, job in jobs]
+        for name, future in futures:
+            try:
+                future.result()
+            except OrgnetError as e:  # a timeout, the engine's memory limit: that one runs live later
+                failed.append(f"{name}: {e}")
+    return failed
+
+
+@dataclass
+class _Sink:
+    """Where :func:`record` writes while :func:`store_results` runs (from several threads)."""
+
+    store: Store
+    out: "StoredResults"
+    load_id: str
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def write(self, key: str, q: catalog.Query, rows: list[dict]) -> None:
+        graph, as_of = self.out.graph, self.out.as_of
+        parts = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
+        columns = list(q.columns) or sorted({c for r in rows for c in r})
+        nodes = [{"key": f"{graph}|{self.load_id}|{key}|{i}", "graph": graph, "load_id": self.load_id,
+                  "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
+                  "data": _pack(columns, part)} for i, part in enumerate(parts)]
+        nodes[0]["places"] = _pack([*PLACE_PARAMS, "n"], _place_counts(rows))
+        with self.lock:
+            if key in self.out.keys:  # asked for twice (a library function reused): kept once
+                return
+            self.store.ledger_write(_WRITE, {"rows": nodes})
+            self.out.results += 1
+            self.out.rows += len(rows)
+            self.out.keys.append(key)
 
 
 def store_results(store: Store, graph: str) -> StoredResults:
     """Compute and keep a snapshot's results at its reference date (after every load).
 
     >>> store_results(store, "2026Q1").results        # doctest: +SKIP
-    71
+    41
     """
     from orgnet.graph.load import graph_info
 
@@ -269,26 +310,15 @@ def store_results(store: Store, graph: str) -> StoredResults:
     out = StoredResults(graph=graph, as_of=as_of)
     if not load_id:
         return out
-    book: dict[str, tuple[catalog.Query, list[dict]]] = {}
-    token = _recording.set(book)
+    store.ledger_setup()
+    store.forget_stored(graph)  # whatever was stored before (another load, or a partial run)
+    _forget_manifest(store, graph)
+    token = _recording.set(_Sink(store, out, load_id))
     try:
-        compute_all(store, graph, as_of)
+        out.failed = compute_all(store, graph, as_of)
     finally:
         _recording.reset(token)
-    store.ledger_setup()
-    store.ledger_write(_FORGET_OTHER, {"graph": graph, "load_id": load_id})
-    for key, (q, rows) in book.items():
-        parts = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
-        columns = list(q.columns) or sorted({c for r in rows for c in r})
-        nodes = [{"key": f"{graph}|{load_id}|{key}|{i}", "graph": graph, "load_id": load_id,
-                  "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
-                  "data": _pack(columns, part)} for i, part in enumerate(parts)]
-        nodes[0]["places"] = _pack([*PLACE_PARAMS, "n"], _place_counts(rows))
-        store.ledger_write(_WRITE, {"rows": nodes})
-        out.results += 1
-        out.rows += len(rows)
-        out.keys.append(key)
-    _forget_manifest(store, graph)
+        _forget_manifest(store, graph)
     out.seconds = time.perf_counter() - start
     return out
 
@@ -304,19 +334,31 @@ def after_load(store: Store, graph: str, *, as_of: str | None = None):
 
 
 def forget(store: Store, graph: str) -> None:
-    """Drop a graph's stored results (it was written to, replaced or dropped)."""
+    """Drop a graph's stored results (``Store.forget_stored``) and what this process remembers."""
     _forget_manifest(store, graph)
-    with contextlib.suppress(Exception):  # no ledger graph yet: nothing stored
-        if store.ledger_read(f"MATCH (r:{S} {{graph: $graph}}) RETURN count(r) AS n", {"graph": graph})[0]["n"]:
-            store.ledger_write(_FORGET, {"graph": graph})
+    store.forget_stored(graph)
 
 
-def has_results(store: Store, graph: str) -> bool:
-    """Whether the graph's current load has stored results."""
+def expected_queries() -> list[str]:
+    """The queries :func:`compute_all` stores for every snapshot."""
+    views = [q for q in catalog.names("view") if storable(catalog.get(q))]
+    return ["linkage_channels", *catalog.names("rule"), *catalog.names("kpi"), *views]
+
+
+def missing(store: Any, graph: str) -> list[str]:
+    """The expected queries with no stored result for the graph's current load (all of them
+    when it has none)."""
     store = _raw(store)
     load_id = _load_id(store, graph)
-    return bool(load_id and store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id}))
+    rows = store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id}) if load_id else []
+    have = {r["result"].split(":", 1)[0] for r in rows}
+    return [q for q in expected_queries() if q not in have]
 
 
-__all__ = ["after_load", "STORED_KINDS", "PLACE_PARAMS", "storable", "result_key", "live", "lookup", "record",
+def has_results(store: Any, graph: str) -> bool:
+    """Whether every expected result of the graph's current load is stored."""
+    return not missing(store, graph)
+
+
+__all__ = ["after_load", "recording", "missing", "expected_queries", "STORED_KINDS", "PLACE_PARAMS", "storable", "result_key", "live", "lookup", "record",
            "store_results", "forget", "has_results", "StoredResults", "compute_all"]
