@@ -135,8 +135,8 @@ def _manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
     if found is None:
         rows = store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id})
         found = {r["result"]: int(r["chunks"]) for r in rows}
-        if found:  # an empty manifest is not kept: the results may be being written
-            with _lock:
+        if not set(expected_queries()) - {k.split(":", 1)[0] for k in found}:
+            with _lock:  # kept only when complete: results are written one by one at load
                 _manifests[key] = found
     return found
 
