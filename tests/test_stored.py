@@ -43,7 +43,9 @@ def _stored_queries(store, graph: str) -> list[str]:
 
 
 def _params(q: catalog.Query, as_of: str, place: dict) -> dict:
-    return {**({"as_of": as_of} if any(p.name == "as_of" for p in q.params) else {}), **place}
+    """``as_of`` and the place, as far as the query takes them."""
+    names = {p.name for p in q.params}
+    return {k: v for k, v in {"as_of": as_of, **place}.items() if k in names}
 
 
 def test_every_rule_kpi_and_linkage_query_is_stored(kept):
@@ -51,7 +53,8 @@ def test_every_rule_kpi_and_linkage_query_is_stored(kept):
     ids = _stored_queries(store, graph)
     assert set(catalog.names("rule")) <= set(ids)
     assert set(catalog.names("kpi")) <= set(ids)
-    assert {"linkage_channels", "snapshot_entities"} <= set(ids)
+    assert set(stored.expected_queries()) == set(ids)
+    assert {"linkage_channels", "partner_candidates", "linkage_unit_streets", "snapshot_entities"} <= set(ids)
     assert result.rows > 0 and result.results == len(result.keys)
 
 

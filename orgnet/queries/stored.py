@@ -250,10 +250,12 @@ def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
     from orgnet.errors import OrgnetError
     from orgnet.queries.gaps import rule_ids
     from orgnet.queries.kpis import kpi_ids
-    from orgnet.queries.linkage import channel_table
+    from orgnet.queries.linkage import candidate_facts, channel_table, unit_streets
 
     day = {"as_of": as_of}
-    jobs = [("linkage_channels", lambda: channel_table(store, as_of=as_of, graph=graph))]  # the longest first
+    jobs = [("linkage_channels", lambda: channel_table(store, as_of=as_of, graph=graph)),  # the longest first
+            ("partner_candidates", lambda: candidate_facts(store, graph=graph)),
+            ("linkage_unit_streets", lambda: unit_streets(store, graph=graph))]
     jobs += [(rid, lambda rid=rid: catalog.run(store, rid, day, graph=graph)) for rid in rule_ids()]
     jobs += [(f"kpi_{k}", lambda k=k: catalog.run(store, f"kpi_{k}", day, graph=graph)) for k in kpi_ids()]
     jobs += [(qid, lambda qid=qid: catalog.run(store, qid, {}, graph=graph))
@@ -342,7 +344,8 @@ def forget(store: Store, graph: str) -> None:
 def expected_queries() -> list[str]:
     """The queries :func:`compute_all` stores for every snapshot."""
     views = [q for q in catalog.names("view") if storable(catalog.get(q))]
-    return ["linkage_channels", *catalog.names("rule"), *catalog.names("kpi"), *views]
+    linkage = ["linkage_channels", "partner_candidates", "linkage_unit_streets"]
+    return [*linkage, *catalog.names("rule"), *catalog.names("kpi"), *views]
 
 
 def missing(store: Any, graph: str) -> list[str]:
