@@ -178,3 +178,83 @@ def test_a_query_that_fails_while_storing_is_reported_and_runs_live(falkordb_sto
     stats = {}
     catalog.run(falkordb_store, "building_without_group", {"as_of": kept.as_of}, graph=graph, stats=stats)
     assert stats.get("stored")
+
+
+_KILLED_STORING = """
+import sys, time
+from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
+from orgnet.queries import stored
+store = FalkorDBStore(EmbeddedServer(sys.argv[1]))
+write = stored._Sink.write
+def slow(self, *a):
+    write(self, *a)
+    if self.out.results == 3:
+        print("storing", flush=True)
+        time.sleep(600)
+stored._Sink.write = slow
+stored.store_results(store, "g")
+"""
+
+_KILLED_LOAD = """
+import sys, time
+from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
+store = FalkorDBStore(EmbeddedServer(sys.argv[1]))
+with store.load_lock("g"), store.replacing("g") as w:
+    w.write("CREATE (:Unit {id: 'half-written'})")
+    print("writing", flush=True)
+    time.sleep(600)
+"""
+
+
+def _kill9_when(home, script: str, says: str) -> None:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", script, str(home)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == says
+    finally:
+        child.kill()  # SIGKILL
+        child.wait()
+
+
+def test_kill_9_while_storing_or_loading_loses_nothing(tmp_path, tiny_dataset):
+    """``kill -9`` of the process storing a snapshot's results: what it wrote is left, the
+    snapshot counts as incomplete, queries run live, ``orgnet snapshots --store-results``
+    completes it; ``kill -9`` of a later ``--replace`` load leaves the old snapshot, its stored
+    results and the follow-up ledger as they were."""
+    import contextlib
+
+    from helpers_stores import cli
+    from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
+    from orgnet.ledger import service as led
+    from orgnet.queries.gaps import gap_records
+
+    server = EmbeddedServer(tmp_path / "home")
+    server.start()
+    try:
+        store = FalkorDBStore(server)
+        load_dataset(store, tiny_dataset, graph="g", replace=True)
+        as_of = catalog.reference_date({"as_of": tiny_dataset.as_of})
+        gap = gap_records(store, ["grid_without_branch"], as_of=as_of, graph="g")[0]
+        led.assign(store, [gap], snapshot="g", as_of=as_of, by="test", person="李书记", deadline="2026-05-31")
+        ledger = [dict(r.data) for r in led.list_records(store)]
+
+        _kill9_when(server.home, _KILLED_STORING, "storing")
+        assert 0 < len(stored.missing(store, "g")) < len(stored.expected_queries())
+        rows = catalog.run(store, "grid_without_branch", {"as_of": as_of}, graph="g")
+        with stored.live():
+            assert _same(rows, catalog.run(store, "grid_without_branch", {"as_of": as_of}, graph="g"))
+        r = cli(server.home, "snapshots", "--store-results", "--format", "json")
+        assert r.returncode == 0, r.stderr
+        assert stored.has_results(store, "g")
+
+        _kill9_when(server.home, _KILLED_LOAD, "writing")
+        r = cli(server.home, "snapshots", "--format", "json")  # the next command cleans the leftover
+        assert r.returncode == 0, r.stderr
+        assert store.staging_leftovers() == [] and stored.has_results(store, "g")
+        assert not store.read("MATCH (u:Unit {id: 'half-written'}) RETURN u", graph="g")
+        assert [dict(r.data) for r in led.list_records(store)] == ledger
+    finally:
+        with contextlib.suppress(Exception):
+            server.stop()
