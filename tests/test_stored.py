@@ -258,3 +258,15 @@ def test_kill_9_while_storing_or_loading_loses_nothing(tmp_path, tiny_dataset):
     finally:
         with contextlib.suppress(Exception):
             server.stop()
+
+
+def test_a_snapshot_loaded_before_stored_results_gets_them(falkordb_store, tiny_dataset, fresh_graph):
+    from orgnet.graph.load import META_QUERY
+
+    graph = fresh_graph("oldload")
+    load_dataset(falkordb_store, tiny_dataset, graph=graph, replace=True)
+    falkordb_store.write("MATCH (m:OrgnetMeta {key: 'meta'}) REMOVE m.load_id", graph=graph)  # as an older orgnet left it
+    assert not stored.has_results(falkordb_store, graph)
+    kept = stored.store_results(falkordb_store, graph)
+    assert not kept.failed and stored.has_results(falkordb_store, graph)
+    assert dict(falkordb_store.read(META_QUERY, graph=graph)[0]["m"]).get("load_id")

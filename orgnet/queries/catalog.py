@@ -248,6 +248,9 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
         values = q.bind(params)
     except ValueError as e:
         raise QueryError(f"query {qid}: {e}") from e
+    if count_by is not None and q.columns and not set(count_by) <= set(q.columns):
+        unknown = ", ".join(b for b in count_by if b not in q.columns)
+        raise QueryError(f"query {qid}: {unknown} is not among its columns ({', '.join(q.columns)})")
     by_place = count_by is not None and set(count_by) <= set(stored.PLACE_PARAMS)
     rows = _stored_rows(store, q, values, graph, counted=by_place)
     if rows is not None:

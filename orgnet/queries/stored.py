@@ -34,13 +34,14 @@ import hashlib
 import json
 import threading
 import time
+import uuid
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from orgnet.graph.stores.base import STORED_LABEL as S, Store
+from orgnet.graph.stores.base import META_LABEL, STORED_LABEL as S, Store
 from orgnet.queries import catalog
 
 #: query kinds whose results are stored at load
@@ -310,8 +311,12 @@ def store_results(store: Store, graph: str) -> StoredResults:
     info = graph_info(store, graph)
     load_id, as_of = info.get("load_id"), catalog.reference_date(info)
     out = StoredResults(graph=graph, as_of=as_of)
-    if not load_id:
+    if not info.get("loaded_at"):
+        out.failed.append(f"{graph}: no load metadata (not loaded by `orgnet load`)")
         return out
+    if not load_id:  # loaded by an orgnet before stored results: give this load its id now
+        load_id = uuid.uuid4().hex
+        store.write(f"MATCH (m:{META_LABEL} {{key: 'meta'}}) SET m.load_id = $id", {"id": load_id}, graph=graph)
     store.ledger_setup()
     store.forget_stored(graph)  # whatever was stored before (another load, or a partial run)
     _forget_manifest(store, graph)
