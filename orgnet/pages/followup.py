@@ -60,11 +60,13 @@ def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
         st.info(c.t("gaps.none_found"))
         return
     rules = list(dict.fromkeys(gaps["rule"]))
-    rule = st.selectbox(c.t("gaps.rule"), rules, format_func=lambda r: titles.get(r, r), key="fu_assign_rule")
+    rule = st.selectbox(c.t("gaps.rule"), rules, format_func=lambda r: titles.get(r, r), key="fu_assign_rule",
+                        placeholder=c.t("common.choose"))
     rows = gaps[gaps["rule"] == rule].to_dict("records")
     options = {f"{g['rule']}|{g['id']}": g for g in rows}
     with st.form("fu_assign"):
-        picked = st.multiselect(c.t("followup.assign_pick"), list(options), key="fu_assign_pick", placeholder="",
+        picked = st.multiselect(c.t("followup.assign_pick"), list(options), key="fu_assign_pick",
+                                placeholder=c.t("followup.assign_placeholder"),
                                 format_func=lambda k: f"{titles.get(options[k]['rule'], options[k]['rule'])} · "
                                                       f"{options[k]['name'] or options[k]['id']}"
                                                       f"（{options[k]['community'] or options[k]['street'] or ''}）")
@@ -87,11 +89,12 @@ def _bulk_block(c: Ctx, shown: list[Record]) -> None:
     st.subheader(c.t("followup.bulk_title"))
     by_key = {r.key: r for r in shown}
     with st.form("fu_bulk"):
-        keys = st.multiselect(c.t("followup.bulk_pick"), list(by_key), key="fu_bulk_pick", placeholder="",
+        keys = st.multiselect(c.t("followup.bulk_pick"), list(by_key), key="fu_bulk_pick",
+                              placeholder=c.t("followup.bulk_placeholder"),
                               format_func=lambda k: f"{by_key[k]['name'] or by_key[k]['gap_id']} · {k.split('|')[0]}")
         a, b, d = st.columns(3)
         statuses = [""] + [s.value for s in FollowUpStatus]
-        status = a.selectbox(c.t("followup.status"), statuses, key="fu_bulk_status",
+        status = a.selectbox(c.t("followup.status"), statuses, key="fu_bulk_status", placeholder=c.t("common.choose"),
                              format_func=lambda s: _status_name(c, s) if s else c.t("followup.keep"))
         person = b.text_input(c.t("followup.person"), key="fu_bulk_person")
         deadline = d.date_input(c.t("followup.deadline"), value=None, format="YYYY-MM-DD", key="fu_bulk_deadline")
@@ -124,7 +127,7 @@ def render(c: Ctx) -> None:
     st.caption(c.t("followup.total", n=len(records), late=sum(1 for r in records if r.overdue(today)), **counts))
     streets = sorted({(r["street_id"], r["street"]) for r in records if r["street_id"]})
     col_s, col_t, col_o = st.columns([1, 2, 1])
-    sid = col_s.selectbox(c.t("common.street"), [""] + [s for s, _ in streets], key="fu_street",
+    sid = col_s.selectbox(c.t("common.street"), [""] + [s for s, _ in streets], key="fu_street", placeholder=c.t("common.choose"),
                           format_func=lambda i: dict(streets).get(i, i) if i else c.t("common.all"))
     statuses = col_t.multiselect(c.t("followup.status"), [s.value for s in FollowUpStatus], key="fu_status",
                                  format_func=lambda s: _status_name(c, s), placeholder=c.t("common.all"))
