@@ -45,7 +45,8 @@ def trend_series(c: Ctx, points: list[dict]) -> list[tuple[str, pd.DataFrame, bo
             counts.append({"snapshot": p["snapshot"], "as_of": p["as_of"], "kpi": title, "value": int(p["numerator"])})
         elif p["rate"] is not None:
             charts[c.t(f"kpi_group.{meta['group']}")].append(
-                {"snapshot": p["snapshot"], "as_of": p["as_of"], "kpi": title, "value": round(float(p["rate"]) * 100, 1)})
+                {"snapshot": p["snapshot"], "as_of": p["as_of"], "kpi": title,
+                 "value": round(float(p["rate"]) * 100, 1)})
     out = [(name, pd.DataFrame(rows), True) for name, rows in charts.items() if rows]
     return out + ([(c.t("changes.trend_counts"), pd.DataFrame(counts), False)] if counts else [])
 
@@ -57,7 +58,8 @@ def _chart(c: Ctx, df: pd.DataFrame, title: str, *, rate: bool):
 
     size = 18 if c.meeting else 13
     y = alt.Y("value:Q", title=c.t("changes.trend_rate" if rate else "changes.trend_count"),
-              scale=alt.Scale(domain=[0, 100]) if rate else alt.Scale(zero=True), axis=alt.Axis(format="d" if rate else ",d"))
+              scale=alt.Scale(domain=[0, 100]) if rate else alt.Scale(zero=True),
+              axis=alt.Axis(format="d" if rate else ",d"))
     return (alt.Chart(df, title=alt.Title(title, fontSize=size + 3, anchor="start"))
             .mark_line(point=alt.OverlayMarkDef(size=90 if c.meeting else 50), strokeWidth=3 if c.meeting else 2)
             .encode(x=alt.X("as_of:O", title=c.t("changes.trend_date"), sort="ascending",

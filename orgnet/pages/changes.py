@@ -48,7 +48,8 @@ def render(c: Ctx) -> None:
     streets = cached(c, _data_streets, graph_kw=None, graph=new)
     by_id = {s["id"]: s["name"] for s in streets}
     sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
-                          format_func=lambda i: by_id[i] if i else c.t("common.all"), key="chg_street", placeholder=c.t("common.choose"))
+                          format_func=lambda i: by_id[i] if i else c.t("common.all"), key="chg_street",
+                          placeholder=c.t("common.choose"))
     stamps = "|".join(str(s["loaded_at"]) for s in snaps if s["name"] in (old, new))
     report = cached(c, _diff, old, new, sid or None, stamps, graph_kw=None)["report"]
     tot = report.totals()

@@ -154,7 +154,7 @@ def _controls(c: Ctx, view: dict) -> None:
                              placeholder=c.t("common.choose"))
     kinds = col_k.multiselect(c.t("common.kind_filter"), list(PRIMARY_LABELS), default=view["k"],
                               format_func=lambda v: enum_name(v, c.lang, m.Label), key=f"ex_kinds_{c.lang}",
-                              placeholder=c.t("common.all"))
+                              placeholder=c.t("common.all"), select_all=False)
     view["r"], view["k"] = int(radius), list(kinds)
 
 

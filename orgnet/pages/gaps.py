@@ -74,7 +74,7 @@ def render(c: Ctx) -> None:
     titles = cat.set_index("id")[f"title_{c.lang}"].to_dict()
     col_r, col_s, col_c = st.columns([3, 1, 1])
     rules = col_r.multiselect(c.t("common.rule_filter"), list(cat["id"]), format_func=lambda r: titles.get(r, r),
-                              placeholder=c.t("common.all"), key=f"gaps_rules_{c.lang}")
+                              placeholder=c.t("common.all"), select_all=False, key=f"gaps_rules_{c.lang}")
     sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
                           format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"), key=f"gaps_street_{c.lang}",
                           placeholder=c.t("common.choose"))

@@ -47,7 +47,7 @@ def render(c: Ctx) -> None:
                               format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"))
         bands = col_b.multiselect(c.t("common.band_filter"), list(lk.BANDS[:3]), default=list(lk.BANDS[:3]),
                                   format_func=lambda b: band_name(c, b), key=f"lk_bands_{c.lang}",
-                                  placeholder=c.t("common.choose_many"))
+                                  placeholder=c.t("common.choose_many"), select_all=False)
         state["lk_street_val"], state["lk_bands_val"] = sid, list(bands)  # kept for meeting mode
     else:
         sid = state.get("lk_street_val", next(iter(by_id)))
