@@ -14,6 +14,10 @@ from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 #: tint overdue rows up to this many rows shown
 STYLED_ROWS = 300
+#: what the last assignment did, shown above the ledger after the page reruns
+K_FLASH = "fu_flash"
+#: how many assignments this session made (a new picker after each)
+K_ROUND = "fu_assign_round"
 #: gaps the assign picker offers at a time (one rule's, cut in the engine)
 PICK_ROWS = 200
 
@@ -110,7 +114,8 @@ def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
                         format_func=lambda r: c.t("followup.rule_count", rule=titles.get(r, r), n=totals[r]))
     rows = _gap_page_picked(c, {rule: totals[rule]}, where).to_dict("records")
     options = {f"{g['rule']}|{g['id']}": g for g in rows}
-    shown = "|".join((rule, *where.values(), next(iter(options), "")))  # another list: a fresh choice
+    # another list, or the last choice assigned: a fresh, empty picker
+    shown = "|".join((rule, *where.values(), next(iter(options), ""), str(st.session_state.get(K_ROUND, 0))))
     with st.form("fu_assign"):
         picked = st.multiselect(c.t("followup.assign_pick"), list(options), key=f"fu_assign_pick_{shown}",
                                 placeholder=c.t("followup.assign_placeholder"), select_all=False,
@@ -123,7 +128,9 @@ def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
                 done = led.assign(c.store, [options[k] for k in picked], snapshot=c.graph, as_of=c.as_of,
                                   by=_editor(c), person=person.strip(), deadline=deadline.isoformat() if deadline else "",
                                   versions={k: by_key[k].version for k in picked if k in by_key})
-                st.success(c.t("followup.assigned", n=len(done)))
+                st.session_state[K_FLASH] = c.t("followup.assigned", n=len(done))
+                st.session_state[K_ROUND] = st.session_state.get(K_ROUND, 0) + 1
+                st.rerun()  # the ledger above shows the new records
             except FollowUpConflict as e:
                 st.error(str(e))
             except OrgnetError as e:
@@ -166,6 +173,9 @@ def _bulk_block(c: Ctx, shown: list[Record], titles: dict) -> None:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.followup", "followup.caption")
+    flash = st.session_state.pop(K_FLASH, None)
+    if flash:
+        st.success(flash)
     today = now()[:10]
     records = led.list_records(c.store)  # not cached: the ledger changes outside any snapshot
     titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
