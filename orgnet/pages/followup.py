@@ -29,8 +29,9 @@ def _editor(c: Ctx) -> str | None:
 
 
 def _status_name(c: Ctx, value: str) -> str:
-    s = FollowUpStatus(value)
-    return s.zh if c.lang == "zh" else s.value.replace("_", " ")
+    from orgnet.i18n import label_name
+
+    return label_name(FollowUpStatus(value), c.lang)
 
 
 def _table(c: Ctx, records: list[Record], today: str, titles: dict) -> pd.DataFrame:
