@@ -310,8 +310,12 @@ def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
     assert int(per_rule[t("overview.count")].sum()) == len(gaps_cli)
     kpis_cli = _cli_json("kpis", "--graph", graph, "--as-of", day, "--scope", "overall", "--format", "json")
     cards = {m.label: m.value for m in at.metric}
-    for k in kpis_cli:  # each KPI card shows the CLI's rate for that day
+    from orgnet.queries.kpis import kpi_meta
+
+    for k in kpis_cli:  # each KPI card shows the CLI's rate for that day (a count KPI its numerator)
         rate = "—" if k["rate"] is None else f"{float(k['rate']) * 100:.1f}%"
+        if kpi_meta(k["kpi"])["measure"] == "count":
+            rate = f"{int(k['numerator']):,}"
         assert cards[k["title_zh"] or k["kpi"]] == rate, (k["kpi"], cards)
 
     at = open_page("linkage")

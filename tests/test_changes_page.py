@@ -54,8 +54,13 @@ def test_the_tabs_speak_the_page_language(report, lang):
             assert all(CJK.search(col) or col in ("A", "B") for col in df.columns), df.columns
     overall = [k for k in r.kpis if k["scope"] == "overall"]
     assert list(kpis[t("changes.kpi", lang)]) == [k[f"title_{lang}"] for k in overall]
-    want = ["—" if k["delta"] is None else f"{k['delta'] * 100:+.1f}" for k in overall]
+    from orgnet.queries.kpis import kpi_meta
+
+    want = [f"{int(k['numerator_new']) - int(k['numerator_old']):+,}" if kpi_meta(k["kpi"])["measure"] == "count"
+            else "—" if k["delta"] is None else t("changes.delta_points", lang, d=f"{k['delta'] * 100:+.1f}")
+            for k in overall]
     assert list(kpis[t("changes.delta", lang)]) == want
+    assert any(kpi_meta(k["kpi"])["measure"] == "count" for k in overall)  # a count KPI is among them
     bands = {t(f"band.{b}", lang) for b in ("strong", "medium", "weak", "none")}
     assert set(linkage[t("col.band_old", lang)]) <= bands and set(linkage[t("col.band_new", lang)]) <= bands
     assert set(linkage[t("col.direction", lang)]) <= {t("changes.direction_up", lang), t("changes.direction_down", lang)}

@@ -92,15 +92,29 @@ def _pct(v) -> str:
 
 
 def kpi_frame(c: Ctx, kpis: list[dict], old: str, new: str) -> pd.DataFrame:
-    """The overall KPIs of both snapshots (columns headed ``old`` and ``new``) and the difference
-    in percentage points, in the page language."""
-    df = pd.DataFrame([r for r in kpis if r["scope"] == "overall"])
-    if df.empty:
-        return df
-    return pd.DataFrame({c.t("changes.kpi"): df[f"title_{c.lang}"].fillna(df["kpi"]), old: df["rate_old"].map(_pct),
-                         new: df["rate_new"].map(_pct),
-                         c.t("changes.delta"): df["delta"].map(lambda d: "—" if d is None or pd.isna(d)
-                                                               else f"{float(d) * 100:+.1f}")})
+    """The overall KPIs of both snapshots (columns headed ``old`` and ``new``) and the change, in
+    the page language: a rate in percent and percentage points, a count KPI (``// measure: count``)
+    as its numerator and the difference."""
+    from orgnet.queries.kpis import kpi_meta
+
+    rows = []
+    for r in kpis:
+        if r["scope"] != "overall":
+            continue
+        if kpi_meta(r["kpi"])["measure"] == "count":
+            a, b = r["numerator_old"], r["numerator_new"]
+            figures = (_count(a), _count(b), "—" if a is None or b is None else f"{int(b) - int(a):+,}")
+        else:
+            d = r["delta"]
+            figures = (_pct(r["rate_old"]), _pct(r["rate_new"]),
+                       "—" if d is None else c.t("changes.delta_points", d=f"{float(d) * 100:+.1f}"))
+        rows.append(dict(zip((c.t("changes.kpi"), old, new, c.t("changes.delta")),
+                             (r[f"title_{c.lang}"] or r["kpi"], *figures))))
+    return pd.DataFrame(rows)
+
+
+def _count(v) -> str:
+    return "—" if v is None else f"{int(v):,}"
 
 
 def linkage_frame(c: Ctx, rows: list[dict]) -> pd.DataFrame:
