@@ -146,6 +146,7 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
         st.session_state["_orgnet_graph_select"] = pending
     graph = sb.selectbox(t("app.snapshot", lang), options, index=options.index(current),
                          key="_orgnet_graph_select", help=t("app.snapshot_help", lang),
+                         placeholder=t("common.choose", lang),
                          format_func=lambda g: t("app.snapshot_option", lang, graph=g, date=dates[g])
                          if dates.get(g) else g)
     st.session_state[K_GRAPH] = graph

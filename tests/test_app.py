@@ -103,6 +103,20 @@ def test_overview_key_elements(demo_env):
     assert any("口径相同" in c.value for c in at.caption)
     assert any("仅供参考" in c.value for c in at.caption)
     assert not any("与材料相比" in c.value for c in at.caption)
+    # the cards in titled rows, one per KPI group, in the groups' order (issue 11 leftovers)
+    from orgnet.queries.kpis import kpi_groups, kpi_table
+
+    heads = [m.value.lstrip("# ") for m in at.markdown if m.value.startswith("#####")]
+    assert heads == [t(f"kpi_group.{g}") for g, _ in kpi_groups()]
+    assert [m.label for m in at.metric] == [catalog.get(f"kpi_{k}").meta["title_zh"]
+                                            for _, ks in kpi_groups() for k in ks]
+    # a count KPI shows its numerator, the rate KPIs a percentage
+    store, graph = demo_env
+    as_of = at.query_params["date"]
+    as_of = as_of[0] if isinstance(as_of, list) else as_of  # the app's date, written to the URL
+    overall = kpi_table(store, graph=graph, as_of=as_of, scopes=("overall",)).set_index("kpi")
+    assert cards["党员到社区报到人数"].value == f"{int(overall.loc['members_reported', 'numerator']):,}"
+    assert cards[catalog.get("kpi_in_service_reporting").meta["title_zh"]].value.endswith("%")
     assert [s.value for s in at.subheader][:3] == [t("overview.kpis"), t("overview.per_street"),
                                                    t("overview.gap_counts")]
     assert len(at.dataframe) >= 2
@@ -296,8 +310,12 @@ def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
     assert int(per_rule[t("overview.count")].sum()) == len(gaps_cli)
     kpis_cli = _cli_json("kpis", "--graph", graph, "--as-of", day, "--scope", "overall", "--format", "json")
     cards = {m.label: m.value for m in at.metric}
-    for k in kpis_cli:  # each KPI card shows the CLI's rate for that day
+    from orgnet.queries.kpis import kpi_meta
+
+    for k in kpis_cli:  # each KPI card shows the CLI's rate for that day (a count KPI its numerator)
         rate = "—" if k["rate"] is None else f"{float(k['rate']) * 100:.1f}%"
+        if kpi_meta(k["kpi"])["measure"] == "count":
+            rate = f"{int(k['numerator']):,}"
         assert cards[k["title_zh"] or k["kpi"]] == rate, (k["kpi"], cards)
 
     at = open_page("linkage")

@@ -77,7 +77,8 @@ def test_cycle_in_the_browser(browser, url, cycle):
         q1 = qs[0].gaps
         for key in gone + kept:
             g = q1[key]
-            _choose(page, t("followup.assign_pick"), f"{title} · {g['name'] or g['id']}（{g['community'] or g['street'] or ''}）")
+            _choose(page, t("followup.assign_pick"), t("followup.gap_option", name=g["name"] or g["id"],
+                                                       place=g["community"] or g["street"] or ""))
             page.keyboard.press("Escape")
         page.get_by_label(t("followup.person")).first.fill("李书记")
         date_box = page.get_by_label(t("followup.deadline")).first  # a field of year/month/day segments

@@ -77,3 +77,32 @@ def test_members_sharing_a_value_keep_their_own_english_name():
     assert i18n.label_name(m.AreaLevel.community, "en") == "Community"
     assert i18n.label_name(m.Side.community, "en") == "Community side"
     assert i18n.label_name(m.MeetingLevel.street, "en") == "Street"
+
+
+def test_every_choice_widget_has_a_placeholder_from_the_table():
+    """Streamlit's own placeholder ("Choose an option", "Choose options") is English: every
+    selectbox and multiselect of the app names one through ``t``, and no multiselect offers
+    Streamlit's "Select all", which cannot be translated (issue 11 leftovers)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "orgnet"
+    missing, seen = [], 0
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("selectbox", "multiselect")):
+                continue
+            seen += 1
+            ph = next((k.value for k in node.keywords if k.arg == "placeholder"), None)
+            from_table = isinstance(ph, ast.Call) and (getattr(ph.func, "attr", None) == "t"
+                                                       or getattr(ph.func, "id", None) == "t")
+            no_select_all = node.func.attr == "selectbox" or any(  # its "Select all" option is English only
+                k.arg == "select_all" and isinstance(k.value, ast.Constant) and k.value.value is False
+                for k in node.keywords)
+            if not from_table or not no_select_all:
+                missing.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+            else:
+                key = ph.args[0]
+                assert isinstance(key, ast.Constant) and t(key.value) and t(key.value, "en"), (path, node.lineno)
+    assert seen >= 20 and not missing, (seen, missing)

@@ -41,6 +41,28 @@ def test_catalog_lists_every_kpi():
     assert kpi_meta("grid_org_coverage")["seed_value"] is None
 
 
+def test_every_kpi_sits_in_one_overview_group_and_says_what_its_figure_is():
+    """The Overview's rows come from each KPI file's `// group:` header; a count KPI says so."""
+    from orgnet.errors import QueryError
+    from orgnet.i18n import t
+    from orgnet.queries import kpis
+
+    groups = kpis.kpi_groups()
+    assert [g for g, _ in groups] == [g for g in kpis.KPI_GROUPS if any(g == h for h, _ in groups)]
+    assert sorted(k for _, ks in groups for k in ks) == sorted(KPIS)  # each KPI once
+    for g, ks in groups:
+        assert t(f"kpi_group.{g}") and t(f"kpi_group.{g}", "en")
+        assert ks == [k for k in kpis.kpi_ids() if k in ks]  # presentation order inside a group
+    measures = {k: kpis.kpi_meta(k)["measure"] for k in KPIS}
+    assert set(measures.values()) <= set(kpis.MEASURES)
+    assert measures["members_reported"] == "count"  # 党员到社区报到人数: a number of people
+    assert measures["in_service_reporting"] == "rate"
+    with pytest.raises(QueryError, match=r"kpi_x\.cypher.*// group:.*coverage"):
+        kpis._header_value("x", {"group": "nope"}, "group", kpis.KPI_GROUPS, None)
+    with pytest.raises(QueryError, match="// group:"):
+        kpis._header_value("x", {}, "group", kpis.KPI_GROUPS, None)
+
+
 @pytest.mark.parametrize("name", DATASETS)
 @pytest.mark.parametrize("as_of", AS_OFS)
 def test_kpis_equal_oracle(loaded, name, as_of):

@@ -171,9 +171,9 @@ def qindu_app(falkordb_loaded_store, falkordb_settings, tmp_path_factory):
     store.drop_graph("qindu_shape")
 
 
-def _record_page(page: str) -> list[tuple[str, int]]:
+def _record_page(page: str, state: dict | None = None, *, with_app: bool = False):
     """(query, rows returned) of every read the app sends while it renders ``page`` cold,
-    signed in as a district administrator."""
+    signed in as a district administrator, with the widget values ``state`` (and the AppTest)."""
     import os
 
     import streamlit as st
@@ -198,9 +198,11 @@ def _record_page(page: str) -> list[tuple[str, int]]:
             at.session_state[k] = v
         at.session_state["orgnet_start_page"] = page
         at.session_state["orgnet_lang"] = "zh"
+        for k, v in (state or {}).items():
+            at.session_state[k] = v
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-    return seen
+    return (seen, at) if with_app else seen
 
 
 @pytest.mark.slow
@@ -218,7 +220,7 @@ def test_the_overview_at_qindu_issues_only_counts_and_aggregates(qindu_app):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", ["overview", "gaps", "org_tree", "linkage", "explorer"])
+@pytest.mark.parametrize("page", ["overview", "gaps", "org_tree", "linkage", "explorer", "followup"])
 def test_no_page_at_qindu_fetches_rows_it_does_not_show(qindu_app, page):
     """Each query returns at most a page of rows, unless it is an aggregate (counted or summed in
     the engine) or feeds what the page draws (the linkage scores every pair it lists)."""
@@ -261,3 +263,29 @@ def test_with_results_stored_at_load_the_overview_asks_the_engine_nothing_heavy(
         assert max(rows for c, rows in seen if stored.S in c) <= len(stored.expected_queries())
     finally:
         stored.forget(store, "qindu_shape")
+
+
+@pytest.mark.slow
+def test_the_follow_up_picker_pages_a_rule_in_the_engine(qindu_app):
+    """The 整改督办 assign picker at qindu, on page 3 of the rule with the most gaps: every rule
+    row it fetches is one it offers (a page of PICK_ROWS, cut in the engine), exactly the slice
+    of the full result the page number names."""
+    from orgnet.i18n import t
+    from orgnet.loaders.generate import DEFAULT_AS_OF
+    from orgnet.pages._ui import Ctx
+    from orgnet.pages.followup import PICK_ROWS, gap_option
+    from orgnet.settings import Settings
+
+    store, _ = qindu_app
+    totals = gaps.rule_totals(gaps.count_gaps(store, as_of=DEFAULT_AS_OF, graph="qindu_shape"))
+    rule, n = max(totals.items(), key=lambda kv: kv[1])
+    assert n > 3 * PICK_ROWS  # qindu: 11,000+ in-service members not reported
+    seen, at = _record_page("followup", {"fu_assign_rule": rule, f"fu_assign_page_{rule}_{n}": 3}, with_app=True)
+    rule_rows = [rows for cypher, rows in seen if not _AGGREGATE.search(cypher) and "SKIP" in cypher]
+    assert rule_rows == [PICK_ROWS], seen  # one page of one rule, nothing else
+    assert all(rows <= PICK_ROWS for cypher, rows in seen if not _AGGREGATE.search(cypher))
+    want = catalog.run(store, rule, {"as_of": DEFAULT_AS_OF}, graph="qindu_shape")[2 * PICK_ROWS:3 * PICK_ROWS]
+    c = Ctx(settings=Settings.from_env(), store=store, graph="qindu_shape", lang="zh", meeting=False,
+            as_of=DEFAULT_AS_OF, stamp="")
+    picker = next(m for m in at.multiselect if m.label == t("followup.assign_pick"))
+    assert list(picker.options) == [gap_option(c, g) for g in want]

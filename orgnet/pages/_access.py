@@ -143,12 +143,16 @@ def sign_out(settings: Settings) -> None:
         audit.record(settings.home, session["name"], "sign_out")
 
 
+def scope_name(scope, lang: str) -> str:
+    """A :class:`orgnet.queries.scope.Scope` for reading: 全区, 街道 S1, 社区 C1."""
+    return (t("access.scope_district", lang) if scope.is_district
+            else t("access.scope_street", lang, id=scope.street_id) if not scope.community_id
+            else t("access.scope_community", lang, id=scope.community_id))
+
+
 def account_line(settings: Settings, account: Account, lang: str) -> None:
     """Who is signed in (sidebar), with a sign-out button unless a proxy signs people in."""
-    scope = account.scope
-    where = (t("access.scope_district", lang) if scope.is_district
-             else t("access.scope_street", lang, id=scope.street_id) if not scope.community_id
-             else t("access.scope_community", lang, id=scope.community_id))
+    where = scope_name(account.scope, lang)
     st.sidebar.caption(t("access.signed_in_as", lang, name=account.name,
                          role=account.role.zh if lang == "zh" else account.role.value, scope=where))
     if not settings.trust_user_header:
@@ -156,4 +160,4 @@ def account_line(settings: Settings, account: Account, lang: str) -> None:
                           key="_orgnet_sign_out", icon=":material/logout:")
 
 
-__all__ = ["K_ACCOUNT", "K_WANTED", "COOKIE", "current_account", "keep_signed_in", "session_state_for", "sign_in_form", "sign_out", "account_line"]
+__all__ = ["K_ACCOUNT", "K_WANTED", "COOKIE", "current_account", "keep_signed_in", "session_state_for", "sign_in_form", "sign_out", "account_line", "scope_name"]

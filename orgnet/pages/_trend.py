@@ -17,7 +17,7 @@ def _overall_kpis(store, graph: str, as_of: str | None, stamp: str) -> list[dict
     from orgnet.queries.kpis import kpi_table
 
     df = kpi_table(store, as_of=as_of, graph=graph, scopes=("overall",))
-    return df[["kpi", "title_zh", "title_en", "rate"]].to_dict("records")
+    return df[["kpi", "title_zh", "title_en", "rate", "numerator"]].to_dict("records")
 
 
 def _gap_keys(store, graph: str, as_of: str | None, stamp: str) -> list[list[str]]:
@@ -26,6 +26,66 @@ def _gap_keys(store, graph: str, as_of: str | None, stamp: str) -> list[list[str
     facts = snapshot_facts(store, graph, as_of=as_of, parts=("gaps",))
     return [[g["rule"], g["id"], g.get("name") or "", g.get("street") or "", g.get("community") or ""]
             for g in facts.gaps]
+
+
+def trend_series(c: Ctx, points: list[dict]) -> list[tuple[str, pd.DataFrame, bool]]:
+    """The points (one per snapshot and KPI: ``snapshot, as_of, kpi, title_zh, title_en, rate,
+    numerator``) as one long frame per chart: each KPI group's rates in percent, and every count
+    KPI's numerator (``// measure: count``) on a chart of its own, never on the percentage scale.
+    ``(title, frame, is_rate)`` per chart, in the Overview's group order, the counts last; frame
+    columns ``snapshot, as_of, kpi, value``."""
+    from orgnet.queries.kpis import kpi_groups, kpi_meta
+
+    charts: dict[str, list[dict]] = {c.t(f"kpi_group.{g}"): [] for g, _ in kpi_groups()}
+    counts: list[dict] = []
+    for p in points:
+        meta = kpi_meta(p["kpi"])
+        title = p[f"title_{c.lang}"] or p["kpi"]
+        if meta["measure"] == "count":
+            counts.append({"snapshot": p["snapshot"], "as_of": p["as_of"], "kpi": title, "value": int(p["numerator"])})
+        elif p["rate"] is not None:
+            charts[c.t(f"kpi_group.{meta['group']}")].append(
+                {"snapshot": p["snapshot"], "as_of": p["as_of"], "kpi": title,
+                 "value": round(float(p["rate"]) * 100, 1)})
+    out = [(name, pd.DataFrame(rows), True) for name, rows in charts.items() if rows]
+    return out + ([(c.t("changes.trend_counts"), pd.DataFrame(counts), False)] if counts else [])
+
+
+def _chart(c: Ctx, df: pd.DataFrame, title: str, *, rate: bool):
+    """One Altair line chart of a trend frame: dates on x (never cut), a legend under the plot
+    with whole names, type sizes for a projector in meeting mode."""
+    import altair as alt
+
+    size = 18 if c.meeting else 13
+    y = alt.Y("value:Q", title=c.t("changes.trend_rate" if rate else "changes.trend_count"),
+              scale=alt.Scale(domain=[0, 100]) if rate else alt.Scale(zero=True),
+              axis=alt.Axis(format="d" if rate else ",d"))
+    return (alt.Chart(df, title=alt.Title(title, fontSize=size + 3, anchor="start"))
+            .mark_line(point=alt.OverlayMarkDef(size=90 if c.meeting else 50), strokeWidth=3 if c.meeting else 2)
+            .encode(x=alt.X("as_of:O", title=c.t("changes.trend_date"), sort="ascending",
+                            axis=alt.Axis(labelAngle=0, labelOverlap="greedy", labelPadding=6)),
+                    y=y,
+                    color=alt.Color("kpi:N", title=None, sort=list(dict.fromkeys(df["kpi"])),
+                                    scale=alt.Scale(scheme="tableau10"),  # distinct hues, also on a projector
+                                    legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=0,
+                                                      labelFontSize=size, symbolSize=150 if c.meeting else 100,
+                                                      symbolStrokeWidth=3)),
+                    tooltip=[alt.Tooltip("snapshot:N", title=c.t("changes.trend_snapshot")),
+                             alt.Tooltip("as_of:N", title=c.t("changes.trend_date")),
+                             alt.Tooltip("kpi:N", title=c.t("changes.trend_kpi")),
+                             alt.Tooltip("value:Q", title=c.t("changes.trend_value"))])
+            .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=0)
+            # the height is the plot's: the legend and the axes' labels come on top of it, never cut
+            .properties(height=320 if c.meeting else 240, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+            .configure_view(strokeWidth=0))
+
+
+def trend_charts(c: Ctx, points: list[dict]) -> None:
+    """The KPI trend (:func:`trend_series`): two charts a row, rates and counts apart."""
+    series = trend_series(c, points)
+    for start in range(0, len(series), 2):
+        for col, (title, df, is_rate) in zip(st.columns(2), series[start:start + 2]):
+            col.altair_chart(_chart(c, df, title, rate=is_rate), width="stretch")
 
 
 def render(c: Ctx) -> None:
@@ -41,15 +101,9 @@ def render(c: Ctx) -> None:
     stored = all(s["stored"] for s in upto)
     if stored or st.toggle(c.t("changes.show_trend", previous=upto[-2]["name"], n=len(upto)), key="ov_trend"):
         st.subheader(c.t("changes.trend"))
-        rows = []
-        for s in upto:
-            for k in cached(c, _overall_kpis, s["name"], s["as_of"], s["loaded_at"], graph_kw=None):
-                if k["rate"] is not None:
-                    rows.append({"snapshot": f"{s['name']} {s['as_of']}", "kpi": k[f"title_{c.lang}"] or k["kpi"],
-                                 "rate": round(float(k["rate"]) * 100, 1)})
-        if rows:
-            wide = pd.DataFrame(rows).pivot_table(index="snapshot", columns="kpi", values="rate", sort=False)
-            st.line_chart(wide, height=260)
+        points = [{"snapshot": s["name"], "as_of": s["as_of"], **k} for s in upto
+                  for k in cached(c, _overall_kpis, s["name"], s["as_of"], s["loaded_at"], graph_kw=None)]
+        trend_charts(c, points)
         prev, cur = upto[-2], upto[-1]
         old = {(r[0], r[1]): r for r in cached(c, _gap_keys, prev["name"], prev["as_of"], prev["loaded_at"], graph_kw=None)}
         new = {(r[0], r[1]) for r in cached(c, _gap_keys, cur["name"], cur["as_of"], cur["loaded_at"], graph_kw=None)}

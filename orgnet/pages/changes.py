@@ -37,15 +37,19 @@ def render(c: Ctx) -> None:
         st.info(c.t("changes.need_two", command="orgnet load DATA --graph 2026Q2 --as-of 2026-06-30"))
         return
     names = [s["name"] for s in snaps]
-    label = {s["name"]: f"{s['name']}（{s['as_of']}）" if s["as_of"] else s["name"] for s in snaps}
+    label = {s["name"]: c.t("app.snapshot_option", graph=s["name"], date=s["as_of"]) if s["as_of"] else s["name"]
+             for s in snaps}
     new_i = names.index(c.graph) if c.graph in names and names.index(c.graph) > 0 else len(names) - 1
     col_o, col_n, col_s = st.columns([1, 1, 1])
-    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=new_i - 1, format_func=label.get, key="chg_old")
-    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=new_i, format_func=label.get, key="chg_new")
+    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=new_i - 1, format_func=label.get, key="chg_old",
+                          placeholder=c.t("common.choose"))
+    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=new_i, format_func=label.get, key="chg_new",
+                          placeholder=c.t("common.choose"))
     streets = cached(c, _data_streets, graph_kw=None, graph=new)
     by_id = {s["id"]: s["name"] for s in streets}
     sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
-                          format_func=lambda i: by_id[i] if i else c.t("common.all"), key="chg_street")
+                          format_func=lambda i: by_id[i] if i else c.t("common.all"), key="chg_street",
+                          placeholder=c.t("common.choose"))
     stamps = "|".join(str(s["loaded_at"]) for s in snaps if s["name"] in (old, new))
     report = cached(c, _diff, old, new, sid or None, stamps, graph_kw=None)["report"]
     tot = report.totals()
@@ -73,24 +77,72 @@ def render(c: Ctx) -> None:
                 "snapshots_open": c.t("changes.snapshots_open"), "id": c.t("common.id")})
         st.dataframe(df, hide_index=True, width="stretch")
     with tabs[3]:
-        df = pd.DataFrame([r for r in report.kpis if r["scope"] == "overall"])
-        if not df.empty:
-            df = df[[f"title_{c.lang}", "rate_old", "rate_new", "delta"]].rename(columns={
-                f"title_{c.lang}": c.t("gaps.rule"), "rate_old": label[old], "rate_new": label[new]})
-        st.dataframe(df, hide_index=True, width="stretch")
+        st.dataframe(kpi_frame(c, report.kpis, label[old], label[new]), hide_index=True, width="stretch")
     with tabs[4]:
-        df = pd.DataFrame(report.linkage)
-        if not df.empty:
-            df["direction"] = df["direction"].map(lambda d: c.t(f"changes.direction_{d}"))
-        st.dataframe(df, hide_index=True, width="stretch")
+        st.dataframe(linkage_frame(c, report.linkage), hide_index=True, width="stretch")
     with tabs[5]:
-        df = pd.DataFrame(report.entities)
-        if not df.empty:
-            df["change"] = df["change"].map(lambda x: c.t(f"changes.{x}"))
-        st.dataframe(df, hide_index=True, width="stretch")
+        st.dataframe(entity_frame(c, report.entities), hide_index=True, width="stretch")
     download(c, st, c.t("changes.download"), lambda: _xlsx(report),
              file_name=download_name(c, f"changes_{old}_{new}", "xlsx"),
              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="chg_dl")
+
+
+def _pct(v) -> str:
+    return "—" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}%"
+
+
+def kpi_frame(c: Ctx, kpis: list[dict], old: str, new: str) -> pd.DataFrame:
+    """The overall KPIs of both snapshots (columns headed ``old`` and ``new``) and the change, in
+    the page language: a rate in percent and percentage points, a count KPI (``// measure: count``)
+    as its numerator and the difference."""
+    from orgnet.queries.kpis import kpi_meta
+
+    rows = []
+    for r in kpis:
+        if r["scope"] != "overall":
+            continue
+        if kpi_meta(r["kpi"])["measure"] == "count":
+            a, b = r["numerator_old"], r["numerator_new"]
+            figures = (_count(a), _count(b), "—" if a is None or b is None else f"{int(b) - int(a):+,}")
+        else:
+            d = r["delta"]
+            figures = (_pct(r["rate_old"]), _pct(r["rate_new"]),
+                       "—" if d is None else c.t("changes.delta_points", d=f"{float(d) * 100:+.1f}"))
+        rows.append(dict(zip((c.t("changes.kpi"), old, new, c.t("changes.delta")),
+                             (r[f"title_{c.lang}"] or r["kpi"], *figures))))
+    return pd.DataFrame(rows)
+
+
+def _count(v) -> str:
+    return "—" if v is None else f"{int(v):,}"
+
+
+def linkage_frame(c: Ctx, rows: list[dict]) -> pd.DataFrame:
+    """The pairs whose band changed, bands and direction named in the page language."""
+    from orgnet.pages._ui import localize_table
+    from orgnet.pages.linkage import band_name
+
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    for col in ("band_old", "band_new"):
+        df[col] = df[col].map(lambda b: band_name(c, b))
+    df["direction"] = df["direction"].map(lambda d: c.t(f"changes.direction_{d}"))
+    df = df[["direction", "street", "community", "unit", "band_old", "band_new", "score_old", "score_new",
+             "community_id", "unit_id"]].round({"score_old": 1, "score_new": 1})
+    return localize_table(c, df)
+
+
+def entity_frame(c: Ctx, rows: list[dict]) -> pd.DataFrame:
+    """The orgs, units and agreements added or gone, their kinds named in the page language."""
+    from orgnet.pages._ui import localize_table
+
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    df["change"] = df["change"].map(lambda x: c.t(f"changes.{x}"))
+    df["entity"] = df["entity"].map(lambda e: c.t(f"changes.entity_{e}"))
+    return localize_table(c, df[["change", "entity", "name", "kind", "street_id", "community_id", "id"]])
 
 
 def _data_streets(store, graph: str) -> list[dict]:

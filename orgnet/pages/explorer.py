@@ -150,10 +150,11 @@ def _controls(c: Ctx, view: dict) -> None:
     with col_q:
         _search(c)
         view = st.session_state[K_VIEW]
-    radius = col_r.selectbox(c.t("common.radius"), [1, 2, 3], index=view["r"] - 1, key="ex_radius")
+    radius = col_r.selectbox(c.t("common.radius"), [1, 2, 3], index=view["r"] - 1, key="ex_radius",
+                             placeholder=c.t("common.choose"))
     kinds = col_k.multiselect(c.t("common.kind_filter"), list(PRIMARY_LABELS), default=view["k"],
                               format_func=lambda v: enum_name(v, c.lang, m.Label), key=f"ex_kinds_{c.lang}",
-                              placeholder=c.t("common.all"))
+                              placeholder=c.t("common.all"), select_all=False)
     view["r"], view["k"] = int(radius), list(kinds)
 
 

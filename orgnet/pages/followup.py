@@ -14,6 +14,12 @@ from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 #: tint overdue rows up to this many rows shown
 STYLED_ROWS = 300
+#: what the last assignment did, shown above the ledger after the page reruns
+K_FLASH = "fu_flash"
+#: how many assignments this session made (a new picker after each)
+K_ROUND = "fu_assign_round"
+#: gaps the assign picker offers at a time (one rule's, cut in the engine)
+PICK_ROWS = 200
 
 
 def _editor(c: Ctx) -> str | None:
@@ -23,8 +29,9 @@ def _editor(c: Ctx) -> str | None:
 
 
 def _status_name(c: Ctx, value: str) -> str:
-    s = FollowUpStatus(value)
-    return s.zh if c.lang == "zh" else s.value.replace("_", " ")
+    from orgnet.i18n import label_name
+
+    return label_name(FollowUpStatus(value), c.lang)
 
 
 def _table(c: Ctx, records: list[Record], today: str, titles: dict) -> pd.DataFrame:
@@ -53,21 +60,67 @@ def _xlsx(records: list[Record], today: str) -> bytes:
         return to_xlsx(records, Path(d) / "督办单.xlsx", today).read_bytes()
 
 
+def _place(c: Ctx, col_s, col_c) -> dict[str, str]:
+    """The street and community the assign picker looks in (``street_id`` / ``community_id``;
+    none chosen: everything the account sees)."""
+    from orgnet.queries import explore
+
+    streets = {s["id"]: s for s in cached(c, explore.streets)}
+    sid = col_s.selectbox(c.t("common.street"), [""] + list(streets), key="fu_assign_street",
+                          format_func=lambda i: streets[i]["name"] if i else c.t("common.all"),
+                          placeholder=c.t("common.choose"))
+    comms = {x["id"]: x["name"] for x in streets[sid]["communities"]} if sid else {}
+    cid = col_c.selectbox(c.t("common.community"), [""] + list(comms), key=f"fu_assign_comm_{sid}",
+                          format_func=lambda i: comms[i] if i else c.t("common.all"), disabled=not sid,
+                          placeholder=c.t("common.choose"))
+    return {k: v for k, v in (("street_id", sid), ("community_id", cid)) if v}
+
+
+def _gap_page_picked(c: Ctx, totals: dict[str, int], where: dict[str, str]) -> pd.DataFrame:
+    """The page of one rule's gaps the user is on (``PICK_ROWS`` a page, cut in the engine)."""
+    (rule, total), = totals.items()
+    pages = -(-total // PICK_ROWS)
+    page = 1
+    if pages > 1:
+        col_p, col_n = st.columns([1, 3], vertical_alignment="bottom")
+        page = int(col_p.number_input(c.t("gaps.page", pages=pages, size=PICK_ROWS), min_value=1, max_value=pages,
+                                      value=1, step=1, key=f"fu_assign_page_{rule}_{total}"))
+    offset = (min(max(page, 1), pages) - 1) * PICK_ROWS
+    rows = cached(c, _data.gap_page, as_of=True, totals=totals, offset=offset, size=PICK_ROWS, **where)
+    if pages > 1:
+        col_n.caption(c.t("followup.pick_rows", first=offset + 1, last=offset + len(rows), n=total))
+    return rows
+
+
+def gap_option(c: Ctx, gap: dict) -> str:
+    """A gap as the assign picker lists it: its name (or id) and where it is."""
+    return c.t("followup.gap_option", name=gap["name"] or gap["id"], place=gap["community"] or gap["street"] or "")
+
+
 def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
+    """Assign gaps of the current snapshot: a street or community and a rule first (the rules
+    counted in the engine), then a page of that rule's gaps: no gap row it does not show leaves
+    the database."""
     st.subheader(c.t("followup.assign_title"))
-    gaps = cached(c, _data.gap_results, as_of=True)
-    if gaps is None or gaps.empty:
-        st.info(c.t("gaps.none_found"))
+    col_s, col_c, col_r = st.columns([1, 1, 2])
+    where = _place(c, col_s, col_c)
+    counts = cached(c, _data.gap_count_table, as_of=True, **where)  # no place: the Overview's counts
+    from orgnet.queries.gaps import rule_totals
+
+    totals = {r: n for r, n in rule_totals(counts).items() if n}
+    if not totals:
+        col_r.info(c.t("gaps.none_found"))
         return
-    rules = list(dict.fromkeys(gaps["rule"]))
-    rule = st.selectbox(c.t("gaps.rule"), rules, format_func=lambda r: titles.get(r, r), key="fu_assign_rule")
-    rows = gaps[gaps["rule"] == rule].to_dict("records")
+    rule = col_r.selectbox(c.t("gaps.rule"), list(totals), key="fu_assign_rule", placeholder=c.t("common.choose"),
+                        format_func=lambda r: c.t("followup.rule_count", rule=titles.get(r, r), n=totals[r]))
+    rows = _gap_page_picked(c, {rule: totals[rule]}, where).to_dict("records")
     options = {f"{g['rule']}|{g['id']}": g for g in rows}
+    # another list, or the last choice assigned: a fresh, empty picker
+    shown = "|".join((rule, *where.values(), next(iter(options), ""), str(st.session_state.get(K_ROUND, 0))))
     with st.form("fu_assign"):
-        picked = st.multiselect(c.t("followup.assign_pick"), list(options), key="fu_assign_pick", placeholder="",
-                                format_func=lambda k: f"{titles.get(options[k]['rule'], options[k]['rule'])} · "
-                                                      f"{options[k]['name'] or options[k]['id']}"
-                                                      f"（{options[k]['community'] or options[k]['street'] or ''}）")
+        picked = st.multiselect(c.t("followup.assign_pick"), list(options), key=f"fu_assign_pick_{shown}",
+                                placeholder=c.t("followup.assign_placeholder"), select_all=False,
+                                format_func=lambda k: gap_option(c, options[k]))
         a, b = st.columns(2)
         person = a.text_input(c.t("followup.person"), key="fu_assign_person")
         deadline = b.date_input(c.t("followup.deadline"), value=None, format="YYYY-MM-DD", key="fu_assign_deadline")
@@ -76,22 +129,26 @@ def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
                 done = led.assign(c.store, [options[k] for k in picked], snapshot=c.graph, as_of=c.as_of,
                                   by=_editor(c), person=person.strip(), deadline=deadline.isoformat() if deadline else "",
                                   versions={k: by_key[k].version for k in picked if k in by_key})
-                st.success(c.t("followup.assigned", n=len(done)))
+                st.session_state[K_FLASH] = c.t("followup.assigned", n=len(done))
+                st.session_state[K_ROUND] = st.session_state.get(K_ROUND, 0) + 1
+                st.rerun()  # the ledger above shows the new records
             except FollowUpConflict as e:
                 st.error(str(e))
             except OrgnetError as e:
                 st.error(c.t("common.error", message=str(e)))
 
 
-def _bulk_block(c: Ctx, shown: list[Record]) -> None:
+def _bulk_block(c: Ctx, shown: list[Record], titles: dict) -> None:
     st.subheader(c.t("followup.bulk_title"))
     by_key = {r.key: r for r in shown}
     with st.form("fu_bulk"):
-        keys = st.multiselect(c.t("followup.bulk_pick"), list(by_key), key="fu_bulk_pick", placeholder="",
-                              format_func=lambda k: f"{by_key[k]['name'] or by_key[k]['gap_id']} · {k.split('|')[0]}")
+        keys = st.multiselect(c.t("followup.bulk_pick"), list(by_key), key="fu_bulk_pick",
+                              placeholder=c.t("followup.bulk_placeholder"), select_all=False,
+                              format_func=lambda k: f"{by_key[k]['name'] or by_key[k]['gap_id']} · "
+                                                    f"{titles.get(by_key[k]['rule'], by_key[k]['rule'])}")
         a, b, d = st.columns(3)
         statuses = [""] + [s.value for s in FollowUpStatus]
-        status = a.selectbox(c.t("followup.status"), statuses, key="fu_bulk_status",
+        status = a.selectbox(c.t("followup.status"), statuses, key="fu_bulk_status", placeholder=c.t("common.choose"),
                              format_func=lambda s: _status_name(c, s) if s else c.t("followup.keep"))
         person = b.text_input(c.t("followup.person"), key="fu_bulk_person")
         deadline = d.date_input(c.t("followup.deadline"), value=None, format="YYYY-MM-DD", key="fu_bulk_deadline")
@@ -117,6 +174,9 @@ def _bulk_block(c: Ctx, shown: list[Record]) -> None:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.followup", "followup.caption")
+    flash = st.session_state.pop(K_FLASH, None)
+    if flash:
+        st.success(flash)
     today = now()[:10]
     records = led.list_records(c.store)  # not cached: the ledger changes outside any snapshot
     titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
@@ -125,9 +185,11 @@ def render(c: Ctx) -> None:
     streets = sorted({(r["street_id"], r["street"]) for r in records if r["street_id"]})
     col_s, col_t, col_o = st.columns([1, 2, 1])
     sid = col_s.selectbox(c.t("common.street"), [""] + [s for s, _ in streets], key="fu_street",
+                          placeholder=c.t("common.choose"),
                           format_func=lambda i: dict(streets).get(i, i) if i else c.t("common.all"))
     statuses = col_t.multiselect(c.t("followup.status"), [s.value for s in FollowUpStatus], key="fu_status",
-                                 format_func=lambda s: _status_name(c, s), placeholder=c.t("common.all"))
+                                 format_func=lambda s: _status_name(c, s), placeholder=c.t("common.all"),
+                                 select_all=False)
     late = col_o.toggle(c.t("followup.overdue_only"), key="fu_overdue")
     shown = [r for r in records if (not sid or r["street_id"] == sid) and (not statuses or r["status"] in statuses)
              and (not late or r.overdue(today))]
@@ -146,9 +208,9 @@ def render(c: Ctx) -> None:
                  file_name=download_name(c, "followup", "xlsx", scope=dict(streets).get(sid)),
                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="fu_dl")
         if _editor(c):
-            _bulk_block(c, shown)
+            _bulk_block(c, shown, titles)
     if _editor(c):  # viewers read the ledger, analysts and administrators change it
         _assign_block(c, titles, {r.key: r for r in records})
 
 
-__all__ = ["render"]
+__all__ = ["render", "gap_option", "PICK_ROWS"]

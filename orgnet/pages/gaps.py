@@ -74,13 +74,15 @@ def render(c: Ctx) -> None:
     titles = cat.set_index("id")[f"title_{c.lang}"].to_dict()
     col_r, col_s, col_c = st.columns([3, 1, 1])
     rules = col_r.multiselect(c.t("common.rule_filter"), list(cat["id"]), format_func=lambda r: titles.get(r, r),
-                              placeholder=c.t("common.all"), key=f"gaps_rules_{c.lang}")
+                              placeholder=c.t("common.all"), select_all=False, key=f"gaps_rules_{c.lang}")
     sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
-                          format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"), key=f"gaps_street_{c.lang}")
+                          format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"), key=f"gaps_street_{c.lang}",
+                          placeholder=c.t("common.choose"))
     comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]} if sid else \
         {x["id"]: x["name"] for s in streets for x in s["communities"]}
     cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
-                          format_func=lambda i: comms[i] if i else c.t("common.all"), key=f"gaps_comm_{c.lang}")
+                          format_func=lambda i: comms[i] if i else c.t("common.all"), key=f"gaps_comm_{c.lang}",
+                          placeholder=c.t("common.choose"))
     scope = {k: v for k, v in (("rules", sorted(rules)), ("street_id", sid), ("community_id", cid)) if v}
     counts = cached(c, _data.gap_count_table, as_of=True, **scope)  # no filter = the overview's counts
     totals = gaps.rule_totals(counts, scope.get("rules"))

@@ -163,7 +163,7 @@ def render(c: Ctx) -> None:
                      c.t("import.relationships"): n["relationships"]})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     pick = st.selectbox(c.t("import.current"), graphs,
-                        index=graphs.index(c.graph) if c.graph in graphs else 0, key="import_pick")
+                        index=graphs.index(c.graph) if c.graph in graphs else 0, key="import_pick", placeholder=c.t("common.choose"))
     if st.button(c.t("import.make_current"), key="import_make_current"):
         state[K_GRAPH] = pick
         state["_orgnet_pending_graph"] = pick

@@ -43,10 +43,11 @@ def render(c: Ctx) -> None:
         col_s, col_b = st.columns([1, 2])
         # one street at a time by default: a whole district is slow to score and crowded to draw
         opts = list(by_id) if len(by_id) == 1 else list(by_id) + [""]
-        sid = col_s.selectbox(c.t("common.street"), opts, key=f"lk_street_{c.lang}",
+        sid = col_s.selectbox(c.t("common.street"), opts, key=f"lk_street_{c.lang}", placeholder=c.t("common.choose"),
                               format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"))
         bands = col_b.multiselect(c.t("common.band_filter"), list(lk.BANDS[:3]), default=list(lk.BANDS[:3]),
-                                  format_func=lambda b: band_name(c, b), key=f"lk_bands_{c.lang}")
+                                  format_func=lambda b: band_name(c, b), key=f"lk_bands_{c.lang}",
+                                  placeholder=c.t("common.choose_many"), select_all=False)
         state["lk_street_val"], state["lk_bands_val"] = sid, list(bands)  # kept for meeting mode
     else:
         sid = state.get("lk_street_val", next(iter(by_id)))
@@ -86,12 +87,14 @@ def render(c: Ctx) -> None:
     else:
         comms = scored.drop_duplicates("community_id").set_index("community_id")["community"].to_dict()
         col_c, col_u = st.columns(2)
-        cid = col_c.selectbox(c.t("common.community"), list(comms), format_func=comms.get, key=f"lk_pair_c_{c.lang}")
+        cid = col_c.selectbox(c.t("common.community"), list(comms), format_func=comms.get, key=f"lk_pair_c_{c.lang}",
+                             placeholder=c.t("common.choose"))
         state["lk_pair_c_val"] = cid
         pairs = scored[scored["community_id"] == cid]
         units = pairs.set_index("unit_id")["unit"].to_dict()
         uid = col_u.selectbox(c.t("linkage.unit"), list(units), format_func=lambda u: (
-            f"{units[u]} · {band_name(c, pairs.set_index('unit_id').loc[u, 'band'])}"), key=f"lk_pair_u_{c.lang}")
+            f"{units[u]} · {band_name(c, pairs.set_index('unit_id').loc[u, 'band'])}"), key=f"lk_pair_u_{c.lang}",
+            placeholder=c.t("common.choose"))
         if uid:
             row = pairs[pairs["unit_id"] == uid].iloc[0]
             st.metric(c.t("linkage.score"), f"{row['score']:.1f}", border=False)

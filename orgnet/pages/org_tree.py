@@ -23,10 +23,10 @@ def render(c: Ctx) -> None:
     if not c.meeting:
         col_s, col_c = st.columns(2)
         sid = col_s.selectbox(c.t("common.street"), list(by_id), format_func=lambda i: by_id[i]["name"],
-                              key=f"ot_street_{c.lang}")
+                              key=f"ot_street_{c.lang}", placeholder=c.t("common.choose"))
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
         cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
-                              format_func=lambda i: comms.get(i, c.t("common.all")), key=f"ot_comm_{c.lang}")
+                              format_func=lambda i: comms.get(i, c.t("common.all")), key=f"ot_comm_{c.lang}", placeholder=c.t("common.choose"))
         state["ot_street_val"], state["ot_comm_val"] = sid, cid  # kept for meeting mode (no widgets there)
     else:
         sid = state.get("ot_street_val") if state.get("ot_street_val") in by_id else next(iter(by_id))

@@ -17,20 +17,42 @@ from orgnet.seeds import SeedFigure, figure_for_kpi, reference_figures
 from orgnet.textsafe import escape_markdown
 
 
+#: a card's title and difference wrap instead of being cut (six cards share a row on a desk screen)
+_CARD_CSS = """<style>
+[data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] .stMarkdownEllipsis p,
+[data-testid="stMetricDelta"] .stMarkdownEllipsis, [data-testid="stMetricDelta"] .stMarkdownEllipsis p
+{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
+[data-testid="stMetricDelta"] {height: auto !important;}
+</style>"""
+
+
 def _pct(v) -> str:
     return "—" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{float(v) * 100:.1f}%"
 
 
 def kpi_cards(c: Ctx, kpis: pd.DataFrame) -> None:
-    """One card per KPI; a seed figure beside it only with its source, quote and definition,
-    and a difference only when the KPI uses the figure's definition (``seed_comparable``)."""
-    overall = kpis[kpis["scope"] == "overall"].to_dict("records")
-    per_row = 4
-    for start in range(0, len(overall), per_row):
-        cols = st.columns(per_row)
-        for col, k in zip(cols, overall[start:start + per_row]):
+    """The KPI cards in titled rows, one row per group (a KPI file's ``// group:`` header), all rows
+    on the same grid; a seed figure beside a KPI only with its source, quote and definition, and a
+    difference only when the KPI uses the figure's definition (``seed_comparable``)."""
+    overall = {k["kpi"]: k for k in kpis[kpis["scope"] == "overall"].to_dict("records")}
+    groups = [(g, [overall[k] for k in ks if k in overall]) for g, ks in kpi_queries.kpi_groups()]
+    groups = [(g, ks) for g, ks in groups if ks]
+    per_row = max((len(ks) for _, ks in groups), default=1)
+    st.markdown(_CARD_CSS, unsafe_allow_html=True)
+    for group, cards in groups:
+        st.markdown(f"##### {c.t(f'kpi_group.{group}')}")
+        for col, k in zip(st.columns(per_row), cards):
             with col.container(border=True):
                 kpi_card(c, k)
+
+
+def kpi_figure(c: Ctx, k: dict) -> tuple[str, str]:
+    """(headline figure, its help) of a KPI row: the rate, or the numerator for a count KPI."""
+    fraction = c.t("overview.fraction", num=k["numerator"], den=k["denominator"])
+    if kpi_queries.kpi_meta(k["kpi"])["measure"] == "count":
+        return f"{int(k['numerator']):,}", c.t("overview.count_rate", rate=_pct(k["rate"]),
+                                                 num=k["numerator"], den=k["denominator"])
+    return _pct(k["rate"]), fraction
 
 
 def kpi_card(c: Ctx, k: dict) -> None:
@@ -41,9 +63,9 @@ def kpi_card(c: Ctx, k: dict) -> None:
     if fig is not None and fig.comparable and k["rate"] is not None:
         diff = (float(k["rate"]) - fig.value) * 100
         delta = c.t("overview.vs_seed", diff=f"{diff:+.1f}")
+    value, help_text = kpi_figure(c, k)
     # grey, never red or green: the figure is a source's, not this territory's target
-    st.metric(title, _pct(k["rate"]), delta=delta, delta_color="off",
-              help=c.t("overview.fraction", num=k["numerator"], den=k["denominator"]))
+    st.metric(title, value, delta=delta, delta_color="off", help=help_text)
     if fig is None:
         st.caption(c.t("overview.no_seed", num=k["numerator"], den=k["denominator"]))
         return
@@ -77,10 +99,12 @@ def street_table(c: Ctx, kpis: pd.DataFrame, gaps: pd.DataFrame | None) -> pd.Da
     per = kpis[kpis["scope"] == "street"]
     if per.empty:
         return pd.DataFrame()
-    wide = per.pivot_table(index=["street_id", "street"], columns="kpi", values="rate", aggfunc="first")
+    figures = [kpi_figure(c, k)[0] for k in per.to_dict("records")]  # a rate, or a count for a count KPI
+    wide = per.assign(figure=figures).pivot_table(index=["street_id", "street"], columns="kpi", values="figure",
+                                                  aggfunc="first")
     order = [k for k in kpis["kpi"].drop_duplicates() if k in wide.columns]
     titles = kpis.drop_duplicates("kpi").set_index("kpi")[f"title_{c.lang}"].to_dict()
-    wide = wide[order].map(_pct)
+    wide = wide[order]
     wide.columns = [titles.get(k, k) for k in order]
     wide = wide.reset_index()
     if gaps is not None and not gaps.empty and "street_id" in gaps.columns:

@@ -74,7 +74,8 @@ def render(c: Ctx) -> None:
         qs.sort(key=lambda q: (KIND_ORDER.index(q.kind) if q.kind in KIND_ORDER else 9, q.id))
         labels = {q.id: f"{c.t('query.kind_' + q.kind) if i18n.has('query.kind_' + q.kind) else q.kind} · {_title(c, q)}"
                   for q in qs}
-        qid = st.selectbox(c.t("query.pick"), [q.id for q in qs], format_func=labels.get, key=f"q_pick_{c.lang}")
+        qid = st.selectbox(c.t("query.pick"), [q.id for q in qs], format_func=labels.get, key=f"q_pick_{c.lang}",
+                           placeholder=c.t("common.choose"))
         q = catalog.get(qid)
         desc = q.meta.get(f"description_{c.lang}")
         if desc:

@@ -5,6 +5,10 @@ for items outside any community); this module adds the rates, the street and ove
 roll-ups and the seed figure each KPI is shown beside (``orgnet/seed_figures.toml``, through
 :mod:`orgnet.seeds`): ``seed_id``, ``seed_value`` (a rate 0–1 or a count), ``seed_unit``,
 ``seed_comparable`` (same definition: a difference may be shown) and ``seed_source``.
+
+Each KPI file's header also says which group the Overview shows it in (``// group:``, one of
+:data:`KPI_GROUPS`) and, when its figure is the numerator rather than the rate, ``// measure: count``
+(default ``rate``; :data:`MEASURES`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from orgnet.errors import QueryError
 from orgnet.queries import catalog
 from orgnet.seeds import figure_for_kpi
 
@@ -24,6 +29,11 @@ KPI_ORDER = ("community_org_coverage", "grid_org_coverage", "compound_org_covera
              "joint_meeting_members", "resident_unit_agreement",
              "compound_property", "compound_manager_coverage", "red_property",
              "owners_committee_members")
+
+#: the Overview's rows of KPI cards, in this order; titles in messages.toml ``kpi_group.<group>``
+KPI_GROUPS = ("coverage", "reporting", "cobuilding", "property")
+#: what a KPI's headline figure is: its rate, or its numerator (a count of people or organizations)
+MEASURES = ("rate", "count")
 
 RAW_COLUMNS = ["community_id", "community", "street_id", "street", "numerator", "denominator"]
 COLUMNS = ["kpi", "title_zh", "title_en", "scope", "street_id", "street", "community_id",
@@ -47,7 +57,27 @@ def kpi_meta(kpi: str) -> dict[str, Any]:
     if fig is not None:
         seed = {"seed_id": fig.id, "seed_value": fig.value, "seed_unit": fig.unit,
                 "seed_comparable": fig.comparable, "seed_source": f"{fig.doc} {fig.quote}"}
-    return {"kpi": kpi, "title_zh": meta.get("title_zh"), "title_en": meta.get("title_en"), **seed}
+    return {"kpi": kpi, "title_zh": meta.get("title_zh"), "title_en": meta.get("title_en"),
+            "group": _header_value(kpi, meta, "group", KPI_GROUPS, None),
+            "measure": _header_value(kpi, meta, "measure", MEASURES, "rate"), **seed}
+
+
+def _header_value(kpi: str, meta: dict[str, str], key: str, allowed: tuple[str, ...], default: str | None) -> str:
+    """A KPI header value that must be one of ``allowed`` (``default`` when the line is absent)."""
+    value = meta.get(key, default)
+    if value not in allowed:
+        raise QueryError(f"orgnet/queries/cypher/kpi_{kpi}.cypher: the header needs a `// {key}:` line with one of "
+                         f"{', '.join(allowed)} (found {value!r})")
+    return value
+
+
+def kpi_groups() -> list[tuple[str, list[str]]]:
+    """``(group, KPI ids)`` in :data:`KPI_GROUPS` order, each group's KPIs in presentation order;
+    groups without a KPI left out."""
+    by_group: dict[str, list[str]] = {g: [] for g in KPI_GROUPS}
+    for k in kpi_ids():
+        by_group[kpi_meta(k)["group"]].append(k)
+    return [(g, ks) for g, ks in by_group.items() if ks]
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -112,4 +142,5 @@ def kpi_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
     return aggregate(raw, {k: kpi_meta(k) for k in raw}, scopes)
 
 
-__all__ = ["kpi_table", "kpi_raw", "aggregate", "kpi_ids", "kpi_meta", "KPI_ORDER", "COLUMNS"]
+__all__ = ["kpi_table", "kpi_raw", "aggregate", "kpi_ids", "kpi_meta", "kpi_groups", "KPI_ORDER", "KPI_GROUPS",
+           "MEASURES", "COLUMNS"]

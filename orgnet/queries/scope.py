@@ -68,6 +68,20 @@ class Scope:
             return f"community:{self.community_id}"
         return f"street:{self.street_id}" if self.street_id else "district"
 
+    @classmethod
+    def from_key(cls, key: str) -> "Scope | None":
+        """The scope a :meth:`key` names (the audit log keeps it); None for any other text.
+
+        >>> Scope.from_key("street:S1"), Scope.from_key("district").is_district, Scope.from_key("x")
+        (Scope(street_id='S1', community_id=None), True, None)
+        """
+        kind, _, value = str(key).partition(":")
+        if kind == "district" and not value:
+            return cls()
+        if kind in ("street", "community") and value:
+            return cls(street_id=value) if kind == "street" else cls(community_id=value)
+        return None
+
     def admits(self, street_id: Any, community_id: Any) -> bool:
         """Whether a row placed in (street, community) is inside this scope."""
         if self.community_id:

@@ -5,6 +5,7 @@
 // description_zh: 有楼栋党小组覆盖的楼栋占全部楼栋的比例。
 // description_en: Share of buildings covered by a building_group.
 // source: 003 楼宇党小组; 001
+// group: coverage
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

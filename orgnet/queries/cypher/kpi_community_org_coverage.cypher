@@ -5,6 +5,7 @@
 // description_zh: 有社区党组织（社区党委/党总支/党支部）覆盖的社区占全部社区的比例（一社区一支部）。
 // description_en: Share of communities covered by a community_committee (one community, one party organization).
 // source: 002 §四.1 一社区一支部
+// group: coverage
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

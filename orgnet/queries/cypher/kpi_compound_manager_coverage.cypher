@@ -5,6 +5,7 @@
 // description_zh: 服务小区的物业公司和业主委员会中，有党组织（本单位党组织或联合党支部）、有党员在其中工作（交叉任职）或有在任党建指导员的比例（党的组织和工作覆盖）。
 // description_en: Share of the property companies and owners' committees serving compounds with a party org based in them (own or joint), a member working there (cross-appointment) or an instructor in office (party organization and work coverage).
 // source: 004 党的组织和工作覆盖实现全覆盖（红色物业、业委会）
+// group: property
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

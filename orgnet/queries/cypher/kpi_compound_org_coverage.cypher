@@ -5,6 +5,7 @@
 // description_zh: 有小区党支部覆盖的小区占全部小区的比例。
 // description_en: Share of compounds covered by a compound_branch.
 // source: 001 小区党支部为骨干
+// group: coverage
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

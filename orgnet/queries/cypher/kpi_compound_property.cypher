@@ -5,6 +5,7 @@
 // description_zh: 有物业公司服务的小区占全部小区的比例。
 // description_en: Share of compounds served by a property_company.
 // source: 004 物业覆盖率
+// group: property
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

@@ -5,6 +5,7 @@
 // description_zh: 有网格党支部覆盖的网格占全部网格的比例。
 // description_en: Share of grids covered by a grid_branch.
 // source: 004 网格党支部
+// group: coverage
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

@@ -5,6 +5,7 @@
 // description_zh: 有居住地的在职党员中，已向社区报到的比例（双报到）；按居住地所在社区统计。
 // description_en: Share of in-service members with a home area who reported to a community (double reporting); counted by the community of the home area.
 // source: 003 双报到
+// group: reporting
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

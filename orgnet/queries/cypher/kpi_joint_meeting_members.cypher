@@ -5,6 +5,7 @@
 // description_zh: 单位党组织（含联合党支部）的党员中，所在组织通过街道或社区党建联席会议联系的比例；分子为通过联席会议联系的党员数。
 // description_en: Share of the members of unit party orgs (unit_org and joint_branch) whose organization is linked through a street or community joint meeting; the numerator counts the members linked through the joint meetings.
 // source: 003 联席会议共联系辖区单位党组织1155个、党员45991名
+// group: cobuilding
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

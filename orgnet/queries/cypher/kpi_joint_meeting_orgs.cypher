@@ -5,6 +5,7 @@
 // description_zh: 单位党组织（含联合党支部）中，本组织或其所在单位是街道或社区党建联席会议在任成员单位的比例；分子为通过联席会议联系的单位党组织数。
 // description_en: Share of the unit party orgs (unit_org and joint_branch) that are, themselves or through a unit they are based in, current member units of a street or community joint meeting; the numerator counts the unit party organizations linked through the joint meetings.
 // source: 003 联席会议共联系辖区单位党组织1155个
+// group: cobuilding
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

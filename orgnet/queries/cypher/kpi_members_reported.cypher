@@ -5,6 +5,8 @@
 // description_zh: 已向社区报到的党员人数（分子）；比率为其占全部党员的比例，按居住地所在社区统计。
 // description_en: Members who reported to a community (the numerator); the rate is their share of all members, counted by the community of the home area.
 // source: 000 近13万名党员在社区报到; 003 双报到
+// group: reporting
+// measure: count
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

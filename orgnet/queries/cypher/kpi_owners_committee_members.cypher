@@ -5,6 +5,7 @@
 // description_zh: 业主委员会中，有党员在其中任职（工作单位为该业主委员会）的比例（交叉任职）。
 // description_en: Share of owners' committees with a party member on them (a member whose unit is the committee; cross-appointment).
 // source: 004 业委会
+// group: property
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

@@ -5,6 +5,7 @@
 // description_zh: 非公企业中，建有本单位党组织或纳入联合党支部的比例（非公企业党组织覆盖率；不含社会组织）。
 // description_en: Share of private (non-public) enterprises with a party org of their own or in a joint branch (social organizations not counted).
 // source: 000 非公企业党组织覆盖率
+// group: coverage
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

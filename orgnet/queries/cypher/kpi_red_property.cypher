@@ -5,6 +5,7 @@
 // description_zh: 物业公司中，建有本单位党组织或纳入联合党支部的比例（红色物业）。
 // description_en: Share of property companies with a party org of their own or in a joint branch (red property management).
 // source: 004 红色物业
+// group: property
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

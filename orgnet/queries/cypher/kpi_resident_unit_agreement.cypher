@@ -5,6 +5,7 @@
 // description_zh: 驻区单位中，本单位或其党组织是有效共建协议（状态生效且未过期）签约方的比例。
 // description_en: Share of resident units that are party, directly or through their party org, to an active agreement (status active and expires_on empty or >= as_of).
 // source: 000, 003 共驻共建
+// group: cobuilding
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

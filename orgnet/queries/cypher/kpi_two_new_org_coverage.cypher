@@ -5,6 +5,7 @@
 // description_zh: 非公企业和社会组织中，有党员工作、有党组织（含联合党支部）或有在任党建指导员的比例（即 1 − 两新组织未覆盖数/两新组织总数）。
 // description_en: Share of private enterprises and social organizations with a member working there, a party org based in them (a joint branch counts) or an instructor in office (1 - two_new_org_uncovered / all two-new organizations).
 // source: 000 两新组织党的工作覆盖
+// group: coverage
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null

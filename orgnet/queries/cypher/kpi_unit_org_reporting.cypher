@@ -5,6 +5,7 @@
 // description_zh: 驻区单位的单位党组织中，已向单位所在社区报到的比例；分子为向所在社区报到的单位党组织数（单位党组织双报到）。
 // description_en: Share of the party orgs (unit_org) of resident units that reported to the community the unit is located in; the numerator counts the unit party organizations reported there (organizations' double reporting).
 // source: 000 7400余个党组织在社区报到
+// group: reporting
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null
