@@ -1,0 +1,115 @@
+"""共驻共建责任双向评价 (issue 16): the evaluations table end to end — validation that loses
+nothing, the template, the graph, the window threshold, and the generated presets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers_loaders import check_accounting, good_tables, write_csv
+
+from orgnet.loaders.validate import validate_path
+from orgnet.model import EVALUATION_WINDOW_MONTHS, TABLES, EvaluationGrade
+
+CYPHER = Path(__file__).resolve().parents[1] / "orgnet" / "queries" / "cypher"
+
+
+def _tables(*rows: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    tables = good_tables()
+    base = {"agreement_id": "A1", "period": "2024年度", "evaluated_on": "2025-01-10", "grade": "优秀"}
+    tables["evaluations"] = [{**base, **r} for r in rows]
+    return tables
+
+
+def _validate(tmp_path: Path, tables):
+    result = validate_path(write_csv(tmp_path / "d", tables))
+    check_accounting(result)
+    return result
+
+
+def test_both_directions_and_party_org_or_unit_accepted(tmp_path):
+    # A1 is signed by P2 (community) and U1; P3 is U1's party org, so it may evaluate too
+    result = _validate(tmp_path, _tables(
+        {"id": "E1", "evaluator_id": "U1", "evaluatee_id": "P2", "score": "93", "comment": "组织有力"},
+        {"id": "E2", "evaluator_id": "P2", "evaluatee_id": "P3", "grade": "良好"},
+        {"id": "E3", "evaluator_id": "P3", "evaluatee_id": "P2", "grade": "poor", "score": "58"}))
+    assert result.report.errors == []
+    rows = result.dataset.rows("evaluations")
+    assert [(r["id"], r["grade"], r["score"]) for r in rows] == [
+        ("E1", "excellent", 93), ("E2", "good", None), ("E3", "poor", 58)]
+
+
+def test_bad_rows_rejected_with_file_row_column_reason(tmp_path):
+    result = _validate(tmp_path, _tables(
+        {"id": "E1", "evaluator_id": "U1", "evaluatee_id": "P2"},  # fine
+        {"id": "E2", "evaluator_id": "U4", "evaluatee_id": "P2"},  # U4 did not sign A1
+        {"id": "E3", "evaluator_id": "P2", "evaluatee_id": "P2"},  # evaluates itself
+        {"id": "E4", "evaluator_id": "U1", "evaluatee_id": "P2", "grade": "满分"},  # no such grade
+        {"id": "E5", "evaluator_id": "U1", "evaluatee_id": "P2", "score": "150"},  # out of range
+        {"id": "E6", "evaluator_id": "U1", "evaluatee_id": "P2", "evaluated_on": ""},  # no date
+        {"id": "E7", "evaluator_id": "U1", "evaluatee_id": "P2", "agreement_id": "A9"}))  # no agreement
+    assert [r["id"] for r in result.dataset.rows("evaluations")] == ["E1"]
+    errors = {e.row: e for e in result.report.errors}
+    assert set(errors) == {3, 4, 5, 6, 7, 8}  # spreadsheet rows (header = row 1)
+    assert all(e.table == "evaluations" for e in errors.values())
+    assert (errors[3].column, errors[3].value) == ("evaluator_id", "U4")
+    assert "不是协议 A1 的签约方" in errors[3].reason and "agreement_parties" in errors[3].reason
+    assert (errors[4].column, errors[4].value) == ("evaluatee_id", "P2")
+    assert "the same" in errors[4].reason
+    assert errors[5].column == "grade" and "优秀" in errors[5].reason
+    assert errors[6].column == "score"
+    assert errors[7].column == "evaluated_on"
+    assert (errors[8].column, errors[8].value) == ("agreement_id", "A9")
+
+
+def test_rejected_agreement_cascades_to_its_evaluations(tmp_path):
+    tables = _tables({"id": "E1", "evaluator_id": "U1", "evaluatee_id": "P2"})
+    tables["agreements"][0]["status"] = "draft"
+    result = _validate(tmp_path, tables)
+    assert result.dataset.rows("evaluations") == []
+    (e,) = [e for e in result.report.errors if e.table == "evaluations"]
+    assert e.column == "agreement_id" and "A1" in e.reason
+
+
+def test_chinese_headers_and_grades(tmp_path):
+    result = validate_path(write_csv(tmp_path / "zh", _tables(
+        {"id": "E1", "evaluator_id": "U1", "evaluatee_id": "P2", "grade": "一般"}), zh=True, zh_names=True))
+    assert result.report.errors == []
+    assert result.dataset.rows("evaluations")[0]["grade"] == EvaluationGrade.fair.value
+    assert TABLES["evaluations"].zh == "共建双向评价"
+
+
+def test_template_has_the_table(tmp_path):
+    import openpyxl
+    from orgnet.loaders.template import write_template
+    path = write_template(tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert "共建双向评价" in wb.sheetnames
+    header = [c.value for c in wb["共建双向评价"][1]]
+    assert header[:4] == ["编号", "协议编号", "评价方", "被评价方"]
+    assert validate_path(path).report.errors == []
+
+
+def test_window_is_the_one_threshold():
+    """The rule and the KPI spell the window as 'the same day a year before as_of' (rules take only
+    as_of, street_id, community_id): that is EVALUATION_WINDOW_MONTHS, which the oracles use."""
+    assert EVALUATION_WINDOW_MONTHS == 12
+    year_before = "toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS window_start"
+    for name in ("agreement_without_evaluation", "kpi_agreement_evaluated"):
+        text = (CYPHER / f"{name}.cypher").read_text(encoding="utf-8")
+        assert year_before in text, name
+        assert re.search(r"12 months before as_of", text), name
+
+
+def test_graph_has_an_evaluation_node_per_row(tiny_dataset):
+    from orgnet.graph.nx import to_networkx
+    g = to_networkx(tiny_dataset)
+    evaluations = [n for n, d in g.nodes(data=True) if "Evaluation" in d["labels"]]
+    assert len(evaluations) == len(tiny_dataset.rows("evaluations")) == 5
+    e1 = {d["type"]: v for _, v, d in g.out_edges("E1", data=True)}
+    assert e1 == {"ASSESSES": "PC1", "UNDER": "A1"}
+    assert [u for u, _, d in g.in_edges("E1", data=True) if d["type"] == "EVALUATED"] == ["PU1"]
+    assert g.nodes["E1"]["grade"] == "excellent" and g.nodes["E1"]["score"] == 95
