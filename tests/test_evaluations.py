@@ -113,3 +113,46 @@ def test_graph_has_an_evaluation_node_per_row(tiny_dataset):
     assert e1 == {"ASSESSES": "PC1", "UNDER": "A1"}
     assert [u for u, _, d in g.in_edges("E1", data=True) if d["type"] == "EVALUATED"] == ["PU1"]
     assert g.nodes["E1"]["grade"] == "excellent" and g.nodes["E1"]["score"] == 95
+
+
+@pytest.fixture(scope="module")
+def weicheng(tmp_path_factory):
+    from orgnet.graph.nx import to_networkx
+    from orgnet.loaders.generate import generate
+    out = tmp_path_factory.mktemp("weicheng")
+    summary = generate("weicheng", out, seed=0)
+    result = validate_path(out)
+    return out, summary, result, to_networkx(result.dataset)
+
+
+def test_generated_evaluations_plausible(weicheng):
+    """Most current agreements were evaluated in the last round, some not; both directions;
+    grades mostly 良好/优秀 with a score in the grade's band where the street keeps scores."""
+    import oracle
+    import oracle_linkage as O
+    out, summary, result, g = weicheng
+    assert result.report.errors == []
+    rows = result.dataset.rows("evaluations")
+    assert len(rows) == summary.counts["evaluations"] > 100
+    as_of = result.dataset.as_of
+    kpi = O.kpi_rows(g, as_of)["agreement_evaluated"]
+    num, den = sum(r["numerator"] for r in kpi), sum(r["denominator"] for r in kpi)
+    assert 0.6 <= num / den <= 0.9, (num, den)
+    assert den - num == len(oracle.run_rule(g, "agreement_without_evaluation", as_of)) > 0
+    sides = {(g.nodes[r["evaluator_id"]].get("kind") == "community_committee") for r in rows}
+    assert sides == {True, False}  # the community grades the unit and the unit the community
+    grades = {gr: sum(r["grade"] == gr for r in rows) / len(rows) for gr in ("excellent", "good", "fair", "poor")}
+    assert grades["good"] + grades["excellent"] > 0.7 and 0 < grades["poor"] < 0.1
+    bands = {"excellent": (90, 100), "good": (80, 89), "fair": (60, 79), "poor": (0, 59)}
+    scored = [r for r in rows if r["score"] is not None]
+    assert 0 < len(scored) < len(rows)
+    assert all(bands[r["grade"]][0] <= r["score"] <= bands[r["grade"]][1] for r in scored)
+    assert all(r["evaluated_on"] <= as_of and r["period"].endswith("年度") for r in rows)
+
+
+def test_generated_evaluations_deterministic(weicheng, tmp_path):
+    from orgnet.loaders.generate import generate
+    out, *_ = weicheng
+    generate("weicheng", tmp_path, seed=0)
+    for table in ("evaluations", "agreements", "members", "meetings"):
+        assert (tmp_path / f"{table}.csv").read_bytes() == (out / f"{table}.csv").read_bytes(), table
