@@ -9,7 +9,9 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.textsafe import escape_markdown
 from orgnet.analysis import linkage as lk
-from orgnet.queries import explore
+from orgnet.i18n import label_name
+from orgnet.model import EvaluationGrade
+from orgnet.queries import evaluations, explore
 from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, community_stepper, download, download_name, map_block, page_header
 
@@ -100,6 +102,7 @@ def render(c: Ctx) -> None:
                 c.t("linkage.count"): [int(row[ch]) for ch in lk.CHANNELS],
                 c.t("linkage.points"): [round(float(row.get(f"pts_{ch}", 0.0)), 1) for ch in lk.CHANNELS],
             }), hide_index=True, width="stretch")
+            evaluations_block(c, str(cid), str(uid))
             from orgnet.pages.explorer import open_node
 
             b1, b2, _ = st.columns([2, 2, 3])
@@ -134,6 +137,28 @@ def render(c: Ctx) -> None:
                 c.t("linkage.current"): partners["current_score"].astype(float).round(1),
                 c.t("linkage.reason"): partners.apply(lambda r: _reasons(c, r), axis=1)})
             st.dataframe(pf, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(pf)))
+
+
+def evaluations_block(c: Ctx, cid: str, uid: str) -> None:
+    """The latest two-way evaluation each way (共驻共建双向评价) beside a pair's breakdown."""
+    rows = cached(c, evaluations.pair_evaluations, community_id=cid, unit_id=uid, as_of=True)
+    st.markdown(f"**{c.t('linkage.evaluations')}**")
+    if not rows:
+        st.caption(c.t("linkage.eval_no_agreement", date=c.as_of))
+        return
+    lines = []
+    for side, row in evaluations.latest_each_way(rows).items():
+        name = c.t(f"linkage.eval_side_{side}")
+        if row is None:
+            lines.append("- " + c.t("linkage.eval_missing", side=name))
+            continue
+        grade = label_name(EvaluationGrade(row["grade"]), c.lang)
+        score = c.t("linkage.eval_score", score=row["score"]) if row.get("score") is not None else ""
+        comment = c.t("linkage.eval_comment", comment=escape_markdown(row["comment"])) if row.get("comment") else ""
+        lines.append("- " + c.t("linkage.eval_line", side=name, grade=grade, score=score,
+                                period=escape_markdown(row.get("period") or "—"),
+                                date=row["evaluated_on"], comment=comment))
+    st.markdown("\n".join(lines))
 
 
 #: most units a ranked chart shows (the strongest); the table under it has them all
