@@ -156,3 +156,23 @@ def test_generated_evaluations_deterministic(weicheng, tmp_path):
     generate("weicheng", tmp_path, seed=0)
     for table in ("evaluations", "agreements", "members", "meetings"):
         assert (tmp_path / f"{table}.csv").read_bytes() == (out / f"{table}.csv").read_bytes(), table
+
+
+def test_evaluation_lines_escape_the_data():
+    """Period and comment come from the users' spreadsheets: shown literally, never as Markdown."""
+    from orgnet.pages.linkage import evaluation_lines
+    from orgnet.textsafe import escape_markdown
+    hostile = "**满分** <img src=x onerror=alert(1)> [点我](http://evil.example)"
+    rows = [{"side": "community", "evaluation_id": "E2", "agreement_id": "A1", "agreement": "协议",
+             "period": "2024年度_*", "evaluated_on": "2025-01-20", "grade": "good", "score": 86,
+             "comment": hostile},
+            {"side": "community", "evaluation_id": "E1", "agreement_id": "A1", "agreement": "协议",
+             "period": "2023年度", "evaluated_on": "2024-01-20", "grade": "poor", "score": None,
+             "comment": None}]
+    unit_line, community_line = evaluation_lines(rows, "zh")
+    assert unit_line == "- **单位评社区**：未评价"
+    assert escape_markdown(hostile) in community_line and hostile not in community_line
+    assert "良好（86分）" in community_line and escape_markdown("2024年度_*") in community_line
+    assert "2023年度" not in community_line  # only the latest each way
+    (en_unit, en_comm) = evaluation_lines(rows[1:], "en")
+    assert "Poor" in en_comm and "points" not in en_comm and "not evaluated" in en_unit

@@ -9,7 +9,7 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.textsafe import escape_markdown
 from orgnet.analysis import linkage as lk
-from orgnet.i18n import label_name
+from orgnet.i18n import label_name, t
 from orgnet.model import EvaluationGrade
 from orgnet.queries import evaluations, explore
 from orgnet.pages import _data
@@ -146,19 +146,26 @@ def evaluations_block(c: Ctx, cid: str, uid: str) -> None:
     if not rows:
         st.caption(c.t("linkage.eval_no_agreement", date=c.as_of))
         return
+    st.markdown("\n".join(evaluation_lines(rows, c.lang)))
+
+
+def evaluation_lines(rows: list[dict], lang: str) -> list[str]:
+    """One Markdown list item per direction: grade, score, period, date and comment of the latest
+    evaluation, or "not evaluated"; text from the data (period, comment) is escaped."""
     lines = []
     for side, row in evaluations.latest_each_way(rows).items():
-        name = c.t(f"linkage.eval_side_{side}")
+        name = t(f"linkage.eval_side_{side}", lang)
         if row is None:
-            lines.append("- " + c.t("linkage.eval_missing", side=name))
+            lines.append("- " + t("linkage.eval_missing", lang, side=name))
             continue
-        grade = label_name(EvaluationGrade(row["grade"]), c.lang)
-        score = c.t("linkage.eval_score", score=row["score"]) if row.get("score") is not None else ""
-        comment = c.t("linkage.eval_comment", comment=escape_markdown(row["comment"])) if row.get("comment") else ""
-        lines.append("- " + c.t("linkage.eval_line", side=name, grade=grade, score=score,
-                                period=escape_markdown(row.get("period") or "—"),
-                                date=row["evaluated_on"], comment=comment))
-    st.markdown("\n".join(lines))
+        grade = label_name(EvaluationGrade(row["grade"]), lang)
+        score = t("linkage.eval_score", lang, score=row["score"]) if row.get("score") is not None else ""
+        comment = (t("linkage.eval_comment", lang, comment=escape_markdown(row["comment"]))
+                   if row.get("comment") else "")
+        lines.append("- " + t("linkage.eval_line", lang, side=name, grade=grade, score=score,
+                              period=escape_markdown(row.get("period") or "—"),
+                              date=escape_markdown(str(row["evaluated_on"])), comment=comment))
+    return lines
 
 
 #: most units a ranked chart shows (the strongest); the table under it has them all
