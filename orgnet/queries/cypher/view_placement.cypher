@@ -17,8 +17,8 @@ OPTIONAL MATCH (n6:Need {id: nid})
 OPTIONAL MATCH (n7:Resource {id: nid})
 OPTIONAL MATCH (n8:Service {id: nid})
 OPTIONAL MATCH (n9:Meeting {id: nid})
-OPTIONAL MATCH (n10:Evaluation {id: nid})
-WITH coalesce(n1, n2, n3, n4, n5, n6, n7, n8, n9, n10) AS n
+OPTIONAL MATCH (n0:Evaluation {id: nid})
+WITH coalesce(n1, n2, n3, n4, n5, n6, n7, n8, n9, n0) AS n
 WHERE n IS NOT NULL
 OPTIONAL MATCH (n)-[:COVERS|LOCATED_IN|LIVES_IN|REPORTED_TO]->(a1:Area)
 WITH n, collect(DISTINCT a1) AS s1
