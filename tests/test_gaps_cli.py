@@ -133,7 +133,7 @@ def test_gaps_xlsx_export(run_cli, tmp_path):
     assert r.exit_code == 0, r.output
     wb = load_workbook(out)
     assert wb.sheetnames[0] == "汇总"
-    assert len(wb.sheetnames) == 1 + 23
+    assert len(wb.sheetnames) == 1 + 24
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert summary[0][:4] == ("规则编号", "规则名称", "严重程度", "问题数")
     counts = {row[0]: row[3] for row in summary[1:]}
