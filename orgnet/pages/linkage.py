@@ -151,7 +151,8 @@ def evaluations_block(c: Ctx, cid: str, uid: str) -> None:
 
 def evaluation_lines(rows: list[dict], lang: str) -> list[str]:
     """One Markdown list item per direction: grade, score, period, date and comment of the latest
-    evaluation, or "not evaluated"; text from the data (period, comment) is escaped."""
+    evaluation, or "not evaluated"; text from the data (period, comment) is escaped (the date is a
+    validated ISO date)."""
     lines = []
     for side, row in evaluations.latest_each_way(rows).items():
         name = t(f"linkage.eval_side_{side}", lang)
@@ -164,7 +165,7 @@ def evaluation_lines(rows: list[dict], lang: str) -> list[str]:
                    if row.get("comment") else "")
         lines.append("- " + t("linkage.eval_line", lang, side=name, grade=grade, score=score,
                               period=escape_markdown(row.get("period") or "—"),
-                              date=escape_markdown(str(row["evaluated_on"])), comment=comment))
+                              date=row["evaluated_on"], comment=comment))
     return lines
 
 
