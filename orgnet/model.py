@@ -168,6 +168,24 @@ class ServiceType(ZhEnum):
     post = ("post", "志愿岗位", "志愿服务岗位")
 
 
+class EvaluationGrade(ZhEnum):
+    """评价等次 of a co-building evaluation: the four grades street offices publish (a 百分制
+    score, when one is kept, goes in ``evaluations.score``)."""
+
+    excellent = ("excellent", "优秀")
+    good = ("good", "良好", "较好")
+    fair = ("fair", "一般", "合格", "基本合格")
+    poor = ("poor", "较差", "差", "不合格")
+
+
+#: 共驻共建责任双向评价 (000): an active agreement counts as evaluated when either side evaluated
+#: the other within this many months up to ``as_of`` (after the same day ``EVALUATION_WINDOW_MONTHS``
+#: months earlier, up to and including ``as_of``). Rules take only as_of, street_id, community_id,
+#: so ``agreement_without_evaluation.cypher`` and ``kpi_agreement_evaluated.cypher`` spell it as
+#: "one year before"; tests/test_evaluations.py holds them to this value.
+EVALUATION_WINDOW_MONTHS = 12
+
+
 class MeetingLevel(ZhEnum):
     street = ("street", "街道")
     community = ("community", "社区")
@@ -194,6 +212,7 @@ class Label(ZhEnum):
     Resource = ("Resource", "资源")
     Service = ("Service", "服务")
     Meeting = ("Meeting", "联席会议")
+    Evaluation = ("Evaluation", "共建评价")
 
 
 #: the second label of an area node, by level
@@ -228,6 +247,9 @@ class Rel(ZhEnum):
     CONVENED = ("CONVENED", "召集")
     ATTENDED = ("ATTENDED", "参会")
     JOINT_MEMBER_OF = ("JOINT_MEMBER_OF", "联席会议成员")
+    EVALUATED = ("EVALUATED", "作出评价")
+    ASSESSES = ("ASSESSES", "评价对象")
+    UNDER = ("UNDER", "依据协议")
 
 
 # ---------------------------------------------------------------------------
@@ -444,6 +466,19 @@ _TABLES: tuple[Table, ...] = (
         _c("since", "加入日期", T.date),
         _c("until", "退出日期", T.date),
     )),
+    # 共驻共建责任双向评价 (000): a resident unit (or its party org) evaluates the community party
+    # org's co-building duties and the community evaluates the unit's, under their agreement
+    Table("evaluations", "共建双向评价", kind="evaluation", columns=(
+        _c("id", "编号", ID, True),
+        _c("agreement_id", "协议编号", T.ref, True, targets=("agreement",)),
+        _c("evaluator_id", "评价方", T.ref, True, targets=("party_org", "unit")),
+        _c("evaluatee_id", "被评价方", T.ref, True, targets=("party_org", "unit")),
+        _c("period", "评价周期", aliases=("评价年度",)),
+        _c("evaluated_on", "评价日期", T.date, True),
+        _c("grade", "评价等次", T.enum, True, EvaluationGrade, aliases=("等次",)),
+        _c("score", "评价得分", T.int, min_value=0, max_value=100, aliases=("得分",)),
+        _c("comment", "评价意见", aliases=("意见",)),
+    )),
     # one row: the day the ledgers describe (rules, KPIs and linkage are evaluated on it by
     # default); not a node: the load stores it in the graph's metadata
     Table("dataset", "数据集", kind=None, id_column=None, columns=(
@@ -469,6 +504,7 @@ TABLE_LABELS: dict[str, Label] = {
     "resources": Label.Resource,
     "services": Label.Service,
     "meetings": Label.Meeting,
+    "evaluations": Label.Evaluation,
 }
 
 #: the property that says what kind of thing a node is, and the enum that names it, by primary
@@ -617,6 +653,9 @@ REF_RELS: tuple[RefRel, ...] = (
     RefRel("services", "area_id", Rel.POSTED, reverse=True),
     RefRel("services", "claimed_by", Rel.CLAIMED, reverse=True, props={"on": "claimed_on", "done_on": "done_on"}),
     RefRel("meetings", "convener_id", Rel.CONVENED, reverse=True),
+    RefRel("evaluations", "evaluator_id", Rel.EVALUATED, reverse=True),
+    RefRel("evaluations", "evaluatee_id", Rel.ASSESSES),
+    RefRel("evaluations", "agreement_id", Rel.UNDER),
 )
 
 LINK_RELS: tuple[LinkRel, ...] = (

@@ -321,6 +321,40 @@ def agreement_lapsed(g, as_of):
     return rows
 
 
+def months_before(as_of: str, months: int) -> str:
+    """The same day ``months`` months before as_of, as an ISO string (the day is kept even
+    where that month is shorter: the window is compared as strings, (start, as_of])."""
+    year, month = int(as_of[:4]), int(as_of[5:7])
+    total = year * 12 + month - 1 - months
+    return f"{total // 12:04d}-{total % 12 + 1:02d}{as_of[7:]}"
+
+
+def evaluation_dates(g, agreement) -> list[str]:
+    """The dates of the evaluations made under an agreement (either direction)."""
+    return [g.nodes[e]["evaluated_on"] for e, _ in inn(g, agreement, "UNDER")]
+
+
+def agreement_evaluated(g, agreement, as_of) -> bool:
+    """Either side evaluated the other within EVALUATION_WINDOW_MONTHS up to as_of."""
+    from orgnet.model import EVALUATION_WINDOW_MONTHS
+    start = months_before(as_of, EVALUATION_WINDOW_MONTHS)
+    return any(start < d <= as_of for d in evaluation_dates(g, agreement))
+
+
+@rule
+def agreement_without_evaluation(g, as_of):
+    rows = []
+    for a in nodes(g, "Agreement"):
+        if not agreement_active(g, a, as_of) or agreement_evaluated(g, a, as_of):
+            continue
+        past = [d for d in evaluation_dates(g, a) if d <= as_of]
+        detail = f"近12个月未开展双向评价，最近一次评价于{max(past)}" if past else "从未开展双向评价"
+        areas = [x for p in parties(g, a) if has_label(g, p, "PartyOrg") for x, _ in out(g, p, "COVERS")]
+        rows.append(_row(g, "agreement_without_evaluation", a, "agreement", _org_scope(g, areas), detail,
+                         name=g.nodes[a].get("title")))
+    return rows
+
+
 @rule
 def resident_unit_not_in_committee(g, as_of):
     rows = []

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from orgnet.model import (
+    EVALUATION_WINDOW_MONTHS,
     TWO_NEW_KINDS,
     AgreementStatus,
     MemberCategory,
@@ -331,6 +332,15 @@ def kpi_items(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[tuple[str | None
                     for p in unit_and_orgs(g, u) for ag, _ in out(g, p, Rel.PARTY_TO))
         lst.append((_community_key(g, [a for a, _ in out(g, u, Rel.LOCATED_IN)]), under))
     items["resident_unit_agreement"] = lst
+
+    # 共驻共建双向评价: active agreements evaluated (either way) within the evaluation window
+    start = window_start(as_of, EVALUATION_WINDOW_MONTHS)
+    items["agreement_evaluated"] = [
+        (_community_key(g, [x for p, _ in inn(g, ag, Rel.PARTY_TO) if has_label(g, p, "PartyOrg")
+                            for x, _ in out(g, p, Rel.COVERS)]),
+         any(in_window(g.nodes[e].get("evaluated_on"), start, as_of, required=True)
+             for e, _ in inn(g, ag, Rel.UNDER)))
+        for ag in nodes(g, "Agreement") if active_agreement(g, ag, as_of)]
 
     items["compound_property"] = [
         (_community_key(g, [c]),

@@ -28,7 +28,7 @@ def anchors(g: nx.MultiDiGraph, n: str) -> set[str]:
     found |= _areas(g, [n], _OWN)
     found |= {u for rel in _RAISED_BY for u, _ in inn(g, n, rel) if has_label(g, u, "Area")}
     via = {x for rel in ("BASED_IN", "MEMBER_OF", "OFFERS") for x, _ in out(g, n, rel) + inn(g, n, rel)}
-    via |= {u for rel in ("PARTY_TO", "CONVENED") for u, _ in inn(g, n, rel)}
+    via |= {u for rel in ("PARTY_TO", "CONVENED", "EVALUATED") for u, _ in inn(g, n, rel)}
     return found | _areas(g, via, _HOLDS)
 
 

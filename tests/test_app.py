@@ -359,3 +359,42 @@ def test_import_report_names_the_users_own_file_and_headers(tmp_path):
     assert "party_orgs.csv" in set(counts["文件"])
     mine = errs[errs["文件"] == "party_orgs.csv"]
     assert not mine.empty and own in set(mine["列"]) and "parent_id" not in set(errs["列"])
+
+
+def test_linkage_pair_shows_the_latest_evaluations(demo_env, demo_dataset):
+    """共驻共建双向评价: beside a pair's breakdown, the latest grade each way (from the networkx
+    graph of the same dataset, not from the query the page uses)."""
+    from orgnet.graph.nx import to_networkx
+    from orgnet.i18n import label_name
+    from orgnet.model import EvaluationGrade
+
+    g = to_networkx(demo_dataset)
+    as_of = demo_dataset.as_of
+    latest: dict[tuple[str, str], dict] = {}
+    for e in sorted((n for n, d in g.nodes(data=True) if "Evaluation" in d["labels"]),
+                    key=lambda n: (g.nodes[n]["evaluated_on"], n)):
+        node = g.nodes[e]
+        if node["evaluated_on"] > as_of:
+            continue
+        who = next(u for u, _, d in g.in_edges(e, data=True) if d["type"] == "EVALUATED")
+        whom = next(v for _, v, d in g.out_edges(e, data=True) if d["type"] == "ASSESSES")
+        side = "community" if g.nodes[who].get("kind") == "community_committee" else "unit"
+        party = whom if side == "community" else who
+        unit = party if "Unit" in g.nodes[party]["labels"] else next(
+            v for _, v, d in g.out_edges(party, data=True) if d["type"] == "BASED_IN")
+        community = next(v for _, v, d in g.out_edges(who if side == "community" else whom, data=True)
+                         if d["type"] == "COVERS")
+        latest[(community, unit, side)] = node
+    (community, unit, side) = next(iter(sorted(latest)))
+    at = open_page("linkage")
+    at.selectbox(key="lk_pair_c_zh").set_value(community).run()
+    at.selectbox(key="lk_pair_u_zh").set_value(unit).run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert t("linkage.evaluations") in text
+    want = latest[(community, unit, side)]
+    line = next(x for x in text.splitlines() if t(f"linkage.eval_side_{side}") in x)
+    assert label_name(EvaluationGrade(want["grade"]), "zh") in line and want["evaluated_on"] in line
+    other = "unit" if side == "community" else "community"
+    if (community, unit, other) not in latest:
+        assert t("linkage.eval_missing", side=t(f"linkage.eval_side_{other}")) in text

@@ -133,7 +133,7 @@ def test_gaps_xlsx_export(run_cli, tmp_path):
     assert r.exit_code == 0, r.output
     wb = load_workbook(out)
     assert wb.sheetnames[0] == "汇总"
-    assert len(wb.sheetnames) == 1 + 23
+    assert len(wb.sheetnames) == 1 + 24
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert summary[0][:4] == ("规则编号", "规则名称", "严重程度", "问题数")
     counts = {row[0]: row[3] for row in summary[1:]}
@@ -183,7 +183,7 @@ def test_rule_catalog_frame():
     from orgnet.queries.gaps import rule_catalog
 
     cat = rule_catalog()
-    assert len(cat) == 23
+    assert len(cat) == 24
     assert list(cat.columns) == ["id", "title_zh", "title_en", "description_zh", "description_en",
                                  "source", "severity", "remedy_zh", "remedy_en"]
     assert cat["title_zh"].str.len().min() > 0
@@ -205,7 +205,7 @@ def test_gaps_list():
     r = CliRunner().invoke(cli, ["gaps", "--list"])
     assert r.exit_code == 0
     lines = r.output.strip().splitlines()
-    assert len(lines) == 23 and lines[0].startswith("community_without_party_org")
+    assert len(lines) == 24 and lines[0].startswith("community_without_party_org")
     assert "应建未建党支部的单位" in r.output
 
 

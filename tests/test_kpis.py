@@ -11,7 +11,7 @@ from helpers_linkage import AS_OFS, DATASETS, linkage_store, loaded  # noqa: F40
 KPIS = ("community_org_coverage", "grid_org_coverage", "compound_org_coverage", "building_org_coverage",
         "private_enterprise_org_coverage", "two_new_org_coverage", "in_service_reporting", "members_reported",
         "unit_org_reporting", "joint_meeting_orgs", "joint_meeting_members", "resident_unit_agreement",
-        "compound_property", "compound_manager_coverage", "red_property", "owners_committee_members")
+        "agreement_evaluated", "compound_property", "compound_manager_coverage", "red_property", "owners_committee_members")
 
 
 def _sorted(rows):
@@ -86,6 +86,7 @@ def test_kpis_agree_with_rule_oracle(loaded, name):
              "compound_org_coverage": "compound_without_branch", "building_org_coverage": "building_without_group",
              "two_new_org_coverage": "two_new_org_uncovered", "in_service_reporting": "in_service_not_reported",
              "resident_unit_agreement": "resident_unit_without_agreement",
+             "agreement_evaluated": "agreement_without_evaluation",
              "compound_property": "compound_without_property", "unit_org_reporting": "unit_org_not_reported",
              "red_property": "property_company_without_org",
              "owners_committee_members": "owners_committee_without_members"}

@@ -173,7 +173,7 @@ def test_large_unit_threshold_lives_once():
 def test_city_calibrated_to_000(tmp_path):
     """成都 (000): 442 street and 2,996 community part-time members, 7,400 unit orgs reported to
     their community, 955 communities with a current agreement, 130,000 members reported, 83.1%
-    of private enterprises with an own or joint org — counted from the files, not the stats."""
+    of private enterprises with an own or joint org, 89 streets evaluating co-building — counted from the files, not the stats."""
     import csv
 
     from orgnet.loaders.generate import generate
@@ -208,3 +208,8 @@ def test_city_calibrated_to_000(tmp_path):
     private = [u for u in units.values() if u["kind"] == "private_enterprise"]
     based = {u for o in orgs.values() if o["kind"] in ("unit_org", "joint_branch") for u in o["unit_ids"].split(";")}
     assert sum(1 for u in private if u["id"] in based) / len(private) == pytest.approx(0.831, abs=0.001)
+    # 89 streets run the co-building responsibility evaluation (共驻共建责任双向评价)
+    org_area = {o["id"]: o["area_ids"].split(";")[0] for o in orgs.values() if o["area_ids"]}
+    community_side = {p["agreement_id"]: p["party_id"] for p in rows("agreement_parties") if p["side"] == "community"}
+    streets = {areas[org_area[community_side[e["agreement_id"]]]]["parent_id"] for e in rows("evaluations")}
+    assert len(streets) == 89

@@ -27,7 +27,7 @@ RULE_IDS = [
     "community_without_party_org", "grid_without_branch", "compound_without_branch",
     "building_without_group", "unit_should_form_branch", "unit_needs_instructor",
     "two_new_org_uncovered", "floating_member_unmanaged", "in_service_not_reported",
-    "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed",
+    "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed", "agreement_without_evaluation",
     "resident_unit_not_in_committee", "large_unit_not_in_street_committee", "unit_org_not_reported",
     "compound_manager_not_in_joint_meeting", "property_company_without_org", "owners_committee_without_members",
     "compound_without_property",
@@ -173,6 +173,14 @@ FOCUSED = [
     ("agreement_lapsed", "2025-03-31", "A2", False),
     ("agreement_lapsed", "2025-04-01", "A2", True),
     ("agreement_lapsed", TINY_AS_OF, "A4", False),  # marked expired: not "still active"
+    # evaluations: the window is (as_of − 12 months, as_of]
+    ("agreement_without_evaluation", TINY_AS_OF, "A1", False),  # E1, E2 in 2025-01
+    ("agreement_without_evaluation", TINY_AS_OF, "A3", True),  # E3 on the window's open start, E4 after
+    ("agreement_without_evaluation", "2025-06-29", "A3", False),  # E3 (2024-06-30) is inside
+    ("agreement_without_evaluation", "2025-07-01", "A1", False),
+    ("agreement_without_evaluation", "2026-01-19", "A1", False),  # E2 (2025-01-20) still inside
+    ("agreement_without_evaluation", "2026-01-20", "A1", True),  # E2 on the open start: none left
+    ("agreement_without_evaluation", TINY_AS_OF, "A2", False),  # lapsed: not active (agreement_lapsed)
     ("resident_unit_without_agreement", "2025-03-31", "U2", False),
     ("resident_unit_without_agreement", "2025-04-01", "U2", True),
     ("resident_unit_without_agreement", "2025-06-30", "U3", False),  # expires on as_of: active

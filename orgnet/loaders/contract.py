@@ -1,4 +1,4 @@
-"""The input contract as Markdown, rendered from the model so it never drifts.
+"""The input contract and the graph model as Markdown, rendered from the model so they never drift.
 
 ``docs/input.md`` is this text; ``tests/test_contract_doc.py`` keeps them equal.
 Regenerate with ``python -m orgnet.loaders.contract > docs/input.md``.
@@ -6,8 +6,8 @@ Regenerate with ``python -m orgnet.loaders.contract > docs/input.md``.
 
 from __future__ import annotations
 
-from orgnet.model import (DATE_MIN, DATE_YEARS_AHEAD, TABLES, THIS_YEAR, ColType, Column,
-                                Table)
+from orgnet.model import (AREA_LABELS, DATE_MIN, DATE_YEARS_AHEAD, LINK_RELS, REF_RELS, TABLE_LABELS,
+                          TABLES, THIS_YEAR, AreaLevel, ColType, Column, Rel, Table)
 from orgnet.settings import Limits
 
 _TYPE_TEXT = {
@@ -73,7 +73,47 @@ def contract_markdown() -> str:
         "date is chosen (`--as-of`).\n\n"
         "This page is generated from `orgnet/model.py`.\n"
     )
-    return intro + "\n" + "\n\n".join(_table_md(t) for t in TABLES.values()) + "\n"
+    return (intro + "\n" + "\n\n".join(_table_md(t) for t in TABLES.values()) + "\n\n"
+            + graph_markdown())
+
+
+def _rel_line(rel: Rel, source: str, target: str, table: str, column: str, props: dict[str, str]) -> str:
+    shown = f" {{{', '.join(props)}}}" if props else ""
+    return f"| `{rel.value}`{shown} | {rel.zh} | {source} → {target} | `{table}.{column}` |"
+
+
+def graph_markdown() -> str:
+    """The graph model (DESIGN §4 as it stands now): the node label of each table and every
+    relationship a row becomes, read from ``REF_RELS`` and ``LINK_RELS``."""
+    lines = ["# Graph model", "",
+             "Each row of a table with an `id` column is one node; reference columns and link",
+             "tables become relationships. Areas carry a second label by level (`Street`, `Community`, …).",
+             "", "| table | node label | 中文 |", "|---|---|---|"]
+    lines += [f"| `{t}` | `{label.value}` | {label.zh} |" for t, label in TABLE_LABELS.items()]
+    lines += ["", "| relationship | 中文 | from → to | from |", "|---|---|---|---|"]
+    for ref in REF_RELS:
+        row_label = f"`{TABLE_LABELS[ref.table].value}`"
+        target = " or ".join(f"`{x}`" for x in targets_text_en(TABLES[ref.table].column(ref.column).targets))
+        src, dst = (target, row_label) if ref.reverse else (row_label, target)
+        lines.append(_rel_line(ref.rel, src, dst, ref.table, ref.column, ref.props))
+    for link in LINK_RELS:
+        table = TABLES[link.table]
+        src = " or ".join(f"`{x}`" for x in targets_text_en(table.column(link.source).targets))
+        dst = " or ".join(f"`{x}`" for x in targets_text_en(table.column(link.target).targets))
+        lines.append(_rel_line(link.rel, src, dst, link.table, f"{link.source} → {link.target}", link.props))
+    return "\n".join(lines) + "\n"
+
+
+def targets_text_en(targets: tuple[str, ...]) -> list[str]:
+    """Node labels a reference column may point at (``area:community`` → ``Community``)."""
+    kinds = {t.kind: label.value for name, label in TABLE_LABELS.items() if (t := TABLES[name]).kind}
+    out: list[str] = []
+    for spec in targets:
+        kind, _, level = spec.partition(":")
+        label = AREA_LABELS[AreaLevel(level)].value if level else kinds[kind]
+        if label not in out:
+            out.append(label)
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,7 @@ from orgnet.model import (
     AgreementStatus,
     AreaLevel,
     ColType,
+    EvaluationGrade,
     MeetingLevel,
     MemberCategory,
     MemberStatus,
@@ -244,6 +245,36 @@ def _exact(rng: random.Random, spec: int | float, population: int) -> int:
     if spec > population:
         raise ConfigError(f"generator: preset asks for {spec} but only {population} candidates exist")
     return spec
+
+
+#: 评价等次 → the 百分制 band a street office maps it to
+_GRADE_SCORES: dict[EvaluationGrade, tuple[int, int]] = {
+    EvaluationGrade.excellent: (90, 100), EvaluationGrade.good: (80, 89),
+    EvaluationGrade.fair: (60, 79), EvaluationGrade.poor: (45, 59)}
+
+#: short 评价意见, by who evaluates (the unit side grades the community, and the other way) and grade
+_COMMENTS: dict[Side, dict[EvaluationGrade, tuple[str, ...]]] = {
+    Side.unit: {
+        EvaluationGrade.excellent: ("社区党组织统筹有力，共建项目落实到位", "需求清单对接及时，服务群众成效明显"),
+        EvaluationGrade.good: ("共建活动组织较好，沟通联系顺畅", "能按协议开展联建活动"),
+        EvaluationGrade.fair: ("共建活动次数偏少，需加强沟通", "需求对接不够及时"),
+        EvaluationGrade.poor: ("协议事项落实不到位", "联系沟通较少，共建流于形式"),
+    },
+    Side.community: {
+        EvaluationGrade.excellent: ("在职党员报到服务积极，资源支持有力", "主动认领微心愿，参与联席会议全勤"),
+        EvaluationGrade.good: ("按时参加联席会议，履行共建责任较好", "在职党员能参与社区志愿服务"),
+        EvaluationGrade.fair: ("参与社区活动较少，资源清单落实一般", "联席会议偶有缺席"),
+        EvaluationGrade.poor: ("未履行共建协议约定事项", "在职党员报到后未参与服务"),
+    },
+}
+
+
+def _grade(rng: random.Random, strength: int) -> tuple[EvaluationGrade, int]:
+    """A grade and its score; closer partners (``strength`` 0–5) are graded better."""
+    weights = {EvaluationGrade.excellent: 1 + strength, EvaluationGrade.good: 4,
+               EvaluationGrade.fair: max(0.5, 2 - 0.4 * strength), EvaluationGrade.poor: 0.4}
+    grade = rng.choices(list(weights), list(weights.values()))[0]
+    return grade, rng.randint(*_GRADE_SCORES[grade])
 
 
 def _weighted_sample(rng: random.Random, items: list, weights: list[float], k: int) -> list:
@@ -1182,6 +1213,8 @@ class _Generator:
         tp = sink.table("agreement_parties")
         p_agree = (0.02, 0.2, 0.65, 0.9)
         lapsed = 0
+        #: (id, community, unit, unit-side party, signed, expires, status) for the evaluations
+        self.agreement_log: list[tuple[str, _Comm, _Unit, str, str, str, AgreementStatus]] = []
         first_comm_skipped = False
         with_active: set[int] = set()
         skipped = -1
@@ -1205,7 +1238,9 @@ class _Generator:
                                AgreementStatus.active)
                         with_active.add(c.idx)
                         tp.row(aid, c.org, Side.community)
-                        tp.row(aid, u.org if u.org is not None and rng.random() < 0.5 else u.id, Side.unit)
+                        party = u.org if u.org is not None and rng.random() < 0.5 else u.id
+                        tp.row(aid, party, Side.unit)
+                        self.agreement_log.append((aid, c, u, party, signed, expires, AgreementStatus.active))
                     continue
                 if rng.random() >= p_agree[u.tie]:
                     continue
@@ -1235,6 +1270,7 @@ class _Generator:
                 tp.row(aid, c.org, Side.community)
                 party = u.org if u.org is not None and rng.random() < 0.5 else u.id
                 tp.row(aid, party, Side.unit)
+                self.agreement_log.append((aid, c, u, party, signed, expires, status))
                 if rng.random() < 0.1:
                     tp.row(aid, self.street_org[c.street], Side.other)
         target = self.p.communities_with_agreements
@@ -1253,6 +1289,9 @@ class _Generator:
                        dt.date.fromordinal(_o(signed) + 365 * 3).isoformat(), AgreementStatus.active)
                 tp.row(aid, c.org, Side.community)
                 tp.row(aid, u.org, Side.unit)
+                self.agreement_log.append((aid, c, u, u.org, signed,
+                                           dt.date.fromordinal(_o(signed) + 365 * 3).isoformat(),
+                                           AgreementStatus.active))
                 with_active.add(c.idx)
         self.stats["communities_with_agreements"] = len(with_active)
         ta.close()
@@ -1469,6 +1508,7 @@ class _Generator:
         self.write_services(sink)
         self.write_meetings(sink)
         self.write_meeting_members(sink)
+        self.write_evaluations(sink)
         self.write_dataset(sink)
 
     def write_meeting_members(self, sink: _Sink) -> None:
@@ -1520,6 +1560,52 @@ class _Generator:
         t.close()
         self.stats["joint_meeting_orgs"] = len(linked)
         self.stats["joint_meeting_members"] = members
+
+    def write_evaluations(self, sink: _Sink) -> None:
+        """共驻共建责任双向评价 (000): in the streets that run it (``Preset.evaluation_streets``;
+        city: 89), each agreement is evaluated once a year, early in the next year, for every year
+        it was in force: the unit side grades the community party org and the community grades the
+        unit side (usually both, sometimes only one). About one in six current agreements missed
+        the latest round, so ``agreement_without_evaluation`` has something to find. Its own random
+        stream: the other tables stay exactly as they were."""
+        p = self.p
+        rng = random.Random(f"{p.name}:{self.seed}:evaluations")
+        t = sink.table("evaluations")
+        streets = list(range(len(self.street_ids)))
+        running = set(rng.sample(streets, _exact(rng, p.evaluation_streets, len(streets))))
+        scored = {s for s in running if rng.random() < 0.7}  # the others publish the grade only
+        as_of_year = _AS_OF.year
+        written, evaluated_streets = 0, set()
+        for aid, c, u, party, signed, expires, status in self.agreement_log:
+            if c.street not in running:
+                continue
+            current = status is AgreementStatus.active and expires >= p.as_of
+            last_year = min(as_of_year - 1, int(expires[:4]))
+            if status is AgreementStatus.terminated:
+                last_year = min(last_year, int(signed[:4]) + 1)
+            skip_latest = current and rng.random() < 0.17
+            for year in range(int(signed[:4]), last_year + 1):
+                if year == as_of_year - 1 and skip_latest or year < as_of_year - 4:
+                    continue
+                day = self.date_in(rng, _o(f"{year + 1}-01-05"), _o(f"{year + 1}-03-31"))
+                if day > p.as_of or day > expires and not current:
+                    continue
+                both = rng.random()
+                for evaluator, evaluatee, side in ((party, c.org, Side.unit), (c.org, party, Side.community)):
+                    if both < 0.12 and side is Side.unit or 0.12 <= both < 0.2 and side is Side.community:
+                        continue  # only one side evaluated that year
+                    grade, score = _grade(rng, u.tie + 2 * (u.core or u.partner))
+                    t.row(self.nid("PJ"), aid, evaluator, evaluatee, f"{year}年度", day, grade,
+                          score if c.street in scored else None, rng.choice(_COMMENTS[side][grade]))
+                    written += 1
+                    evaluated_streets.add(c.street)
+        t.close()
+        self.stats["evaluations"] = written
+        self.stats["streets_with_evaluations"] = len(evaluated_streets)
+
+    @staticmethod
+    def date_in(rng: random.Random, lo: int, hi: int) -> str:
+        return dt.date.fromordinal(rng.randint(lo, hi)).isoformat()
 
     def write_dataset(self, sink: _Sink) -> None:
         """The dataset's own row: its reference date (fixed per preset) and a title."""

@@ -45,6 +45,8 @@ class Preset:
     street_part_time: int | None = None
     #: communities whose committee has a current agreement (exact), or None for tie-driven
     communities_with_agreements: int | None = None
+    #: streets that run the co-building two-way evaluation (共驻共建责任双向评价, 000): exact or share
+    evaluation_streets: int | float = 1.0
     #: unit orgs and joint branches on a street or community joint meeting: exact (int) or share
     joint_meeting_orgs: int | float = 0.8
     #: resident units' own party orgs that reported to their community: exact (int) or share (float)
@@ -122,7 +124,7 @@ PRESET_LIST: tuple[Preset, ...] = (
         grid_branches=0.39, compound_branches=0.1, building_groups=0.03,
         property_rate=0.66, owners_rate=0.6, units_per_community=(20, 28), unit_orgs=10000,
         orgs_reported=7400, community_part_time=2996, street_part_time=442,
-        core_partners=0.04, regular_partners=0.05, communities_with_agreements=955,
+        core_partners=0.04, regular_partners=0.05, communities_with_agreements=955, evaluation_streets=89,
         private_org_coverage=0.831, two_new_coverage=0.9, members=500000, in_service_share=0.5, reported=130000,
         floating_orgs=0.6, services_per_community=(6, 14), needs_per_community=(3, 8),
     ),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from orgnet.errors import InputError
-from orgnet.model import (TABLES, AgreementStatus, AreaLevel, ColType, Column,
+from orgnet.model import (TABLES, AgreementStatus, AreaLevel, ColType, Column, EvaluationGrade,
                                 MeetingLevel, MemberCategory, MemberStatus, NeedStatus,
                                 OrgKind, Role, ServiceType, Side, Table, UnitKind)
 from orgnet.loaders.validate import targets_text
@@ -102,6 +102,15 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "meeting_members": [
         {"convener_id": "DZ02", "member_id": "DW01", "since": _D(2024, 1, 1)},
         {"convener_id": "DZ02", "member_id": "DW02", "since": _D(2024, 1, 1)},
+    ],
+    # 共驻共建双向评价: each side of agreement XY01 evaluates the other once a year
+    "evaluations": [
+        {"id": "PJ01", "agreement_id": "XY01", "evaluator_id": "DW01", "evaluatee_id": "DZ02",
+         "period": "2024年度", "evaluated_on": _D(2025, 1, 15), "grade": EvaluationGrade.excellent,
+         "score": 92, "comment": "共建活动组织有力"},
+        {"id": "PJ02", "agreement_id": "XY01", "evaluator_id": "DZ02", "evaluatee_id": "DW01",
+         "period": "2024年度", "evaluated_on": _D(2025, 1, 15), "grade": EvaluationGrade.good,
+         "score": 85, "comment": "在职党员报到服务积极"},
     ],
     # one row only: the day the ledgers describe
     "dataset": [

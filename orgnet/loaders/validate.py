@@ -4,7 +4,8 @@
 single cell cannot show: unique ids across the whole dataset (the first occurrence
 stays), references that exist and point at the right kind, the area hierarchy (a parent
 exactly one level up; a building's compound in the building's community), parent cycles,
-"several units only for a joint branch", and finally cascades: a row referencing a
+"several units only for a joint branch", an evaluation between two parties of its
+agreement, and finally cascades: a row referencing a
 rejected row is rejected too, until nothing changes. For every table
 ``read = accepted + rejected``; a row with several errors is rejected once.
 
@@ -247,6 +248,44 @@ class _Checker:
                          bi(f"只有{OrgKind.joint_branch.zh}可以填写多个所在单位",
                             "only a joint branch may list several units"))
 
+    def check_evaluations(self) -> None:
+        """An evaluation is given and received by two different parties of its agreement: a
+        signatory itself, a party org based in a signatory unit, or a unit a signatory org is
+        based in (a unit may sign through its party org and be evaluated as the unit)."""
+        stands_for = self._party_aliases()
+        parties: dict[str, set[str]] = {}
+        for _, row in self.keys("agreement_parties"):
+            if row.get("agreement_id") and row.get("party_id"):
+                party = row["party_id"]
+                parties.setdefault(row["agreement_id"], set()).update({party, *stands_for.get(party, ())})
+        for key, row in self.keys("evaluations"):
+            agreement, who, whom = row.get("agreement_id"), row.get("evaluator_id"), row.get("evaluatee_id")
+            if not agreement or agreement not in self.index:
+                continue  # check_references already said so
+            if who is not None and who == whom:
+                self.add(key, "evaluatee_id", whom,
+                         bi("评价方与被评价方相同：双向评价是单位方与社区方相互评价",
+                            "evaluator and evaluatee are the same: the unit side and the community "
+                            "side evaluate each other"))
+                continue
+            signed = parties.get(agreement, set())
+            for column, party in (("evaluator_id", who), ("evaluatee_id", whom)):
+                if party is not None and party in self.index and party not in signed:
+                    self.add(key, column, party,
+                             bi(f"{party} 不是协议 {agreement} 的签约方（或其党组织、所在单位），"
+                                f"请在签约方表补充或改正编号",
+                                f"{party} is not a party to agreement {agreement} (nor its party org "
+                                f"or unit): add it to agreement_parties or correct the id"))
+
+    def _party_aliases(self) -> dict[str, set[str]]:
+        """party org id → the units it is based in, unit id → the party orgs based in it."""
+        out: dict[str, set[str]] = {}
+        for _, row in self.keys("party_orgs"):
+            for unit in row.get("unit_ids") or []:
+                out.setdefault(row["id"], set()).add(unit)
+                out.setdefault(unit, set()).add(row["id"])
+        return out
+
     def check_dataset(self) -> None:
         """The dataset table holds one row (one reference date); later rows are rejected."""
         for key, row in list(self.keys("dataset"))[1:]:
@@ -337,6 +376,7 @@ class _Checker:
         self.check_areas()
         self.check_joint_units()
         self.check_dataset()
+        self.check_evaluations()
         self.check_cycles("areas")
         self.check_cycles("party_orgs")
         self.cascade()

@@ -9,7 +9,9 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.textsafe import escape_markdown
 from orgnet.analysis import linkage as lk
-from orgnet.queries import explore
+from orgnet.i18n import label_name, t
+from orgnet.model import EvaluationGrade
+from orgnet.queries import evaluations, explore
 from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, community_stepper, download, download_name, map_block, page_header
 
@@ -103,6 +105,7 @@ def render(c: Ctx) -> None:
                 c.t("linkage.count"): [int(row[ch]) for ch in lk.CHANNELS],
                 c.t("linkage.points"): [round(float(row.get(f"pts_{ch}", 0.0)), 1) for ch in lk.CHANNELS],
             }), hide_index=True, width="stretch")
+            evaluations_block(c, str(cid), str(uid))
             from orgnet.pages.explorer import open_node
 
             b1, b2, _ = st.columns([2, 2, 3])
@@ -137,6 +140,36 @@ def render(c: Ctx) -> None:
                 c.t("linkage.current"): partners["current_score"].astype(float).round(1),
                 c.t("linkage.reason"): partners.apply(lambda r: _reasons(c, r), axis=1)})
             st.dataframe(pf, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(pf)))
+
+
+def evaluations_block(c: Ctx, cid: str, uid: str) -> None:
+    """The latest two-way evaluation each way (共驻共建双向评价) beside a pair's breakdown."""
+    rows = cached(c, evaluations.pair_evaluations, community_id=cid, unit_id=uid, as_of=True)
+    st.markdown(f"**{c.t('linkage.evaluations')}**")
+    if not rows:
+        st.caption(c.t("linkage.eval_no_agreement", date=c.as_of))
+        return
+    st.markdown("\n".join(evaluation_lines(rows, c.lang)))
+
+
+def evaluation_lines(rows: list[dict], lang: str) -> list[str]:
+    """One Markdown list item per direction: grade, score, period, date and comment of the latest
+    evaluation, or "not evaluated"; text from the data (period, comment) is escaped (the date is a
+    validated ISO date)."""
+    lines = []
+    for side, row in evaluations.latest_each_way(rows).items():
+        name = t(f"linkage.eval_side_{side}", lang)
+        if row is None:
+            lines.append("- " + t("linkage.eval_missing", lang, side=name))
+            continue
+        grade = label_name(EvaluationGrade(row["grade"]), lang)
+        score = t("linkage.eval_score", lang, score=row["score"]) if row.get("score") is not None else ""
+        comment = (t("linkage.eval_comment", lang, comment=escape_markdown(row["comment"]))
+                   if row.get("comment") else "")
+        lines.append("- " + t("linkage.eval_line", lang, side=name, grade=grade, score=score,
+                              period=escape_markdown(row.get("period") or "—"),
+                              date=row["evaluated_on"], comment=comment))
+    return lines
 
 
 #: most units a ranked chart shows (the strongest); the table under it has them all

@@ -41,7 +41,7 @@ RULE_ORDER: tuple[str, ...] = (
     "community_without_party_org", "grid_without_branch", "compound_without_branch",
     "building_without_group", "unit_should_form_branch", "unit_needs_instructor",
     "two_new_org_uncovered", "floating_member_unmanaged", "in_service_not_reported",
-    "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed",
+    "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed", "agreement_without_evaluation",
     "resident_unit_not_in_committee", "large_unit_not_in_street_committee", "unit_org_not_reported",
     "compound_manager_not_in_joint_meeting", "property_company_without_org", "owners_committee_without_members",
     "compound_without_property",

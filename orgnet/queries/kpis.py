@@ -26,7 +26,7 @@ from orgnet.seeds import figure_for_kpi
 KPI_ORDER = ("community_org_coverage", "grid_org_coverage", "compound_org_coverage",
              "building_org_coverage", "private_enterprise_org_coverage", "two_new_org_coverage",
              "in_service_reporting", "members_reported", "unit_org_reporting", "joint_meeting_orgs",
-             "joint_meeting_members", "resident_unit_agreement",
+             "joint_meeting_members", "resident_unit_agreement", "agreement_evaluated",
              "compound_property", "compound_manager_coverage", "red_property",
              "owners_committee_members")
 

@@ -7,7 +7,7 @@ Node kinds (``kind`` of a map node) are spelled with the model's own identifiers
 - a party organization: an ``OrgKind`` value (``"grid_branch"``) or ``"PartyOrg"``;
 - a unit: ``"Unit"``, a ``UnitKind`` value (``"private_enterprise"``) or a unit group
   (``"unit_state"``, ``"unit_two_new"``, ``"unit_governance"``, ``"unit_other"``);
-- ``"Member"``, ``"Agreement"``, ``"Need"``, ``"Resource"``, ``"Service"``, ``"Meeting"``.
+- ``"Member"``, ``"Agreement"``, ``"Need"``, ``"Resource"``, ``"Service"``, ``"Meeting"``, ``"Evaluation"``.
 
 ``resolve_kind`` maps any of these to the canonical style key; ``node_kind(labels, props)``
 does it for a graph node. Colours: a calm, print-friendly palette built from
@@ -96,6 +96,7 @@ _STYLES: tuple[NodeStyle, ...] = (
     NodeStyle(L.Resource.value, "#009E73", "#006B4E", "triangle", 12, family="other"),
     NodeStyle(L.Service.value, "#56B4E9", "#2D86B8", "triangleDown", 11, family="other"),
     NodeStyle(L.Meeting.value, "#7B5EA7", "#53407A", "star", 13, family="other"),
+    NodeStyle(L.Evaluation.value, "#B39DDB", "#6A52A3", "dot", 9, family="other"),
 )
 NODE_STYLES: dict[str, NodeStyle] = {s.key: s for s in _STYLES}
 

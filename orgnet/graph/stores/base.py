@@ -33,6 +33,7 @@ PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
     (Label.Need.value, "status"),
     (Label.Service.value, "type"),
     (Label.Meeting.value, "held_on"),
+    (Label.Evaluation.value, "evaluated_on"),
 )
 
 #: suffix of the staging graph a ``--replace`` load writes before the swap

@@ -43,7 +43,7 @@ from orgnet.settings import Settings
 _SNAPSHOT_NODE = "WHERE " + " AND ".join(f"NOT n:{label}" for label in LEDGER_LABELS)
 
 _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
-                   "Service", "Meeting")
+                   "Service", "Meeting", "Evaluation")
 
 
 def to_plain(value: Any) -> Any:
