@@ -5,6 +5,7 @@
 // description_zh: 生效中的共建协议中，统计日前12个月内（上一年同日之后至统计日，含统计日）至少一方作出评价的比例（按签约党组织负责的区域归属社区）。
 // description_en: Share of active agreements on which at least one side evaluated the other in the 12 months before as_of (after the same day a year earlier, up to and including as_of); placed by the areas their party-org parties cover.
 // source: 000 建立驻区单位和社区共驻共建责任双向评价机制
+// group: cobuilding
 // param: as_of date =today
 // param: street_id str =null
 // param: community_id str =null
