@@ -71,3 +71,27 @@ def test_the_tabs_speak_the_page_language(report, lang):
     if lang == "en":  # kinds named, not coded (the code keeps a column of its own)
         kinds = entities[t("gap_column.kind", lang)].dropna()
         assert not any("_" in k for k in kinds), set(kinds)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_download_is_the_tables_as_shown(report, lang):
+    """The page's workbook holds the summary and every tab's table as the page shows it
+    (names, not codes), so what an analyst opens in Excel is what was on screen."""
+    import io
+
+    from openpyxl import load_workbook
+
+    store, r = report
+    c = _ctx(store, lang)
+    frames = page._frames(c, r, "A", "B")
+    wb = load_workbook(io.BytesIO(page._xlsx(c, r, frames)))
+    assert wb.sheetnames == [t("changes.sheet_summary", lang)] + [t(f"changes.tab_{k}", lang)[:31] for k in frames]
+    for key, df in frames.items():
+        ws = wb[t(f"changes.tab_{key}", lang)[:31]]
+        headers = [cell.value for cell in ws[1]]
+        assert headers == [str(h) for h in df.columns] or (df.empty and headers in (["-"], []))
+        assert not CODES & set(headers), (key, headers)
+        assert ws.max_row - 1 == len(df), key
+    summary = [cell.value for cell in wb[t("changes.sheet_summary", lang)][2]]
+    assert summary[:2] == [f"{OLD} ({r.old['as_of']})", f"{NEW} ({r.new['as_of']})"]
+    assert summary[2:] == [r.totals()[k] for k in ("new", "closed", "still_open")]

@@ -20,14 +20,19 @@ def _diff(store, old: str, new: str, street_id: str | None, stamps: str) -> dict
     return {"report": r}
 
 
-def _xlsx(report) -> bytes:
+def _xlsx(c: Ctx, report, frames: dict[str, pd.DataFrame]) -> bytes:
+    """The workbook of what the page shows: the summary, then each tab's table as shown."""
     import tempfile
     from pathlib import Path
 
-    from orgnet.queries.changes import export_xlsx
+    from orgnet.queries.changes import summary_row, write_workbook
 
+    heads, row = summary_row(report, c.lang)
+    sheets = [(c.t("changes.sheet_summary"), heads, [row])]
+    sheets += [(c.t(f"changes.tab_{k}"), [str(h) for h in df.columns], df.itertuples(index=False, name=None))
+               for k, df in frames.items()]
     with tempfile.TemporaryDirectory() as d:
-        return export_xlsx(report, Path(d) / "diff.xlsx").read_bytes()
+        return write_workbook(sheets, Path(d) / "diff.xlsx").read_bytes()
 
 
 def render(c: Ctx) -> None:
@@ -56,35 +61,34 @@ def render(c: Ctx) -> None:
     cols = st.columns(3)
     for col, ch in zip(cols, CHANGES):
         col.metric(c.t(f"changes.{ch}"), tot[ch])
-    tabs = st.tabs([c.t(f"changes.tab_{k}") for k in ("rules", "streets", "gaps", "kpis", "linkage", "entities")])
-    titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
-    heads = {ch: c.t(f"changes.{ch}") for ch in CHANGES}
-    with tabs[0]:
-        df = pd.DataFrame(report.by_rule, columns=["rule", *CHANGES])
-        df["rule"] = df["rule"].map(lambda r: titles.get(r, r))
-        st.dataframe(df.rename(columns={"rule": c.t("gaps.rule"), **heads}), hide_index=True, width="stretch")
-    with tabs[1]:
-        df = pd.DataFrame(report.by_street, columns=["street_id", "street", *CHANGES]).drop(columns=["street_id"])
-        st.dataframe(df.rename(columns={"street": c.t("common.street"), **heads}), hide_index=True, width="stretch")
-    with tabs[2]:
-        df = pd.DataFrame(report.gaps)
-        if not df.empty:
-            df["rule"] = df["rule"].map(lambda r: titles.get(r, r))
-            df["change"] = df["change"].map(heads)
-            df = df[["change", "rule", "name", "street", "community", "snapshots_open", "id"]].rename(columns={
-                "change": c.t("changes.sheet_gaps"), "rule": c.t("gaps.rule"), "name": c.t("common.name"),
-                "street": c.t("common.street"), "community": c.t("common.community"),
-                "snapshots_open": c.t("changes.snapshots_open"), "id": c.t("common.id")})
-        st.dataframe(df, hide_index=True, width="stretch")
-    with tabs[3]:
-        st.dataframe(kpi_frame(c, report.kpis, label[old], label[new]), hide_index=True, width="stretch")
-    with tabs[4]:
-        st.dataframe(linkage_frame(c, report.linkage), hide_index=True, width="stretch")
-    with tabs[5]:
-        st.dataframe(entity_frame(c, report.entities), hide_index=True, width="stretch")
-    download(c, st, c.t("changes.download"), lambda: _xlsx(report),
+    frames = _frames(c, report, label[old], label[new])
+    for tab, (key, df) in zip(st.tabs([c.t(f"changes.tab_{k}") for k in frames]), frames.items()):
+        with tab:
+            st.dataframe(df, hide_index=True, width="stretch")
+    download(c, st, c.t("changes.download"), lambda: _xlsx(c, report, frames),
              file_name=download_name(c, f"changes_{old}_{new}", "xlsx"),
              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="chg_dl")
+
+
+def _frames(c: Ctx, report, old: str, new: str) -> dict[str, pd.DataFrame]:
+    """Each tab's table in the page language, by tab key (the download writes the same)."""
+    titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
+    heads = {ch: c.t(f"changes.{ch}") for ch in CHANGES}
+    rules = pd.DataFrame(report.by_rule, columns=["rule", *CHANGES])
+    rules["rule"] = rules["rule"].map(lambda r: titles.get(r, r))
+    streets = pd.DataFrame(report.by_street, columns=["street_id", "street", *CHANGES]).drop(columns=["street_id"])
+    gaps = pd.DataFrame(report.gaps)
+    if not gaps.empty:
+        gaps["rule"] = gaps["rule"].map(lambda r: titles.get(r, r))
+        gaps["change"] = gaps["change"].map(heads)
+        gaps = gaps[["change", "rule", "name", "street", "community", "snapshots_open", "id"]].rename(columns={
+            "change": c.t("changes.sheet_gaps"), "rule": c.t("gaps.rule"), "name": c.t("common.name"),
+            "street": c.t("common.street"), "community": c.t("common.community"),
+            "snapshots_open": c.t("changes.snapshots_open"), "id": c.t("common.id")})
+    return {"rules": rules.rename(columns={"rule": c.t("gaps.rule"), **heads}),
+            "streets": streets.rename(columns={"street": c.t("common.street"), **heads}),
+            "gaps": gaps, "kpis": kpi_frame(c, report.kpis, old, new),
+            "linkage": linkage_frame(c, report.linkage), "entities": entity_frame(c, report.entities)}
 
 
 def _pct(v) -> str:

@@ -145,33 +145,49 @@ def diff_snapshots(store: Any, old: str, new: str, *, street_id: str | None = No
 # presentation: flat tables and the Excel workbook
 # ---------------------------------------------------------------------------
 
-def export_xlsx(report: DiffReport, path: str | Path) -> Path:
-    """An Excel workbook of the diff: 汇总, 缺口变化, 按规则, 按街道, 按社区, 指标变化,
-    联建强度变化, 组织单位协议增减 (formula-safe cells, Chinese headers where the UI has them)."""
+def summary_row(report: DiffReport, lang: str = "zh") -> tuple[list[str], list]:
+    """The headers and the one row of the workbook's summary sheet: both snapshots and the totals."""
+    from orgnet.i18n import t
+
+    tot = report.totals()
+    heads = [t("changes.snapshot_old", lang), t("changes.snapshot_new", lang)] + [t(f"changes.{c}", lang) for c in ch.CHANGES]
+    return heads, [f"{report.old['name']} ({report.old['as_of']})", f"{report.new['name']} ({report.new['as_of']})",
+                   *(tot[c] for c in ch.CHANGES)]
+
+
+def write_workbook(sheets: list[tuple[str, list[str], Any]], path: str | Path) -> Path:
+    """An Excel workbook of (sheet title, headers, rows) sheets (formula-safe cells, a filter
+    on every header)."""
     from openpyxl import Workbook
 
-    from orgnet.i18n import t
     from orgnet.queries.gaps import _write_sheet
 
     path = Path(path)
     wb = Workbook()
-    ws = wb.active
-    ws.title = t("changes.sheet_summary", "zh")
-    tot = report.totals()
-    _write_sheet(ws, [t("changes.snapshot_old", "zh"), t("changes.snapshot_new", "zh")] + [t(f"changes.{c}", "zh") for c in ch.CHANGES],
-                 [[f"{report.old['name']} ({report.old['as_of']})", f"{report.new['name']} ({report.new['as_of']})",
-                   *(tot[c] for c in ch.CHANGES)]])
-    for key, rows in (("sheet_gaps", report.gaps), ("sheet_rules", report.by_rule),
-                      ("sheet_streets", report.by_street), ("sheet_communities", report.by_community),
-                      ("sheet_kpis", report.kpis), ("sheet_linkage", report.linkage),
-                      ("sheet_entities", report.entities)):
-        sheet = wb.create_sheet(t(f"changes.{key}", "zh"))
-        cols = list(rows[0]) if rows else ["-"]
-        _write_sheet(sheet, cols, ([r.get(c) for c in cols] for r in rows))
+    wb.remove(wb.active)
+    for title, headers, rows in sheets:
+        _write_sheet(wb.create_sheet(title[:31]), headers or ["-"], rows)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
 
-__all__ = ["SnapshotFacts", "DiffReport", "snapshot_facts", "compare", "diff_snapshots", "gap_history",
+def export_xlsx(report: DiffReport, path: str | Path) -> Path:
+    """An Excel workbook of the diff with its codes (``orgnet diff --format xlsx``): 汇总, 缺口变化,
+    按规则, 按街道, 按社区, 指标变化, 联建强度变化, 组织单位协议增减. The 变化 page writes the
+    tables as it shows them instead (names, not codes)."""
+    from orgnet.i18n import t
+
+    heads, row = summary_row(report)
+    sheets = [(t("changes.sheet_summary", "zh"), heads, [row])]
+    for key, rows in (("sheet_gaps", report.gaps), ("sheet_rules", report.by_rule),
+                      ("sheet_streets", report.by_street), ("sheet_communities", report.by_community),
+                      ("sheet_kpis", report.kpis), ("sheet_linkage", report.linkage),
+                      ("sheet_entities", report.entities)):
+        cols = list(rows[0]) if rows else ["-"]
+        sheets.append((t(f"changes.{key}", "zh"), cols, ([r.get(c) for c in cols] for r in rows)))
+    return write_workbook(sheets, path)
+
+
+__all__ = ["summary_row", "write_workbook", "SnapshotFacts", "DiffReport", "snapshot_facts", "compare", "diff_snapshots", "gap_history",
            "export_xlsx", "PARTS"]
