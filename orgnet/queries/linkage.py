@@ -80,7 +80,8 @@ def pairs_from_channel_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = long.iloc[first][PAIR_COLUMNS].reset_index(drop=True)
     for i, k in enumerate(lk.CHANNELS, start=1):
         df[k] = counts[:, i]
-    df["resident"] = df["resident"].fillna(False).astype(bool)
+    # a boolean, or its text when the rows travel untagged (the store's ``scalars``)
+    df["resident"] = df["resident"].isin([True, "true"])
     return df.sort_values(["community_id", "unit_id"], kind="stable").reset_index(drop=True)
 
 
