@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import secrets
@@ -47,7 +48,7 @@ from typing import Any
 from orgnet.errors import ConfigError, LoadInProgress, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
     ID_LABELS, LEDGER_GRAPH, LEDGER_LABEL, META_LABEL, STORED_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store,
-    check_graph_name,
+    batched, check_graph_name,
 )
 from orgnet.graph.stores.bound import bound_query, largest_range
 from orgnet.graph.stores.reach import refuse_outside_reach
@@ -680,6 +681,67 @@ def _verbose_query(db, name: str, query: str, params: dict | None, timeout: int 
     return [str(h) for h in header], rows, float(m.group(1)) if m else None
 
 
+#: a key JSON leaves quoted (``"k":``): a value string is never followed by ``:`` and a quote
+#: inside one is escaped, so an unescaped ``":`` ends a key
+_JSON_QUOTED_KEY = re.compile(r'(?<!\\)":')
+#: JSON escapes FalkorDB's string literals do not read (\n, \t, \r, \" and \\ they do)
+_JSON_ODD_ESCAPE = re.compile(r"\\[bfu/]")
+_SAFE_KEY = re.compile(r'[^"\\`:]+')
+
+
+def _map_keys(value: Any) -> set[str]:
+    """The keys of the maps in ``value`` (a batch of rows): the rows' own and those of maps
+    one level down (a load row's ``props``); deeper maps keep JSON's quotes and are caught by
+    :data:`_JSON_QUOTED_KEY`."""
+    keys: set[str] = set()
+    for row in value if isinstance(value, list) else [value]:
+        if type(row) is dict:
+            keys.update(row)
+            for v in row.values():
+                if type(v) is dict:
+                    keys.update(v)
+    return keys
+
+
+def params_header(params: dict[str, Any]) -> str | None:
+    """``CYPHER name=value …`` for ``params`` as FalkorDB reads them (the client inlines
+    parameters into the query text), written by the C JSON encoder, or None when JSON cannot
+    say it the same way (a date, a NaN, a control character, an odd key): then the client's
+    own writer is used (several times slower on a load's batches). Map keys lose JSON's
+    quotes (backticks instead).
+
+    >>> params_header({"rows": [{"id": "U1", "props": {"name": '王"一', "n": 3, "ok": True}}]})
+    'CYPHER `rows`=[{`id`:"U1",`props`:{`name`:"王\\\\"一",`n`:3,`ok`:true}}] '
+    >>> [params_header(p) for p in ({"d": __import__("datetime").date(2026, 1, 1)}, {"m": [[{"a": 1}]]})]
+    [None, None]
+    """
+    parts = ["CYPHER "]
+    for key, value in params.items():
+        if not _SAFE_KEY.fullmatch(str(key)):
+            return None
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        if _JSON_ODD_ESCAPE.search(text):
+            return None
+        for k in _map_keys(value):
+            if not (type(k) is str and _SAFE_KEY.fullmatch(k)):
+                return None
+            text = text.replace(f'"{k}":', f"`{k}`:")
+        if _JSON_QUOTED_KEY.search(text):
+            return None
+        parts.append(f"`{key}`={text} ")
+    return "".join(parts)
+
+
+def _write_text(db, name: str, text: str) -> None:
+    """Run a write whose parameters are already in its text (``CYPHER …`` header)."""
+    reply = db.connection.execute_command("GRAPH.QUERY", name, text, "--compact")
+    if reply and isinstance(reply[-1], Exception):
+        raise reply[-1]
+
+
 def _typed_cell(cell: list, graph) -> Any:
     """One cell of FalkorDB's compact reply ``[type, value]`` → plain Python: null, string,
     integer, boolean and double inline (most cells), anything else through the client's parser."""
@@ -834,6 +896,37 @@ class FalkorDBStore(Store):
         name = self._graph(graph)
         self._call(lambda db: db.select_graph(name).query(cypher, params or None), cypher, retry=False)
         self.forget_stored(name)
+
+    def write_batches(self, cypher, rows, *, graph=None, batch_size=5000, progress=None):
+        """Run ``cypher`` over ``rows`` batch after batch, writing each batch's parameters
+        (:func:`params_header`) while the server still runs the previous one."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        name = self._graph(graph)
+        written = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgnet-write") as pool:
+            pending, size = None, 0
+            for batch in batched(rows, batch_size):
+                params = {"rows": batch}
+                header = params_header(params)
+                if header is None:
+                    header = self.db.select_graph(name)._build_params_header(params)
+                text = header + cypher
+                if pending is not None:
+                    pending.result()
+                    written += size
+                    if progress is not None:
+                        progress(size)
+                pending = pool.submit(self._call, lambda db, text=text: _write_text(db, name, text), cypher,
+                                      retry=False)
+                size = len(batch)
+            if pending is not None:
+                pending.result()
+                written += size
+                if progress is not None:
+                    progress(size)
+        self.forget_stored(name)
+        return written
 
     def _command(self, *args):
         return self._reconnecting(lambda db: db.connection.execute_command(*args),
