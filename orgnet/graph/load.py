@@ -16,7 +16,7 @@ import datetime as _dt
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,34 +130,61 @@ def relationship_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[st
     return out
 
 
-def _progress_bar(enabled: bool, desc: str, total: int):
-    if not enabled:
-        return None
+#: ``hook(table, rows written, rows in the table)``: called when a table starts (0) and after
+#: each batch; a table is a node table (``members``, ``areas:building``) or a relationship
+#: group (``MEMBER_OF Member→PartyOrg``)
+ProgressHook = Callable[[str, int, int], None]
+
+
+def terminal_progress() -> ProgressHook:
+    """A tqdm bar per table, drawn on a terminal only (so logs and pipes stay clean)."""
     from tqdm import tqdm
 
-    # disable=None: drawn on a terminal only, so logs and pipes stay clean
-    return tqdm(total=total, desc=desc, unit="row", leave=False, disable=None)
+    bars: dict[str, Any] = {}
+
+    def hook(table: str, done: int, total: int) -> None:
+        bar = bars.get(table)
+        if bar is None:
+            bar = bars[table] = tqdm(total=total, desc=table, unit="row", leave=False, disable=None)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return hook
+
+
+def progress_hook(progress: bool | ProgressHook | None) -> ProgressHook | None:
+    """``True``: the terminal's bars; a callable: itself; otherwise none."""
+    if progress is True:
+        return terminal_progress()
+    return progress if callable(progress) else None
 
 
 def _write_all(writer: Writer, batches: Iterable[tuple[str, str, list[dict]]],
-               progress: bool, result: LoadResult, batch_size: int) -> int:
+               hook: ProgressHook | None, result: LoadResult, batch_size: int) -> int:
     total = 0
     for name, cypher, rows in batches:
-        bar = _progress_bar(progress, name, len(rows))
-        try:
-            n = writer.write_batches(cypher, rows, batch_size=batch_size,
-                                     progress=bar.update if bar else None)
-        finally:
-            if bar is not None:
-                bar.close()
+        step = None
+        if hook is not None:
+            hook(name, 0, len(rows))
+            done = [0]
+
+            def step(n: int, name: str = name, size: int = len(rows), done: list = done) -> None:
+                done[0] += n
+                hook(name, done[0], size)
+        n = writer.write_batches(cypher, rows, batch_size=batch_size, progress=step)
         result.tables[name] = result.tables.get(name, 0) + n
         total += n
     return total
 
 
 def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
-                 progress: bool = False, batch_size: int = BATCH_SIZE, as_of: str | None = None) -> LoadResult:
+                 progress: bool | ProgressHook = False, batch_size: int = BATCH_SIZE,
+                 as_of: str | None = None) -> LoadResult:
     """Write ``dataset`` into ``graph``; see the module docstring for the guarantees.
+
+    ``progress``: ``True`` draws a bar per table on a terminal; a :data:`ProgressHook` is told
+    each table's progress instead (the app's Import page draws its own bars with it).
 
     ``as_of``: the dataset's reference date (the day its ledgers describe); the app and the
     CLI evaluate rules on it unless told another date (``queries.catalog.reference_date``).
@@ -167,12 +194,14 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
     check_graph_name(graph)
     start = time.perf_counter()
     result = LoadResult(graph=graph)
+    hook = progress_hook(progress)
+
     def fill(writer: Writer, fresh: bool) -> None:
         # the relationship rows are built while the server writes the nodes
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgnet-rels") as pool:
             rels = pool.submit(relationship_batches, dataset, fresh)
-            result.nodes = _write_all(writer, node_batches(dataset, fresh), progress, result, batch_size)
-            result.relationships = _write_all(writer, rels.result(), progress, result, batch_size)
+            result.nodes = _write_all(writer, node_batches(dataset, fresh), hook, result, batch_size)
+            result.relationships = _write_all(writer, rels.result(), hook, result, batch_size)
         meta = {
             "loaded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "load_id": uuid.uuid4().hex,  # this load, even two in one second (stored results)
