@@ -131,3 +131,40 @@ def test_demo_loads_and_counts_match(engine_store, demo_dataset, store_graph):
                                         "relationships": result.relationships}
     load_dataset(falkordb_store, demo_dataset, graph=g)  # MERGE over the CREATE-loaded graph
     assert falkordb_store.counts(g)["relationships"] == result.relationships
+
+
+def test_progress_hook_sees_every_table(engine_store, demo_dataset, store_graph):
+    """The one progress hook (the terminal's bars, the Import page's): every table starts at 0
+    and ends at its size, counts only go up, and the sizes add up to what was written."""
+    calls: list[tuple[str, int, int]] = []
+    result = load_dataset(engine_store, demo_dataset, graph=store_graph, replace=True, batch_size=50,
+                          progress=lambda table, done, total: calls.append((table, done, total)))
+    seen: dict[str, list[int]] = {}
+    for table, done, total in calls:
+        seen.setdefault(table, []).append(done)
+        assert 0 <= done <= total
+    assert list(seen) == list(result.tables)  # tables in the order they were written
+    for table, dones in seen.items():
+        assert dones[0] == 0 and dones[-1] == result.tables[table]
+        assert dones == sorted(dones)
+    assert any(len(d) > 2 for d in seen.values())  # several batches: progress within a table
+    assert sum(result.tables.values()) == result.nodes + result.relationships
+    assert engine_store.counts(store_graph) == {"nodes": result.nodes, "relationships": result.relationships}
+
+
+def test_import_page_names_each_load_step():
+    """What the Import page's bars say for node tables, area levels and relationship groups."""
+    from orgnet.i18n import t
+    from orgnet.pages.import_page import table_title
+
+    class C:
+        lang = "zh"
+
+        @staticmethod
+        def t(key, **kw):
+            return t(key, "zh", **kw)
+
+    assert table_title(C, "members") == TABLES["members"].zh
+    assert table_title(C, "areas:building") == f"{TABLES['areas'].zh}·楼栋"
+    title = table_title(C, "MEMBER_OF Member→PartyOrg")
+    assert "党员" in title and "党组织" in title and "MEMBER_OF" not in title
