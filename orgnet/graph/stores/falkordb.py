@@ -782,6 +782,50 @@ def _compact_query(db, name: str, query: str, params: dict | None, timeout: int 
     return names, rows, float(m.group(1)) if m else None
 
 
+class StagingWriter(GraphWriter):
+    """The staging graph of a replacing load: Cypher writes, or a whole new graph at once
+    through the bulk protocol (:meth:`write_graph`)."""
+
+    def write_graph(self, nodes, relationships, hook=None) -> dict[str, int] | None:
+        """Write the staging graph's nodes ``[(table, labels, rows)]`` and relationships
+        ``[(table, type, rows)]`` with GRAPH.BULK, a table at a time (``hook(table, done,
+        total)`` as for Cypher writes); rows written per table, or None when a value needs
+        Cypher (the staging graph is then empty again, with its id indexes)."""
+        from orgnet.graph.stores.bulk import BulkCommands, BulkUnsupported
+
+        store, graph = self.store, self.graph
+        if store._command("EXISTS", graph):  # BEGIN creates the graph: only its id indexes are lost
+            store._command("GRAPH.DELETE", graph)
+        commands = BulkCommands(lambda args: store._call(
+            lambda db: db.connection.execute_command("GRAPH.BULK", graph, *args), "GRAPH.BULK", retry=False))
+        written: dict[str, int] = {}
+        try:
+            for table, labels, rows in nodes:
+                written[table] = self._table(table, rows, hook, lambda r=rows, x=labels: commands.nodes(x, r),
+                                             commands)
+            for table, rel_type, rows in relationships:
+                written[table] = self._table(table, rows, hook,
+                                             lambda r=rows, x=rel_type: commands.relationships(x, r), commands)
+        except BulkUnsupported:
+            store.drop_graph(graph)
+            store.setup_schema(graph, ids_only=True)
+            return None
+        store.setup_schema(graph, ids_only=True)
+        return written
+
+    @staticmethod
+    def _table(table: str, rows: list, hook, queue, commands) -> int:
+        if not rows:
+            return 0
+        if hook is not None:
+            hook(table, 0, len(rows))
+        queue()
+        commands.flush()
+        if hook is not None:
+            hook(table, len(rows), len(rows))
+        return len(rows)
+
+
 class FalkorDBStore(Store):
     """A store on a FalkorDB server (normally the embedded one).
 
@@ -985,7 +1029,7 @@ class FalkorDBStore(Store):
         self.drop_graph(staging)
         self.setup_schema(staging, ids_only=True)
         try:
-            yield GraphWriter(self, staging)
+            yield StagingWriter(self, staging)
             self.setup_schema(staging)
         except BaseException:
             with contextlib.suppress(Exception):
