@@ -191,7 +191,8 @@ def _write_all(writer: Writer, batches: Iterable[tuple[str, str, list[dict]]],
     return total
 
 
-def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, result: LoadResult) -> bool:
+def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, result: LoadResult,
+                 batch_size: int) -> bool:
     """Write the whole dataset into an empty graph at once when the writer can (FalkorDB's
     bulk protocol: ``write_graph``); False when it cannot, and nothing was written."""
     write_graph = getattr(writer, "write_graph", None)
@@ -199,7 +200,7 @@ def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, re
         return False
     nodes = node_groups(dataset)
     rels = [(name, rel.value, rows) for name, rel, _, _, _, rows in relationship_groups(dataset, fresh=True)]
-    written = write_graph(nodes, rels, hook)
+    written = write_graph(nodes, rels, hook, batch_size)
     if written is None:
         return False
     result.tables.update(written)
@@ -227,7 +228,7 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
     hook = progress_hook(progress)
 
     def fill(writer: Writer, fresh: bool) -> None:
-        if not (fresh and _write_whole(writer, dataset, hook, result)):
+        if not (fresh and _write_whole(writer, dataset, hook, result, batch_size)):
             # the relationship rows are built while the server writes the nodes
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgnet-rels") as pool:
                 rels = pool.submit(relationship_batches, dataset, fresh)

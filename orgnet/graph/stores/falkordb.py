@@ -786,11 +786,12 @@ class StagingWriter(GraphWriter):
     """The staging graph of a replacing load: Cypher writes, or a whole new graph at once
     through the bulk protocol (:meth:`write_graph`)."""
 
-    def write_graph(self, nodes, relationships, hook=None) -> dict[str, int] | None:
+    def write_graph(self, nodes, relationships, hook=None, batch_size: int = 5000) -> dict[str, int] | None:
         """Write the staging graph's nodes ``[(table, labels, rows)]`` and relationships
-        ``[(table, type, rows)]`` with GRAPH.BULK, a table at a time (``hook(table, done,
-        total)`` as for Cypher writes); rows written per table, or None when a value needs
-        Cypher (the staging graph is then empty again, with its id indexes)."""
+        ``[(table, type, rows)]`` with GRAPH.BULK, ``batch_size`` rows per command
+        (``hook(table, done, total)`` after each, as for Cypher writes); rows written per table,
+        or None when a value needs Cypher (the staging graph is then empty again, with its id
+        indexes)."""
         from orgnet.graph.stores.bulk import BulkCommands, BulkUnsupported
 
         store, graph = self.store, self.graph
@@ -801,11 +802,11 @@ class StagingWriter(GraphWriter):
         written: dict[str, int] = {}
         try:
             for table, labels, rows in nodes:
-                written[table] = self._table(table, rows, hook, lambda r=rows, x=labels: commands.nodes(x, r),
-                                             commands)
+                written[table] = _bulk_table(table, rows, hook, batch_size,
+                                             lambda part, x=labels: commands.nodes(x, part), commands.flush)
             for table, rel_type, rows in relationships:
-                written[table] = self._table(table, rows, hook,
-                                             lambda r=rows, x=rel_type: commands.relationships(x, r), commands)
+                written[table] = _bulk_table(table, rows, hook, batch_size,
+                                             lambda part, x=rel_type: commands.relationships(x, part), commands.flush)
         except BulkUnsupported:
             store.drop_graph(graph)
             store.setup_schema(graph, ids_only=True)
@@ -813,17 +814,20 @@ class StagingWriter(GraphWriter):
         store.setup_schema(graph, ids_only=True)
         return written
 
-    @staticmethod
-    def _table(table: str, rows: list, hook, queue, commands) -> int:
-        if not rows:
-            return 0
+
+def _bulk_table(table: str, rows: list, hook, batch_size: int, queue, flush) -> int:
+    """Send one table's rows in commands of ``batch_size`` rows, telling ``hook`` after each."""
+    if not rows:
+        return 0
+    if hook is not None:
+        hook(table, 0, len(rows))
+    for start in range(0, len(rows), max(int(batch_size), 1)):
+        part = rows[start:start + batch_size]
+        queue(part)
+        flush()
         if hook is not None:
-            hook(table, 0, len(rows))
-        queue()
-        commands.flush()
-        if hook is not None:
-            hook(table, len(rows), len(rows))
-        return len(rows)
+            hook(table, start + len(part), len(rows))
+    return len(rows)
 
 
 class FalkorDBStore(Store):
