@@ -19,13 +19,15 @@ from orgnet.analysis import linkage as lk
 def _cypher_rows(store, graph, as_of, **scope):
     from orgnet.queries import catalog
     windows = lk.window_params(as_of, lk.default_config())  # the shipped windows, as the library passes them
+    from orgnet.queries.linkage import pairs_from_channel_rows
     rows = catalog.run(store, "linkage_channels", {"as_of": as_of, **scope, **windows}, graph=graph)
-    out = []
-    for r in rows:
-        r = dict(r)
+    # long rows (one per pair and channel), summed per pair into the oracle's seven columns
+    assert all(r["channel"] in range(len(O.CHANNELS) + 1) for r in rows)
+    out = pairs_from_channel_rows(rows).astype(object).to_dict("records")
+    for r in out:
         for k in O.CHANNELS:
             r[k] = int(r[k])
-        out.append(r)
+        r["resident"] = bool(r["resident"])
     return sorted(out, key=lambda r: (r["community_id"], r["unit_id"]))
 
 
@@ -34,7 +36,7 @@ def test_header():
     q = catalog.get("linkage_channels")
     assert q.kind == "linkage"
     assert q.columns == ["community_id", "community", "street_id", "street", "unit_id", "unit",
-                         "unit_kind", "resident", *lk.CHANNELS]
+                         "unit_kind", "resident", "channel", "n"]
     # the scope of every query, then the window of each dated channel (issue 16)
     assert [p.name for p in q.params] == ["as_of", "street_id", "community_id",
                                           *(f"{k}_since" for k in lk.WINDOWED)]

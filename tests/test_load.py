@@ -131,3 +131,83 @@ def test_demo_loads_and_counts_match(engine_store, demo_dataset, store_graph):
                                         "relationships": result.relationships}
     load_dataset(falkordb_store, demo_dataset, graph=g)  # MERGE over the CREATE-loaded graph
     assert falkordb_store.counts(g)["relationships"] == result.relationships
+
+
+def test_progress_hook_sees_every_table(engine_store, demo_dataset, store_graph):
+    """The one progress hook (the terminal's bars, the Import page's): every table starts at 0
+    and ends at its size, counts only go up, and the sizes add up to what was written."""
+    calls: list[tuple[str, int, int]] = []
+    result = load_dataset(engine_store, demo_dataset, graph=store_graph, replace=True, batch_size=50,
+                          progress=lambda table, done, total: calls.append((table, done, total)))
+    seen: dict[str, list[int]] = {}
+    for table, done, total in calls:
+        seen.setdefault(table, []).append(done)
+        assert 0 <= done <= total
+    assert list(seen) == list(result.tables)  # tables in the order they were written
+    for table, dones in seen.items():
+        assert dones[0] == 0 and dones[-1] == result.tables[table]
+        assert dones == sorted(dones)
+    assert any(len(d) > 2 for d in seen.values())  # several batches: progress within a table
+    assert sum(result.tables.values()) == result.nodes + result.relationships
+    assert engine_store.counts(store_graph) == {"nodes": result.nodes, "relationships": result.relationships}
+
+
+def test_import_page_names_each_load_step():
+    """What the Import page's bars say for node tables, area levels and relationship groups."""
+    from orgnet.i18n import t
+    from orgnet.pages.import_page import table_title
+
+    class C:
+        lang = "zh"
+
+        @staticmethod
+        def t(key, **kw):
+            return t(key, "zh", **kw)
+
+    assert table_title(C, "members") == TABLES["members"].zh
+    assert table_title(C, "areas:building") == f"{TABLES['areas'].zh}·楼栋"
+    title = table_title(C, "MEMBER_OF Member→PartyOrg")
+    assert "党员" in title and "党组织" in title and "MEMBER_OF" not in title
+
+
+def _graph_dump(store, graph: str):
+    """Every node (labels and properties) and relationship (ends, type, properties) of a graph."""
+    nodes = sorted(repr(sorted(r["n"].items())) for r in store.read(
+        "MATCH (n) WHERE NOT n:OrgnetMeta RETURN n", graph=graph))
+    rels = sorted(repr((r["a"], r["t"], r["b"], sorted((r["p"] or {}).items()))) for r in store.read(
+        "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, properties(r) AS p, b.id AS b", graph=graph))
+    return nodes, rels
+
+
+def test_bulk_load_equals_the_cypher_load(falkordb_store, demo_dataset, fresh_graph):
+    """A replacing load on FalkorDB goes through the bulk protocol; a load into an existing graph
+    through Cypher MERGE. Both give the same graph, property types included, and the same indexes."""
+    bulk, merged = fresh_graph("bulk"), fresh_graph("merge")
+    result = load_dataset(falkordb_store, demo_dataset, graph=bulk, replace=True)
+    falkordb_store.setup_schema(merged)  # the graph exists: the MERGE path
+    load_dataset(falkordb_store, demo_dataset, graph=merged)
+    assert _graph_dump(falkordb_store, bulk) == _graph_dump(falkordb_store, merged)
+    assert sum(result.tables.values()) == result.nodes + result.relationships
+    assert falkordb_store.counts(bulk) == falkordb_store.counts(merged)
+    indexes = "CALL db.indexes() YIELD label, properties RETURN label, properties ORDER BY label"
+    assert falkordb_store.read(indexes, graph=bulk) == falkordb_store.read(indexes, graph=merged)
+
+
+def test_bulk_falls_back_to_cypher_for_what_it_cannot_carry(falkordb_store, fresh_graph):
+    """A value the bulk protocol cannot carry (here a date object) leaves the staging graph
+    empty and indexed, and the Cypher writes that follow fill it."""
+    import datetime
+
+    from orgnet.graph.stores.bulk import BulkUnsupported, encode_value
+
+    for odd in (datetime.date(2026, 1, 1), "a\0b", 2**70):
+        with pytest.raises(BulkUnsupported):
+            encode_value(odd)
+    g = fresh_graph("fallback")
+    with falkordb_store.replacing(g) as writer:
+        good = ("units", ("Unit",), [{"id": "U1", "props": {"id": "U1", "name": "甲"}}])
+        bad = ("members", ("Member",), [{"id": "M1", "props": {"id": "M1", "born": datetime.date(1980, 1, 1)}}])
+        assert writer.write_graph([good, bad], [], None) is None
+        assert writer.store.counts(writer.graph)["nodes"] == 0
+        writer.write_batches("UNWIND $rows AS row CREATE (n:Unit) SET n = row.props", [good[2][0]])
+    assert falkordb_store.read("MATCH (u:Unit {id: 'U1'}) RETURN u.name AS name", graph=g) == [{"name": "甲"}]

@@ -219,3 +219,28 @@ def test_db_cli_status_and_console(falkordb_server, falkordb_store, fresh_graph)
     r = _cli(falkordb_server.home, "cypher", "MATCH (n:Unit) RETURN n.id AS id, $x AS x", "-p", "x=5",
              "--graph", g, "--format", "csv")
     assert r.stdout.strip().splitlines() == ["id,x", "u,5"]
+
+
+def test_batch_parameters_arrive_unchanged(falkordb_store, graph_name):
+    """Load batches travel as JSON written by the C encoder (``params_header``); what JSON
+    cannot say the way FalkorDB reads it (a control character, a key with a backtick or a
+    quote, a date) goes through the client's own writer. Either way the values arrive as sent."""
+    import datetime
+
+    from orgnet.graph.stores.falkordb import params_header
+
+    values = ["a\nb", "tab\tx", 'q"uote', "back\\slash", "end\\", "ctl\x01x", "中文", "emoji😀", 'k":v',
+              '{"a":1}', "x`y", "", "\\u0041", 1.5, -3, 2**40, True, False, None, 1e-9, [1, "a"]]
+    rows = [{"id": f"T{i}", "props": {"v": v, "名 称": "x", "i": i}} for i, v in enumerate(values)]
+    fast = [params_header({"rows": [r]}) is not None for r in rows]
+    assert sum(fast) >= len(rows) - 3 and not fast[values.index("ctl\x01x")]
+    assert params_header({"rows": [{"a`b": 1}]}) is None
+    assert params_header({"rows": [{"props": {'a"b': 1}}]}) is None
+    assert params_header({"d": datetime.date(2026, 1, 1)}) is None
+    n = falkordb_store.write_batches("UNWIND $rows AS row CREATE (n:T) SET n = row.props, n.id = row.id", rows,
+                                     graph=graph_name, batch_size=4)
+    assert n == len(rows)
+    got = {r["id"]: r for r in falkordb_store.read("MATCH (n:T) RETURN n.id AS id, n.v AS v, n.`名 称` AS w",
+                                                   graph=graph_name)}
+    for r in rows:
+        assert got[r["id"]]["v"] == r["props"]["v"] and got[r["id"]]["w"] == "x", r

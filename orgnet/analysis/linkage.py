@@ -1,7 +1,8 @@
 """Linkage strength (联建强度, DESIGN §6): scoring, bands, aggregates, weak ties, partners.
 
 Pure functions over pandas DataFrames; the channel counts come from the catalog query
-``linkage_channels`` (or the test oracle), candidate facts from ``partner_candidates``.
+``linkage_channels`` summed per pair (``queries.linkage.channel_table``) or from the test
+oracle, candidate facts from ``partner_candidates``.
 
 score = 100 · Σ wₖ(1 − e^(−xₖ/sₖ)) / Σ wₖ, weights and scales from ``orgnet/linkage.toml``
 (shipped in the package) overridden by ``ORGNET_HOME/linkage.toml`` or an explicit file.
@@ -197,7 +198,8 @@ def band(value: float, config: LinkageConfig) -> str:
 
 def score_table(channels: pd.DataFrame, config: LinkageConfig | None = None) -> pd.DataFrame:
     """Add ``score``, ``band`` and per-channel points ``pts_<channel>`` to a channel table
-    (columns of ``linkage_channels``); sorted by score, highest first, then ids."""
+    (``queries.linkage.channel_table``: a pair per row with its seven counts); sorted by
+    score, highest first, then ids."""
     config = config or default_config()
     df = channels.copy()
     for k in CHANNELS:

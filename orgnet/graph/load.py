@@ -16,7 +16,8 @@ import datetime as _dt
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,11 +45,9 @@ class LoadResult:
                 "replaced": self.replaced}
 
 
-def node_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, list[dict]]]:
-    """[(table, cypher, rows)] — one entry per table (areas: one per level).
-
-    ``fresh``: the target graph is empty (a staging graph), so CREATE replaces MERGE.
-    """
+def node_groups(dataset: Dataset) -> list[tuple[str, tuple[str, ...], list[dict]]]:
+    """[(table, labels, rows)] — one entry per table (areas: one per level, with its second
+    label); rows are ``{"id", "props"}``."""
     out = []
     for table, label in TABLE_LABELS.items():
         rows = dataset.rows(table)
@@ -60,20 +59,27 @@ def node_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, 
                 by_level[r["level"]].append({"id": r["id"], "props": node_properties(table, r)})
             for level, items in by_level.items():
                 second = AREA_LABELS[AreaLevel(level)].value
-                if fresh:
-                    cypher = (f"UNWIND $rows AS row CREATE (n:{Label.Area.value}:{second}) "
-                              f"SET n = row.props")
-                else:
-                    cypher = (f"UNWIND $rows AS row MERGE (n:{Label.Area.value} {{id: row.id}}) "
-                              f"SET n:{second} SET n += row.props")
-                out.append((f"areas:{level}", cypher, items))
+                out.append((f"areas:{level}", (Label.Area.value, second), items))
         else:
-            items = [{"id": r["id"], "props": node_properties(table, r)} for r in rows]
-            if fresh:
-                cypher = f"UNWIND $rows AS row CREATE (n:{label.value}) SET n = row.props"
-            else:
-                cypher = f"UNWIND $rows AS row MERGE (n:{label.value} {{id: row.id}}) SET n += row.props"
-            out.append((table, cypher, items))
+            out.append((table, (label.value,), [{"id": r["id"], "props": node_properties(table, r)}
+                                                 for r in rows]))
+    return out
+
+
+def node_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, list[dict]]]:
+    """[(table, cypher, rows)] — one entry per table (areas: one per level).
+
+    ``fresh``: the target graph is empty (a staging graph), so CREATE replaces MERGE.
+    """
+    out = []
+    for table, labels, items in node_groups(dataset):
+        first, rest = labels[0], labels[1:]
+        if fresh:
+            cypher = f"UNWIND $rows AS row CREATE (n:{':'.join(labels)}) SET n = row.props"
+        else:
+            cypher = f"UNWIND $rows AS row MERGE (n:{first} {{id: row.id}}) "
+            cypher += "".join(f"SET n:{x} " for x in rest) + "SET n += row.props"
+        out.append((table, cypher, items))
     return out
 
 
@@ -85,28 +91,24 @@ def _id_labels(dataset: Dataset) -> dict[str, str]:
     return labels
 
 
-def relationship_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, list[dict]]]:
-    """[(name, cypher, rows)] grouped by (type, from label, to label) so MATCH uses indexes.
+def relationship_groups(dataset: Dataset, fresh: bool = False
+                        ) -> list[tuple[str, Rel, str, str, tuple[str, ...], list[dict]]]:
+    """[(name, type, from label, to label, key properties, rows)], rows ``{"src", "dst",
+    "props"}`` without empty properties; grouped by (type, from label, to label) so MATCH uses
+    indexes.
 
     ``fresh``: the graph holds no relationships yet; rows that MERGE would collapse are
-    collapsed here and the relationships are CREATEd.
+    collapsed here (the last row's properties win) so they can be CREATEd.
     """
     labels = _id_labels(dataset)
     groups: dict[tuple[Rel, str, str, tuple[str, ...]], list[dict]] = defaultdict(list)
-
-    def add(rel: Rel, src: str, dst: str, props: dict, keys: tuple[str, ...] = ()) -> None:
+    for rel, src, dst, props, keys in relationships(dataset):
         a, b = labels.get(src), labels.get(dst)
         if a is None or b is None:  # validated datasets never get here
-            return
+            continue
         groups[(rel, a, b, keys)].append({"src": src, "dst": dst, "props": props})
-
-    for rel, src, dst, props, keys in relationships(dataset):
-        add(rel, src, dst, props, keys)
-
     out = []
     for (rel, a, b, keys), rows in groups.items():
-        has_props = any(v is not None for row in rows for v in row["props"].values())
-        match = f"UNWIND $rows AS row MATCH (a:{a} {{id: row.src}}) MATCH (b:{b} {{id: row.dst}}) "
         if fresh:
             merged: dict[tuple, dict] = {}
             for row in rows:  # what MERGE would do: the last row's properties win
@@ -116,6 +118,20 @@ def relationship_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[st
                 else:
                     merged[ident] = row
             rows = list(merged.values())
+        for row in rows:
+            row["props"] = {k: v for k, v in row["props"].items() if v is not None}
+        out.append((f"{rel.value} {a}→{b}", rel, a, b, keys, rows))
+    return out
+
+
+def relationship_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[str, str, list[dict]]]:
+    """[(name, cypher, rows)] of :func:`relationship_groups`: ``MATCH`` both ends on their
+    indexed ``id``, then ``CREATE`` (``fresh``) or ``MERGE`` the relationship."""
+    out = []
+    for name, rel, a, b, keys, rows in relationship_groups(dataset, fresh):
+        has_props = any(row["props"] for row in rows)
+        match = f"UNWIND $rows AS row MATCH (a:{a} {{id: row.src}}) MATCH (b:{b} {{id: row.dst}}) "
+        if fresh:
             cypher = match + f"CREATE (a)-[r:{rel.value}]->(b)"
         else:
             key = "".join(f", {k}: row.props.{k}" for k in keys).lstrip(", ")
@@ -123,40 +139,83 @@ def relationship_batches(dataset: Dataset, fresh: bool = False) -> list[tuple[st
             cypher = match + f"MERGE (a)-[r:{rel.value}{key}]->(b)"
         if has_props:
             cypher += " SET r += row.props"
-        for row in rows:
-            row["props"] = {k: v for k, v in row["props"].items() if v is not None}
-        out.append((f"{rel.value} {a}→{b}", cypher, rows))
+        out.append((name, cypher, rows))
     return out
 
 
-def _progress_bar(enabled: bool, desc: str, total: int):
-    if not enabled:
-        return None
+#: ``hook(table, rows written, rows in the table)``: called when a table starts (0) and after
+#: each batch; a table is a node table (``members``, ``areas:building``) or a relationship
+#: group (``MEMBER_OF Member→PartyOrg``)
+ProgressHook = Callable[[str, int, int], None]
+
+
+def terminal_progress() -> ProgressHook:
+    """A tqdm bar per table, drawn on a terminal only (so logs and pipes stay clean)."""
     from tqdm import tqdm
 
-    # disable=None: drawn on a terminal only, so logs and pipes stay clean
-    return tqdm(total=total, desc=desc, unit="row", leave=False, disable=None)
+    bars: dict[str, Any] = {}
+
+    def hook(table: str, done: int, total: int) -> None:
+        bar = bars.get(table)
+        if bar is None:
+            bar = bars[table] = tqdm(total=total, desc=table, unit="row", leave=False, disable=None)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return hook
+
+
+def progress_hook(progress: bool | ProgressHook | None) -> ProgressHook | None:
+    """``True``: the terminal's bars; a callable: itself; otherwise none."""
+    if progress is True:
+        return terminal_progress()
+    return progress if callable(progress) else None
 
 
 def _write_all(writer: Writer, batches: Iterable[tuple[str, str, list[dict]]],
-               progress: bool, result: LoadResult, batch_size: int) -> int:
+               hook: ProgressHook | None, result: LoadResult, batch_size: int) -> int:
     total = 0
     for name, cypher, rows in batches:
-        bar = _progress_bar(progress, name, len(rows))
-        try:
-            n = writer.write_batches(cypher, rows, batch_size=batch_size,
-                                     progress=bar.update if bar else None)
-        finally:
-            if bar is not None:
-                bar.close()
+        step = None
+        if hook is not None:
+            hook(name, 0, len(rows))
+            done = [0]
+
+            def step(n: int, name: str = name, size: int = len(rows), done: list = done) -> None:
+                done[0] += n
+                hook(name, done[0], size)
+        n = writer.write_batches(cypher, rows, batch_size=batch_size, progress=step)
         result.tables[name] = result.tables.get(name, 0) + n
         total += n
     return total
 
 
+def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, result: LoadResult,
+                 batch_size: int) -> bool:
+    """Write the whole dataset into an empty graph at once when the writer can (FalkorDB's
+    bulk protocol: ``write_graph``); False when it cannot, and nothing was written."""
+    write_graph = getattr(writer, "write_graph", None)
+    if write_graph is None:
+        return False
+    nodes = node_groups(dataset)
+    rels = [(name, rel.value, rows) for name, rel, _, _, _, rows in relationship_groups(dataset, fresh=True)]
+    written = write_graph(nodes, rels, hook, batch_size)
+    if written is None:
+        return False
+    result.tables.update(written)
+    result.nodes = sum(len(rows) for _, _, rows in nodes)
+    result.relationships = sum(len(rows) for _, _, rows in rels)
+    return True
+
+
 def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
-                 progress: bool = False, batch_size: int = BATCH_SIZE, as_of: str | None = None) -> LoadResult:
+                 progress: bool | ProgressHook = False, batch_size: int = BATCH_SIZE,
+                 as_of: str | None = None) -> LoadResult:
     """Write ``dataset`` into ``graph``; see the module docstring for the guarantees.
+
+    ``progress``: ``True`` draws a bar per table on a terminal; a :data:`ProgressHook` is told
+    each table's progress instead (the app's Import page draws its own bars with it).
 
     ``as_of``: the dataset's reference date (the day its ledgers describe); the app and the
     CLI evaluate rules on it unless told another date (``queries.catalog.reference_date``).
@@ -166,11 +225,15 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
     check_graph_name(graph)
     start = time.perf_counter()
     result = LoadResult(graph=graph)
+    hook = progress_hook(progress)
+
     def fill(writer: Writer, fresh: bool) -> None:
-        nodes = node_batches(dataset, fresh)
-        rels = relationship_batches(dataset, fresh)
-        result.nodes = _write_all(writer, nodes, progress, result, batch_size)
-        result.relationships = _write_all(writer, rels, progress, result, batch_size)
+        if not (fresh and _write_whole(writer, dataset, hook, result, batch_size)):
+            # the relationship rows are built while the server writes the nodes
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgnet-rels") as pool:
+                rels = pool.submit(relationship_batches, dataset, fresh)
+                result.nodes = _write_all(writer, node_batches(dataset, fresh), hook, result, batch_size)
+                result.relationships = _write_all(writer, rels.result(), hook, result, batch_size)
         meta = {
             "loaded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "load_id": uuid.uuid4().hex,  # this load, even two in one second (stored results)

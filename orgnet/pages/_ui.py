@@ -7,6 +7,8 @@ present the result. The store comes from ``st.cache_resource`` (one per process)
 
 from __future__ import annotations
 
+import contextlib
+
 import functools
 import hashlib
 import html
@@ -106,8 +108,11 @@ def _cached(fn_key: str, graph: str, stamp: str, as_of: str | None, scope_key: s
 
 
 def cached(c: Ctx, fn: Callable[..., T], *args, graph_kw: str | None = "graph", as_of: bool = False,
-           **kwargs) -> T:
+           spinner: str | None = None, **kwargs) -> T:
     """Call ``fn(store, *args, **kwargs)`` through ``st.cache_data``.
+
+    ``spinner``: what the page says while ``fn`` works (long work shows progress); Streamlit
+    draws it only when the call takes more than half a second, so a cached answer shows none.
 
     The cache key is the function (its module and qualified name), the graph name, its load
     stamp, the account's scope and masking (``Ctx.scope_key``), ``as_of`` (when the function takes it) and the JSON of the arguments.
@@ -119,9 +124,10 @@ def cached(c: Ctx, fn: Callable[..., T], *args, graph_kw: str | None = "graph", 
         kwargs[graph_kw] = c.graph
     if as_of:
         kwargs["as_of"] = c.as_of
-    return _cached(f"{fn.__module__}.{fn.__qualname__}", c.graph, c.stamp, c.as_of if as_of else None,
-                   c.scope_key, json.dumps([list(args), kwargs], ensure_ascii=False, sort_keys=True, default=str),
-                   fn, c.store)
+    key = json.dumps([list(args), kwargs], ensure_ascii=False, sort_keys=True, default=str)
+    with st.spinner(spinner) if spinner else contextlib.nullcontext():
+        return _cached(f"{fn.__module__}.{fn.__qualname__}", c.graph, c.stamp, c.as_of if as_of else None,
+                       c.scope_key, key, fn, c.store)
 
 
 def ctx() -> Ctx:

@@ -84,7 +84,7 @@ def render(c: Ctx) -> None:
                           format_func=lambda i: comms[i] if i else c.t("common.all"), key=f"gaps_comm_{c.lang}",
                           placeholder=c.t("common.choose"))
     scope = {k: v for k, v in (("rules", sorted(rules)), ("street_id", sid), ("community_id", cid)) if v}
-    counts = cached(c, _data.gap_count_table, as_of=True, **scope)  # no filter = the overview's counts
+    counts = cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"), **scope)  # no filter = the overview's counts
     totals = gaps.rule_totals(counts, scope.get("rules"))
     total = sum(totals.values())
     if not total:
@@ -125,7 +125,8 @@ def _page(c: Ctx, totals: dict[str, int], total: int, where: dict[str, str]) -> 
                                    max_value=pages, value=1, step=1, key=f"gaps_page_{c.lang}_{total}"))
         page = min(max(page, 1), pages)
     offset = (page - 1) * PAGE_ROWS
-    res = cached(c, _data.gap_page, as_of=True, totals=totals, offset=offset, size=PAGE_ROWS, **where)
+    res = cached(c, _data.gap_page, as_of=True, totals=totals, offset=offset, size=PAGE_ROWS,
+                 spinner=c.t("progress.gap_rows"), **where)
     if pages > 1:
         st.caption(c.t("gaps.page_rows", first=offset + 1, last=offset + len(res), n=total))
     return res

@@ -76,6 +76,59 @@ def _target(c: Ctx):
     return writable() if writable else c.store
 
 
+def table_title(c: Ctx, table: str) -> str:
+    """A load step as the user knows it: ``members`` → 党员, ``areas:building`` → 区域·楼栋,
+    ``MEMBER_OF Member→PartyOrg`` → 关系 所属组织（党员→党组织）."""
+    from orgnet.i18n import label_name
+    from orgnet.model import AreaLevel, Label, Rel
+
+    zh = c.lang == "zh"
+    if " " in table:  # a relationship group: "TYPE From→To"
+        rel, ends = table.split(" ", 1)
+        a, _, b = ends.partition("→")
+        names = [label_name(Label(x), c.lang) if x in Label._value2member_map_ else x for x in (a, b)]
+        kind = label_name(Rel(rel), c.lang) if rel in Rel._value2member_map_ else rel
+        return c.t("import.progress_rel", rel=kind, source=names[0], target=names[1])
+    base, _, level = table.partition(":")
+    name = (TABLES[base].zh if zh else base) if base in TABLES else base
+    if level and level in AreaLevel._value2member_map_:
+        name += f"·{label_name(AreaLevel(level), c.lang)}"
+    return name
+
+
+def load_with_progress(c: Ctx, dataset, name: str, replace: bool) -> dict[str, int]:
+    """Load ``dataset`` into graph ``name`` showing a progress bar per table, then store its
+    results (``after_load``), saying what it is doing; returns the graph's counts."""
+    from orgnet.graph.load import load_dataset
+    from orgnet.queries.stored import after_load
+    from orgnet.textsafe import escape_markdown
+
+    target = _target(c)
+    with st.status(c.t("import.progress_loading", graph=escape_markdown(name)), expanded=True) as status:
+        bars: dict[str, object] = {}
+
+        def hook(table: str, done: int, total: int) -> None:
+            text = c.t("import.progress_table", table=table_title(c, table), done=f"{done:,}", total=f"{total:,}")
+            fraction = min(done / total, 1.0) if total else 1.0
+            if table in bars:
+                bars[table].progress(fraction, text=text)
+            else:
+                bars[table] = st.progress(fraction, text=text)
+
+        try:
+            load_dataset(target, dataset, graph=name, replace=replace, progress=hook)
+            audit(c, "import", "replaced" if replace else "added to", graph=name)
+            counts = c.store.counts(name)
+            status.update(label=c.t("import.progress_results"))
+            after_load(target, name)  # its results stored; the ledger sees it
+        except Exception:
+            status.update(label=c.t("import.progress_failed"), state="error")
+            raise
+        status.update(label=c.t("import.progress_done", graph=escape_markdown(name)), state="complete",
+                      expanded=False)
+    return counts
+
+
 def render(c: Ctx) -> None:
     page_header(c, "page.import", "import.caption")
     done = st.session_state.pop("_import_done", None)
@@ -126,19 +179,11 @@ def render(c: Ctx) -> None:
             if not is_graph_name(name):
                 st.error(c.t("import.bad_name", name=name))
             else:
-                from orgnet.graph.load import load_dataset
-
-                with st.spinner(c.t("common.loading")):
-                    try:
-                        load_dataset(_target(c), result.dataset, graph=name, replace=replace)
-                        audit(c, "import", "replaced" if replace else "added to", graph=name)
-                        counts = c.store.counts(name)
-                        from orgnet.queries.stored import after_load
-
-                        after_load(_target(c), name)  # its results stored; the ledger sees it
-                    except Exception as e:  # noqa: BLE001
-                        st.error(c.t("common.error", message=str(e)))
-                        return
+                try:
+                    counts = load_with_progress(c, result.dataset, name, replace)
+                except Exception as e:  # noqa: BLE001
+                    st.error(c.t("common.error", message=str(e)))
+                    return
                 st.cache_data.clear()
                 state["import_loaded"] = name
                 state["_import_done"] = c.t("import.loaded_into", graph=name, nodes=counts["nodes"],

@@ -54,9 +54,10 @@ def render(c: Ctx) -> None:
     else:
         sid = state.get("lk_street_val", next(iter(by_id)))
         bands = state.get("lk_bands_val", list(lk.BANDS[:3]))
-    data = cached(c, _data.linkage_view, as_of=True, street_id=sid or None)
-    scored: pd.DataFrame = data["scored"]
     scope = by_id[sid]["name"] if sid else c.t("linkage.all_streets")
+    data = cached(c, _data.linkage_view, as_of=True, street_id=sid or None,
+                  spinner=c.t("progress.linkage", scope=escape_markdown(scope)))
+    scored: pd.DataFrame = data["scored"]
     note = None
     if c.meeting:  # one community at a time; strong and medium ties drawn, weak ones counted
         comms = scored.drop_duplicates("community_id").set_index("community_id")["community"].to_dict() \

@@ -142,7 +142,8 @@ def render(c: Ctx) -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:  # the gap counts run while the KPIs do
         gaps_later = pool.submit(_in_script_thread(cached, get_script_run_ctx()), c, _data.gap_count_table,
                                  as_of=True)  # counted in the engine: no gap row is fetched
-        kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"])
+        kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"],
+                      spinner=c.t("progress.kpis"))
         kpi_cards(c, kpis)
         from orgnet.pages import _trend
 

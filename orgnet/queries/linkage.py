@@ -11,13 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from orgnet.analysis import linkage as lk
 from orgnet.queries import catalog
 
-CHANNEL_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit",
-                   "unit_kind", "resident", *lk.CHANNELS]
+#: a (community, unit) pair's own columns in ``linkage_channels``
+PAIR_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit", "unit_kind", "resident"]
+#: the columns of :func:`channel_table`: the pair and its seven channel counts
+CHANNEL_COLUMNS = [*PAIR_COLUMNS, *lk.CHANNELS]
 CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
                      "unit_street_id", "categories"]
 UNIT_STREET_COLUMNS = ["unit_id", "unit", "unit_kind", "resident", "community_id", "street_id"]
@@ -50,11 +53,36 @@ def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None
     rows = catalog.run(store, "linkage_channels",
                        {**_params(as_of=day, street_id=street_id, community_id=community_id), **windows},
                        graph=graph)
-    df = pd.DataFrame(rows, columns=CHANNEL_COLUMNS)
-    for k in lk.CHANNELS:
-        df[k] = pd.to_numeric(df[k]).fillna(0).astype(int)
-    df["resident"] = df["resident"].fillna(False).astype(bool)
-    return df
+    return pairs_from_channel_rows(rows)
+
+
+def pairs_from_channel_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The long rows of ``linkage_channels`` (one per pair and channel: ``channel`` 1–7 in the
+    order of :data:`lk.CHANNELS` with its count ``n``; 0 for a resident unit at home) as one row
+    per (community, street, unit) pair with the seven channel columns, ordered by community and
+    unit.
+
+    >>> pairs_from_channel_rows([{"community_id": "C1", "community": "c", "street_id": "S1",
+    ...     "street": "s", "unit_id": "U1", "unit": "u", "unit_kind": "k", "resident": True,
+    ...     "channel": 3, "n": 2}])[["unit_id", "reported_members", "meetings"]].to_dict("records")
+    [{'unit_id': 'U1', 'reported_members': 2, 'meetings': 0}]
+    """
+    long = pd.DataFrame(rows, columns=[*PAIR_COLUMNS, "channel", "n"])
+    if long.empty:
+        return pd.DataFrame({c: pd.Series(dtype=int if c in lk.CHANNELS else bool if c == "resident"
+                                          else object) for c in CHANNEL_COLUMNS})
+    key = pd.MultiIndex.from_arrays([long["community_id"], long["street_id"].fillna(""), long["unit_id"]])
+    codes, _ = pd.factorize(key)
+    counts = np.zeros((codes.max() + 1, len(lk.CHANNELS) + 1), dtype=np.int64)
+    np.add.at(counts, (codes, long["channel"].to_numpy(dtype=np.int64)),
+              pd.to_numeric(long["n"]).fillna(0).to_numpy(dtype=np.int64))
+    first = np.unique(codes, return_index=True)[1]  # the first row of each pair, in code order
+    df = long.iloc[first][PAIR_COLUMNS].reset_index(drop=True)
+    for i, k in enumerate(lk.CHANNELS, start=1):
+        df[k] = counts[:, i]
+    # a boolean, or its text when the rows travel untagged (the store's ``scalars``)
+    df["resident"] = df["resident"].isin([True, "true"])
+    return df.sort_values(["community_id", "unit_id"], kind="stable").reset_index(drop=True)
 
 
 def linkage_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
@@ -114,6 +142,6 @@ def partner_candidates(store: Any, *, as_of: Any = None, street_id: str | None =
                                  limit=limit)
 
 
-__all__ = ["linkage_table", "linkage_records", "channel_table", "community_summary",
+__all__ = ["linkage_table", "linkage_records", "channel_table", "pairs_from_channel_rows", "community_summary",
            "street_summary", "weak_ties", "partner_candidates", "candidate_facts", "unit_streets",
            "config_for"]

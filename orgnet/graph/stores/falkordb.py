@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import secrets
@@ -47,7 +48,7 @@ from typing import Any
 from orgnet.errors import ConfigError, LoadInProgress, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from orgnet.graph.stores.base import (
     ID_LABELS, LEDGER_GRAPH, LEDGER_LABEL, META_LABEL, STORED_LABEL, PROPERTY_INDEXES, STAGING_SUFFIX, GraphWriter, Store,
-    check_graph_name,
+    batched, check_graph_name,
 )
 from orgnet.graph.stores.bound import bound_query, largest_range
 from orgnet.graph.stores.reach import refuse_outside_reach
@@ -680,6 +681,155 @@ def _verbose_query(db, name: str, query: str, params: dict | None, timeout: int 
     return [str(h) for h in header], rows, float(m.group(1)) if m else None
 
 
+#: a key JSON leaves quoted (``"k":``): a value string is never followed by ``:`` and a quote
+#: inside one is escaped, so an unescaped ``":`` ends a key
+_JSON_QUOTED_KEY = re.compile(r'(?<!\\)":')
+#: JSON escapes FalkorDB's string literals do not read (\n, \t, \r, \" and \\ they do)
+_JSON_ODD_ESCAPE = re.compile(r"\\[bfu/]")
+_SAFE_KEY = re.compile(r'[^"\\`:]+')
+
+
+def _map_keys(value: Any) -> set[str]:
+    """The keys of the maps in ``value`` (a batch of rows): the rows' own and those of maps
+    one level down (a load row's ``props``); deeper maps keep JSON's quotes and are caught by
+    :data:`_JSON_QUOTED_KEY`."""
+    keys: set[str] = set()
+    for row in value if isinstance(value, list) else [value]:
+        if type(row) is dict:
+            keys.update(row)
+            for v in row.values():
+                if type(v) is dict:
+                    keys.update(v)
+    return keys
+
+
+def params_header(params: dict[str, Any]) -> str | None:
+    """``CYPHER name=value …`` for ``params`` as FalkorDB reads them (the client inlines
+    parameters into the query text), written by the C JSON encoder, or None when JSON cannot
+    say it the same way (a date, a NaN, a control character, an odd key): then the client's
+    own writer is used (several times slower on a load's batches). Map keys lose JSON's
+    quotes (backticks instead).
+
+    >>> params_header({"rows": [{"id": "U1", "props": {"name": '王"一', "n": 3, "ok": True}}]})
+    'CYPHER `rows`=[{`id`:"U1",`props`:{`name`:"王\\\\"一",`n`:3,`ok`:true}}] '
+    >>> [params_header(p) for p in ({"d": __import__("datetime").date(2026, 1, 1)}, {"m": [[{"a": 1}]]})]
+    [None, None]
+    """
+    parts = ["CYPHER "]
+    for key, value in params.items():
+        if not _SAFE_KEY.fullmatch(str(key)):
+            return None
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        if _JSON_ODD_ESCAPE.search(text):
+            return None
+        for k in _map_keys(value):
+            if not (type(k) is str and _SAFE_KEY.fullmatch(k)):
+                return None
+            text = text.replace(f'"{k}":', f"`{k}`:")
+        if _JSON_QUOTED_KEY.search(text):
+            return None
+        parts.append(f"`{key}`={text} ")
+    return "".join(parts)
+
+
+def _write_text(db, name: str, text: str) -> None:
+    """Run a write whose parameters are already in its text (``CYPHER …`` header)."""
+    reply = db.connection.execute_command("GRAPH.QUERY", name, text, "--compact")
+    if reply and isinstance(reply[-1], Exception):
+        raise reply[-1]
+
+
+def _typed_cell(cell: list, graph) -> Any:
+    """One cell of FalkorDB's compact reply ``[type, value]`` → plain Python: null, string,
+    integer, boolean and double inline (most cells), anything else through the client's parser."""
+    kind, value = cell
+    if kind == 2:
+        return value if type(value) is str else value.decode()
+    if kind == 3:
+        return value
+    if kind == 1:
+        return None
+    if kind == 4:
+        return value in ("true", b"true")
+    if kind == 5:
+        return float(value)
+    from falkordb.query_result import parse_scalar
+
+    return to_plain(parse_scalar(cell, graph))
+
+
+def _compact_query(db, name: str, query: str, params: dict | None, timeout: int | None):
+    """(column names, rows as plain values, engine ms) of a read in FalkorDB's compact, typed
+    reply format, parsed here: the client's own parser spends most of its time on the common
+    scalar cells (:func:`_typed_cell`)."""
+    graph = db.select_graph(name)
+    command = ["GRAPH.RO_QUERY", name, graph._build_params_header(params or None) + query, "--compact"]
+    if timeout:
+        command += ["timeout", timeout]
+    reply = db.connection.execute_command(*command)
+    if reply and isinstance(reply[-1], Exception):  # an error while producing the rows
+        raise reply[-1]
+    if len(reply) == 3:
+        names = [h[1] if isinstance(h, (list, tuple)) else h for h in reply[0]]
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+        rows = [[_typed_cell(c, graph) for c in row] for row in reply[1]]
+    else:
+        names, rows = [], []
+    m = _RUN_TIME.search(" ".join(str(x) for x in reply[-1]))
+    return names, rows, float(m.group(1)) if m else None
+
+
+class StagingWriter(GraphWriter):
+    """The staging graph of a replacing load: Cypher writes, or a whole new graph at once
+    through the bulk protocol (:meth:`write_graph`)."""
+
+    def write_graph(self, nodes, relationships, hook=None, batch_size: int = 5000) -> dict[str, int] | None:
+        """Write the staging graph's nodes ``[(table, labels, rows)]`` and relationships
+        ``[(table, type, rows)]`` with GRAPH.BULK, ``batch_size`` rows per command
+        (``hook(table, done, total)`` after each, as for Cypher writes); rows written per table,
+        or None when a value needs Cypher (the staging graph is then empty again, with its id
+        indexes)."""
+        from orgnet.graph.stores.bulk import BulkCommands, BulkUnsupported
+
+        store, graph = self.store, self.graph
+        if store._command("EXISTS", graph):  # BEGIN creates the graph: only its id indexes are lost
+            store._command("GRAPH.DELETE", graph)
+        commands = BulkCommands(lambda args: store._call(
+            lambda db: db.connection.execute_command("GRAPH.BULK", graph, *args), "GRAPH.BULK", retry=False))
+        written: dict[str, int] = {}
+        try:
+            for table, labels, rows in nodes:
+                written[table] = _bulk_table(table, rows, hook, batch_size,
+                                             lambda part, x=labels: commands.nodes(x, part), commands.flush)
+            for table, rel_type, rows in relationships:
+                written[table] = _bulk_table(table, rows, hook, batch_size,
+                                             lambda part, x=rel_type: commands.relationships(x, part), commands.flush)
+        except BulkUnsupported:
+            store.drop_graph(graph)
+            store.setup_schema(graph, ids_only=True)
+            return None
+        store.setup_schema(graph, ids_only=True)
+        return written
+
+
+def _bulk_table(table: str, rows: list, hook, batch_size: int, queue, flush) -> int:
+    """Send one table's rows in commands of ``batch_size`` rows, telling ``hook`` after each."""
+    if not rows:
+        return 0
+    if hook is not None:
+        hook(table, 0, len(rows))
+    for start in range(0, len(rows), max(int(batch_size), 1)):
+        part = rows[start:start + batch_size]
+        queue(part)
+        flush()
+        if hook is not None:
+            hook(table, start + len(part), len(rows))
+    return len(rows)
+
+
 class FalkorDBStore(Store):
     """A store on a FalkorDB server (normally the embedded one).
 
@@ -782,18 +932,10 @@ class FalkorDBStore(Store):
         query = cypher
         if limit is not None:  # the engine stops at `limit` rows (nothing more is sent)
             query, params, _ = bound_query(cypher, params, max(int(limit), 0))
-        if scalars:
-            names, rows, engine_ms = self._call(lambda db: _verbose_query(db, name, query, params, timeout), cypher)
-            rows = rows if limit is None else rows[:limit]
-            out = [dict(zip(names, row)) for row in rows]
-        else:
-            res = self._call(lambda db: db.select_graph(name).ro_query(query, params or None, timeout=timeout),
-                             cypher)
-            names = [h[1] if isinstance(h, (list, tuple)) else h for h in res.header]
-            names = [n.decode() if isinstance(n, bytes) else n for n in names]
-            rows = res.result_set if limit is None else res.result_set[:limit]
-            out = [dict(zip(names, (to_plain(v) for v in row))) for row in rows]
-            engine_ms = res.run_time_ms
+        fetch = _verbose_query if scalars else _compact_query
+        names, rows, engine_ms = self._call(lambda db: fetch(db, name, query, params, timeout), cypher)
+        rows = rows if limit is None else rows[:limit]
+        out = [dict(zip(names, row)) for row in rows]
         if stats is not None:
             stats["engine_ms"] = engine_ms
         return out
@@ -802,6 +944,37 @@ class FalkorDBStore(Store):
         name = self._graph(graph)
         self._call(lambda db: db.select_graph(name).query(cypher, params or None), cypher, retry=False)
         self.forget_stored(name)
+
+    def write_batches(self, cypher, rows, *, graph=None, batch_size=5000, progress=None):
+        """Run ``cypher`` over ``rows`` batch after batch, writing each batch's parameters
+        (:func:`params_header`) while the server still runs the previous one."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        name = self._graph(graph)
+        written = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgnet-write") as pool:
+            pending, size = None, 0
+            for batch in batched(rows, batch_size):
+                params = {"rows": batch}
+                header = params_header(params)
+                if header is None:
+                    header = self.db.select_graph(name)._build_params_header(params)
+                text = header + cypher
+                if pending is not None:
+                    pending.result()
+                    written += size
+                    if progress is not None:
+                        progress(size)
+                pending = pool.submit(self._call, lambda db, text=text: _write_text(db, name, text), cypher,
+                                      retry=False)
+                size = len(batch)
+            if pending is not None:
+                pending.result()
+                written += size
+                if progress is not None:
+                    progress(size)
+        self.forget_stored(name)
+        return written
 
     def _command(self, *args):
         return self._reconnecting(lambda db: db.connection.execute_command(*args),
@@ -860,7 +1033,7 @@ class FalkorDBStore(Store):
         self.drop_graph(staging)
         self.setup_schema(staging, ids_only=True)
         try:
-            yield GraphWriter(self, staging)
+            yield StagingWriter(self, staging)
             self.setup_schema(staging)
         except BaseException:
             with contextlib.suppress(Exception):
