@@ -27,6 +27,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from orgnet.frames import records as rows_of
+
 from orgnet.errors import ConfigError
 from orgnet.i18n import t
 
@@ -234,7 +236,7 @@ def filter_bands(scored: pd.DataFrame, bands: list[str] | tuple[str, ...] | None
 def records(scored: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON shape: community_id, community, unit_id, unit, score, band, channels{7}."""
     out = []
-    for r in scored.to_dict("records"):
+    for r in rows_of(scored):
         out.append({
             "community_id": r["community_id"], "community": r.get("community"),
             "unit_id": r["unit_id"], "unit": r.get("unit"),
@@ -339,9 +341,9 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
     if unit_streets is not None and len(unit_streets):
         street_of_unit = dict(zip(unit_streets["unit_id"], unit_streets["street_id"]))
     current = {(r["community_id"], r["unit_id"]): (float(r["score"]), r["band"])
-               for r in scored[["community_id", "unit_id", "score", "band"]].to_dict("records")}
+               for r in rows_of(scored[["community_id", "unit_id", "score", "band"]])}
     cand: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in scored.to_dict("records"):
+    for r in rows_of(scored):
         c, u = r["community_id"], r["unit_id"]
         if c not in wanted or r["band"] in ("strong", "medium") or not r.get("resident_members"):
             continue
@@ -350,7 +352,7 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
                         "members_living": int(r["resident_members"]), "categories": [],
                         "same_street": (r.get("street_id") is not None
                                         and street_of_unit.get(u) == r.get("street_id"))}
-    for r in (facts.to_dict("records") if facts is not None else []):
+    for r in (rows_of(facts) if facts is not None else []):
         c, u = r["community_id"], r["unit_id"]
         score_, band_ = current.get((c, u), (0.0, "none"))
         if c not in wanted or band_ in ("strong", "medium"):

@@ -16,8 +16,14 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from orgnet.frames import records
+
 COMMUNITY = "community"
 UNIT = "unit"
+#: up to this many nodes betweenness is exact; above, it is estimated from this many source
+#: nodes drawn with a fixed seed (the same ranking on every run; a district's network of
+#: medium and strong ties has thousands of nodes, where exact betweenness takes seconds)
+BETWEENNESS_EXACT_NODES = 400
 
 
 def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0) -> nx.Graph:
@@ -29,7 +35,7 @@ def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0) -> nx.Graph
     with ``weight`` = score, ``distance`` = 100/score and ``band``.
     """
     g = nx.Graph()
-    for r in scored.to_dict("records"):
+    for r in records(scored):
         c, u = r["community_id"], r["unit_id"]
         if c not in g:
             g.add_node(c, kind=COMMUNITY, bipartite=0, name=r.get("community"),
@@ -45,12 +51,15 @@ def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0) -> nx.Graph
 
 def axis_organizations(g: nx.Graph, *, top: int | None = 10, kind: str | None = None) -> pd.DataFrame:
     """Nodes ranked by their role as the network's axis: betweenness centrality
-    (shortest paths with distance = 100/score, normalized), weighted degree (sum of tie
+    (shortest paths with distance = 100/score, normalized; estimated from
+    :data:`BETWEENNESS_EXACT_NODES` sources on bigger networks), weighted degree (sum of tie
     scores) and degree. ``kind`` narrows to ``community`` or ``unit``."""
     cols = ["id", "name", "kind", "degree", "strength", "betweenness", "rank"]
     if g.number_of_nodes() == 0:
         return pd.DataFrame(columns=cols)
-    btw = nx.betweenness_centrality(g, weight="distance", normalized=True)
+    n = g.number_of_nodes()
+    k = None if n <= BETWEENNESS_EXACT_NODES else BETWEENNESS_EXACT_NODES
+    btw = nx.betweenness_centrality(g, k=k, seed=0 if k else None, weight="distance", normalized=True)
     rows = []
     for n, a in g.nodes(data=True):
         if kind is not None and a.get("kind") != kind:
@@ -76,13 +85,13 @@ def isolated_units(scored: pd.DataFrame, *, units: pd.DataFrame | None = None) -
     best = res.groupby("unit_id")["score"].max() if len(res) else pd.Series(dtype=float)
     iso = set(best[best <= 0].index)
     rows = []
-    for r in res.sort_values(["unit_id", "community_id"]).to_dict("records"):
+    for r in records(res.sort_values(["unit_id", "community_id"])):
         if r["unit_id"] in iso:
             rows.append({c: r.get(c) for c in cols})
             iso.discard(r["unit_id"])
     if units is not None and len(units):
         seen = set(scored["unit_id"]) if len(scored) else set()
-        for r in units.to_dict("records"):
+        for r in records(units):
             if r["unit_id"] not in seen:
                 rows.append({"unit_id": r["unit_id"], "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
                              "community_id": None, "community": None})

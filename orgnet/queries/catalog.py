@@ -236,7 +236,8 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     (:func:`orgnet.graph.stores.bound.counted_query`; the query file stays the one definition).
     ``skip`` with ``limit``: one page of the result, cut in the engine (the query must order
     its rows). ``stats``: filled with the engine's own time (``engine_ms``, see ``Store.read``).
-    A rule's rows are all strings (or null), so they travel untagged (``scalars``).
+    A rule's rows are all strings (or null), so they travel untagged (``scalars``), as do the
+    rows of a query whose header says ``// values: scalar`` (text, numbers, booleans, null).
 
     A :class:`orgnet.queries.scope.ScopedStore` (the app's store for a signed-in account)
     runs it inside the account's scope: parameters forced, rows outside dropped, names masked.
@@ -277,7 +278,7 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
 
         timeout_s = limits().query_timeout_max_s
     kw = {"graph": graph, "limit": limit, "timeout_s": timeout_s, "stats": stats,
-          "scalars": q.kind == "rule" and count_by is None}
+          "scalars": (q.kind == "rule" or q.meta.get("values") == "scalar") and count_by is None}
     if read_catalog is not None:
         return read_catalog(shaped, shaped_values, **kw)
     rows = store.read(shaped.text, shaped_values, **kw)
