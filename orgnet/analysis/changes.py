@@ -93,15 +93,9 @@ def gap_changes(old_rows: Iterable[Mapping[str, Any]], new_rows: Iterable[Mappin
 def change_counts(rows: Iterable[Mapping[str, Any]], by: Sequence[str]) -> list[dict[str, Any]]:
     """Gaps new, closed and still open per value of the ``by`` columns (e.g. ``("rule",)``,
     ``("street_id", "street")``), sorted by those columns."""
-    counts: dict[tuple, Counter] = {}
-    for r in rows:
-        key = tuple(r.get(c) for c in by)
-        counts.setdefault(key, Counter())[r["change"]] += 1
-    out = []
-    for key in sorted(counts, key=lambda k: tuple("" if v is None else str(v) for v in k)):
-        c = counts[key]
-        out.append({**dict(zip(by, key)), **{k: c.get(k, 0) for k in COUNT_COLUMNS}})
-    return out
+    counted = Counter((tuple(r.get(c) for c in by), r["change"]) for r in rows)
+    keys = sorted({key for key, _ in counted}, key=lambda k: tuple("" if v is None else str(v) for v in k))
+    return [{**dict(zip(by, key)), **{k: counted.get((key, k), 0) for k in COUNT_COLUMNS}} for key in keys]
 
 
 def kpi_deltas(old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
