@@ -98,6 +98,8 @@ def render(c: Ctx) -> None:
     if c.graph not in names or len(snaps) < 2:
         return
     upto = snaps[: names.index(c.graph) + 1]
+    if len(upto) < 2:  # the first snapshot: nothing before it
+        return
     stored = all(s["stored"] for s in upto)
     if stored or st.toggle(c.t("changes.show_trend", previous=upto[-2]["name"], n=len(upto)), key="ov_trend"):
         st.subheader(c.t("changes.trend"))
