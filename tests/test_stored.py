@@ -195,15 +195,6 @@ stored._Sink.write = slow
 stored.store_results(store, "g")
 """
 
-_KILLED_LOAD = """
-import sys, time
-from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
-store = FalkorDBStore(EmbeddedServer(sys.argv[1]))
-with store.load_lock("g"), store.replacing("g") as w:
-    w.write("CREATE (:Unit {id: 'half-written'})")
-    print("writing", flush=True)
-    time.sleep(600)
-"""
 
 
 def _kill9_when(home, script: str, says: str) -> None:
@@ -226,6 +217,7 @@ def test_kill_9_while_storing_or_loading_loses_nothing(tmp_path, tiny_dataset):
     import contextlib
 
     from helpers_stores import cli
+    from test_recovery import _KILLED_LOAD  # a --replace load that writes, then waits to be killed
     from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
     from orgnet.ledger import service as led
     from orgnet.queries.gaps import gap_records
