@@ -241,6 +241,10 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
 
     A :class:`orgnet.queries.scope.ScopedStore` (the app's store for a signed-in account)
     runs it inside the account's scope: parameters forced, rows outside dropped, names masked.
+
+    A rule, KPI or linkage query is answered from the results stored at its graph's load when
+    they hold (:mod:`orgnet.queries.stored`; ``stats`` then says ``stored``), the same rows
+    the engine would give, narrowed and scoped the same way.
     """
     q = get(qid)
     read_catalog = getattr(store, "read_catalog", None)
