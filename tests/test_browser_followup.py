@@ -98,6 +98,9 @@ def test_cycle_in_the_browser(browser, url, cycle):
         # the next quarter arrives: `orgnet load` does exactly this (load, store its results, sync the ledger)
         load_dataset(store, qs[1].dataset, graph=Q2, replace=True, as_of=qs[1].as_of)
         _, res = after_load(store, Q2)
+        for snap in list_snapshots(store):  # other tests' graphs share this store: `orgnet snapshots --store-results`
+            if snap.as_of and not has_results(store, snap.name):
+                store_results(store, snap.name)
         assert sorted(res.closed) == sorted(f"{r}|{i}" for r, i in gone)
         page.goto(f"{url}/followup?graph={Q2}")
         _wait_idle(page)
@@ -114,9 +117,6 @@ def test_cycle_in_the_browser(browser, url, cycle):
         _wait_idle(page)
         page.get_by_text(t("changes.closed")).first.wait_for(timeout=60_000)
         page.screenshot(path=str(SHOTS / "changes_q1_q2.png"), full_page=True)
-        for snap in list_snapshots(store):  # other tests' graphs share this store: `orgnet snapshots --store-results`
-            if snap.as_of and not has_results(store, snap.name):
-                store_results(store, snap.name)
         page.goto(f"{url}/?graph={Q2}")
         _wait_idle(page)
         # every snapshot has its results stored: the trend shows at once, no toggle

@@ -216,7 +216,10 @@ def test_the_overview_at_qindu_issues_only_counts_and_aggregates(qindu_app):
         # a one-row lookup (the graph's metadata) or a count/aggregate with few rows: at most one
         # per community, and one for what lies outside every community (the KPIs)
         assert rows <= 1 or (_AGGREGATE.search(cypher) and rows <= n_communities + 1), (rows, cypher[:300])
-    assert sum(rows for _, rows in seen) < 20 * n_communities  # qindu has 23,901 gap rows
+    # at most a row per community (and one outside) for each KPI and rule count: qindu has
+    # about 25,000 gap rows
+    budget = (len(catalog.names("kpi")) + len(gaps.rule_ids())) * (n_communities + 1)
+    assert sum(rows for _, rows in seen) <= budget < 5_000
 
 
 @pytest.mark.slow
@@ -241,11 +244,11 @@ def test_with_results_stored_at_load_the_overview_asks_the_engine_nothing_heavy(
 
     store, _ = qindu_app
     kept = stored.store_results(store, "qindu_shape")
-    looked: list[tuple[str, bool]] = []
+    looked: list[tuple[str, bool, str]] = []
     lookup = stored.lookup
 
     def recording(store_, q, values, graph, *, counted=False):
-        looked.append((q.id, counted))
+        looked.append((q.id, counted, graph))
         return lookup(store_, q, values, graph, counted=counted)
 
     try:
@@ -256,8 +259,10 @@ def test_with_results_stored_at_load_the_overview_asks_the_engine_nothing_heavy(
         assert seen and looked
         assert not [c[:80] for c, _ in seen if c in heavy]  # nothing computed on the engine
         rules = set(gaps.rule_ids())
-        assert {q for q, counted in looked if q in rules} == rules
-        assert not [q for q, counted in looked if q in rules and not counted]  # counts, never gap rows
+        assert {q for q, counted, g in looked if q in rules and counted and g == "qindu_shape"} == rules
+        # gap rows are read only for the trend's "closed since the previous snapshot" (shown when
+        # other snapshots of this store have stored results): this one and the one before it
+        assert len({g for q, counted, g in looked if q in rules and not counted}) <= 2
         # the engine's rows beside the stored ones (one per stored query at most: a manifest)
         assert sum(rows for c, rows in seen if stored.S not in c) < 200, kept.to_dict()
         assert max(rows for c, rows in seen if stored.S in c) <= len(stored.expected_queries())

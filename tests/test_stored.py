@@ -39,7 +39,7 @@ def kept(engine_store, weicheng_dataset):
 def _stored_queries(store, graph: str) -> list[str]:
     """Ids of the queries stored for this graph's current load."""
     load_id = stored._load_id(store, graph)
-    return sorted({k.split(":")[0] for k in stored._manifest(store, graph, load_id)})
+    return sorted({k.split(":")[0] for k in stored._read_manifest(store, graph, load_id)})
 
 
 def _params(q: catalog.Query, as_of: str, place: dict) -> dict:

@@ -53,8 +53,9 @@ CHUNK_ROWS = 4000
 
 _READ = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
          f"RETURN r.chunk AS chunk, r.chunks AS chunks, r.data AS data ORDER BY chunk")
+#: one row: every stored result of a load with its number of chunks
 _MANIFEST = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
-             f"RETURN r.result AS result, r.chunks AS chunks")
+             f"RETURN collect([r.result, r.chunks]) AS results")
 _PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) "
            f"RETURN r.places AS places")
 _WRITE = (f"UNWIND $rows AS row CREATE (r:{S}) SET r = row")
@@ -134,12 +135,17 @@ def _manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
     with _lock:
         found = _manifests.get(key)
     if found is None:
-        rows = store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id})
-        found = {r["result"]: int(r["chunks"]) for r in rows}
+        found = _read_manifest(store, graph, load_id)
         if not set(expected_queries()) - {k.split(":", 1)[0] for k in found}:
             with _lock:  # kept only when complete: results are written one by one at load
                 _manifests[key] = found
     return found
+
+
+def _read_manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
+    """{result key: chunks} of a load's stored results (empty when none)."""
+    rows = store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id})
+    return {str(key): int(chunks) for key, chunks in (rows[0]["results"] if rows else [])}
 
 
 def _forget_manifest(store: Store, graph: str) -> None:
@@ -358,8 +364,7 @@ def missing(store: Any, graph: str) -> list[str]:
     when it has none)."""
     store = _raw(store)
     load_id = _load_id(store, graph)
-    rows = store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id}) if load_id else []
-    have = {r["result"].split(":", 1)[0] for r in rows}
+    have = {key.split(":", 1)[0] for key in (_read_manifest(store, graph, load_id) if load_id else {})}
     return [q for q in expected_queries() if q not in have]
 
 
