@@ -25,7 +25,6 @@ from orgnet.queries import catalog
 #: what :func:`snapshot_facts` can collect
 PARTS: tuple[str, ...] = ("gaps", "kpis", "linkage", "entities")
 
-_GAP_FIELDS = ("rule", "id", "name", "kind", "street_id", "street", "community_id", "community")
 _LINK_FIELDS = ("community_id", "community", "street_id", "street", "unit_id", "unit", "score", "band")
 
 

@@ -80,25 +80,33 @@ def _check_rules(rules: Iterable[str] | None) -> list[str]:
     return rules
 
 
+def _rule_params(as_of: Any, street_id: str | None, community_id: str | None) -> dict[str, Any]:
+    """The parameters every rule takes: the reference date and the street / community (None = all)."""
+    return {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
+
+
+def _rule_rows(store: Any, rules: Iterable[str] | None, params: dict[str, Any],
+               graph: str | None) -> Iterable[tuple[str, list[dict[str, Any]]]]:
+    """(rule id, its gap rows) for each selected rule, in catalog order."""
+    for rid in _check_rules(rules):
+        yield rid, catalog.run(store, rid, params, graph=graph)
+
+
 def gap_records(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
                 street_id: str | None = None, community_id: str | None = None,
                 graph: str | None = None) -> list[dict[str, Any]]:
     """Every gap row of the rules (all by default) as plain dicts, rule by rule in catalog
     order: :func:`run_gaps` without the DataFrame (the diff and the ledger compare keys)."""
-    params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
-    return [row for rid in _check_rules(rules) for row in catalog.run(store, rid, params, graph=graph)]
+    params = _rule_params(as_of, street_id, community_id)
+    return [row for _, rows in _rule_rows(store, rules, params, graph) for row in rows]
 
 
 def run_gaps_by_rule(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
                      street_id: str | None = None, community_id: str | None = None,
                      graph: str | None = None) -> dict[str, pd.DataFrame]:
     """Each selected rule's gap rows (a DataFrame with ``COLUMNS``), by rule id."""
-    params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
-    out: dict[str, pd.DataFrame] = {}
-    for rid in _check_rules(rules):
-        rows = catalog.run(store, rid, params, graph=graph)
-        out[rid] = pd.DataFrame(rows, columns=list(COLUMNS))
-    return out
+    params = _rule_params(as_of, street_id, community_id)
+    return {rid: pd.DataFrame(rows, columns=list(COLUMNS)) for rid, rows in _rule_rows(store, rules, params, graph)}
 
 
 def run_gaps(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _dt.date | None = None,
@@ -126,7 +134,7 @@ def count_gaps(store: Any, rules: Iterable[str] | None = None, *, as_of: str | _
     import contextvars
     from concurrent.futures import ThreadPoolExecutor
 
-    params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
+    params = _rule_params(as_of, street_id, community_id)
     rules = _check_rules(rules)
 
     def count(rid: str) -> list[dict]:
@@ -151,7 +159,7 @@ def gap_page(store: Any, totals: Mapping[str, int], offset: int, size: int, *,
              community_id: str | None = None, graph: str | None = None) -> pd.DataFrame:
     """Rows ``offset`` … ``offset + size`` of ``run_gaps``'s result for the rules of ``totals``
     (from :func:`rule_totals`, same scope), each rule's slice cut in the engine (SKIP/LIMIT)."""
-    params = {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
+    params = _rule_params(as_of, street_id, community_id)
     frames = []
     for rid, n in totals.items():
         if size <= 0:
