@@ -11,18 +11,22 @@
 MATCH (u:Unit)-[:OFFERS]->(r)
 WHERE r.category IS NOT NULL
 WITH u, collect(DISTINCT r.category) AS ucats
-OPTIONAL MATCH (u)-[:LOCATED_IN]->()-[:PART_OF*0..]->(uc:Community)
+// only the communities a unit can serve (its own and its street's), never every community:
+// the product of all units and all communities outgrew the query memory limit at city scale
+MATCH (u)-[:LOCATED_IN]->()-[:PART_OF*0..]->(uc:Community)
 OPTIONAL MATCH (uc)-[:PART_OF]->(us:Street)
-WITH u, ucats, collect(DISTINCT uc.id) AS ucs, collect(DISTINCT us.id) AS uss
-WITH collect([u, ucats, ucs, uss]) AS offers
-MATCH (c:Community)-[:RAISED]->(n)
+OPTIONAL MATCH (us)<-[:PART_OF]-(near:Community)
+WITH u, ucats, collect(DISTINCT uc.id) AS ucs, collect(DISTINCT us.id) AS uss,
+     collect(DISTINCT uc) + collect(DISTINCT near) AS reach
+UNWIND reach AS c
+WITH DISTINCT u, ucats, ucs, uss, c
+WHERE $community_id IS NULL OR c.id = $community_id
+MATCH (c)-[:RAISED]->(n)
 WHERE n.status = 'open' AND n.category IS NOT NULL
-  AND ($community_id IS NULL OR c.id = $community_id)
 OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)
-WITH offers, c, s, collect(DISTINCT n.category) AS cats
+WITH u, ucats, ucs, uss, c, s, collect(DISTINCT n.category) AS cats
 WHERE $street_id IS NULL OR s.id = $street_id
-UNWIND offers AS o
-WITH c, s, o[0] AS u, [x IN o[1] WHERE x IN cats] AS categories, o[2] AS ucs, o[3] AS uss
+WITH c, s, u, [x IN ucats WHERE x IN cats] AS categories, ucs, uss
 WHERE size(categories) > 0 AND (c.id IN ucs OR (s IS NOT NULL AND s.id IN uss))
 RETURN c.id AS community_id, c.name AS community, s.id AS street_id,
        u.id AS unit_id, u.name AS unit, u.kind AS unit_kind,
