@@ -341,11 +341,20 @@ def agreement_evaluated(g, agreement, as_of) -> bool:
     return any(start < d <= as_of for d in evaluation_dates(g, agreement))
 
 
+def evaluation_due(g, agreement, as_of) -> bool:
+    """Signed at least one evaluation window before as_of (or undated): a newer agreement has not
+    reached its first evaluation round yet."""
+    from orgnet.model import EVALUATION_WINDOW_MONTHS
+    signed = g.nodes[agreement].get("signed_on")
+    return signed is None or signed <= months_before(as_of, EVALUATION_WINDOW_MONTHS)
+
+
 @rule
 def agreement_without_evaluation(g, as_of):
     rows = []
     for a in nodes(g, "Agreement"):
-        if not agreement_active(g, a, as_of) or agreement_evaluated(g, a, as_of):
+        if not agreement_active(g, a, as_of) or not evaluation_due(g, a, as_of) \
+                or agreement_evaluated(g, a, as_of):
             continue
         past = [d for d in evaluation_dates(g, a) if d <= as_of]
         detail = f"近12个月未开展双向评价，最近一次评价于{max(past)}" if past else "从未开展双向评价"

@@ -89,6 +89,13 @@ def active_agreement(g: nx.MultiDiGraph, ag: str, as_of: str) -> bool:
     return a.get("status") == AgreementStatus.active.value and (exp is None or exp >= as_of)
 
 
+def _signed_on_or_before(g: nx.MultiDiGraph, ag: str, day: str) -> bool:
+    """Signed on or before day, or undated: an agreement is due for evaluation once a whole
+    evaluation window has passed since it was signed."""
+    signed = g.nodes[ag].get("signed_on")
+    return signed is None or signed <= day
+
+
 def role_active(d: dict, as_of: str) -> bool:
     since, until = d.get("since"), d.get("until")
     return (since is None or since <= as_of) and (until is None or until >= as_of)
@@ -340,7 +347,8 @@ def kpi_items(g: nx.MultiDiGraph, as_of: str) -> dict[str, list[tuple[str | None
                             for x, _ in out(g, p, Rel.COVERS)]),
          any(in_window(g.nodes[e].get("evaluated_on"), start, as_of, required=True)
              for e, _ in inn(g, ag, Rel.UNDER)))
-        for ag in nodes(g, "Agreement") if active_agreement(g, ag, as_of)]
+        for ag in nodes(g, "Agreement")
+        if active_agreement(g, ag, as_of) and _signed_on_or_before(g, ag, start)]
 
     items["compound_property"] = [
         (_community_key(g, [c]),

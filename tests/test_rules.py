@@ -181,6 +181,9 @@ FOCUSED = [
     ("agreement_without_evaluation", "2026-01-19", "A1", False),  # E2 (2025-01-20) still inside
     ("agreement_without_evaluation", "2026-01-20", "A1", True),  # E2 on the open start: none left
     ("agreement_without_evaluation", TINY_AS_OF, "A2", False),  # lapsed: not active (agreement_lapsed)
+    # due once a whole window has passed since signing (A1 signed 2024-01-10, first evaluated 2025-01-15)
+    ("agreement_without_evaluation", "2025-01-09", "A1", False),  # signed inside the window: not yet due
+    ("agreement_without_evaluation", "2025-01-10", "A1", True),  # signed on the open start: due, none yet
     ("resident_unit_without_agreement", "2025-03-31", "U2", False),
     ("resident_unit_without_agreement", "2025-04-01", "U2", True),
     ("resident_unit_without_agreement", "2025-06-30", "U3", False),  # expires on as_of: active

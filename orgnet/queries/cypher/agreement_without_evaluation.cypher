@@ -2,8 +2,8 @@
 // kind: rule
 // title_zh: 近12个月未开展双向评价的共建协议
 // title_en: Active agreements not evaluated in the last 12 months
-// description_zh: 生效中的共建协议（状态生效且未过期），统计日前12个月内（上一年同日之后至统计日，含统计日）驻区单位与社区均未相互评价（按签约党组织负责的区域归属社区、街道）。
-// description_en: Active agreements (status active, expires_on empty or >= as_of) on which neither side evaluated the other in the 12 months before as_of (after the same day a year earlier, up to and including as_of); placed by the areas their party-org parties cover.
+// description_zh: 已满一个评价周期的生效共建协议（状态生效且未过期，签订日期为空或在上一年同日及以前；未满一年的新协议尚未到评价时间，不计入），统计日前12个月内（上一年同日之后至统计日，含统计日）驻区单位与社区均未相互评价（按签约党组织负责的区域归属社区、街道）。
+// description_en: Active agreements (status active, expires_on empty or >= as_of) signed at least a year before as_of (signed_on empty or on or before the same day a year earlier: a newer agreement has not reached its first evaluation round) on which neither side evaluated the other in the 12 months before as_of (after the same day a year earlier, up to and including as_of); placed by the areas their party-org parties cover.
 // source: 000 建立驻区单位和社区共驻共建责任双向评价机制；全市89个街道建立驻区单位社区建设责任评价体系
 // severity: medium
 // remedy_zh: 组织驻区单位与社区党组织对照共建协议相互评价履责情况，评价结果记入双向评价表。
@@ -15,6 +15,7 @@
 MATCH (x:Agreement {status: 'active'})
 WHERE x.expires_on IS NULL OR x.expires_on >= $as_of
 WITH x, toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS window_start
+WHERE x.signed_on IS NULL OR x.signed_on <= window_start
 OPTIONAL MATCH (x)<-[:UNDER]-(e:Evaluation)
 WITH x, window_start, max(CASE WHEN e.evaluated_on <= $as_of THEN e.evaluated_on END) AS last_on,
      sum(CASE WHEN e.evaluated_on > window_start AND e.evaluated_on <= $as_of THEN 1 ELSE 0 END) AS recent
