@@ -262,3 +262,31 @@ def test_a_snapshot_loaded_before_stored_results_gets_them(falkordb_store, tiny_
     kept = stored.store_results(falkordb_store, graph)
     assert not kept.failed and stored.has_results(falkordb_store, graph)
     assert dict(falkordb_store.read(META_QUERY, graph=graph)[0]["m"]).get("load_id")
+
+
+def test_a_place_reads_only_the_chunks_holding_it(engine_store, weicheng_dataset, monkeypatch):
+    """Each chunk lists its streets and communities, and rows in no set order are kept together
+    by place, so a street's lookup unpacks a few of a city's chunks; what it reads equals the
+    engine's answer."""
+    from orgnet.queries.linkage import channel_table
+
+    graph = "stored_chunks"
+    monkeypatch.setattr(stored, "CHUNK_ROWS", 300)
+    load_dataset(engine_store, weicheng_dataset, graph=graph, replace=True)
+    try:
+        result = stored.store_results(engine_store, graph)
+        street = sorted({r["id"] for r in weicheng_dataset.rows("areas") if r["level"] == "street"})[1]
+        load_id = stored._load_id(engine_store, graph)
+        key = next(k for k in stored._read_manifest(engine_store, graph, load_id)
+                   if k.startswith("linkage_channels:"))
+        params = {"graph": graph, "load_id": load_id, "result": key}
+        chunks = engine_store.ledger_read(stored._READ_PLACED, {**params, "street_id": street,
+                                                                 "community_id": None})
+        read = [c for c in chunks if c["data"] is not None]
+        assert len(chunks) >= 8 and len(read) <= len(chunks) // 2 + 1, (len(read), len(chunks))
+        got = channel_table(engine_store, as_of=result.as_of, graph=graph, street_id=street)
+        with stored.live():
+            want = channel_table(engine_store, as_of=result.as_of, graph=graph, street_id=street)
+        assert len(got) and _same(got.to_dict("records"), want.to_dict("records"))
+    finally:
+        engine_store.drop_graph(graph)

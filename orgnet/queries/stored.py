@@ -53,6 +53,13 @@ CHUNK_ROWS = 4000
 
 _READ = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
          f"RETURN r.chunk AS chunk, r.chunks AS chunks, r.data AS data ORDER BY chunk")
+#: every chunk's number, and its rows only where the chunk holds the street or community asked for
+#: (chunks stored before they listed their places are always read)
+_READ_PLACED = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
+                f"RETURN r.chunk AS chunk, "
+                f"CASE WHEN ($street_id IS NULL OR r.streets IS NULL OR $street_id IN r.streets) "
+                f"AND ($community_id IS NULL OR r.communities IS NULL OR $community_id IN r.communities) "
+                f"THEN r.data END AS data ORDER BY chunk")
 #: one row: every stored result of a load with its number of chunks
 _MANIFEST = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
              f"RETURN collect([r.result, r.chunks]) AS results")
@@ -161,6 +168,17 @@ def _place_counts(rows: list[dict]) -> list[dict]:
     return [{**dict(zip(PLACE_PARAMS, place)), "n": n} for place, n in counts.items()]
 
 
+def _place_order(row: dict) -> tuple[str, str]:
+    return tuple(str(row.get(p) or "") for p in PLACE_PARAMS)  # type: ignore[return-value]
+
+
+def _chunk_places(rows: list[dict]) -> dict[str, list[str]]:
+    """The streets and communities a chunk's rows lie in, so that a street's lookup reads only
+    the chunks holding it: ``{"streets": [...], "communities": [...]}``."""
+    return {name: sorted({str(r[p]) for r in rows if r.get(p) is not None})
+            for name, p in (("streets", "street_id"), ("communities", "community_id"))}
+
+
 def _pack(columns: list[str], rows: list[dict]) -> str:
     data = json.dumps({"c": columns, "r": [[r.get(c) for c in columns] for r in rows]},
                       ensure_ascii=False, separators=(",", ":"), default=str)
@@ -192,16 +210,21 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     if chunks is None:
         return None
     params = {"graph": g, "load_id": load_id, "result": key}
+    placed = {p: values[p] for p in PLACE_PARAMS if values.get(p) not in (None, "")}
     if counted:
         found = store.ledger_read(_PLACES, params)
         rows = _unpack(found[0]["places"]) if found and found[0].get("places") else None
+    elif placed:  # only the chunks that hold the place (a street's rows are a few of a city's)
+        found = store.ledger_read(_READ_PLACED, {**params, **{p: placed.get(p) for p in PLACE_PARAMS}})
+        rows = ([r for part in found if part["data"] is not None for r in _unpack(part["data"])]
+                if len(found) == chunks else None)
     else:
         found = store.ledger_read(_READ, params)
         rows = [r for part in found for r in _unpack(part["data"])] if len(found) == chunks else None
     if rows is None:  # forgotten or rewritten meanwhile
         _forget_manifest(store, g)
         return None
-    if not any(values.get(p) not in (None, "") for p in PLACE_PARAMS):
+    if not placed:
         return rows
     return [r for r in rows if _placed(r, values)]
 
@@ -290,11 +313,13 @@ class _Sink:
 
     def write(self, key: str, q: catalog.Query, rows: list[dict]) -> None:
         graph, as_of = self.out.graph, self.out.as_of
+        if "ORDER BY" not in q.text.upper():  # rows in no set order: a place's rows kept together
+            rows = sorted(rows, key=_place_order)
         parts = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
         columns = list(q.columns) or sorted({c for r in rows for c in r})
         nodes = [{"key": f"{graph}|{self.load_id}|{key}|{i}", "graph": graph, "load_id": self.load_id,
                   "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
-                  "data": _pack(columns, part)} for i, part in enumerate(parts)]
+                  "data": _pack(columns, part), **_chunk_places(part)} for i, part in enumerate(parts)]
         nodes[0]["places"] = _pack([*PLACE_PARAMS, "n"], _place_counts(rows))
         with self.lock:
             if key in self.out.keys:  # asked for twice (a library function reused): kept once
