@@ -20,10 +20,19 @@ def _plain(value: Any) -> Any:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
+def _column(series) -> list[Any]:
+    """A column's values; NaN → None, looked at cell by cell only in float and object columns
+    that hold a missing value (a column without one is taken as it is)."""
+    values = series.tolist()
+    if series.dtype.kind not in "fO" or not series.hasnans:
+        return values
+    return [_plain(v) for v in values]
+
+
 def records(df, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """The rows of ``df`` (only ``columns``, in that order, when given) as dicts; NaN → None."""
     cols = list(columns) if columns is not None else list(df.columns)
-    values = [[_plain(v) for v in df[c].tolist()] for c in cols]
+    values = [_column(df[c]) for c in cols]
     return [dict(zip(cols, row)) for row in zip(*values)]
 
 

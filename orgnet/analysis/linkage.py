@@ -340,10 +340,14 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
     street_of_unit = {}
     if unit_streets is not None and len(unit_streets):
         street_of_unit = dict(zip(unit_streets["unit_id"], unit_streets["street_id"]))
+    scored = scored[scored["community_id"].isin(wanted)]  # only the communities asked about
     current = {(r["community_id"], r["unit_id"]): (float(r["score"]), r["band"])
                for r in rows_of(scored[["community_id", "unit_id", "score", "band"]])}
     cand: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in rows_of(scored):
+    untied = scored[~scored["band"].isin(("strong", "medium"))]
+    if "resident_members" in untied.columns:
+        untied = untied[untied["resident_members"].fillna(0) > 0]
+    for r in rows_of(untied):
         c, u = r["community_id"], r["unit_id"]
         if c not in wanted or r["band"] in ("strong", "medium") or not r.get("resident_members"):
             continue

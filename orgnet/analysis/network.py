@@ -26,6 +26,11 @@ UNIT = "unit"
 BETWEENNESS_EXACT_NODES = 400
 
 
+#: the columns of a scored table that become node and edge attributes
+_NETWORK_COLUMNS = ("community_id", "unit_id", "community", "street_id", "street", "unit", "unit_kind",
+                    "resident", "score", "band")
+
+
 def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0) -> nx.Graph:
     """Undirected bipartite graph from a scored linkage table (``score_table`` output).
 
@@ -35,7 +40,7 @@ def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0) -> nx.Graph
     with ``weight`` = score, ``distance`` = 100/score and ``band``.
     """
     g = nx.Graph()
-    for r in records(scored):
+    for r in records(scored, [c for c in _NETWORK_COLUMNS if c in scored.columns]):
         c, u = r["community_id"], r["unit_id"]
         if c not in g:
             g.add_node(c, kind=COMMUNITY, bipartite=0, name=r.get("community"),
@@ -57,9 +62,7 @@ def axis_organizations(g: nx.Graph, *, top: int | None = 10, kind: str | None = 
     cols = ["id", "name", "kind", "degree", "strength", "betweenness", "rank"]
     if g.number_of_nodes() == 0:
         return pd.DataFrame(columns=cols)
-    n = g.number_of_nodes()
-    k = None if n <= BETWEENNESS_EXACT_NODES else BETWEENNESS_EXACT_NODES
-    btw = nx.betweenness_centrality(g, k=k, seed=0 if k else None, weight="distance", normalized=True)
+    btw = _betweenness(g)
     rows = []
     for n, a in g.nodes(data=True):
         if kind is not None and a.get("kind") != kind:
@@ -76,6 +79,27 @@ def axis_organizations(g: nx.Graph, *, top: int | None = 10, kind: str | None = 
     return df[cols].reset_index(drop=True)
 
 
+def _betweenness(g: nx.Graph) -> dict[Any, float]:
+    """Normalized betweenness (distance = 100/score): exact up to :data:`BETWEENNESS_EXACT_NODES`
+    nodes; above, estimated from that many sources drawn (seeded) among the nodes with a tie,
+    since a source without one adds nothing and an untied node lies on no path (a city's
+    network of medium and strong ties has tens of thousands of nodes, most of them untied)."""
+    n = g.number_of_nodes()
+    if n <= BETWEENNESS_EXACT_NODES:
+        return nx.betweenness_centrality(g, weight="distance", normalized=True)
+    tied = g.subgraph([v for v, d in g.degree() if d > 0])
+    m = tied.number_of_nodes()
+    if m < 3:
+        return {}
+    k = min(m, BETWEENNESS_EXACT_NODES)
+    # unnormalized on the tied part: (m / k) × the sampled sources' sum, halved (undirected);
+    # an untied source would have added nothing, so that is the estimate for the whole network,
+    # normalized over all of its n nodes like the exact case
+    raw = nx.betweenness_centrality(tied, k=k, seed=0, weight="distance", normalized=False)
+    scale = 2.0 / ((n - 1) * (n - 2))
+    return {v: b * scale for v, b in raw.items()}
+
+
 def isolated_units(scored: pd.DataFrame, *, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Resident units with no tie above zero. ``units`` (columns unit_id, unit, unit_kind)
     may add resident units missing from the table altogether (e.g. located outside any
@@ -85,7 +109,8 @@ def isolated_units(scored: pd.DataFrame, *, units: pd.DataFrame | None = None) -
     best = res.groupby("unit_id")["score"].max() if len(res) else pd.Series(dtype=float)
     iso = set(best[best <= 0].index)
     rows = []
-    for r in records(res.sort_values(["unit_id", "community_id"])):
+    res = res[res["unit_id"].isin(iso)] if len(res) else res
+    for r in records(res.sort_values(["unit_id", "community_id"]), [c for c in cols if c in res.columns]):
         if r["unit_id"] in iso:
             rows.append({c: r.get(c) for c in cols})
             iso.discard(r["unit_id"])
