@@ -14,9 +14,12 @@
 MATCH (m:Member)
 OPTIONAL MATCH (m)-[:REPORTED_TO]->(r)
 WITH m, count(r) > 0 AS ok
-OPTIONAL MATCH (m)-[:LIVES_IN]->()-[:PART_OF*0..]->(c:Community)
-WITH m, ok, min(c.id) AS cid
-WITH cid, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS numerator, count(*) AS denominator
+// counted per home area first, then each area placed once (not each member's path walked)
+OPTIONAL MATCH (m)-[:LIVES_IN]->(a)
+WITH a, sum(CASE WHEN ok THEN 1 ELSE 0 END) AS num, count(*) AS den
+OPTIONAL MATCH (a)-[:PART_OF*0..]->(c:Community)
+WITH a, num, den, min(c.id) AS cid
+WITH cid, sum(num) AS numerator, sum(den) AS denominator
 WHERE $community_id IS NULL OR cid = $community_id
 OPTIONAL MATCH (c:Community {id: cid})
 OPTIONAL MATCH (c)-[:PART_OF]->(s:Street)
