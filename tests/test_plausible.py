@@ -73,6 +73,7 @@ def test_names_unique_within_a_district(ds):
             seen[(district(a) if a else None, r["name"])] += 1
         dups = [k for k, c in seen.items() if c > 1]
         assert dups == [], (table, dups[:5])
+    assert [a["name"] for a in areas.values() if a["name"][-1] == a["name"][-2]] == []  # never 桂苑苑
     # one bureau of a kind and one district hospital, library, CDC per district
     for word in ("住房和城乡建设局", "疾病预防控制中心", "图书馆", "人民医院"):
         assert sum(1 for n in units if n.endswith(word)) <= len([a for a in areas.values()
@@ -89,19 +90,22 @@ def test_kinds_match_names(ds):
             assert u["kind"] == "police", u["name"]
         if u["name"].endswith(("局", "司法所", "财政所", "市场监管所", "税务所")) and not u["name"].endswith("支局"):
             assert u["kind"] == "agency", u["name"]
-    workers = Counter(m["unit_id"] for m in ds.rows("members") if m["unit_id"])
+    members = ds.rows("members")
+    workers = Counter(m["unit_id"] for m in members if m["unit_id"])
+    # 离退休党员 kept in their former unit's org count toward its size too (党章 counts members)
+    retired = Counter(m["org_id"] for m in members if m["category"] == "retired")
     for o in orgs:
         if o["kind"] != "unit_org":
             continue
         (uid,) = o["unit_ids"]
         u = units[uid]
         assert not u["name"].endswith(("警务室", "居民委员会", "业主委员会")), o["name"]
-        n = workers[uid]
-        assert n >= 3, o["name"]
+        assert workers[uid] >= 3, o["name"]
+        n = workers[uid] + retired[o["id"]]
         if o["name"].endswith("党总支"):
             assert n >= 50, (o["name"], n)
-        if o["name"].endswith("党委"):
-            assert n >= 100, (o["name"], n)
+        if o["name"].endswith("党委"):  # and enough working members to run a committee
+            assert n >= 100 and workers[uid] >= 50, (o["name"], n, workers[uid])
 
 
 def test_ages_and_names_by_cohort(ds):
@@ -213,3 +217,19 @@ def test_city_calibrated_to_000(tmp_path):
     community_side = {p["agreement_id"]: p["party_id"] for p in rows("agreement_parties") if p["side"] == "community"}
     streets = {areas[org_area[community_side[e["agreement_id"]]]]["parent_id"] for e in rows("evaluations")}
     assert len(streets) == 89
+
+
+def test_retirees_kept_in_unit_orgs_of_public_units(ds):
+    """离退休党员 stay in their former unit's org only in agencies, institutions and state
+    enterprises, without a work unit; qindu keeps many there (its joint meetings' 45,991)."""
+    units = {u["id"]: u for u in ds.rows("units")}
+    orgs = {o["id"]: o for o in ds.rows("party_orgs")}
+    kept = [m for m in ds.rows("members") if m["category"] == "retired"
+            and m["org_id"] in orgs and orgs[m["org_id"]]["kind"] == "unit_org"]
+    assert all(m["unit_id"] is None for m in kept)
+    kinds = Counter(units[orgs[m["org_id"]]["unit_ids"][0]]["kind"] for m in kept)
+    assert set(kinds) <= {"agency", "institution", "state_enterprise"}, kinds
+    if len(ds.rows("members")) > 80_000:  # qindu
+        assert len(kept) > 10_000
+    else:  # weicheng keeps none there
+        assert kept == []

@@ -306,7 +306,7 @@ class _Comm:
 class _Unit:
     __slots__ = ("id", "name", "kind", "area", "comm", "resident", "serves", "staff", "cls",
                  "tie", "core", "partner", "org", "joint", "raw", "nf", "npr", "nohome", "quota", "workers",
-                 "no_org")
+                 "no_org", "nfb", "nret")
 
     def __init__(self, id: str, name: str, kind: UnitKind, area: str, comm: int,
                  resident: bool, serves: list[str] | None = None):
@@ -330,6 +330,10 @@ class _Unit:
         self.workers: list[str] = []
         #: never has a party org of its own (a police post: its officers are in the station's)
         self.no_org = False
+        #: of its in-service members, how many belong to the community's org instead of its own
+        self.nfb = 0
+        #: retired members kept in its own party org (离退休党员留在原单位党组织)
+        self.nret = 0
 
     def cap(self) -> int:
         """The most in-service members who plausibly work here (a share of the staff)."""
@@ -486,7 +490,7 @@ class _Generator:
                 for _ in range(compounds[ci]):
                     for _try in range(200):
                         nm = rng.choice(self.places) + rng.choice(N.COMPOUND_SUFFIXES)
-                        if nm not in seen:
+                        if nm not in seen and nm[-1] != nm[-2]:  # never 桂苑苑
                             break
                     seen[nm] = None
                     kid = self.nid("A")
@@ -816,6 +820,42 @@ class _Generator:
         self.stats["core_partners"] = sum(1 for u in self.units if u.core)
         self.stats["regular_partners"] = k_partner
 
+    # -- plan: joint meetings' member orgs, and the retirees kept in unit orgs -------------
+    def plan_joint_meetings(self) -> None:
+        """联席会议成员单位 (003): ``Preset.joint_meeting_orgs`` of the units that will have an own org
+        and the joint-branch groups are chosen to sit on a joint meeting (stronger ties first).
+
+        Agencies, institutions and state enterprises keep their retired members in their own org
+        (``Preset.unit_retiree_ratio`` per in-service member, varying by unit). With
+        ``Preset.joint_meeting_members`` set, the retirees of the orgs on joint meetings are
+        apportioned so that those orgs hold exactly that many members (003's 45,991)."""
+        p, rng = self.p, self.rng
+        for u in self.units:  # in-service members in the community's org rather than their unit's
+            if u.cls == "org":
+                u.nfb = sum(1 for _ in range(u.nf + u.npr) if rng.random() >= 0.95)
+        entries = [[u] for u in self.units if u.cls == "org"] + self.joint_groups
+        k = min(_exact(rng, p.joint_meeting_orgs, len(entries)), max(0, len(entries) - 1))
+        weights = [1.0 + 2 * max(u.tie for u in us) + 4 * any(u.core or u.partner for u in us)
+                   for us in entries]
+        self.linked_groups: list[list[_Unit]] = _weighted_sample(rng, entries, weights, k)
+        if not p.unit_retiree_ratio:
+            return
+        keeps = (UnitKind.agency, UnitKind.institution, UnitKind.state_enterprise)
+        raw = {u.id: (u.nf + u.npr) * p.unit_retiree_ratio * rng.uniform(0.4, 1.6)
+               for u in self.units if u.cls == "org" and u.kind in keeps}
+        for u in self.units:
+            u.nret = round(raw.get(u.id, 0.0))
+        if p.joint_meeting_members is None:
+            return
+        linked = [us[0] for us in self.linked_groups if len(us) == 1 and us[0].id in raw]
+        working = sum(u.nf + u.npr - u.nfb for us in self.linked_groups for u in us)
+        short = p.joint_meeting_members - working
+        if short < 0 or not linked:
+            raise ConfigError(f"generator: preset {p.name} asks for {p.joint_meeting_members} members "
+                              f"on joint meetings but their orgs' in-service members alone are {working}")
+        for u, n in zip(linked, _apportion(short, [raw[u.id] for u in linked])):
+            u.nret = n
+
     # -- plan: unit orgs ---------------------------------------------------------
     def plan_unit_orgs(self) -> None:
         rng = self.rng
@@ -823,8 +863,10 @@ class _Generator:
             if u.cls != "org":
                 continue
             c = self.comms[u.comm]
-            n = u.nf + u.npr
+            n = u.nf + u.npr + u.nret
             suffix = next(s for k, s in _ORG_SUFFIXES if n >= k or k == 3)
+            if suffix == "党委" and u.nf + u.npr < 50:  # mostly retirees: a general branch runs it
+                suffix = "党总支"
             if u.kind in (UnitKind.agency, UnitKind.institution, UnitKind.state_enterprise):
                 parent = self.street_org[c.street] if rng.random() < 0.5 else (c.org or self.street_org[c.street])
             else:
@@ -973,6 +1015,7 @@ class _Generator:
             c = self.comms[u.comm]
             street_comms = self.street_comms[c.street]
             prob = set(rng.sample(range(n), u.npr)) if u.npr else ()
+            elsewhere = set(rng.sample(range(n), u.nfb)) if u.nfb else ()
             nohome = set(rng.sample(range(n), u.nohome)) if u.nohome else ()
             homed = [i for i in range(n) if i not in nohome]
             reporters = set(rng.sample(homed, u.quota)) if u.quota else ()
@@ -982,7 +1025,7 @@ class _Generator:
                 mid = self.nid("M", 7)
                 male = rng.random() < 0.56
                 if u.org is not None:
-                    org = u.org if rng.random() < 0.95 else fallback
+                    org = fallback if i in elsewhere else u.org
                 elif u.joint is not None:
                     org = u.joint
                 else:
@@ -1014,6 +1057,17 @@ class _Generator:
                 birth = _birth_year(rng, MemberCategory.in_service, male, i in prob)
                 row(mid, people.name(male, birth), probationary if i in prob else formal, in_service,
                     org, u.id, home, rep, rep_on, "男" if male else "女", birth)
+            for _ in range(u.nret):  # retired, still in the unit's org; living mostly nearby
+                mid = self.nid("M", 7)
+                male = rng.random() < 0.56
+                r = rng.random()
+                hc = u.comm if r < 0.5 else rng.choice(street_comms) if r < 0.85 else rng.randrange(n_comms)
+                home, hc, bi = self._home(hc)
+                note_resident(hc, bi, mid)
+                self.org_size[u.org] = self.org_size.get(u.org, 0) + 1
+                birth = _birth_year(rng, MemberCategory.retired, male, False)
+                row(mid, people.name(male, birth), formal, MemberCategory.retired, u.org, None, home,
+                    None, None, "男" if male else "女", birth)
 
         # members not working at a unit of the territory: retired, floating, other, in-service elsewhere
         written = t.n
@@ -1273,6 +1327,16 @@ class _Generator:
                 self.agreement_log.append((aid, c, u, party, signed, expires, status))
                 if rng.random() < 0.1:
                     tp.row(aid, self.street_org[c.street], Side.other)
+        if lapsed == 0:  # none ran out by chance: one past its term, still marked active
+            c, u = next((c, u) for c in self.comms if c.org is not None and c.idx != skipped
+                        for u in c.units if u.resident)
+            aid = self.nid("G")
+            signed = self.date(_o("2021-01-01"), _o("2022-12-31"))
+            expires = dt.date.fromordinal(_o(signed) + 365 * 2).isoformat()
+            ta.row(aid, f"{c.name}与{u.name}共驻共建协议", signed, expires, AgreementStatus.active)
+            tp.row(aid, c.org, Side.community)
+            tp.row(aid, u.id, Side.unit)
+            self.agreement_log.append((aid, c, u, u.id, signed, expires, AgreementStatus.active))
         target = self.p.communities_with_agreements
         if target is not None:  # more communities sign with a resident unit's party org
             todo = [c for c in self.comms if c.org is not None and c.idx not in with_active
@@ -1496,6 +1560,7 @@ class _Generator:
         self.plan_areas()
         self.plan_area_orgs()
         self.plan_units()
+        self.plan_joint_meetings()
         self.plan_unit_orgs()
         self.plan_org_reporting()
         self.plan_reporting()
@@ -1516,16 +1581,9 @@ class _Generator:
         meeting (their community's; representative big units and some two-new joint branches on
         their street's), most property companies and owners' committees on their community's,
         and the grid and compound branches on their community's (branch secretaries)."""
-        p, rng = self.p, self.rng
+        rng = self.rng
         t = sink.table("meeting_members")
-        entries: list[tuple[str, int, list[_Unit]]] = [(u.org, u.comm, [u]) for u in self.units if u.org]
-        for group in self.joint_groups:
-            if group[0].joint is not None:
-                entries.append((group[0].joint, group[0].comm, group))
-        k = min(_exact(rng, p.joint_meeting_orgs, len(entries)), max(0, len(entries) - 1))
-        weights = [1.0 + 2 * max(u.tie for u in us) + 4 * any(u.core or u.partner for u in us)
-                   for _, _, us in entries]
-        linked = _weighted_sample(rng, entries, weights, k)
+        linked = [(us[0].org or us[0].joint, us[0].comm, us) for us in self.linked_groups]
         lo, hi = _o("2018-01-01"), _o("2026-05-31")
         seated: set[str] = set()
         members = 0

@@ -49,6 +49,11 @@ class Preset:
     evaluation_streets: int | float = 1.0
     #: unit orgs and joint branches on a street or community joint meeting: exact (int) or share
     joint_meeting_orgs: int | float = 0.8
+    #: retired members kept in their former unit's org (agencies, institutions, state enterprises),
+    #: per in-service member there; they count in ``members``
+    unit_retiree_ratio: float = 0.0
+    #: members of the orgs on joint meetings (exact: their retirees are apportioned to reach it), or None
+    joint_meeting_members: int | None = None
     #: resident units' own party orgs that reported to their community: exact (int) or share (float)
     orgs_reported: int | float = 0.7
     #: share of private enterprises with an own party org or in a joint branch (非公企业党组织覆盖率)
@@ -102,15 +107,17 @@ PRESET_LIST: tuple[Preset, ...] = (
     ),
     Preset(
         name="qindu",
-        description="秦都区 (seed 003): 9 streets, 81 communities, 1,155 unit party orgs on joint meetings, "
-                    "45,991 members, 409 building groups, 5,000+ in-service members reported",
+        description="秦都区 (seed 003): 9 streets, 81 communities, 85,000 members; joint meetings link "
+                    "1,155 unit party orgs and their 45,991 members; 409 building groups, "
+                    "5,000+ in-service members reported",
         city="咸阳市", districts=("秦都区",), streets=9, communities=81,
         street_names=N.QINDU_STREETS,
         grids_per_community=(4, 7), buildings_per_grid=(3, 7), compounds=(3, 7),
         communities_without_committee=3,
         grid_branches=0.72, compound_branches=0.3, building_groups=409,
         property_rate=0.68, owners_rate=0.72, units_per_community=(26, 32), unit_orgs=1000, joint_meeting_orgs=1155,
-        two_new_coverage=0.83, members=45991, in_service_share=0.45, reported=5236,
+        two_new_coverage=0.83, members=85000, in_service_share=0.45, reported=5236,
+        unit_retiree_ratio=0.8, joint_meeting_members=45991,
         floating_orgs=1.0, services_claimed=(4180, 4630), needs_per_community=(4, 10),
         core_partners=0.05,
     ),
