@@ -255,7 +255,7 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
             fill(GraphWriter(store, graph), False)
         store.forget_stored(graph)  # what was stored for the previous load no longer holds
         result.seconds = time.perf_counter() - start
-        result.persist_seconds = store.persist()
+        result.persist_seconds = store.persist(graph)
     return result
 
 

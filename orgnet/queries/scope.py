@@ -240,8 +240,8 @@ class ScopedStore(Store):
     def load_lock(self, graph: str) -> contextlib.AbstractContextManager:
         return self._admin().load_lock(graph)
 
-    def persist(self) -> float:
-        return self._admin().persist()
+    def persist(self, graph: str | None = None) -> float:
+        return self._admin().persist(graph)
 
     def setup_schema(self, graph: str | None = None) -> None:
         self._admin().setup_schema(graph)

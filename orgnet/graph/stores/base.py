@@ -230,9 +230,10 @@ class Store(abc.ABC):
         themselves keep this no-op)."""
         return contextlib.nullcontext()
 
-    def persist(self) -> float:
-        """After a completed load: make it durable and quick to recover after a crash.
-        Returns the seconds it took (0 when the engine needs nothing)."""
+    def persist(self, graph: str | None = None) -> float:
+        """After a completed load of ``graph``: make it durable and quick to recover after a
+        crash, and ready to be queried. Returns the seconds it took (0 when the engine needs
+        nothing)."""
         return 0.0
 
     # -- administration ----------------------------------------------------

@@ -1094,7 +1094,7 @@ class FalkorDBStore(Store):
                 dropped.append(staging)
         return dropped
 
-    def persist(self) -> float:
+    def persist(self, graph: str | None = None) -> float:
         """Make what was loaded survive a crash quickly: rewrite the AOF into an RDB base."""
         return self.server.compact()
 

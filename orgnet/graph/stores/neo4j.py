@@ -22,6 +22,7 @@ database beside the graph: a replace or a drop deletes every node except those.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,7 +47,13 @@ _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "R
                    "Service", "Meeting", "Evaluation")
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def to_plain(value: Any) -> Any:
+    """Driver values → plain Python (nodes → property dicts with ``_labels``, dates → ISO text)."""
+    if type(value) in _SCALARS:  # most values: skip the import and the isinstance checks below
+        return value
     from neo4j.graph import Node, Path, Relationship
 
     if isinstance(value, Node):
@@ -216,7 +223,7 @@ class Neo4jStore(Store):
                     for record in result:
                         if limit is not None and len(rows) >= limit:
                             break
-                        rows.append({k: to_plain(record[k]) for k in keys})
+                        rows.append({k: to_plain(v) for k, v in zip(keys, record.values())})
                     if stats is not None:  # the server's own time: planning + execution, then streaming
                         summary = result.consume()
                         stats["engine_ms"] = float((summary.result_available_after or 0)
@@ -264,6 +271,19 @@ class Neo4jStore(Store):
                     tx.commit()
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as e:
             raise self._translate(e, "(replace load)", db) from e
+
+    def persist(self, graph=None) -> float:
+        """After a load: resample the indexes and drop cached plans (``db.prepareForReplanning``),
+        so the next queries are planned on the loaded data. Without it the first query after a
+        replacing load could be planned on the empty database's index statistics and keep that
+        plan: ``in_service_not_reported`` ran past the 60 s timeout at qindu, and kept doing so."""
+        start, db = time.perf_counter(), self.database_for(graph)
+        try:
+            self._auto("CALL db.prepareForReplanning()", db)
+        except QueryError:  # an account without the admin right: resample at least (no wait)
+            with contextlib.suppress(QueryError):
+                self._auto("CALL db.resampleOutdatedIndexes()", db)
+        return time.perf_counter() - start
 
     # -- administration ----------------------------------------------------
     def setup_schema(self, graph=None):
