@@ -1327,9 +1327,10 @@ class _Generator:
                 self.agreement_log.append((aid, c, u, party, signed, expires, status))
                 if rng.random() < 0.1:
                     tp.row(aid, self.street_org[c.street], Side.other)
-        if lapsed == 0:  # none ran out by chance: one past its term, still marked active
-            c, u = next((c, u) for c in self.comms if c.org is not None and c.idx != skipped
-                        for u in c.units if u.resident)
+        found = next(((c, u) for c in self.comms if c.org is not None and c.idx != skipped
+                      for u in c.units if u.resident), None)
+        if lapsed == 0 and found:  # none ran out by chance: one past its term, still marked active
+            c, u = found
             aid = self.nid("G")
             signed = self.date(_o("2021-01-01"), _o("2022-12-31"))
             expires = dt.date.fromordinal(_o(signed) + 365 * 2).isoformat()
