@@ -666,19 +666,34 @@ def to_plain(value: Any) -> Any:
 _RUN_TIME = re.compile(r"execution time: ([0-9.]+) milliseconds")
 
 
-def _verbose_query(db, name: str, query: str, params: dict | None, timeout: int | None):
-    """(column names, rows, engine ms) of a read in FalkorDB's verbose reply format: values
-    untagged (strings, integers, nulls as they are; other types as text), which parses
-    several times faster than the compact, typed format on big results."""
-    command = ["GRAPH.RO_QUERY", name, db.select_graph(name)._build_params_header(params or None) + query]
+def _column_names(header) -> list[str]:
+    """A reply header's column names (compact replies give ``[type, name]`` pairs)."""
+    names = [h[1] if isinstance(h, (list, tuple)) else h for h in header or []]
+    return [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+
+
+def _read_reply(db, name: str, query: str, params: dict | None, timeout: int | None,
+                *flags: str) -> tuple[list, float | None]:
+    """FalkorDB's reply to a read (``flags``: ``--compact`` for typed cells) and the engine's
+    own time in ms."""
+    command = ["GRAPH.RO_QUERY", name, db.select_graph(name)._build_params_header(params or None) + query, *flags]
     if timeout:
         command += ["timeout", timeout]
     reply = db.connection.execute_command(*command)
     if reply and isinstance(reply[-1], Exception):  # an error while producing the rows
         raise reply[-1]
-    header, rows = (reply[0], reply[1]) if len(reply) == 3 else ([], [])
     m = _RUN_TIME.search(" ".join(str(x) for x in reply[-1]))
-    return [str(h) for h in header], rows, float(m.group(1)) if m else None
+    return reply, float(m.group(1)) if m else None
+
+
+def _verbose_query(db, name: str, query: str, params: dict | None, timeout: int | None):
+    """(column names, rows, engine ms) of a read in FalkorDB's verbose reply format: values
+    untagged (strings, integers, nulls as they are; other types as text), which parses
+    several times faster than the compact, typed format on big results."""
+    reply, engine_ms = _read_reply(db, name, query, params, timeout)
+    if len(reply) != 3:
+        return [], [], engine_ms
+    return _column_names(reply[0]), reply[1], engine_ms
 
 
 #: a key JSON leaves quoted (``"k":``): a value string is never followed by ``:`` and a quote
@@ -765,21 +780,11 @@ def _compact_query(db, name: str, query: str, params: dict | None, timeout: int 
     """(column names, rows as plain values, engine ms) of a read in FalkorDB's compact, typed
     reply format, parsed here: the client's own parser spends most of its time on the common
     scalar cells (:func:`_typed_cell`)."""
+    reply, engine_ms = _read_reply(db, name, query, params, timeout, "--compact")
+    if len(reply) != 3:
+        return [], [], engine_ms
     graph = db.select_graph(name)
-    command = ["GRAPH.RO_QUERY", name, graph._build_params_header(params or None) + query, "--compact"]
-    if timeout:
-        command += ["timeout", timeout]
-    reply = db.connection.execute_command(*command)
-    if reply and isinstance(reply[-1], Exception):  # an error while producing the rows
-        raise reply[-1]
-    if len(reply) == 3:
-        names = [h[1] if isinstance(h, (list, tuple)) else h for h in reply[0]]
-        names = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
-        rows = [[_typed_cell(c, graph) for c in row] for row in reply[1]]
-    else:
-        names, rows = [], []
-    m = _RUN_TIME.search(" ".join(str(x) for x in reply[-1]))
-    return names, rows, float(m.group(1)) if m else None
+    return _column_names(reply[0]), [[_typed_cell(c, graph) for c in row] for row in reply[1]], engine_ms
 
 
 class StagingWriter(GraphWriter):
@@ -952,6 +957,14 @@ class FalkorDBStore(Store):
 
         name = self._graph(graph)
         written = 0
+
+        def settle(pending, size: int) -> None:  # the previous batch is written
+            nonlocal written
+            pending.result()
+            written += size
+            if progress is not None:
+                progress(size)
+
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgnet-write") as pool:
             pending, size = None, 0
             for batch in batched(rows, batch_size):
@@ -961,18 +974,12 @@ class FalkorDBStore(Store):
                     header = self.db.select_graph(name)._build_params_header(params)
                 text = header + cypher
                 if pending is not None:
-                    pending.result()
-                    written += size
-                    if progress is not None:
-                        progress(size)
+                    settle(pending, size)
                 pending = pool.submit(self._call, lambda db, text=text: _write_text(db, name, text), cypher,
                                       retry=False)
                 size = len(batch)
             if pending is not None:
-                pending.result()
-                written += size
-                if progress is not None:
-                    progress(size)
+                settle(pending, size)
         self.forget_stored(name)
         return written
 
@@ -1120,8 +1127,7 @@ class FalkorDBStore(Store):
     def ledger_write(self, cypher, params=None):
         res = self._call(lambda db: db.select_graph(LEDGER_GRAPH).query(cypher, params or None), cypher,
                          retry=False)
-        names = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
-        names = [n.decode() if isinstance(n, bytes) else n for n in names]
+        names = _column_names(res.header)
         return [dict(zip(names, (to_plain(v) for v in row))) for row in res.result_set or []]
 
     def close(self):
