@@ -91,14 +91,11 @@ def _frames(c: Ctx, report, old: str, new: str) -> dict[str, pd.DataFrame]:
             "linkage": linkage_frame(c, report.linkage), "entities": entity_frame(c, report.entities)}
 
 
-def _pct(v) -> str:
-    return "—" if v is None or pd.isna(v) else f"{float(v) * 100:.1f}%"
-
-
 def kpi_frame(c: Ctx, kpis: list[dict], old: str, new: str) -> pd.DataFrame:
     """The overall KPIs of both snapshots (columns headed ``old`` and ``new``) and the change, in
     the page language: a rate in percent and percentage points, a count KPI (``// measure: count``)
     as its numerator and the difference."""
+    from orgnet.pages.overview import pct
     from orgnet.queries.kpis import kpi_meta
 
     rows = []
@@ -110,7 +107,7 @@ def kpi_frame(c: Ctx, kpis: list[dict], old: str, new: str) -> pd.DataFrame:
             figures = (_count(a), _count(b), "—" if a is None or b is None else f"{int(b) - int(a):+,}")
         else:
             d = r["delta"]
-            figures = (_pct(r["rate_old"]), _pct(r["rate_new"]),
+            figures = (pct(r["rate_old"]), pct(r["rate_new"]),
                        "—" if d is None else c.t("changes.delta_points", d=f"{float(d) * 100:+.1f}"))
         rows.append(dict(zip((c.t("changes.kpi"), old, new, c.t("changes.delta")),
                              (r[f"title_{c.lang}"] or r["kpi"], *figures))))

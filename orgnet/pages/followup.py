@@ -76,22 +76,6 @@ def _place(c: Ctx, col_s, col_c) -> dict[str, str]:
     return {k: v for k, v in (("street_id", sid), ("community_id", cid)) if v}
 
 
-def _gap_page_picked(c: Ctx, totals: dict[str, int], where: dict[str, str]) -> pd.DataFrame:
-    """The page of one rule's gaps the user is on (``PICK_ROWS`` a page, cut in the engine)."""
-    (rule, total), = totals.items()
-    pages = -(-total // PICK_ROWS)
-    page = 1
-    if pages > 1:
-        col_p, col_n = st.columns([1, 3], vertical_alignment="bottom")
-        page = int(col_p.number_input(c.t("gaps.page", pages=pages, size=PICK_ROWS), min_value=1, max_value=pages,
-                                      value=1, step=1, key=f"fu_assign_page_{rule}_{total}"))
-    offset = (min(max(page, 1), pages) - 1) * PICK_ROWS
-    rows = cached(c, _data.gap_page, as_of=True, totals=totals, offset=offset, size=PICK_ROWS, **where)
-    if pages > 1:
-        col_n.caption(c.t("followup.pick_rows", first=offset + 1, last=offset + len(rows), n=total))
-    return rows
-
-
 def gap_option(c: Ctx, gap: dict) -> str:
     """A gap as the assign picker lists it: its name (or id) and where it is."""
     return c.t("followup.gap_option", name=gap["name"] or gap["id"], place=gap["community"] or gap["street"] or "")
@@ -113,7 +97,11 @@ def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
         return
     rule = col_r.selectbox(c.t("gaps.rule"), list(totals), key="fu_assign_rule", placeholder=c.t("common.choose"),
                         format_func=lambda r: c.t("followup.rule_count", rule=titles.get(r, r), n=totals[r]))
-    rows = _gap_page_picked(c, {rule: totals[rule]}, where).to_dict("records")
+    from orgnet.pages.gaps import page_of_gaps
+
+    rows = page_of_gaps(c, {rule: totals[rule]}, where, size=PICK_ROWS, key=f"fu_assign_page_{rule}",
+                        caption="followup.pick_rows",
+                        slots=lambda: st.columns([1, 3], vertical_alignment="bottom")).to_dict("records")
     options = {f"{g['rule']}|{g['id']}": g for g in rows}
     # another list, or the last choice assigned: a fresh, empty picker
     shown = "|".join((rule, *where.values(), next(iter(options), ""), str(st.session_state.get(K_ROUND, 0))))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -91,7 +94,8 @@ def render(c: Ctx) -> None:
         st.success(c.t("gaps.none_found"))
         return
     st.subheader(c.t("gaps.found", n=total))
-    res = _page(c, totals, total, {k: v for k, v in scope.items() if k != "rules"})
+    res = page_of_gaps(c, totals, {k: v for k, v in scope.items() if k != "rules"}, size=PAGE_ROWS,
+                       key=f"gaps_page_{c.lang}", caption="gaps.page_rows", spinner=c.t("progress.gap_rows"))
     frame = result_frame(c, res, cat)
     where = comms.get(cid) if cid else (by_id[sid]["name"] if sid else None)
     picked = st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)),
@@ -116,19 +120,25 @@ def render(c: Ctx) -> None:
              file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
 
 
-def _page(c: Ctx, totals: dict[str, int], total: int, where: dict[str, str]) -> pd.DataFrame:
-    """The rows of the page the user picked (``PAGE_ROWS`` a page, cut in the engine)."""
-    pages = -(-total // PAGE_ROWS)
+def page_of_gaps(c: Ctx, totals: dict[str, int], where: dict[str, str], *, size: int, key: str,
+                 caption: str, spinner: str | None = None,
+                 slots: Callable[[], tuple[Any, Any]] | None = None) -> pd.DataFrame:
+    """The rows of the page the user picked of the gaps ``totals`` counts (``size`` a page, cut
+    in the engine): a page number (widget key ``{key}_{total}``) and the message ``caption``
+    (first, last, n) shown only when there is more than one page; ``slots`` makes the places
+    of those two then (default: one under the other)."""
+    total = sum(totals.values())
+    pages = -(-total // size)
     page = 1
     if pages > 1:
-        page = int(st.number_input(c.t("gaps.page", pages=pages, size=PAGE_ROWS), min_value=1,
-                                   max_value=pages, value=1, step=1, key=f"gaps_page_{c.lang}_{total}"))
+        box_page, box_caption = slots() if slots else (st, st)
+        page = int(box_page.number_input(c.t("gaps.page", pages=pages, size=size), min_value=1,
+                                         max_value=pages, value=1, step=1, key=f"{key}_{total}"))
         page = min(max(page, 1), pages)
-    offset = (page - 1) * PAGE_ROWS
-    res = cached(c, _data.gap_page, as_of=True, totals=totals, offset=offset, size=PAGE_ROWS,
-                 spinner=c.t("progress.gap_rows"), **where)
+    offset = (page - 1) * size
+    res = cached(c, _data.gap_page, as_of=True, totals=totals, offset=offset, size=size, spinner=spinner, **where)
     if pages > 1:
-        st.caption(c.t("gaps.page_rows", first=offset + 1, last=offset + len(res), n=total))
+        box_caption.caption(c.t(caption, first=offset + 1, last=offset + len(res), n=total))
     return res
 
 

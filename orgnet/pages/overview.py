@@ -26,7 +26,8 @@ _CARD_CSS = """<style>
 </style>"""
 
 
-def _pct(v) -> str:
+def pct(v) -> str:
+    """A rate 0–1 as a percentage with one decimal (``—`` when there is none)."""
     return "—" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{float(v) * 100:.1f}%"
 
 
@@ -50,9 +51,9 @@ def kpi_figure(c: Ctx, k: dict) -> tuple[str, str]:
     """(headline figure, its help) of a KPI row: the rate, or the numerator for a count KPI."""
     fraction = c.t("overview.fraction", num=k["numerator"], den=k["denominator"])
     if kpi_queries.kpi_meta(k["kpi"])["measure"] == "count":
-        return f"{int(k['numerator']):,}", c.t("overview.count_rate", rate=_pct(k["rate"]),
+        return f"{int(k['numerator']):,}", c.t("overview.count_rate", rate=pct(k["rate"]),
                                                  num=k["numerator"], den=k["denominator"])
-    return _pct(k["rate"]), fraction
+    return pct(k["rate"]), fraction
 
 
 def kpi_card(c: Ctx, k: dict) -> None:
@@ -76,7 +77,7 @@ def kpi_card(c: Ctx, k: dict) -> None:
 
 
 def _figure_value(c: Ctx, fig: SeedFigure) -> str:
-    return _pct(fig.value) if fig.unit == "rate" else f"{fig.value:,.0f}"
+    return pct(fig.value) if fig.unit == "rate" else f"{fig.value:,.0f}"
 
 
 def seed_text(c: Ctx, fig: SeedFigure) -> str:
