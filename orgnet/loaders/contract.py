@@ -93,15 +93,18 @@ def graph_markdown() -> str:
     lines += ["", "| relationship | 中文 | from → to | from |", "|---|---|---|---|"]
     for ref in REF_RELS:
         row_label = f"`{TABLE_LABELS[ref.table].value}`"
-        target = " or ".join(f"`{x}`" for x in targets_text_en(TABLES[ref.table].column(ref.column).targets))
+        target = _ends_md(ref.table, ref.column)
         src, dst = (target, row_label) if ref.reverse else (row_label, target)
         lines.append(_rel_line(ref.rel, src, dst, ref.table, ref.column, ref.props))
     for link in LINK_RELS:
-        table = TABLES[link.table]
-        src = " or ".join(f"`{x}`" for x in targets_text_en(table.column(link.source).targets))
-        dst = " or ".join(f"`{x}`" for x in targets_text_en(table.column(link.target).targets))
-        lines.append(_rel_line(link.rel, src, dst, link.table, f"{link.source} → {link.target}", link.props))
+        lines.append(_rel_line(link.rel, _ends_md(link.table, link.source), _ends_md(link.table, link.target),
+                               link.table, f"{link.source} → {link.target}", link.props))
     return "\n".join(lines) + "\n"
+
+
+def _ends_md(table: str, column: str) -> str:
+    """The node labels a reference column points at, as Markdown: `Unit` or `PartyOrg`."""
+    return " or ".join(f"`{x}`" for x in targets_text_en(TABLES[table].column(column).targets))
 
 
 def targets_text_en(targets: tuple[str, ...]) -> list[str]:

@@ -403,7 +403,12 @@ class _Generator:
         return f"{prefix}{n:0{width}d}"
 
     def date(self, lo: int, hi: int) -> str:
-        return dt.date.fromordinal(self.rng.randint(lo, hi)).isoformat()
+        return self.date_in(self.rng, lo, hi)
+
+    @staticmethod
+    def date_in(rng: random.Random, lo: int, hi: int) -> str:
+        """A day between the ordinals ``lo`` and ``hi`` (inclusive) drawn from ``rng``, ISO."""
+        return dt.date.fromordinal(rng.randint(lo, hi)).isoformat()
 
     # -- plan: areas ----------------------------------------------------------
     def plan_areas(self) -> None:
@@ -1661,10 +1666,6 @@ class _Generator:
         t.close()
         self.stats["evaluations"] = written
         self.stats["streets_with_evaluations"] = len(evaluated_streets)
-
-    @staticmethod
-    def date_in(rng: random.Random, lo: int, hi: int) -> str:
-        return dt.date.fromordinal(rng.randint(lo, hi)).isoformat()
 
     def write_dataset(self, sink: _Sink) -> None:
         """The dataset's own row: its reference date (fixed per preset) and a title."""
