@@ -1,7 +1,7 @@
 """Issue 11 measurements: the diff of two qindu snapshots, and the 整改督办 page with 2,000
 follow-up records (warm).
 
-Generates a 2-quarter qindu series (``orgnet.loaders.series``), loads both quarters into a
+Generates a 2-quarter qindu series (``orgnet.synthetic.series``), loads both quarters into a
 temporary embedded FalkorDB (never your ORGNET_HOME), times ``diff_snapshots`` (cold, then
 ``--repeat`` warm runs: each reads both snapshots' results stored at load, as ``orgnet load``
 leaves them, and compares; then twice computed on the engine for comparison), assigns 2,000 gaps in the ledger and times the 整改督办
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     from orgnet.graph.load import load_dataset
     from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
     from orgnet.ledger import service as led
-    from orgnet.loaders.series import generate_series
+    from orgnet.synthetic.series import generate_series
     from orgnet.loaders.validate import validate_path
     from orgnet.queries.changes import diff_snapshots
     from orgnet.queries.gaps import run_gaps

@@ -29,7 +29,7 @@ def _child(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     out: dict = {}
     if args.step == "generate":
-        from orgnet.loaders.generate import generate
+        from orgnet.synthetic import generate
 
         summary = generate(args.presets[0], Path(args.out), seed=args.seed, fmt=args.format)
         out["rows"] = sum(summary.counts.values())

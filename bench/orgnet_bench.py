@@ -820,7 +820,7 @@ def run_bench(presets: list[str], *, repeat: int = 10, out: Path | None = None, 
               engines: tuple[str, ...] = ("falkordb",)) -> tuple[Path, dict[str, Any]]:
     """Run the benchmark on ``presets``; write JSON + Markdown into ``out``; return (json path, results)."""
     from orgnet.graph.stores import embedded_server, open_store
-    from orgnet.loaders.generate import DEFAULT_AS_OF
+    from orgnet.synthetic import DEFAULT_AS_OF
     from orgnet.settings import Settings
 
     as_of = as_of or DEFAULT_AS_OF

@@ -34,7 +34,7 @@ sys.path.insert(0, str(BENCH_DIR.parent))
 from orgnet.errors import StoreUnavailable  # noqa: E402
 from orgnet.graph.load import load_dataset  # noqa: E402
 from orgnet.graph.stores import falkordb as fdb  # noqa: E402
-from orgnet.loaders.generate import generate  # noqa: E402
+from orgnet.synthetic import generate  # noqa: E402
 from orgnet.loaders.validate import validate_path  # noqa: E402
 
 

@@ -1,7 +1,7 @@
 """The main job of a fresh install: generate the demo preset, validate it, load it.
 
 The CLI's ``orgnet demo`` calls :func:`prepare_demo` and then starts the app. On the
-embedded store the demo is a quarterly series (:mod:`orgnet.loaders.series`): snapshots
+embedded store the demo is a quarterly series (:mod:`orgnet.synthetic.series`): snapshots
 ``2026Q1`` … ``2026Q4`` each at its own reference date, so a newcomer sees the cycle of
 gaps found, assigned and closed at once; the default graph holds the latest quarter (the
 same data as the last snapshot), so commands without ``--graph`` keep working as before.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orgnet.graph.load import graph_info, load_dataset
-from orgnet.loaders.generate import DEFAULT_AS_OF, generate
+from orgnet.synthetic import DEFAULT_AS_OF, generate
 from orgnet.loaders.validate import ValidationResult, validate_path
 from orgnet.settings import Settings
 
@@ -63,7 +63,7 @@ def _is_demo(store, graph: str, folder: Path) -> bool:
 def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = True) -> DemoResult:
     """Generate the demo series if it is not there yet, validate and load it (replacing):
     every quarter as a snapshot (embedded store), the latest also into the default graph."""
-    from orgnet.loaders.series import generate_series, quarters
+    from orgnet.synthetic.series import generate_series, quarters
     from orgnet.queries.stored import after_load, store_results
 
     folder = demo_dir(settings)

@@ -168,7 +168,7 @@ def tiny_dataset():
 
 @pytest.fixture(scope="session")
 def demo_path(tmp_path_factory) -> Path:
-    from orgnet.loaders.generate import generate
+    from orgnet.synthetic import generate
 
     out = tmp_path_factory.mktemp("demo")
     generate("demo", out)
@@ -185,7 +185,7 @@ def demo_dataset(demo_path):
 @pytest.fixture(scope="session")
 def weicheng_dataset(tmp_path_factory):
     """The ``weicheng`` preset (4 streets, 46 communities), generated and validated once."""
-    from orgnet.loaders.generate import generate
+    from orgnet.synthetic import generate
     from orgnet.loaders.validate import validate_path
 
     out = tmp_path_factory.mktemp("weicheng")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from orgnet.model import Dataset
-from orgnet.loaders.generate import generate
+from orgnet.synthetic import generate
 from orgnet.loaders.validate import validate_path
 
 TINY = Path(__file__).parent / "data" / "tiny"

@@ -1,6 +1,6 @@
 """Test helpers of the quarterly series: the weicheng 4-quarter series and its oracle.
 
-``series()`` generates the series once per process (``orgnet.loaders.series``), validates
+``series()`` generates the series once per process (``orgnet.synthetic.series``), validates
 every quarter (asserting zero rejects) and gives, per quarter, its name, reference date,
 Dataset and the oracle's gap keys (tests/oracle.py over networkx, never Cypher).
 """
@@ -38,7 +38,7 @@ def oracle_gaps(dataset: Dataset, as_of: str) -> dict[tuple[str, str], dict]:
 
 @functools.lru_cache(maxsize=None)
 def series(preset: str = PRESET, n: int = 4, seed: int = 0) -> tuple[Quarter, ...]:
-    from orgnet.loaders.series import generate_series
+    from orgnet.synthetic.series import generate_series
 
     out = Path(tempfile.mkdtemp(prefix=f"orgnet-series-{preset}-"))
     summary = generate_series(preset, out, quarters_n=n, seed=seed)

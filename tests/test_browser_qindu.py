@@ -26,7 +26,7 @@ TIMINGS: dict[str, float] = {}
 
 @pytest.fixture(scope="module")
 def qindu(falkordb_loaded_store, tmp_path_factory):
-    from orgnet.loaders.generate import DEFAULT_AS_OF, generate
+    from orgnet.synthetic import DEFAULT_AS_OF, generate
     from orgnet.loaders.validate import validate_path
     from orgnet.graph.load import load_dataset
 

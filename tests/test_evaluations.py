@@ -118,7 +118,7 @@ def test_graph_has_an_evaluation_node_per_row(tiny_dataset):
 @pytest.fixture(scope="module")
 def weicheng(tmp_path_factory):
     from orgnet.graph.nx import to_networkx
-    from orgnet.loaders.generate import generate
+    from orgnet.synthetic import generate
     out = tmp_path_factory.mktemp("weicheng")
     summary = generate("weicheng", out, seed=0)
     result = validate_path(out)
@@ -151,7 +151,7 @@ def test_generated_evaluations_plausible(weicheng):
 
 
 def test_generated_evaluations_deterministic(weicheng, tmp_path):
-    from orgnet.loaders.generate import generate
+    from orgnet.synthetic import generate
     out, *_ = weicheng
     generate("weicheng", tmp_path, seed=0)
     for table in ("evaluations", "agreements", "members", "meetings"):

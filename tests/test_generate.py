@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from orgnet.model import TABLE_ORDER, TABLES, TWO_NEW_KINDS, Dataset
-from orgnet.loaders.generate import DEFAULT_AS_OF, PRESETS, generate
+from orgnet.synthetic import DEFAULT_AS_OF, PRESETS, generate
 from orgnet.loaders.validate import validate_path
 
 AS_OF = DEFAULT_AS_OF
@@ -531,7 +531,7 @@ def test_deterministic_across_processes(tmp_path):
     for h in ("1", "2"):
         subprocess.run(
             [sys.executable, "-c",
-             f"from orgnet.loaders.generate import generate; generate('demo', r'{tmp_path / h}', seed=11)"],
+             f"from orgnet.synthetic import generate; generate('demo', r'{tmp_path / h}', seed=11)"],
             check=True, env={**os.environ, "PYTHONHASHSEED": h})
     names = [f"{t}.csv" for t in TABLE_ORDER]
     _, mismatch, errors = filecmp.cmpfiles(tmp_path / "1", tmp_path / "2", names, shallow=False)

@@ -150,7 +150,7 @@ def test_statuses_consistent(ds):
 
 
 def test_dataset_records_its_reference_date(ds):
-    from orgnet.loaders.presets import PRESET_BY_NAME
+    from orgnet.synthetic.presets import PRESET_BY_NAME
     assert len(ds.rows("dataset")) == 1
     assert ds.as_of == AS_OF == PRESET_BY_NAME["qindu"].as_of
 
@@ -180,7 +180,7 @@ def test_city_calibrated_to_000(tmp_path):
     of private enterprises with an own or joint org, 89 streets evaluating co-building — counted from the files, not the stats."""
     import csv
 
-    from orgnet.loaders.generate import generate
+    from orgnet.synthetic import generate
     generate("city", tmp_path, seed=0)
 
     def rows(table):

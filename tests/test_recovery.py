@@ -282,7 +282,7 @@ def test_sigterm_to_orgnet_app_stops_streamlit_and_its_server(tmp_path):
 @pytest.mark.slow
 def test_qindu_crash_recovery_within_30s(server, tmp_path):
     """kill -9 right after loading the qindu preset: back with everything in ≤ 30 s."""
-    from orgnet.loaders.generate import generate
+    from orgnet.synthetic import generate
     from orgnet.loaders.validate import validate_path
 
     generate("qindu", tmp_path / "qindu")

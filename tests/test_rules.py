@@ -324,9 +324,9 @@ PRESETS = [("demo", 0), ("demo", 1), ("demo", 2), ("weicheng", 0)]
 
 
 def _preset_as_of() -> str:
-    from orgnet.loaders import generate
+    from orgnet.synthetic import DEFAULT_AS_OF
 
-    return getattr(generate, "DEFAULT_AS_OF", "2026-06-30")
+    return DEFAULT_AS_OF
 
 
 @pytest.mark.slow

@@ -153,7 +153,7 @@ _AGGREGATE = re.compile(r"\b(count|sum)\s*\(", re.IGNORECASE)
 def qindu_app(falkordb_loaded_store, falkordb_settings, tmp_path_factory):
     """The qindu preset in the embedded store, and the app's environment pointing at it."""
     from orgnet.graph.load import load_dataset
-    from orgnet.loaders.generate import DEFAULT_AS_OF, generate
+    from orgnet.synthetic import DEFAULT_AS_OF, generate
     from orgnet.loaders.validate import validate_path
 
     store, _ = falkordb_loaded_store("tiny")
@@ -276,7 +276,7 @@ def test_the_follow_up_picker_pages_a_rule_in_the_engine(qindu_app):
     row it fetches is one it offers (a page of PICK_ROWS, cut in the engine), exactly the slice
     of the full result the page number names."""
     from orgnet.i18n import t
-    from orgnet.loaders.generate import DEFAULT_AS_OF
+    from orgnet.synthetic import DEFAULT_AS_OF
     from orgnet.pages._ui import Ctx
     from orgnet.pages.followup import PICK_ROWS, gap_option
     from orgnet.settings import Settings

@@ -65,7 +65,7 @@ def test_cli_load_uses_the_datasets_date_and_lists(falkordb_settings, falkordb_s
 def test_demo_loads_the_quarters_as_snapshots(falkordb_store, tmp_path):
     from orgnet.demo import DEMO_QUARTERS, prepare_demo
     from orgnet.queries.stored import has_results
-    from orgnet.loaders.series import quarters
+    from orgnet.synthetic.series import quarters
     from orgnet.settings import Settings
 
     settings = Settings(home=tmp_path, graph=f"demo_default_{tmp_path.name[-6:]}".replace("-", "_"))

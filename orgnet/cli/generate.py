@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from orgnet.model import TABLES
-from orgnet.loaders.generate import DEFAULT_AS_OF, PRESETS, generate
+from orgnet.synthetic import DEFAULT_AS_OF, PRESETS, generate
 
 
 @click.command("generate")
@@ -44,7 +44,7 @@ def generate_cmd(preset: str, out: Path, seed: int, fmt: str, quarters: int | No
 
 
 def _series(preset: str, out: Path, seed: int, fmt: str, n: int) -> None:
-    from orgnet.loaders.series import generate_series
+    from orgnet.synthetic.series import generate_series
 
     if fmt != "csv":
         raise click.UsageError("--quarters writes CSV folders; leave out --format xlsx")

@@ -2,7 +2,7 @@
 
 ``generate_series(preset, out, quarters=4, seed=0)`` writes ``out/2026Q1`` … one CSV
 dataset folder per quarter, each with its reference date in its dataset table (数据集 统计日期) (the
-quarter's last day). Quarter 1 is the preset as :func:`orgnet.loaders.generate.generate`
+quarter's last day). Quarter 1 is the preset as :func:`orgnet.synthetic.generate`
 writes it; every later quarter is the previous one's CSV rows after one quarter of work
 (:func:`evolve`), deterministic per (seed, quarter), in plausible proportions so the
 district improves:
@@ -370,7 +370,7 @@ def _date(rows: Rows, name: str, as_of: str) -> None:
 
 def generate_series(preset: str, out: Path | str, *, quarters_n: int = 4, seed: int = 0) -> SeriesSummary:
     """Write ``quarters_n`` consecutive quarter datasets of ``preset`` under ``out``."""
-    from orgnet.loaders.generate import generate
+    from orgnet.synthetic import generate
 
     if quarters_n < 1:
         raise ConfigError(f"--quarters {quarters_n}: give 1 or more quarters")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orgnet.loaders import names as N
+from orgnet.synthetic import names as N
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,138 @@
+"""Roles: secretaries and the other posts of every organization, part-time members of the
+community and street committees (大党委、大工委), liaisons and party-building instructors."""
+
+from __future__ import annotations
+
+from orgnet.errors import ConfigError
+from orgnet.model import LARGE_UNIT_KINDS, LARGE_UNIT_STAFF, TWO_NEW_KINDS, OrgKind, Role
+from orgnet.synthetic.base import GeneratorBase
+from orgnet.synthetic.common import _o
+from orgnet.synthetic.output import _Sink, _TableOut
+
+
+class RoleWriter(GeneratorBase):
+    """Writes the roles table."""
+
+    # -- roles -------------------------------------------------------------------------
+    def _holder(self, org: str, k: int = 0) -> str | None:
+        h = self.org_holders.get(org)
+        if h and k < len(h):
+            return h[k]
+        ci = self.org_comm.get(org)
+        if ci is None:
+            ci = self.street_comms[self.org_street[org]][0]
+        res = self.comms[ci].residents
+        if res:
+            return res[k % len(res)]
+        return None
+
+    def write_roles(self, sink: _Sink) -> None:
+        rng = self.rng
+        t = sink.table("roles")
+        since_lo = _o("2019-01-01")
+        for oid, name, kind, *_ in self.org_rows:
+            sec = self._holder(oid, 0)
+            if sec is None:
+                continue
+            est = max(_o(self.org_est[oid]), since_lo)
+            if rng.random() < 0.12 and est < _o("2023-06-30"):
+                former = self._holder(oid, 1)
+                if former is not None and former != sec:
+                    until = self.date(est + 200, _o("2024-06-30"))
+                    t.row(former, oid, Role.secretary, self.date(est, _o(until) - 100), until)
+                    t.row(sec, oid, Role.secretary, until, None)
+                    continue
+            if kind is OrgKind.building_group:
+                t.row(sec, oid, Role.group_leader, self.date(est, _o("2025-12-31")), None)
+                continue
+            t.row(sec, oid, Role.secretary, self.date(est, _o("2025-12-31")), None)
+            if kind in (OrgKind.community_committee, OrgKind.street_committee):
+                deputy = self._holder(oid, 1)
+                if deputy is not None and deputy != sec:
+                    t.row(deputy, oid, Role.deputy_secretary, self.date(est, _o("2025-12-31")), None)
+                for k in (2, 3):
+                    m = self._holder(oid, k)
+                    if m is not None and m not in (sec, deputy) and rng.random() < 0.7:
+                        t.row(m, oid, Role.committee_member, self.date(est, _o("2025-12-31")), None)
+            elif kind is OrgKind.grid_branch:
+                m = self._holder(oid, 1)
+                if m is not None and m != sec:
+                    t.row(m, oid, Role.grid_manager, self.date(est, _o("2025-12-31")), None)
+            elif kind in (OrgKind.unit_org, OrgKind.joint_branch) and rng.random() < 0.3:
+                m = self._holder(oid, 1)
+                if m is not None and m != sec:
+                    t.row(m, oid, Role.committee_member, self.date(est, _o("2025-12-31")), None)
+
+        # part-time members of community committees (大党委), liaisons, instructors
+        p_part = (0.0, 0.15, 0.55, 0.85)
+        lapsed_parts = 0
+        forced_gap = False
+        seats = 0
+        #: (member, committee) of the optional seats when a preset fixes the count of seats
+        optional: list[tuple[str, str]] = []
+        street_optional: list[tuple[str, str]] = []
+        for u in self.units:
+            c = self.comms[u.comm]
+            if u.resident and u.workers and c.org is not None:
+                has_org = u.org is not None or u.joint is not None
+                if u.core:  # one or two of its members on the community committee
+                    for m in u.workers[:rng.choice((1, 1, 2))]:
+                        t.row(m, c.org, Role.part_time_member,
+                              self.date(_o("2019-06-01"), _o("2025-10-31")), None)
+                        seats += 1
+                elif u.partner:
+                    t.row(u.workers[0], c.org, Role.part_time_member,
+                          self.date(_o("2019-06-01"), _o("2025-10-31")), None)
+                    seats += 1
+                elif has_org and not forced_gap:
+                    forced_gap = True  # one resident unit with an org stays off the committee
+                elif self.p.community_part_time is not None:
+                    optional.append((u.workers[0], c.org))
+                elif rng.random() < p_part[u.tie]:
+                    since = self.date(_o("2019-06-01"), _o("2025-10-31"))
+                    until = None
+                    if rng.random() < 0.12 or (lapsed_parts == 0 and u.tie >= 2):
+                        until = self.date(_o(since) + 60, _o("2026-03-31"))
+                        lapsed_parts += 1
+                    t.row(u.workers[0], c.org, Role.part_time_member, since, until)
+                if u.tie >= 2 and rng.random() < 0.6:
+                    t.row(u.workers[-1], u.id, Role.liaison, self.date(_o("2020-01-01"), _o("2025-12-31")), None)
+            large = u.kind in LARGE_UNIT_KINDS or u.staff >= LARGE_UNIT_STAFF
+            if u.resident and u.workers and large:  # 街道大工委: a seat for some large units
+                if self.p.street_part_time is not None:
+                    street_optional.append((u.workers[0], self.street_org[c.street]))
+                elif u.tie >= 2 and rng.random() < 0.4:
+                    t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
+                          self.date(_o("2020-01-01"), _o("2025-10-31")), None)
+            if u.cls in ("instructed", "instructed_empty"):
+                instructor = self._holder(c.org or self.street_org[c.street], rng.randint(0, 3))
+                if instructor is not None:
+                    t.row(instructor, u.id, Role.instructor, self.date(_o("2020-01-01"), _o("2026-05-31")), None)
+            elif u.cls == "small_gap" and u.kind not in TWO_NEW_KINDS and rng.random() < 0.3:
+                instructor = self._holder(c.org or self.street_org[c.street], 0)
+                if instructor is not None:  # an instructor who has since left
+                    since = self.date(_o("2019-01-01"), _o("2023-12-31"))
+                    t.row(instructor, u.id, Role.instructor, since, self.date(_o(since) + 180, _o("2025-12-31")))
+        if self.p.community_part_time is not None:
+            self._calibrated_seats(t, optional, self.p.community_part_time - seats, "community")
+        if self.p.street_part_time is not None:
+            self._calibrated_seats(t, street_optional, self.p.street_part_time, "street")
+        t.close()
+
+    def _calibrated_seats(self, t: _TableOut, optional: list[tuple[str, str]], k: int, what: str) -> None:
+        """Exactly ``k`` more current part-time seats from ``optional``; a few of the others held
+        a seat that has ended (not counted)."""
+        rng = self.rng
+        if k < 0:
+            raise ConfigError(f"generator: preset {self.p.name}'s partners already hold {-k} more {what} "
+                              f"part-time seats than it asks for; lower core_partners or regular_partners")
+        if k > len(optional):
+            raise ConfigError(f"generator: preset {self.p.name} asks for {k} more {what} part-time "
+                              f"members but has only {len(optional)} candidates")
+        chosen = set(rng.sample(range(len(optional)), k))
+        for i, (m, org) in enumerate(optional):
+            since = self.date(_o("2019-06-01"), _o("2025-10-31"))
+            if i in chosen:
+                t.row(m, org, Role.part_time_member, since, None)
+            elif rng.random() < 0.05:
+                t.row(m, org, Role.part_time_member, since, self.date(_o(since) + 60, _o("2026-03-31")))
