@@ -100,6 +100,54 @@ class OrgKind(ZhEnum):
     floating_org = ("floating_org", "流动党员党组织", "流动党员党支部")
 
 
+class OrgForm(ZhEnum):
+    """组织形式: what an organization is by the 党章 and the 支部工作条例 (its size decides it:
+    a 党支部 up to 50 members, a 党总支 from 50, a 党委 from 100); a 党小组 sits inside a branch."""
+
+    committee = ("committee", "党委", "基层党委", "党工委", "党的基层委员会")
+    general_branch = ("general_branch", "党总支", "总支")
+    branch = ("branch", "党支部", "支部")
+    group = ("group", "党小组", "小组")
+
+
+#: the form an organization of a kind has when neither its ``form`` nor its name says
+#: (``derive_form``): a street working committee is a committee, a building group a group
+KIND_FORMS: dict["OrgKind", OrgForm] = {}
+
+#: name endings that say the form, longest first (…党工委 and …党委 before …委)
+_FORM_SUFFIXES: tuple[tuple[str, OrgForm], ...] = (
+    ("党小组", OrgForm.group), ("党总支", OrgForm.general_branch), ("党支部", OrgForm.branch),
+    ("党工委", OrgForm.committee), ("党委", OrgForm.committee), ("总支", OrgForm.general_branch),
+    ("支部", OrgForm.branch), ("小组", OrgForm.group),
+)
+
+
+def derive_form(kind: str, name: str | None) -> OrgForm:
+    """The form of an organization whose ``form`` cell is empty: from its name's ending
+    (…党委 / …党总支 / …党支部 / …党小组), else from its kind.
+
+    >>> derive_form("community_committee", "东风社区党总支").value, derive_form("building_group", "1号楼").value
+    ('general_branch', 'group')
+    """
+    text = (name or "").strip()
+    for suffix, form in _FORM_SUFFIXES:
+        if text.endswith(suffix):
+            return form
+    return KIND_FORMS[OrgKind(kind)]
+
+
+KIND_FORMS.update({
+    OrgKind.street_committee: OrgForm.committee,
+    OrgKind.community_committee: OrgForm.committee,
+    OrgKind.grid_branch: OrgForm.branch,
+    OrgKind.compound_branch: OrgForm.branch,
+    OrgKind.building_group: OrgForm.group,
+    OrgKind.unit_org: OrgForm.branch,
+    OrgKind.joint_branch: OrgForm.branch,
+    OrgKind.floating_org: OrgForm.branch,
+})
+
+
 class UnitKind(ZhEnum):
     agency = ("agency", "机关")
     institution = ("institution", "事业单位")
@@ -111,6 +159,18 @@ class UnitKind(ZhEnum):
     residents_committee = ("residents_committee", "居委会", "居民委员会")
     police = ("police", "派出所", "警务室")
     other = ("other", "其他")
+
+
+class Affiliation(ZhEnum):
+    """隶属层级: the level of government or ownership a unit answers to (中省市单位 are the
+    representative units a street committee takes in, 003)."""
+
+    central = ("central", "中央", "中直", "中央单位", "中央驻地单位")
+    province = ("province", "省", "省属", "省级", "省直")
+    city = ("city", "市", "市属", "市级", "市直")
+    district = ("district", "区", "区属", "区级", "区直", "县", "县属")
+    street = ("street", "街道", "街道属", "乡镇")
+    none = ("none", "无", "不适用")
 
 
 #: 两新组织: new economic and social organizations
@@ -144,6 +204,9 @@ class Role(ZhEnum):
     instructor = ("instructor", "党建指导员")
     grid_manager = ("grid_manager", "网格员")
     liaison = ("liaison", "联络员")
+    #: a 业委会's or 居委会's chair and vice chair (交叉任职 / 一肩挑 are read from these roles)
+    chair = ("chair", "主任")
+    vice_chair = ("vice_chair", "副主任")
 
 
 class AgreementStatus(ZhEnum):
@@ -247,6 +310,7 @@ class Rel(ZhEnum):
     CONVENED = ("CONVENED", "召集")
     ATTENDED = ("ATTENDED", "参会")
     JOINT_MEMBER_OF = ("JOINT_MEMBER_OF", "联席会议成员")
+    MANAGED_BY = ("MANAGED_BY", "管理党组织")
     EVALUATED = ("EVALUATED", "作出评价")
     ASSESSES = ("ASSESSES", "评价对象")
     UNDER = ("UNDER", "依据协议")
@@ -374,6 +438,11 @@ _TABLES: tuple[Table, ...] = (
         # 单位党组织双报到: the community a unit's party org reported to (000, 003)
         _c("reported_area_id", "报到社区", T.ref, targets=("area:community",)),
         _c("reported_on", "报到日期", T.date),
+        # 组织形式 (empty: derived from the kind and the name, and the import report says so)
+        _c("form", "组织形式", T.enum, enum=OrgForm),
+        # 换届: the last election, and the term in years (empty: the policy's default term)
+        _c("elected_on", "换届日期", T.date, aliases=("上次换届日期",)),
+        _c("term_years", "任期年限", T.int, min_value=1, max_value=10),
     )),
     Table("units", "单位", required=True, kind="unit", columns=(
         _c("id", "编号", ID, True),
@@ -383,6 +452,8 @@ _TABLES: tuple[Table, ...] = (
         _c("resident", "是否驻区单位", T.bool),
         _c("serves_area_ids", "服务小区", T.refs, targets=("area:compound",)),
         _c("staff", "职工人数", T.int, min_value=0, max_value=10_000_000),
+        _c("affiliation", "隶属层级", T.enum, enum=Affiliation),
+        _c("key_unit", "重点单位", T.bool),
     )),
     Table("members", "党员", required=True, kind="member", columns=(
         _c("id", "编号", ID, True),
@@ -397,6 +468,12 @@ _TABLES: tuple[Table, ...] = (
         _c("reported_on", "报到日期", T.date),
         _c("gender", "性别"),
         _c("birth_year", "出生年份", T.int, min_value=1900, max_value=THIS_YEAR),
+        _c("joined_on", "入党日期", T.date),
+        _c("full_on", "转正日期", T.date),
+        # 流动党员: the organization managing the member's activities where they are (流入地),
+        # beside org_id (组织关系所在党组织); org_outside: a 组织关系 held outside the district
+        _c("managing_org_id", "管理党组织", T.ref, targets=("party_org",)),
+        _c("org_outside", "组织关系所在地"),
     )),
     Table("roles", "任职", kind=None, id_column=None, columns=(
         _c("member_id", "党员编号", T.ref, True, targets=("member",)),
@@ -648,6 +725,7 @@ REF_RELS: tuple[RefRel, ...] = (
     RefRel("members", "unit_id", Rel.WORKS_AT),
     RefRel("members", "home_area_id", Rel.LIVES_IN),
     RefRel("members", "reported_area_id", Rel.REPORTED_TO, props={"on": "reported_on"}),
+    RefRel("members", "managing_org_id", Rel.MANAGED_BY),
     RefRel("needs", "area_id", Rel.RAISED, reverse=True),
     RefRel("resources", "unit_id", Rel.OFFERS, reverse=True),
     RefRel("services", "area_id", Rel.POSTED, reverse=True),

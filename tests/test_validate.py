@@ -238,7 +238,7 @@ def test_references_to_units_resolved_after_reading_all(tmp_path: Path) -> None:
 def test_report_to_dict_shape(tmp_path: Path) -> None:
     r = run(tmp_path, lambda t: t["members"][2].update(status="x"))
     d = r.report.to_dict()
-    assert set(d) == {"tables", "errors", "withheld", "allowed"} and set(d["tables"]) == set(TABLES)
+    assert set(d) == {"tables", "errors", "withheld", "allowed", "derived"} and set(d["tables"]) == set(TABLES)
     assert d["withheld"] == d["allowed"] == []  # personal columns (none here): test_privacy.py
     assert all(set(c) == {"read", "accepted", "rejected"} for c in d["tables"].values())
     assert d["errors"] == [{"table": "members", "row": 4, "column": "status", "value": "x",

@@ -55,6 +55,8 @@ class Report:
     source: str = ""
     #: personal extra columns found, in table order: withheld, or kept when allowed
     personal: list[PersonalColumn] = field(default_factory=list)
+    #: values filled in on import where a cell was empty, e.g. ``{"party_orgs.form": 12}``
+    derived: dict[str, int] = field(default_factory=dict)
 
     @property
     def withheld(self) -> list[PersonalColumn]:
@@ -77,11 +79,13 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"tables": {t: {"read","accepted","rejected"}}, "errors": [{table,row,column,value,reason}],
-        "withheld": [{table,file,column,kind,by,kept,reason}], "allowed": [same]}``."""
+        "withheld": [{table,file,column,kind,by,kept,reason}], "allowed": [same],
+        "derived": {"table.column": rows filled in}}``."""
         return {"tables": {t: c.to_dict() for t, c in self.tables.items()},
                 "errors": [e.to_dict() for e in self.errors],
                 "withheld": [p.to_dict() for p in self.withheld],
-                "allowed": [p.to_dict() for p in self.allowed]}
+                "allowed": [p.to_dict() for p in self.allowed],
+                "derived": dict(self.derived)}
 
 
 def write_report(report: Report, path: str | Path) -> Path:
@@ -121,8 +125,29 @@ def format_summary(report: Report, max_errors: int = 20) -> str:
         out.append("  ".join(_pad(cell, widths[i], right=i > 0) for i, cell in enumerate(r)))
     out.insert(1, "-" * len(out[0]))
     out.extend(_personal_lines(report))
+    out.extend(_derived_lines(report))
     out.extend(_error_lines(report, max_errors))
     return "\n".join(out)
+
+
+#: how each derivable column is filled in when its cell is empty (Chinese, English)
+DERIVED_HOW: dict[str, tuple[str, str]] = {
+    "party_orgs.form": ("按党组织名称结尾（…党委/…党总支/…党支部/…党小组）或类型推定",
+                        "from the name's ending (…党委/…党总支/…党支部/…党小组) or else the kind"),
+}
+
+
+def _derived_lines(report: Report) -> list[str]:
+    """Which empty cells the import filled in, and how."""
+    lines = []
+    for key, n in report.derived.items():
+        if n:
+            table, _, column = key.partition(".")
+            zh, en = DERIVED_HOW[key]
+            col = TABLES[table].column(column)
+            lines += ["", f"{TABLES[table].zh}「{col.zh}」为空的 {n} 行已{zh} / "
+                          f"{table}.{column} empty in {n} rows: filled in {en}"]
+    return lines
 
 
 def _personal_lines(report: Report) -> list[str]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orgnet.model import (AREA_PARENT_LEVELS, TABLES, AreaLevel, ColType, Dataset,
-                                OrgKind, Row)
+                          OrgKind, Row, derive_form)
 from orgnet.loaders.cells import bi
 from orgnet.loaders.read import Problem, RawDataset, read_dataset
 from orgnet.loaders.report import Report, TableCount
@@ -398,9 +398,21 @@ class _Checker:
             report.tables[table] = TableCount(len(self.rows.get(table, [])), len(accepted),
                                               len(by_row), table in self.raw.tables)
             report.errors.extend(p for ps in by_row.values() for p in ps)
+            if table == "party_orgs":
+                report.derived["party_orgs.form"] = _derive_forms(accepted)
             if table in self.raw.tables:
                 report.personal.extend(self.raw.tables[table].personal)
         return ValidationResult(dataset, report, self.raw, rejected)
+
+
+def _derive_forms(orgs: list[Row]) -> int:
+    """Fill each organization's empty ``form`` from its name and kind; how many were filled."""
+    filled = 0
+    for row in orgs:
+        if not row.get("form"):
+            row["form"] = derive_form(row["kind"], row.get("name")).value
+            filled += 1
+    return filled
 
 
 def _as_list(value: object) -> list[str]:

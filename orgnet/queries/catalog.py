@@ -2,7 +2,8 @@
 
 A file starts with ``// key: value`` header lines (id, kind, titles, descriptions, source,
 severity, remedies, ``param: name type =default`` lines, ``columns: a, b, c``), then the
-query. Files are read through :mod:`importlib.resources`, so an installed package works.
+query. A ``=policy`` default is the policy setting of the parameter's name
+(``orgnet/policy.toml``, a district's copy in ORGNET_HOME). Files are read through :mod:`importlib.resources`, so an installed package works.
 
 >>> q = get("node_counts")
 >>> q.kind, q.columns
@@ -36,11 +37,16 @@ class Param:
     required: bool = False
 
     def default(self) -> Any:
-        """The default value (``=today`` → today's ISO date; ``=null`` → None)."""
+        """The default value (``=today`` → today's ISO date; ``=null`` → None; ``=policy`` →
+        the policy setting of the same name, :mod:`orgnet.policy`)."""
         if self.default_text is None:
             return None
         if self.default_text == "today":
             return _dt.date.today().isoformat()
+        if self.default_text == "policy":
+            from orgnet import policy
+
+            return self.convert(policy.value(self.name))
         return self.convert(self.default_text)
 
     def convert(self, value: Any) -> Any:
