@@ -264,11 +264,20 @@ def _member_row(g, rule_id, m, detail):
     return _row(g, rule_id, m, g.nodes[m].get("category"), area_path(g, home_area(g, m)), detail)
 
 
+def _floating_detail(outside: str | None) -> str:
+    """High when not even the place of the 组织关系 is known, medium when it is held outside."""
+    if outside:
+        return f"流动党员，组织关系在区外（{outside}），区内无管理党组织（严重程度：中）"
+    return "流动党员，无组织关系、无管理党组织，组织关系所在地未登记（严重程度：高）"
+
+
 @rule
 def floating_member_unmanaged(g, as_of):
-    return [_member_row(g, "floating_member_unmanaged", m, "流动党员，无组织关系")
+    """Floating members with neither an organization (org_id) nor a managing one (managing_org_id)."""
+    return [_member_row(g, "floating_member_unmanaged", m, _floating_detail(g.nodes[m].get("org_outside")))
             for m in nodes(g, "Member")
-            if g.nodes[m].get("category") == "floating" and not out(g, m, "MEMBER_OF")]
+            if g.nodes[m].get("category") == "floating" and not out(g, m, "MEMBER_OF")
+            and not out(g, m, "MANAGED_BY")]
 
 
 @rule
@@ -523,6 +532,208 @@ def meeting_cadence(g, as_of):
             areas = [a for a, _ in out(g, o, "COVERS")]
             rows.append(_row(g, "meeting_cadence", o, kind, _org_scope(g, areas),
                              f"近12个月召开{held}次联席会议，少于{required}次"))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Organization health (issue 22 §2): settings from orgnet/policy.toml, written out here
+# ---------------------------------------------------------------------------
+
+#: 组织形式 in Chinese, as the rules' details name it
+FORM_ZH = {"committee": "党委", "general_branch": "党总支", "branch": "党支部", "group": "党小组"}
+
+
+def policy_value(key: str):
+    """A policy setting's packaged default (the tests run without a district's policy.toml)."""
+    from orgnet.policy import policy
+
+    return policy()[key]
+
+
+def org_anchors(g: nx.MultiDiGraph, o: str) -> list[str]:
+    """The areas an organization covers and the areas its units are located in."""
+    anchors = [a for a, _ in out(g, o, "COVERS")]
+    return anchors + [a for u, _ in out(g, o, "BASED_IN") for a, _ in out(g, u, "LOCATED_IN")]
+
+
+def org_path(g: nx.MultiDiGraph, o: str | None) -> dict[str, Any]:
+    return path_of(g, *scope_of_areas(g, org_anchors(g, o) if o is not None else []))
+
+
+def form_of(g, o) -> str | None:
+    return g.nodes[o].get("form")
+
+
+def own_members(g, o) -> list[str]:
+    return sorted({m for m, _ in inn(g, o, "MEMBER_OF") if has_label(g, m, "Member")})
+
+
+def orgs_below(g, o) -> set[str]:
+    """The organization and every organization under it (SUBORDINATE_TO*0..)."""
+    seen, todo = {o}, [o]
+    while todo:
+        p = todo.pop()
+        for child, _ in inn(g, p, "SUBORDINATE_TO"):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def members_in_and_below(g, o) -> set[str]:
+    return {m for x in orgs_below(g, o) for m in own_members(g, x)}
+
+
+def member_org(g, m) -> str | None:
+    return _min(o for o, _ in out(g, m, "MEMBER_OF"))
+
+
+def member_org_path(g, m) -> dict[str, Any]:
+    """A member's finding is placed by the member's organization, else the home area."""
+    o = member_org(g, m)
+    return org_path(g, o) if o is not None else area_path(g, home_area(g, m))
+
+
+def add_months(day: str, months: int) -> str:
+    """The same day ``months`` months later (the day kept, compared as a string)."""
+    year, month = int(day[:4]), int(day[5:7])
+    total = year * 12 + month - 1 + months
+    return f"{total // 12:04d}-{total % 12 + 1:02d}{day[7:]}"
+
+
+def term_end(g, o) -> tuple[str, str, int, str] | None:
+    """(basis date, basis, term years, end date) of an organization's term, or None without a date."""
+    node = g.nodes[o]
+    basis = "elected_on" if node.get("elected_on") else "established_on"
+    since = node.get(basis)
+    if not since:
+        return None
+    term = node.get("term_years")
+    if term is None:
+        if node.get("kind") == "community_committee":
+            term = policy_value("community_term_years")
+        elif node.get("form") == "committee":
+            term = policy_value("committee_term_years")
+        else:
+            term = policy_value("other_term_years")
+    return since, basis, term, f"{int(since[:4]) + term:04d}{since[4:]}"
+
+
+def _org_row(g, rule_id, o, detail):
+    return _row(g, rule_id, o, kind_of(g, o), org_path(g, o), detail)
+
+
+@rule
+def secretary_vacant(g, as_of):
+    return [_org_row(g, "secretary_vacant", o, f"{FORM_ZH[form_of(g, o)]}，统计日无在任书记")
+            for o in nodes(g, "PartyOrg")
+            if form_of(g, o) in ("committee", "general_branch", "branch")
+            and not [m for m in active_holders(g, o, "secretary", as_of) if has_label(g, m, "Member")]]
+
+
+@rule
+def secretary_not_member(g, as_of):
+    led: dict[str, list[str]] = {}
+    for o in nodes(g, "PartyOrg"):
+        for m in active_holders(g, o, "secretary", as_of):
+            if has_label(g, m, "Member") and member_org(g, m) not in orgs_below(g, o):
+                led.setdefault(m, []).append(o)
+    rows = []
+    for m, orgs in led.items():
+        own = member_org(g, m)
+        outside = g.nodes[m].get("org_outside")
+        where = (f"组织关系在{g.nodes[own]['name']}" if own is not None and g.nodes[own].get("name")
+                 else f"组织关系在区外：{outside}" if outside else "无组织关系")
+        names = "、".join(g.nodes[o].get("name") or o for o in orgs)
+        rows.append(_row(g, "secretary_not_member", m, g.nodes[m].get("category"), org_path(g, min(orgs)),
+                         f"任{names}书记，不是该组织或其下属组织党员（{where}）"))
+    return rows
+
+
+@rule
+def branch_too_small(g, as_of):
+    least = policy_value("branch_min_formal")
+    rows = []
+    for o in nodes(g, "PartyOrg"):
+        if form_of(g, o) != "branch":
+            continue
+        members = own_members(g, o)
+        formal = [m for m in members if g.nodes[m].get("status") == "formal"]
+        if len(formal) < least:
+            rows.append(_org_row(g, "branch_too_small", o,
+                                 f"正式党员{len(formal)}人（党员{len(members)}人），少于{least}人"))
+    return rows
+
+
+@rule
+def branch_over_50(g, as_of):
+    most = policy_value("branch_max_members")
+    return [_org_row(g, "branch_over_50", o, f"党员{len(own_members(g, o))}人，超过{most}人")
+            for o in nodes(g, "PartyOrg")
+            if form_of(g, o) == "branch" and len(own_members(g, o)) > most]
+
+
+@rule
+def committee_required(g, as_of):
+    least = policy_value("committee_min_members")
+    rows = []
+    for o in nodes(g, "PartyOrg"):
+        n = len(members_in_and_below(g, o))
+        if n >= least and form_of(g, o) != "committee":
+            rows.append(_org_row(g, "committee_required", o,
+                                 f"本组织及下属组织党员{n}人，组织形式为{FORM_ZH[form_of(g, o)]}，未设党委"))
+    return rows
+
+
+@rule
+def term_overdue(g, as_of):
+    rows = []
+    for o in nodes(g, "PartyOrg"):
+        term = term_end(g, o)
+        if term is None or term[3] > as_of:
+            continue
+        since, basis, years, end = term
+        what = "上次换届" if basis == "elected_on" else "成立"
+        rows.append(_org_row(g, "term_overdue", o, f"{what}于{since}，任期{years}年，应于{end}前换届"))
+    return rows
+
+
+def term_expiring(g, as_of, months=None) -> list[dict]:
+    """The view view_term_expiring: terms ending after as_of and within ``months`` months."""
+    months = policy_value("expiring_within_months") if months is None else months
+    horizon = add_months(as_of, months)
+    rows = []
+    for o in nodes(g, "PartyOrg"):
+        term = term_end(g, o)
+        if term is None or not (as_of < term[3] <= horizon):
+            continue
+        since, basis, years, end = term
+        rows.append({"id": o, "name": g.nodes[o].get("name"), "kind": kind_of(g, o), "form": form_of(g, o),
+                     **org_path(g, o), "basis": basis, "since": since, "term_years": years, "term_ends": end})
+    return sorted(rows, key=lambda r: (r["term_ends"], *sort_key(r)))
+
+
+@rule
+def probation_overdue(g, as_of):
+    cutoff = months_before(as_of, policy_value("probation_months"))
+    rows = []
+    for m in nodes(g, "Member"):
+        node = g.nodes[m]
+        joined = node.get("joined_on")
+        if node.get("status") == "probationary" and joined and joined < cutoff:
+            rows.append(_row(g, "probation_overdue", m, node.get("category"), member_org_path(g, m),
+                             f"{joined}入党，预备期已满，未转正"))
+    return rows
+
+
+@rule
+def member_in_group(g, as_of):
+    rows = []
+    for m in nodes(g, "Member"):
+        o = member_org(g, m)
+        if o is not None and form_of(g, o) == "group":
+            rows.append(_row(g, "member_in_group", m, g.nodes[m].get("category"), org_path(g, o),
+                             f"组织关系在党小组（{g.nodes[o].get('name')}）"))
     return rows
 
 

@@ -182,8 +182,10 @@ def test_xlsx_is_formula_injection_safe(tmp_path):
 def test_rule_catalog_frame():
     from orgnet.queries.gaps import rule_catalog
 
+    from orgnet.queries.gaps import RULE_ORDER
+
     cat = rule_catalog()
-    assert len(cat) == 24
+    assert list(cat["id"]) == list(RULE_ORDER)  # every rule, in the order of the Gaps page
     assert list(cat.columns) == ["id", "title_zh", "title_en", "description_zh", "description_en",
                                  "source", "severity", "remedy_zh", "remedy_en"]
     assert cat["title_zh"].str.len().min() > 0
@@ -205,7 +207,10 @@ def test_gaps_list():
     r = CliRunner().invoke(cli, ["gaps", "--list"])
     assert r.exit_code == 0
     lines = r.output.strip().splitlines()
-    assert len(lines) == 24 and lines[0].startswith("community_without_party_org")
+    from orgnet.queries.gaps import RULE_ORDER
+
+    assert len(lines) == len(RULE_ORDER) and lines[0].startswith("community_without_party_org")
+    assert "书记空缺" in r.output and "换届逾期" in r.output
     assert "应建未建党支部的单位" in r.output
 
 

@@ -98,11 +98,14 @@ def ids(rows):
 # ---------------------------------------------------------------------------
 
 
-def test_catalog_has_exactly_the_18_rules():
+def test_catalog_has_exactly_the_rules():
+    """These rules and the organization-health ones (tests/test_health_rules.py), each with an oracle."""
+    from helpers_health import HEALTH_RULE_IDS
     from orgnet.queries import catalog
 
-    assert sorted(catalog.names("rule")) == sorted(RULE_IDS)
-    assert sorted(oracle.RULES) == sorted(RULE_IDS)
+    every = sorted(set(RULE_IDS) | set(HEALTH_RULE_IDS))
+    assert sorted(catalog.names("rule")) == every
+    assert sorted(oracle.RULES) == every
 
 
 @pytest.mark.parametrize("rule", RULE_IDS)

@@ -36,10 +36,14 @@ CATALOG_COLUMNS: tuple[str, ...] = ("id", "title_zh", "title_en", "description_z
 SEVERITY_ZH = {s: t(f"gaps.severity_{s}", "zh") for s in ("high", "medium", "low")}
 
 
-#: the order of DESIGN §5 (organizations, units, members, co-building, services, meetings)
+#: the order of DESIGN §5 (organizations, their health, units, members, co-building, services, meetings)
 RULE_ORDER: tuple[str, ...] = (
     "community_without_party_org", "grid_without_branch", "compound_without_branch",
-    "building_without_group", "unit_should_form_branch", "unit_needs_instructor",
+    "building_without_group",
+    # organization health (issue 22; DESIGN §9): what a 组织部 checks first
+    "secretary_vacant", "secretary_not_member", "branch_too_small", "branch_over_50", "committee_required",
+    "term_overdue", "probation_overdue", "member_in_group",
+    "unit_should_form_branch", "unit_needs_instructor",
     "two_new_org_uncovered", "floating_member_unmanaged", "in_service_not_reported",
     "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed", "agreement_without_evaluation",
     "resident_unit_not_in_committee", "large_unit_not_in_street_committee", "unit_org_not_reported",
