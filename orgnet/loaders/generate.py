@@ -35,7 +35,6 @@ from typing import Any, Callable, Literal
 from orgnet.errors import ConfigError
 from orgnet.model import (
     LARGE_UNIT_KINDS,
-    LARGE_UNIT_STAFF,
     TABLE_ORDER,
     TABLES,
     TWO_NEW_KINDS,
@@ -374,6 +373,9 @@ def _birth_year(rng: random.Random, category: MemberCategory, male: bool, probat
     return rng.randint(year - (60 if male else 55), year - 23)
 
 
+#: staff from which a generated unit may get a street committee seat (synthetic data only: the
+#: rules' representative size is the policy's ``representative_staff``)
+_SEAT_STAFF = 100
 _REST_CLASSES = ("big_noorg", "joint", "instructed", "small_gap", "instructed_empty", "empty")
 _REST_WEIGHTS = (0.17, 0.2, 0.18, 0.15, 0.1, 0.2)
 _P_LOCAL = (0.05, 0.2, 0.4, 0.6)
@@ -1225,7 +1227,7 @@ class _Generator:
                     t.row(u.workers[0], c.org, Role.part_time_member, since, until)
                 if u.tie >= 2 and rng.random() < 0.6:
                     t.row(u.workers[-1], u.id, Role.liaison, self.date(_o("2020-01-01"), _o("2025-12-31")), None)
-            large = u.kind in LARGE_UNIT_KINDS or u.staff >= LARGE_UNIT_STAFF
+            large = u.kind in LARGE_UNIT_KINDS or u.staff >= _SEAT_STAFF
             if u.resident and u.workers and large:  # 街道大工委: a seat for some large units
                 if self.p.street_part_time is not None:
                     street_optional.append((u.workers[0], self.street_org[c.street]))
