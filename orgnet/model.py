@@ -176,11 +176,10 @@ class Affiliation(ZhEnum):
 #: 两新组织: new economic and social organizations
 TWO_NEW_KINDS: tuple[UnitKind, ...] = (UnitKind.private_enterprise, UnitKind.social_org)
 
-#: large resident units, expected on the street working committee (街道大工委, 000): state organs
-#: and state enterprises of any size, other units from this staff size (the literal in
-#: ``large_unit_not_in_street_committee.cypher``: rules take only as_of, street_id, community_id)
+#: state organs and state enterprises: the generator seats some of them on the street working
+#: committee (街道大工委, 000); which units a rule expects there is the policy's
+#: (``representative_staff`` in orgnet/policy.toml, key units, 中省市 units)
 LARGE_UNIT_KINDS: tuple[UnitKind, ...] = (UnitKind.agency, UnitKind.state_enterprise)
-LARGE_UNIT_STAFF = 100
 
 
 class MemberStatus(ZhEnum):

@@ -18,6 +18,20 @@ import networkx as nx
 
 ROW_KEYS = ("rule", "id", "name", "kind", "street_id", "street", "community_id", "community", "detail")
 
+#: the policy values the rules apply, as the issue states their defaults (the oracle's own copy:
+#: it does not read orgnet/policy.toml); ``run_rule(..., policy={...})`` overrides any of them
+POLICY_DEFAULTS: dict[str, Any] = {
+    "branch_min_formal": 3, "representative_staff": 300, "reporting_rate_min": 80,
+    "community_part_time_min": 3, "item_min_age_days": 30,
+    "community_cadence": "month", "street_cadence": "quarter",
+}
+_policy: dict[str, Any] = dict(POLICY_DEFAULTS)
+
+
+def pol(key: str) -> Any:
+    """The policy value the rules are evaluated with (the defaults unless run_rule overrides)."""
+    return _policy[key]
+
 # ---------------------------------------------------------------------------
 # Graph helpers
 # ---------------------------------------------------------------------------
@@ -205,19 +219,101 @@ def community_without_party_org(g, as_of):
                       "社区党组织（社区党委/党总支/党支部）")
 
 
+def _formal_homes(g) -> tuple[dict[str, int], dict[str, int]]:
+    """({area: formal members living in it or below it}, {area: formal members whose home is it})."""
+    cached = g.graph.get("_oracle_formal_homes")
+    if cached is None:
+        below: dict[str, int] = {}
+        at: dict[str, int] = {}
+        for m in nodes(g, "Member"):
+            home = home_area(g, m)
+            if g.nodes[m].get("status") != "formal" or home is None:
+                continue
+            at[home] = at.get(home, 0) + 1
+            for a in ancestors(g, home):
+                below[a] = below.get(a, 0) + 1
+        cached = g.graph["_oracle_formal_homes"] = (below, at)
+    return cached
+
+
+def formal_living_in(g, area: str) -> int:
+    """Formal members whose home area is the area or lies below it."""
+    return _formal_homes(g)[0].get(area, 0)
+
+
+def buildings_in(g, area: str) -> set[str]:
+    return {b for b, _ in inn(g, area, "PART_OF") if has_label(g, b, "Building")}
+
+
+def same_place(g, grid: str, compound: str) -> bool:
+    """A grid that is also a compound: the compound has a building, every building of the
+    compound lies in the grid, and no building of the grid belongs to another compound."""
+    k_buildings = buildings_in(g, compound)
+    if not k_buildings or not k_buildings <= buildings_in(g, grid):
+        return False
+    others = {k for b in buildings_in(g, grid) for k, _ in out(g, b, "PART_OF")
+              if has_label(g, k, "Compound") and k != compound}
+    return not others
+
+
+def twin(g, area: str) -> str | None:
+    """The compound of a grid or the grid of a compound when they are the same place."""
+    if has_label(g, area, "Grid"):
+        candidates = {k for b in buildings_in(g, area) for k, _ in out(g, b, "PART_OF") if has_label(g, k, "Compound")}
+        return next((k for k in candidates if same_place(g, area, k)), None)
+    candidates = {x for b in buildings_in(g, area) for x, _ in out(g, b, "PART_OF") if has_label(g, x, "Grid")}
+    return next((x for x in candidates if same_place(g, x, area)), None)
+
+
+def covered_by_kind(g, area: str, kinds: set[str]) -> bool:
+    return any(kind_of(g, o) in kinds for o, _ in inn(g, area, "COVERS"))
+
+
+def _branch_gaps(g, label, own_kind, rule_id, own_zh, twin_zh):
+    rows = []
+    for a in nodes(g, label):
+        living = formal_living_in(g, a)
+        if living < pol("branch_min_formal"):
+            continue
+        other = twin(g, a)
+        if other is None:
+            if covered_by_kind(g, a, {own_kind}):
+                continue
+            tail = f"无{own_zh}覆盖"
+        else:
+            both = {"grid_branch", "compound_branch"}
+            if covered_by_kind(g, a, both) or covered_by_kind(g, other, both):
+                continue
+            tail = twin_zh.format(name=g.nodes[other].get("name"))
+        rows.append(_row(g, rule_id, a, g.nodes[a].get("level"), area_path(g, a), f"{living}名正式党员居住，{tail}"))
+    return rows
+
+
 @rule
 def grid_without_branch(g, as_of):
-    return _uncovered(g, "Grid", "grid_branch", "grid_without_branch", "网格党支部")
+    return _branch_gaps(g, "Grid", "grid_branch", "grid_without_branch", "网格党支部",
+                        "网格与小区{name}范围相同，无网格或小区党支部覆盖")
 
 
 @rule
 def compound_without_branch(g, as_of):
-    return _uncovered(g, "Compound", "compound_branch", "compound_without_branch", "小区党支部")
+    return _branch_gaps(g, "Compound", "compound_branch", "compound_without_branch", "小区党支部",
+                        "小区与网格{name}范围相同，无小区或网格党支部覆盖")
 
 
 @rule
 def building_without_group(g, as_of):
-    return _uncovered(g, "Building", "building_group", "building_without_group", "楼栋党小组")
+    rows = []
+    for b in nodes(g, "Building"):
+        living = _formal_homes(g)[1].get(b, 0)
+        if living < pol("branch_min_formal") or covered_by_kind(g, b, {"building_group"}):
+            continue
+        places = [b] + [a for a, _ in out(g, b, "PART_OF")]
+        if not any(covered_by_kind(g, a, {"grid_branch", "compound_branch"}) for a in places):
+            continue
+        rows.append(_row(g, "building_without_group", b, g.nodes[b].get("level"), area_path(g, b),
+                         f"{living}名正式党员居住，有党支部覆盖，无楼栋党小组"))
+    return rows
 
 
 def _unit_row(g, rule_id, u, detail):
@@ -226,12 +322,16 @@ def _unit_row(g, rule_id, u, detail):
 
 @rule
 def unit_should_form_branch(g, as_of):
+    """Never a residents' committee or a police station/post; only formal members whose
+    组织关系 is in the district (org_outside empty) count."""
     rows = []
     for u in nodes(g, "Unit"):
-        formal = len(formal_workers(g, u))
+        if kind_of(g, u) in ("residents_committee", "police"):
+            continue
+        formal = len([m for m in formal_workers(g, u) if not g.nodes[m].get("org_outside")])
         orgs = orgs_based_in(g, u)
         own = [o for o in orgs if kind_of(g, o) != "joint_branch"]
-        if formal >= 3 and not own:
+        if formal >= pol("branch_min_formal") and not own:
             joint = len(orgs) - len(own)
             tail = "仅纳入联合党支部，未单独建立党支部" if joint else "未建党支部"
             rows.append(_unit_row(g, "unit_should_form_branch", u, f"{formal}名正式党员，{tail}"))
@@ -280,25 +380,94 @@ def floating_member_unmanaged(g, as_of):
             and not out(g, m, "MANAGED_BY")]
 
 
+STATE_KINDS = ("agency", "institution", "state_enterprise")
+
+
+def reporting_unit(g, u: str) -> bool:
+    """A unit the 2019 notice aims at: 机关、事业单位、国有企业, or an affiliation set and not none."""
+    return kind_of(g, u) in STATE_KINDS or g.nodes[u].get("affiliation") not in (None, "none")
+
+
+def must_report(g, m: str) -> bool:
+    """An in-service member working at such a unit whose home area lies in a community of a street."""
+    if g.nodes[m].get("category") != "in_service":
+        return False
+    if not any(reporting_unit(g, u) for u, _ in out(g, m, "WORKS_AT")):
+        return False
+    path = area_path(g, home_area(g, m))
+    return path["community_id"] is not None and path["street_id"] is not None
+
+
 @rule
 def in_service_not_reported(g, as_of):
-    return [_member_row(g, "in_service_not_reported", m, "在职党员，未到居住社区报到")
-            for m in nodes(g, "Member")
-            if g.nodes[m].get("category") == "in_service" and home_area(g, m) is not None
-            and not out(g, m, "REPORTED_TO")]
+    return [_member_row(g, "in_service_not_reported", m, "未到居住地社区报到")
+            for m in nodes(g, "Member") if must_report(g, m) and not out(g, m, "REPORTED_TO")]
+
+
+@rule
+def reported_elsewhere(g, as_of):
+    rows = []
+    for m in nodes(g, "Member"):
+        reported = [c for c, _ in out(g, m, "REPORTED_TO")]
+        if not must_report(g, m) or not reported:
+            continue
+        if area_path(g, home_area(g, m))["community_id"] in reported:
+            continue
+        rows.append(_member_row(g, "reported_elsewhere", m,
+                                f"报到社区非居住地（已向{g.nodes[reported[0]].get('name')}报到）"))
+    return rows
+
+
+@rule
+def unit_reporting_low(g, as_of):
+    rows = []
+    for u in nodes(g, "Unit"):
+        if not reporting_unit(g, u):
+            continue
+        path = area_path(g, unit_area(g, u))
+        if path["community_id"] is None or path["street_id"] is None:
+            continue
+        due = [m for m in workers(g, u) if must_report(g, m)]
+        done = [m for m in due if out(g, m, "REPORTED_TO")]
+        if not due or len(done) * 100 >= len(due) * pol("reporting_rate_min"):
+            continue
+        rate = len(done) * 100 // len(due)
+        rows.append(_row(g, "unit_reporting_low", u, kind_of(g, u), path,
+                         f"应报到{len(due)}人，已报到{len(done)}人，报到率{rate}%，低于{pol('reporting_rate_min')}%"))
+    return rows
+
+
+def own_orgs(g, u: str) -> list[str]:
+    """Party orgs of the unit's own (a joint branch does not count)."""
+    return [o for o in orgs_based_in(g, u) if kind_of(g, o) != "joint_branch"]
+
+
+def is_large(g, u: str) -> bool:
+    staff = g.nodes[u].get("staff")
+    return staff is not None and staff >= pol("representative_staff")
+
+
+def representative_resident(g, u: str) -> bool:
+    """A resident unit with an own party org that is a key unit or has the representative staff."""
+    node = g.nodes[u]
+    return node.get("resident") is True and bool(own_orgs(g, u)) and (node.get("key_unit") is True or is_large(g, u))
+
+
+def _why_representative(g, u: str) -> str:
+    return "重点单位" if g.nodes[u].get("key_unit") is True else f"职工{g.nodes[u].get('staff')}人"
 
 
 @rule
 def resident_unit_without_agreement(g, as_of):
     rows = []
     for u in nodes(g, "Unit"):
-        if g.nodes[u].get("resident") is not True:
+        if not representative_resident(g, u):
             continue
         agreements = unit_agreements(g, u)
         if any(agreement_active(g, a, as_of) for a in agreements):
             continue
         detail = "共建协议均已到期或终止，无生效协议" if agreements else "未签订共建协议"
-        rows.append(_unit_row(g, "resident_unit_without_agreement", u, detail))
+        rows.append(_unit_row(g, "resident_unit_without_agreement", u, f"{_why_representative(g, u)}，{detail}"))
     return rows
 
 
@@ -377,13 +546,29 @@ def agreement_without_evaluation(g, as_of):
 def resident_unit_not_in_committee(g, as_of):
     rows = []
     for u in nodes(g, "Unit"):
-        if g.nodes[u].get("resident") is not True or not orgs_based_in(g, u):
+        if not representative_resident(g, u):
             continue
         committees = committees_of(g, community_of(g, u))
         staff = set(workers(g, u))
         seated = [m for o in committees for m in active_holders(g, o, "part_time_member", as_of) if m in staff]
         if not seated:
-            rows.append(_unit_row(g, "resident_unit_not_in_committee", u, "有单位党组织，无人担任所在社区党组织兼职委员"))
+            rows.append(_unit_row(g, "resident_unit_not_in_committee", u,
+                                  f"{_why_representative(g, u)}，有单位党组织，无人担任所在社区党组织兼职委员"))
+    return rows
+
+
+@rule
+def community_committee_few_part_time(g, as_of):
+    rows = []
+    for o in nodes(g, "PartyOrg"):
+        if kind_of(g, o) != "community_committee":
+            continue
+        seats = len(active_holders(g, o, "part_time_member", as_of))
+        if seats >= pol("community_part_time_min"):
+            continue
+        areas = [a for a, _ in out(g, o, "COVERS")]
+        rows.append(_row(g, "community_committee_few_part_time", o, "community_committee", _org_scope(g, areas),
+                         f"在任兼职委员{seats}名，少于{pol('community_part_time_min')}名"))
     return rows
 
 
@@ -429,16 +614,20 @@ def compound_manager_not_in_joint_meeting(g, as_of):
     return rows
 
 
+UPPER_ZH = {"central": "中央单位", "province": "省属单位", "city": "市属单位"}
+
+
 @rule
-def large_unit_not_in_street_committee(g, as_of, large_staff=100):
-    """Resident agencies and state enterprises, or units of 100+ staff, with nobody working
-    there holding a current part-time seat on their street's committee."""
+def large_unit_not_in_street_committee(g, as_of):
+    """Representative resident units (key units; central/provincial/city units with an own org;
+    staff >= representative_staff) with nobody working there holding a current part-time seat on
+    their street's committee."""
     rows = []
     for u in nodes(g, "Unit"):
         node = g.nodes[u]
-        kind, staff = kind_of(g, u), node.get("staff")
-        state = kind in ("agency", "state_enterprise")
-        if node.get("resident") is not True or not (state or (staff is not None and staff >= large_staff)):
+        kind = kind_of(g, u)
+        upper = node.get("affiliation") in UPPER_ZH and bool(own_orgs(g, u))
+        if node.get("resident") is not True or not (node.get("key_unit") is True or upper or is_large(g, u)):
             continue
         path = area_path(g, unit_area(g, u))
         if path["community_id"] is None or path["street_id"] is None:
@@ -447,7 +636,9 @@ def large_unit_not_in_street_committee(g, as_of, large_staff=100):
         staff_members = set(workers(g, u))
         if any(m in staff_members for o in committees for m in active_holders(g, o, "part_time_member", as_of)):
             continue
-        detail = "机关或国有企业，无人担任街道党工委兼职委员" if state else f"职工{staff}人，无人担任街道党工委兼职委员"
+        why = ("重点单位" if node.get("key_unit") is True
+               else UPPER_ZH[node["affiliation"]] if upper else f"职工{node.get('staff')}人")
+        detail = f"{why}，无人担任街道党工委兼职委员"
         rows.append(_row(g, "large_unit_not_in_street_committee", u, kind, path, detail))
     return rows
 
@@ -463,8 +654,11 @@ def _kind_in_street(g, kind):
 
 @rule
 def property_company_without_org(g, as_of):
-    return [_row(g, "property_company_without_org", u, "property_company", path, "物业公司未建党组织，也未纳入联合党支部")
-            for u, path in _kind_in_street(g, "property_company") if not orgs_based_in(g, u)]
+    """No own or joint org, and no instructor in post (an instructor is the coverage, 004)."""
+    return [_row(g, "property_company_without_org", u, "property_company", path,
+                 "物业公司未建党组织，未纳入联合党支部，也未选派党建指导员")
+            for u, path in _kind_in_street(g, "property_company")
+            if not orgs_based_in(g, u) and not active_holders(g, u, "instructor", as_of)]
 
 
 @rule
@@ -489,16 +683,26 @@ def compound_without_owners_committee(g, as_of):
     return _unserved(g, "owners_committee", "compound_without_owners_committee", "业主委员会")
 
 
+def days_before(as_of: str, days: int) -> str:
+    import datetime as dt
+    return (dt.date.fromisoformat(as_of) - dt.timedelta(days=days)).isoformat()
+
+
+def old_enough(posted: str | None, as_of: str) -> bool:
+    """Posted more than item_min_age_days before as_of; an undated item is never a gap."""
+    return posted is not None and posted < days_before(as_of, pol("item_min_age_days"))
+
+
 @rule
 def need_unmatched(g, as_of):
     rows = []
     for n in nodes(g, "Need"):
         node = g.nodes[n]
-        if node.get("status") != "open" or inn(g, n, "FULFILS"):
+        if node.get("status") != "open" or inn(g, n, "FULFILS") or not old_enough(node.get("raised_on"), as_of):
             continue
         area = _min(a for a, _ in inn(g, n, "RAISED"))
         cat = node.get("category")
-        detail = (cat or "") + "需求待对接，无资源对接"
+        detail = (cat or "") + f"需求待对接，无资源对接（提出于{node['raised_on']}）"
         rows.append(_row(g, "need_unmatched", n, "need", area_path(g, area), detail, name=node.get("title")))
     return rows
 
@@ -507,11 +711,11 @@ def need_unmatched(g, as_of):
 def service_unclaimed(g, as_of):
     rows = []
     for s in nodes(g, "Service"):
-        if inn(g, s, "CLAIMED"):
-            continue
         node = g.nodes[s]
+        if inn(g, s, "CLAIMED") or not old_enough(node.get("posted_on"), as_of):
+            continue
         area = _min(a for a, _ in inn(g, s, "POSTED"))
-        detail = "微心愿无人认领" if node.get("type") == "wish" else "志愿岗位无人认领"
+        detail = ("微心愿无人认领" if node.get("type") == "wish" else "志愿岗位无人认领") + f"（发布于{node['posted_on']}）"
         rows.append(_row(g, "service_unclaimed", s, node.get("type"), area_path(g, area), detail,
                          name=node.get("title")))
     return rows
@@ -525,13 +729,19 @@ def meeting_cadence(g, as_of):
         kind = kind_of(g, o)
         if kind not in ("community_committee", "street_committee"):
             continue
-        required = 4 if kind == "street_committee" else 12
-        held = sum(1 for mt, _ in out(g, o, "CONVENED")
-                   if start < (g.nodes[mt].get("held_on") or "") <= as_of)
+        cadence = pol("street_cadence" if kind == "street_committee" else "community_cadence")
+        dates = [g.nodes[mt].get("held_on") or "" for mt, _ in out(g, o, "CONVENED")]
+        dates = [d for d in dates if start < d <= as_of]
+        if cadence == "month":
+            held, required, unit = len({d[:7] for d in dates}), 12, "个月"
+            tail = "应每月召开（12个月）"
+        else:
+            held, required, unit = len({(d[:4], (int(d[5:7]) - 1) // 3) for d in dates}), 4, "个季度"
+            tail = "应每季度召开（4个季度）"
         if held < required:
             areas = [a for a, _ in out(g, o, "COVERS")]
             rows.append(_row(g, "meeting_cadence", o, kind, _org_scope(g, areas),
-                             f"近12个月召开{held}次联席会议，少于{required}次"))
+                             f"近12个月有{held}{unit}召开联席会议，{tail}"))
     return rows
 
 
@@ -748,9 +958,15 @@ def sort_key(row: dict) -> tuple:
 
 
 def run_rule(g: nx.MultiDiGraph, rule_id: str, as_of: str, *, street_id: str | None = None,
-             community_id: str | None = None) -> list[dict]:
-    """The rule's gap rows on as_of, narrowed to a street / community, in catalog order."""
-    rows = RULES[rule_id](g, as_of)
+             community_id: str | None = None, policy: dict[str, Any] | None = None) -> list[dict]:
+    """The rule's gap rows on as_of, narrowed to a street / community, in catalog order;
+    ``policy`` overrides some of POLICY_DEFAULTS for this call."""
+    global _policy
+    saved, _policy = _policy, {**POLICY_DEFAULTS, **(policy or {})}
+    try:
+        rows = RULES[rule_id](g, as_of)
+    finally:
+        _policy = saved
     if street_id is not None:
         rows = [r for r in rows if r["street_id"] == street_id]
     if community_id is not None:

@@ -166,12 +166,20 @@ def test_load_takes_the_dataset_date(falkordb_store, graph_name):
     assert graph_info(falkordb_store, graph_name)["as_of"] == "2025-12-31"  # an explicit date wins
 
 
-def test_large_unit_threshold_lives_once():
-    from orgnet.model import LARGE_UNIT_STAFF
+def test_representative_staff_lives_once():
+    """The representative unit size is the policy's setting, never a literal in a rule."""
+    import re
+
+    from orgnet import policy
     from orgnet.queries import catalog
-    q = catalog.get("large_unit_not_in_street_committee")
-    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id"]
-    assert f"x.staff >= {LARGE_UNIT_STAFF}" in q.text
+    for rule in ("large_unit_not_in_street_committee", "resident_unit_not_in_committee",
+                 "resident_unit_without_agreement"):
+        q = catalog.get(rule)
+        assert [(p.name, p.default_text) for p in q.params][3:] == [("representative_staff", "policy")]
+        assert "x.staff >= $representative_staff" in q.text
+        assert not re.search(r"staff\s*>=\s*\d", q.text), rule
+    assert catalog.get("large_unit_not_in_street_committee").param("representative_staff").default() \
+        == policy.value("representative_staff")
 
 
 def test_city_calibrated_to_000(tmp_path):

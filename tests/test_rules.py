@@ -27,8 +27,10 @@ RULE_IDS = [
     "community_without_party_org", "grid_without_branch", "compound_without_branch",
     "building_without_group", "unit_should_form_branch", "unit_needs_instructor",
     "two_new_org_uncovered", "floating_member_unmanaged", "in_service_not_reported",
+    "reported_elsewhere", "unit_reporting_low",
     "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed", "agreement_without_evaluation",
-    "resident_unit_not_in_committee", "large_unit_not_in_street_committee", "unit_org_not_reported",
+    "resident_unit_not_in_committee", "community_committee_few_part_time",
+    "large_unit_not_in_street_committee", "unit_org_not_reported",
     "compound_manager_not_in_joint_meeting", "property_company_without_org", "owners_committee_without_members",
     "compound_without_property",
     "compound_without_owners_committee", "need_unmatched", "service_unclaimed", "meeting_cadence",
@@ -118,7 +120,9 @@ def test_rule_header(rule):
                 "remedy_zh", "remedy_en"):
         assert q.meta.get(key), f"{rule}: header lacks {key}"
     assert q.meta["severity"] in ("high", "medium", "low")
-    assert [p.name for p in q.params] == ["as_of", "street_id", "community_id"]
+    assert [p.name for p in q.params][:3] == ["as_of", "street_id", "community_id"]
+    # any further parameter is a policy setting (orgnet/policy.toml), never a number in the file
+    assert all(p.default_text == "policy" for p in q.params[3:]), rule
     assert q.columns == COLUMNS
     # portable Cypher (DESIGN §7)
     text = q.text.upper()

@@ -4,7 +4,11 @@ community and street committees (大党委、大工委), liaisons and party-buil
 from __future__ import annotations
 
 from orgnet.errors import ConfigError
-from orgnet.model import LARGE_UNIT_KINDS, LARGE_UNIT_STAFF, TWO_NEW_KINDS, OrgKind, Role
+from orgnet.model import LARGE_UNIT_KINDS, TWO_NEW_KINDS, OrgKind, Role
+
+#: staff from which a generated unit may get a street committee seat (synthetic data only: the
+#: rules' representative size is the policy's ``representative_staff``)
+_SEAT_STAFF = 100
 from orgnet.synthetic.base import GeneratorBase
 from orgnet.synthetic.common import _o
 from orgnet.synthetic.output import _Sink, _TableOut
@@ -97,7 +101,7 @@ class RoleWriter(GeneratorBase):
                     t.row(u.workers[0], c.org, Role.part_time_member, since, until)
                 if u.tie >= 2 and rng.random() < 0.6:
                     t.row(u.workers[-1], u.id, Role.liaison, self.date(_o("2020-01-01"), _o("2025-12-31")), None)
-            large = u.kind in LARGE_UNIT_KINDS or u.staff >= LARGE_UNIT_STAFF
+            large = u.kind in LARGE_UNIT_KINDS or u.staff >= _SEAT_STAFF
             if u.resident and u.workers and large:  # 街道大工委: a seat for some large units
                 if self.p.street_part_time is not None:
                     street_optional.append((u.workers[0], self.street_org[c.street]))
