@@ -364,29 +364,47 @@ def sheet(row: Mapping[str, Any], config: LinkageConfig) -> list[dict[str, Any]]
 
 
 def sheet_frame(row: Mapping[str, Any], config: LinkageConfig, lang: str = "zh") -> pd.DataFrame:
-    """The sheet as a table in ``lang``: item, count, points per item, cap, points."""
-    from orgnet.model import EvaluationGrade as G
+    """The sheet as a table in ``lang``: item, count, points per item, cap, points (numbers stay
+    numbers; the evaluation's count is its grade, the total's count its band)."""
     from orgnet.i18n import label_name
 
     out = []
     for x in sheet(row, config):
         item = x["item"]
         if item == "total":
-            name = t("sheet.total", lang)
-            count = t(f"band.{x['band']}", lang)
+            name, count = t("sheet.total", lang), t(f"band.{x['band']}", lang)
             per = t("sheet.raw", lang, raw=f"{x['raw']:g}") if x["raw"] != x["points"] else ""
-            cap = f"0–{x['cap']:g}"
+            cap: Any = f"0–{x['cap']:g}"
         elif item == EVALUATION:
             name = t(f"sheet.{item}", lang)
-            count = label_name(G(x["count"]), lang) if x["count"] else t("sheet.no_grade", lang)
-            per, cap = (f"{x['per']:+g}" if x["count"] else ""), ""
+            count = label_name(EvaluationGrade(x["count"]), lang) if x["count"] else t("sheet.no_grade", lang)
+            per, cap = (x["per"] if x["count"] else ""), ""
         else:
-            name = t(f"sheet.{item}", lang)
-            count, per, cap = x["count"], f"{x['per']:g}", f"{x['cap']:g}"
-        out.append({t("sheet.item", lang): name, t("sheet.count", lang): str(count),
-                    t("sheet.per", lang): per, t("sheet.cap", lang): cap,
-                    t("sheet.points", lang): f"{x['points']:g}"})
+            name, count, per, cap = t(f"sheet.{item}", lang), x["count"], x["per"], x["cap"]
+        out.append({t("sheet.item", lang): name, t("sheet.count", lang): count,
+                    t("sheet.per", lang): per, t("sheet.cap", lang): cap, t("sheet.points", lang): x["points"]})
     return pd.DataFrame(out)
+
+
+def _cell(v: Any, signed: bool = False) -> str:
+    if isinstance(v, float):
+        return f"{v:+g}" if signed else f"{v:g}"
+    return str(v)
+
+
+def sheet_cells(row: Mapping[str, Any], config: LinkageConfig, lang: str = "zh") -> list[list[str]]:
+    """The sheet as text cells, header first (for the CLI and the PNG)."""
+    frame = sheet_frame(row, config, lang)
+    last = len(frame) - 1
+    cells = [list(frame.columns)]
+    for i, r in enumerate(frame.itertuples(index=False)):
+        cells.append([_cell(v, signed=(j == 2 and i == last - 1)) for j, v in enumerate(r)])
+    return cells
+
+
+def sheet_title(row: Mapping[str, Any], lang: str = "zh") -> str:
+    return t("sheet.title", lang, community=row.get("community") or row.get("community_id"),
+             unit=row.get("unit") or row.get("unit_id"))
 
 
 def sheet_text(row: Mapping[str, Any], config: LinkageConfig, lang: str = "zh") -> str:
@@ -396,12 +414,9 @@ def sheet_text(row: Mapping[str, Any], config: LinkageConfig, lang: str = "zh") 
     def width(s: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
-    frame = sheet_frame(row, config, lang)
-    cols = list(frame.columns)
-    cells = [cols] + frame.astype(str).values.tolist()
-    w = [max(width(r[i]) for r in cells) for i in range(len(cols))]
-    lines = [t("sheet.title", lang, community=row.get("community") or row.get("community_id"),
-               unit=row.get("unit") or row.get("unit_id"))]
+    cells = sheet_cells(row, config, lang)
+    w = [max(width(r[i]) for r in cells) for i in range(len(cells[0]))]
+    lines = [sheet_title(row, lang)]
     for j, r in enumerate(cells):
         lines.append("  ".join(c + " " * (w[i] - width(c)) if i == 0 else " " * (w[i] - width(c)) + c
                                for i, c in enumerate(r)).rstrip())
