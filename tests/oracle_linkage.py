@@ -24,7 +24,7 @@ from orgnet.model import (
 )
 
 CHANNELS = ("agreements", "part_time_members", "reported_members", "resident_members",
-            "matched_resources", "services", "meetings")
+            "matched_resources", "services", "meetings", "org_reported")
 
 
 # --- small graph helpers ----------------------------------------------------------
@@ -125,9 +125,10 @@ def window_start(as_of: str, months: int) -> str | None:
 
 
 def in_window(day: str | None, start: str | None, as_of: str, required: bool = False) -> bool:
-    """start < day <= as_of; an undated event counts (unless a date is required)."""
+    """start < day <= as_of; an undated event counts only with no window (issue 23), and never
+    when a date is required."""
     if day is None:
-        return not required
+        return not required and start is None
     return day <= as_of and (start is None or day > start)
 
 
@@ -189,6 +190,12 @@ def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = Non
                     continue
                 for unit, _ in out(g, m, Rel.WORKS_AT):
                     sets[(c, unit)]["services"].add(s)
+        # a unit's party org reported to C (单位党组织报到), up to as_of or undated
+        for o, d in inn(g, c, Rel.REPORTED_TO):
+            if not has_label(g, o, "PartyOrg") or (d.get("on") is not None and d["on"] > as_of):
+                continue
+            for unit, _ in out(g, o, Rel.BASED_IN):
+                sets[(c, unit)]["org_reported"].add(o)
 
     for m in nodes(g, "Member"):
         units = [u for u, _ in out(g, m, Rel.WORKS_AT)]
@@ -216,6 +223,98 @@ def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = Non
         })
     rows.sort(key=lambda r: (r["community_id"], r["unit_id"]))
     return rows
+
+
+# --- the score sheet (issue 23), from its table alone ------------------------------------
+
+#: the documented defaults of the sheet (issue 23's table): points per item, cap
+SHEET_POINTS = {"agreements": 30, "part_time_members": 10, "org_reported": 10, "reported_members": 2,
+                "resident_members": 0, "matched_resources": 5, "services": 1, "meetings": 2, "street": 10}
+SHEET_CAPS = {"agreements": 30, "part_time_members": 20, "org_reported": 10, "reported_members": 10,
+              "resident_members": 0, "matched_resources": 10, "services": 10, "meetings": 10, "street": 10}
+SHEET_GRADES = {"excellent": 5, "good": 2, "fair": 0, "poor": -10}
+SHEET_BANDS = {"strong": 60, "medium": 30}
+#: what makes a pair a tie; what alone makes it potential
+TIE_ITEMS = ("agreements", "part_time_members", "org_reported", "matched_resources", "meetings")
+HINT_ITEMS = ("reported_members", "resident_members", "services")
+
+
+def street_ties(g: nx.MultiDiGraph, as_of: str) -> dict[tuple[str, str], int]:
+    """(street, unit) → the people working at the unit on a street committee of the street as
+    part-time members at as_of (大工委 seats) + the street committees of the street whose joint
+    meeting the unit or its party org is a member of at as_of."""
+    seats: dict[tuple[str, str], set] = defaultdict(set)
+    conveners: dict[tuple[str, str], set] = defaultdict(set)
+    for o in nodes(g, "PartyOrg"):
+        if g.nodes[o].get("kind") != OrgKind.street_committee.value:
+            continue
+        for st in (a for a, _ in out(g, o, Rel.COVERS) if has_label(g, a, "Street")):
+            for m, d in inn(g, o, Rel.HOLDS):
+                if d.get("role") == Role.part_time_member.value and role_active(d, as_of):
+                    for unit, _ in out(g, m, Rel.WORKS_AT):
+                        seats[(st, unit)].add(m)
+            for p, d in inn(g, o, Rel.JOINT_MEMBER_OF):
+                if role_active(d, as_of):
+                    for unit in units_of_party(g, p):
+                        conveners[(st, unit)].add(o)
+    return {k: len(seats.get(k, ())) + len(conveners.get(k, ())) for k in set(seats) | set(conveners)}
+
+
+def latest_grades(g: nx.MultiDiGraph, as_of: str) -> dict[tuple[str, str], str]:
+    """(community, unit) → the grade of the latest evaluation up to as_of of the unit (or a
+    party org based in it) under an agreement C's community committee is party to; the same
+    day: the greatest evaluation id."""
+    best: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for c in nodes(g, "Community"):
+        for o in community_orgs(g, c):
+            for ag, _ in out(g, o, Rel.PARTY_TO):
+                for e, _ in inn(g, ag, Rel.UNDER):
+                    day = g.nodes[e].get("evaluated_on")
+                    if day is None or day > as_of:
+                        continue
+                    for who, _ in out(g, e, Rel.ASSESSES):
+                        for unit in units_of_party(g, who):
+                            mark = (day, e, g.nodes[e].get("grade"))
+                            if (c, unit) not in best or mark[:2] > best[(c, unit)][:2]:
+                                best[(c, unit)] = mark
+    return {k: v[2] for k, v in best.items()}
+
+
+def linkage_pairs(g: nx.MultiDiGraph, as_of: str, windows: dict[str, int] | None = None,
+                  **scope: Any) -> list[dict[str, Any]]:
+    """The pairs of :func:`linkage_channels` with ``street`` (the unit's street ties in the
+    pair's street) and ``evaluation`` (the latest grade or None)."""
+    street = street_ties(g, as_of)
+    grades = latest_grades(g, as_of)
+    rows = linkage_channels(g, as_of, windows=windows, **scope)
+    for r in rows:
+        r["street"] = street.get((r["street_id"], r["unit_id"]), 0)
+        r["evaluation"] = grades.get((r["community_id"], r["unit_id"]))
+    return rows
+
+
+def sheet_score(row: dict[str, Any], points: dict | None = None, caps: dict | None = None,
+                grades: dict | None = None, bands: dict | None = None) -> tuple[float, str]:
+    """(score, band) of one pair by the sheet: Σ min(count × points, cap) + the grade's points,
+    clamped to 0–100; a tie (an institutional item) is strong/medium/weak by score (none at 0),
+    otherwise potential when a report, a resident or a service is there, else none."""
+    points = {**SHEET_POINTS, **(points or {})}
+    caps = {**SHEET_CAPS, **(caps or {})}
+    grades = {**SHEET_GRADES, **(grades or {})}
+    bands = {**SHEET_BANDS, **(bands or {})}
+    total = 0.0
+    for item, per in points.items():
+        total += min(row.get(item, 0) * per, caps[item])
+    if row.get("evaluation"):
+        total += grades[row["evaluation"]]
+    total = max(0.0, min(100.0, total))
+    if any(row.get(k, 0) > 0 for k in TIE_ITEMS):
+        if total >= bands["strong"]:
+            return total, "strong"
+        if total >= bands["medium"]:
+            return total, "medium"
+        return total, "weak" if total > 0 else "none"
+    return total, "potential" if any(row.get(k, 0) > 0 for k in HINT_ITEMS) else "none"
 
 
 # --- KPIs -------------------------------------------------------------------------

@@ -1,24 +1,34 @@
-"""Linkage strength (联建强度, DESIGN §6): scoring, bands, aggregates, weak ties, partners.
+"""Linkage strength (联建强度, DESIGN §6, issue 23): a 百分制 score sheet, bands, aggregates,
+per-unit totals, weak ties, partners.
 
-Pure functions over pandas DataFrames; the channel counts come from the catalog query
-``linkage_channels`` summed per pair (``queries.linkage.channel_table``) or from the test
-oracle, candidate facts from ``partner_candidates``.
+Pure functions over pandas DataFrames; the counts come from the catalog queries
+``linkage_channels``, ``linkage_street_ties`` and ``linkage_evaluations`` joined per pair
+(``queries.linkage.channel_table``) or from the test oracle, candidate facts from
+``partner_candidates``.
 
-score = 100 · Σ wₖ(1 − e^(−xₖ/sₖ)) / Σ wₖ, weights and scales from ``orgnet/linkage.toml``
-(shipped in the package) overridden by ``ORGNET_HOME/linkage.toml`` or an explicit file.
+Every item of the sheet scores min(count × points, cap); the latest evaluation grade adds
+its points; the score is the sum clamped to 0–100. Points, caps, grades, windows and bands
+come from ``orgnet/linkage.toml`` (shipped in the package) overridden by
+``ORGNET_HOME/linkage.toml`` or an explicit file.
+
+A pair is a tie only when an institutional item is non-zero (an agreement, a part-time member,
+an org report, a matched resource, a meeting attended): then strong ≥ 60, medium ≥ 30,
+weak > 0. Reports, residents and services alone make a potential pair (潜在), never a tie.
 
 >>> cfg = default_config()
->>> round(score({"agreements": 1}, cfg), 2)
-16.49
+>>> score({"agreements": 1, "part_time_members": 3, "evaluation": "excellent"}, cfg)
+55.0
 >>> band(60, cfg), band(59.99, cfg), band(30, cfg), band(0.01, cfg), band(0, cfg)
 ('strong', 'medium', 'medium', 'weak', 'none')
+>>> band(12, cfg, tie=False, hint=True), band(0, cfg, tie=False)
+('potential', 'none')
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -31,43 +41,73 @@ from orgnet.frames import records as rows_of
 
 from orgnet.errors import ConfigError
 from orgnet.i18n import t
+from orgnet.model import EvaluationGrade
 
-#: the seven channels, in DESIGN §6 order
+#: the channels ``linkage_channels`` counts, numbered 1–8 in this order (DESIGN §6 + org reports)
 CHANNELS: tuple[str, ...] = ("agreements", "part_time_members", "reported_members",
-                             "resident_members", "matched_resources", "services", "meetings")
+                             "resident_members", "matched_resources", "services", "meetings",
+                             "org_reported")
 
-CHANNEL_ZH: dict[str, str] = {c: t(f"channel.{c}", "zh") for c in CHANNELS}
+#: the street item: the unit's 大工委 seats and street joint-meeting memberships in the pair's
+#: street (``linkage_street_ties``)
+STREET = "street"
+#: the evaluation line: the latest grade of the unit under an agreement with the community
+EVALUATION = "evaluation"
+
+#: the counted lines of the score sheet, in the order it prints them (issue 23's table)
+ITEMS: tuple[str, ...] = ("agreements", "part_time_members", "org_reported", "reported_members",
+                          "resident_members", "matched_resources", "services", "meetings", STREET)
+
+#: the items that make a pair a tie (组织联建, 党建联抓, 单位报到, 资源联用, 活动联办)
+INSTITUTIONAL: tuple[str, ...] = ("agreements", "part_time_members", "org_reported",
+                                  "matched_resources", "meetings")
+#: the individual items: alone they make a potential pair (a partner hint, not a tie)
+INDIVIDUAL: tuple[str, ...] = ("reported_members", "resident_members", "services")
+
+#: the grades of the evaluation line (model.EvaluationGrade values)
+GRADES: tuple[str, ...] = tuple(g.value for g in EvaluationGrade)
+
+CHANNEL_ZH: dict[str, str] = {c: t(f"channel.{c}", "zh") for c in (*ITEMS, EVALUATION)}
 
 #: the channels that count dated events (a report, a match, a claim, a meeting): each counts
 #: only the events of its window, the months before ``as_of`` (``[windows]`` in linkage.toml)
 WINDOWED: tuple[str, ...] = ("reported_members", "matched_resources", "services", "meetings")
 
-BANDS: tuple[str, ...] = ("strong", "medium", "weak", "none")
-BAND_ZH: dict[str, str] = {"strong": "强", "medium": "中", "weak": "弱", "none": "无"}
+#: every band, strongest first; the first three are ties, drawn on the maps
+BANDS: tuple[str, ...] = ("strong", "medium", "weak", "potential", "none")
+TIE_BANDS: tuple[str, ...] = BANDS[:3]
+BAND_ZH: dict[str, str] = {b: t(f"band.{b}", "zh") for b in BANDS}
 
 #: reasons a unit is proposed as a partner of a weakly tied community
 REASONS: dict[str, str] = {
     "resource_matches_need": "资源类别对应社区待对接需求",
     "members_live_here": "单位党员居住在该社区",
+    "members_active_here": "单位党员已在该社区报到或认领服务",
     "same_street": "同一街道",
 }
 
 CONFIG_FILE = "linkage.toml"
+_SECTIONS = ("points", "caps", "evaluation", "windows", "bands")
 
 
 @dataclass(frozen=True)
 class LinkageConfig:
-    weights: dict[str, float]
-    scales: dict[str, float]
+    """The score sheet: points per item and caps (by item of :data:`ITEMS`), points by grade,
+    band thresholds, the windows of the dated channels (months, 0: no limit)."""
+
+    points: dict[str, float]
+    caps: dict[str, float]
+    evaluation: dict[str, float]
     strong: float = 60.0
     medium: float = 30.0
     sources: tuple[str, ...] = field(default=())
-    #: months before as_of in which a dated channel's events count (0: no limit), by channel
     windows: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def total_weight(self) -> float:
-        return sum(self.weights[k] for k in CHANNELS)
+    def replace(self, **kw: Any) -> "LinkageConfig":
+        """A copy with some fields changed (``points``/``caps``/``evaluation``/``windows``
+        merged key by key)."""
+        merged = {k: ({**getattr(self, k), **v} if isinstance(v, dict) else v) for k, v in kw.items()}
+        return dataclasses.replace(self, **merged)
 
 
 def _read_toml(text: str, where: str) -> dict[str, Any]:
@@ -77,11 +117,19 @@ def _read_toml(text: str, where: str) -> dict[str, Any]:
         raise ConfigError(f"{where}: not valid TOML ({e}); fix the file or remove it") from e
 
 
+def _number(where: str, section: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{where}: [{section}] {key} = {value!r} must be a number")
+    return float(value)
+
+
 def _merge(base: dict[str, Any], data: dict[str, Any], where: str) -> None:
     for section in data:
-        if section not in ("weights", "scales", "bands", "windows"):
-            raise ConfigError(f"{where}: unknown section [{section}]; use [weights], [scales], [bands] "
-                              f"or [windows]")
+        if section not in _SECTIONS:
+            hint = " (the exponential [weights]/[scales] gave way to the score sheet: use [points] and [caps])" \
+                if section in ("weights", "scales") else ""
+            raise ConfigError(f"{where}: unknown section [{section}]; use "
+                              f"{', '.join(f'[{s}]' for s in _SECTIONS)}{hint}")
     for key, value in (data.get("windows") or {}).items():
         if key not in WINDOWED:
             raise ConfigError(f"{where}: [windows] {key} is not a dated channel; use {', '.join(WINDOWED)}")
@@ -89,17 +137,19 @@ def _merge(base: dict[str, Any], data: dict[str, Any], where: str) -> None:
             raise ConfigError(f"{where}: [windows] {key} = {value!r} must be a whole number of months "
                               f"from 0 (no limit) to 1200")
         base["windows"][key] = value
-    for section in ("weights", "scales"):
+    for section in ("points", "caps"):
         for key, value in (data.get(section) or {}).items():
-            if key not in CHANNELS:
-                raise ConfigError(f"{where}: [{section}] {key} is not a channel; channels: {', '.join(CHANNELS)}")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"{where}: [{section}] {key} = {value!r} must be a number")
-            if section == "weights" and value < 0:
-                raise ConfigError(f"{where}: [weights] {key} = {value} must be ≥ 0")
-            if section == "scales" and value <= 0:
-                raise ConfigError(f"{where}: [scales] {key} = {value} must be > 0")
+            if key not in ITEMS:
+                raise ConfigError(f"{where}: [{section}] {key} is not an item of the sheet; items: {', '.join(ITEMS)}")
+            if _number(where, section, key, value) < 0:
+                raise ConfigError(f"{where}: [{section}] {key} = {value} must be ≥ 0 (0 turns the item off)")
             base[section][key] = float(value)
+    for key, value in (data.get("evaluation") or {}).items():
+        if key not in GRADES:
+            raise ConfigError(f"{where}: [evaluation] {key} is not a grade; grades: {', '.join(GRADES)}")
+        if not -100 <= _number(where, "evaluation", key, value) <= 100:
+            raise ConfigError(f"{where}: [evaluation] {key} = {value} must lie between -100 and 100")
+        base["evaluation"][key] = float(value)
     for key, value in (data.get("bands") or {}).items():
         if key not in ("strong", "medium"):
             raise ConfigError(f"{where}: [bands] {key} is unknown; use strong and medium")
@@ -117,7 +167,7 @@ def load_config(path: str | Path | None = None, *, home: str | Path | None = Non
                 use_home: bool = True) -> LinkageConfig:
     """Package defaults, overridden by ``home/linkage.toml`` (when it exists), then by
     ``path`` (which must exist). Raises ConfigError naming the file and key to fix."""
-    base: dict[str, Any] = {"weights": {}, "scales": {}, "bands": {}, "windows": {}}
+    base: dict[str, Any] = {s: {} for s in _SECTIONS}
     text = resources.files("orgnet").joinpath(CONFIG_FILE).read_text(encoding="utf-8")
     _merge(base, _read_toml(text, f"orgnet/{CONFIG_FILE}"), f"orgnet/{CONFIG_FILE}")
     sources = [f"orgnet/{CONFIG_FILE}"]
@@ -134,18 +184,17 @@ def load_config(path: str | Path | None = None, *, home: str | Path | None = Non
     for f in files:
         _merge(base, _read_toml(f.read_text(encoding="utf-8"), str(f)), str(f))
         sources.append(str(f))
-    missing = [k for k in CHANNELS if k not in base["weights"] or k not in base["scales"]]
+    missing = [f"[{s}] {k}" for s in ("points", "caps") for k in ITEMS if k not in base[s]]
+    missing += [f"[evaluation] {g}" for g in GRADES if g not in base["evaluation"]]
     missing += [f"[bands] {b}" for b in ("strong", "medium") if b not in base["bands"]]
     missing += [f"[windows] {k}" for k in WINDOWED if k not in base["windows"]]
     if missing:
-        raise ConfigError(f"linkage config lacks weights/scales for {', '.join(missing)}")
-    cfg = LinkageConfig(weights=base["weights"], scales=base["scales"],
+        raise ConfigError(f"linkage config lacks {', '.join(missing)}")
+    cfg = LinkageConfig(points=base["points"], caps=base["caps"], evaluation=base["evaluation"],
                         strong=base["bands"]["strong"], medium=base["bands"]["medium"],
                         sources=tuple(sources), windows=base["windows"])
     if cfg.medium > cfg.strong:
-        raise ConfigError(f"{sources[-1]}: [bands] medium ({cfg.medium}) must not exceed strong ({cfg.strong})")
-    if cfg.total_weight <= 0:
-        raise ConfigError(f"{sources[-1]}: [weights] must not all be 0")
+        raise ConfigError(f"{sources[-1]}: [bands] medium ({cfg.medium:g}) must not exceed strong ({cfg.strong:g})")
     return cfg
 
 
@@ -176,19 +225,42 @@ def window_params(as_of: str, config: LinkageConfig) -> dict[str, str | None]:
 
 # --- scoring ----------------------------------------------------------------------
 
-def channel_points(channel: str, x: float, config: LinkageConfig) -> float:
-    """Points (0–100 scale, summing to the score) that one channel contributes."""
-    x = max(float(x or 0), 0.0)
-    return 100.0 * config.weights[channel] * (1.0 - math.exp(-x / config.scales[channel])) / config.total_weight
+def item_points(item: str, count: float, config: LinkageConfig) -> float:
+    """Points one counted item gives: min(count × points, cap).
+
+    >>> cfg = default_config()
+    >>> item_points("part_time_members", 3, cfg), item_points("services", 4, cfg)
+    (20.0, 4.0)
+    """
+    n = max(float(count or 0), 0.0)
+    return min(n * config.points[item], config.caps[item])
 
 
-def score(channels: Mapping[str, float], config: LinkageConfig) -> float:
-    """Score 0–100 of one pair; missing channels count as 0."""
-    return sum(channel_points(k, channels.get(k, 0) or 0, config) for k in CHANNELS)
+def grade_points(grade: Any, config: LinkageConfig) -> float:
+    """Points the evaluation line gives for a grade (0 when there is none)."""
+    return float(config.evaluation.get(str(grade), 0.0)) if _present(grade) else 0.0
 
 
-def band(value: float, config: LinkageConfig) -> str:
-    """strong ≥ config.strong, medium ≥ config.medium, weak > 0, none."""
+def _present(v: Any) -> bool:
+    return v is not None and v == v and v != ""  # not None, not NaN, not empty
+
+
+def clamp(raw: float) -> float:
+    return min(max(raw, 0.0), 100.0)
+
+
+def score(counts: Mapping[str, Any], config: LinkageConfig) -> float:
+    """Score 0–100 of one pair from its counts (items missing count 0) and ``evaluation``."""
+    raw = sum(item_points(k, counts.get(k, 0) or 0, config) for k in ITEMS)
+    return clamp(raw + grade_points(counts.get(EVALUATION), config))
+
+
+def band(value: float, config: LinkageConfig, *, tie: bool = True, hint: bool = False) -> str:
+    """A tie (``tie``: an institutional item is non-zero) is strong ≥ config.strong, medium ≥
+    config.medium, weak > 0, none at 0; a pair that is no tie is potential when ``hint`` (a
+    report, a resident or a service), otherwise none."""
+    if not tie:
+        return "potential" if hint else "none"
     if value >= config.strong:
         return "strong"
     if value >= config.medium:
@@ -198,27 +270,42 @@ def band(value: float, config: LinkageConfig) -> str:
     return "none"
 
 
+def is_tie(counts: Mapping[str, Any]) -> bool:
+    return any((counts.get(k) or 0) > 0 for k in INSTITUTIONAL)
+
+
+def is_hint(counts: Mapping[str, Any]) -> bool:
+    return any((counts.get(k) or 0) > 0 for k in INDIVIDUAL)
+
+
+def pair_band(counts: Mapping[str, Any], config: LinkageConfig) -> str:
+    """The band of one pair from its counts and evaluation."""
+    return band(score(counts, config), config, tie=is_tie(counts), hint=is_hint(counts))
+
+
 def score_table(channels: pd.DataFrame, config: LinkageConfig | None = None) -> pd.DataFrame:
-    """Add ``score``, ``band`` and per-channel points ``pts_<channel>`` to a channel table
-    (``queries.linkage.channel_table``: a pair per row with its seven counts); sorted by
-    score, highest first, then ids."""
+    """Add the sheet to a channel table (``queries.linkage.channel_table``: a pair per row with
+    its counts, ``street`` and ``evaluation``): ``pts_<item>`` per line, ``pts_evaluation``,
+    ``raw`` (the sum before the clamp), ``score`` (0–100), ``tie`` and ``band``; sorted by score,
+    highest first, then ids."""
     config = config or default_config()
     df = channels.copy()
-    for k in CHANNELS:
+    for k in ITEMS:
         if k not in df.columns:
             df[k] = 0
         df[k] = pd.to_numeric(df[k], errors="coerce").fillna(0).astype(int)
-    total = config.total_weight
-    pts = {}
-    for k in CHANNELS:
-        x = df[k].clip(lower=0).astype(float)
-        pts[f"pts_{k}"] = 100.0 * config.weights[k] * (1.0 - (-x / config.scales[k]).map(math.exp)) / total
-    pts_df = pd.DataFrame(pts, index=df.index) if len(df) else pd.DataFrame(
-        {f"pts_{k}": pd.Series(dtype=float) for k in CHANNELS})
-    df["score"] = pts_df.sum(axis=1).round(2) if len(df) else pd.Series(dtype=float)
-    df["band"] = [band(s, config) for s in df["score"]]
-    for col in pts_df.columns:
-        df[col] = pts_df[col].round(2)
+    if EVALUATION not in df.columns:
+        df[EVALUATION] = None
+    df[EVALUATION] = df[EVALUATION].astype(object).where(df[EVALUATION].map(_present), None)
+    for k in ITEMS:
+        df[f"pts_{k}"] = (df[k].clip(lower=0).astype(float) * config.points[k]).clip(upper=config.caps[k])
+    df[f"pts_{EVALUATION}"] = df[EVALUATION].map(lambda g: grade_points(g, config)).astype(float)
+    pts = [f"pts_{k}" for k in (*ITEMS, EVALUATION)]
+    df["raw"] = df[pts].sum(axis=1).astype(float) if len(df) else pd.Series(dtype=float)
+    df["score"] = df["raw"].clip(lower=0, upper=100).round(2)
+    df["tie"] = (df[list(INSTITUTIONAL)] > 0).any(axis=1) if len(df) else pd.Series(dtype=bool)
+    hint = (df[list(INDIVIDUAL)] > 0).any(axis=1) if len(df) else pd.Series(dtype=bool)
+    df["band"] = [band(s, config, tie=bool(t_), hint=bool(h)) for s, t_, h in zip(df["score"], df["tie"], hint)]
     sort_cols = ["score"] + [c for c in ("community_id", "unit_id") if c in df.columns]
     return df.sort_values(sort_cols, ascending=[False] + [True] * (len(sort_cols) - 1),
                           kind="stable").reset_index(drop=True)
@@ -233,17 +320,119 @@ def filter_bands(scored: pd.DataFrame, bands: list[str] | tuple[str, ...] | None
     return scored[scored["band"].isin(bands)].reset_index(drop=True)
 
 
+def ties(scored: pd.DataFrame) -> pd.DataFrame:
+    """The pairs that are ties (strong, medium, weak): what the maps draw."""
+    return filter_bands(scored, TIE_BANDS)
+
+
 def records(scored: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON shape: community_id, community, unit_id, unit, score, band, channels{7}."""
+    """JSON shape: community_id, community, unit_id, unit, score, band, channels{counts of
+    the sheet's items}, evaluation (the latest grade or null), points{line: points}."""
     out = []
     for r in rows_of(scored):
         out.append({
             "community_id": r["community_id"], "community": r.get("community"),
             "unit_id": r["unit_id"], "unit": r.get("unit"),
             "score": float(r["score"]), "band": r["band"],
-            "channels": {k: int(r[k]) for k in CHANNELS},
+            "channels": {k: int(r[k]) for k in ITEMS},
+            "evaluation": r.get(EVALUATION) if _present(r.get(EVALUATION)) else None,
+            "points": {k: float(r[f"pts_{k}"]) for k in (*ITEMS, EVALUATION)},
         })
     return out
+
+
+# --- the sheet ----------------------------------------------------------------------
+
+def sheet(row: Mapping[str, Any], config: LinkageConfig) -> list[dict[str, Any]]:
+    """The score sheet of one pair: a line per item (``item``, ``count``, ``per`` points per
+    item, ``cap``, ``points``), the evaluation line (``count`` is the grade or None, ``per`` its
+    points) and the total (``item`` "total": ``raw`` sum, ``points`` the clamped score, ``band``).
+
+    >>> lines = sheet({"agreements": 2, "services": 12, "evaluation": "poor"}, default_config())
+    >>> [(x["item"], x["count"], x["points"]) for x in lines if x["points"]]
+    [('agreements', 2, 30.0), ('services', 12, 10.0), ('evaluation', 'poor', -10.0), ('total', None, 30.0)]
+    """
+    lines = [{"item": k, "count": int(row.get(k) or 0), "per": config.points[k], "cap": config.caps[k],
+              "points": item_points(k, row.get(k) or 0, config)} for k in ITEMS]
+    grade = row.get(EVALUATION) if _present(row.get(EVALUATION)) else None
+    lines.append({"item": EVALUATION, "count": grade, "per": grade_points(grade, config) if grade else None,
+                  "cap": None, "points": grade_points(grade, config)})
+    raw = sum(x["points"] for x in lines)
+    lines.append({"item": "total", "count": None, "per": None, "cap": 100.0, "points": clamp(raw),
+                  "raw": raw, "band": pair_band(row, config)})
+    return lines
+
+
+def sheet_frame(row: Mapping[str, Any], config: LinkageConfig, lang: str = "zh") -> pd.DataFrame:
+    """The sheet as a table in ``lang``: item, count, points per item, cap, points (numbers stay
+    numbers; the evaluation's count is its grade, the total's count its band)."""
+    from orgnet.i18n import label_name
+
+    out = []
+    for x in sheet(row, config):
+        item = x["item"]
+        if item == "total":
+            name, count = t("sheet.total", lang), t(f"band.{x['band']}", lang)
+            per = t("sheet.raw", lang, raw=f"{x['raw']:g}") if x["raw"] != x["points"] else ""
+            cap: Any = f"0–{x['cap']:g}"
+        elif item == EVALUATION:
+            name = t(f"sheet.{item}", lang)
+            count = label_name(EvaluationGrade(x["count"]), lang) if x["count"] else t("sheet.no_grade", lang)
+            per, cap = (x["per"] if x["count"] else ""), ""
+        else:
+            name, count, per, cap = t(f"sheet.{item}", lang), x["count"], x["per"], x["cap"]
+        out.append({t("sheet.item", lang): name, t("sheet.count", lang): count,
+                    t("sheet.per", lang): per, t("sheet.cap", lang): cap, t("sheet.points", lang): x["points"]})
+    return pd.DataFrame(out)
+
+
+def _cell(v: Any, signed: bool = False) -> str:
+    if isinstance(v, float):
+        return f"{v:+g}" if signed else f"{v:g}"
+    return str(v)
+
+
+def sheet_cells(row: Mapping[str, Any], config: LinkageConfig, lang: str = "zh") -> list[list[str]]:
+    """The sheet as text cells, header first (for the CLI and the PNG)."""
+    frame = sheet_frame(row, config, lang)
+    last = len(frame) - 1
+    cells = [list(frame.columns)]
+    for i, r in enumerate(frame.itertuples(index=False)):
+        cells.append([_cell(v, signed=(j == 2 and i == last - 1)) for j, v in enumerate(r)])
+    return cells
+
+
+def sheet_title(row: Mapping[str, Any], lang: str = "zh") -> str:
+    return t("sheet.title", lang, community=row.get("community") or row.get("community_id"),
+             unit=row.get("unit") or row.get("unit_id"))
+
+
+def sheet_text(row: Mapping[str, Any], config: LinkageConfig, lang: str = "zh") -> str:
+    """The sheet as aligned plain text (``orgnet linkage --explain``), headed by the pair."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    cells = sheet_cells(row, config, lang)
+    w = [max(width(r[i]) for r in cells) for i in range(len(cells[0]))]
+    lines = [sheet_title(row, lang)]
+    for j, r in enumerate(cells):
+        lines.append("  ".join(c + " " * (w[i] - width(c)) if i == 0 else " " * (w[i] - width(c)) + c
+                               for i, c in enumerate(r)).rstrip())
+        if j == 0 or j == len(cells) - 2:
+            lines.append("-" * (sum(w) + 2 * (len(w) - 1)))
+    lines.append(grade_scale(config, lang))
+    return "\n".join(lines)
+
+
+def grade_scale(config: LinkageConfig, lang: str = "zh") -> str:
+    """The points of every evaluation grade, as the sheet's footnote."""
+    from orgnet.i18n import label_name
+
+    sep = "、" if lang == "zh" else ", "
+    return t("sheet.grades", lang, grades=sep.join(
+        f"{label_name(EvaluationGrade(g), lang)} {config.evaluation[g]:+g}" for g in GRADES))
 
 
 # --- aggregates -------------------------------------------------------------------
@@ -258,17 +447,17 @@ def _band_counts(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _summary(scored: pd.DataFrame, keys: list[str], names: list[str]) -> pd.DataFrame:
     cols = keys + names + ["pairs", "tied_units", *BANDS, "mean_score", "max_score", "total_score",
-                           "resident_units", "resident_tied", *CHANNELS]
+                           "resident_units", "resident_tied", *ITEMS]
     df = scored.dropna(subset=[keys[0]])
     if df.empty:
         return pd.DataFrame(columns=cols)
-    df = df.assign(_tied=df["score"] > 0,
+    df = df.assign(_tied=df["band"].isin(TIE_BANDS),
                    _res=df["resident"].fillna(False).astype(bool) if "resident" in df else False)
     g = df.groupby(keys, dropna=False)
     out = g.agg(**{n: (n, "first") for n in names},
                 pairs=("unit_id", "size"),
                 mean_score=("score", "mean"), max_score=("score", "max"), total_score=("score", "sum"),
-                **{k: (k, "sum") for k in CHANNELS}).reset_index()
+                **{k: (k, "sum") for k in ITEMS}).reset_index()
     tied = df[df["_tied"]].groupby(keys)["unit_id"].nunique().rename("tied_units")
     res = df[df["_res"]].groupby(keys)["unit_id"].nunique().rename("resident_units")
     res_tied = df[df["_res"] & df["_tied"]].groupby(keys)["unit_id"].nunique().rename("resident_tied")
@@ -282,8 +471,8 @@ def _summary(scored: pd.DataFrame, keys: list[str], names: list[str]) -> pd.Data
 
 
 def community_summary(scored: pd.DataFrame) -> pd.DataFrame:
-    """One row per community: pairs, tied units, band counts, mean/max/total score,
-    resident units (tied), channel totals."""
+    """One row per community: pairs, tied units (strong, medium or weak), band counts,
+    mean/max/total score, resident units (tied), item totals."""
     return _summary(scored, ["community_id"], ["community", "street_id", "street"])
 
 
@@ -306,12 +495,12 @@ def weak_ties(scored: pd.DataFrame, *, include_none: bool = True) -> pd.DataFram
 
 
 def weak_communities(scored: pd.DataFrame, config: LinkageConfig | None = None) -> list[str]:
-    """Communities with no tie reaching the medium band."""
-    config = config or default_config()
+    """Communities with no tie reaching the medium band (potential pairs are no ties, whatever
+    their score)."""
     if scored.empty:
         return []
-    best = scored.groupby("community_id")["score"].max()
-    return sorted(best[best < config.medium].index)
+    good = set(scored.loc[scored["band"].isin(("strong", "medium")), "community_id"])
+    return sorted(set(scored["community_id"]) - good)
 
 
 def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
@@ -322,8 +511,8 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
     Two sources: ``facts`` (rows of ``partner_candidates``: community_id, community,
     street_id, unit_id, unit, unit_kind, unit_street_id, categories — units in the
     community or its street whose resource categories match its open needs) and the
-    scored table itself (pairs with ``resident_members`` > 0: the unit's members live
-    there). ``unit_streets`` (rows of ``linkage_unit_streets``: unit_id, street_id) tells
+    scored table itself (potential and weak pairs with an individual item: the unit's
+    members live there, reported there or claimed its services). ``unit_streets`` (rows of ``linkage_unit_streets``: unit_id, street_id) tells
     whether a unit found by its residents lies in the same street. Units already tied at
     medium or strong are left out; ``communities`` defaults to :func:`weak_communities`.
     Ranked by number of reasons, matching categories, members living there; ``limit``
@@ -345,15 +534,15 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
                for r in rows_of(scored[["community_id", "unit_id", "score", "band"]])}
     cand: dict[tuple[str, str], dict[str, Any]] = {}
     untied = scored[~scored["band"].isin(("strong", "medium"))]
-    if "resident_members" in untied.columns:
-        untied = untied[untied["resident_members"].fillna(0) > 0]
+    untied = untied[(untied[list(INDIVIDUAL)].fillna(0) > 0).any(axis=1)] if len(untied) else untied
     for r in rows_of(untied):
         c, u = r["community_id"], r["unit_id"]
-        if c not in wanted or r["band"] in ("strong", "medium") or not r.get("resident_members"):
+        if c not in wanted:
             continue
         cand[(c, u)] = {"community": r.get("community"), "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
                         "current_score": float(r["score"]), "current_band": r["band"],
-                        "members_living": int(r["resident_members"]), "categories": [],
+                        "members_living": int(r["resident_members"]),
+                        "members_active": int(r["reported_members"]) + int(r["services"]), "categories": [],
                         "same_street": (r.get("street_id") is not None
                                         and street_of_unit.get(u) == r.get("street_id"))}
     for r in (rows_of(facts) if facts is not None else []):
@@ -363,7 +552,7 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
             continue
         entry = cand.setdefault((c, u), {
             "community": r.get("community"), "unit": r.get("unit"), "unit_kind": r.get("unit_kind"),
-            "current_score": score_, "current_band": band_, "members_living": 0,
+            "current_score": score_, "current_band": band_, "members_living": 0, "members_active": 0,
             "categories": [], "same_street": False})
         entry["categories"] = sorted({x for x in (r.get("categories") or []) if x})
         if r.get("street_id") is not None and r.get("unit_street_id") == r.get("street_id"):
@@ -375,6 +564,8 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
             reasons.append("resource_matches_need")
         if e["members_living"]:
             reasons.append("members_live_here")
+        if e["members_active"]:
+            reasons.append("members_active_here")
         if not reasons:
             continue
         if e["same_street"]:
@@ -395,6 +586,42 @@ def partner_candidates(scored: pd.DataFrame, facts: pd.DataFrame,
     if limit is not None:
         df = df[df["rank"] <= limit]
     return df[cols].reset_index(drop=True)
+
+
+def unit_summary(scored: pd.DataFrame, *, weakest: int = 3) -> pd.DataFrame:
+    """A unit's 联建得分 per street (what goes back to its superior organization): the sum of
+    the scores of its pairs with the street's communities, the number of pairs, of ties and of
+    strong/medium/weak/potential pairs, and its ``weakest`` tied communities named with their
+    scores (``weakest_communities``: "社区（12）、…"); ranked per street by total, highest first
+    (``rank`` 1 = best). Pairs of communities outside any street are left out."""
+    cols = ["street_id", "street", "rank", "unit_id", "unit", "unit_kind", "total_score", "pairs", "ties",
+            *TIE_BANDS, "potential", "weakest_communities"]
+    df = scored.dropna(subset=["street_id"]) if len(scored) else scored
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    keys = ["street_id", "unit_id"]
+    df = df.assign(_tie=df["band"].isin(TIE_BANDS))
+    out = df.groupby(keys, sort=False).agg(
+        street=("street", "first"), unit=("unit", "first"), unit_kind=("unit_kind", "first"),
+        total_score=("score", "sum"), pairs=("community_id", "size"), ties=("_tie", "sum")).reset_index()
+    out = out.merge(_band_counts(df, keys), on=keys, how="left")
+    weak = df[df["_tie"]].sort_values(["score", "community_id"])
+    named = {k: "、".join(f"{r['community']}（{r['score']:g}）" for r in rows_of(g.head(weakest)))
+             for k, g in weak.groupby(keys, sort=False)}
+    out["weakest_communities"] = [named.get((s_, u), "") for s_, u in zip(out["street_id"], out["unit_id"])]
+    out["total_score"] = out["total_score"].round(2)
+    out["ties"] = out["ties"].astype(int)
+    out = out.sort_values(["street_id", "total_score", "unit_id"], ascending=[True, False, True], kind="stable")
+    out["rank"] = out.groupby("street_id").cumcount() + 1
+    return out[cols].reset_index(drop=True)
+
+
+def band_midpoints(config: LinkageConfig | None = None) -> dict[str, float]:
+    """A representative score per band (the middle of its range in the config in use), for
+    drawing a tie whose score is unknown; potential and none are no ties (0)."""
+    cfg = config or packaged_config()
+    return {"strong": (cfg.strong + 100.0) / 2, "medium": (cfg.medium + cfg.strong) / 2,
+            "weak": cfg.medium / 2, "potential": 0.0, "none": 0.0}
 
 
 def band_label(name: str, lang: str = "zh", config: LinkageConfig | None = None) -> str:

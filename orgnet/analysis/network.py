@@ -1,7 +1,7 @@
 """Network analytics over the linkage network (networkx; pure functions).
 
 The linkage network is bipartite: community nodes and unit nodes, an edge per scored
-pair with ``score > 0`` weighted by the score (see :func:`linkage_network`). On it:
+tie (strong, medium or weak; never a potential pair) weighted by the score (see :func:`linkage_network`). On it:
 
 - :func:`axis_organizations` — the organizations that hold the network together
   (weighted degree = total tie strength, betweenness with distance 100/score);
@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from orgnet.analysis.linkage import TIE_BANDS
 from orgnet.frames import records
 
 COMMUNITY = "community"
@@ -31,13 +32,15 @@ _NETWORK_COLUMNS = ("community_id", "unit_id", "community", "street_id", "street
                     "resident", "score", "band")
 
 
-def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0) -> nx.Graph:
+def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0,
+                    bands: tuple[str, ...] = TIE_BANDS) -> nx.Graph:
     """Undirected bipartite graph from a scored linkage table (``score_table`` output).
 
     Nodes are ids (unique across a dataset) with ``kind`` (community/unit), ``name``,
     ``bipartite`` (0 community, 1 unit), ``street_id``/``resident``/``unit_kind``. Every
-    community and unit of the table is a node; edges only for ``score > min_score``,
-    with ``weight`` = score, ``distance`` = 100/score and ``band``.
+    community and unit of the table is a node; edges only for ties (``band`` in ``bands``,
+    when the table has bands: a potential pair is no tie whatever its score) with
+    ``score > min_score``, with ``weight`` = score, ``distance`` = 100/score and ``band``.
     """
     g = nx.Graph()
     for r in records(scored, [c for c in _NETWORK_COLUMNS if c in scored.columns]):
@@ -49,7 +52,7 @@ def linkage_network(scored: pd.DataFrame, *, min_score: float = 0.0) -> nx.Graph
             g.add_node(u, kind=UNIT, bipartite=1, name=r.get("unit"),
                        unit_kind=r.get("unit_kind"), resident=bool(r.get("resident")))
         s = float(r.get("score") or 0)
-        if s > min_score:
+        if s > min_score and ("band" not in r or r["band"] in bands):
             g.add_edge(c, u, weight=s, distance=100.0 / s, band=r.get("band"))
     return g
 
@@ -106,6 +109,8 @@ def isolated_units(scored: pd.DataFrame, *, units: pd.DataFrame | None = None) -
     community); they count as isolated too."""
     cols = ["unit_id", "unit", "unit_kind", "community_id", "community"]
     res = scored[scored["resident"].fillna(False).astype(bool)] if len(scored) else scored
+    if len(res) and "band" in res.columns:  # a tie is a band of TIE_BANDS, whatever the score
+        res = res.assign(score=res["score"].where(res["band"].isin(TIE_BANDS), 0.0))
     best = res.groupby("unit_id")["score"].max() if len(res) else pd.Series(dtype=float)
     iso = set(best[best <= 0].index)
     rows = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+from pathlib import Path
+
 import click
 
 from orgnet.cli.options import as_of_option, graph_as_of
@@ -40,31 +42,60 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
 @click.command("linkage")
 @click.option("--community", "community_id", help="Only this community (id).")
 @click.option("--street", "street_id", help="Only communities of this street (id).")
-@click.option("--band", "bands", multiple=True, type=click.Choice(["strong", "medium", "weak", "none"]),
-              help="Only these bands (repeatable).")
+@click.option("--band", "bands", multiple=True, metavar="BAND",
+              help="Only these bands (repeatable): strong, medium, weak (ties), potential (only reports, "
+                   "residents or services), none.")
+@click.option("--units", "by_unit", is_flag=True,
+              help="Each unit's 联建得分 per street instead: the sum of its pairs, its ties by band, ranked "
+                   "per street, its weakest communities named.")
+@click.option("--explain", "explain", nargs=2, metavar="COMMUNITY UNIT",
+              help="Print the score sheet of one pair (ids): each item's count, points each, cap and points.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of --explain.")
 @as_of_option()
 @click.option("--graph", help="Graph name (default: settings graph).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
-              help="Linkage weights/scales TOML (default: ORGNET_HOME/linkage.toml over the packaged one).")
+              help="Score sheet TOML: points, caps, grades, windows, bands (default: ORGNET_HOME/linkage.toml "
+                   "over the packaged one).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @out_option
 @click.pass_obj
-def linkage_cmd(settings: Settings, community_id, street_id, bands, as_of, graph, config_path, fmt, out) -> None:
-    """联建强度 Linkage strength of every (community, unit) pair, highest score first."""
-    from orgnet.analysis.linkage import CHANNELS, load_config, records
-    from orgnet.queries.linkage import linkage_table
+def linkage_cmd(settings: Settings, community_id, street_id, bands, by_unit, explain, lang, as_of, graph,
+                config_path, fmt, out) -> None:
+    """联建强度 Linkage score (百分制 score sheet) of every (community, unit) pair, highest first."""
+    from orgnet.analysis.linkage import ITEMS, load_config, records, sheet_text, unit_summary
+    from orgnet.queries import linkage as ql
     config = load_config(config_path, home=settings.home)
     from orgnet.graph import stores  # imported here: `orgnet --help` stays quick
 
     store = stores.open_store(settings)
     try:
         graph = graph or settings.graph
-        df = linkage_table(store, as_of=graph_as_of(store, graph, as_of), street_id=street_id,
-                           community_id=community_id, bands=list(bands) or None, graph=graph, config=config)
+        day = graph_as_of(store, graph, as_of)
+        if explain:
+            row = ql.explain(store, explain[0], explain[1], as_of=day, graph=graph, config=config)
+        else:
+            df = ql.linkage_table(store, as_of=day, street_id=street_id, community_id=community_id,
+                                  bands=list(bands) or None, graph=graph, config=config)
     finally:
         store.close()
-    view = ["community_id", "community", "unit_id", "unit", "score", "band", *CHANNELS]
-    rows = records(df) if fmt == "json" else df[view].to_dict("records")
+    if explain:
+        if row is None:
+            raise click.ClickException(f"no linkage between community {explain[0]} and unit {explain[1]} "
+                                       f"as of {day}: check the ids (orgnet query view_search --param q=...)")
+        text = sheet_text(row, config, lang)
+        if out:
+            Path(out).write_text(text + "\n", encoding="utf-8")
+        else:
+            click.echo(text)
+        return
+    if by_unit:
+        units = unit_summary(df)
+        emit(units.astype(object).where(units.notna(), None).to_dict("records"), fmt,
+             columns=list(units.columns), out=out)
+        return
+    view = ["community_id", "community", "unit_id", "unit", "score", "band", *ITEMS, "evaluation"]
+    rows = records(df) if fmt == "json" else df[view].astype(object).where(df[view].notna(), None).to_dict("records")
     emit(rows, fmt, columns=view, out=out)
 
 

@@ -82,8 +82,9 @@ def gap_counts(cat: pd.DataFrame, counts: pd.DataFrame, lang: str) -> pd.DataFra
 
 def linkage_view(store, *, graph: str | None = None, as_of: str | None = None,
                  street_id: str | None = None) -> dict[str, Any]:
-    """Scored pairs, weak ties, partner candidates, the network's hubs and the units with no tie,
-    for one street (or all), with the linkage configuration they were scored with."""
+    """Scored pairs, weak ties, partner candidates, each unit's total per street, the network's
+    hubs and the units with no tie, for one street (or all), with the linkage configuration
+    they were scored with."""
     from orgnet.analysis import linkage as lk
     from orgnet.analysis import network
     from orgnet.queries import linkage as ql
@@ -92,7 +93,8 @@ def linkage_view(store, *, graph: str | None = None, as_of: str | None = None,
     scored = ql.linkage_table(store, as_of=as_of, street_id=street_id, graph=graph, config=config)
     partners = ql.partner_candidates(store, as_of=as_of, street_id=street_id, graph=graph, scored=scored,
                                      config=config)
-    ties = network.linkage_network(scored, min_score=config.medium - 1e-9)  # medium and strong ties
+    ties = network.linkage_network(scored, bands=("strong", "medium"))  # medium and strong ties
     return {"scored": scored, "weak": lk.weak_ties(scored), "partners": partners, "config": config,
+            "units": lk.unit_summary(scored),
             "hubs": network.axis_organizations(ties, top=10),
             "isolated": network.isolated_units(scored)}

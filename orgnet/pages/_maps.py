@@ -89,10 +89,10 @@ def linkage_rows(c, scored: pd.DataFrame) -> tuple[list, list, list]:
     best = scored.sort_values(["score", "community_id"], ascending=[False, True]).drop_duplicates("unit_id")
     units = [{"id": r["unit_id"], "name": r["unit"], "kind": r.get("unit_kind"),
               "community_id": r["community_id"], "weight": float(r["score"])} for r in best.to_dict("records")]
-    from orgnet.analysis.linkage import CHANNELS
+    from orgnet.analysis.linkage import ITEMS
 
     ties = [{"community_id": r["community_id"], "unit_id": r["unit_id"], "score": float(r["score"]),
-             "band": r["band"], "channels": {ch: int(r[ch]) for ch in CHANNELS if r.get(ch)}}
+             "band": r["band"], "channels": {ch: int(r[ch]) for ch in ITEMS if r.get(ch)}}
             for r in scored.to_dict("records")]
     return comms, units, ties
 

@@ -47,13 +47,13 @@ def render(c: Ctx) -> None:
         opts = list(by_id) if len(by_id) == 1 else list(by_id) + [""]
         sid = col_s.selectbox(c.t("common.street"), opts, key=f"lk_street_{c.lang}", placeholder=c.t("common.choose"),
                               format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"))
-        bands = col_b.multiselect(c.t("common.band_filter"), list(lk.BANDS[:3]), default=list(lk.BANDS[:3]),
+        bands = col_b.multiselect(c.t("common.band_filter"), list(lk.TIE_BANDS), default=list(lk.TIE_BANDS),
                                   format_func=lambda b: band_name(c, b), key=f"lk_bands_{c.lang}",
                                   placeholder=c.t("common.choose_many"), select_all=False)
         state["lk_street_val"], state["lk_bands_val"] = sid, list(bands)  # kept for meeting mode
     else:
         sid = state.get("lk_street_val", next(iter(by_id)))
-        bands = state.get("lk_bands_val", list(lk.BANDS[:3]))
+        bands = state.get("lk_bands_val", list(lk.TIE_BANDS))
     scope = by_id[sid]["name"] if sid else c.t("linkage.all_streets")
     data = cached(c, _data.linkage_view, as_of=True, street_id=sid or None,
                   spinner=c.t("progress.linkage", scope=escape_markdown(scope)))
@@ -68,18 +68,21 @@ def render(c: Ctx) -> None:
             scope = comms[cid]
         bands = [b for b in bands if b in ("strong", "medium")] or ["strong", "medium"]
         n_weak = int((scored["band"] == "weak").sum()) if not scored.empty else 0
-        note = c.t("linkage.weak_counted", n=n_weak) if n_weak else None
-    shown = lk.filter_bands(scored, bands or None)
+        n_pot = int((scored["band"] == "potential").sum()) if not scored.empty else 0
+        note = "；".join(x for x in (c.t("linkage.weak_counted", n=n_weak) if n_weak else "",
+                                     c.t("linkage.potential_counted", n=n_pot) if n_pot else "") if x) or None
+    # only ties are drawn: a potential pair (reports, residents, services only) never is
+    shown = lk.filter_bands(scored, [b for b in (bands or lk.TIE_BANDS) if b in lk.TIE_BANDS] or list(lk.TIE_BANDS))
     title = c.t("linkage.map_title", scope=scope)
     if not c.meeting:  # how many pairs per band, above the map
         counts = scored["band"].value_counts() if not scored.empty else pd.Series(dtype=int)
-        for col, b in zip(st.columns(4), lk.BANDS):
+        for col, b in zip(st.columns(len(lk.BANDS)), lk.BANDS):
             col.metric(lk.band_label(b, c.lang, data["config"]), int(counts.get(b, 0)), border=True)
     map_block(c, "linkage", shown, title=title, key=f"lk_{sid}_{scope}_{'-'.join(bands)}",
               height=780 if c.meeting else 640, note=note)
     st.subheader(c.t("linkage.ranked"))
     st.caption(escape_markdown(scope))
-    ranked_bars(c, shown if c.meeting else lk.filter_bands(scored, bands or None))
+    ranked_bars(c, shown)
     if c.meeting:
         return
 
@@ -99,13 +102,8 @@ def render(c: Ctx) -> None:
             f"{units[u]} · {band_name(c, pairs.set_index('unit_id').loc[u, 'band'])}"), key=f"lk_pair_u_{c.lang}",
             placeholder=c.t("common.choose"))
         if uid:
-            row = pairs[pairs["unit_id"] == uid].iloc[0]
-            st.metric(c.t("linkage.score"), f"{row['score']:.1f}", border=False)
-            st.dataframe(pd.DataFrame({
-                c.t("linkage.channel"): [channel_name(c, ch) for ch in lk.CHANNELS],
-                c.t("linkage.count"): [int(row[ch]) for ch in lk.CHANNELS],
-                c.t("linkage.points"): [round(float(row.get(f"pts_{ch}", 0.0)), 1) for ch in lk.CHANNELS],
-            }), hide_index=True, width="stretch")
+            row = pairs[pairs["unit_id"] == uid].iloc[0].to_dict()
+            sheet_block(c, row, data["config"])
             evaluations_block(c, str(cid), str(uid))
             from orgnet.pages.explorer import open_node
 
@@ -115,6 +113,7 @@ def render(c: Ctx) -> None:
             if b2.button(c.t("linkage.open_community"), key="lk_open_comm", width="stretch"):
                 open_node(c, str(cid))
 
+    units_block(c, data, scope)
     hubs_block(c, data)
     left, right = st.columns(2)
     with left:
@@ -141,6 +140,89 @@ def render(c: Ctx) -> None:
                 c.t("linkage.current"): partners["current_score"].astype(float).round(1),
                 c.t("linkage.reason"): partners.apply(lambda r: _reasons(c, r), axis=1)})
             st.dataframe(pf, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(pf)))
+
+
+def sheet_block(c: Ctx, row: dict, config: lk.LinkageConfig) -> None:
+    """A pair's score sheet: each item's count, points each, cap and points, the total and
+    band; the grades' points below; the sheet as PNG and in the workbook."""
+    m1, m2 = st.columns(2)
+    m1.metric(c.t("linkage.score"), f"{row['score']:g}", border=False)
+    m2.metric(c.t("linkage.band"), band_name(c, row["band"]), border=False)
+    frame = lk.sheet_frame(row, config, c.lang)
+    st.dataframe(frame.astype(str), hide_index=True, width="stretch")
+    st.caption(lk.grade_scale(config, c.lang))
+    stem = f"{row.get('community')}-{row.get('unit')}"
+    b1, b2, _ = st.columns([2, 2, 3])
+    download(c, b1, c.t("sheet.png"), lambda: _sheet_png(c, row, config),
+             file_name=download_name(c, c.t("sheet.heading"), "png", scope=stem), mime="image/png",
+             key="lk_sheet_png")
+    download(c, b2, c.t("common.download_xlsx"), lambda: _xlsx(c, row, config),
+             file_name=download_name(c, "linkage", "xlsx", scope=stem), key="lk_sheet_xlsx")
+
+
+def _sheet_png(c: Ctx, row: dict, config: lk.LinkageConfig) -> bytes:
+    from orgnet.viz.sheet import sheet_png
+
+    return sheet_png(lk.sheet_title(row, c.lang), lk.sheet_cells(row, config, c.lang), lk.grade_scale(config, c.lang))
+
+
+def _xlsx(c: Ctx, row: dict | None, config: lk.LinkageConfig) -> bytes:
+    """The workbook: the pair's score sheet (when one is chosen), the units' totals per street
+    and every pair of the street with its sheet's points, in the page language."""
+    import io
+
+    from orgnet.export import safe_frame
+
+    data = cached(c, _data.linkage_view, as_of=True, street_id=st.session_state.get("lk_street_val") or None)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        if row is not None:
+            sheet = lk.sheet_frame(row, config, c.lang)
+            foot = pd.DataFrame({sheet.columns[0]: ["", lk.sheet_title(row, c.lang), lk.grade_scale(config, c.lang)]})
+            safe_frame(pd.concat([sheet, foot], ignore_index=True)).to_excel(
+                xw, index=False, sheet_name=c.t("sheet.heading")[:31])
+        safe_frame(units_frame(c, data["units"])).to_excel(xw, index=False, sheet_name=c.t("linkage.units")[:31])
+        safe_frame(pairs_frame(c, data["scored"])).to_excel(xw, index=False, sheet_name=c.t("linkage.pairs")[:31])
+    return buf.getvalue()
+
+
+def units_frame(c: Ctx, units: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's 联建得分 per street, ranked, in the page language."""
+    return pd.DataFrame({
+        c.t("common.street"): units["street"], c.t("linkage.rank"): units["rank"],
+        c.t("linkage.unit"): units["unit"], c.t("linkage.unit_total"): units["total_score"],
+        c.t("linkage.pairs_n"): units["pairs"],
+        **{band_name(c, b): units[b] for b in (*lk.TIE_BANDS, "potential")},
+        c.t("linkage.weakest"): units["weakest_communities"]})
+
+
+def pairs_frame(c: Ctx, scored: pd.DataFrame) -> pd.DataFrame:
+    """Every pair with its counts, points per line, score and band, in the page language."""
+    out = pd.DataFrame({c.t("common.community"): scored["community"], c.t("linkage.unit"): scored["unit"],
+                        c.t("linkage.score"): scored["score"],
+                        c.t("linkage.band"): scored["band"].map(lambda b: band_name(c, b))})
+    for k in lk.ITEMS:
+        out[f"{channel_name(c, k)}·{c.t('sheet.count')}"] = scored[k]
+        out[f"{channel_name(c, k)}·{c.t('sheet.points')}"] = scored[f"pts_{k}"]
+    out[channel_name(c, lk.EVALUATION)] = scored[lk.EVALUATION].map(
+        lambda g: label_name(EvaluationGrade(g), c.lang) if isinstance(g, str) and g else "")
+    out[f"{channel_name(c, lk.EVALUATION)}·{c.t('sheet.points')}"] = scored[f"pts_{lk.EVALUATION}"]
+    return out
+
+
+def units_block(c: Ctx, data: dict, scope: str) -> None:
+    """Each unit's 联建得分 across the street's communities, ranked per street (what goes back
+    to the unit's superior organization), with its weakest communities named."""
+    units = data["units"]
+    st.subheader(c.t("linkage.units_title"))
+    st.caption(c.t("linkage.units_caption", scope=escape_markdown(scope)))
+    if units.empty:
+        st.info(c.t("common.no_data"))
+        return
+    shown = units[(units["ties"] > 0) | (units["total_score"] > 0)]
+    st.dataframe(units_frame(c, shown), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
+    download(c, st, c.t("common.download_xlsx"), lambda: _xlsx(c, None, data["config"]),
+             file_name=download_name(c, "linkage", "xlsx", scope=scope), key="lk_units_xlsx")
 
 
 def evaluations_block(c: Ctx, cid: str, uid: str) -> None:
@@ -188,7 +270,8 @@ def ranked_bars(c: Ctx, scored: pd.DataFrame) -> None:
     label = top["unit"] + ("（" if c.lang == "zh" else " (") + top["community"] + ("）" if c.lang == "zh" else ")")
     rows = [{"unit": lab, "channel": channel_name(c, ch), "points": round(float(r.get(f"pts_{ch}", 0.0)), 1),
              "score": round(float(r["score"]), 1), "band": band_name(c, r["band"])}
-            for lab, r in zip(label, top.to_dict("records")) for ch in lk.CHANNELS if r.get(f"pts_{ch}")]
+            for lab, r in zip(label, top.to_dict("records")) for ch in (*lk.ITEMS, lk.EVALUATION)
+            if r.get(f"pts_{ch}")]
     if not rows:
         st.info(c.t("common.no_data"))
         return
@@ -230,7 +313,7 @@ def hubs_block(c: Ctx, data: dict) -> None:
 def _missing(c: Ctx, row) -> str:
     """The channels with nothing in them (why the tie is weak)."""
     sep = "、" if c.lang == "zh" else ", "
-    return sep.join(channel_name(c, ch) for ch in lk.CHANNELS if not row.get(ch))
+    return sep.join(channel_name(c, ch) for ch in lk.INSTITUTIONAL if not row.get(ch))
 
 
 def _reasons(c: Ctx, row) -> str:

@@ -19,11 +19,14 @@ from orgnet.queries import catalog
 
 #: a (community, unit) pair's own columns in ``linkage_channels``
 PAIR_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit", "unit_kind", "resident"]
-#: the columns of :func:`channel_table`: the pair and its seven channel counts
-CHANNEL_COLUMNS = [*PAIR_COLUMNS, *lk.CHANNELS]
+#: the columns of :func:`channel_table`: the pair, its channel counts, the street item's count
+#: and the latest evaluation grade
+CHANNEL_COLUMNS = [*PAIR_COLUMNS, *lk.CHANNELS, lk.STREET, lk.EVALUATION]
 CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
                      "unit_street_id", "categories"]
 UNIT_STREET_COLUMNS = ["unit_id", "unit", "unit_kind", "resident", "community_id", "street_id"]
+STREET_TIE_COLUMNS = ["street_id", "street", "unit_id", "unit", "tie", "n"]
+EVALUATION_COLUMNS = ["community_id", "street_id", "unit_id", "evaluation_id", "evaluated_on", "grade"]
 
 
 def _params(**kw: Any) -> dict[str, Any]:
@@ -46,20 +49,56 @@ def config_for(store: Any = None, *, path: str | Path | None = None,
 def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
                   community_id: str | None = None, graph: str | None = None,
                   config: lk.LinkageConfig | None = None) -> pd.DataFrame:
-    """The raw seven channel counts per (community, unit) pair (``linkage_channels``), the
-    dated channels counted over the windows of ``config`` (default: ``config_for(store)``)."""
+    """Per (community, unit) pair: the channel counts (``linkage_channels``, the dated channels
+    counted over the windows of ``config``, default ``config_for(store)``), the street item's
+    count (``linkage_street_ties``) and the latest evaluation grade (``linkage_evaluations``)."""
     day = catalog.as_of_date(as_of)
     windows = lk.window_params(day, config or config_for(store))
-    rows = catalog.run(store, "linkage_channels",
-                       {**_params(as_of=day, street_id=street_id, community_id=community_id), **windows},
-                       graph=graph)
-    return pairs_from_channel_rows(rows)
+    scope = _params(as_of=day, street_id=street_id, community_id=community_id)
+    rows = catalog.run(store, "linkage_channels", {**scope, **windows}, graph=graph)
+    street = catalog.run(store, "linkage_street_ties", _params(as_of=day, street_id=street_id), graph=graph)
+    grades = catalog.run(store, "linkage_evaluations", scope, graph=graph)
+    return with_street_and_grades(pairs_from_channel_rows(rows), street, grades)
+
+
+def with_street_and_grades(pairs: pd.DataFrame, street_rows: list[dict[str, Any]],
+                           evaluation_rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Add ``street`` (the unit's seats and memberships in the pair's street, from the rows of
+    ``linkage_street_ties``) and ``evaluation`` (the grade of the latest evaluation of the pair,
+    from the rows of ``linkage_evaluations``: the latest date, on the same day the greatest id)
+    to the pairs; neither makes a pair.
+
+    >>> p = pd.DataFrame([{"community_id": "C", "street_id": "S", "unit_id": "U"}])
+    >>> ev = [{"community_id": "C", "street_id": "S", "unit_id": "U", "evaluation_id": i,
+    ...        "evaluated_on": d, "grade": g} for i, d, g in (("E1", "2026-01-01", "poor"),
+    ...        ("E3", "2026-02-01", "fair"), ("E2", "2026-02-01", "good"))]
+    >>> with_street_and_grades(p, [{"street_id": "S", "unit_id": "U", "tie": "seat", "n": 2}], ev)[
+    ...     ["street", "evaluation"]].to_dict("records")
+    [{'street': 2, 'evaluation': 'fair'}]
+    """
+    df = pairs.copy()
+    street: dict[tuple[Any, Any], int] = {}
+    for r in street_rows:
+        key = (r["street_id"], r["unit_id"])
+        street[key] = street.get(key, 0) + int(r["n"] or 0)
+    df[lk.STREET] = [street.get((s, u), 0) for s, u in zip(df["street_id"], df["unit_id"])] if len(df) else \
+        pd.Series(dtype=int)
+    latest: dict[tuple[Any, Any], tuple[str, str, str]] = {}
+    for r in evaluation_rows:
+        key = (r["community_id"], r["unit_id"])
+        mark = (str(r["evaluated_on"]), str(r["evaluation_id"]), r["grade"])
+        if key not in latest or mark[:2] > latest[key][:2]:
+            latest[key] = mark
+    df[lk.EVALUATION] = [latest[(c, u)][2] if (c, u) in latest else None
+                         for c, u in zip(df["community_id"], df["unit_id"])] if len(df) else \
+        pd.Series(dtype=object)
+    return df
 
 
 def pairs_from_channel_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The long rows of ``linkage_channels`` (one per pair and channel: ``channel`` 1–7 in the
+    """The long rows of ``linkage_channels`` (one per pair and channel: ``channel`` 1–8 in the
     order of :data:`lk.CHANNELS` with its count ``n``; 0 for a resident unit at home) as one row
-    per (community, street, unit) pair with the seven channel columns, ordered by community and
+    per (community, street, unit) pair with the channel columns, ordered by community and
     unit.
 
     >>> pairs_from_channel_rows([{"community_id": "C1", "community": "c", "street_id": "S1",
@@ -70,7 +109,7 @@ def pairs_from_channel_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
     long = pd.DataFrame(rows, columns=[*PAIR_COLUMNS, "channel", "n"])
     if long.empty:
         return pd.DataFrame({c: pd.Series(dtype=int if c in lk.CHANNELS else bool if c == "resident"
-                                          else object) for c in CHANNEL_COLUMNS})
+                                          else object) for c in [*PAIR_COLUMNS, *lk.CHANNELS]})
     key = pd.MultiIndex.from_arrays([long["community_id"], long["street_id"].fillna(""), long["unit_id"]])
     codes, _ = pd.factorize(key)
     counts = np.zeros((codes.max() + 1, len(lk.CHANNELS) + 1), dtype=np.int64)
@@ -88,8 +127,8 @@ def pairs_from_channel_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def linkage_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
                   community_id: str | None = None, bands: Iterable[str] | None = None,
                   graph: str | None = None, config: lk.LinkageConfig | None = None) -> pd.DataFrame:
-    """Scored pairs: the channel columns + ``score``, ``band``, ``pts_<channel>``; highest
-    score first; narrowed to ``bands`` when given."""
+    """Scored pairs: the channel columns + the score sheet (``pts_<item>``, ``raw``, ``score``,
+    ``tie``, ``band``); highest score first; narrowed to ``bands`` when given."""
     config = config or config_for(store)
     scored = lk.score_table(channel_table(store, as_of=as_of, street_id=street_id,
                                           community_id=community_id, graph=graph, config=config), config)
@@ -97,8 +136,7 @@ def linkage_table(store: Any, *, as_of: Any = None, street_id: str | None = None
 
 
 def linkage_records(store: Any, **kw: Any) -> list[dict[str, Any]]:
-    """The JSON shape of ``orgnet linkage``: community_id, community, unit_id, unit, score,
-    band, channels{seven counts}, highest score first."""
+    """The JSON shape of ``orgnet linkage`` (:func:`lk.records`), highest score first."""
     return lk.records(linkage_table(store, **kw))
 
 
@@ -112,6 +150,18 @@ def street_summary(store: Any, **kw: Any) -> pd.DataFrame:
 
 def weak_ties(store: Any, **kw: Any) -> pd.DataFrame:
     return lk.weak_ties(linkage_table(store, **kw))
+
+
+def unit_summary(store: Any, **kw: Any) -> pd.DataFrame:
+    """Each unit's 联建得分 per street, ranked (:func:`lk.unit_summary`)."""
+    return lk.unit_summary(linkage_table(store, **kw))
+
+
+def explain(store: Any, community_id: str, unit_id: str, **kw: Any) -> dict[str, Any] | None:
+    """The scored row of one pair (None when the pair has no row: nothing links them)."""
+    df = linkage_table(store, community_id=community_id, **kw)
+    row = df[df["unit_id"] == unit_id]
+    return row.iloc[0].to_dict() if len(row) else None
 
 
 def candidate_facts(store: Any, *, street_id: str | None = None, community_id: str | None = None,
@@ -144,4 +194,4 @@ def partner_candidates(store: Any, *, as_of: Any = None, street_id: str | None =
 
 __all__ = ["linkage_table", "linkage_records", "channel_table", "pairs_from_channel_rows", "community_summary",
            "street_summary", "weak_ties", "partner_candidates", "candidate_facts", "unit_streets",
-           "config_for"]
+           "config_for", "unit_summary", "explain", "with_street_and_grades"]

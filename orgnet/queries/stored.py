@@ -380,7 +380,8 @@ def forget(store: Store, graph: str) -> None:
 def expected_queries() -> list[str]:
     """The queries :func:`compute_all` stores for every snapshot."""
     views = [q for q in catalog.names("view") if storable(catalog.get(q))]
-    linkage = ["linkage_channels", "partner_candidates", "linkage_unit_streets"]
+    linkage = ["linkage_channels", "linkage_street_ties", "linkage_evaluations", "partner_candidates",
+               "linkage_unit_streets"]
     return [*linkage, *catalog.names("rule"), *catalog.names("kpi"), *views]
 
 

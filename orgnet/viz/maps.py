@@ -20,7 +20,8 @@ Node row::
 Edge row::
 
     source, target  ids   required (edges to unknown nodes are dropped)
-    band      str         "strong" | "medium" | "weak" | "none" → width + colour
+    band      str         "strong" | "medium" | "weak" | "none" → width + colour (a linkage
+                          map never draws a "potential" pair: it is no tie)
     score     float       linkage score 0–100 (band derived from it when band is missing)
     label     str         optional text on the edge
     title     dict | str  tooltip
@@ -43,21 +44,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from orgnet.analysis.linkage import band_label
+from orgnet.analysis.linkage import TIE_BANDS, band_label, band_midpoints
 from orgnet.i18n import _norm_lang, t
 from orgnet.viz import style as S
 from orgnet.viz.offline import vis_css, vis_js
 
 Rows = Sequence[Mapping[str, Any]] | Any  # list of dicts or a pandas DataFrame
 
-BAND_RANK = {"strong": 3, "medium": 2, "weak": 1, "none": 0}
+BAND_RANK = {"strong": 3, "medium": 2, "weak": 1, "potential": 0, "none": 0}
 
 #: the smallest on-screen label size (px, font size × zoom) a fitted map keeps: at a desk,
 #: and in meeting mode (projected: unit labels, community labels)
 DESK_LABEL_PX = 12.0
 MEETING_LABEL_PX = 14.0
 MEETING_HUB_PX = 18.0
-BAND_SCORE = {"strong": 80.0, "medium": 45.0, "weak": 15.0, "none": 0.0}
 
 __all__ = [
     "network_html", "org_tree_html", "linkage_map_html", "standalone_html",
@@ -137,7 +137,7 @@ def _norm_edges(rows: Rows, ids: set[str]) -> list[dict[str, Any]]:
 def _strength(e: Mapping[str, Any]) -> float:
     if e.get("score") is not None:
         return float(e["score"])
-    return BAND_SCORE.get(e.get("band") or "", 1.0)
+    return band_midpoints().get(e.get("band") or "", 1.0)  # the bands of linkage.toml
 
 
 # ---------------------------------------------------------------------------
@@ -1380,6 +1380,8 @@ def linkage_nodes_edges(communities: Rows, units: Rows, ties: Rows, *, lang: str
     edges: list[dict[str, Any]] = []
     colon = "：" if _norm_lang(lang) == "zh" else ": "
     for r in _records(ties):
+        if r.get("band") is not None and r["band"] not in (*TIE_BANDS, "none"):
+            continue  # a potential pair (reports, residents, services only) is a partner hint, no tie
         ch = r.get("channels") or {}
         tip = []
         for k, v in ch.items():

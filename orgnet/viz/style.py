@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from orgnet import model as m
+from orgnet.analysis.linkage import BANDS  # the bands have one home: linkage.toml read there
 from orgnet.i18n import label_name, plural_en, t, _norm_lang
 
 FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
@@ -111,13 +112,14 @@ UNCOVERED_FILL = "#FDECEA"
 UNCOVERED_BORDER = "#D32F2F"
 UNCOVERED_FONT = "#B71C1C"
 
-BANDS: tuple[str, ...] = ("strong", "medium", "weak", "none")
 EDGE_STYLES: dict[str, EdgeStyle] = {
     "strong": EdgeStyle("strong", "#1B7F3B", 6.0),
     "medium": EdgeStyle("medium", "#5DAE6B", 3.2),
     "weak": EdgeStyle("weak", "#A8D5A2", 1.6),
+    "potential": EdgeStyle("potential", "#D9D9D9", 1.0, dashed=True),  # never drawn on a linkage map
     "none": EdgeStyle("none", "#C4C4C4", 1.0, dashed=True),
 }
+
 DEFAULT_EDGE = EdgeStyle("edge", EDGE_DEFAULT, 1.2)
 
 
