@@ -125,6 +125,26 @@ def _date_control(container, lang: str, info: dict) -> str:
     return as_of_date(picked)
 
 
+def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
+    """The series selector (shown when the store holds more than one); returns the names of
+    the picked series' snapshots, oldest first (the snapshot selector's options)."""
+    from orgnet.graph.snapshots import by_series
+
+    groups = by_series(snaps)
+    if not groups:
+        return []
+    of_current = next((s.series for s in snaps if s.name == current), next(iter(groups)))
+    names = list(groups)
+    if st.session_state.get("_orgnet_series_select") not in names or st.session_state.get("_orgnet_series_for") != current:
+        st.session_state["_orgnet_series_select"] = of_current  # follow the snapshot chosen
+    if len(names) > 1:
+        picked = sb.selectbox(t("app.series", lang), names, key="_orgnet_series_select",
+                              help=t("app.series_help", lang))
+    else:
+        picked = names[0]
+    return [s.name for s in groups[picked]]
+
+
 def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
     """The sidebar controls; returns (graph, meeting, graph info)."""
     sb = st.sidebar
@@ -140,16 +160,18 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
     current = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
     if graphs and current not in graphs:
         current = settings.graph if settings.graph in graphs else graphs[0]
-    options = graphs or [current]
     pending = st.session_state.pop("_orgnet_pending_graph", None)
-    if pending in options:
+    if pending in graphs:
         st.session_state["_orgnet_graph_select"] = pending
+    options = _series_picker(sb, snaps, current, lang) or [current]
+    if current not in options:  # another series was picked: its latest snapshot
+        current = options[-1]
     graph = sb.selectbox(t("app.snapshot", lang), options, index=options.index(current),
                          key="_orgnet_graph_select", help=t("app.snapshot_help", lang),
                          placeholder=t("common.choose", lang),
                          format_func=lambda g: t("app.snapshot_option", lang, graph=g, date=dates[g])
                          if dates.get(g) else g)
-    st.session_state[K_GRAPH] = graph
+    st.session_state[K_GRAPH] = st.session_state["_orgnet_series_for"] = graph
     info = _graph_info(store, graph)
     when = info.get("loaded_at") or info.get("loaded") or info.get("load_time")
     if when:

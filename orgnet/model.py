@@ -14,6 +14,7 @@ code, Chinese names for the UI. No enum value is spelled anywhere else.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -678,6 +679,39 @@ class Dataset:
         """The reference date the dataset records (its ``dataset`` table), or None."""
         rows = self.rows("dataset")
         return rows[0].get("as_of") if rows else None
+
+    @property
+    def series(self) -> str:
+        """The series (district) this dataset is a snapshot of, by default: its dataset
+        table's title without a period tag, else its district areas' ids and names, else ""
+        (:func:`series_name`)."""
+        rows = self.rows("dataset")
+        districts = [(r["id"], r.get("name") or "") for r in self.rows("areas")
+                     if r.get("level") == AreaLevel.district.value]
+        return series_name(rows[0].get("title") if rows else None, districts)
+
+
+#: a period tag at the end of a title: a bracketed part holding a digit ("（2026Q2）",
+#: "(种子 0)"), or a trailing date, quarter or year ("2026-06-30", "2026Q2", "2026年二季度")
+_PERIOD_TAG = re.compile(r"(\s*[（(][^（）()]*\d[^（）()]*[）)]"
+                         r"|[\s_·-]*\d{4}(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\s*[Qq][1-4]|年\S*))\s*$")
+
+
+def series_name(title: str | None, districts: list[tuple[str, str]] = ()) -> str:
+    """The series a dataset belongs to: its title without the period tags that tell one
+    snapshot of it from the next, else its district areas as "id name" (joined with 、).
+
+    >>> series_name("潍坊市潍城区模拟数据（2026Q2）"), series_name("西关街道台账 2026年二季度")
+    ('潍坊市潍城区模拟数据', '西关街道台账')
+    >>> series_name(None, [("D1", "潍城区")]), series_name("", [])
+    ('D1 潍城区', '')
+    """
+    text = (title or "").strip()
+    while (short := _PERIOD_TAG.sub("", text)) != text:
+        text = short.strip()
+    if text:
+        return text
+    return "、".join(f"{i} {n}".strip() for i, n in districts)
 
 
 # ---------------------------------------------------------------------------

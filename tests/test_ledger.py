@@ -10,7 +10,7 @@ from helpers_series import series
 from orgnet.graph.load import load_dataset
 from orgnet.ledger import io as lio
 from orgnet.ledger import service as led
-from orgnet.ledger.model import FollowUpConflict, FollowUpError, FollowUpStatus, record_key
+from orgnet.ledger.model import FollowUpConflict, FollowUpError, FollowUpStatus, gap_key
 from orgnet.queries.gaps import run_gaps
 
 #: rules assigned in the cycle test (a mix of structure, members, agreements, compounds)
@@ -43,21 +43,23 @@ def test_cycle_auto_close_and_reopen_follow_the_oracle(ledger, store_graph):
                          person="李四", deadline="2026-06-15")
     assert len(records) == len(gaps)
     assert {r["person"] for r in records} == {"李四"} and all(r["responsible"] for r in records if r["community_id"])
-    expected = {r.key: FollowUpStatus.open.value for r in records}
+    assert len({r["series"] for r in records}) == 1 and records[0]["series"]  # assigning names the series
+    gap_of = {r.key: r.gap for r in records}
+    expected = {r.gap: FollowUpStatus.open.value for r in records}
     for q in qs[1:]:
         _load(store, store_graph, q)  # the same graph replaced: a new snapshot in its place
         res = led.sync_snapshot(store, store_graph)
         assert res.as_of == q.as_of
-        present = {record_key(*k) for k in q.gaps}  # the oracle's gaps of this quarter
+        present = {gap_key(*k) for k in q.gaps}  # the oracle's gaps of this quarter
         want_closed = sorted(k for k, s in expected.items() if s != "closed" and k not in present)
         want_reopened = sorted(k for k, s in expected.items() if s == "closed" and k in present)
-        assert sorted(res.closed) == want_closed
-        assert sorted(res.reopened) == want_reopened
+        assert sorted(gap_of[k] for k in res.closed) == want_closed
+        assert sorted(gap_of[k] for k in res.reopened) == want_reopened
         for k in want_closed:
             expected[k] = "closed"
         for k in want_reopened:
             expected[k] = "open"
-        got = {r.key: r for r in led.list_records(store)}
+        got = {r.gap: r for r in led.list_records(store)}
         assert {k: r["status"] for k, r in got.items()} == expected
         for k in want_closed:
             assert got[k]["closed_by"] == store_graph and got[k]["closed_on"] == q.as_of and got[k]["auto_closed"]
@@ -116,7 +118,7 @@ def test_overdue_and_filters(ledger, store_graph):
     led.assign(store, gaps[:2], snapshot=store_graph, as_of=qs[0].as_of, by="a", deadline="2026-04-30")
     led.assign(store, gaps[2:], snapshot=store_graph, as_of=qs[0].as_of, by="a", deadline="2026-09-30")
     late = led.list_records(store, overdue=True, today="2026-06-30")
-    assert [r.key for r in late] == [record_key(g["rule"], g["id"]) for g in gaps[:2]]
+    assert [r.gap for r in late] == [gap_key(g["rule"], g["id"]) for g in gaps[:2]]
     street = gaps[0]["street_id"]
     assert all(r["street_id"] == street for r in led.list_records(store, street_id=street))
 

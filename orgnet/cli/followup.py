@@ -9,7 +9,7 @@ import click
 
 from orgnet.cli.output import FORMATS, emit, out_option
 
-LIST_COLUMNS = ("key", "street", "community", "name", "responsible", "person", "deadline", "status",
+LIST_COLUMNS = ("key", "series", "street", "community", "name", "responsible", "person", "deadline", "status",
                 "overdue", "version", "closed_by")
 
 
@@ -22,7 +22,12 @@ def followup() -> None:
     """整改督办 — follow-up records of gaps: who fixes what by when (outside every snapshot)."""
 
 
+SERIES_OPTION = click.option("--series", default=None, metavar="NAME",
+                             help="Only the records of this series (`orgnet snapshots` lists the series).")
+
+
 @followup.command("list")
+@SERIES_OPTION
 @click.option("--street", "street_id", default=None, help="Only this street (id).")
 @click.option("--community", "community_id", default=None, help="Only this community (id).")
 @click.option("--status", "status", multiple=True, help="open | in_progress | closed | deferred (repeatable; Chinese too).")
@@ -31,7 +36,7 @@ def followup() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @out_option
 @click.pass_context
-def list_cmd(ctx, street_id, community_id, status, overdue, today, fmt, out):
+def list_cmd(ctx, series, street_id, community_id, status, overdue, today, fmt, out):
     """List follow-up records (key, place, responsible, person, deadline, status, overdue)."""
     from orgnet.graph.stores import open_store
     from orgnet.ledger.model import check_date, check_status, now
@@ -41,7 +46,7 @@ def list_cmd(ctx, street_id, community_id, status, overdue, today, fmt, out):
     statuses = [check_status(s) for s in status] or None
     with open_store(ctx.obj) as store:
         records = list_records(store, street_id=street_id, community_id=community_id, status=statuses,
-                               overdue=True if overdue else None, today=day)
+                               overdue=True if overdue else None, today=day, series=series)
     rows = [{**r.to_dict(), "overdue": r.overdue(day)} for r in records]
     if fmt == "table":
         rows = [{c: r.get(c) for c in LIST_COLUMNS} for r in rows]
@@ -62,7 +67,7 @@ def list_cmd(ctx, street_id, community_id, status, overdue, today, fmt, out):
 @click.option("--by", default=None, help="Who records this (default: your login).")
 @click.pass_context
 def assign_cmd(ctx, graph, rule, ids, street_id, community_id, person, deadline, responsible, note, by):
-    """Give gaps of a snapshot a follow-up record (created when missing) and assign them."""
+    """Give gaps of a snapshot a follow-up record of its series (created when missing) and assign them."""
     from orgnet.graph.snapshots import snapshot
     from orgnet.graph.stores import open_store
     from orgnet.ledger.service import assign
@@ -70,7 +75,8 @@ def assign_cmd(ctx, graph, rule, ids, street_id, community_id, person, deadline,
     from orgnet.queries.gaps import run_gaps
 
     with open_store(ctx.obj) as store:
-        as_of = catalog.reference_date(snapshot(store, graph).to_dict())
+        snap = snapshot(store, graph)
+        as_of = catalog.reference_date(snap.to_dict())
         gaps = run_gaps(store, [rule] if rule else None, as_of=as_of, graph=graph, street_id=street_id,
                         community_id=community_id).to_dict("records")
         if ids:
@@ -80,7 +86,8 @@ def assign_cmd(ctx, graph, rule, ids, street_id, community_id, person, deadline,
                                        f"ids {', '.join(ids) or 'any'}): check with `orgnet gaps --graph {graph}`")
         records = assign(store, gaps, snapshot=graph, as_of=as_of, by=_who(by), person=person,
                          deadline=deadline, responsible=responsible, note=note)
-    click.echo(f"{len(records)} follow-up record(s) assigned: " + ", ".join(r.key for r in records[:10])
+    click.echo(f"{len(records)} follow-up record(s) of series {snap.series} assigned: "
+               + ", ".join(r.key for r in records[:10])
                + (" …" if len(records) > 10 else ""))
 
 
@@ -111,11 +118,12 @@ def update_cmd(ctx, key, version, status, reason, person, deadline, responsible,
 @followup.command("export")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="A .json file (everything) or an .xlsx workbook (a printable 督办单 plus the data).")
+@SERIES_OPTION
 @click.option("--street", "street_id", default=None, help="Only this street (id).")
 @click.option("--status", "status", multiple=True, help="Only these statuses.")
 @click.option("--today", default=None, metavar="DATE", help="The day overdue is judged on.")
 @click.pass_context
-def export_cmd(ctx, out, street_id, status, today):
+def export_cmd(ctx, out, series, street_id, status, today):
     """Export the ledger (JSON or xlsx; import it back with `orgnet followup import`)."""
     from orgnet.graph.stores import open_store
     from orgnet.ledger.io import export_records
@@ -123,7 +131,8 @@ def export_cmd(ctx, out, street_id, status, today):
     from orgnet.ledger.service import list_records
 
     with open_store(ctx.obj) as store:
-        records = list_records(store, street_id=street_id, status=[check_status(s) for s in status] or None)
+        records = list_records(store, street_id=street_id, status=[check_status(s) for s in status] or None,
+                               series=series)
     path = export_records(records, out, today=today)
     click.echo(f"{len(records)} record(s) → {path}")
 
@@ -149,8 +158,8 @@ def import_cmd(ctx, path):
 @click.argument("graph")
 @click.pass_context
 def sync_cmd(ctx, graph):
-    """Close records whose gap snapshot GRAPH no longer shows; reopen those whose gap is back
-    (`orgnet load` does this after every load)."""
+    """Close records of GRAPH's series whose gap snapshot GRAPH no longer shows; reopen those
+    whose gap is back (`orgnet load` does this after every load)."""
     from orgnet.graph.stores import open_store
     from orgnet.ledger.service import sync_snapshot
 

@@ -23,9 +23,13 @@ from orgnet.cli.options import as_of_option
 @click.option("--encoding", default=None, metavar="NAME",
               help="CSV encoding when it cannot be detected, e.g. gb18030, big5, shift_jis "
                    "(无法识别编码时指定).")
+@click.option("--series", default=None, metavar="NAME",
+              help="The series (district) this snapshot belongs to; snapshots are compared and follow-up "
+                   "records closed only within one series. Default: the dataset table's title (名称) "
+                   "without its period tag, else the district area's id and name (数据系列).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bars per table.")
 @click.pass_context
-def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, progress):
+def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, series, progress):
     """Validate PATH (CSV folder or .xlsx) and load the accepted rows (导入数据)."""
     from orgnet.graph.load import load_dataset
     from orgnet.queries.stored import after_load
@@ -39,20 +43,20 @@ def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, progress):
     as_of = as_of or result.dataset.as_of  # else the date its dataset table records
     with open_store(ctx.obj) as store:
         written = load_dataset(store, result.dataset, graph=graph, replace=replace, progress=progress,
-                               as_of=as_of)
+                               as_of=as_of, series=series)
         counts = store.counts(graph)
         kept, synced = after_load(store, graph, as_of=as_of)
     click.echo(f"graph {graph}: wrote {written.nodes} nodes and {written.relationships} relationships "
                f"in {written.seconds:.1f}s (graph now {counts['nodes']} nodes, "
                f"{counts['relationships']} relationships; saved crash-safe in {written.persist_seconds:.1f}s)"
-               + (f"; reference date {as_of}" if as_of else ""))
+               + (f"; reference date {as_of}" if as_of else "") + f"; series {synced.series}")
     click.echo(f"stored {kept.results} results ({kept.rows} rows: rules, KPIs, linkage) for the pages "
                f"and `orgnet diff` in {kept.seconds:.1f}s")
     for failure in kept.failed:
         click.echo(f"not stored (computed when asked for instead; `orgnet snapshots --store-results` tries "
                    f"again): {failure}", err=True)
     if synced.closed or synced.reopened:
-        click.echo(f"follow-up ledger: {len(synced.closed)} closed by snapshot {graph} (gap gone), "
+        click.echo(f"follow-up ledger of series {synced.series}: {len(synced.closed)} closed by snapshot {graph} (gap gone), "
                    f"{len(synced.reopened)} reopened (gap back) — `orgnet followup list`")
     if report_path:
         report = result.report.to_dict()

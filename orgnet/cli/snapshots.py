@@ -1,4 +1,4 @@
-"""``orgnet snapshots``: the loaded graphs with their reference dates, oldest first."""
+"""``orgnet snapshots``: the loaded graphs by series (district), each series oldest first."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import click
 
 from orgnet.cli.output import FORMATS, emit, out_option
 
-COLUMNS = ("name", "as_of", "nodes", "relationships", "loaded_at", "stored", "source")
+COLUMNS = ("series", "name", "as_of", "nodes", "relationships", "loaded_at", "stored", "source")
 
 
 @click.command("snapshots")
@@ -15,17 +15,19 @@ COLUMNS = ("name", "as_of", "nodes", "relationships", "loaded_at", "stored", "so
               help="Compute and keep the results (rules, KPIs, linkage) of every snapshot that has none "
                    "yet: snapshots loaded by an older orgnet, or written to since their load "
                    "（为缺少预存结果的快照计算并保存结果）.")
+@click.option("--series", default=None, metavar="NAME", help="Only the snapshots of this series.")
 @out_option
 @click.pass_context
-def snapshots_cmd(ctx, fmt, store_results, out):
-    """List snapshots: name, reference date, counts, load time, whether their results are
-    stored (快照列表，按日期排序)."""
-    from orgnet.graph.snapshots import list_snapshots
+def snapshots_cmd(ctx, fmt, store_results, series, out):
+    """List snapshots by series (the district whose data they hold; the series with the latest
+    snapshot first), each series oldest first: name, reference date, counts, load time, whether
+    their results are stored (快照列表，按数据系列分组、按日期排序)."""
+    from orgnet.graph.snapshots import by_series, list_snapshots
     from orgnet.graph.stores import open_store
     from orgnet.queries import stored
 
     with open_store(ctx.obj) as store:
-        snaps = list_snapshots(store)
+        snaps = [s for group in by_series(list_snapshots(store, series)).values() for s in group]
         for s in snaps if store_results else []:
             if not stored.has_results(store, s.name):
                 kept = stored.store_results(store, s.name)

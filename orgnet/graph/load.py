@@ -211,7 +211,7 @@ def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, re
 
 def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
                  progress: bool | ProgressHook = False, batch_size: int = BATCH_SIZE,
-                 as_of: str | None = None) -> LoadResult:
+                 as_of: str | None = None, series: str | None = None) -> LoadResult:
     """Write ``dataset`` into ``graph``; see the module docstring for the guarantees.
 
     ``progress``: ``True`` draws a bar per table on a terminal; a :data:`ProgressHook` is told
@@ -220,6 +220,9 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
     ``as_of``: the dataset's reference date (the day its ledgers describe); the app and the
     CLI evaluate rules on it unless told another date (``queries.catalog.reference_date``).
     Without it, the date the dataset records (its ``dataset`` table) is used.
+
+    ``series``: the series (district) the snapshot belongs to; default ``dataset.series``
+    (its title, else its district), else the graph's name (``graph.snapshots``).
     """
     as_of = as_of or dataset.as_of
     check_graph_name(graph)
@@ -243,6 +246,7 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
         }
         if as_of:
             meta["as_of"] = as_of
+        meta["series"] = (series or "").strip() or dataset.series or graph
         writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
 
     with store.load_lock(graph):  # a second load of this graph is refused while this one runs

@@ -5,6 +5,12 @@ its reference date is the ``as_of`` of its load metadata (:func:`orgnet.graph.lo
 given on the command line or recorded by the dataset itself (its ``dataset`` table, 数据集
 统计日期, which ``orgnet generate --quarters`` fills per quarter). The follow-up ledger's own
 graph is never a snapshot.
+
+Every snapshot belongs to a **series** (issue 24): the district whose ledgers it holds,
+named by its load (``orgnet load --series``, else the dataset's title without its period
+tag, else its district: :attr:`orgnet.model.Dataset.series`). Snapshots are compared, and
+the follow-up ledger synced, only within one series. A snapshot loaded before series existed
+gets its districts' "id name" (read from the graph), else its graph name.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from orgnet.errors import InputError
 from orgnet.graph.load import graph_info
 from orgnet.graph.stores.base import LEDGER_GRAPH, STAGING_SUFFIX, Store
+from orgnet.model import Label, series_name
 
 
 @dataclass(frozen=True)
@@ -28,15 +35,28 @@ class Snapshot:
     relationships: int
     loaded_at: str | None
     source: str = ""
+    series: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _snapshot(info: dict[str, Any]) -> Snapshot:
+#: the districts of a graph (the series of a snapshot loaded before series existed)
+DISTRICTS_QUERY = f"MATCH (d:{Label.District.value}) RETURN d.id AS id, d.name AS name ORDER BY id"
+
+
+def _legacy_series(store: Store, graph: str) -> str:
+    # the store behind an account's scope: district names are no personal data
+    rows = getattr(store, "inner", store).read(DISTRICTS_QUERY, graph=graph)
+    return series_name(None, [(str(r["id"]), str(r.get("name") or "")) for r in rows]) or graph
+
+
+def _snapshot(store: Store, info: dict[str, Any]) -> Snapshot:
+    series = str(info.get("series") or "") or _legacy_series(store, info["graph"])
     return Snapshot(name=info["graph"], as_of=info.get("as_of") or None,
                     nodes=int(info.get("nodes") or 0), relationships=int(info.get("relationships") or 0),
-                    loaded_at=info.get("loaded_at") or None, source=str(info.get("source") or ""))
+                    loaded_at=info.get("loaded_at") or None, source=str(info.get("source") or ""),
+                    series=series)
 
 
 def is_snapshot_name(graph: str) -> bool:
@@ -49,16 +69,40 @@ def sort_key(snap: Snapshot) -> tuple:
     return (snap.as_of is None, snap.as_of or "", snap.name)
 
 
-def list_snapshots(store: Store) -> list[Snapshot]:
-    """Every loaded graph of the store as a snapshot, oldest reference date first."""
+def list_snapshots(store: Store, series: str | None = None) -> list[Snapshot]:
+    """Every loaded graph of the store as a snapshot (only those of ``series`` when given),
+    oldest reference date first."""
     snaps = []
     for graph in store.list_graphs():
         if not is_snapshot_name(graph):
             continue
         info = graph_info(store, graph)
         if info:
-            snaps.append(_snapshot(info))
-    return sorted(snaps, key=sort_key)
+            snaps.append(_snapshot(store, info))
+    return sorted((s for s in snaps if series is None or s.series == series), key=sort_key)
+
+
+def series_names(snaps: list[Snapshot]) -> list[str]:
+    """The series of ``snaps``, the one with the latest reference date first (then by name)."""
+    latest: dict[str, str] = {}
+    for s in sorted(snaps, key=sort_key):
+        latest[s.series] = max(latest.get(s.series, ""), s.as_of or "")
+    return sorted(sorted(latest), key=lambda k: latest[k], reverse=True)
+
+
+def by_series(snaps: list[Snapshot]) -> dict[str, list[Snapshot]]:
+    """``snaps`` grouped by series (order of :func:`series_names`), each oldest first."""
+    return {name: sorted((s for s in snaps if s.series == name), key=sort_key) for name in series_names(snaps)}
+
+
+def check_same_series(old: Snapshot, new: Snapshot) -> None:
+    """Raise InputError (Chinese and English) unless both snapshots belong to one series."""
+    if old.series != new.series:
+        raise InputError(
+            f"快照 {old.name}（{old.series}）与 {new.name}（{new.series}）属于不同的数据系列，不能比较；"
+            f"请选择同一系列的两个快照 / snapshots {old.name} (series {old.series!r}) and {new.name} "
+            f"(series {new.series!r}) belong to different series and cannot be compared: pick two snapshots "
+            f"of one series (`orgnet snapshots`)")
 
 
 def snapshot(store: Store, graph: str) -> Snapshot:
@@ -68,7 +112,7 @@ def snapshot(store: Store, graph: str) -> Snapshot:
         known = ", ".join(s.name for s in list_snapshots(store)) or "none"
         raise InputError(f"no snapshot {graph!r} in the store (loaded: {known}); "
                          f"load it with `orgnet load DATA --graph {graph} --as-of YYYY-MM-DD`")
-    return _snapshot(info)
+    return _snapshot(store, info)
 
 
 def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
@@ -78,4 +122,5 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
     return snaps[i - 1] if i > 0 else None
 
 
-__all__ = ["Snapshot", "list_snapshots", "snapshot", "previous", "sort_key", "is_snapshot_name"]
+__all__ = ["Snapshot", "list_snapshots", "snapshot", "previous", "sort_key", "is_snapshot_name", "series_names",
+           "by_series", "check_same_series"]

@@ -172,7 +172,7 @@ def from_xlsx(path: Path) -> list[dict[str, Any]]:
                          f"`orgnet followup export --format xlsx`")
     rows = wb[DATA_SHEET].iter_rows(values_only=True)
     header = [str(h) for h in next(rows, [])]
-    if header[: len(FIELDS)] != list(FIELDS):
+    if header[: len(FIELDS)] != list(FIELDS) and header[: len(FIELDS) - 1] != list(FIELDS[:-1]):  # before series
         raise InputError(f"{path}: sheet {DATA_SHEET!r} does not have the export's columns "
                          f"({', '.join(FIELDS[:4])} …): was it edited? export it again")
     out = []
@@ -224,6 +224,8 @@ def import_file(store: Any, path: str | Path) -> ImportResult:
     todo = []
     for rec in records:
         normal = from_store(to_store(rec)).to_dict()
+        if not normal["series"] and rec["key"] in current:  # exported before series: its series is known
+            normal["series"] = current[rec["key"]]["series"]
         if rec["key"] not in current:
             todo.append(normal)
         elif current[rec["key"]] == normal:

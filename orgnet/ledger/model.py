@@ -1,7 +1,10 @@
 """The follow-up record (整改督办台账的一条记录): fields, statuses, and pure transitions.
 
-A record follows one gap, identified like a gap in :mod:`orgnet.analysis.changes` by
-``(rule, id)`` (its ``key`` is ``rule|id``). Every change bumps ``version`` and appends an
+A record follows one gap of one series (the district whose snapshots it is synced with,
+:mod:`orgnet.graph.snapshots`), identified like a gap in :mod:`orgnet.analysis.changes` by
+``(rule, id)`` within its series (its ``key`` is ``series|rule|id``; records made before
+series existed keep their ``rule|id`` key and get the series of the snapshot they were
+assigned on, :func:`orgnet.ledger.service.migrate_series`). Every change bumps ``version`` and appends an
 entry to ``history``; an update made against an older version is refused (optimistic
 concurrency, :class:`FollowUpConflict`). Notes and history are lists of small dicts, kept
 as JSON text in the store so both engines hold them the same way.
@@ -52,7 +55,7 @@ FIELDS: tuple[str, ...] = (
     "key", "rule", "gap_id", "name", "kind", "street_id", "street", "community_id", "community", "detail",
     "responsible_kind", "responsible", "person", "deadline", "status", "reason", "notes",
     "first_seen", "last_seen", "seen_as_of", "closed_by", "closed_on", "auto_closed", "reopened_by",
-    "version", "created_at", "updated_at", "updated_by", "history",
+    "version", "created_at", "updated_at", "updated_by", "history", "series",
 )
 
 #: fields a person may change with ``update`` (the rest follow the data or the ledger itself)
@@ -61,13 +64,23 @@ EDITABLE: tuple[str, ...] = ("responsible", "person", "deadline", "status", "rea
 JSON_FIELDS = ("notes", "history")
 
 
-def record_key(rule: str, gap_id: str) -> str:
-    """``rule|id`` — the key of the record following that gap.
+def gap_key(rule: str, gap_id: str) -> str:
+    """``rule|id`` — a gap within its series.
 
-    >>> record_key("grid_without_branch", "A000010")
+    >>> gap_key("grid_without_branch", "A000010")
     'grid_without_branch|A000010'
     """
     return f"{rule}|{gap_id}"
+
+
+def record_key(rule: str, gap_id: str, series: str = "") -> str:
+    """``series|rule|id`` — the key of the record following that gap of that series
+    (``rule|id`` without a series: the key of a record made before series existed).
+
+    >>> record_key("grid_without_branch", "A000010", "潍城区")
+    '潍城区|grid_without_branch|A000010'
+    """
+    return f"{series}|{gap_key(rule, gap_id)}" if series else gap_key(rule, gap_id)
 
 
 def now() -> str:
@@ -104,6 +117,11 @@ class Record:
     @property
     def key(self) -> str:
         return self.data["key"]
+
+    @property
+    def gap(self) -> str:
+        """Its gap within its series (:func:`gap_key`)."""
+        return gap_key(self.data["rule"], self.data["gap_id"])
 
     @property
     def version(self) -> int:
@@ -180,5 +198,5 @@ def apply_changes(record: Record, changes: dict[str, Any], *, by: str, note: str
 
 
 __all__ = ["FollowUpStatus", "ACTIVE_STATUSES", "RESPONSIBLE_KINDS", "FollowUpError", "FollowUpConflict",
-           "FollowUpNotFound", "FIELDS", "EDITABLE", "Record", "record_key", "apply_changes", "to_store",
+           "FollowUpNotFound", "FIELDS", "EDITABLE", "Record", "record_key", "gap_key", "apply_changes", "to_store",
            "from_store", "check_date", "check_status", "now"]

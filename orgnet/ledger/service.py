@@ -17,7 +17,7 @@ from typing import Any
 from orgnet.ledger import cypher as Q
 from orgnet.ledger.model import (
     ACTIVE_STATUSES, FIELDS, FollowUpConflict, FollowUpNotFound, FollowUpStatus, Record, apply_changes,
-    check_date, from_store, now, record_key, to_store,
+    check_date, from_store, gap_key, now, record_key, to_store,
 )
 
 #: who the ledger names when the data, not a person, changed a record
@@ -34,12 +34,36 @@ def _node(row: Mapping[str, Any]) -> dict[str, Any]:
     return props
 
 
+def _read(store: Any, street_id: str | None = None, community_id: str | None = None) -> list[Record]:
+    """Records as stored (a record made before series existed has none)."""
+    rows = store.ledger_read(Q.LIST, {"street_id": street_id, "community_id": community_id})
+    return [from_store(_node(r)) for r in rows]
+
+
+def _assigned_on(rec: Record) -> str:
+    """The snapshot a record was assigned on (its first)."""
+    return rec["first_seen"] or next((h.get("snapshot") for h in rec["history"] or [] if h.get("snapshot")), "")
+
+
+def _series_of_snapshots(store: Any) -> dict[str, str]:
+    from orgnet.graph.snapshots import list_snapshots
+
+    return {s.name: s.series for s in list_snapshots(store)}
+
+
 def list_records(store: Any, *, street_id: str | None = None, community_id: str | None = None,
                  status: str | Iterable[str] | None = None, overdue: bool | None = None,
-                 today: str | None = None) -> list[Record]:
-    """Records in scope, by key; ``status`` one or several; ``overdue`` True/False filters."""
-    rows = store.ledger_read(Q.LIST, {"street_id": street_id, "community_id": community_id})
-    records = [from_store(_node(r)) for r in rows]
+                 today: str | None = None, series: str | None = None) -> list[Record]:
+    """Records in scope, by key; ``series``: only that series' records; ``status`` one or
+    several; ``overdue`` True/False filters. A record not migrated yet shows the series it
+    will be migrated to (:func:`migrate_series`)."""
+    records = _read(store, street_id, community_id)
+    if any(not r["series"] for r in records):
+        of = _series_of_snapshots(store)
+        for r in records:
+            r.data["series"] = r["series"] or of.get(_assigned_on(r), "")
+    if series is not None:
+        records = [r for r in records if r["series"] == series]
     if status:
         wanted = {status} if isinstance(status, str) else set(status)
         records = [r for r in records if r["status"] in wanted]
@@ -80,13 +104,35 @@ def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
+def migrate_series(store: Any) -> list[str]:
+    """Give every record made before series existed the series of the snapshot it was
+    assigned on (a new version, noted in its history); returns the keys migrated. A record
+    whose snapshot is no longer loaded keeps no series (and no sync touches it) until that
+    snapshot is loaded again."""
+    legacy = [r for r in _read(store) if not r["series"]]
+    if not legacy:
+        return []
+    of, at, updates = _series_of_snapshots(store), now(), []
+    for rec in legacy:
+        series = of.get(_assigned_on(rec))
+        if not series:
+            continue
+        new = dict(rec.data, series=series, version=rec.version + 1, updated_at=at, updated_by=SYSTEM)
+        new["history"] = list(rec["history"] or []) + [{"at": at, "by": SYSTEM, "version": rec.version + 1,
+                                                         "snapshot": _assigned_on(rec),
+                                                         "changes": {"series": [None, series]}}]
+        updates.append((rec, new))
+    stale = set(_write_updates(store, updates))
+    return [rec.key for rec, _ in updates if rec.key not in stale]
+
+
 def _new_record(gap: Mapping[str, Any], *, snapshot: str, as_of: str, by: str, at: str,
-                bodies: Mapping[str, str]) -> dict[str, Any]:
+                bodies: Mapping[str, str], series: str) -> dict[str, Any]:
     kind, body = default_responsible(gap, bodies)
     data = {f: "" for f in FIELDS}
     data.update({f: _text(gap.get(f)) for f in ("name", "kind", "street_id", "street", "community_id",
                                                  "community", "detail")})
-    data.update(key=record_key(gap["rule"], gap["id"]), rule=gap["rule"], gap_id=gap["id"],
+    data.update(key=record_key(gap["rule"], gap["id"], series), series=series, rule=gap["rule"], gap_id=gap["id"],
                 responsible_kind=kind, responsible=body, status=FollowUpStatus.open.value,
                 first_seen=snapshot, last_seen=snapshot, seen_as_of=as_of, auto_closed=False,
                 notes=[], version=1, created_at=at, updated_at=at, updated_by=by,
@@ -149,26 +195,31 @@ def update(store: Any, key: str, version: int, *, by: str, note: str = "", **cha
 def assign(store: Any, gaps: Iterable[Mapping[str, Any]], *, snapshot: str, as_of: str, by: str,
            person: str = "", deadline: str = "", responsible: str | None = None,
            versions: Mapping[str, int] | None = None, note: str = "") -> list[Record]:
-    """Give each gap a record (created when missing, with the default responsible body)
-    and set the person, deadline and, when given, the responsible body.
+    """Give each gap of ``snapshot`` a record of the snapshot's series (created when missing,
+    with the default responsible body) and set the person, deadline and, when given, the
+    responsible body.
 
-    ``versions``: {key: version the caller saw} for records that already exist (the app's
-    bulk assignment); a record changed since raises FollowUpConflict naming it (the others are
-    written). Without it the version just read is used.
+    ``versions``: {gap key ``rule|id``: version the caller saw} for records that already exist
+    (the app's bulk assignment); a record changed since raises FollowUpConflict naming it (the
+    others are written). Without it the version just read is used.
     """
+    from orgnet.graph.snapshots import snapshot as snapshot_info
+
     gaps = list(gaps)
     deadline = check_date(deadline, "deadline")
     at = now()
+    series = snapshot_info(store, snapshot).series
+    migrate_series(store)
     bodies = responsible_bodies(store, snapshot) if gaps else {}
-    create_records(store, [_new_record(g, snapshot=snapshot, as_of=as_of, by=by, at=at, bodies=bodies)
-                           for g in gaps])
-    current = {r.key: r for r in list_records(store)}
+    current = {r.gap: r for r in list_records(store, series=series)}
+    create_records(store, [_new_record(g, snapshot=snapshot, as_of=as_of, by=by, at=at, bodies=bodies, series=series)
+                           for g in gaps if gap_key(g["rule"], g["id"]) not in current])
+    current = {r.gap: r for r in list_records(store, series=series)}
     updates, stale = [], []
     for g in gaps:
-        key = record_key(g["rule"], g["id"])
-        rec = current[key]
-        if versions and key in versions and int(versions[key]) != rec.version:
-            stale.append(key)
+        rec = current[gap_key(g["rule"], g["id"])]
+        if versions and rec.gap in versions and int(versions[rec.gap]) != rec.version:
+            stale.append(rec.key)
             continue
         changes = {"person": person or None, "deadline": deadline or None, "responsible": responsible}
         new = apply_changes(rec, changes, by=by, note=note, snapshot=snapshot)
@@ -178,7 +229,8 @@ def assign(store: Any, gaps: Iterable[Mapping[str, Any]], *, snapshot: str, as_o
     if stale:
         raise FollowUpConflict(f"{len(stale)} record(s) were changed by someone else meanwhile and were not "
                                f"reassigned: {', '.join(stale[:10])}; reload and assign them again")
-    return [r for r in list_records(store) if r.key in {record_key(g["rule"], g["id"]) for g in gaps}]
+    wanted = {gap_key(g["rule"], g["id"]) for g in gaps}
+    return [r for r in list_records(store, series=series) if r.gap in wanted]
 
 
 @dataclass
@@ -187,13 +239,14 @@ class SyncResult:
 
     snapshot: str
     as_of: str
+    series: str = ""
     closed: list[str] = field(default_factory=list)
     reopened: list[str] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
     skipped_older: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"snapshot": self.snapshot, "as_of": self.as_of, "closed": self.closed,
+        return {"snapshot": self.snapshot, "as_of": self.as_of, "series": self.series, "closed": self.closed,
                 "reopened": self.reopened, "seen": len(self.seen), "skipped_older": len(self.skipped_older)}
 
 
@@ -228,8 +281,9 @@ def _sync_values(rec: Record, what: str, changes: dict[str, Any], snapshot: str,
 
 def sync_snapshot(store: Any, snapshot: str, *, as_of: str | None = None,
                   gaps: Iterable[Mapping[str, Any]] | None = None, attempts: int = 3) -> SyncResult:
-    """Bring the ledger up to date with ``snapshot`` (evaluated at its reference date):
-    auto-close records whose gap it no longer shows, reopen closed ones whose gap is back.
+    """Bring the records of ``snapshot``'s series up to date with it (evaluated at its
+    reference date): auto-close records whose gap it no longer shows, reopen closed ones whose
+    gap is back. Records of other series are never read or written.
 
     ``gaps``: the snapshot's gap rows when already computed. Records that have seen a newer
     snapshot are left alone. A record edited meanwhile is re-read and synced again.
@@ -238,21 +292,23 @@ def sync_snapshot(store: Any, snapshot: str, *, as_of: str | None = None,
     from orgnet.queries import catalog
     from orgnet.queries.gaps import gap_records
 
-    as_of = as_of or catalog.reference_date(snapshot_info(store, snapshot).to_dict())
-    result = SyncResult(snapshot, as_of)
-    records = list_records(store)
+    snap = snapshot_info(store, snapshot)
+    as_of = as_of or catalog.reference_date(snap.to_dict())
+    result = SyncResult(snapshot, as_of, snap.series)
+    migrate_series(store)
+    records = list_records(store, series=snap.series)
     if not records:
         return result
     if gaps is None:
         gaps = gap_records(store, as_of=as_of, graph=snapshot)
-    present = {record_key(g["rule"], g["id"]) for g in gaps}
+    present = {gap_key(g["rule"], g["id"]) for g in gaps}
     for _ in range(attempts):
         at, updates, what_of = now(), [], {}
         for rec in records:
             if rec["seen_as_of"] and rec["seen_as_of"] > as_of:
                 result.skipped_older.append(rec.key)
                 continue
-            what, changes = _sync_changes(rec, rec.key in present, snapshot, as_of)
+            what, changes = _sync_changes(rec, rec.gap in present, snapshot, as_of)
             if all(rec.data.get(k) == v for k, v in changes.items()):
                 continue
             updates.append((rec, _sync_values(rec, what, changes, snapshot, at)))
@@ -263,7 +319,7 @@ def sync_snapshot(store: Any, snapshot: str, *, as_of: str | None = None,
                 getattr(result, what).append(key)
         if not stale:
             break
-        records = [r for r in list_records(store) if r.key in stale]
+        records = [r for r in list_records(store, series=snap.series) if r.key in stale]
     return result
 
 
@@ -272,5 +328,5 @@ def clear(store: Any) -> None:
     store.ledger_write(Q.CLEAR)
 
 
-__all__ = ["list_records", "get", "assign", "update", "sync_snapshot", "create_records", "clear",
+__all__ = ["list_records", "get", "assign", "update", "sync_snapshot", "create_records", "clear", "migrate_series",
            "default_responsible", "responsible_bodies", "SyncResult", "SYSTEM"]

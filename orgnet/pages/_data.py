@@ -19,6 +19,18 @@ def snapshots(store) -> list[dict]:
     return [{**s.to_dict(), "stored": has_results(store, s.name)} for s in list_snapshots(store)]
 
 
+def series_of(snaps: list[dict], graph: str) -> str | None:
+    """The series of snapshot ``graph`` (None when it is not one of ``snaps``)."""
+    return next((s["series"] for s in snaps if s["name"] == graph), None)
+
+
+def same_series(snaps: list[dict], graph: str) -> list[dict]:
+    """The snapshots (of :func:`snapshots`) of ``graph``'s series, oldest first; none when
+    ``graph`` is not a snapshot (a page never offers another series' snapshots)."""
+    series = series_of(snaps, graph)
+    return [s for s in snaps if series is not None and s["series"] == series]
+
+
 def counts(store, graph: str) -> dict[str, int]:
     try:
         return store.counts(graph)

@@ -93,7 +93,7 @@ def render(c: Ctx) -> None:
     the snapshot before it; nothing with fewer than two snapshots. Read from the results stored
     at load; when a snapshot has none (loaded by an older version), only on request (a toggle),
     as it then runs every earlier snapshot's KPIs and two snapshots' rules."""
-    snaps = [s for s in cached(c, _data.snapshots, graph_kw=None) if s["as_of"]]
+    snaps = [s for s in _data.same_series(cached(c, _data.snapshots, graph_kw=None), c.graph) if s["as_of"]]
     names = [s["name"] for s in snaps]
     if c.graph not in names or len(snaps) < 2:
         return

@@ -37,18 +37,20 @@ def _xlsx(c: Ctx, report, frames: dict[str, pd.DataFrame]) -> bytes:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.changes", "changes.caption")
-    snaps = cached(c, _data.snapshots, graph_kw=None)
+    snaps = _data.same_series(cached(c, _data.snapshots, graph_kw=None), c.graph)  # never another series
     if len(snaps) < 2:
         st.info(c.t("changes.need_two", command="orgnet load DATA --graph 2026Q2 --as-of 2026-06-30"))
         return
+    series = snaps[0]["series"]
+    st.caption(c.t("changes.series", series=series))
     names = [s["name"] for s in snaps]
     label = {s["name"]: c.t("app.snapshot_option", graph=s["name"], date=s["as_of"]) if s["as_of"] else s["name"]
              for s in snaps}
     new_i = names.index(c.graph) if c.graph in names and names.index(c.graph) > 0 else len(names) - 1
     col_o, col_n, col_s = st.columns([1, 1, 1])
-    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=new_i - 1, format_func=label.get, key="chg_old",
+    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=new_i - 1, format_func=label.get, key=f"chg_old_{series}",
                           placeholder=c.t("common.choose"))
-    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=new_i, format_func=label.get, key="chg_new",
+    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=new_i, format_func=label.get, key=f"chg_new_{series}",
                           placeholder=c.t("common.choose"))
     streets = cached(c, _data_streets, graph_kw=None, graph=new)
     by_id = {s["id"]: s["name"] for s in streets}

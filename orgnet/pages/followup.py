@@ -81,7 +81,7 @@ def gap_option(c: Ctx, gap: dict) -> str:
     return c.t("followup.gap_option", name=gap["name"] or gap["id"], place=gap["community"] or gap["street"] or "")
 
 
-def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
+def _assign_block(c: Ctx, titles: dict, by_gap: dict[str, Record]) -> None:
     """Assign gaps of the current snapshot: a street or community and a rule first (the rules
     counted in the engine), then a page of that rule's gaps: no gap row it does not show leaves
     the database."""
@@ -116,7 +116,7 @@ def _assign_block(c: Ctx, titles: dict, by_key: dict[str, Record]) -> None:
             try:
                 done = led.assign(c.store, [options[k] for k in picked], snapshot=c.graph, as_of=c.as_of,
                                   by=_editor(c), person=person.strip(), deadline=deadline.isoformat() if deadline else "",
-                                  versions={k: by_key[k].version for k in picked if k in by_key})
+                                  versions={k: by_gap[k].version for k in picked if k in by_gap})
                 st.session_state[K_FLASH] = c.t("followup.assigned", n=len(done))
                 st.session_state[K_ROUND] = st.session_state.get(K_ROUND, 0) + 1
                 st.rerun()  # the ledger above shows the new records
@@ -166,7 +166,11 @@ def render(c: Ctx) -> None:
     if flash:
         st.success(flash)
     today = now()[:10]
-    records = led.list_records(c.store)  # not cached: the ledger changes outside any snapshot
+    series = _data.series_of(cached(c, _data.snapshots, graph_kw=None), c.graph)
+    if series:
+        st.caption(c.t("followup.series", series=series))
+    # not cached: the ledger changes outside any snapshot; only the current series' records
+    records = led.list_records(c.store, series=series or "")
     titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
     counts = {s.value: sum(1 for r in records if r["status"] == s.value) for s in FollowUpStatus}
     st.caption(c.t("followup.total", n=len(records), late=sum(1 for r in records if r.overdue(today)), **counts))
@@ -198,7 +202,7 @@ def render(c: Ctx) -> None:
         if _editor(c):
             _bulk_block(c, shown, titles)
     if _editor(c):  # viewers read the ledger, analysts and administrators change it
-        _assign_block(c, titles, {r.key: r for r in records})
+        _assign_block(c, titles, {r.gap: r for r in records})
 
 
 __all__ = ["render", "gap_option", "PICK_ROWS"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orgnet.analysis import changes as ch
-from orgnet.graph.snapshots import Snapshot, list_snapshots, snapshot, sort_key
+from orgnet.graph.snapshots import Snapshot, check_same_series, list_snapshots, snapshot, sort_key
 from orgnet.frames import records as _records
 from orgnet.queries import catalog
 
@@ -115,11 +115,13 @@ def diff_snapshots(store: Any, old: str, new: str, *, street_id: str | None = No
                    series: list[str] | None = None) -> DiffReport:
     """Compare snapshot ``old`` with ``new`` (each at its own reference date).
 
+    Both must belong to one series (InputError naming both otherwise, ``check_same_series``).
     ``history``: count ``snapshots_open`` over the snapshots dated before ``old`` too —
-    those named in ``series``, or every snapshot of the store; False counts only these two.
+    those named in ``series``, or every snapshot of their series; False counts only these two.
     """
     scope = {"street_id": street_id, "community_id": community_id}
     old_snap, new_snap = snapshot(store, old), snapshot(store, new)
+    check_same_series(old_snap, new_snap)
     with ThreadPoolExecutor(max_workers=2) as pool:  # the two snapshots are read side by side
         # each in a copy of this context (``stored.live()`` holds in the threads too)
         old_job = pool.submit(contextvars.copy_context().run, snapshot_facts, store, old, as_of=old_snap.as_of,
@@ -131,7 +133,7 @@ def diff_snapshots(store: Any, old: str, new: str, *, street_id: str | None = No
     earlier: list[set] = []
     between: list[set] = []
     if history:
-        snaps = [s for s in list_snapshots(store) if (series is None or s.name in series)
+        snaps = [s for s in list_snapshots(store, old_snap.series) if (series is None or s.name in series)
                  and s.name not in (old, new)]
         earlier = gap_history(store, [s for s in snaps if sort_key(s) < sort_key(old_snap)], **scope)
         between = gap_history(store, [s for s in snaps if sort_key(old_snap) < sort_key(s) < sort_key(new_snap)],

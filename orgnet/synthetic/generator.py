@@ -105,10 +105,13 @@ class _Generator(AreaPlan, UnitPlan, OrgPlan, MemberWriter, RoleWriter, CoBuildi
         self.write_dataset(sink)
 
     def write_dataset(self, sink: _Sink) -> None:
-        """The dataset's own row: its reference date (fixed per preset) and a title."""
+        """The dataset's own row: its reference date (fixed per preset) and a title naming the
+        preset (the default series of its snapshots)."""
         t = sink.table("dataset")
-        t.row(self.p.as_of, f"{self.p.city}{'、'.join(self.p.districts)}模拟数据"
-                            f"（预设 {self.p.name}，种子 {self.seed}）")
+        # the preset is part of the name (two presets of one district are two series,
+        # ``Dataset.series``); the seed, a period tag, is not
+        t.row(self.p.as_of, f"{self.p.city}{'、'.join(self.p.districts)}模拟数据 · 预设 {self.p.name}"
+                            f"（种子 {self.seed}）")
         t.close()
 
 

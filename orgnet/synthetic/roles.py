@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from orgnet.errors import ConfigError
 from orgnet.model import LARGE_UNIT_KINDS, TWO_NEW_KINDS, OrgKind, Role
+from orgnet.synthetic.base import GeneratorBase
+from orgnet.synthetic.common import _o
+from orgnet.synthetic.output import _Sink, _TableOut
 
 #: staff from which a generated unit may get a street committee seat (synthetic data only: the
 #: rules' representative size is the policy's ``representative_staff``)
 _SEAT_STAFF = 100
-from orgnet.synthetic.base import GeneratorBase
-from orgnet.synthetic.common import _o
-from orgnet.synthetic.output import _Sink, _TableOut
 
 
 class RoleWriter(GeneratorBase):
