@@ -101,6 +101,9 @@ class Limits:
     query_mem_mb: int = 1024
     #: query threads of the embedded database (a runaway query holds one)
     db_threads: int = 4
+    #: most memory the embedded database may take in all (MB; 0: half the machine's memory),
+    #: never more than the machine's memory less 2 GB (:func:`db_memory_mb`, an OS limit)
+    db_mem_mb: int = 0
 
     @classmethod
     def from_env(cls, **overrides: int) -> "Limits":
@@ -113,6 +116,37 @@ class Limits:
 def limits() -> Limits:
     """The limits in force now (read from the environment on each call: cheap, testable)."""
     return Limits.from_env()
+
+
+#: memory the embedded database always leaves to the rest of the machine (MB)
+DB_MEM_RESERVE_MB = 2048
+
+
+def machine_memory_mb() -> int:
+    """The machine's memory (MB): physical RAM, or a smaller cgroup v2 limit this process runs under."""
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        raw = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        ram = min(ram, int(raw)) if raw.isdigit() else ram
+    except OSError:
+        pass
+    return ram >> 20
+
+
+def db_memory_mb(lim: Limits | None = None, machine_mb: int | None = None) -> int:
+    """The memory limit of the embedded database's process (MB): ``db_mem_mb``, or half the
+    machine's memory when 0, never above the machine's memory less :data:`DB_MEM_RESERVE_MB`
+    (on a machine too small for that, a quarter of it).
+
+    >>> db_memory_mb(Limits(), machine_mb=24_000), db_memory_mb(Limits(db_mem_mb=30_000), machine_mb=24_000)
+    (12000, 21952)
+    >>> db_memory_mb(Limits(db_mem_mb=512), machine_mb=24_000), db_memory_mb(Limits(), machine_mb=2048)
+    (512, 512)
+    """
+    lim = lim or limits()
+    ram = machine_memory_mb() if machine_mb is None else machine_mb
+    cap = max(ram - DB_MEM_RESERVE_MB, ram // 4)
+    return min(lim.db_mem_mb or ram // 2, cap)
 
 
 #: the environment variable listing the personal extra columns an administrator allows

@@ -326,3 +326,79 @@ def test_limits_setting_validation(monkeypatch) -> None:
         limits()
     monkeypatch.setenv("ORGNET_MAX_ROWS", "7")
     assert limits().max_rows == 7 and Limits().max_rows == 1_000_000
+
+
+# ---------------------------------------------------------------------------
+# formula injection in the rejects files (issue 25 item 2)
+# ---------------------------------------------------------------------------
+
+#: the four spreadsheet formula prefixes a hostile ledger can put in a rejected row
+FORMULAS = ['=HYPERLINK("http://evil.example/x","点我")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"]
+
+
+def _formula_members(tmp_path: Path, fmt: str) -> Path:
+    """Members whose names are formulas, each row rejected by a bad status."""
+    tables = good_tables()
+    base = tables["members"][2]
+    tables["members"] += [dict(base, id=f"MF{i}", name=f, status="坏") for i, f in enumerate(FORMULAS)]
+    if fmt == "csv":
+        return write_csv(tmp_path / "in", tables)
+    import openpyxl
+
+    book = write_xlsx(tmp_path / "book.xlsx", tables, zh=False)
+    wb = openpyxl.load_workbook(book)
+    for row in wb["members"].iter_rows():
+        for cell in row:
+            if cell.value in FORMULAS:
+                cell.data_type = "s"  # text cells, as a hostile ledger would hold them
+    wb.save(book)
+    return book
+
+
+def _rejects_cells(files: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(cell text, openpyxl data type or 'csv') of every cell of the rejects files."""
+    import csv as _csv
+    import openpyxl
+
+    cells = []
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            rows = list(_csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+            cells += [(c, "csv") for r in rows for c in r]
+        else:
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+            cells += [(c.value, c.data_type) for ws in wb for r in ws.iter_rows() for c in r
+                      if c.value is not None]
+    return cells
+
+
+def _check_neutralized(files: dict[str, bytes]) -> None:
+    cells = _rejects_cells(files)
+    texts = [c for c, _ in cells]
+    for f in FORMULAS:
+        assert "'" + f in texts, f
+        assert f not in texts, f
+    assert all(kind != "f" for _, kind in cells)  # no live formula in the workbook
+    assert not any(isinstance(c, str) and c.startswith(("=", "+", "-", "@")) for c in texts)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_rejects_files_neutralize_formulas_cli(tmp_path: Path, fmt: str) -> None:
+    from orgnet.cli import main
+
+    src = _formula_members(tmp_path, fmt)
+    with pytest.raises(SystemExit):
+        main(["validate", str(src), "--rejects", str(tmp_path / "rej")])
+    files = {p.name: p.read_bytes() for p in (tmp_path / "rej").iterdir()}
+    assert files
+    _check_neutralized(files)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_rejects_files_neutralize_formulas_import_page(tmp_path: Path, fmt: str) -> None:
+    from orgnet.pages.import_page import rejects_zip
+
+    data = rejects_zip(validate_path(_formula_members(tmp_path, fmt)))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    _check_neutralized(files)

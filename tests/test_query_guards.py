@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -166,4 +167,115 @@ def test_real_neo4j_caps_the_memory_of_one_query(neo4j_store) -> None:
     with pytest.raises(QueryError, match="db.memory.transaction.max"):
         store.read("UNWIND range(1, 1000000000) AS x WITH collect(x) AS xs RETURN size(xs) AS n", timeout_s=120)
     assert time.perf_counter() - t < 60
+    assert store.read("RETURN 1 AS one") == [{"one": 1}]
+
+
+# ---------------------------------------------------------------------------
+# memory (issue 25 item 1): computed range() bounds, the server's OS memory limit, no re-send
+# ---------------------------------------------------------------------------
+
+
+def test_computed_range_bounds_are_guarded(falkordb_store, graph_name, monkeypatch) -> None:
+    """A range() whose bound is a parameter or a variable is stopped by the engine before it
+    builds more elements than the per-query cap holds, whatever its spelling; smaller ones run."""
+    from orgnet.graph.stores.bound import guard_ranges
+
+    store = falkordb_store
+    store.write("CREATE (:Area {id: 'a'})", graph=graph_name)
+    pid = store.server.pid
+    # the issue's query (32 GB if built) stops before anything is allocated
+    for query, params in [("UNWIND range(1, $n) AS x RETURN count(x) AS c", {"n": 2_000_000_000}),
+                          ("WITH 2000000000 AS n UNWIND range(1, n) AS x RETURN count(x) AS c", {}),
+                          ("RETURN size(`range`(1, $n)) AS c", {"n": 2_000_000_000}),
+                          ("RETURN size(RANGE(-9000000000000000000, $n)) AS c", {"n": 9_000_000_000_000_000_000})]:
+        t = time.perf_counter()
+        with pytest.raises(QueryError, match=r"range\(\).*ORGNET_QUERY_MEM_MB"):
+            store.read(query, params, graph=graph_name)
+        assert time.perf_counter() - t < 0.5
+    assert store.server.pid == pid and store.server.ping()
+    # a small cap on this side: 5 million elements (80 MB) are refused, a million pass
+    monkeypatch.setenv("ORGNET_QUERY_MEM_MB", "16")
+    with pytest.raises(QueryError, match="range"):
+        store.read("WITH 5000000 AS n UNWIND range(1, n) AS x RETURN count(x) AS c", graph=graph_name)
+    with pytest.raises(QueryError, match="range"):
+        store.read("RETURN [x IN range(1, 3) | size(range(1, x * $n))] AS c", {"n": 2_000_000},
+                   graph=graph_name)
+    rows = store.read("WITH 1000000 AS n UNWIND range(1, n, 2) AS x RETURN count(x) AS c, "
+                      "[x IN range(1, 3) | size(range(1, x * $n))] AS s, range($n, 1) AS e, "
+                      "range(1, $n, -1) AS f, range(10, 1, -3) AS g", {"n": 3}, graph=graph_name)
+    assert rows == [{"c": 500_000, "s": [3, 6, 9], "e": [], "f": [], "g": [10, 7, 4, 1]}]
+    assert guard_ranges("RETURN range(1, 10)", 5) == "RETURN range(1, 10)"  # literals: refused before
+
+
+def _mem_server(tmp_path, monkeypatch, db_mb: int):
+    """An embedded server of its own under an OS memory limit of ``db_mb`` MB and a per-query
+    cap above it (so the OS limit is what stops a query)."""
+    from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
+
+    monkeypatch.setenv("ORGNET_DB_MEM_MB", str(db_mb))
+    monkeypatch.setenv("ORGNET_QUERY_MEM_MB", "8192")
+    server = EmbeddedServer(tmp_path / "home")
+    server.start()
+    store = FalkorDBStore(server, "g")
+    store.write("CREATE (:Area {id: 'a'})")
+    return server, store
+
+
+def _data_limit(pid: int) -> int:
+    line = next(x for x in Path(f"/proc/{pid}/limits").read_text().splitlines() if x.startswith("Max data size"))
+    return int(line.split()[3])
+
+
+def test_server_memory_limit_stops_a_query_and_it_is_not_sent_again(tmp_path, monkeypatch) -> None:
+    """The embedded server runs under an OS memory limit (here 512 MB); a query past it ends
+    the server, not the machine; the store reports it as stopped for memory, restarts the
+    server and never sends the query again; the next query is answered."""
+    from orgnet.settings import db_memory_mb
+
+    server, store = _mem_server(tmp_path, monkeypatch, 512)
+    try:
+        first = server.pid
+        assert _data_limit(first) == 512 << 20 and db_memory_mb() == 512
+        t = time.perf_counter()
+        with pytest.raises(QueryError, match=r"stopped for memory.*512 MB.*ORGNET_DB_MEM_MB.*not run again"):
+            store.read("UNWIND range(1, $n) AS x RETURN count(x) AS c", {"n": 50_000_000})  # 800 MB list
+        assert time.perf_counter() - t < 30
+        log = server.log_file.read_bytes()
+        assert log.count(b"aborting for OUT OF MEMORY") == 1  # sent once, never again
+        assert server.pid != first and _data_limit(server.pid) == 512 << 20
+        assert store.read("RETURN 1 AS one") == [{"one": 1}]
+        # a list built step by step (not a range) is stopped by the same limit
+        with pytest.raises(QueryError, match="memory|内存"):
+            store.read("RETURN size(reduce(a = [0], x IN range(1, 40) | a + a)) AS n")
+        assert store.read("RETURN 2 AS two") == [{"two": 2}]
+    finally:
+        store.close()
+        server.stop()
+
+
+def test_database_memory_limit_derives_from_the_machine(monkeypatch) -> None:
+    from orgnet.settings import DB_MEM_RESERVE_MB, Limits, db_memory_mb, machine_memory_mb
+
+    ram = machine_memory_mb()
+    monkeypatch.delenv("ORGNET_DB_MEM_MB", raising=False)
+    assert db_memory_mb() == min(ram // 2, ram - DB_MEM_RESERVE_MB)
+    assert db_memory_mb(Limits(db_mem_mb=10 * ram)) == ram - DB_MEM_RESERVE_MB
+    assert db_memory_mb(Limits(), machine_mb=24 * 1024) == 12 * 1024
+    assert db_memory_mb(Limits(db_mem_mb=23 * 1024), machine_mb=24 * 1024) == 22 * 1024
+
+
+@pytest.mark.neo4j
+def test_real_neo4j_holds_the_computed_range(neo4j_store) -> None:
+    """The issue's query on Neo4j. Its transaction memory cap does not count a list built by a
+    comprehension (``[x IN range(1, n) | x]`` with n = 2e9 ended in "Java heap space"), so
+    the same guard as on FalkorDB stops a computed range before it is built; smaller ones run."""
+    store = neo4j_store
+    store.write("MERGE (:Area {id: 'a'})")
+    for query in ("UNWIND range(1, $n) AS x RETURN count(x) AS c",
+                  "WITH $n AS n RETURN size([x IN range(1, n) | x]) AS c"):
+        t = time.perf_counter()
+        with pytest.raises(QueryError, match=r"range\(\).*ORGNET_QUERY_MEM_MB"):
+            store.read(query, {"n": 2_000_000_000}, timeout_s=120)
+        assert time.perf_counter() - t < 5
+    assert store.read("WITH $n AS n RETURN size([x IN range(1, n) | x]) AS c", {"n": 1000}) == [{"c": 1000}]
     assert store.read("RETURN 1 AS one") == [{"one": 1}]

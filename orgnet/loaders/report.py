@@ -6,7 +6,11 @@ GB18030 out), or for a workbook an ``.xlsx`` with the same sheet names and heade
 and appends one column, ``_reason``, holding every reason of that row joined by
 `` | ``. The reader ignores a ``_reason`` column, so the user fixes the rows in place
 and re-imports them (for example by pasting them back into the original file). Cells of
-withheld personal columns (:mod:`orgnet.privacy`) are written blank.
+withheld personal columns (:mod:`orgnet.privacy`) are written blank. Every text cell goes
+through the same formula neutralisation as every export
+(:func:`orgnet.export.neutralize_formula`): this is the file an administrator opens in a
+spreadsheet, so ``=HYPERLINK(…)``, ``+cmd|…``, ``@SUM(…)`` or ``-2+3`` from a hostile ledger
+gets a leading ``'`` and stays text (in the CSV and in the workbook alike).
 
 The report lists the personal extra columns found (:attr:`Report.personal`): withheld ones
 (:attr:`Report.withheld`) never reach the graph; kept ones were allowed by an administrator
@@ -23,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orgnet.errors import InputError
+from orgnet.export import neutralize_formula
 from orgnet.model import TABLES
 from orgnet.loaders.read import REASON_HEADER, PersonalColumn, Problem, Source, iter_records
 
@@ -193,7 +198,8 @@ def _reasons(problems: Iterable[Problem]) -> str:
 
 
 def _rejected_records(source: Source, reasons: dict[int, str]) -> Iterable[list[Any]]:
-    """The header (plus ``_reason``) and each rejected record (plus its reasons), as read."""
+    """The header (plus ``_reason``) and each rejected record (plus its reasons), as read,
+    every text cell neutralized (:func:`orgnet.export.neutralize_formula`)."""
     wanted = set(reasons)
     header = list(source.headers)
     width = len(header)
@@ -207,9 +213,9 @@ def _rejected_records(source: Source, reasons: dict[int, str]) -> Iterable[list[
                     record[i] = None
             rows.append((number, record))
             width = max(width, len(record))
-    yield header + [None] * (width - len(header)) + [REASON_HEADER]
+    yield [neutralize_formula(c) for c in header + [None] * (width - len(header)) + [REASON_HEADER]]
     for number, record in rows:
-        yield record + [None] * (width - len(record)) + [reasons[number]]
+        yield [neutralize_formula(c) for c in record + [None] * (width - len(record)) + [reasons[number]]]
 
 
 def _write_csv(source: Source, reasons: dict[int, str], out_dir: Path) -> Path:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from orgnet.graph.stores.lexer import mask
+from orgnet.graph.stores.lexer import Token, mask, tokens
 
-__all__ = ["bound_query", "counted_query", "skipped_query", "LIMIT_PARAM", "SKIP_PARAM", "largest_range"]
+__all__ = ["bound_query", "counted_query", "skipped_query", "LIMIT_PARAM", "SKIP_PARAM", "largest_range",
+           "guard_ranges", "RANGE_GUARD_KEY", "checked_ranges", "range_refusal", "range_most",
+           "LIST_ELEMENT_BYTES"]
 
 #: the parameter a lowered ``LIMIT $p`` is replaced by
 LIMIT_PARAM = "orgnet_row_limit"
@@ -32,8 +34,10 @@ SKIP_PARAM = "orgnet_row_skip"
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-_RANGE = re.compile(r"\brange\s*\(\s*([+-]?\d+)\s*,\s*([+-]?\d+)\s*(?:,\s*([+-]?\d+)\s*)?\)",
-                    re.IGNORECASE)
+#: an integer literal argument of ``range()`` (a sign and blanks allowed)
+_INT = re.compile(r"[+-]?\s*\d+")
+#: the key of the map a guarded ``range()`` gets instead of its end when it would be too long
+RANGE_GUARD_KEY = "orgnet_range_too_large"
 
 
 def largest_range(cypher: str) -> int:
@@ -41,17 +45,149 @@ def largest_range(cypher: str) -> int:
 
     FalkorDB 4.16 builds a range's whole list before its per-query memory cap is checked,
     so ``range(1, 2000000000)`` allocates ~32 GB first; the store refuses such a literal.
+    Every spelling counts (``RANGE``, a backquoted or escaped name, comments inside).
 
     >>> largest_range("UNWIND range(1, 10) AS x RETURN x, 'range(1, 99999999)'")
     10
+    >>> largest_range("RETURN `range`(1, /* c */ 100, 10), range(5, 1)")
+    10
     """
-    most = 0
-    for m in _RANGE.finditer(mask(cypher)):
-        a, b = int(m.group(1)), int(m.group(2))
-        step = int(m.group(3)) if m.group(3) else 1
-        if step:
-            most = max(most, (b - a) // step + 1)
-    return most
+    sizes: list[int] = []
+    guard_ranges(cypher, 0, sizes)
+    return max(sizes, default=0)
+
+
+def guard_ranges(cypher: str, most: int, sizes: list[int] | None = None) -> str:
+    """The query with every ``range()`` whose bounds are not all integer literals guarded:
+    when it would build ``most`` elements or more, its end becomes a map
+    (``{orgnet_range_too_large: most}``) and the engine stops with a type error before it
+    allocates anything. Literal ranges are left as they are and their sizes appended to
+    ``sizes`` (:func:`largest_range`). A query without such a range comes back unchanged.
+
+    >>> guard_ranges("WITH 10 AS n UNWIND range(1, n) AS x RETURN x", 100)
+    'WITH 10 AS n UNWIND range(1, CASE WHEN (toFloat(n) - toFloat(1)) / toFloat(1) >= 100 \
+THEN {orgnet_range_too_large: 100} ELSE n END) AS x RETURN x'
+    >>> guard_ranges("RETURN range(1, 5), x.range(1, $n)", 100)
+    'RETURN range(1, 5), x.range(1, $n)'
+    """
+    toks = tokens(cypher)
+    sizes = [] if sizes is None else sizes
+    body = _guard_span(cypher, toks, 0, len(toks), most, sizes)
+    if not toks or body == cypher[toks[0].start:toks[-1].end]:
+        return cypher
+    return cypher[:toks[0].start] + body + cypher[toks[-1].end:]
+
+
+def _is_range_call(toks: list[Token], i: int, hi: int) -> bool:
+    """``toks[i]`` names the function ``range`` (any spelling) and opens its arguments."""
+    t = toks[i]
+    before = toks[i - 1] if i else None
+    return (t.kind in ("word", "name") and t.text.lower() == "range" and i + 1 < hi
+            and toks[i + 1].kind == "symbol" and toks[i + 1].text == "("
+            and not (before is not None and before.kind == "symbol" and before.text in ".$:"))
+
+
+def _closing(toks: list[Token], opening: int, hi: int) -> tuple[int, list[int]] | None:
+    """Index of the bracket closing ``toks[opening]`` and of the commas directly inside it."""
+    depth, commas = 0, []
+    for i in range(opening, hi):
+        t = toks[i]
+        if t.kind != "symbol":
+            continue
+        if t.text in "([{":
+            depth += 1
+        elif t.text in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i, commas
+        elif t.text == "," and depth == 1:
+            commas.append(i)
+    return None
+
+
+def _guard_span(cypher: str, toks: list[Token], lo: int, hi: int, most: int, sizes: list[int]) -> str:
+    """The text of ``toks[lo:hi]`` with its ``range()`` calls guarded (nested ones too)."""
+    if lo >= hi:
+        return ""
+    out, pos, i = [], toks[lo].start, lo
+    while i < hi:
+        found = _closing(toks, i + 1, hi) if _is_range_call(toks, i, hi) else None
+        if found is None:
+            i += 1
+            continue
+        close, commas = found
+        marks = [i + 1, *commas, close]
+        args = [(marks[k] + 1, marks[k + 1]) for k in range(len(marks) - 1)]
+        texts = [cypher[toks[a].start:toks[b - 1].end] if a < b else "" for a, b in args]
+        out.append(cypher[pos:toks[i].start])
+        if len(args) in (2, 3) and all(_INT.fullmatch(x.strip()) for x in texts):
+            a, b, *rest = (int(x.replace(" ", "")) for x in texts)
+            step = rest[0] if rest else 1
+            sizes.append(max(0, (b - a) // step + 1) if step else 0)
+            out.append(cypher[toks[i].start:toks[close].end])
+        elif len(args) in (2, 3) and all(a < b for a, b in args):
+            out.append(_guarded_call([_guard_span(cypher, toks, a, b, most, sizes) for a, b in args], most))
+        else:  # a wrong number of arguments: the engine says so
+            out.append(cypher[toks[i].start:toks[close].end])
+        pos, i = toks[close].end, close + 1
+    out.append(cypher[pos:toks[hi - 1].end])
+    return "".join(out)
+
+
+def _guarded_call(args: list[str], most: int) -> str:
+    """``range(a, b[, step])`` whose end turns into a map when it would hold ``most`` or more
+    elements (floats: no integer overflow); a null bound keeps the engine's own error."""
+    a, b = args[0], args[1]
+    step = args[2] if len(args) == 3 else "1"
+    check = f"(toFloat({b}) - toFloat({a})) / toFloat({step}) >= {most}"
+    end = f"CASE WHEN {check} THEN {{{RANGE_GUARD_KEY}: {most}}} ELSE {b} END"
+    return f"range({a}, {end}" + (f", {args[2]})" if len(args) == 3 else ")")
+
+
+#: bytes one element of a list takes (a FalkorDB SIValue; Neo4j's boxed values take more)
+LIST_ELEMENT_BYTES = 16
+
+
+def range_most() -> int:
+    """The most elements one ``range()`` may build: the per-query memory cap's worth
+    (``ORGNET_QUERY_MEM_MB`` / :data:`LIST_ELEMENT_BYTES`)."""
+    from orgnet.settings import limits
+
+    return limits().query_mem_mb * (1 << 20) // LIST_ELEMENT_BYTES
+
+
+def checked_ranges(cypher: str) -> str:
+    """The query to send, on either engine: a literal ``range()`` longer than
+    :func:`range_most` is refused (QueryError), and one with a computed bound
+    (``range(1, $n)``, ``WITH 10 AS n … range(1, n)``) is guarded so the engine stops before
+    building it (:func:`guard_ranges`; the engine's error is :func:`range_refusal`). FalkorDB
+    allocates a range's whole list before it checks its per-query cap, and Neo4j's
+    transaction cap does not count a list comprehension: a huge range would take the server."""
+    from orgnet.errors import QueryError
+    from orgnet.settings import limits
+
+    sizes: list[int] = []
+    guarded = guard_ranges(cypher, range_most(), sizes)
+    most = max(sizes, default=0)
+    if most > range_most():
+        mem_mb = limits().query_mem_mb
+        raise QueryError(
+            f"查询中的 range() 有 {most:,} 个元素，超过每个查询的内存上限 {mem_mb} MB，未执行；请缩小范围 / "
+            f"range() of {most:,} elements exceeds the per-query memory limit of {mem_mb} MB "
+            f"(ORGNET_QUERY_MEM_MB); not run")
+    return guarded
+
+
+def range_refusal(cypher: str) -> "QueryError":
+    """The error for a query whose guarded ``range()`` would have been too long."""
+    from orgnet.errors import QueryError
+    from orgnet.settings import limits
+
+    mem_mb, most = limits().query_mem_mb, range_most()
+    return QueryError(
+        f"查询中的 range() 超过 {most:,} 个元素，超过每个查询的内存上限 {mem_mb} MB，已在分配前停止；"
+        f"请缩小范围 / range() would build more than {most:,} elements, over the per-query "
+        f"memory limit of {mem_mb} MB (ORGNET_QUERY_MEM_MB); stopped before building it: {cypher[:200]}")
 
 
 def _top_words(masked: str) -> list[tuple[int, str]]:

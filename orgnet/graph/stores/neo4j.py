@@ -36,7 +36,7 @@ from orgnet.graph.stores.base import (
     Store,
     Writer,
 )
-from orgnet.graph.stores.bound import bound_query
+from orgnet.graph.stores.bound import RANGE_GUARD_KEY, bound_query, checked_ranges, range_refusal
 from orgnet.graph.stores.reach import refuse_outside_reach
 from orgnet.settings import Settings
 
@@ -182,6 +182,9 @@ class Neo4jStore(Store):
                 f"(Neo4j Community Edition has a single database; named graphs need Enterprise/Aura)")
         if "TransactionTimedOut" in code or "timed out" in msg.lower():
             return QueryError(f"the query timed out: {cypher[:200]}")
+        if "java heap space" in msg.lower():
+            return QueryError(f"查询耗尽了 Neo4j 服务器的内存（Java heap），已失败；请缩小查询范围 / the query exhausted "
+                              f"the Neo4j server's memory (Java heap space) and failed; narrow it down: {cypher[:200]}")
         if "MemoryPoolOutOfMemory" in code or "memory" in msg.lower() and "limit" in msg.lower():
             return QueryError(f"查询所需内存超过服务器为单个事务设定的上限，已被终止；请缩小查询范围 / the query needed "
                               f"more memory than the server allows one transaction (db.memory.transaction.max) "
@@ -205,9 +208,10 @@ class Neo4jStore(Store):
         from orgnet.settings import limits
 
         refuse_outside_reach(cypher)
-        query, values = cypher, params or {}
+        query, values = checked_ranges(cypher), params or {}
+        guarded = query != cypher
         if limit is not None:  # the server stops at `limit` rows
-            query, values, _ = bound_query(cypher, values, max(int(limit), 0))
+            query, values, _ = bound_query(query, values, max(int(limit), 0))
         timeout = timeout_s or limits().query_timeout_s  # a per-transaction timeout, always
 
         try:
@@ -231,6 +235,8 @@ class Neo4jStore(Store):
                     tx.rollback()  # read-only: nothing to commit; cancels a partly read result
                     return rows
         except neo4j.exceptions.Neo4jError as e:
+            if guarded and RANGE_GUARD_KEY in str(e) or guarded and "Map" in (e.message or ""):
+                raise range_refusal(cypher) from e
             raise self._translate(e, cypher, db) from e
         except (neo4j.exceptions.DriverError, OSError) as e:
             raise self._translate(e, cypher, db) from e
