@@ -210,12 +210,20 @@ def main() -> None:
     allowed = [(key, mod, icon) for key, mod, icon, who in PAGES
                if (not meeting or key in MEETING_PAGES) and may_open(account, who)]
     start = start if start in {key for key, _, _ in allowed} else "overview"
-    pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key,
-                     default=(key == start)) for key, mod, icon in allowed]
+    pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key)
+             for key, mod, icon in allowed]
     st.session_state[_ui.K_PAGES] = {p.url_path: p for p in pages}  # for links between pages
-    nav = st.navigation(pages, position="top" if meeting else "sidebar")
+    nav = st.navigation([_home_page(start, allowed, lang)] + pages, position="top" if meeting else "sidebar")
     nav.run()
     _ui.prewarm(st.session_state["_orgnet_ctx"])
+
+
+def _home_page(start: str, allowed: list[tuple[str, str, str]], lang: str):
+    """The app's root URL: a hidden page showing the start page. Every listed page keeps its own
+    path (Streamlit serves a default page only at the root, so ``/overview`` was "Page not found")."""
+    module = next(mod for key, mod, _ in allowed if key == start)
+    return st.Page(_page_runner(module), title=t(f"page.{start}", lang), url_path="home",
+                   visibility="hidden", default=True)
 
 
 def _leave_meeting() -> None:
