@@ -66,14 +66,27 @@ h1 {font-size: 2.6rem !important;}
 """
 
 
-def _page_runner(module: str):
+#: pages that work on a graph holding no load (every other page says "尚未导入数据" instead)
+NO_DATA_PAGES = ("import", "query", "audit")
+
+
+def _page_runner(key: str):
+    """The function ``st.Page`` runs for the page ``key`` of ``PAGES``."""
     import importlib
+
+    module = next(mod for k, mod, _, _ in PAGES if k == key)
+    needs_data = key not in NO_DATA_PAGES
 
     def run() -> None:
         from orgnet.errors import OrgnetError
+        from orgnet.graph.load import is_loaded
 
         mod = importlib.import_module(module)
         c = _ui.ctx()
+        if needs_data and not is_loaded(c.info):  # empty, missing or restarted empty: never "no gaps"
+            st.title(c.t(f"page.{key}"))
+            st.warning(c.t("app.not_loaded", graph=c.graph))
+            return
         start = time.perf_counter()
         try:
             mod.render(c)
@@ -210,19 +223,18 @@ def main() -> None:
     allowed = [(key, mod, icon) for key, mod, icon, who in PAGES
                if (not meeting or key in MEETING_PAGES) and may_open(account, who)]
     start = start if start in {key for key, _, _ in allowed} else "overview"
-    pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key)
+    pages = [st.Page(_page_runner(key), title=t(f"page.{key}", lang), icon=icon, url_path=key)
              for key, mod, icon in allowed]
     st.session_state[_ui.K_PAGES] = {p.url_path: p for p in pages}  # for links between pages
-    nav = st.navigation([_home_page(start, allowed, lang)] + pages, position="top" if meeting else "sidebar")
+    nav = st.navigation([_home_page(start, lang)] + pages, position="top" if meeting else "sidebar")
     nav.run()
     _ui.prewarm(st.session_state["_orgnet_ctx"])
 
 
-def _home_page(start: str, allowed: list[tuple[str, str, str]], lang: str):
+def _home_page(start: str, lang: str):
     """The app's root URL: a hidden page showing the start page. Every listed page keeps its own
     path (Streamlit serves a default page only at the root, so ``/overview`` was "Page not found")."""
-    module = next(mod for key, mod, _ in allowed if key == start)
-    return st.Page(_page_runner(module), title=t(f"page.{start}", lang), url_path="home",
+    return st.Page(_page_runner(start), title=t(f"page.{start}", lang), url_path="home",
                    visibility="hidden", default=True)
 
 
