@@ -368,3 +368,29 @@ def test_server_exits_when_its_parent_dies(neo4j_server, tmp_path):
     except psutil.TimeoutExpired:
         java.kill()
         pytest.fail("the Neo4j launcher outlived its parent by 90 s")
+
+
+@pytest.mark.neo4j
+def test_an_old_quarter_name_never_shows_the_new_quarters_data(neo4j_db, tiny_dataset):
+    """Community holds one database: after ORGNET_GRAPH=2026Q2 replaced 2026Q1, asking for
+    2026Q1 is refused naming what the database holds; 2026Q2 reads under its own name."""
+    from orgnet.errors import NotLoaded
+    from orgnet.graph.load import load_dataset
+
+    q1, q2 = _store(neo4j_db, default_graph="2026Q1"), _store(neo4j_db, default_graph="2026Q2")
+    try:
+        load_dataset(q1, tiny_dataset, graph="2026Q1")
+        assert q1.read("MATCH (n:Area) RETURN count(n) AS n")[0]["n"] > 0
+        load_dataset(q2, tiny_dataset, graph="2026Q2", replace=True)
+        with pytest.raises(NotLoaded) as e:
+            q1.read("MATCH (n:Area) RETURN count(n) AS n")  # the old name, its default graph
+        assert "2026Q2" in str(e.value) and "2026Q1" in str(e.value)
+        assert q1.list_graphs() == ["2026Q2"]  # the name belongs to the data, not to the setting
+        assert q1.read("MATCH (n:Area) RETURN count(n) AS n", graph="2026Q2")[0]["n"] > 0
+    finally:
+        q1.close()
+        q2.close()
+    r = _cli(neo4j_db, "gaps", "--format", "json", graph="2026Q1")
+    assert r.returncode == 2 and "2026Q2" in r.stderr and not r.stdout.strip(), (r.stdout, r.stderr)
+    r = _cli(neo4j_db, "gaps", "--format", "json", "--graph", "2026Q2", graph="2026Q1")
+    assert r.returncode == 0 and json.loads(r.stdout), r.stderr

@@ -238,6 +238,7 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
         meta = {
             "loaded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "load_id": uuid.uuid4().hex,  # this load, even two in one second (stored results)
+            "snapshot": graph,  # the name belongs to the data (a single Neo4j database holds one)
             "source": dataset.source or "",
             "nodes": result.nodes, "relationships": result.relationships,
             "tables": ";".join(f"{t}={n}" for t, n in dataset.counts().items() if n),

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreUnavailable
+from orgnet.errors import ConfigError, NotLoaded, QueryError, ReadOnlyViolation, StoreUnavailable
 from orgnet.graph.stores.base import (
     ID_LABELS,
     LEDGER_LABELS,
@@ -149,10 +149,29 @@ class Neo4jStore(Store):
                 self._edition = "unknown"
         return self._edition
 
+    def held_snapshot(self) -> str | None:
+        """The snapshot name the configured database's data was loaded as (its load metadata);
+        None when it is empty or was loaded before names were stored."""
+        rows = self._read_in(self.database, f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m.snapshot AS s")
+        return (rows[0]["s"] or None) if rows else None
+
+    def _check_holds(self, g: str) -> None:
+        """Reading ``g`` from the configured database: refused when it holds another snapshot, so
+        that no setting (ORGNET_GRAPH) can make one quarter's data answer for another's."""
+        held = self.held_snapshot()
+        if held and held != g:
+            raise NotLoaded(
+                f"Neo4j 数据库 {self.database} 中是快照 {held} 的数据，不是 {g}：读取它请用 --graph {held}；"
+                f"要查看 {g}，须重新导入 {g}（会替换 {held}）。 / Neo4j database {self.database!r} holds "
+                f"snapshot {held!r}, not {g!r}: read it with --graph {held}; to see {g!r}, load it again "
+                f"(it replaces {held!r}).")
+
     def database_for(self, graph: str | None) -> str:
         g = self._graph(graph)
         if g == self.default_graph:
             return self.database
+        if self.edition == "community" and g == self.held_snapshot():
+            return self.database  # the name the database's data was loaded as
         if self.edition == "community":
             raise ConfigError(
                 f"graph {g!r}: Neo4j Community Edition at {self.uri} has a single database "
@@ -194,8 +213,10 @@ class Neo4jStore(Store):
         return (info.agent or "").split("/", 1)[-1]
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None, scalars=False, stats=None):
-        return self._read_in(self.database_for(graph), cypher, params, limit=limit, timeout_s=timeout_s,
-                             stats=stats)
+        db = self.database_for(graph)
+        if db == self.database:
+            self._check_holds(self._graph(graph))
+        return self._read_in(db, cypher, params, limit=limit, timeout_s=timeout_s, stats=stats)
 
     def _read_in(self, db: str, cypher: str, params: dict | None = None, *, limit: int | None = None,
                  timeout_s: float | None = None, stats: dict | None = None) -> list[dict]:
@@ -308,13 +329,13 @@ class Neo4jStore(Store):
             return [self.default_graph]
         names = []
         for r in rows:
-            names.append(self.default_graph if r["name"] == self.database else r["name"])
+            names.append((self.held_snapshot() or self.default_graph) if r["name"] == self.database else r["name"])
         return sorted(set(names))
 
     def graph_exists(self, graph):
         db = self.database_for(graph)
-        if db == self.database:
-            return bool(self.read(f"MATCH (n) {_SNAPSHOT_NODE} RETURN count(n) > 0 AS any", graph=graph)[0]["any"])
+        if db == self.database:  # whether the database holds data (a load decides by it), whatever its name
+            return bool(self._read_in(db, f"MATCH (n) {_SNAPSHOT_NODE} RETURN count(n) > 0 AS any")[0]["any"])
         return graph in self.list_graphs()
 
     def drop_graph(self, graph):
