@@ -190,7 +190,10 @@ def main() -> None:
         raw_store.list_graphs()
     except Exception as e:  # noqa: BLE001 - the store's own error names what to do
         st.title(t("app.title", lang))
-        st.error(t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
+        if settings.neo4j_uri:  # a shared server: nothing to start here, the settings or the server
+            st.error(t("app.neo4j_unreachable", lang, error=str(e), uri=settings.neo4j_uri))
+        else:
+            st.error(t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
         st.stop()
         return
     store = store_for(account, raw_store)  # every page reads through the account's scope

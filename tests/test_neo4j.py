@@ -91,6 +91,32 @@ def test_neo4j_errors_name_the_setting():
         Neo4jStore("ftp://nowhere", "neo4j", "pw")
 
 
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:7474", "https://db.example:7473", "127.0.0.1:7687", "ftp://x"])
+def test_a_uri_that_is_not_bolt_is_refused_in_chinese_and_english(uri):
+    """Neo4j Browser's http:// address ended in an aiohttp traceback; now a message says what to write."""
+    with pytest.raises(ConfigError) as e:
+        Neo4jStore(uri, "neo4j", "pw")
+    assert "bolt://" in str(e.value) and "不是 Neo4j 驱动的地址" in str(e.value)
+
+
+def test_a_bolt_port_that_never_answers_is_reported_within_the_connect_timeout():
+    """A listening socket that never speaks Bolt: reported as unreachable within the setting
+    (it took 62 s before the connect timeout existed)."""
+    import socket
+    import time
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)  # accepts (the kernel's backlog) and never answers
+    try:
+        start = time.perf_counter()
+        with pytest.raises(StoreUnavailable, match="NEO4J_URI"):
+            Neo4jStore(f"bolt://127.0.0.1:{sock.getsockname()[1]}", "neo4j", "pw", connect_timeout_s=2)
+        assert time.perf_counter() - start < 15
+    finally:
+        sock.close()
+
+
 # ---------------------------------------------------------------------------
 # A real Neo4j 5 (tests/neo4j_server.py)
 # ---------------------------------------------------------------------------

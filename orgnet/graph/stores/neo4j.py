@@ -72,7 +72,23 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def _driver(neo4j, uri: str, auth: tuple[str, str]):
+#: the driver's URI schemes (Bolt, plain or routed; ``+s`` verifies TLS, ``+ssc`` accepts an
+#: intranet's self-signed certificate). ``http://…:7474`` is Neo4j Browser's address, not a driver's.
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def check_uri(uri: str) -> None:
+    """Refuse a NEO4J_URI the driver cannot use, saying what to write instead."""
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in URI_SCHEMES:
+        raise ConfigError(
+            f"NEO4J_URI {uri!r} 不是 Neo4j 驱动的地址：应以 bolt://、bolt+s://、neo4j:// 或 neo4j+s:// 开头"
+            f"（例如 bolt://127.0.0.1:7687；7474 端口的 http:// 是 Neo4j Browser 的网页地址）。 / "
+            f"NEO4J_URI {uri!r} is not a Neo4j driver address: write bolt://, bolt+s://, neo4j:// or "
+            f"neo4j+s:// (e.g. bolt://127.0.0.1:7687; http://…:7474 is Neo4j Browser's web address)")
+
+
+def _driver(neo4j, uri: str, auth: tuple[str, str], connect_timeout_s: float = 10):
     """The driver, asking the server not to send UNRECOGNIZED notifications.
 
     Neo4j warns about every label, type or property the database does not hold yet (an
@@ -81,12 +97,14 @@ def _driver(neo4j, uri: str, auth: tuple[str, str]):
     nothing there, and a missing label is normal data, not a mistake in the catalog (which
     Neo4j's linter checks in the tests).
     """
+    timeouts = {"connection_timeout": connect_timeout_s, "connection_acquisition_timeout": connect_timeout_s}
     try:
-        return neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"])
+        return neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"],
+                                          **timeouts)
     except (TypeError, neo4j.exceptions.ConfigurationError) as e:
         if "notifications_disabled_classifications" not in str(e):
             raise
-        return neo4j.GraphDatabase.driver(uri, auth=auth)  # an older driver: warnings are logged
+        return neo4j.GraphDatabase.driver(uri, auth=auth, **timeouts)  # an older driver: warnings are logged
 
 
 class _TxWriter(Writer):
@@ -101,15 +119,16 @@ class Neo4jStore(Store):
     engine = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str | None, database: str = "neo4j",
-                 default_graph: str = "orgnet", *, verify: bool = True):
+                 default_graph: str = "orgnet", *, verify: bool = True, connect_timeout_s: float = 10):
         super().__init__(default_graph)
         import neo4j
 
+        check_uri(uri)
         if not password:
             raise ConfigError(f"NEO4J_URI is set ({uri}) but NEO4J_PASSWORD is not: set NEO4J_PASSWORD")
         self.uri, self.user, self.database = uri, user, database
         try:
-            self.driver = _driver(neo4j, uri, (user, password))
+            self.driver = _driver(neo4j, uri, (user, password), connect_timeout_s)
         except (ValueError, neo4j.exceptions.ConfigurationError) as e:
             raise ConfigError(f"NEO4J_URI {uri!r} is not a valid Neo4j URI "
                               f"(bolt://, neo4j://, neo4j+s:// …): {e}") from e
@@ -132,7 +151,7 @@ class Neo4jStore(Store):
     @classmethod
     def from_settings(cls, settings: Settings) -> "Neo4jStore":
         return cls(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
-                   settings.neo4j_database, settings.graph)
+                   settings.neo4j_database, settings.graph, connect_timeout_s=settings.neo4j_connect_timeout_s)
 
     @property
     def address(self) -> str:
