@@ -164,7 +164,7 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
                          if dates.get(g) else g)
     st.session_state[K_GRAPH] = graph
     info = _graph_info(store, graph)
-    when = info.get("loaded_at") or info.get("loaded") or info.get("load_time")
+    when = info.get("loaded_at")
     if when:
         sb.caption(t("app.graph_loaded", lang, when=str(when)[:19].replace("T", " ")))
     meeting = sb.toggle(t("meeting.mode", lang), value=bool(st.session_state.get(K_MEETING)),
@@ -212,7 +212,7 @@ def main() -> None:
     for key, value in (("graph", graph), ("date", as_of), ("meeting", "1" if meeting else "0")):  # reload = same view
         if st.query_params.get(key) != value:
             st.query_params[key] = value
-    stamp = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")
+    stamp = str(info.get("load_id") or info.get("loaded_at") or "")  # each load its own (loaded_at has seconds)
     st.session_state["_orgnet_ctx"] = Ctx(settings=settings, store=store, graph=graph, lang=lang,
                                           meeting=meeting, as_of=as_of, stamp=stamp, account=account,
                                           info=info)
