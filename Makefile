@@ -3,10 +3,15 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: test install-test deps-system deps-node deps-neo4j demo
+.PHONY: test test-fast install-test deps-system deps-node deps-neo4j demo
 
 test: install-test deps-neo4j
 	$(PYTHON) -m pytest -q -ra
+
+# The lane to run while working (after one `make test` has installed everything): no browser,
+# no Neo4j, nothing marked slow. CI runs `make test`, never this.
+test-fast:
+	$(PYTHON) -m pytest -q -ra -m "not neo4j and not browser and not slow"
 
 install-test: deps-system deps-node
 	$(PIP) install -q -e '.[test]'

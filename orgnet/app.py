@@ -66,14 +66,27 @@ h1 {font-size: 2.6rem !important;}
 """
 
 
-def _page_runner(module: str):
+#: pages that work on a graph holding no load (every other page says "尚未导入数据" instead)
+NO_DATA_PAGES = ("import", "query", "audit")
+
+
+def _page_runner(key: str):
+    """The function ``st.Page`` runs for the page ``key`` of ``PAGES``."""
     import importlib
+
+    module = next(mod for k, mod, _, _ in PAGES if k == key)
+    needs_data = key not in NO_DATA_PAGES
 
     def run() -> None:
         from orgnet.errors import OrgnetError
+        from orgnet.graph.load import is_loaded
 
         mod = importlib.import_module(module)
         c = _ui.ctx()
+        if needs_data and not is_loaded(c.info):  # empty, missing or restarted empty: never "no gaps"
+            st.title(c.t(f"page.{key}"))
+            st.warning(c.t("app.not_loaded", graph=c.graph))
+            return
         start = time.perf_counter()
         try:
             mod.render(c)
@@ -173,7 +186,7 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
                          if dates.get(g) else g)
     st.session_state[K_GRAPH] = st.session_state["_orgnet_series_for"] = graph
     info = _graph_info(store, graph)
-    when = info.get("loaded_at") or info.get("loaded") or info.get("load_time")
+    when = info.get("loaded_at")
     if when:
         sb.caption(t("app.graph_loaded", lang, when=str(when)[:19].replace("T", " ")))
     meeting = sb.toggle(t("meeting.mode", lang), value=bool(st.session_state.get(K_MEETING)),
@@ -199,7 +212,10 @@ def main() -> None:
         raw_store.list_graphs()
     except Exception as e:  # noqa: BLE001 - the store's own error names what to do
         st.title(t("app.title", lang))
-        st.error(t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
+        if settings.neo4j_uri:  # a shared server: nothing to start here, the settings or the server
+            st.error(t("app.neo4j_unreachable", lang, error=str(e), uri=settings.neo4j_uri))
+        else:
+            st.error(t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
         st.stop()
         return
     store = store_for(account, raw_store)  # every page reads through the account's scope
@@ -218,7 +234,7 @@ def main() -> None:
     for key, value in (("graph", graph), ("date", as_of), ("meeting", "1" if meeting else "0")):  # reload = same view
         if st.query_params.get(key) != value:
             st.query_params[key] = value
-    stamp = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")
+    stamp = str(info.get("load_id") or info.get("loaded_at") or "")  # each load its own (loaded_at has seconds)
     st.session_state["_orgnet_ctx"] = Ctx(settings=settings, store=store, graph=graph, lang=lang,
                                           meeting=meeting, as_of=as_of, stamp=stamp, account=account,
                                           info=info)
@@ -232,12 +248,19 @@ def main() -> None:
     allowed = [(key, mod, icon) for key, mod, icon, who in PAGES
                if (not meeting or key in MEETING_PAGES) and may_open(account, who)]
     start = start if start in {key for key, _, _ in allowed} else "overview"
-    pages = [st.Page(_page_runner(mod), title=t(f"page.{key}", lang), icon=icon, url_path=key,
-                     default=(key == start)) for key, mod, icon in allowed]
+    pages = [st.Page(_page_runner(key), title=t(f"page.{key}", lang), icon=icon, url_path=key)
+             for key, mod, icon in allowed]
     st.session_state[_ui.K_PAGES] = {p.url_path: p for p in pages}  # for links between pages
-    nav = st.navigation(pages, position="top" if meeting else "sidebar")
+    nav = st.navigation([_home_page(start, lang)] + pages, position="top" if meeting else "sidebar")
     nav.run()
     _ui.prewarm(st.session_state["_orgnet_ctx"])
+
+
+def _home_page(start: str, lang: str):
+    """The app's root URL: a hidden page showing the start page. Every listed page keeps its own
+    path (Streamlit serves a default page only at the root, so ``/overview`` was "Page not found")."""
+    return st.Page(_page_runner(start), title=t(f"page.{start}", lang), url_path="home",
+                   visibility="hidden", default=True)
 
 
 def _leave_meeting() -> None:

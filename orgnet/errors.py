@@ -29,6 +29,11 @@ class LoadInProgress(StoreError):
     """Another load of the same graph is running; the message names it and what to do."""
 
 
+class NotLoaded(StoreError):
+    """A graph with no load metadata (never loaded, emptied, or a server that came back empty):
+    nothing read from it may pass for "no gaps"; the message says how to load it."""
+
+
 class QueryError(OrgnetError):
     """A catalog query is unknown, has bad parameters, or failed."""
 

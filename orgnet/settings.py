@@ -30,6 +30,8 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
     neo4j_database: str = "neo4j"
+    #: seconds to wait for a Neo4j server to answer before saying it cannot be reached
+    neo4j_connect_timeout_s: int = 10
     graph: str = DEFAULT_GRAPH
     #: the header a single-sign-on reverse proxy sets to the account name (None: local sign-in)
     trust_user_header: str | None = None
@@ -51,6 +53,7 @@ class Settings:
             neo4j_user=env.get("NEO4J_USER", "neo4j"),
             neo4j_password=env.get("NEO4J_PASSWORD"),
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
+            neo4j_connect_timeout_s=_positive(env, "NEO4J_CONNECT_TIMEOUT", 10),
             graph=env.get("ORGNET_GRAPH", DEFAULT_GRAPH),
         )
 

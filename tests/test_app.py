@@ -218,7 +218,9 @@ def test_store_unreachable_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("ORGNET_HOME", str(tmp_path / "nowhere"))
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
     at = open_page("overview")
-    assert at.error and "orgnet demo" in at.error[0].value
+    # a shared Neo4j server: the advice names its settings, not the embedded demo
+    assert at.error and "NEO4J_URI" in at.error[0].value and "bolt://127.0.0.1:1" in at.error[0].value
+    assert "orgnet demo" not in at.error[0].value
 
 
 def test_import_helpers_unpack_zip_and_zip_rejects(tmp_path):
@@ -398,3 +400,14 @@ def test_linkage_pair_shows_the_latest_evaluations(demo_env, demo_dataset):
     other = "unit" if side == "community" else "community"
     if (community, unit, other) not in latest:
         assert t("linkage.eval_missing", side=t(f"linkage.eval_side_{other}")) in text
+
+
+@pytest.mark.parametrize("page", ["overview", "gaps", "linkage"])
+def test_a_graph_holding_no_load_never_reads_as_all_clear(demo_env, page):
+    """A meeting link to a snapshot the database no longer holds (emptied, or restarted empty):
+    the page says nothing is loaded and what to do, never 未发现缺口 or zero KPIs."""
+    at = open_page(page, meeting=True, orgnet_graph="never_loaded_here")
+    warned = [w.value for w in at.warning]
+    assert any("尚未导入数据" in w and "orgnet load" in w for w in warned), warned
+    assert not [s for s in at.success if t("gaps.none_found", "zh") in s.value]
+    assert not at.metric  # no KPI card shows a zero that means nothing

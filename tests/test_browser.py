@@ -281,3 +281,67 @@ def test_import_a_zip_with_a_chinese_name_in_one_step(app_url, browser, falkordb
         ctx.close()
         if "潍城区台账" in falkordb_store.list_graphs():
             falkordb_store.drop_graph("潍城区台账")
+
+
+def _no_page_not_found(page) -> None:
+    page.wait_for_timeout(800)  # Streamlit's dialog comes after the first render
+    assert page.get_by_text("Page not found").count() == 0
+
+
+@pytest.mark.parametrize("path,meeting", [("overview", True), ("overview", False), ("gaps", False), ("", False)])
+def test_every_page_has_its_own_path(app_url, browser, path, meeting):
+    """``/overview`` (and ``/overview?meeting=1``, the link put on a meeting's agenda) opens the
+    page itself: no "Page not found" dialog over it; the root still opens the overview."""
+    from orgnet.i18n import t
+
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, device_scale_factor=1)
+    spy = Outside(ctx)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/{path}{'?meeting=1' if meeting else ''}")
+        _wait_idle(page)
+        page.wait_for_selector("h1", timeout=60_000)
+        assert page.locator("h1").first.inner_text().strip() == t(f"page.{path or 'overview'}", "zh")
+        _no_page_not_found(page)
+        assert page.locator('[data-testid="stSidebar"]').is_visible() is not meeting
+        assert not spy.outside, spy.outside
+    finally:
+        ctx.close()
+
+
+def test_gaps_filters_are_in_the_url(app_url, browser, falkordb_loaded_store):
+    """A filtered Gaps view is a link: opened or reloaded, it shows the same filtered count."""
+    from orgnet.i18n import t
+    from orgnet.queries import gaps
+
+    from orgnet.graph.load import graph_info
+    from orgnet.queries.catalog import reference_date
+
+    store, graph = falkordb_loaded_store("demo")
+    as_of = reference_date(graph_info(store, graph))  # the page's date: the snapshot's reference date
+    counts = gaps.count_gaps(store, None, as_of=as_of, graph=graph)
+    row = counts.sort_values("n").iloc[len(counts) // 2]  # a rule and street with some rows
+    rule, street = str(row["rule"]), str(row["street_id"])
+    want = int(counts[(counts["rule"] == rule) & (counts["street_id"] == street)]["n"].sum())
+    total = int(counts["n"].sum())
+    assert 0 < want < total
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/gaps?rule={rule}&street={street}")
+        _wait_idle(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "gaps_filtered_link.png"), full_page=True)
+        page.get_by_text(t("gaps.found", "zh", n=want)).wait_for(timeout=60_000)
+        page.reload()
+        _wait_idle(page)
+        page.get_by_text(t("gaps.found", "zh", n=want)).wait_for(timeout=60_000)
+        assert f"rule={rule}" in page.url and f"street={street}" in page.url
+        _no_page_not_found(page)
+        # unfiltered: the URL loses the filter, the count is the district's
+        page.goto(f"{app_url}/gaps")
+        _wait_idle(page)
+        page.get_by_text(t("gaps.found", "zh", n=total)).wait_for(timeout=60_000)
+        assert "rule=" not in page.url
+    finally:
+        ctx.close()

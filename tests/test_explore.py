@@ -41,6 +41,10 @@ def test_search_partial_chinese_and_id(tiny):
     assert ex.search(store, "c1", graph=graph)[0]["id"] == "C1"
     assert ex.search(store, "社区", graph=graph, labels=["PartyOrg"])
     assert all(h["label"] == "PartyOrg" for h in ex.search(store, "社区", graph=graph, labels=["PartyOrg"]))
+    from orgnet.collate import name_key
+
+    rest = [h["name"] for h in hits if "东风" != h["name"]]
+    assert rest == sorted(rest, key=name_key)  # numbers by value: 第二 before 第十
     assert ex.search(store, "   ", graph=graph) == []
     assert ex.search(store, "没有这个名字", graph=graph) == []
 

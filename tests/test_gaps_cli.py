@@ -220,3 +220,22 @@ def test_xlsx_needs_out():
     with pytest.raises(SystemExit) as e:
         main(["gaps", "--format", "xlsx"])
     assert e.value.code == 2
+
+
+@pytest.mark.parametrize("command", ["gaps", "kpis", "linkage"])
+def test_a_graph_holding_no_load_is_refused_never_all_clear(cli_store, monkeypatch, capsys, command):
+    """An empty, missing or restarted-empty graph: every reading command exits 2 saying that
+    nothing is loaded and what to run, instead of printing zero gaps."""
+    import orgnet.graph.stores as stores
+    from orgnet.cli import main
+
+    monkeypatch.setattr(stores, "open_store", lambda settings: _Borrowed(cli_store))
+    for graph in ("never_loaded_here", GRAPH):
+        if graph == GRAPH:  # the same graph after its load record is gone (a database emptied)
+            cli_store.write("MATCH (m:OrgnetMeta) DETACH DELETE m", graph=GRAPH)
+        with pytest.raises(SystemExit) as e:
+            main([command, "--graph", graph, "--format", "json"])
+        assert e.value.code == 2
+        err = capsys.readouterr().err
+        assert "尚未导入数据" in err and "orgnet load" in err and graph in err
+    load_graph(cli_store, tiny_dataset(), GRAPH)  # the next test finds it loaded again

@@ -91,6 +91,32 @@ def test_neo4j_errors_name_the_setting():
         Neo4jStore("ftp://nowhere", "neo4j", "pw")
 
 
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:7474", "https://db.example:7473", "127.0.0.1:7687", "ftp://x"])
+def test_a_uri_that_is_not_bolt_is_refused_in_chinese_and_english(uri):
+    """Neo4j Browser's http:// address ended in an aiohttp traceback; now a message says what to write."""
+    with pytest.raises(ConfigError) as e:
+        Neo4jStore(uri, "neo4j", "pw")
+    assert "bolt://" in str(e.value) and "不是 Neo4j 驱动的地址" in str(e.value)
+
+
+def test_a_bolt_port_that_never_answers_is_reported_within_the_connect_timeout():
+    """A listening socket that never speaks Bolt: reported as unreachable within the setting
+    (it took 62 s before the connect timeout existed)."""
+    import socket
+    import time
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)  # accepts (the kernel's backlog) and never answers
+    try:
+        start = time.perf_counter()
+        with pytest.raises(StoreUnavailable, match="NEO4J_URI"):
+            Neo4jStore(f"bolt://127.0.0.1:{sock.getsockname()[1]}", "neo4j", "pw", connect_timeout_s=2)
+        assert time.perf_counter() - start < 15
+    finally:
+        sock.close()
+
+
 # ---------------------------------------------------------------------------
 # A real Neo4j 5 (tests/neo4j_server.py)
 # ---------------------------------------------------------------------------
@@ -368,3 +394,29 @@ def test_server_exits_when_its_parent_dies(neo4j_server, tmp_path):
     except psutil.TimeoutExpired:
         java.kill()
         pytest.fail("the Neo4j launcher outlived its parent by 90 s")
+
+
+@pytest.mark.neo4j
+def test_an_old_quarter_name_never_shows_the_new_quarters_data(neo4j_db, tiny_dataset):
+    """Community holds one database: after ORGNET_GRAPH=2026Q2 replaced 2026Q1, asking for
+    2026Q1 is refused naming what the database holds; 2026Q2 reads under its own name."""
+    from orgnet.errors import NotLoaded
+    from orgnet.graph.load import load_dataset
+
+    q1, q2 = _store(neo4j_db, default_graph="2026Q1"), _store(neo4j_db, default_graph="2026Q2")
+    try:
+        load_dataset(q1, tiny_dataset, graph="2026Q1")
+        assert q1.read("MATCH (n:Area) RETURN count(n) AS n")[0]["n"] > 0
+        load_dataset(q2, tiny_dataset, graph="2026Q2", replace=True)
+        with pytest.raises(NotLoaded) as e:
+            q1.read("MATCH (n:Area) RETURN count(n) AS n")  # the old name, its default graph
+        assert "2026Q2" in str(e.value) and "2026Q1" in str(e.value)
+        assert q1.list_graphs() == ["2026Q2"]  # the name belongs to the data, not to the setting
+        assert q1.read("MATCH (n:Area) RETURN count(n) AS n", graph="2026Q2")[0]["n"] > 0
+    finally:
+        q1.close()
+        q2.close()
+    r = _cli(neo4j_db, "gaps", "--format", "json", graph="2026Q1")
+    assert r.returncode == 2 and "2026Q2" in r.stderr and not r.stdout.strip(), (r.stdout, r.stderr)
+    r = _cli(neo4j_db, "gaps", "--format", "json", "--graph", "2026Q2", graph="2026Q1")
+    assert r.returncode == 0 and json.loads(r.stdout), r.stderr

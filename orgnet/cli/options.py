@@ -27,8 +27,11 @@ def as_of_option(help: str = "Reference date (YYYY-MM-DD). Default: the graph's 
 
 
 def graph_as_of(store, graph: str, as_of: str | None) -> str:
-    """The date a command evaluates on: ``--as-of`` when given, else the graph's reference date."""
-    from orgnet.graph.load import graph_info
+    """The date a command evaluates on: ``--as-of`` when given, else the graph's reference date.
+    A graph holding no load is refused (``NotLoaded``, exit 2): an empty database never prints
+    as a district without gaps."""
+    from orgnet.graph.load import require_loaded
     from orgnet.queries.catalog import reference_date
 
-    return as_of or reference_date(graph_info(store, graph))
+    info = require_loaded(store, graph)
+    return as_of or reference_date(info)

@@ -25,6 +25,7 @@ from orgnet.model import (
     AREA_LABELS, TABLE_LABELS, AreaLevel, Dataset, Label, Rel, node_properties, relationships,
 )
 from orgnet.graph.stores.base import META_LABEL, GraphWriter, Store, Writer, check_graph_name
+from orgnet.errors import NotLoaded
 
 BATCH_SIZE = 5000
 
@@ -240,6 +241,7 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
         meta = {
             "loaded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "load_id": uuid.uuid4().hex,  # this load, even two in one second (stored results)
+            "snapshot": graph,  # the name belongs to the data (a single Neo4j database holds one)
             "source": dataset.source or "",
             "nodes": result.nodes, "relationships": result.relationships,
             "tables": ";".join(f"{t}={n}" for t, n in dataset.counts().items() if n),
@@ -277,5 +279,23 @@ def graph_info(store: Store, graph: str | None = None) -> dict[str, Any]:
     info.pop("_labels", None)
     info.pop("key", None)
     info["graph"] = g
+    return info
+
+
+def is_loaded(info: dict[str, Any]) -> bool:
+    """Whether ``graph_info`` describes a load (an empty or restarted-empty graph has none)."""
+    return bool(info.get("load_id") or info.get("loaded_at"))
+
+
+def require_loaded(store: Store, graph: str | None = None) -> dict[str, Any]:
+    """``graph_info`` of a graph that holds a load; else :class:`NotLoaded` naming what to run
+    (an empty database must never read as a district without gaps)."""
+    info = graph_info(store, graph)
+    if not is_loaded(info):
+        g = graph or store.default_graph
+        raise NotLoaded(f"图谱 {g} 尚未导入数据（没有导入记录：从未导入、已清空，或数据库重启后为空）。"
+                        f"请运行 `orgnet load 台账目录 --graph {g}`，或 `orgnet demo` 载入示例数据。"
+                        f" / Graph {g} holds no loaded data: run `orgnet load LEDGER_DIR --graph {g}`"
+                        f" (or `orgnet demo`).")
     return info
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from orgnet.export import csv_bytes
 from orgnet.queries import explore, gaps
-from orgnet.pages import _data
+from orgnet.pages import _data, _url
 from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 #: gap rows a page of the table shows (the rest stay in the database until asked for)
@@ -76,6 +76,8 @@ def render(c: Ctx) -> None:
     by_id = {s["id"]: s for s in streets}
     titles = cat.set_index("id")[f"title_{c.lang}"].to_dict()
     col_r, col_s, col_c = st.columns([3, 1, 1])
+    _url.restore(f"gaps_rules_{c.lang}", "rule", set(cat["id"]), many=True)  # a shared link's filters
+    _url.restore(f"gaps_street_{c.lang}", "street", set(by_id))
     rules = col_r.multiselect(c.t("common.rule_filter"), list(cat["id"]), format_func=lambda r: titles.get(r, r),
                               placeholder=c.t("common.all"), select_all=False, key=f"gaps_rules_{c.lang}")
     sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
@@ -83,9 +85,11 @@ def render(c: Ctx) -> None:
                           placeholder=c.t("common.choose"))
     comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]} if sid else \
         {x["id"]: x["name"] for s in streets for x in s["communities"]}
+    _url.restore(f"gaps_comm_{c.lang}", "community", set(comms))
     cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
                           format_func=lambda i: comms[i] if i else c.t("common.all"), key=f"gaps_comm_{c.lang}",
                           placeholder=c.t("common.choose"))
+    _url.keep({"rule": sorted(rules), "street": sid, "community": cid})
     scope = {k: v for k, v in (("rules", sorted(rules)), ("street_id", sid), ("community_id", cid)) if v}
     counts = cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"), **scope)  # no filter = the overview's counts
     totals = gaps.rule_totals(counts, scope.get("rules"))

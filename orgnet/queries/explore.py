@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from orgnet.collate import name_key
 from orgnet.errors import AccessDenied
 from orgnet.graph.stores.base import Store
 from orgnet.queries import catalog
@@ -80,7 +81,9 @@ def search(store: Store, q: str, *, graph: str | None = None, labels: Iterable[s
            limit: int = 50) -> list[dict]:
     """Nodes whose name or id contains ``q`` (case-insensitive, partial; Chinese works).
 
-    Exact matches come first, then shorter names. ``labels`` keeps only those primary labels.
+    Exact matches come first, then shorter names (in the engine, which cuts at ``limit``), shown
+    in name order with numbers by value (:func:`orgnet.collate.name_key`: 第二 before 第十).
+    ``labels`` keeps only those primary labels.
     """
     q = (q or "").strip()
     if not q:
@@ -90,7 +93,8 @@ def search(store: Store, q: str, *, graph: str | None = None, labels: Iterable[s
     out = [_node(r) for r in rows]
     if want:
         out = [n for n in out if n["label"] in want]
-    return out[:limit]
+    out = out[:limit]
+    return sorted(out, key=lambda n: (q not in (n["id"], n["name"]), name_key(n["name"])))
 
 
 #: how many matches a scoped account's search count looks at

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from orgnet.errors import ConfigError, QueryError, ReadOnlyViolation, StoreUnavailable
+from orgnet.errors import ConfigError, NotLoaded, QueryError, ReadOnlyViolation, StoreUnavailable
 from orgnet.graph.stores.base import (
     ID_LABELS,
     LEDGER_LABELS,
@@ -72,7 +72,23 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def _driver(neo4j, uri: str, auth: tuple[str, str]):
+#: the driver's URI schemes (Bolt, plain or routed; ``+s`` verifies TLS, ``+ssc`` accepts an
+#: intranet's self-signed certificate). ``http://…:7474`` is Neo4j Browser's address, not a driver's.
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def check_uri(uri: str) -> None:
+    """Refuse a NEO4J_URI the driver cannot use, saying what to write instead."""
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in URI_SCHEMES:
+        raise ConfigError(
+            f"NEO4J_URI {uri!r} 不是 Neo4j 驱动的地址：应以 bolt://、bolt+s://、neo4j:// 或 neo4j+s:// 开头"
+            f"（例如 bolt://127.0.0.1:7687；7474 端口的 http:// 是 Neo4j Browser 的网页地址）。 / "
+            f"NEO4J_URI {uri!r} is not a Neo4j driver address: write bolt://, bolt+s://, neo4j:// or "
+            f"neo4j+s:// (e.g. bolt://127.0.0.1:7687; http://…:7474 is Neo4j Browser's web address)")
+
+
+def _driver(neo4j, uri: str, auth: tuple[str, str], connect_timeout_s: float = 10):
     """The driver, asking the server not to send UNRECOGNIZED notifications.
 
     Neo4j warns about every label, type or property the database does not hold yet (an
@@ -81,12 +97,14 @@ def _driver(neo4j, uri: str, auth: tuple[str, str]):
     nothing there, and a missing label is normal data, not a mistake in the catalog (which
     Neo4j's linter checks in the tests).
     """
+    timeouts = {"connection_timeout": connect_timeout_s, "connection_acquisition_timeout": connect_timeout_s}
     try:
-        return neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"])
+        return neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"],
+                                          **timeouts)
     except (TypeError, neo4j.exceptions.ConfigurationError) as e:
         if "notifications_disabled_classifications" not in str(e):
             raise
-        return neo4j.GraphDatabase.driver(uri, auth=auth)  # an older driver: warnings are logged
+        return neo4j.GraphDatabase.driver(uri, auth=auth, **timeouts)  # an older driver: warnings are logged
 
 
 class _TxWriter(Writer):
@@ -101,15 +119,16 @@ class Neo4jStore(Store):
     engine = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str | None, database: str = "neo4j",
-                 default_graph: str = "orgnet", *, verify: bool = True):
+                 default_graph: str = "orgnet", *, verify: bool = True, connect_timeout_s: float = 10):
         super().__init__(default_graph)
         import neo4j
 
+        check_uri(uri)
         if not password:
             raise ConfigError(f"NEO4J_URI is set ({uri}) but NEO4J_PASSWORD is not: set NEO4J_PASSWORD")
         self.uri, self.user, self.database = uri, user, database
         try:
-            self.driver = _driver(neo4j, uri, (user, password))
+            self.driver = _driver(neo4j, uri, (user, password), connect_timeout_s)
         except (ValueError, neo4j.exceptions.ConfigurationError) as e:
             raise ConfigError(f"NEO4J_URI {uri!r} is not a valid Neo4j URI "
                               f"(bolt://, neo4j://, neo4j+s:// …): {e}") from e
@@ -132,7 +151,7 @@ class Neo4jStore(Store):
     @classmethod
     def from_settings(cls, settings: Settings) -> "Neo4jStore":
         return cls(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
-                   settings.neo4j_database, settings.graph)
+                   settings.neo4j_database, settings.graph, connect_timeout_s=settings.neo4j_connect_timeout_s)
 
     @property
     def address(self) -> str:
@@ -149,10 +168,29 @@ class Neo4jStore(Store):
                 self._edition = "unknown"
         return self._edition
 
+    def held_snapshot(self) -> str | None:
+        """The snapshot name the configured database's data was loaded as (its load metadata);
+        None when it is empty or was loaded before names were stored."""
+        rows = self._read_in(self.database, f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m.snapshot AS s")
+        return (rows[0]["s"] or None) if rows else None
+
+    def _check_holds(self, g: str) -> None:
+        """Reading ``g`` from the configured database: refused when it holds another snapshot, so
+        that no setting (ORGNET_GRAPH) can make one quarter's data answer for another's."""
+        held = self.held_snapshot()
+        if held and held != g:
+            raise NotLoaded(
+                f"Neo4j 数据库 {self.database} 中是快照 {held} 的数据，不是 {g}：读取它请用 --graph {held}；"
+                f"要查看 {g}，须重新导入 {g}（会替换 {held}）。 / Neo4j database {self.database!r} holds "
+                f"snapshot {held!r}, not {g!r}: read it with --graph {held}; to see {g!r}, load it again "
+                f"(it replaces {held!r}).")
+
     def database_for(self, graph: str | None) -> str:
         g = self._graph(graph)
         if g == self.default_graph:
             return self.database
+        if self.edition == "community" and g == self.held_snapshot():
+            return self.database  # the name the database's data was loaded as
         if self.edition == "community":
             raise ConfigError(
                 f"graph {g!r}: Neo4j Community Edition at {self.uri} has a single database "
@@ -197,8 +235,10 @@ class Neo4jStore(Store):
         return (info.agent or "").split("/", 1)[-1]
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None, scalars=False, stats=None):
-        return self._read_in(self.database_for(graph), cypher, params, limit=limit, timeout_s=timeout_s,
-                             stats=stats)
+        db = self.database_for(graph)
+        if db == self.database:
+            self._check_holds(self._graph(graph))
+        return self._read_in(db, cypher, params, limit=limit, timeout_s=timeout_s, stats=stats)
 
     def _read_in(self, db: str, cypher: str, params: dict | None = None, *, limit: int | None = None,
                  timeout_s: float | None = None, stats: dict | None = None) -> list[dict]:
@@ -314,13 +354,13 @@ class Neo4jStore(Store):
             return [self.default_graph]
         names = []
         for r in rows:
-            names.append(self.default_graph if r["name"] == self.database else r["name"])
+            names.append((self.held_snapshot() or self.default_graph) if r["name"] == self.database else r["name"])
         return sorted(set(names))
 
     def graph_exists(self, graph):
         db = self.database_for(graph)
-        if db == self.database:
-            return bool(self.read(f"MATCH (n) {_SNAPSHOT_NODE} RETURN count(n) > 0 AS any", graph=graph)[0]["any"])
+        if db == self.database:  # whether the database holds data (a load decides by it), whatever its name
+            return bool(self._read_in(db, f"MATCH (n) {_SNAPSHOT_NODE} RETURN count(n) > 0 AS any")[0]["any"])
         return graph in self.list_graphs()
 
     def drop_graph(self, graph):
