@@ -48,7 +48,7 @@ def choose_graph(store, settings: Settings) -> str:
     if settings.graph not in store.list_graphs():
         return settings.graph
     info = graph_info(store, settings.graph) or {}
-    if str(demo_dir(settings)) in str(info.get("source", "")) or info.get("preset") == DEMO_PRESET:
+    if info.get("preset") == DEMO_PRESET or str(demo_dir(settings)) in str(info.get("source", "")):  # older loads
         return settings.graph
     return DEMO_GRAPH
 
@@ -57,7 +57,8 @@ def _is_demo(store, graph: str, folder: Path) -> bool:
     """Whether ``graph`` is absent or holds demo data (never overwrite someone's ledgers)."""
     if graph not in store.list_graphs():
         return True
-    return str(folder) in str((graph_info(store, graph) or {}).get("source", ""))
+    info = graph_info(store, graph) or {}
+    return info.get("preset") == DEMO_PRESET or str(folder) in str(info.get("source", ""))  # or an older demo load
 
 
 def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = True) -> DemoResult:
@@ -79,13 +80,14 @@ def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = T
             continue
         dataset = validate_path(folder / name).dataset
         as_of = dataset.as_of  # the quarter's own reference date (its dataset table)
-        load_dataset(store, dataset, graph=name, replace=True, progress=progress, as_of=as_of)
+        load_dataset(store, dataset, graph=name, replace=True, progress=progress, as_of=as_of,
+                     preset=DEMO_PRESET)
         after_load(store, name)
         loaded.append((name, as_of))
     latest = folder / plan[-1][0]
     validation = validate_path(latest)
     graph = choose_graph(store, settings)
     written = load_dataset(store, validation.dataset, graph=graph, replace=True, progress=progress,
-                           as_of=validation.dataset.as_of or DEFAULT_AS_OF)
+                           as_of=validation.dataset.as_of or DEFAULT_AS_OF, preset=DEMO_PRESET)
     store_results(store, graph)  # a copy of the latest quarter: not a snapshot of its own for the ledger
     return DemoResult(latest, graph, validation, generated, written, loaded)

@@ -13,6 +13,7 @@ never a half-written one — even when the load is killed.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -212,8 +213,12 @@ def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, re
 
 def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
                  progress: bool | ProgressHook = False, batch_size: int = BATCH_SIZE,
-                 as_of: str | None = None, series: str | None = None) -> LoadResult:
+                 as_of: str | None = None, series: str | None = None,
+                 preset: str | None = None) -> LoadResult:
     """Write ``dataset`` into ``graph``; see the module docstring for the guarantees.
+
+    ``preset``: the synthetic preset the dataset was generated from (``orgnet demo`` marks its
+    loads so: it replaces only its own data, never someone's ledgers).
 
     ``progress``: ``True`` draws a bar per table on a terminal; a :data:`ProgressHook` is told
     each table's progress instead (the app's Import page draws its own bars with it).
@@ -242,13 +247,15 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
             "loaded_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "load_id": uuid.uuid4().hex,  # this load, even two in one second (stored results)
             "snapshot": graph,  # the name belongs to the data (a single Neo4j database holds one)
-            "source": dataset.source or "",
+            "source": source_name(dataset.source),
             "nodes": result.nodes, "relationships": result.relationships,
             "tables": ";".join(f"{t}={n}" for t, n in dataset.counts().items() if n),
         }
         if as_of:
             meta["as_of"] = as_of
         meta["series"] = (series or "").strip() or dataset.series or graph
+        if preset:
+            meta["preset"] = preset
         writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
 
     with store.load_lock(graph):  # a second load of this graph is refused while this one runs
@@ -280,6 +287,12 @@ def graph_info(store: Store, graph: str | None = None) -> dict[str, Any]:
     info.pop("key", None)
     info["graph"] = g
     return info
+
+
+def source_name(source: str | None) -> str:
+    """What the load metadata keeps of where the ledgers came from: the file or folder name only
+    (the database may be shared: an operator's local path, ``/home/张三/台账/2026Q2``, stays local)."""
+    return re.split(r"[\\/]", str(source or "").rstrip("/\\"))[-1]
 
 
 def is_loaded(info: dict[str, Any]) -> bool:
