@@ -18,6 +18,7 @@ from orgnet.i18n import t
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "changes", "followup", "import", "query", "audit")
 HAN = re.compile(r"[\u4e00-\u9fff]")
+GRAY, RED, GREEN = 2, 0, 1  # streamlit's MetricProto colours: delta_color "off", negative, positive
 
 pytestmark = pytest.mark.slow
 
@@ -91,18 +92,27 @@ def test_every_page_opens(demo_env, page, lang):
 def test_overview_key_elements(demo_env):
     at = open_page("overview")
     assert len(at.metric) >= 8  # the coverage KPIs
-    # seed figures: a difference only beside a KPI with the figure's definition (issue 16)
     from orgnet.queries import catalog
-    from orgnet.seeds import seed_figures
+
     cards = {m.label: m for m in at.metric}
-    for fig in seed_figures().values():
-        if fig.kpi:
-            card = cards[catalog.get(f"kpi_{fig.kpi}").meta["title_zh"]]
-            assert bool(card.delta) == fig.comparable, fig.id
-    assert not cards[catalog.get("kpi_two_new_org_coverage").meta["title_zh"]].delta
-    assert any("口径相同" in c.value for c in at.caption)
-    assert any("仅供参考" in c.value for c in at.caption)
-    assert not any("与材料相比" in c.value for c in at.caption)
+    # no targets file: no card is red or green, nothing compares with another city (issue 22)
+    assert all(m.proto.color == GRAY or not m.delta for m in at.metric), [(m.label, m.delta) for m in at.metric]
+    import os
+
+    home = Path(os.environ["ORGNET_HOME"])
+    assert any(c.value == t("overview.no_targets", file=str(home / "targets.toml")) for c in at.caption)
+    shown = " ".join(texts(at) + [m.delta or "" for m in at.metric] + [m.value for m in at.markdown])
+    assert "材料0" not in shown and "与材料" not in shown and "材料未列出" not in shown
+    # the seed documents' figures only behind 材料参考, named by place and year, requirements as 要求
+    assert [e.label for e in at.expander].count(t("overview.seed_notes")) == 1
+    notes = next(d.value for d in at.dataframe if t("overview.ref_kind") in d.value.columns)
+    docs = set(notes[t("overview.ref_doc")])
+    assert {"成都市 2017", "咸阳市秦都区", "潍坊市潍城区 2018", "贵州省 2008"} <= docs
+    assert not any(str(d).startswith("00") for d in docs)
+    kinds = dict(zip(notes[t("overview.ref_value")] + notes[t("overview.ref_doc")], notes[t("overview.ref_kind")]))
+    assert kinds["100.0%贵州省 2008"] == t("overview.kind_requirement")  # 一社区一支部
+    assert kinds["83.1%成都市 2017"] == t("overview.kind_figure")
+    assert {"5,000", "4,000", "4,600", "409", "165", "291", "217"} <= set(notes[t("overview.ref_value")])
     # the cards in titled rows, one per KPI group, in the groups' order (issue 11 leftovers)
     from orgnet.queries.kpis import kpi_groups, kpi_table
 
@@ -122,6 +132,80 @@ def test_overview_key_elements(demo_env):
     assert len(at.dataframe) >= 2
     _, graph = demo_env
     assert any(graph in c.value for c in at.caption)  # the current graph and its load date
+
+
+@pytest.fixture
+def targets_file(demo_env):
+    """A targets.toml in the app's ORGNET_HOME for one test (removed afterwards: the home is shared)."""
+    import os
+
+    path = Path(os.environ["ORGNET_HOME"]) / "targets.toml"
+    assert not path.exists()
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def test_overview_shows_the_districts_targets_and_gaps(demo_env, targets_file):
+    """With ORGNET_HOME/targets.toml: target and gap on the cards (red short of it, green at or
+    above it) and in the street table (a street's own target over the district's); a KPI without
+    a target stays grey; a wrong file is named on the page, line and key, and no target shows."""
+    from orgnet.queries import catalog
+    from orgnet.queries.kpis import kpi_table
+
+    store, graph = demo_env
+    at = open_page("overview")
+    as_of = at.query_params["date"]
+    as_of = as_of[0] if isinstance(as_of, list) else as_of
+    df = kpi_table(store, graph=graph, as_of=as_of, scopes=("overall", "street"))
+    overall = df[df["scope"] == "overall"].set_index("kpi")
+    rate = float(overall.loc["in_service_reporting", "rate"])
+    members = int(overall.loc["members_reported", "numerator"])
+    streets = df[(df["scope"] == "street") & (df["kpi"] == "in_service_reporting")]
+    first = streets.iloc[0]
+    targets_file.write_text(
+        "[district]\nin_service_reporting = 100\ncommunity_org_coverage = \"0%\"\n"
+        f"members_reported = {members + 5}\n\n[streets.\"{first['street_id']}\"]\nin_service_reporting = 10\n",
+        encoding="utf-8")
+    at = open_page("overview")
+    title = {k: catalog.get(f"kpi_{k}").meta["title_zh"] for k in ("in_service_reporting", "members_reported",
+                                                                     "community_org_coverage", "grid_org_coverage")}
+    cards = {m.label: m for m in at.metric}
+    short = cards[title["in_service_reporting"]]
+    assert short.delta == t("overview.gap_rate", gap=f"{(rate - 1) * 100:+.1f}") and short.proto.color == RED
+    assert cards[title["members_reported"]].delta == t("overview.gap_count", gap="-5")
+    assert cards[title["members_reported"]].proto.color == RED
+    above = cards[title["community_org_coverage"]]
+    assert above.delta.startswith("+") and above.proto.color == GREEN
+    assert cards[title["grid_org_coverage"]].proto.color == GRAY or not cards[title["grid_org_coverage"]].delta
+    captions = [c.value for c in at.caption]
+    assert any(t("overview.target_line", target="100.0%", gap=t("overview.pts", diff=f"{(rate - 1) * 100:+.1f}"))
+               in c for c in captions), captions
+    assert any(t("overview.no_target") in c for c in captions)
+    assert any(c == t("overview.targets_source", file=str(targets_file)) for c in captions)
+    # the street table: the first KPI with a target by default (in the cards' order), then the one chosen
+    def street_row(at, kpi: str):
+        pick = at.selectbox(key="ov_street_kpi")
+        if pick.value != kpi:
+            pick.set_value(kpi).run()
+        assert not at.exception
+        table = next(d.value for d in at.dataframe if t("overview.street_target") in d.value.columns)
+        return table.set_index(t("common.street")).loc[first["street"]]
+
+    assert at.selectbox(key="ov_street_kpi").value == "community_org_coverage"
+    own = street_row(at, "in_service_reporting")
+    assert own[t("overview.street_target")] == "10.0%"  # the street's own target wins
+    own_gap = (float(first["rate"]) - 0.1) * 100
+    assert own[t("overview.street_gap")] == t("overview.pts", diff=f"{own_gap:+.1f}")
+    assert own[t("overview.street_fraction")] == f"{int(first['numerator']):,} / {int(first['denominator']):,}"
+    targets_file.write_text("[district]\nin_service_reporting = 100\n", encoding="utf-8")
+    district = street_row(open_page("overview"), "in_service_reporting")
+    assert district[t("overview.street_target")] == "100.0%"  # else the district's
+    assert district[t("overview.street_gap")] == t("overview.pts", diff=f"{(float(first['rate']) - 1) * 100:+.1f}")
+    # a mistake in the file: said on the page with line and key; nothing red or green
+    targets_file.write_text("[district]\n\nin_service_reporting = 150\n", encoding="utf-8")
+    at = open_page("overview")
+    assert any("第 3 行 [district] in_service_reporting" in e.value for e in at.error), [e.value for e in at.error]
+    assert all(m.proto.color == GRAY or not m.delta for m in at.metric)
 
 
 def test_explorer_search_and_neighbourhood(demo_env):
