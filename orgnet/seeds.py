@@ -135,4 +135,21 @@ def figure_for_kpi(kpi: str) -> SeedFigure | None:
     return next((f for f in seed_figures().values() if f.kpi == kpi), None)
 
 
-__all__ = ["SeedDocument", "SeedFigure", "seed_documents", "seed_figures", "figure_for_kpi", "SEED_FILE", "KINDS"]
+def _shown(f: SeedFigure) -> str:
+    return f"{f.value * 100:g}%" if f.unit == "rate" else f"{f.value:,.0f}"
+
+
+def markdown_table() -> str:
+    """The README's table of the seed figures (tests/test_seed_figures.py checks it is up to date):
+    preset, document (place, year and title), figure or 要求, value, the verbatim quote and whether an
+    orgnet KPI uses the same definition (else it is a reference only, never compared)."""
+    lines = ["| preset | document | kind | figure | quote | orgnet KPI |", "|---|---|---|---|---|---|"]
+    for f in sorted(seed_figures().values(), key=lambda f: (f.preset or "", f.doc)):
+        kind = "要求 requirement" if f.kind == "requirement" else "数据 figure"
+        same = f"`{f.kpi}`, same definition" if f.compare == "same" and f.kpi else "reference only"
+        lines.append(f"| {f.preset or '—'} | {f.source.full} | {kind} | {_shown(f)} | {f.quote} | {same} |")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["SeedDocument", "SeedFigure", "seed_documents", "seed_figures", "figure_for_kpi", "markdown_table",
+           "SEED_FILE", "KINDS"]

@@ -137,3 +137,13 @@ def test_bad_table_names_the_file():
         _figure("x", {**good, "kind": "target"}, docs)
     with pytest.raises(ConfigError, match=r"\[documents.009\]"):
         _figure("x", {**good, "doc": "009"}, docs)
+
+
+def test_readme_lists_the_figures():
+    """The README's table of the seed figures is generated from the TOML (orgnet.seeds.markdown_table)."""
+    from orgnet.seeds import markdown_table
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- seed-figures:")
+    body = readme[readme.index("\n", start) + 1: readme.index("<!-- /seed-figures -->")]
+    assert body == markdown_table(), "regenerate the README table with orgnet.seeds.markdown_table()"
+    assert "材料0" not in readme

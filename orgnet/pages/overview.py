@@ -123,8 +123,7 @@ def kpi_card(c: Ctx, k: dict, previous: Previous = None, *, any_targets: bool = 
         delta = None if _missing(gap) else c.t("overview.gap_count" if count else "overview.gap_rate",
                                                gap=f"{int(gap):+,}" if count else f"{float(gap) * 100:+.1f}")
         st.metric(title, value, delta=delta, delta_color="normal", help=help_text)
-        lines.append(c.t("overview.target_line", target=target_text(k["kpi"], k["target"]),
-                         gap=gap_text(c, k["kpi"], gap)))
+        lines.append(c.t("overview.target_line", target=target_text(k["kpi"], k["target"])))  # the gap: the delta
         if diff is not None:
             lines.append(_change_text(c, k["kpi"], diff, escape_markdown(previous[0])))
     else:
