@@ -481,3 +481,61 @@ def test_linkage_pair_shows_the_latest_evaluations(demo_env, demo_dataset):
     other = "unit" if side == "community" else "community"
     if (community, unit, other) not in latest:
         assert t("linkage.eval_missing", side=t(f"linkage.eval_side_{other}")) in text
+
+
+def test_overview_change_since_the_previous_snapshot(demo_env, targets_file):
+    """With two snapshots the cards and the street table give the change since the previous one:
+    grey on a KPI without a target (never red or green), beside target and gap on one with a target."""
+    from helpers_series import series
+
+    from orgnet.graph.load import load_dataset
+    from orgnet.graph.snapshots import list_snapshots
+    from orgnet.queries import catalog
+    from orgnet.queries.kpis import kpi_table
+    from orgnet.queries.stored import forget, store_results
+    from orgnet.textsafe import escape_markdown
+
+    store, _ = demo_env
+    qs = series("demo")[:2]
+    names = [f"tg_{q.name}" for q in qs]
+    try:
+        for name, q in zip(names, qs):
+            load_dataset(store, q.dataset, graph=name, replace=True, as_of=q.as_of)
+            store_results(store, name)
+        snaps = [s for s in list_snapshots(store) if s.as_of]
+        order = [s.name for s in snaps]
+        prev = snaps[order.index(names[1]) - 1]  # the snapshot before it, as the app orders them
+        now, then = (kpi_table(store, graph=g, as_of=d, scopes=("overall", "street"))
+                     for g, d in ((names[1], qs[1].as_of), (prev.name, prev.as_of)))
+        targets_file.write_text("[district]\nin_service_reporting = 90\n", encoding="utf-8")
+        at = open_page("overview", orgnet_graph=names[1], ov_trend=True)
+        cards = {m.label: m for m in at.metric}
+
+        def diff(df_now, df_then, kpi, scope="overall", street=None):
+            pick = lambda df: df[(df["kpi"] == kpi) & (df["scope"] == scope)
+                                 & ((df["street_id"] == street) if street else True)].iloc[0]
+            a, b = pick(df_now), pick(df_then)
+            return (float(a["rate"]) - float(b["rate"])) * 100
+
+        grid = cards[catalog.get("kpi_grid_org_coverage").meta["title_zh"]]
+        want = t("overview.change_rate", diff=f"{diff(now, then, 'grid_org_coverage'):+.1f}", previous=prev.name)
+        assert grid.delta == want and grid.proto.color == GRAY
+        reporting = cards[catalog.get("kpi_in_service_reporting").meta["title_zh"]]
+        assert reporting.proto.color in (RED, GREEN)  # the gap to its target
+        change = t("overview.change_rate", diff=f"{diff(now, then, 'in_service_reporting'):+.1f}",
+                   previous=escape_markdown(prev.name))  # the caption is Markdown: the name escaped
+        assert any(change in c.value and t("overview.target_line", target="90.0%") in c.value
+                   for c in at.caption), [c.value for c in at.caption]
+        # the street table: a column of the change since the previous snapshot
+        table = next(d.value for d in at.dataframe if t("overview.street_target") in d.value.columns)
+        column = t("overview.street_change", previous=prev.name)
+        assert column in table.columns
+        street = now[(now["scope"] == "street") & (now["kpi"] == "in_service_reporting")].iloc[0]
+        row = table.set_index(t("common.street")).loc[street["street"]]
+        if ((then["scope"] == "street") & (then["street_id"] == street["street_id"])).any():
+            want = diff(now, then, "in_service_reporting", "street", street["street_id"])
+            assert row[column] == t("overview.pts", diff=f"{want:+.1f}")
+    finally:
+        for name in names:
+            forget(store, name)
+            store.drop_graph(name)
