@@ -518,7 +518,8 @@ def test_overview_change_since_the_previous_snapshot(demo_env, targets_file):
             return (float(a["rate"]) - float(b["rate"])) * 100
 
         grid = cards[catalog.get("kpi_grid_org_coverage").meta["title_zh"]]
-        want = t("overview.change_rate", diff=f"{diff(now, then, 'grid_org_coverage'):+.1f}", previous=prev.name)
+        want = t("overview.change_rate", diff=f"{diff(now, then, 'grid_org_coverage'):+.1f}",
+                 previous=escape_markdown(prev.name))  # a delta is Markdown too
         assert grid.delta == want and grid.proto.color == GRAY
         reporting = cards[catalog.get("kpi_in_service_reporting").meta["title_zh"]]
         assert reporting.proto.color in (RED, GREEN)  # the gap to its target

@@ -127,7 +127,7 @@ def kpi_card(c: Ctx, k: dict, previous: Previous = None, *, any_targets: bool = 
         if diff is not None:
             lines.append(_change_text(c, k["kpi"], diff, escape_markdown(previous[0])))
     else:
-        delta = None if diff is None else _change_text(c, k["kpi"], diff, previous[0])
+        delta = None if diff is None else _change_text(c, k["kpi"], diff, escape_markdown(previous[0]))
         st.metric(title, value, delta=delta, delta_color="off", help=help_text,
                   delta_arrow="off" if not diff else "auto")  # no arrow for "no change"
         if any_targets:
@@ -201,7 +201,8 @@ def street_targets(c: Ctx, kpis: pd.DataFrame, targets: Targets, previous: Previ
     with_target = [k for k in ids if kpis[(kpis["kpi"] == k) & kpis["target"].notna()].shape[0]]
     st.markdown(f"**{c.t('overview.street_targets')}**")
     kpi = st.selectbox(c.t("overview.street_kpi"), ids, index=ids.index(with_target[0]) if with_target else 0,
-                       format_func=lambda k: titles.get(k) or k, key="ov_street_kpi")
+                       format_func=lambda k: titles.get(k) or k, key="ov_street_kpi",
+                       placeholder=c.t("common.choose"))
     table = street_target_table(c, kpis, kpi, previous)
     if table.empty:
         st.info(c.t("common.no_data"))
