@@ -164,16 +164,19 @@ def load_targets(home: str | Path | None = None, path: str | Path | None = None)
     return Targets(district=district, streets=streets, sources=tuple(sources))
 
 
-def with_targets(kpis: pd.DataFrame, targets: Targets, measures: Mapping[str, str] | None = None) -> pd.DataFrame:
+def with_targets(kpis: pd.DataFrame, targets: Targets, measures: Mapping[str, str] | None = None, *,
+                 overall_street: str | None = None) -> pd.DataFrame:
     """A KPI table (``orgnet.queries.kpis.kpi_table``) with ``target`` (a rate 0–1, or a count for a
     count KPI; a street row takes the street's own target, else the district's; a community row
-    the district's) and ``gap``: rate − target, or numerator − target for a count KPI (negative:
-    short of the target; None without a target or a rate)."""
+    the district's; the overall row the district's, or ``overall_street``'s when the table is one
+    street's, e.g. ``kpi_table(street_id=…)`` or a street account's) and ``gap``: rate − target, or
+    numerator − target for a count KPI (negative: short of the target; None without a target or a rate)."""
     measures = measures if measures is not None else kpi_measures()
     out = kpis.copy()
     tgt, gap = [], []
     for r in out.to_dict("records"):
-        street = r.get("street_id") if r.get("scope") == "street" else None
+        street = r.get("street_id") if r.get("scope") == "street" else (
+            overall_street if r.get("scope") == "overall" else None)
         t = targets.target(r["kpi"], street)
         if measures.get(r["kpi"]) == "count":
             value = r.get("numerator")

@@ -540,3 +540,29 @@ def test_overview_change_since_the_previous_snapshot(demo_env, targets_file):
         for name in names:
             forget(store, name)
             store.drop_graph(name)
+
+
+def test_a_street_account_is_measured_against_its_streets_target(demo_env, targets_file):
+    """A street account's cards are its street's: measured against the street's own target, and the
+    other streets of the targets file are not reported as unknown."""
+    import os
+
+    from orgnet.queries import catalog
+    from orgnet.queries.kpis import kpi_table
+
+    store, graph = demo_env
+    street = kpi_table(store, graph=graph, scopes=("street",), kpis=["in_service_reporting"]).iloc[0]
+    targets_file.write_text(f"[district]\nin_service_reporting = 100\n\n[streets.\"{street['street_id']}\"]\n"
+                            "in_service_reporting = 10\n\n[streets.OTHER]\nin_service_reporting = 50\n",
+                            encoding="utf-8")
+    from orgnet.access.accounts import AccountBook
+
+    account = signed_in(os.environ["ORGNET_HOME"], "street_analyst", "analyst", street_id=street["street_id"])
+    try:
+        at = open_page("overview", account=account)
+    finally:
+        AccountBook(os.environ["ORGNET_HOME"]).remove("street_analyst")  # the home is shared by the module
+    card = next(m for m in at.metric if m.label == catalog.get("kpi_in_service_reporting").meta["title_zh"])
+    assert any(t("overview.target_line", target="10.0%") in c.value for c in at.caption)
+    assert card.delta.startswith("+") and card.proto.color == GREEN  # above its street's 10%
+    assert not at.warning, [w.value for w in at.warning]  # OTHER is another street's, not unknown

@@ -83,6 +83,10 @@ def test_gap_is_rate_minus_target_or_numerator_minus_target():
     assert out["target"].tolist() == [0.85, 0.95, 0.85, 0.85, 6000.0, None]
     assert out["gap"].tolist() == [pytest.approx(-0.05), pytest.approx(-0.05), None, pytest.approx(-0.35),
                                    -764.0, None]
+    # one street's table (`orgnet kpis --street S01`, a street account's Overview): its overall is the street's
+    one = with_targets(kpis, t, MEASURES, overall_street="S01")
+    assert one["target"].tolist()[0] == 0.95 and one["gap"].tolist()[0] == pytest.approx(-0.15)
+    assert one["target"].tolist()[4] == 6000.0  # no street target: the district's
 
 
 def test_cli_kpis_shows_target_and_gap(falkordb_loaded_store, monkeypatch, tmp_path):
@@ -125,6 +129,12 @@ def test_cli_kpis_shows_target_and_gap(falkordb_loaded_store, monkeypatch, tmp_p
     assert rows[("grid_org_coverage", "overall", None)]["target"] is None
     assert rows[("grid_org_coverage", "overall", None)]["gap"] is None
     assert not any(k.startswith("seed_") for k in overall)  # another city's figure is no KPI column
+    # one street: its overall row is measured against the street's own target
+    res = CliRunner().invoke(cli, ["kpis", "--graph", graph, "--as-of", "2026-06-30", "--street", first,
+                                   "--scope", "overall", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    mine = next(r for r in json.loads(res.output) if r["kpi"] == "in_service_reporting")
+    assert mine["target"] == pytest.approx(0.5) and mine["gap"] == pytest.approx(own["rate"] - 0.5, abs=1e-6)
     # a wrong file stops the command with the line and key to fix
     (tmp_path / "targets.toml").write_text("[district]\nin_service_reporting = 900\n", encoding="utf-8")
     res = CliRunner().invoke(cli, ["kpis", "--graph", graph])

@@ -39,7 +39,7 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
                        community_id=community_id, graph=graph, scopes=tuple(scopes) or SCOPES)
     finally:
         store.close()
-    df = with_targets(df, targets)
+    df = with_targets(df, targets, overall_street=None if community_id else street_id)  # --street: its target
     emit(df.astype(object).where(df.notna(), None).to_dict("records"), fmt, columns=list(df.columns), out=out)
 
 

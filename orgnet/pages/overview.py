@@ -66,6 +66,12 @@ def change(kpi: str, row: dict, before: dict | None):
     return None if _missing(now) or _missing(then) else float(now) - float(then)
 
 
+def _scope_street(c: Ctx) -> str | None:
+    """The street of a street account (its overall cards are that street's, measured against its target)."""
+    scope = getattr(c.account, "scope", None)
+    return scope.street_id if scope is not None and not scope.community_id else None
+
+
 def load_page_targets(c: Ctx) -> Targets:
     """The district's targets; a wrong file is said once on the page and no target is shown."""
     try:
@@ -209,7 +215,9 @@ def street_targets(c: Ctx, kpis: pd.DataFrame, targets: Targets, previous: Previ
         return
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(c.t("overview.street_targets_note"))
-    unknown = targets.unknown_streets({str(s) for s in kpis["street_id"].dropna()})
+    # a street or community account sees its own streets only: the others are not unknown
+    district = c.account is None or c.account.scope.is_district
+    unknown = targets.unknown_streets({str(s) for s in kpis["street_id"].dropna()}) if district else []
     if unknown:
         st.warning(c.t("overview.targets_unknown_streets", streets="、".join(unknown)))
 
@@ -246,7 +254,7 @@ def render(c: Ctx) -> None:
         kpis = cached(c, kpi_queries.kpi_table, as_of=True, scopes=["overall", "street"],
                       spinner=c.t("progress.kpis"))
         targets = load_page_targets(c)
-        kpis = with_targets(kpis, targets)
+        kpis = with_targets(kpis, targets, overall_street=_scope_street(c))
         previous = _trend.previous_kpis(c)  # the snapshot before this one, when there is one
         kpi_cards(c, kpis, targets, previous)
 
