@@ -18,6 +18,7 @@ from orgnet.i18n import t
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "changes", "followup", "import", "query", "audit")
 HAN = re.compile(r"[\u4e00-\u9fff]")
+GRAY, RED, GREEN = 2, 0, 1  # streamlit's MetricProto colours: delta_color "off", negative, positive
 
 pytestmark = pytest.mark.slow
 
@@ -91,18 +92,27 @@ def test_every_page_opens(demo_env, page, lang):
 def test_overview_key_elements(demo_env):
     at = open_page("overview")
     assert len(at.metric) >= 8  # the coverage KPIs
-    # seed figures: a difference only beside a KPI with the figure's definition (issue 16)
     from orgnet.queries import catalog
-    from orgnet.seeds import seed_figures
+
     cards = {m.label: m for m in at.metric}
-    for fig in seed_figures().values():
-        if fig.kpi:
-            card = cards[catalog.get(f"kpi_{fig.kpi}").meta["title_zh"]]
-            assert bool(card.delta) == fig.comparable, fig.id
-    assert not cards[catalog.get("kpi_two_new_org_coverage").meta["title_zh"]].delta
-    assert any("口径相同" in c.value for c in at.caption)
-    assert any("仅供参考" in c.value for c in at.caption)
-    assert not any("与材料相比" in c.value for c in at.caption)
+    # no targets file: no card is red or green, nothing compares with another city (issue 22)
+    assert all(m.proto.color == GRAY or not m.delta for m in at.metric), [(m.label, m.delta) for m in at.metric]
+    import os
+
+    home = Path(os.environ["ORGNET_HOME"])
+    assert any(c.value == t("overview.no_targets", file=str(home / "targets.toml")) for c in at.caption)
+    shown = " ".join(texts(at) + [m.delta or "" for m in at.metric] + [m.value for m in at.markdown])
+    assert "材料0" not in shown and "与材料" not in shown and "材料未列出" not in shown
+    # the seed documents' figures only behind 材料参考, named by place and year, requirements as 要求
+    assert [e.label for e in at.expander].count(t("overview.seed_notes")) == 1
+    notes = next(d.value for d in at.dataframe if t("overview.ref_kind") in d.value.columns)
+    docs = set(notes[t("overview.ref_doc")])
+    assert {"成都市 2017", "咸阳市秦都区", "潍坊市潍城区 2018", "贵州省 2008"} <= docs
+    assert not any(str(d).startswith("00") for d in docs)
+    kinds = dict(zip(notes[t("overview.ref_value")] + notes[t("overview.ref_doc")], notes[t("overview.ref_kind")]))
+    assert kinds["100.0%贵州省 2008"] == t("overview.kind_requirement")  # 一社区一支部
+    assert kinds["83.1%成都市 2017"] == t("overview.kind_figure")
+    assert {"5,000", "4,000", "4,600", "409", "165", "291", "217"} <= set(notes[t("overview.ref_value")])
     # the cards in titled rows, one per KPI group, in the groups' order (issue 11 leftovers)
     from orgnet.queries.kpis import kpi_groups, kpi_table
 
@@ -122,6 +132,79 @@ def test_overview_key_elements(demo_env):
     assert len(at.dataframe) >= 2
     _, graph = demo_env
     assert any(graph in c.value for c in at.caption)  # the current graph and its load date
+
+
+@pytest.fixture
+def targets_file(demo_env):
+    """A targets.toml in the app's ORGNET_HOME for one test (removed afterwards: the home is shared)."""
+    import os
+
+    path = Path(os.environ["ORGNET_HOME"]) / "targets.toml"
+    assert not path.exists()
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def test_overview_shows_the_districts_targets_and_gaps(demo_env, targets_file):
+    """With ORGNET_HOME/targets.toml: target and gap on the cards (red short of it, green at or
+    above it) and in the street table (a street's own target over the district's); a KPI without
+    a target stays grey; a wrong file is named on the page, line and key, and no target shows."""
+    from orgnet.queries import catalog
+    from orgnet.queries.kpis import kpi_table
+
+    store, graph = demo_env
+    at = open_page("overview")
+    as_of = at.query_params["date"]
+    as_of = as_of[0] if isinstance(as_of, list) else as_of
+    df = kpi_table(store, graph=graph, as_of=as_of, scopes=("overall", "street"))
+    overall = df[df["scope"] == "overall"].set_index("kpi")
+    rate = float(overall.loc["in_service_reporting", "rate"])
+    members = int(overall.loc["members_reported", "numerator"])
+    streets = df[(df["scope"] == "street") & (df["kpi"] == "in_service_reporting")]
+    first = streets.iloc[0]
+    targets_file.write_text(
+        "[district]\nin_service_reporting = 100\ncommunity_org_coverage = \"0%\"\n"
+        f"members_reported = {members + 5}\n\n[streets.\"{first['street_id']}\"]\nin_service_reporting = 10\n",
+        encoding="utf-8")
+    at = open_page("overview")
+    title = {k: catalog.get(f"kpi_{k}").meta["title_zh"] for k in ("in_service_reporting", "members_reported",
+                                                                     "community_org_coverage", "grid_org_coverage")}
+    cards = {m.label: m for m in at.metric}
+    short = cards[title["in_service_reporting"]]
+    assert short.delta == t("overview.gap_rate", gap=f"{(rate - 1) * 100:+.1f}") and short.proto.color == RED
+    assert cards[title["members_reported"]].delta == t("overview.gap_count", gap="-5")
+    assert cards[title["members_reported"]].proto.color == RED
+    above = cards[title["community_org_coverage"]]
+    assert above.delta.startswith("+") and above.proto.color == GREEN
+    assert cards[title["grid_org_coverage"]].proto.color == GRAY or not cards[title["grid_org_coverage"]].delta
+    captions = [c.value for c in at.caption]
+    assert any(t("overview.target_line", target="100.0%") in c for c in captions), captions
+    assert any(t("overview.no_target") in c for c in captions)
+    assert any(c == t("overview.targets_source", file=str(targets_file)) for c in captions)
+    # the street table: the first KPI with a target by default (in the cards' order), then the one chosen
+    def street_row(at, kpi: str):
+        pick = at.selectbox(key="ov_street_kpi")
+        if pick.value != kpi:
+            pick.set_value(kpi).run()
+        assert not at.exception
+        table = next(d.value for d in at.dataframe if t("overview.street_target") in d.value.columns)
+        return table.set_index(t("common.street")).loc[first["street"]]
+
+    assert at.selectbox(key="ov_street_kpi").value == "community_org_coverage"
+    own = street_row(at, "in_service_reporting")
+    assert own[t("overview.street_target")] == "10.0%"  # the street's own target wins
+    own_gap = (float(first["rate"]) - 0.1) * 100
+    assert own[t("overview.street_gap")] == t("overview.pts", diff=f"{own_gap:+.1f}")
+    assert own[t("overview.street_fraction")] == f"{int(first['numerator']):,} / {int(first['denominator']):,}"
+    targets_file.write_text("[district]\nin_service_reporting = 100\n", encoding="utf-8")
+    district = street_row(open_page("overview"), "in_service_reporting")
+    assert district[t("overview.street_target")] == "100.0%"  # else the district's
+    assert district[t("overview.street_gap")] == t("overview.pts", diff=f"{(float(first['rate']) - 1) * 100:+.1f}")
+    # a mistake in the file: said on the page with line and key; nothing red or green
+    targets_file.write_text("[district]\n\nin_service_reporting = 150\n", encoding="utf-8")
+    at = open_page("overview")
+    assert any("第 3 行 [district] in_service_reporting" in e.value for e in at.error), [e.value for e in at.error]
+    assert all(m.proto.color == GRAY or not m.delta for m in at.metric)
 
 
 def test_explorer_search_and_neighbourhood(demo_env):
@@ -411,3 +494,88 @@ def test_a_graph_holding_no_load_never_reads_as_all_clear(demo_env, page):
     assert any("尚未导入数据" in w and "orgnet load" in w for w in warned), warned
     assert not [s for s in at.success if t("gaps.none_found", "zh") in s.value]
     assert not at.metric  # no KPI card shows a zero that means nothing
+
+
+def test_overview_change_since_the_previous_snapshot(demo_env, targets_file):
+    """With two snapshots the cards and the street table give the change since the previous one:
+    grey on a KPI without a target (never red or green), beside target and gap on one with a target."""
+    from helpers_series import series
+
+    from orgnet.graph.load import load_dataset
+    from orgnet.graph.snapshots import list_snapshots
+    from orgnet.queries import catalog
+    from orgnet.queries.kpis import kpi_table
+    from orgnet.queries.stored import forget, store_results
+    from orgnet.textsafe import escape_markdown
+
+    store, _ = demo_env
+    qs = series("demo")[:2]
+    names = [f"tg_{q.name}" for q in qs]
+    try:
+        for name, q in zip(names, qs):
+            load_dataset(store, q.dataset, graph=name, replace=True, as_of=q.as_of)
+            store_results(store, name)
+        snaps = [s for s in list_snapshots(store) if s.as_of]
+        order = [s.name for s in snaps]
+        prev = snaps[order.index(names[1]) - 1]  # the snapshot before it, as the app orders them
+        now, then = (kpi_table(store, graph=g, as_of=d, scopes=("overall", "street"))
+                     for g, d in ((names[1], qs[1].as_of), (prev.name, prev.as_of)))
+        targets_file.write_text("[district]\nin_service_reporting = 90\n", encoding="utf-8")
+        at = open_page("overview", orgnet_graph=names[1], ov_trend=True)
+        cards = {m.label: m for m in at.metric}
+
+        def diff(df_now, df_then, kpi, scope="overall", street=None):
+            pick = lambda df: df[(df["kpi"] == kpi) & (df["scope"] == scope)
+                                 & ((df["street_id"] == street) if street else True)].iloc[0]
+            a, b = pick(df_now), pick(df_then)
+            return (float(a["rate"]) - float(b["rate"])) * 100
+
+        grid = cards[catalog.get("kpi_grid_org_coverage").meta["title_zh"]]
+        want = t("overview.change_rate", diff=f"{diff(now, then, 'grid_org_coverage'):+.1f}",
+                 previous=escape_markdown(prev.name))  # a delta is Markdown too
+        assert grid.delta == want and grid.proto.color == GRAY
+        reporting = cards[catalog.get("kpi_in_service_reporting").meta["title_zh"]]
+        assert reporting.proto.color in (RED, GREEN)  # the gap to its target
+        change = t("overview.change_rate", diff=f"{diff(now, then, 'in_service_reporting'):+.1f}",
+                   previous=escape_markdown(prev.name))  # the caption is Markdown: the name escaped
+        assert any(change in c.value and t("overview.target_line", target="90.0%") in c.value
+                   for c in at.caption), [c.value for c in at.caption]
+        # the street table: a column of the change since the previous snapshot
+        table = next(d.value for d in at.dataframe if t("overview.street_target") in d.value.columns)
+        column = t("overview.street_change", previous=prev.name)
+        assert column in table.columns
+        street = now[(now["scope"] == "street") & (now["kpi"] == "in_service_reporting")].iloc[0]
+        row = table.set_index(t("common.street")).loc[street["street"]]
+        if ((then["scope"] == "street") & (then["street_id"] == street["street_id"])).any():
+            want = diff(now, then, "in_service_reporting", "street", street["street_id"])
+            assert row[column] == t("overview.pts", diff=f"{want:+.1f}")
+    finally:
+        for name in names:
+            forget(store, name)
+            store.drop_graph(name)
+
+
+def test_a_street_account_is_measured_against_its_streets_target(demo_env, targets_file):
+    """A street account's cards are its street's: measured against the street's own target, and the
+    other streets of the targets file are not reported as unknown."""
+    import os
+
+    from orgnet.queries import catalog
+    from orgnet.queries.kpis import kpi_table
+
+    store, graph = demo_env
+    street = kpi_table(store, graph=graph, scopes=("street",), kpis=["in_service_reporting"]).iloc[0]
+    targets_file.write_text(f"[district]\nin_service_reporting = 100\n\n[streets.\"{street['street_id']}\"]\n"
+                            "in_service_reporting = 10\n\n[streets.OTHER]\nin_service_reporting = 50\n",
+                            encoding="utf-8")
+    from orgnet.access.accounts import AccountBook
+
+    account = signed_in(os.environ["ORGNET_HOME"], "street_analyst", "analyst", street_id=street["street_id"])
+    try:
+        at = open_page("overview", account=account)
+    finally:
+        AccountBook(os.environ["ORGNET_HOME"]).remove("street_analyst")  # the home is shared by the module
+    card = next(m for m in at.metric if m.label == catalog.get("kpi_in_service_reporting").meta["title_zh"])
+    assert any(t("overview.target_line", target="10.0%") in c.value for c in at.caption)
+    assert card.delta.startswith("+") and card.proto.color == GREEN  # above its street's 10%
+    assert not at.warning, [w.value for w in at.warning]  # OTHER is another street's, not unknown

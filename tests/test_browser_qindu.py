@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
-from test_browser import ROOT, SHOTS, browser, serve_app  # noqa: F401 - browser is a fixture
+from test_browser import ROOT, SHOTS, _wait_idle, browser, serve_app  # noqa: F401 - browser is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -224,3 +225,75 @@ def test_search_suggests_as_you_type(url, browser, qindu):
     frame, _ = _map(page, sig)
     assert frame.evaluate("() => window.orgnetNetwork.body.data.nodes.length") > 0
     assert "id=" in page.url and first
+
+
+#: the qindu Overview's targets in the browser test: rates in percent, a count, one street's own
+QINDU_TARGETS = """[district]
+community_org_coverage = 100
+grid_org_coverage = 90
+building_org_coverage = 80
+in_service_reporting = 90
+members_reported = 6000
+
+[streets."{street}"]
+in_service_reporting = 95
+"""
+
+
+def _overview_text(browser, url: str, viewport: dict, shot: str) -> tuple[str, int]:
+    """(the Overview's visible text, its number of metric deltas) at ``viewport``; screenshots of the
+    window, of the street table against the targets and of the opened 材料参考 go to SHOTS/``shot``.png,
+    ``shot``_streets.png and ``shot``_notes.png."""
+    page = browser.new_context(viewport=viewport).new_page()
+    _goto(page, f"{url}/")
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=120_000)
+    _wait_idle(page)
+    page.screenshot(path=str(SHOTS / f"{shot}.png"))
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    deltas = page.locator('[data-testid="stMetricDelta"]').count()
+    page.get_by_text("各街道目标与差距").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"{shot}_streets.png"))
+    notes = page.locator('[data-testid="stExpander"]', has_text="材料参考")
+    notes.locator("summary").scroll_into_view_if_needed()
+    notes.locator("summary").click()
+    table = notes.locator('[data-testid="stDataFrame"]')
+    table.wait_for(state="visible", timeout=30_000)
+    table.scroll_into_view_if_needed()
+    time.sleep(1)  # the grid draws its canvas
+    page.screenshot(path=str(SHOTS / f"{shot}_notes.png"))
+    page.context.close()
+    return text, deltas
+
+
+def test_overview_shows_the_districts_targets_not_another_citys_figures(url, browser, qindu, falkordb_settings):
+    """Issue 22 §4 at 1600×1000 and 1920×1080: no comparison with another city's figure and no
+    "材料000"; without a targets file the value only, and where targets are set is said plainly;
+    with ORGNET_HOME/targets.toml the target and the gap to it."""
+    from orgnet.loaders.generate import DEFAULT_AS_OF
+    from orgnet.queries.kpis import kpi_table
+
+    store, graph = qindu
+    path = Path(falkordb_settings.home) / "targets.toml"
+    assert not path.exists()
+    for viewport in (DESK, PROJECTOR):
+        text, deltas = _overview_text(browser, url, viewport, f"qindu_overview_no_targets_{viewport['width']}")
+        for other in ("材料0", "与材料", "材料未列出", "口径相同", "83.1%", "较目标"):
+            assert other not in text, other
+        assert "尚未设定本区目标" in text and str(path) in text  # where targets are set, plainly
+        assert deltas == 0  # one graph, no target: nothing red or green, no difference at all
+    streets = kpi_table(store, graph=graph, as_of=DEFAULT_AS_OF, scopes=("overall", "street"),
+                        kpis=["in_service_reporting"])
+    overall = streets[streets["scope"] == "overall"].iloc[0]
+    street = streets[streets["scope"] == "street"].iloc[0]["street_id"]
+    path.write_text(QINDU_TARGETS.format(street=street), encoding="utf-8")
+    try:
+        for viewport in (DESK, PROJECTOR):
+            text, deltas = _overview_text(browser, url, viewport, f"qindu_overview_targets_{viewport['width']}")
+            gap = f"{(float(overall['rate']) - 0.9) * 100:+.1f}"
+            assert f"{gap} 个百分点（较目标）" in text and "目标 90.0%" in text, text[:2000]
+            assert "目标 6,000" in text and "未设目标" in text and f"目标来自 {path}" in text
+            assert deltas == 5  # the five KPIs with a target
+            for other in ("材料0", "与材料", "83.1%"):
+                assert other not in text, other
+    finally:
+        path.unlink()

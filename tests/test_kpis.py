@@ -1,4 +1,4 @@
-"""Coverage KPIs (DESIGN §5): Cypher numerators/denominators == oracle; roll-ups; seeds."""
+"""Coverage KPIs (DESIGN §5): Cypher numerators/denominators == oracle; roll-ups."""
 
 from __future__ import annotations
 
@@ -27,18 +27,8 @@ def test_catalog_lists_every_kpi():
         q = catalog.get(f"kpi_{k}")
         assert q.kind == "kpi"
         assert q.columns == ["community_id", "community", "street_id", "street", "numerator", "denominator"]
-    # 83.1% is 非公企业党组织覆盖率: beside the KPI with that definition, not two-new work coverage
-    assert kpi_meta("private_enterprise_org_coverage")["seed_value"] == pytest.approx(0.831)
-    assert kpi_meta("private_enterprise_org_coverage")["seed_comparable"] is True
-    assert "000" in kpi_meta("private_enterprise_org_coverage")["seed_source"]
-    assert kpi_meta("two_new_org_coverage")["seed_value"] is None
-    # 004's 全覆盖 is about property companies and owners' committees, not compound branches
-    assert kpi_meta("compound_org_coverage")["seed_value"] is None
-    assert kpi_meta("compound_manager_coverage")["seed_value"] == 1.0
-    assert kpi_meta("compound_property")["seed_value"] == pytest.approx(0.61)
-    # a count of another territory: a reference, never a difference
-    assert kpi_meta("members_reported")["seed_comparable"] is False
-    assert kpi_meta("grid_org_coverage")["seed_value"] is None
+    # another territory's figure is no part of a KPI (issue 22): the seeds are calibration notes
+    assert not any(k.startswith("seed_") for k in kpi_meta("private_enterprise_org_coverage"))
 
 
 def test_every_kpi_sits_in_one_overview_group_and_says_what_its_figure_is():
@@ -108,8 +98,7 @@ def test_kpi_table_rollups(loaded):
         comms = df[(df["kpi"] == k) & (df["scope"] == "community")]
         assert comms["denominator"].sum() == sum(r["denominator"] for r in rows if r["community_id"])
         assert streets["denominator"].sum() == sum(r["denominator"] for r in rows if r["street_id"])
-    assert overall.loc["private_enterprise_org_coverage", "seed_value"] == pytest.approx(0.831)
-    assert overall.loc["two_new_org_coverage", "seed_value"] is None
+    assert not any(c.startswith("seed_") for c in df.columns)
     # scoped: one street
     street = sorted(O.nodes(g, "Street"))[0]
     one = kpi_table(loaded.store, as_of=AS_OFS[0], graph=graph, street_id=street, scopes=("street",))
@@ -124,11 +113,11 @@ def test_aggregate_pure():
         {"community_id": "C3", "community": "三", "street_id": None, "street": None, "numerator": 0, "denominator": 0},
         {"community_id": None, "community": None, "street_id": None, "street": None, "numerator": 1, "denominator": 4},
     ])}
-    df = aggregate(raw, {"x": {"title_zh": "甲", "seed_value": 0.5, "seed_source": "000"}})
+    df = aggregate(raw, {"x": {"title_zh": "甲"}})
     o = df[df["scope"] == "overall"].iloc[0]
     assert (o["numerator"], o["denominator"], o["rate"]) == (4, 8, 0.5)
     s = df[df["scope"] == "street"]
     assert len(s) == 1 and s.iloc[0]["rate"] == 0.75
     c = df[df["scope"] == "community"].set_index("community_id")
     assert list(c.index) == ["C1", "C2", "C3"] and c.loc["C3", "rate"] is None
-    assert set(df["seed_value"]) == {0.5}
+    assert set(df["title_zh"]) == {"甲"}

@@ -21,14 +21,19 @@ FORMATS = click.Choice(list(OUTPUT_FORMATS))
 @click.option("--graph", help="Graph name (default: settings graph).")
 @click.option("--scope", "scopes", multiple=True, type=click.Choice(["overall", "street", "community"]),
               help="Rows to show (repeatable; default all).")
+@click.option("--targets", "targets_path", type=click.Path(dir_okay=False, exists=True),
+              help="Targets TOML (default: ORGNET_HOME/targets.toml over the packaged one, which sets none).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @out_option
 @click.pass_obj
-def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, fmt, out) -> None:
-    """覆盖率指标 Coverage KPIs overall, per street and per community, with seed figures."""
+def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, targets_path, fmt, out) -> None:
+    """覆盖率指标 Coverage KPIs overall, per street and per community, with the district's target
+    (本区目标) and the gap to it: rate − target, or numerator − target for a count KPI."""
     from orgnet.queries.kpis import SCOPES, kpi_table
+    from orgnet.targets import load_targets, with_targets
     from orgnet.graph import stores  # imported here: `orgnet --help` stays quick
 
+    targets = load_targets(settings.home, targets_path)  # a wrong file fails before the store opens
     store = stores.open_store(settings)
     try:
         graph = graph or settings.graph
@@ -36,6 +41,7 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
                        community_id=community_id, graph=graph, scopes=tuple(scopes) or SCOPES)
     finally:
         store.close()
+    df = with_targets(df, targets, overall_street=None if community_id else street_id)  # --street: its target
     emit(df.astype(object).where(df.notna(), None).to_dict("records"), fmt, columns=list(df.columns), out=out)
 
 

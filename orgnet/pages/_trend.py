@@ -1,4 +1,5 @@
-"""The Overview's look across snapshots: KPI trend and what closed since the previous one.
+"""The Overview's look across snapshots: KPI trend and what closed since the previous one, and
+the previous snapshot's KPIs the cards and the street table compare with (:func:`previous_kpis`).
 
 One call from the Overview (:func:`render`); cached per snapshot and its load stamp.
 """
@@ -13,11 +14,39 @@ from orgnet.pages._ui import Ctx, cached
 from orgnet.textsafe import escape_markdown
 
 
-def _overall_kpis(store, graph: str, as_of: str | None, stamp: str) -> list[dict]:
+def _snapshot_kpis(store, graph: str, as_of: str | None, stamp: str) -> list[dict]:
+    """A snapshot's KPIs at its own date, overall and per street (``stamp``: its load, for the cache)."""
     from orgnet.queries.kpis import kpi_table
 
-    df = kpi_table(store, as_of=as_of, graph=graph, scopes=("overall",))
-    return df[["kpi", "title_zh", "title_en", "rate", "numerator"]].to_dict("records")
+    df = kpi_table(store, as_of=as_of, graph=graph, scopes=("overall", "street"))
+    return df[["kpi", "title_zh", "title_en", "scope", "street_id", "rate", "numerator"]].to_dict("records")
+
+
+def _overall(rows: list[dict]) -> list[dict]:
+    return [{k: r[k] for k in ("kpi", "title_zh", "title_en", "rate", "numerator")} for r in rows
+            if r["scope"] == "overall"]
+
+
+def _dated_snapshots(c: Ctx) -> list[dict]:
+    """Every dated snapshot of the current one's series up to it, oldest first (empty when the
+    graph is not one)."""
+    snaps = [s for s in _data.same_series(cached(c, _data.snapshots, graph_kw=None), c.graph) if s["as_of"]]
+    names = [s["name"] for s in snaps]
+    return snaps[: names.index(c.graph) + 1] if c.graph in names else []
+
+
+def previous_kpis(c: Ctx) -> tuple[str, dict[tuple[str, str | None], dict]] | None:
+    """The snapshot before the current one and its KPIs by ``(kpi, street_id)`` (None: overall),
+    each at that snapshot's date; None without one, or when its results were not stored at load
+    and the trend toggle is off (then they would all run live)."""
+    upto = _dated_snapshots(c)
+    if len(upto) < 2:
+        return None
+    prev = upto[-2]
+    if not (all(s["stored"] for s in upto) or st.session_state.get("ov_trend")):
+        return None
+    rows = cached(c, _snapshot_kpis, prev["name"], prev["as_of"], prev["loaded_at"], graph_kw=None)
+    return prev["name"], {(r["kpi"], r["street_id"] if r["scope"] == "street" else None): r for r in rows}
 
 
 def _gap_keys(store, graph: str, as_of: str | None, stamp: str) -> list[list[str]]:
@@ -93,18 +122,14 @@ def render(c: Ctx) -> None:
     the snapshot before it; nothing with fewer than two snapshots. Read from the results stored
     at load; when a snapshot has none (loaded by an older version), only on request (a toggle),
     as it then runs every earlier snapshot's KPIs and two snapshots' rules."""
-    snaps = [s for s in _data.same_series(cached(c, _data.snapshots, graph_kw=None), c.graph) if s["as_of"]]
-    names = [s["name"] for s in snaps]
-    if c.graph not in names or len(snaps) < 2:
-        return
-    upto = snaps[: names.index(c.graph) + 1]
-    if len(upto) < 2:  # the first snapshot: nothing before it
+    upto = _dated_snapshots(c)
+    if len(upto) < 2:  # not a snapshot, or the first one: nothing before it
         return
     stored = all(s["stored"] for s in upto)
     if stored or st.toggle(c.t("changes.show_trend", previous=upto[-2]["name"], n=len(upto)), key="ov_trend"):
         st.subheader(c.t("changes.trend"))
         points = [{"snapshot": s["name"], "as_of": s["as_of"], **k} for s in upto
-                  for k in cached(c, _overall_kpis, s["name"], s["as_of"], s["loaded_at"], graph_kw=None)]
+                  for k in _overall(cached(c, _snapshot_kpis, s["name"], s["as_of"], s["loaded_at"], graph_kw=None))]
         trend_charts(c, points)
         prev, cur = upto[-2], upto[-1]
         old = {(r[0], r[1]): r for r in cached(c, _gap_keys, prev["name"], prev["as_of"], prev["loaded_at"], graph_kw=None)}

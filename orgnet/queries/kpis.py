@@ -1,10 +1,10 @@
 """Coverage KPIs (DESIGN §5 end): overall, per street and per community.
 
 Each ``kpi_<id>.cypher`` returns numerator/denominator per community (community_id null
-for items outside any community); this module adds the rates, the street and overall
-roll-ups and the seed figure each KPI is shown beside (``orgnet/seed_figures.toml``, through
-:mod:`orgnet.seeds`): ``seed_id``, ``seed_value`` (a rate 0–1 or a count), ``seed_unit``,
-``seed_comparable`` (same definition: a difference may be shown) and ``seed_source``.
+for items outside any community); this module adds the rates and the street and overall
+roll-ups. The district's own targets and the gap to them come from :mod:`orgnet.targets`
+(``with_targets``); the figures of the seed documents are calibration notes of the synthetic
+presets (:mod:`orgnet.seeds`), never a KPI's yardstick.
 
 Each KPI file's header also says which group the Overview shows it in (``// group:``, one of
 :data:`KPI_GROUPS`) and, when its figure is the numerator rather than the rate, ``// measure: count``
@@ -19,7 +19,6 @@ import pandas as pd
 
 from orgnet.errors import QueryError
 from orgnet.queries import catalog
-from orgnet.seeds import figure_for_kpi
 
 
 #: presentation order
@@ -37,9 +36,7 @@ MEASURES = ("rate", "count")
 
 RAW_COLUMNS = ["community_id", "community", "street_id", "street", "numerator", "denominator"]
 COLUMNS = ["kpi", "title_zh", "title_en", "scope", "street_id", "street", "community_id",
-           "community", "numerator", "denominator", "rate", "seed_id", "seed_value", "seed_unit",
-           "seed_comparable", "seed_source"]
-SEED_KEYS = ("seed_id", "seed_value", "seed_unit", "seed_comparable", "seed_source")
+           "community", "numerator", "denominator", "rate"]
 SCOPES = ("overall", "street", "community")
 
 
@@ -50,16 +47,11 @@ def kpi_ids() -> list[str]:
 
 
 def kpi_meta(kpi: str) -> dict[str, Any]:
-    """Titles of a KPI and the seed figure shown beside it (all None without one)."""
+    """Titles of a KPI, its Overview group and its measure (``rate`` or ``count``)."""
     meta = catalog.get(f"kpi_{kpi}").meta
-    fig = figure_for_kpi(kpi)
-    seed = {k: None for k in SEED_KEYS}
-    if fig is not None:
-        seed = {"seed_id": fig.id, "seed_value": fig.value, "seed_unit": fig.unit,
-                "seed_comparable": fig.comparable, "seed_source": f"{fig.doc} {fig.quote}"}
     return {"kpi": kpi, "title_zh": meta.get("title_zh"), "title_en": meta.get("title_en"),
             "group": _header_value(kpi, meta, "group", KPI_GROUPS, None),
-            "measure": _header_value(kpi, meta, "measure", MEASURES, "rate"), **seed}
+            "measure": _header_value(kpi, meta, "measure", MEASURES, "rate")}
 
 
 def _header_value(kpi: str, meta: dict[str, str], key: str, allowed: tuple[str, ...], default: str | None) -> str:
@@ -90,8 +82,7 @@ def aggregate(raw: dict[str, pd.DataFrame], meta: dict[str, dict[str, Any]],
     out: list[dict[str, Any]] = []
     for kpi, df in raw.items():
         m = meta.get(kpi, {"kpi": kpi})
-        base = {"kpi": kpi, "title_zh": m.get("title_zh"), "title_en": m.get("title_en"),
-                **{k: m.get(k) for k in SEED_KEYS}}
+        base = {"kpi": kpi, "title_zh": m.get("title_zh"), "title_en": m.get("title_en")}
         df = df.copy()
         for c in ("numerator", "denominator"):
             df[c] = pd.to_numeric(df[c]).fillna(0).astype(int)
@@ -136,7 +127,7 @@ def kpi_table(store: Any, *, as_of: Any = None, street_id: str | None = None,
               community_id: str | None = None, graph: str | None = None,
               scopes: tuple[str, ...] = SCOPES, kpis: list[str] | None = None) -> pd.DataFrame:
     """Every KPI overall (within the scope given), per street and per community, with
-    numerator, denominator, rate (None when the denominator is 0) and the seed figure."""
+    numerator, denominator and rate (None when the denominator is 0)."""
     raw = kpi_raw(store, as_of=as_of, street_id=street_id, community_id=community_id,
                   graph=graph, kpis=kpis)
     return aggregate(raw, {k: kpi_meta(k) for k in raw}, scopes)
