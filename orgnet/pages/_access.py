@@ -119,7 +119,7 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
         return
     name = name.strip()
     try:
-        account = book.sign_in(name, password)
+        account = book.sign_in(name, password, client_address())
     except SignInThrottled as e:
         audit.record(settings.home, name, "sign_in_throttled", what=f"wait {e.wait_s} s", ok=False)
         middle.error(t("access.throttled", lang, seconds=e.wait_s))
@@ -132,6 +132,12 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
     audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what="password")
     st.session_state[K_WANTED] = urlparse(st.context.url or "").path.strip("/")  # a deep link's page
     st.rerun()
+
+
+def client_address() -> str:
+    """The address the browser connects from (behind a reverse proxy: the proxy's, so the
+    per-address throttle then counts all its users together)."""
+    return str(getattr(st.context, "ip_address", None) or "")
 
 
 def sign_out(settings: Settings) -> None:
