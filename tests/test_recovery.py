@@ -157,6 +157,7 @@ def test_second_load_of_a_graph_is_refused_clearly(server, demo_path):
         r = cli(server.home, "load", str(demo_path), "--graph", "g", "--replace", "--no-progress")
         assert r.returncode == 2
         assert "being loaded right now" in r.stderr and f"pid {os.getpid()}" in r.stderr, r.stderr
+        assert "accepted" not in r.stdout, r.stdout  # refused before validating, not after (issue 25)
         with pytest.raises(LoadInProgress):
             with store.load_lock("g"):
                 pass

@@ -12,6 +12,7 @@ never a half-written one — even when the load is killed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import time
 import uuid
@@ -211,7 +212,7 @@ def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, re
 
 def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
                  progress: bool | ProgressHook = False, batch_size: int = BATCH_SIZE,
-                 as_of: str | None = None) -> LoadResult:
+                 as_of: str | None = None, locked: bool = False) -> LoadResult:
     """Write ``dataset`` into ``graph``; see the module docstring for the guarantees.
 
     ``progress``: ``True`` draws a bar per table on a terminal; a :data:`ProgressHook` is told
@@ -220,6 +221,9 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
     ``as_of``: the dataset's reference date (the day its ledgers describe); the app and the
     CLI evaluate rules on it unless told another date (``queries.catalog.reference_date``).
     Without it, the date the dataset records (its ``dataset`` table) is used.
+
+    ``locked``: the caller already holds ``store.load_lock(graph)`` (``orgnet load`` takes it
+    before validating, so a second load is refused at once); else it is taken here.
     """
     as_of = as_of or dataset.as_of
     check_graph_name(graph)
@@ -245,7 +249,8 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
             meta["as_of"] = as_of
         writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
 
-    with store.load_lock(graph):  # a second load of this graph is refused while this one runs
+    # a second load of this graph is refused while this one runs
+    with contextlib.nullcontext() if locked else store.load_lock(graph):
         if replace or not store.graph_exists(graph):
             result.replaced = True
             with store.replacing(graph) as writer:
