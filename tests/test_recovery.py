@@ -281,6 +281,35 @@ def test_sigterm_to_orgnet_app_stops_streamlit_and_its_server(tmp_path):
 
 
 @pytest.mark.slow
+def test_kill_9_of_orgnet_app_takes_the_streamlit_child_with_it(tmp_path):
+    """Issue 25: after kill -9 of `orgnet app` its Streamlit child kept serving the port."""
+    home = tmp_path / "home"
+    port = free_port()
+    app = _start_app(home, port)
+    children: list[int] = []
+    try:
+        assert _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 90), "the app did not come up"
+        children = _children(app.pid)
+        assert children, "no Streamlit child?"
+        app.kill()  # SIGKILL: orgnet gets no chance to stop its child
+        app.wait(30)
+        for pid in children:
+            for _ in range(300):
+                if not _pid_alive(pid):
+                    break
+                time.sleep(0.05)
+            assert not _pid_alive(pid), f"the Streamlit child {pid} survived kill -9 of orgnet app"
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0  # nobody serves the app any more
+    finally:
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            EmbeddedServer(home).stop()
+
+
+@pytest.mark.slow
 def test_qindu_crash_recovery_within_30s(server, tmp_path):
     """kill -9 right after loading the qindu preset: back with everything in ≤ 30 s."""
     from orgnet.loaders.generate import generate
