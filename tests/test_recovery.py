@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -307,6 +308,45 @@ def test_kill_9_of_orgnet_app_takes_the_streamlit_child_with_it(tmp_path):
                 os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(Exception):
             EmbeddedServer(home).stop()
+
+
+def _post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, str]:
+    """(status, Set-Cookie header) of a POST."""
+    req = urllib.request.Request(url, data=body, method="POST",
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.headers.get("Set-Cookie") or ""
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Set-Cookie") or ""
+
+
+@pytest.mark.slow
+def test_the_session_cookie_is_set_by_the_server_httponly(tmp_path):
+    """Issue 25: the session cookie was written by the page's script (readable by any script,
+    never Secure). `orgnet app` now has its own route that sets it HttpOnly; SameSite=Strict,
+    Secure when the browser came over https (directly or through the proxy)."""
+    home = tmp_path / "home"
+    port = free_port()
+    app = _start_app(home, port)
+    url = f"http://127.0.0.1:{port}/_orgnet/session"
+    try:
+        assert _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 90), "the app did not come up"
+        status, cookie = _post(url, b'{"code": ""}')  # sign-out: the cookie cleared
+        assert status == 204, status
+        attrs = [a.strip().lower() for a in cookie.split(";")]
+        assert attrs[0].startswith("orgnet_session=") and "httponly" in attrs and "samesite=strict" in attrs
+        assert "max-age=0" in attrs and "secure" not in attrs  # plain http here
+        status, cookie = _post(url, b'{"code": ""}', {"X-Forwarded-Proto": "https"})
+        assert status == 204 and "secure" in [a.strip().lower() for a in cookie.split(";")]
+        assert _post(url, b'{"code": "made-up"}') == (403, "")  # only a grant the app made sets one
+    finally:
+        app.send_signal(signal.SIGTERM)
+        try:
+            app.wait(60)
+        except subprocess.TimeoutExpired:
+            app.kill()
+        EmbeddedServer(home).stop()
 
 
 @pytest.mark.slow
