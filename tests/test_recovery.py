@@ -340,6 +340,7 @@ def test_the_session_cookie_is_set_by_the_server_httponly(tmp_path):
         status, cookie = _post(url, b'{"code": ""}', {"X-Forwarded-Proto": "https"})
         assert status == 204 and "secure" in [a.strip().lower() for a in cookie.split(";")]
         assert _post(url, b'{"code": "made-up"}') == (403, "")  # only a grant the app made sets one
+        assert _post(url, b'{"code": "' + b"x" * 100_000 + b'"}')[0] == 413  # no big bodies read
     finally:
         app.send_signal(signal.SIGTERM)
         try:

@@ -15,6 +15,7 @@ cookie (sign-out, an ended session). The token never appears in the page.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -28,6 +29,8 @@ COOKIE = "orgnet_session"
 PATH = "/_orgnet/session"
 #: how long a grant may wait for its component's request (seconds)
 GRANT_S = 60
+#: the largest request body the route reads (bytes)
+MAX_BODY = 1024
 
 _grants: dict[str, tuple[str, int, float]] = {}
 _lock = threading.Lock()
@@ -71,8 +74,13 @@ def is_https(scheme: str, forwarded_proto: str | None) -> bool:
 async def _endpoint(request):  # a Starlette endpoint
     from starlette.responses import Response
 
+    raw = b""
+    async for chunk in request.stream():  # a grant is ~50 bytes: never buffer a big body
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            return Response(status_code=413)
     try:
-        body = await request.json()
+        body = json.loads(raw or b"{}")
         code = str(body.get("code") or "") if isinstance(body, dict) else ""
     except ValueError:
         return Response(status_code=400)
