@@ -1,6 +1,8 @@
 """Start the Streamlit app as a child process, offline-safe (no telemetry, loopback by default).
 
-Stopping ``orgnet app`` (Ctrl+C, SIGTERM, SIGHUP) stops the Streamlit child with it. The
+Stopping ``orgnet app`` (Ctrl+C, SIGTERM, SIGHUP) stops the Streamlit child with it; on
+Linux so does its death by ``kill -9`` (the child asks the kernel for SIGTERM when its parent
+dies: ``prctl(PR_SET_PDEATHSIG)``), so no orphaned app keeps serving the port. The
 embedded database server is started before the app (so a crash-recovering server is
 waited for with progress in the terminal); when ``orgnet app`` had to start it, it saves
 and stops it again on the way out — a server that was already running stays running.
@@ -8,11 +10,14 @@ and stops it again on the way out — a server that was already running stays ru
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 from orgnet.settings import Settings, limits
 
@@ -40,6 +45,26 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
         # uploads above the file-size limit are refused by Streamlit before they reach memory
         "--server.maxUploadSize", str(limits().max_file_mb),
     ]
+
+
+#: prctl(2) option: the signal this process gets when its parent dies (linux/prctl.h)
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> Callable[[], None] | None:
+    """A ``preexec_fn`` making the child get SIGTERM when ``parent`` dies (Linux; None
+    elsewhere). Only async-signal-safe work after fork: one prctl call and a getppid check,
+    for a parent that died before the prctl took effect."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+    def preexec() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
 
 
 def app_env(settings: Settings, graph: str | None = None) -> dict[str, str]:
@@ -90,7 +115,8 @@ def run_app(settings: Settings, *, port: int = 8501, address: str = "127.0.0.1",
     previous = {s: signal.signal(s, _raise_stop) for s in handled}
     proc = None
     try:
-        proc = subprocess.Popen(streamlit_command(port, address), env=app_env(settings, graph))
+        proc = subprocess.Popen(streamlit_command(port, address), env=app_env(settings, graph),
+                                preexec_fn=die_with_parent(os.getpid()))
         return proc.wait()
     except KeyboardInterrupt:
         return _end_child(proc) if proc else 130

@@ -76,6 +76,78 @@ def test_unknown_accounts_fail_like_wrong_passwords(tmp_path):
     assert str(unknown.value) == str(wrong.value)
 
 
+def test_forty_parallel_guesses_get_at_most_five_password_checks(tmp_path, monkeypatch):
+    """The failure is counted (atomically, before the check), so parallel guesses cannot all
+    read the old count: on main 40 threads got ~20 real checks (issue 25)."""
+    import threading
+
+    from orgnet.access import accounts
+
+    book = AccountBook(tmp_path)
+    book.add("admin", "right-password", "admin")
+    checks, lock = [], threading.Lock()
+    real = accounts.verify_password
+
+    def counted(password, stored):
+        with lock:
+            checks.append(password)
+        return real(password, stored)
+
+    monkeypatch.setattr(accounts, "verify_password", counted)
+    outcomes = []
+
+    def guess(i):
+        try:
+            book.sign_in("admin", f"guess-{i:04d}-wrong")
+        except (SignInFailed, SignInThrottled) as e:
+            outcomes.append(type(e).__name__)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(outcomes) == 40
+    assert len(checks) <= 5, f"{len(checks)} password checks for 40 parallel guesses"
+    assert outcomes.count("SignInThrottled") >= 35
+
+
+def test_unknown_names_are_throttled_like_existing_ones(tmp_path):
+    """Five failures make an unknown name wait exactly as an existing one, with the same
+    reply: the throttle does not tell which names exist."""
+    book = AccountBook(tmp_path, clock=lambda: 1_000_000.0)
+    book.add("wang", "right-password", "viewer", community_id="C1")
+    replies = {}
+    for name in ("wang", "nobody"):
+        for _ in range(5):
+            with pytest.raises(SignInFailed):
+                book.sign_in(name, "not-the-password", "10.0.0.9")
+        with pytest.raises(SignInThrottled) as e:
+            book.sign_in(name, "not-the-password", "10.0.0.9")
+        replies[name] = (str(e.value), e.value.wait_s)
+    assert replies["wang"] == replies["nobody"]
+
+
+def test_one_client_cannot_lock_an_account_out_for_another_address(tmp_path):
+    now = [1_000_000.0]
+    book = AccountBook(tmp_path, clock=lambda: now[0])
+    book.add("boss", "right-password", "admin")
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            book.sign_in("boss", "a-wrong-guess!", "10.6.6.6")
+    with pytest.raises(SignInThrottled):
+        book.sign_in("boss", "right-password", "10.6.6.6")
+    assert book.sign_in("boss", "right-password", "10.1.1.1").name == "boss"  # the administrator's desk
+    for i in range(15):  # spraying names from one address: 20 failures make the address wait
+        with pytest.raises(SignInFailed):
+            book.sign_in(f"name{i}", "a-wrong-guess!", "10.6.6.6")
+    with pytest.raises(SignInThrottled):
+        book.sign_in("someone-new", "a-wrong-guess!", "10.6.6.6")
+    assert book.sign_in("boss", "right-password", "10.1.1.1").name == "boss"
+    now[0] += 3601  # counts are forgotten after an hour without failures
+    assert book.sign_in("boss", "right-password", "10.6.6.6").name == "boss"
+
+
 def test_account_rules(tmp_path):
     book = AccountBook(tmp_path)
     with pytest.raises(ConfigError, match="district-wide"):

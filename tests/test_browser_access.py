@@ -101,6 +101,28 @@ def test_no_page_shows_data_without_signing_in(app, browser, district):  # noqa:
         page.context.close()
 
 
+def test_the_session_cookie_is_httponly_and_survives_a_reload(app, browser, district):  # noqa: F811
+    """Issue 25: the server sets the session cookie (HttpOnly; SameSite=Strict): no script in
+    the page can read the token, and a reload still finds the account signed in."""
+    page = _page(browser, app + "/")
+    body = _sign_in(page, "boss", tables=True)
+    assert district["a_name"] in body or "覆盖" in body
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    for _ in range(20):
+        if "orgnet_session" in cookies:
+            break
+        page.wait_for_timeout(250)
+        cookies = {c["name"]: c for c in page.context.cookies()}
+    session = cookies["orgnet_session"]
+    assert session["httpOnly"] and session["sameSite"] == "Strict" and not session["secure"]  # http here
+    assert len(session["value"]) >= 40 and session["value"] not in page.evaluate("document.cookie")
+    page.reload()
+    page.wait_for_selector("h1", timeout=90_000)
+    body = _settle(page, 3000)
+    assert "密码" not in body and "boss" in body  # still signed in
+    page.context.close()
+
+
 def test_a_street_viewer_sees_only_their_street_and_masked_names(app, browser, district):  # noqa: F811
     page = _page(browser, app + "/")
     body = _sign_in(page, "viewer_a", tables=True)

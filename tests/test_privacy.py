@@ -73,9 +73,51 @@ def test_headers_and_values() -> None:
         assert classify_header(h) is None, h
     # the majority of non-empty values decides
     assert classify_values(["010-62345678", "13812345678", "", "无"]) == "phone"
-    assert classify_values(["1001", "1002", "13812345678"]) is None
+    assert classify_values(["1001", "1002", "1003", "1004", "1005", "13812345678"]) is None  # under 20%
     assert classify_values(["2023-05-01", "2024-01-31"]) is None
     assert personal_columns(["a", "b"], [{"a": "x", "b": "y"}]) == {}
+
+
+def make_old_id(rng: random.Random) -> str:
+    """A 15-digit (1984–2004) PRC identity number: area, YYMMDD, sequence."""
+    return (f"{rng.choice(['110105', '510108', '440305'])}{rng.randint(30, 89)}"
+            f"{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}")
+
+
+def test_what_still_reached_the_graph_is_recognised() -> None:
+    """Issue 25: 15-digit ID numbers, addresses under 居所 / Home and by their values, and a
+    column where only 40% of the values are ID numbers."""
+    rng = random.Random(25)
+    olds = [make_old_id(rng) for _ in range(200)]
+    assert all(is_prc_id(x) for x in olds)
+    assert classify_values(olds) == "id_number"
+    assert not is_prc_id("990105491231002") and not is_prc_id("110105491331002")  # no province, month 13
+    for h in ("居所", "Home", "home", "现居地", "户籍所在地", "住所", "residential", "Domicile"):
+        assert classify_header(h) == "address", h
+    assert classify_header("Home Phone") == "phone"
+    homes = ["成都市成华区望平街1号", "锦江区香香巷2号3单元", "5栋2单元501室", "建设路12-3号", "3号楼502室"]
+    assert classify_values(homes) == "address"
+    orgs = ["成华区望平街道党工委", "锦江区人民政府", "第3号文件", "2023年度", "望平社区"]
+    assert classify_values(orgs) is None
+    # 40% ID numbers (and 20% phones) is enough; 19% is not
+    assert classify_values([make_id(rng) if i % 5 < 2 else "无" for i in range(460)]) == "id_number"
+    assert classify_values(["13812345678" if i % 5 == 0 else "无" for i in range(100)]) == "phone"
+    assert classify_values(["13812345678" if i < 19 else "无" for i in range(100)]) is None
+
+
+def test_a_fifth_of_identity_numbers_keeps_the_column_out_of_the_graph(tmp_path, monkeypatch):
+    monkeypatch.delenv(ALLOW_PERSONAL_COLUMNS_ENV, raising=False)
+    rng = random.Random(40)
+    old, new = make_old_id(rng), make_id(rng)
+    folder = _ledger(tmp_path, {"col9": [old, "", "无"], "colA": ["无", new, "否"],
+                                "居所": ["x", "y", "z"], "Home": ["a", "b", "c"],
+                                "col10": ["望平街1号", "香香巷2号3单元", "5栋2单元501室"]})
+    result = validate_path(folder)
+    withheld = {p.column: (p.kind, p.by) for p in result.report.withheld}
+    assert withheld == {"col9": ("id_number", "values"), "colA": ("id_number", "values"),
+                        "居所": ("address", "header"), "Home": ("address", "header"),
+                        "col10": ("address", "values")}
+    assert all(not m["_extra"] for m in result.dataset.tables["members"])
 
 
 def _ledger(tmp_path: Path, extra: dict[str, list[str]]) -> Path:
@@ -129,7 +171,7 @@ def test_personal_columns_never_reach_the_graph(personal_ledger, falkordb_store,
     assert data["withheld"][0]["reason"].startswith("列名表明是身份证件号码 / ")
     summary = format_summary(result.report)
     assert "已隐藏的个人信息列" in summary and "members.csv 列 column 身份证号" in summary
-    assert "col7" in summary and "多数值像身份证件号码" in summary
+    assert "col7" in summary and "的值像身份证件号码" in summary
     # nothing personal in the report, the summary, or the written-back file
     secrets = [*ids, *phones, "13987654321", *homes]
     text = json.dumps(data, ensure_ascii=False) + summary

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -157,6 +158,7 @@ def test_second_load_of_a_graph_is_refused_clearly(server, demo_path):
         r = cli(server.home, "load", str(demo_path), "--graph", "g", "--replace", "--no-progress")
         assert r.returncode == 2
         assert "being loaded right now" in r.stderr and f"pid {os.getpid()}" in r.stderr, r.stderr
+        assert "accepted" not in r.stdout, r.stdout  # refused before validating, not after (issue 25)
         with pytest.raises(LoadInProgress):
             with store.load_lock("g"):
                 pass
@@ -277,6 +279,75 @@ def test_sigterm_to_orgnet_app_stops_streamlit_and_its_server(tmp_path):
                 os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(Exception):
             server.stop()
+
+
+@pytest.mark.slow
+def test_kill_9_of_orgnet_app_takes_the_streamlit_child_with_it(tmp_path):
+    """Issue 25: after kill -9 of `orgnet app` its Streamlit child kept serving the port."""
+    home = tmp_path / "home"
+    port = free_port()
+    app = _start_app(home, port)
+    children: list[int] = []
+    try:
+        assert _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 90), "the app did not come up"
+        children = _children(app.pid)
+        assert children, "no Streamlit child?"
+        app.kill()  # SIGKILL: orgnet gets no chance to stop its child
+        app.wait(30)
+        for pid in children:
+            for _ in range(300):
+                if not _pid_alive(pid):
+                    break
+                time.sleep(0.05)
+            assert not _pid_alive(pid), f"the Streamlit child {pid} survived kill -9 of orgnet app"
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0  # nobody serves the app any more
+    finally:
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            EmbeddedServer(home).stop()
+
+
+def _post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, str]:
+    """(status, Set-Cookie header) of a POST."""
+    req = urllib.request.Request(url, data=body, method="POST",
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.headers.get("Set-Cookie") or ""
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Set-Cookie") or ""
+
+
+@pytest.mark.slow
+def test_the_session_cookie_is_set_by_the_server_httponly(tmp_path):
+    """Issue 25: the session cookie was written by the page's script (readable by any script,
+    never Secure). `orgnet app` now has its own route that sets it HttpOnly; SameSite=Strict,
+    Secure when the browser came over https (directly or through the proxy)."""
+    home = tmp_path / "home"
+    port = free_port()
+    app = _start_app(home, port)
+    url = f"http://127.0.0.1:{port}/_orgnet/session"
+    try:
+        assert _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 90), "the app did not come up"
+        status, cookie = _post(url, b'{"code": ""}')  # sign-out: the cookie cleared
+        assert status == 204, status
+        attrs = [a.strip().lower() for a in cookie.split(";")]
+        assert attrs[0].startswith("orgnet_session=") and "httponly" in attrs and "samesite=strict" in attrs
+        assert "max-age=0" in attrs and "secure" not in attrs  # plain http here
+        status, cookie = _post(url, b'{"code": ""}', {"X-Forwarded-Proto": "https"})
+        assert status == 204 and "secure" in [a.strip().lower() for a in cookie.split(";")]
+        assert _post(url, b'{"code": "made-up"}') == (403, "")  # only a grant the app made sets one
+        assert _post(url, b'{"code": "' + b"x" * 100_000 + b'"}')[0] == 413  # no big bodies read
+    finally:
+        app.send_signal(signal.SIGTERM)
+        try:
+            app.wait(60)
+        except subprocess.TimeoutExpired:
+            app.kill()
+        EmbeddedServer(home).stop()
 
 
 @pytest.mark.slow

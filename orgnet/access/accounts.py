@@ -38,8 +38,13 @@ from orgnet.graph.stores.base import Store
 
 #: scrypt cost: 2**15 × 128 × 8 bytes = 32 MB of memory per hash (memory-hard), about 0.1 s
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
-#: failed sign-ins in a row after which further attempts must wait
+#: failed sign-ins in a row, for one account name from one client address, after which
+#: further attempts must wait (known and unknown names alike)
 THROTTLE_AFTER = 5
+#: failed sign-ins from one client address, whatever the names, after which it must wait
+ADDRESS_THROTTLE_AFTER = 20
+#: a failure count is forgotten after this long without a failure (seconds)
+FORGET_AFTER_S = 3600
 #: the first wait after THROTTLE_AFTER failures (seconds); it doubles with each further failure
 THROTTLE_BASE_S = 30
 #: the longest wait (seconds)
@@ -134,15 +139,15 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-def throttle_wait(failures: int) -> int:
-    """Seconds to wait after ``failures`` failed sign-ins in a row.
+def throttle_wait(failures: int, after: int = THROTTLE_AFTER) -> int:
+    """Seconds to wait after ``failures`` failed sign-ins in a row (``after`` are free).
 
-    >>> [throttle_wait(n) for n in (4, 5, 6, 7, 20)]
-    [0, 30, 60, 120, 900]
+    >>> [throttle_wait(n) for n in (4, 5, 6, 7, 20)], throttle_wait(20, ADDRESS_THROTTLE_AFTER)
+    ([0, 30, 60, 120, 900], 30)
     """
-    if failures < THROTTLE_AFTER:
+    if failures < after:
         return 0
-    return min(THROTTLE_BASE_S * 2 ** (failures - THROTTLE_AFTER), THROTTLE_MAX_S)
+    return min(THROTTLE_BASE_S * 2 ** min(failures - after, 16), THROTTLE_MAX_S)
 
 
 # -- the book ---------------------------------------------------------------------------------
@@ -152,6 +157,11 @@ CREATE TABLE IF NOT EXISTS accounts (
     name TEXT PRIMARY KEY, role TEXT NOT NULL, street_id TEXT, community_id TEXT,
     password TEXT NOT NULL, created_at TEXT NOT NULL, changed_at TEXT NOT NULL,
     failures INTEGER NOT NULL DEFAULT 0, last_failure REAL);
+CREATE TABLE IF NOT EXISTS signin_failures (
+    name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL, last_failure REAL NOT NULL,
+    PRIMARY KEY (name, address));
+CREATE TABLE IF NOT EXISTS address_failures (
+    address TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, since REAL NOT NULL, seen REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
@@ -220,6 +230,7 @@ class AccountBook:
             if not cur.rowcount:
                 raise ConfigError(f"no account {name!r}; `orgnet users list` shows them")
             con.execute("DELETE FROM sessions WHERE name = ?", (name,))
+            con.execute("DELETE FROM signin_failures WHERE name = ?", (name,))
 
     def remove(self, name: str) -> None:
         with connect(self.home) as con:
@@ -229,8 +240,9 @@ class AccountBook:
 
     def list(self) -> list[dict]:
         with connect(self.home) as con:
-            rows = con.execute("SELECT name, role, street_id, community_id, created_at, changed_at, failures "
-                               "FROM accounts ORDER BY name").fetchall()
+            rows = con.execute("SELECT name, role, street_id, community_id, created_at, changed_at, "
+                               "(SELECT COALESCE(MAX(f.failures), 0) FROM signin_failures f "
+                               "WHERE f.name = accounts.name) AS failures FROM accounts ORDER BY name").fetchall()
         return [dict(r) for r in rows]
 
     def exists(self) -> bool:
@@ -244,26 +256,65 @@ class AccountBook:
         return _account(row) if row else None
 
     # sign-in (app) ------------------------------------------------------------------------
-    def sign_in(self, name: str, password: str) -> Account:
-        """The account, if ``password`` is right and the account is not waiting after
-        failures; else :class:`SignInFailed` or :class:`SignInThrottled`."""
+    def sign_in(self, name: str, password: str, address: str = "") -> Account:
+        """The account, if ``password`` is right and neither this name from this client
+        ``address`` nor the address itself waits after failures; else :class:`SignInFailed`
+        or :class:`SignInThrottled`.
+
+        An unknown name gets the same reply, the same work (a password check against a
+        dummy hash) and the same throttling as an existing one. The failure is counted
+        before the password is checked, in one transaction with the throttle check, so
+        parallel guesses get at most :data:`THROTTLE_AFTER` checks; a right password then
+        clears this name's count from this address. Counting per name *and* address means a
+        client that fails on an account does not lock it for anyone signing in elsewhere.
+        """
+        stored = _dummy_hash()  # computed before any timing an attacker could compare
         with connect(self.home) as con:
+            self._count_attempt(con, name, address)
             row = con.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                verify_password(password, _dummy_hash())
-                raise SignInFailed("wrong account name or password（账号或密码错误）")
-            wait = throttle_wait(row["failures"])
-            left = int((row["last_failure"] or 0) + wait - self.clock())
-            if wait and left > 0:
+            if row is not None:
+                stored = row["password"]
+        if not verify_password(password, stored) or row is None:
+            raise SignInFailed("wrong account name or password（账号或密码错误）")
+        with connect(self.home) as con:  # a right password: its attempt was no failure
+            con.execute("DELETE FROM signin_failures WHERE name = ? AND address = ?", (name, address))
+            con.execute("UPDATE address_failures SET failures = MAX(failures - 1, 0) WHERE address = ?", (address,))
+        return _account(row)
+
+    def _count_attempt(self, con: sqlite3.Connection, name: str, address: str) -> None:
+        """Refuse a throttled attempt, else count it as a failure (undone on success), atomically."""
+        now = self.clock()
+        con.execute("BEGIN IMMEDIATE")  # the write lock first: no parallel attempt reads the old count
+        try:
+            con.execute("DELETE FROM signin_failures WHERE last_failure < ?", (now - FORGET_AFTER_S,))
+            con.execute("DELETE FROM address_failures WHERE last_failure < ?", (now - FORGET_AFTER_S,))
+            pair = con.execute("SELECT failures, last_failure FROM signin_failures WHERE name = ? AND address = ?",
+                               (name, address)).fetchone()
+            addr = con.execute("SELECT failures, last_failure FROM address_failures WHERE address = ?",
+                               (address,)).fetchone()
+            pair_n, pair_left = self._left(pair, THROTTLE_AFTER, now)
+            addr_n, addr_left = self._left(addr, ADDRESS_THROTTLE_AFTER, now)
+            left = max(pair_left, addr_left)
+            if left > 0:
+                con.execute("COMMIT")
                 raise SignInThrottled(f"too many failed sign-ins: try again in {left} s"
                                       f"（连续登录失败次数过多，请 {left} 秒后再试）", left)
-            if not verify_password(password, row["password"]):
-                con.execute("UPDATE accounts SET failures = failures + 1, last_failure = ? WHERE name = ?",
-                            (self.clock(), name))
-                raise SignInFailed("wrong account name or password（账号或密码错误）")
-            if row["failures"]:
-                con.execute("UPDATE accounts SET failures = 0, last_failure = NULL WHERE name = ?", (name,))
-        return _account(row)
+            con.execute("INSERT OR REPLACE INTO signin_failures (name, address, failures, last_failure) "
+                        "VALUES (?, ?, ?, ?)", (name, address, pair_n + 1, now))
+            con.execute("INSERT OR REPLACE INTO address_failures (address, failures, last_failure) "
+                        "VALUES (?, ?, ?)", (address, addr_n + 1, now))
+            con.execute("COMMIT")
+        except sqlite3.Error:
+            con.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _left(row: sqlite3.Row | None, after: int, now: float) -> tuple[int, int]:
+        """(failures still counted, seconds still to wait) of one failure count."""
+        if row is None or now - row["last_failure"] > FORGET_AFTER_S:
+            return 0, 0
+        wait = throttle_wait(row["failures"], after)
+        return row["failures"], max(0, int(row["last_failure"] + wait - now)) if wait else 0
 
 
 def first_admin(home: str | os.PathLike, name: str = "admin") -> str | None:
@@ -351,4 +402,5 @@ def check_password(password: str) -> str:
 
 
 __all__ = ["Account", "AccountBook", "AccountRole", "SignInFailed", "SignInThrottled", "connect", "first_admin", "Sessions",
-           "hash_password", "verify_password", "store_for", "throttle_wait"]
+           "hash_password", "verify_password", "store_for", "throttle_wait", "THROTTLE_AFTER",
+           "ADDRESS_THROTTLE_AFTER"]

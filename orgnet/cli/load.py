@@ -37,13 +37,15 @@ def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, series, pr
     from orgnet.loaders.report import format_summary
     from orgnet.loaders.validate import validate_path
 
-    result = validate_path(path, encoding)
-    click.echo(format_summary(result.report))
     graph = graph or ctx.obj.graph
-    as_of = as_of or result.dataset.as_of  # else the date its dataset table records
-    with open_store(ctx.obj) as store:
+    # the graph's load lock before validating: a second load of it is refused at once, not
+    # after its validation, when the first may already be writing (or done, then overwritten)
+    with open_store(ctx.obj) as store, store.load_lock(graph):
+        result = validate_path(path, encoding)
+        click.echo(format_summary(result.report))
+        as_of = as_of or result.dataset.as_of  # else the date its dataset table records
         written = load_dataset(store, result.dataset, graph=graph, replace=replace, progress=progress,
-                               as_of=as_of, series=series)
+                               as_of=as_of, series=series, locked=True)
         counts = store.counts(graph)
         kept, synced = after_load(store, graph, as_of=as_of)
     click.echo(f"graph {graph}: wrote {written.nodes} nodes and {written.relationships} relationships "

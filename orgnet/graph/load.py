@@ -12,6 +12,7 @@ never a half-written one — even when the load is killed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import re
 import time
@@ -214,7 +215,7 @@ def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, re
 def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
                  progress: bool | ProgressHook = False, batch_size: int = BATCH_SIZE,
                  as_of: str | None = None, series: str | None = None,
-                 preset: str | None = None) -> LoadResult:
+                 preset: str | None = None, locked: bool = False) -> LoadResult:
     """Write ``dataset`` into ``graph``; see the module docstring for the guarantees.
 
     ``preset``: the synthetic preset the dataset was generated from (``orgnet demo`` marks its
@@ -229,6 +230,9 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
 
     ``series``: the series (district) the snapshot belongs to; default ``dataset.series``
     (its title, else its district), else the graph's name (``graph.snapshots``).
+
+    ``locked``: the caller already holds ``store.load_lock(graph)`` (``orgnet load`` takes it
+    before validating, so a second load is refused at once); else it is taken here.
     """
     as_of = as_of or dataset.as_of
     check_graph_name(graph)
@@ -258,7 +262,8 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
             meta["preset"] = preset
         writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
 
-    with store.load_lock(graph):  # a second load of this graph is refused while this one runs
+    # a second load of this graph is refused while this one runs
+    with contextlib.nullcontext() if locked else store.load_lock(graph):
         if replace or not store.graph_exists(graph):
             result.replaced = True
             with store.replacing(graph) as writer:

@@ -112,7 +112,7 @@ class PersonalColumn:
     row unless ``kept`` (an administrator allowed it with ``ORGNET_ALLOW_PERSONAL_COLUMNS``).
 
     ``kind``: ``id_number`` | ``phone`` | ``address`` | ``bank_card`` | ``email``;
-    ``by``: ``header`` (its header names it) | ``values`` (most of its values look like it).
+    ``by``: ``header`` (its header names it) | ``values`` (enough of its values look like it: :func:`orgnet.privacy.classify_values`).
     """
 
     table: str

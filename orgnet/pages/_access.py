@@ -26,13 +26,16 @@ from orgnet.access.accounts import Account, AccountBook, Sessions, SignInFailed,
 from orgnet.i18n import t
 from orgnet.pages import _ui
 from orgnet.settings import Settings
+from orgnet.webapp import session as session_cookie
 
 #: session-state key of the signed-in account: {"name", "token"}
 K_ACCOUNT = "_orgnet_account"
 #: session-state flag: clear the session cookie on the next sign-in form
 K_CLEAR = "_orgnet_clear_cookie"
-#: the browser cookie holding the session token
-COOKIE = "orgnet_session"
+#: the browser cookie holding the session token (set by the server: orgnet.webapp.session)
+COOKIE = session_cookie.COOKIE
+#: session-state key of this session's one-time grant for the cookie (orgnet.webapp.session.grant)
+K_GRANT = "_orgnet_cookie_grant"
 #: the page a link asked for before the sign-in form was shown (opened after signing in)
 K_WANTED = "_orgnet_wanted_page"
 
@@ -84,12 +87,23 @@ def session_state_for(home, name: str) -> dict:
 
 
 def keep_signed_in(settings: Settings) -> None:
-    """Keep this browser's session cookie set (a zero-height component; nothing for proxy sign-in)."""
+    """Keep this browser's session cookie set (nothing for proxy sign-in): a zero-height
+    component hands the server a one-time grant, and the server sets the cookie
+    (``HttpOnly``; :mod:`orgnet.webapp.session`), so the token never reaches the page."""
     token = (st.session_state.get(K_ACCOUNT) or {}).get("token")
-    if token:
-        _ui._component("orgnet_session", "sessioncookie")(name=COOKIE, value=token,
-                                                           max_age=settings.session_hours * 3600,
-                                                           key="_orgnet_session_cookie", default=None)
+    if not token:
+        return
+    held = st.session_state.get(K_GRANT)
+    if not held or held[0] != token:
+        held = (token, session_cookie.grant(token, settings.session_hours * 3600))
+        st.session_state[K_GRANT] = held
+    _cookie_component(held[1], "_orgnet_session_cookie")
+
+
+def _cookie_component(code: str, key: str) -> None:
+    """POST ``code`` to the server's cookie route (an empty code clears the cookie)."""
+    _ui._component("orgnet_session", "sessioncookie")(path=session_cookie.PATH, code=code, key=key,
+                                                       default=None)
 
 
 def _refuse_header(settings: Settings, lang: str, name: str) -> None:
@@ -105,8 +119,8 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
     """The sign-in page: the only thing shown until an account signs in."""
     st.title(t("app.title", lang))
     if st.session_state.pop(K_CLEAR, False):  # forget a dead session's cookie
-        _ui._component("orgnet_session", "sessioncookie")(name=COOKIE, value="", max_age=0,
-                                                           key="_orgnet_session_clear", default=None)
+        st.session_state.pop(K_GRANT, None)
+        _cookie_component("", "_orgnet_session_clear")
     _, middle, _ = st.columns([1, 1.3, 1])
     if not book.exists():
         middle.info(t("access.no_accounts", lang, command="orgnet users add NAME --role admin"))
@@ -119,7 +133,7 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
         return
     name = name.strip()
     try:
-        account = book.sign_in(name, password)
+        account = book.sign_in(name, password, client_address())
     except SignInThrottled as e:
         audit.record(settings.home, name, "sign_in_throttled", what=f"wait {e.wait_s} s", ok=False)
         middle.error(t("access.throttled", lang, seconds=e.wait_s))
@@ -132,6 +146,12 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
     audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what="password")
     st.session_state[K_WANTED] = urlparse(st.context.url or "").path.strip("/")  # a deep link's page
     st.rerun()
+
+
+def client_address() -> str:
+    """The address the browser connects from (behind a reverse proxy: the proxy's, so the
+    per-address throttle then counts all its users together)."""
+    return str(getattr(st.context, "ip_address", None) or "")
 
 
 def sign_out(settings: Settings) -> None:

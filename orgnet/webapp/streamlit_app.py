@@ -1,5 +1,17 @@
-"""``streamlit run`` entry of ``orgnet app`` (see the package docstring for why it lives here)."""
+"""``streamlit run`` entry of ``orgnet app`` (see the package docstring for why it lives here).
 
-from orgnet.app import main
+Imported by the server (no script run yet), it is an ``st.App`` with orgnet's own route that
+sets the session cookie (:mod:`orgnet.webapp.session`); run as the app's script, it runs the app.
+"""
 
-main()
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+if get_script_run_ctx(suppress_warning=True) is None:  # the server imports this file: the app, with its routes
+    from orgnet.webapp.session import routes
+
+    app = st.App(__file__, routes=routes())
+else:  # a script run
+    from orgnet.app import main
+
+    main()
