@@ -435,8 +435,8 @@ def test_oracle_defaults_are_the_packaged_policy():
     assert {k: policy.policy()[k] for k in oracle.POLICY_DEFAULTS} == oracle.POLICY_DEFAULTS
 
 
-def test_district_policy_changes_the_rows(rules_store, tiny, tmp_path, monkeypatch):
-    graph, g = tiny
+def test_district_policy_changes_the_rows(rules_store, graphs, tmp_path, monkeypatch):
+    graph, g = graphs.get("tiny", tiny_dataset)  # reloaded if the Neo4j test database holds a preset now
     before = {rule: ids(cypher(rules_store, graph, rule, as_of=TINY_AS_OF)) for rule in POLICY_RULES}
     (tmp_path / "policy.toml").write_text(DISTRICT_TOML, encoding="utf-8")
     monkeypatch.setenv("ORGNET_HOME", str(tmp_path))
