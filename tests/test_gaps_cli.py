@@ -79,10 +79,13 @@ def test_gaps_json_all_rules(run_cli):
 
 def test_gaps_rule_and_scope(run_cli):
     r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--rule", "building_without_group",
-                "--rule", "grid_without_branch", "--community", "C3", "--format", "json")
+                "--rule", "grid_without_branch", "--community", "C2", "--format", "json")
     assert r.exit_code == 0, r.output
     assert [(x["rule"], x["id"]) for x in json.loads(r.output)] == \
-        [("building_without_group", "B5"), ("grid_without_branch", "G4")]
+        [("building_without_group", "B4"), ("building_without_group", "B6"), ("grid_without_branch", "G6")]
+    r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--rule", "building_without_group",
+                "--rule", "grid_without_branch", "--community", "C3", "--format", "json")
+    assert json.loads(r.output) == []  # B5: 1 formal resident, G4: 2 (a branch needs 3)
     r = run_cli("gaps", "--graph", GRAPH, "--as-of", TINY_AS_OF, "--rule", "meeting_cadence",
                 "--street", "S1", "--format", "json")
     assert [x["id"] for x in json.loads(r.output)] == ["PC2", "PS1"]
@@ -106,7 +109,7 @@ def test_gaps_table_and_csv(run_cli, tmp_path):
                 "--format", "csv", "--out", str(out))
     assert r.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert [x["id"] for x in rows] == ["N2", "N4"]
+    assert [x["id"] for x in rows] == ["N7", "N2", "N4"]  # N6 (29 days), N8 (30), N9 (undated) are no gaps
 
 
 def test_gaps_unknown_rule_is_a_clear_error(cli_store, monkeypatch):
@@ -133,12 +136,12 @@ def test_gaps_xlsx_export(run_cli, tmp_path):
     assert r.exit_code == 0, r.output
     wb = load_workbook(out)
     assert wb.sheetnames[0] == "汇总"
-    assert len(wb.sheetnames) == 1 + 24
+    assert len(wb.sheetnames) == 1 + len(catalog_ids())
     summary = list(wb["汇总"].iter_rows(values_only=True))
     assert summary[0][:4] == ("规则编号", "规则名称", "严重程度", "问题数")
     counts = {row[0]: row[3] for row in summary[1:]}
     assert counts == {k: len(v) for k, v in expected_from_readme().items()}
-    assert "应建未建党支部的单位" in wb.sheetnames and "未进社区“大党委”的驻区单位" in wb.sheetnames
+    assert "应建未建党支部的单位" in wb.sheetnames and "未进社区“大党委”的代表性驻区单位" in wb.sheetnames
     sheet_of = {row[0]: row[4] for row in summary[1:]}
     ws = wb[sheet_of["unit_should_form_branch"]]
     header = [c.value for c in ws[1]]
@@ -196,7 +199,7 @@ def test_run_gaps_library(cli_store):
 
     df = run_gaps(cli_store, ["compound_without_property", "compound_without_owners_committee"],
                   as_of=TINY_AS_OF, graph=GRAPH)
-    assert list(df["id"]) == ["K3", "K4", "K2", "K4"]
+    assert list(df["id"]) == ["K3", "K5", "K6", "K4", "K2", "K5", "K6", "K4"]  # by community: C2 before C3
     df = run_gaps(cli_store, ["compound_without_property"], as_of=TINY_AS_OF, community_id="C1", graph=GRAPH)
     assert df.empty and list(df.columns)[:2] == ["rule", "id"]
 

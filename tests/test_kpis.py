@@ -66,23 +66,43 @@ def test_kpis_equal_oracle(loaded, name, as_of):
 
 @pytest.mark.parametrize("name", ["tiny", "demo-0", "weicheng-0"])
 def test_kpis_agree_with_rule_oracle(loaded, name):
-    """Uncovered = denominator − numerator equals the gap count of the matching rule."""
+    """Uncovered = denominator − numerator equals the gap count of the matching rule; a rule with a
+    precondition of issue 22 §3 (3 formal residents, a branch over a building, representative units,
+    机关/事业/国企 members, an instructor closing a property company's gap) lists a part of them."""
     import oracle
     _, g = loaded(name)
     as_of = AS_OFS[0]
     totals = {k: (sum(r["numerator"] for r in rows), sum(r["denominator"] for r in rows))
               for k, rows in O.kpi_rows(g, as_of).items()}
-    pairs = {"community_org_coverage": "community_without_party_org", "grid_org_coverage": "grid_without_branch",
-             "compound_org_coverage": "compound_without_branch", "building_org_coverage": "building_without_group",
-             "two_new_org_coverage": "two_new_org_uncovered", "in_service_reporting": "in_service_not_reported",
-             "resident_unit_agreement": "resident_unit_without_agreement",
+    exact = {"community_org_coverage": "community_without_party_org",
+             "two_new_org_coverage": "two_new_org_uncovered",
              "agreement_evaluated": "agreement_without_evaluation",
              "compound_property": "compound_without_property", "unit_org_reporting": "unit_org_not_reported",
-             "red_property": "property_company_without_org",
              "owners_committee_members": "owners_committee_without_members"}
-    for kpi, rule in pairs.items():
+    narrowed = {"grid_org_coverage": "grid_without_branch", "compound_org_coverage": "compound_without_branch",
+                "building_org_coverage": "building_without_group", "in_service_reporting": "in_service_not_reported",
+                "resident_unit_agreement": "resident_unit_without_agreement",
+                "red_property": "property_company_without_org"}
+    for kpi, rule in exact.items():
         num, den = totals[kpi]
         assert den - num == len(oracle.RULES[rule](g, as_of)), kpi
+    for kpi, rule in narrowed.items():
+        num, den = totals[kpi]
+        assert den - num >= len(oracle.RULES[rule](g, as_of)), kpi
+    if name == "tiny":  # the README's near misses: uncovered, but below the rule's precondition
+        assert {k: totals[k][1] - totals[k][0] - len(oracle.RULES[r](g, as_of)) for k, r in narrowed.items()} \
+            == TINY_NARROWED
+
+
+#: tiny (its README's near misses): uncovered by the KPI but no gap of the rule
+TINY_NARROWED: dict[str, int] = {
+    "grid_org_coverage": 2,  # G4 (2 formal residents), G5 (the compound branch PK5 covers it: same place)
+    "compound_org_coverage": 1,  # K4 (nobody lives there)
+    "building_org_coverage": 3,  # B2, B5 (1 formal resident each), B8 (no branch covers it)
+    "in_service_reporting": 1,  # M38 works at a 居委会 (affiliation none: not aimed at)
+    "red_property": 1,  # U19: an instructor in post
+    "resident_unit_agreement": 2,  # U11 (no party org), U13 (35 staff, not a key unit)
+}
 
 
 def test_kpi_table_rollups(loaded):
