@@ -152,7 +152,7 @@ def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
         st.session_state["_orgnet_series_select"] = of_current  # follow the snapshot chosen
     if len(names) > 1:
         picked = sb.selectbox(t("app.series", lang), names, key="_orgnet_series_select",
-                              help=t("app.series_help", lang))
+                              help=t("app.series_help", lang), placeholder=t("common.choose", lang))
     else:
         picked = names[0]
     return [s.name for s in groups[picked]]

@@ -8,6 +8,9 @@ Resolved once per process from options and the environment:
 rows, cells, query time and memory); each is a named setting with an ``ORGNET_…``
 environment variable that overrides it, e.g. ``ORGNET_MAX_ROWS=5000000``.
 
+``ORGNET_TIMEZONE`` (default ``Asia/Shanghai``) is the zone times are shown in (the audit
+log is stored in UTC).
+
 ``ORGNET_ALLOW_PERSONAL_COLUMNS`` is the administrator's switch for personal data
 (:func:`allowed_personal_columns`): extra columns that look like identity numbers, phones or
 addresses are withheld on import unless their header is listed there.
@@ -21,6 +24,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 DEFAULT_GRAPH = "orgnet"
+#: the zone times are shown in when ORGNET_TIMEZONE is unset (China Standard Time)
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,20 @@ class Settings:
     session_idle_minutes: int = 60
     #: and this many hours after sign-in at the latest
     session_hours: int = 12
+    #: the zone times are shown in (IANA name; the audit log stores UTC)
+    timezone: str = DEFAULT_TIMEZONE
+
+    def zone(self):
+        """:attr:`timezone` as a ``tzinfo``; an unknown name raises ConfigError."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from orgnet.errors import ConfigError
+
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ConfigError(f"ORGNET_TIMEZONE={self.timezone!r} is not a time zone: give an IANA name "
+                              f"such as {DEFAULT_TIMEZONE}") from e
 
     @classmethod
     def from_env(cls, home: str | os.PathLike | None = None,
@@ -48,6 +67,7 @@ class Settings:
             trust_user_header=env.get("ORGNET_TRUST_USER_HEADER") or None,
             session_idle_minutes=_positive(env, "ORGNET_SESSION_IDLE_MINUTES", 60),
             session_hours=_positive(env, "ORGNET_SESSION_HOURS", 12),
+            timezone=(env.get("ORGNET_TIMEZONE") or "").strip() or DEFAULT_TIMEZONE,
             home=Path(home or env.get("ORGNET_HOME") or Path.home() / ".orgnet").expanduser(),
             neo4j_uri=neo4j_uri or env.get("NEO4J_URI") or None,
             neo4j_user=env.get("NEO4J_USER", "neo4j"),

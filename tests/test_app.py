@@ -273,6 +273,37 @@ def test_query_page_refuses_writes(demo_env):
     assert not at.error and len(at.dataframe) >= 1
 
 
+def test_audit_page_shows_refused_and_failed_queries_in_local_time(demo_env):
+    """A refused write reads 已拒绝, a syntax error 失败 (never 成功), a good query 成功; times in
+    the server's zone (Asia/Shanghai when unset), the stored UTC text nowhere on the page."""
+    import datetime as dt
+    import os
+
+    from orgnet.access import audit
+    from orgnet.settings import Settings
+
+    _, graph = demo_env
+    asked = {"MATCH (n:Member) SET n.name = 'app-24' RETURN count(n) AS n": "已拒绝（会修改数据）",
+             "MATCH (n:Member RETURN n.name AS app24": "失败（语法错误：",
+             "RETURN 'app-24-ok' AS x": "成功"}
+    at = open_page("query")
+    for query in asked:
+        at.text_area(key="q_cypher").input(query)
+        at.get("form_submit_button")[1].click().run()
+        assert not at.exception
+    stored = {e["what"]: e["at"] for e in audit.entries(os.environ["ORGNET_HOME"], action="query", limit=50)}
+    df = open_page("audit").dataframe[0].value
+    assert list(df.columns) == ["序号", "时间", "账号", "操作", "范围", "内容", "结果"]
+    zone = Settings.from_env().zone()
+    for query, outcome in asked.items():
+        row = df[df["内容"] == f"{graph}: {query}"].iloc[0]
+        assert row["结果"].startswith(outcome) and row["操作"] == "查询", (query, row["结果"])
+        utc = dt.datetime.strptime(stored[f"{graph}: {query}"], "%Y-%m-%dT%H:%M:%S%z")
+        assert row["时间"] == utc.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    assert zone.key == os.environ.get("ORGNET_TIMEZONE", "Asia/Shanghai")
+    assert not df["时间"].str.contains(r"\+0000").any()
+
+
 def test_query_page_refuses_load_csv_and_procedures(demo_env):
     """The Query page's Cypher form goes through store.read: every spelling of LOAD CSV and a
     plugin procedure are refused with the page-language message naming them, and a listener

@@ -1,6 +1,8 @@
-"""The quarterly cycle in headless Chromium (issue 11): load Q1, assign three gaps on the
-整改督办 page, load Q2 — two of them are closed automatically (naming the snapshot) and the
-third is overdue. Screenshots at 1600×1000 in test-artifacts/screenshots/."""
+"""The quarterly cycle in headless Chromium (issues 11, 24): load weicheng Q1, assign three
+gaps on the 整改督办 page, load another district (the demo, dated later) into the same home —
+nothing changes — then load Q2: exactly the two the weicheng oracle says are gone are closed
+automatically (naming the snapshot), the third is overdue, and 变化 compares Q1 with Q2.
+Screenshots at 1600×1000 in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -13,13 +15,16 @@ from test_browser import SHOTS, Outside, _wait_idle, browser, serve_app  # noqa:
 from orgnet.graph.load import load_dataset
 from orgnet.i18n import t
 from orgnet.ledger import service as led
+from orgnet.ledger.model import gap_key
 from orgnet.graph.snapshots import list_snapshots
 from orgnet.queries.stored import after_load, has_results, store_results
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DESK = {"width": 1600, "height": 1000}
-Q1, Q2 = "fu_2026Q1", "fu_2026Q2"
+Q1, Q2, OTHER = "fu_2026Q1", "fu_2026Q2", "fu_other_district"
+#: the other district is dated after both quarters (the old ledger synced against the latest load)
+OTHER_AS_OF = "2026-12-31"
 
 
 def _pick_gaps(qs) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
@@ -35,13 +40,14 @@ def _pick_gaps(qs) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
 
 @pytest.fixture(scope="module")
 def cycle(falkordb_store):
-    qs = series("demo")
+    qs = series()
     led.clear(falkordb_store)
     load_dataset(falkordb_store, qs[0].dataset, graph=Q1, replace=True, as_of=qs[0].as_of)
     after_load(falkordb_store, Q1)
     yield falkordb_store, qs
-    for g in (Q1, Q2):
-        falkordb_store.drop_graph(g)
+    for g in (Q1, Q2, OTHER):
+        if falkordb_store.graph_exists(g):
+            falkordb_store.drop_graph(g)
     led.clear(falkordb_store)
 
 
@@ -59,7 +65,7 @@ def _choose(page, label: str, text: str) -> None:
     time.sleep(0.3)
 
 
-def test_cycle_in_the_browser(browser, url, cycle):
+def test_cycle_in_the_browser(browser, url, cycle, demo_dataset):
     store, qs = cycle
     rule, gone, kept = _pick_gaps(qs)
     from orgnet.queries.gaps import rule_catalog
@@ -95,13 +101,20 @@ def test_cycle_in_the_browser(browser, url, cycle):
         _wait_idle(page)
         page.screenshot(path=str(SHOTS / "followup_assigned.png"), full_page=True)
 
+        # another district is loaded into the same home: the weicheng records stay exactly as they were
+        before = sorted((r["key"], r["status"], r["closed_by"]) for r in led.list_records(store))
+        load_dataset(store, demo_dataset, graph=OTHER, replace=True, as_of=OTHER_AS_OF)
+        _, other = after_load(store, OTHER)
+        assert not other.closed and sorted((r["key"], r["status"], r["closed_by"]) for r in led.list_records(store)) == before
+
         # the next quarter arrives: `orgnet load` does exactly this (load, store its results, sync the ledger)
         load_dataset(store, qs[1].dataset, graph=Q2, replace=True, as_of=qs[1].as_of)
         _, res = after_load(store, Q2)
         for snap in list_snapshots(store):  # other tests' graphs share this store: `orgnet snapshots --store-results`
             if snap.as_of and not has_results(store, snap.name):
                 store_results(store, snap.name)
-        assert sorted(res.closed) == sorted(f"{r}|{i}" for r, i in gone)
+        gap_of = {r.key: r.gap for r in led.list_records(store)}
+        assert sorted(gap_of[k] for k in res.closed) == sorted(gap_key(r, i) for r, i in gone)  # the oracle's
         page.goto(f"{url}/followup?graph={Q2}")
         _wait_idle(page)
         text = page.locator('[data-testid="stMain"]').inner_text()
@@ -116,6 +129,16 @@ def test_cycle_in_the_browser(browser, url, cycle):
         page.goto(f"{url}/changes?graph={Q2}")
         _wait_idle(page)
         page.get_by_text(t("changes.closed")).first.wait_for(timeout=60_000)
+        main = page.locator('[data-testid="stMain"]')
+        boxes = main.locator('[data-testid="stSelectbox"]')
+        chosen = [boxes.nth(i).locator("input").first.input_value() for i in (0, 1)]  # 上期, 本期
+        assert [v.split("（")[0] for v in chosen] == [Q1, Q2], chosen
+        boxes.nth(0).get_by_role("button", name="Open").click()  # the list offers weicheng's snapshots only
+        page.get_by_role("option").first.wait_for(timeout=30_000)
+        offered = page.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        assert sorted(o.split("（")[0] for o in offered) == [Q1, Q2], offered
+        assert OTHER not in main.inner_text()
         page.screenshot(path=str(SHOTS / "changes_q1_q2.png"), full_page=True)
         page.goto(f"{url}/?graph={Q2}")
         _wait_idle(page)

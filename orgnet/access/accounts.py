@@ -331,7 +331,7 @@ def first_admin(home: str | os.PathLike, name: str = "admin") -> str | None:
     book.add(name, password, AccountRole.admin)
     from orgnet.access import audit
 
-    audit.record(home, "cli", "user_add", scope="district", what=f"{name} admin (first administrator)")
+    audit.record(home, "cli", "user_add", scope="district", what=name, note="first_admin")
     return password
 
 

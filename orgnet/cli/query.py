@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import click
@@ -11,6 +12,22 @@ from orgnet.cli.output import FORMATS as OUTPUT_FORMATS, format_rows
 from orgnet.errors import QueryError
 
 FORMATS = click.Choice(list(OUTPUT_FORMATS))
+
+
+@contextlib.contextmanager
+def audited(settings, what: str):
+    """Record the query in the audit log (as the operator, ``cli``) with how it ended:
+    succeeded, refused (why) or failed (the error's kind and class)."""
+    from orgnet.access import audit
+    from orgnet.cli.users import OPERATOR
+
+    try:
+        yield
+    except Exception as e:
+        outcome, reason = audit.outcome_of(e)
+        audit.record(settings.home, OPERATOR, "query", scope="district", what=what, outcome=outcome, reason=reason)
+        raise
+    audit.record(settings.home, OPERATOR, "query", scope="district", what=what)
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -45,8 +62,9 @@ def query_cmd(ctx, name, params, graph, fmt, list_, kind):
     q = catalog.get(name)
     from orgnet.graph import stores  # imported here: `orgnet --help` stays quick
 
-    with stores.open_store(ctx.obj) as store:
-        rows = catalog.run(store, name, parse_params(params), graph=graph)
+    values = parse_params(params)
+    with stores.open_store(ctx.obj) as store, audited(ctx.obj, f"{graph or ctx.obj.graph}: {name} {values}"):
+        rows = catalog.run(store, name, values, graph=graph)
     click.echo(format_rows(rows, fmt, q.columns))
 
 
@@ -69,7 +87,7 @@ def cypher_cmd(ctx, query, params, graph, fmt, limit, timeout_s):
             values[k] = v
     from orgnet.graph import stores  # imported here: `orgnet --help` stays quick
 
-    with stores.open_store(ctx.obj) as store:
+    with stores.open_store(ctx.obj) as store, audited(ctx.obj, f"{graph or ctx.obj.graph}: {query}"):
         rows = store.read(query, values, graph=graph, limit=limit + 1, timeout_s=timeout_s)
     truncated = len(rows) > limit
     rows = rows[:limit]

@@ -45,7 +45,7 @@ def add(settings: Settings, name: str, role: str, street_id: str | None, communi
     account = AccountBook(settings.home).add(name, _password("Password", password_stdin), role,
                                              street_id=street_id, community_id=community_id)
     audit.record(settings.home, OPERATOR, "user_add", scope=account.scope.key(),
-                 what=f"{name} {account.role.value}")
+                 what=name, note="role", role=account.role.value)
     click.echo(f"added {name}: {account.role.value} ({account.role.zh}), scope {account.scope.key()}")
 
 

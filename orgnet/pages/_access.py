@@ -56,7 +56,7 @@ def current_account(settings: Settings, lang: str) -> Account | None:
             return None
         if (st.session_state.get(K_ACCOUNT) or {}).get("name") != account.name:
             st.session_state[K_ACCOUNT] = {"name": account.name, "token": None}
-            audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what=f"via {header}")
+            audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), note="header", header=header)
         return account
     state = st.session_state.get(K_ACCOUNT)
     token = state["token"] if state else st.context.cookies.get(COOKIE)
@@ -70,7 +70,7 @@ def current_account(settings: Settings, lang: str) -> Account | None:
     if token:  # a session that ended (time, sign-out elsewhere, password change, removal)
         st.session_state.pop(K_ACCOUNT, None)
         if state:
-            audit.record(settings.home, state["name"], "session_expired", what="session ended")
+            audit.record(settings.home, state["name"], "session_expired", note="session_ended")
         st.session_state[K_CLEAR] = True
         st.warning(t("access.expired", lang))
     sign_in_form(settings, lang, book)
@@ -111,7 +111,7 @@ def _refuse_header(settings: Settings, lang: str, name: str) -> None:
     st.error(t("access.header_unknown", lang, header=settings.trust_user_header, command="orgnet users add"))
     if name and not st.session_state.get("_orgnet_header_refused"):
         st.session_state["_orgnet_header_refused"] = True
-        audit.record(settings.home, name, "sign_in_failed", what=f"unknown account via {settings.trust_user_header}",
+        audit.record(settings.home, name, "sign_in_failed", note="unknown_header", header=settings.trust_user_header,
                      ok=False)
 
 
@@ -135,7 +135,7 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
     try:
         account = book.sign_in(name, password, client_address())
     except SignInThrottled as e:
-        audit.record(settings.home, name, "sign_in_throttled", what=f"wait {e.wait_s} s", ok=False)
+        audit.record(settings.home, name, "sign_in_throttled", note="wait", seconds=e.wait_s, ok=False)
         middle.error(t("access.throttled", lang, seconds=e.wait_s))
         return
     except SignInFailed:
@@ -143,7 +143,7 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
         middle.error(t("access.failed", lang))
         return
     st.session_state[K_ACCOUNT] = {"name": account.name, "token": Sessions(settings.home).open(account.name)}
-    audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), what="password")
+    audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), note="password")
     st.session_state[K_WANTED] = urlparse(st.context.url or "").path.strip("/")  # a deep link's page
     st.rerun()
 

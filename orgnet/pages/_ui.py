@@ -362,11 +362,14 @@ def _audit_export(c: Ctx, file_name: str) -> None:
     audit(c, "export", file_name)
 
 
-def audit(c: Ctx, action: str, what: str, *, graph: str | None = None) -> None:
-    """Record what the signed-in account did on a graph (default: the current one) in the
-    audit log (``orgnet.access.audit``)."""
+def audit(c: Ctx, action: str, what: str, *, graph: str | None = None, outcome: str | None = None,
+          reason: str = "", note: str = "", **note_values: Any) -> None:
+    """Record what the signed-in account did on a graph (default: the current one) and how it
+    ended (``outcome``/``reason``, default succeeded) in the audit log (``orgnet.access.audit``)."""
     from orgnet.access import audit as log
 
     account = c.account
     log.record(c.settings.home, account.name if account else "-", action,
-               scope=account.scope.key() if account else "", what=f"{graph or c.graph}: {what}")
+               scope=account.scope.key() if account else "",
+               what=f"{graph or c.graph}: {what}" if what else (graph or c.graph), outcome=outcome, reason=reason,
+               note=note, **note_values)

@@ -96,7 +96,7 @@ def table_title(c: Ctx, table: str) -> str:
     return name
 
 
-def load_with_progress(c: Ctx, dataset, name: str, replace: bool) -> dict[str, int]:
+def load_with_progress(c: Ctx, dataset, name: str, replace: bool, series: str | None = None) -> dict[str, int]:
     """Load ``dataset`` into graph ``name`` showing a progress bar per table, then store its
     results (``after_load``), saying what it is doing; returns the graph's counts."""
     from orgnet.graph.load import load_dataset
@@ -104,6 +104,7 @@ def load_with_progress(c: Ctx, dataset, name: str, replace: bool) -> dict[str, i
     from orgnet.textsafe import escape_markdown
 
     target = _target(c)
+    how, source = ("import_replaced" if replace else "import_added"), dataset.source or "-"
     with st.status(c.t("import.progress_loading", graph=escape_markdown(name)), expanded=True) as status:
         bars: dict[str, object] = {}
 
@@ -116,17 +117,33 @@ def load_with_progress(c: Ctx, dataset, name: str, replace: bool) -> dict[str, i
                 bars[table] = st.progress(fraction, text=text)
 
         try:
-            load_dataset(target, dataset, graph=name, replace=replace, progress=hook)
-            audit(c, "import", "replaced" if replace else "added to", graph=name)
+            load_dataset(target, dataset, graph=name, replace=replace, progress=hook, series=series)
             counts = c.store.counts(name)
             status.update(label=c.t("import.progress_results"))
             after_load(target, name)  # its results stored; the ledger sees it
-        except Exception:
+        except Exception as e:
+            from orgnet.access.audit import outcome_of
+
             status.update(label=c.t("import.progress_failed"), state="error")
+            outcome, reason = outcome_of(e)
+            audit(c, "import", "", graph=name, outcome=outcome, reason=reason, note=how, source=source)
             raise
+        audit(c, "import", "", graph=name, note=how, source=source)
         status.update(label=c.t("import.progress_done", graph=escape_markdown(name)), state="complete",
                       expanded=False)
     return counts
+
+
+def read_upload(name: str, data: bytes):
+    """Validate an uploaded file (``.xlsx`` or ``.zip``): (the validation result, the zip of
+    rejected rows or None). The dataset's source is the user's file name, not the temporary
+    folder it was unpacked in (removed once read: the dataset is in memory)."""
+    from orgnet.loaders.validate import validate_path
+
+    with temporary_upload_dir() as tmp:
+        result = validate_path(unpack_upload(name, data, tmp))
+        result.dataset.source = name
+        return result, rejects_zip(result)
 
 
 def render(c: Ctx) -> None:
@@ -138,15 +155,11 @@ def render(c: Ctx) -> None:
     state = st.session_state
     if up is not None and state.get("import_name") != (up.name, up.size):
         with st.spinner(c.t("common.loading")):
-            from orgnet.loaders.validate import validate_path
-
-            with temporary_upload_dir() as tmp:  # removed once read: the dataset is in memory
-                try:
-                    result = validate_path(unpack_upload(up.name, up.getvalue(), tmp))
-                    rejects = rejects_zip(result)
-                except Exception as e:  # noqa: BLE001 - show the reader's message (names file and fix)
-                    st.error(c.t("common.error", message=str(e)))
-                    return
+            try:
+                result, rejects = read_upload(up.name, up.getvalue())
+            except Exception as e:  # noqa: BLE001 - show the reader's message (names file and fix)
+                st.error(c.t("common.error", message=str(e)))
+                return
             state["import_name"] = (up.name, up.size)
             state["import_result"] = result
             state["import_rejects"] = rejects
@@ -173,6 +186,7 @@ def render(c: Ctx) -> None:
         with st.form("import_load"):
             default = graph_name_for(up.name, fallback=c.graph)
             name = st.text_input(c.t("import.graph_name"), value=default, help=c.t("import.graph_name_help"))
+            series = st.text_input(c.t("app.series"), value=result.dataset.series, help=c.t("app.series_help"))
             replace = st.checkbox(c.t("import.replace"), value=True)
             go = st.form_submit_button(c.t("import.load"), type="primary")
         if go:
@@ -180,7 +194,7 @@ def render(c: Ctx) -> None:
                 st.error(c.t("import.bad_name", name=name))
             else:
                 try:
-                    counts = load_with_progress(c, result.dataset, name, replace)
+                    counts = load_with_progress(c, result.dataset, name, replace, series.strip() or None)
                 except Exception as e:  # noqa: BLE001
                     st.error(c.t("common.error", message=str(e)))
                     return

@@ -57,6 +57,15 @@ def _show(c: Ctx, rows: list[dict], stem: str) -> None:
              file_name=download_name(c, stem, "csv"), mime="text/csv", key=f"dl_{stem}")
 
 
+def _audit_query(c: Ctx, what: str, error: BaseException | None = None) -> None:
+    """The query in the audit log with how it ended: succeeded, refused (why) or failed (the
+    error's kind and class)."""
+    from orgnet.access.audit import outcome_of
+
+    outcome, reason = outcome_of(error) if error is not None else ("ok", "")
+    audit(c, "query", what, outcome=outcome, reason=reason)
+
+
 def console_allowed(c: Ctx) -> bool:
     """Free Cypher only for district-wide accounts that may see personal data (the catalog
     queries are scoped; free Cypher cannot be)."""
@@ -91,12 +100,13 @@ def render(c: Ctx) -> None:
             go = st.form_submit_button(c.t("common.run"), type="primary")
         if go:
             params = {k: v for k, v in params.items() if v is not None}
-            audit(c, "query", f"{qid} {params}")
             try:
                 rows = catalog.run(c.store, qid, params, graph=c.graph)
             except OrgnetError as e:
+                _audit_query(c, f"{qid} {params}", e)
                 st.error(c.t("common.error", message=str(e)))
             else:
+                _audit_query(c, f"{qid} {params}")
                 st.subheader(c.t("query.results"))
                 _show(c, rows, qid)
     with tab_cy:
@@ -111,17 +121,17 @@ def render(c: Ctx) -> None:
             timeout = float(col2.number_input(c.t("query.timeout"), min_value=1, max_value=600, value=30, step=5))
             go2 = st.form_submit_button(c.t("common.run"), type="primary")
         if go2 and text.strip():
-            audit(c, "query", text)
             try:
                 rows = c.store.read(text, {}, graph=c.graph, limit=limit, timeout_s=timeout)
-            except ReachRefused as e:  # what was refused and why, in the page's language
-                st.error(c.t(e.key, **{**e.fmt, "what": escape_markdown(e.fmt["what"])}))
-            except ReadOnlyViolation:
-                st.error(c.t("query.read_only_refused"))
-            except OrgnetError as e:
-                st.error(c.t("common.error", message=str(e)))
-            except Exception as e:  # noqa: BLE001 - a syntax error from the engine
-                st.error(c.t("common.error", message=str(e)))
+            except Exception as e:  # noqa: BLE001 - refused, or a syntax error from the engine
+                _audit_query(c, text, e)
+                if isinstance(e, ReachRefused):  # what was refused and why, in the page's language
+                    st.error(c.t(e.key, **{**e.fmt, "what": escape_markdown(e.fmt["what"])}))
+                elif isinstance(e, ReadOnlyViolation):
+                    st.error(c.t("query.read_only_refused"))
+                else:
+                    st.error(c.t("common.error", message=str(e)))
             else:
+                _audit_query(c, text)
                 st.subheader(c.t("query.results"))
                 _show(c, rows, "cypher")
