@@ -63,7 +63,7 @@ def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None
 
 def with_street_and_grades(pairs: pd.DataFrame, street_rows: list[dict[str, Any]],
                            evaluation_rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Add ``street`` (the unit's seats and memberships in the pair's street, from the rows of
+    """Add ``street_ties`` (the unit's seats and memberships in the pair's street, from the rows of
     ``linkage_street_ties``) and ``evaluation`` (the grade of the latest evaluation of the pair,
     from the rows of ``linkage_evaluations``: the latest date, on the same day the greatest id)
     to the pairs; neither makes a pair.
@@ -73,8 +73,8 @@ def with_street_and_grades(pairs: pd.DataFrame, street_rows: list[dict[str, Any]
     ...        "evaluated_on": d, "grade": g} for i, d, g in (("E1", "2026-01-01", "poor"),
     ...        ("E3", "2026-02-01", "fair"), ("E2", "2026-02-01", "good"))]
     >>> with_street_and_grades(p, [{"street_id": "S", "unit_id": "U", "tie": "seat", "n": 2}], ev)[
-    ...     ["street", "evaluation"]].to_dict("records")
-    [{'street': 2, 'evaluation': 'fair'}]
+    ...     ["street_ties", "evaluation"]].to_dict("records")
+    [{'street_ties': 2, 'evaluation': 'fair'}]
     """
     df = pairs.copy()
     street: dict[tuple[Any, Any], int] = {}
