@@ -23,8 +23,7 @@ def _cypher_rows(store, graph, as_of, **scope):
     rows = catalog.run(store, "linkage_channels", {"as_of": as_of, **scope, **windows}, graph=graph)
     # long rows (one per pair and channel), summed per pair into the oracle's columns
     assert all(r["channel"] in range(len(O.CHANNELS) + 1) for r in rows)
-    street = catalog.run(store, "linkage_street_ties", {"as_of": as_of, "street_id": scope.get("street_id")},
-                         graph=graph)
+    street = catalog.run(store, "linkage_street_ties", {"as_of": as_of, **scope}, graph=graph)
     grades = catalog.run(store, "linkage_evaluations", {"as_of": as_of, **scope}, graph=graph)
     out = with_street_and_grades(pairs_from_channel_rows(rows), street, grades).astype(object).to_dict("records")
     for r in out:

@@ -380,10 +380,8 @@ def forget(store: Store, graph: str) -> None:
 def expected_queries() -> list[str]:
     """The queries :func:`compute_all` stores for every snapshot."""
     views = [q for q in catalog.names("view") if storable(catalog.get(q))]
-    # linkage_street_ties has no community column (a unit's ties are per street): not storable,
-    # it runs live (a few rows per street)
-    linkage = [q for q in ("linkage_channels", "linkage_street_ties", "linkage_evaluations",
-                           "partner_candidates", "linkage_unit_streets") if storable(catalog.get(q))]
+    linkage = ["linkage_channels", "linkage_street_ties", "linkage_evaluations", "partner_candidates",
+               "linkage_unit_streets"]
     return [*linkage, *catalog.names("rule"), *catalog.names("kpi"), *views]
 
 
