@@ -229,9 +229,9 @@ def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = Non
 
 #: the documented defaults of the sheet (issue 23's table): points per item, cap
 SHEET_POINTS = {"agreements": 30, "part_time_members": 10, "org_reported": 10, "reported_members": 2,
-                "resident_members": 0, "matched_resources": 5, "services": 1, "meetings": 2, "street": 10}
+                "resident_members": 0, "matched_resources": 5, "services": 1, "meetings": 2, "street_ties": 10}
 SHEET_CAPS = {"agreements": 30, "part_time_members": 20, "org_reported": 10, "reported_members": 10,
-              "resident_members": 0, "matched_resources": 10, "services": 10, "meetings": 10, "street": 10}
+              "resident_members": 0, "matched_resources": 10, "services": 10, "meetings": 10, "street_ties": 10}
 SHEET_GRADES = {"excellent": 5, "good": 2, "fair": 0, "poor": -10}
 SHEET_BANDS = {"strong": 60, "medium": 30}
 #: what makes a pair a tie; what alone makes it potential
@@ -282,13 +282,13 @@ def latest_grades(g: nx.MultiDiGraph, as_of: str) -> dict[tuple[str, str], str]:
 
 def linkage_pairs(g: nx.MultiDiGraph, as_of: str, windows: dict[str, int] | None = None,
                   **scope: Any) -> list[dict[str, Any]]:
-    """The pairs of :func:`linkage_channels` with ``street`` (the unit's street ties in the
+    """The pairs of :func:`linkage_channels` with ``street_ties`` (the unit's street ties in the
     pair's street) and ``evaluation`` (the latest grade or None)."""
     street = street_ties(g, as_of)
     grades = latest_grades(g, as_of)
     rows = linkage_channels(g, as_of, windows=windows, **scope)
     for r in rows:
-        r["street"] = street.get((r["street_id"], r["unit_id"]), 0)
+        r["street_ties"] = street.get((r["street_id"], r["unit_id"]), 0)
         r["evaluation"] = grades.get((r["community_id"], r["unit_id"]))
     return rows
 

@@ -251,6 +251,23 @@ def test_area_rows_are_exactly_the_district_rows_placed_in_scope(demo):
             assert catalog.run(scoped, qid, {**_params(qid), "street_id": other_street}, graph=graph) == []
 
 
+def test_a_scoped_account_scores_its_pairs_as_the_district_does(demo):
+    """A street or community account sees its pairs with the same sheet lines (the street item
+    and the evaluation included) and so the same scores as the district view."""
+    store, graph, *_ = demo
+    from orgnet.queries.linkage import linkage_table
+
+    whole = linkage_table(store, as_of=AS_OF, graph=graph)
+    for scope in _scopes(demo):
+        got = linkage_table(ScopedStore(store, scope), as_of=AS_OF, graph=graph)
+        want = whole[[scope.admits(s, c) for s, c in zip(whole["street_id"], whole["community_id"])]]
+        assert want["street_ties"].sum() > 0, scope  # a street item inside the scope, too
+        key = ["community_id", "unit_id"]
+        cols = [*key, "street_ties", "evaluation", "score", "band"]
+        assert len(got) and got[cols].sort_values(key).to_dict("records") == \
+            want[cols].sort_values(key).to_dict("records"), scope
+
+
 def test_scoped_rules_are_not_empty(demo):
     """The comparison above would pass on empty results: the street has gaps of its own."""
     store, graph, *_ = demo

@@ -61,7 +61,7 @@ def test_the_tabs_speak_the_page_language(report, lang):
             for k in overall]
     assert list(kpis[t("changes.delta", lang)]) == want
     assert any(kpi_meta(k["kpi"])["measure"] == "count" for k in overall)  # a count KPI is among them
-    bands = {t(f"band.{b}", lang) for b in ("strong", "medium", "weak", "none")}
+    bands = {t(f"band.{b}", lang) for b in ("strong", "medium", "weak", "potential", "none")}
     assert set(linkage[t("col.band_old", lang)]) <= bands and set(linkage[t("col.band_new", lang)]) <= bands
     assert set(linkage[t("col.direction", lang)]) <= {t("changes.direction_up", lang), t("changes.direction_down", lang)}
     assert len(linkage) == len(r.linkage) and len(entities) == len(r.entities)

@@ -179,7 +179,7 @@ def test_every_cap_grade_clamp_and_potential_on_both_engines(sheet_graph, sheet_
     u1 = got[("C1", "U1")]  # every cap reached, the raw sum above 100
     assert [u1[f"pts_{k}"] for k in lk.ITEMS] == [30, 20, 10, 10, 0, 10, 10, 10, 10]
     assert u1["raw"] == 115 and u1["evaluation"] == "excellent"
-    assert (u1["reported_members"], u1["org_reported"], u1["street"]) == (6, 2, 2)  # the old and undated left out
+    assert (u1["reported_members"], u1["org_reported"], u1["street_ties"]) == (6, 2, 2)  # the old and undated left out
     assert got[("C2", "U2")]["evaluation"] == "poor" and got[("C3", "U3")]["raw"] == -8
 
 
@@ -187,13 +187,13 @@ def test_changed_config_changes_scores_as_the_sheet_says(sheet_graph, sheet_data
     from orgnet.queries.linkage import linkage_table
     store, graph = sheet_graph
     f = tmp_path / "linkage.toml"
-    f.write_text("[points]\nagreements = 20\nstreet = 0\nmeetings = 5\n[caps]\nagreements = 40\n"
+    f.write_text("[points]\nagreements = 20\nstreet_ties = 0\nmeetings = 5\n[caps]\nagreements = 40\n"
                  "part_time_members = 10\n[evaluation]\npoor = -30\n[bands]\nstrong = 80\nmedium = 20\n"
                  "[windows]\nreported_members = 0\n", encoding="utf-8")
     cfg = lk.load_config(f, use_home=False)
     df = linkage_table(store, as_of=AS_OF, graph=graph, config=cfg)
     got = {(r["community_id"], r["unit_id"]): (r["score"], r["band"]) for r in df.to_dict("records")}
-    over = dict(points={"agreements": 20, "street": 0, "meetings": 5},
+    over = dict(points={"agreements": 20, "street_ties": 0, "meetings": 5},
                 caps={"agreements": 40, "part_time_members": 10}, grades={"poor": -30},
                 bands={"strong": 80, "medium": 20})
     want = {k: v[1] for k, v in _oracle(sheet_dataset, cfg, **over).items()}
@@ -245,7 +245,7 @@ def test_cli_explain_and_home_config(sheet_graph, sheet_dataset, tmp_path, monke
         return {(x["community_id"], x["unit_id"]): (x["score"], x["band"]) for x in json.loads(r.output)}
 
     assert scores() == HAND
-    (tmp_path / "linkage.toml").write_text("[points]\nstreet = 0\n[bands]\nmedium = 36\n", encoding="utf-8")
+    (tmp_path / "linkage.toml").write_text("[points]\nstreet_ties = 0\n[bands]\nmedium = 36\n", encoding="utf-8")
     want = {**HAND, ("C1", "U5"): (0.0, "none"), ("C4", "U5"): (10.0, "potential"),
             ("C4", "U7"): (25.0, "weak"), ("C1", "U1"): (100.0, "strong")}
     assert scores() == want

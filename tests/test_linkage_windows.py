@@ -1,7 +1,7 @@
 """Time windows of the dated linkage channels (issue 16 part 3): reports, matches and claimed
 services count over 24 months by default, meetings over 12; events exactly on the window's
 start or after as_of do not count, the day after the start and as_of itself do, an undated
-event counts. Cypher on both engines == the oracle == the hand count."""
+event counts only where the window is 0 (issue 23). Cypher on both engines == the oracle == the hand count."""
 
 from __future__ import annotations
 
@@ -59,9 +59,7 @@ def windows_dataset(tmp_path_factory):
 
 
 def _config(**windows: int) -> lk.LinkageConfig:
-    cfg = lk.default_config()
-    return lk.LinkageConfig(cfg.weights, cfg.scales, cfg.strong, cfg.medium, cfg.sources,
-                            {**cfg.windows, **windows})
+    return lk.default_config().replace(windows=windows)
 
 
 def test_shipped_windows_are_the_documented_defaults():
@@ -75,13 +73,13 @@ def test_shipped_windows_are_the_documented_defaults():
 
 
 @pytest.mark.parametrize("windows, want", [
-    ({}, {"reported_members": 3, "matched_resources": 3, "services": 3, "meetings": 2}),
+    ({}, {"reported_members": 2, "matched_resources": 2, "services": 2, "meetings": 2}),
     # no limit: everything up to as_of counts, the future still does not
     ({"reported_members": 0, "matched_resources": 0, "services": 0, "meetings": 0},
      {"reported_members": 4, "matched_resources": 4, "services": 4, "meetings": 3}),
-    # a shorter window: only as_of itself and the undated
+    # a shorter window: only as_of itself (the undated never count under a window)
     ({"reported_members": 1, "matched_resources": 1, "services": 1, "meetings": 1},
-     {"reported_members": 2, "matched_resources": 2, "services": 2, "meetings": 1}),
+     {"reported_members": 1, "matched_resources": 1, "services": 1, "meetings": 1}),
 ])
 def test_window_boundaries(engine_store, windows_dataset, windows, want):
     from orgnet.graph.load import load_dataset

@@ -20,13 +20,16 @@ def _table(rows):
 
 @pytest.fixture
 def scored():
-    # C1 — U1 — C2 — U2 ; U3 tied to C3 only; U4 resident with a zero tie; C4–U5 strong pair
+    # C1 — U1 — C2 — U2 ; U3 tied to C3 only; U4 resident with a zero tie; C4–U5 strong pair;
+    # C4–U3 and C1–U6 are potential pairs (reports, services): scored but no tie, never an edge
     return _table([
         ("C1", "U1", {"agreements": 2}),
         ("C2", "U1", {"meetings": 3}),
-        ("C2", "U2", {"reported_members": 4}),
-        ("C3", "U3", {"services": 1}),
+        ("C2", "U2", {"org_reported": 1, "reported_members": 4}),
+        ("C3", "U3", {"matched_resources": 1}),
         ("C3", "U4", {}),
+        ("C4", "U3", {"reported_members": 4, "services": 3}),
+        ("C1", "U6", {"services": 1}),
         ("C4", "U5", {"agreements": 3, "part_time_members": 2, "matched_resources": 4}),
     ])
 
@@ -34,6 +37,8 @@ def scored():
 def test_network_has_only_positive_edges(scored):
     g = an.linkage_network(scored)
     assert g.number_of_edges() == 5
+    assert set(scored.query("unit_id == 'U6'")["band"]) == {"potential"}
+    assert not g.has_edge("C4", "U3") and g.degree("U6") == 0
     assert g.nodes["U4"]["kind"] == "unit" and g.degree("U4") == 0
     assert g.nodes["C1"]["kind"] == "community"
     assert g["C1"]["U1"]["weight"] == pytest.approx(float(scored.query("community_id=='C1'")["score"].iloc[0]))
@@ -51,9 +56,9 @@ def test_axis_organizations_bridge_first(scored):
 
 def test_isolated_units(scored):
     iso = an.isolated_units(scored)
-    assert list(iso["unit_id"]) == ["U4"]
+    assert list(iso["unit_id"]) == ["U4", "U6"]  # U6 has a potential pair only: no tie
     extra = pd.DataFrame([{"unit_id": "U9", "unit": "单位U9", "unit_kind": "police"}])
-    assert list(an.isolated_units(scored, units=extra)["unit_id"]) == ["U4", "U9"]
+    assert list(an.isolated_units(scored, units=extra)["unit_id"]) == ["U4", "U6", "U9"]
     # a non-resident unit with no tie is not listed
     nonres = scored.assign(resident=False)
     assert an.isolated_units(nonres).empty

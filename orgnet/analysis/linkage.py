@@ -50,7 +50,7 @@ CHANNELS: tuple[str, ...] = ("agreements", "part_time_members", "reported_member
 
 #: the street item: the unit's 大工委 seats and street joint-meeting memberships in the pair's
 #: street (``linkage_street_ties``)
-STREET = "street"
+STREET = "street_ties"
 #: the evaluation line: the latest grade of the unit under an agreement with the community
 EVALUATION = "evaluation"
 
@@ -600,7 +600,9 @@ def unit_summary(scored: pd.DataFrame, *, weakest: int = 3) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=cols)
     keys = ["street_id", "unit_id"]
-    df = df.assign(_tie=df["band"].isin(TIE_BANDS))
+    names = {"street": "street_id", "unit": "unit_id", "unit_kind": None, "community": "community_id"}
+    df = df.assign(_tie=df["band"].isin(TIE_BANDS),
+                   **{c: (df[src] if src else None) for c, src in names.items() if c not in df.columns})
     out = df.groupby(keys, sort=False).agg(
         street=("street", "first"), unit=("unit", "first"), unit_kind=("unit_kind", "first"),
         total_score=("score", "sum"), pairs=("community_id", "size"), ties=("_tie", "sum")).reset_index()

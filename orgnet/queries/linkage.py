@@ -25,7 +25,7 @@ CHANNEL_COLUMNS = [*PAIR_COLUMNS, *lk.CHANNELS, lk.STREET, lk.EVALUATION]
 CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
                      "unit_street_id", "categories"]
 UNIT_STREET_COLUMNS = ["unit_id", "unit", "unit_kind", "resident", "community_id", "street_id"]
-STREET_TIE_COLUMNS = ["street_id", "street", "unit_id", "unit", "tie", "n"]
+STREET_TIE_COLUMNS = ["community_id", "street_id", "street", "unit_id", "unit", "tie", "n"]
 EVALUATION_COLUMNS = ["community_id", "street_id", "unit_id", "evaluation_id", "evaluated_on", "grade"]
 
 
@@ -56,15 +56,15 @@ def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None
     windows = lk.window_params(day, config or config_for(store))
     scope = _params(as_of=day, street_id=street_id, community_id=community_id)
     rows = catalog.run(store, "linkage_channels", {**scope, **windows}, graph=graph)
-    street = catalog.run(store, "linkage_street_ties", _params(as_of=day, street_id=street_id), graph=graph)
+    street = catalog.run(store, "linkage_street_ties", scope, graph=graph)
     grades = catalog.run(store, "linkage_evaluations", scope, graph=graph)
     return with_street_and_grades(pairs_from_channel_rows(rows), street, grades)
 
 
 def with_street_and_grades(pairs: pd.DataFrame, street_rows: list[dict[str, Any]],
                            evaluation_rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Add ``street`` (the unit's seats and memberships in the pair's street, from the rows of
-    ``linkage_street_ties``) and ``evaluation`` (the grade of the latest evaluation of the pair,
+    """Add ``street_ties`` (the unit's seats and memberships in the pair's street, from the rows of
+    ``linkage_street_ties``, one per community of the street) and ``evaluation`` (the grade of the latest evaluation of the pair,
     from the rows of ``linkage_evaluations``: the latest date, on the same day the greatest id)
     to the pairs; neither makes a pair.
 
@@ -72,16 +72,17 @@ def with_street_and_grades(pairs: pd.DataFrame, street_rows: list[dict[str, Any]
     >>> ev = [{"community_id": "C", "street_id": "S", "unit_id": "U", "evaluation_id": i,
     ...        "evaluated_on": d, "grade": g} for i, d, g in (("E1", "2026-01-01", "poor"),
     ...        ("E3", "2026-02-01", "fair"), ("E2", "2026-02-01", "good"))]
-    >>> with_street_and_grades(p, [{"street_id": "S", "unit_id": "U", "tie": "seat", "n": 2}], ev)[
-    ...     ["street", "evaluation"]].to_dict("records")
-    [{'street': 2, 'evaluation': 'fair'}]
+    >>> st = [{"community_id": "C", "street_id": "S", "unit_id": "U", "tie": "seat", "n": 2}]
+    >>> with_street_and_grades(p, st, ev)[
+    ...     ["street_ties", "evaluation"]].to_dict("records")
+    [{'street_ties': 2, 'evaluation': 'fair'}]
     """
     df = pairs.copy()
     street: dict[tuple[Any, Any], int] = {}
     for r in street_rows:
-        key = (r["street_id"], r["unit_id"])
+        key = (r["community_id"], r["unit_id"])
         street[key] = street.get(key, 0) + int(r["n"] or 0)
-    df[lk.STREET] = [street.get((s, u), 0) for s, u in zip(df["street_id"], df["unit_id"])] if len(df) else \
+    df[lk.STREET] = [street.get((c, u), 0) for c, u in zip(df["community_id"], df["unit_id"])] if len(df) else \
         pd.Series(dtype=int)
     latest: dict[tuple[Any, Any], tuple[str, str, str]] = {}
     for r in evaluation_rows:
