@@ -4,10 +4,11 @@ community and street committees (大党委、大工委), liaisons and party-buil
 from __future__ import annotations
 
 from orgnet.errors import ConfigError
-from orgnet.model import LARGE_UNIT_KINDS, LARGE_UNIT_STAFF, TWO_NEW_KINDS, OrgKind, Role
+from orgnet.model import LARGE_UNIT_KINDS, LARGE_UNIT_STAFF, TWO_NEW_KINDS, OrgKind, Role, UnitKind
 from orgnet.synthetic.base import GeneratorBase
 from orgnet.synthetic.common import _o
 from orgnet.synthetic.output import _Sink, _TableOut
+from orgnet.synthetic.shapes import _Comm, _Unit
 
 
 class RoleWriter(GeneratorBase):
@@ -30,8 +31,9 @@ class RoleWriter(GeneratorBase):
         rng = self.rng
         t = sink.table("roles")
         since_lo = _o("2019-01-01")
+        leads = self.leads
         for oid, name, kind, *_ in self.org_rows:
-            sec = self._holder(oid, 0)
+            sec = leads.get((oid, Role.secretary)) or self._holder(oid, 0)
             if sec is None:
                 continue
             est = max(_o(self.org_est[oid]), since_lo)
@@ -47,7 +49,7 @@ class RoleWriter(GeneratorBase):
                 continue
             t.row(sec, oid, Role.secretary, self.date(est, _o("2025-12-31")), None)
             if kind in (OrgKind.community_committee, OrgKind.street_committee):
-                deputy = self._holder(oid, 1)
+                deputy = leads.get((oid, Role.deputy_secretary)) or self._holder(oid, 1)
                 if deputy is not None and deputy != sec:
                     t.row(deputy, oid, Role.deputy_secretary, self.date(est, _o("2025-12-31")), None)
                 for k in (2, 3):
@@ -71,6 +73,7 @@ class RoleWriter(GeneratorBase):
         #: (member, committee) of the optional seats when a preset fixes the count of seats
         optional: list[tuple[str, str]] = []
         street_optional: list[tuple[str, str]] = []
+        instructors = self._instructor_pool()
         for u in self.units:
             c = self.comms[u.comm]
             if u.resident and u.workers and c.org is not None:
@@ -104,12 +107,14 @@ class RoleWriter(GeneratorBase):
                 elif u.tie >= 2 and rng.random() < 0.4:
                     t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
                           self.date(_o("2020-01-01"), _o("2025-10-31")), None)
+            if u.kind is UnitKind.residents_committee or u.kind is UnitKind.owners_committee:
+                self._write_chairs(t, u, c)
             if u.cls in ("instructed", "instructed_empty"):
-                instructor = self._holder(c.org or self.street_org[c.street], rng.randint(0, 3))
+                instructor = self._instructor(instructors, c.street)
                 if instructor is not None:
                     t.row(instructor, u.id, Role.instructor, self.date(_o("2020-01-01"), _o("2026-05-31")), None)
             elif u.cls == "small_gap" and u.kind not in TWO_NEW_KINDS and rng.random() < 0.3:
-                instructor = self._holder(c.org or self.street_org[c.street], 0)
+                instructor = self._instructor(instructors, c.street)
                 if instructor is not None:  # an instructor who has since left
                     since = self.date(_o("2019-01-01"), _o("2023-12-31"))
                     t.row(instructor, u.id, Role.instructor, since, self.date(_o(since) + 180, _o("2025-12-31")))
@@ -118,6 +123,44 @@ class RoleWriter(GeneratorBase):
         if self.p.street_part_time is not None:
             self._calibrated_seats(t, street_optional, self.p.street_part_time, "street")
         t.close()
+
+    def _instructor_pool(self) -> dict[int | None, list[str]]:
+        """党建指导员 come from 机关 and 事业单位: their working members by street (None: all)."""
+        pool: dict[int | None, list[str]] = {None: []}
+        for u in self.units:
+            if u.kind in (UnitKind.agency, UnitKind.institution):
+                ms = u.workers[2:] if u.office is not None else u.workers  # not the street's leaders
+                pool.setdefault(self.comms[u.comm].street, []).extend(ms)
+                pool[None].extend(ms)
+        return pool
+
+    def _instructor(self, pool: dict[int | None, list[str]], street: int) -> str | None:
+        ms = pool.get(street) or pool[None]
+        return self.rng.choice(ms) if ms else None
+
+    def _write_chairs(self, t: _TableOut, u: _Unit, c: _Comm) -> None:
+        """主任/副主任 of a residents' or owners' committee who are party members: most community
+        secretaries chair their 居委会 (一肩挑); some owners' committees are chaired by a member
+        (交叉任职). A chair who is not a member is not in the members' ledger."""
+        rng = self.rng
+        since = self.date(_o("2021-01-01"), _o("2025-12-31"))
+        if u.kind is UnitKind.residents_committee:
+            sec = self.leads.get((c.org, Role.secretary)) if c.org is not None else None
+            chair = sec if sec is not None and rng.random() < 0.85 else (u.workers[1:2] or [None])[0]
+            others = [m for m in u.workers if m not in (chair, sec)]
+            p_vice = 0.7
+        else:
+            chair = None
+            if u.workers and rng.random() < 0.6:
+                chair = u.workers[0]
+            elif c.residents and rng.random() < 0.25:
+                chair = rng.choice(c.residents)
+            others = [m for m in u.workers if m != chair]
+            p_vice = 0.4
+        if chair is not None:
+            t.row(chair, u.id, Role.chair, since, None)
+        if others and rng.random() < p_vice:
+            t.row(others[0], u.id, Role.vice_chair, since, None)
 
     def _calibrated_seats(self, t: _TableOut, optional: list[tuple[str, str]], k: int, what: str) -> None:
         """Exactly ``k`` more current part-time seats from ``optional``; a few of the others held
