@@ -14,6 +14,7 @@ from orgnet.synthetic.base import GeneratorBase
 from orgnet.synthetic.common import POLICY, _AS_OF, _AS_OF_ORD, _apportion, _birth_year, _o
 from orgnet.synthetic.output import _Sink
 from orgnet.synthetic.shapes import (
+    COMMUNITY_SECRETARY_AGES,
     DATES_ON_FILE,
     PROBATION_OVERDUE,
     STREET_SECRETARY_AGES,
@@ -127,8 +128,8 @@ class MemberWriter(GeneratorBase):
                 lead = leads.get(i)
                 if lead is not None:
                     self.leads[lead] = mid
-                if lead is not None and lead[0] in self.street_org_set:
-                    lo, hi = STREET_SECRETARY_AGES
+                if lead is not None:  # a street's leaders, a community's secretary: experienced cadres
+                    lo, hi = STREET_SECRETARY_AGES if lead[0] in self.street_org_set else COMMUNITY_SECRETARY_AGES
                     birth = rng.randint(_AS_OF.year - (hi if male else min(hi, 55)), _AS_OF.year - lo)
                 else:
                     birth = _birth_year(rng, MemberCategory.in_service, male, i in prob)

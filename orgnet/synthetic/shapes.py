@@ -100,12 +100,14 @@ P_POLICE_POST = 0.4
 #: share of buildings with hardly any members living there (new, commercial or mostly rented),
 #: and their weight as a home against an ordinary building's 1
 SPARSE_BUILDINGS, SPARSE_WEIGHT = 0.12, 0.03
-#: 中省市 and other key units per street of a district (at least 3 per district)
+#: 中省市 key units per street of a district (at least 3 per district); besides them a unit is
+#: key (重点单位) from the policy's representative_staff, never for its level alone (a 5-person
+#: outlet of a central enterprise is not)
 KEY_UNITS_PER_STREET = 1.5
-#: staff from which a unit is a key unit (重点单位) whatever its level
-KEY_UNIT_STAFF = 300
 #: street working committee secretaries' ages (街道党工委书记)
 STREET_SECRETARY_AGES = (40, 58)
+#: community secretaries' ages (社区党组织书记)
+COMMUNITY_SECRETARY_AGES = (30, 57)
 #: organizations whose term is overdue, and whose term ends within six months (shares)
 TERM_OVERDUE, TERM_ENDING = 0.07, 0.08
 #: probationary members past their year (预备期满未转正): share of probationary members

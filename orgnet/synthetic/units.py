@@ -10,9 +10,8 @@ from orgnet.errors import ConfigError
 from orgnet.model import TWO_NEW_KINDS, Affiliation, UnitKind
 from orgnet.synthetic import names as N
 from orgnet.synthetic.base import GeneratorBase
-from orgnet.synthetic.common import _exact, _weighted_sample
+from orgnet.synthetic.common import POLICY, _exact, _weighted_sample
 from orgnet.synthetic.shapes import (
-    KEY_UNIT_STAFF,
     KEY_UNITS_PER_STREET,
     P_POLICE_POST,
     _GENERAL_KINDS,
@@ -322,13 +321,12 @@ class UnitPlan(GeneratorBase):
                     continue
                 _, kind, level, lo, hi, _ = picked[0]
                 u = _Unit(self.nid("U"), name, UnitKind(kind), self._unit_area(c), c.idx, True)
-                u.cls, u.affiliation = "org", Affiliation(level)
+                u.cls, u.affiliation, u.key = "org", Affiliation(level), True
                 add(u, (lo, hi))
         for u in self.units:
             if u.affiliation is Affiliation.none:
                 u.affiliation = _affiliation(u.kind, u.name, self.city_short)
-            u.key = u.affiliation in (Affiliation.central, Affiliation.province, Affiliation.city) \
-                or u.staff >= KEY_UNIT_STAFF
+            u.key = u.key or u.staff >= POLICY["representative_staff"]
 
 
 def _affiliation(kind: UnitKind, name: str, city_short: str) -> Affiliation:
