@@ -24,6 +24,8 @@ from orgnet.synthetic.shapes import (
 
 #: a grid or compound branch takes no more members than a branch may have (支部工作条例)
 BRANCH_MAX = POLICY["branch_max_members"]
+#: a compound's branch first takes this many of the retirees living there (3+ formal members)
+BRANCH_START = POLICY["branch_min_formal"] + 2
 
 
 class MemberWriter(GeneratorBase):
@@ -190,7 +192,10 @@ class MemberWriter(GeneratorBase):
                         r = rng.random()
                         if bi is not None:
                             gi, comp = self.b_grid[bi], self.b_comp[bi]
-                            if bi in self.b_group and r < 0.35:  # in the branch its party group is in
+                            cb = self.c_branch[comp] if comp is not None else None
+                            if cb is not None and r < 0.8 and self.org_size.get(cb, 0) < BRANCH_START:
+                                org = cb  # a compound's branch is formed around the retirees living there
+                            elif bi in self.b_group and r < 0.35:  # in the branch its party group is in
                                 org = self.b_group_parent[bi]
                             elif self.g_branch[gi] is not None and r < 0.65:
                                 org = self.g_branch[gi]
