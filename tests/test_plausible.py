@@ -430,6 +430,12 @@ def test_central_provincial_and_city_units(dist):
         if u["kind"] in ("residents_committee", "owners_committee", "property_company", "social_org"):
             assert u["affiliation"] in ("none", "street", "district"), u
     assert sum(u["key_unit"] for u in units) <= 0.1 * len(units)
+    # representative units: most resident key units have a seat on their street's 大工委
+    street_orgs = {o["id"] for o in dist.orgs.values() if o["kind"] == "street_committee"}
+    seated = {dist.members[r["member_id"]]["unit_id"] for r in dist.current("part_time_member")
+              if r["target_id"] in street_orgs}
+    resident_key = [u["id"] for u in units if u["key_unit"] and u["resident"]]
+    assert sum(1 for u in resident_key if u in seated) >= 0.5 * len(resident_key)
 
 
 def test_no_agreement_with_the_communitys_own_police_post(ds, dist):

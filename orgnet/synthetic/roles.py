@@ -74,6 +74,8 @@ class RoleWriter(GeneratorBase):
         optional: list[tuple[str, str]] = []
         street_optional: list[tuple[str, str]] = []
         instructors = self._instructor_pool()
+        #: whether a member's work unit is a key unit (their unit's seat is a representative one)
+        self.member_unit_key = {u.workers[0]: True for u in self.units if u.key and u.workers}
         for u in self.units:
             c = self.comms[u.comm]
             if u.resident and u.workers and c.org is not None:
@@ -101,10 +103,10 @@ class RoleWriter(GeneratorBase):
                 if u.tie >= 2 and rng.random() < 0.6:
                     t.row(u.workers[-1], u.id, Role.liaison, self.date(_o("2020-01-01"), _o("2025-12-31")), None)
             large = u.kind in LARGE_UNIT_KINDS or u.staff >= LARGE_UNIT_STAFF
-            if u.resident and u.workers and large:  # 街道大工委: a seat for some large units
+            if u.resident and u.workers and (large or u.key):  # 街道大工委: representative units
                 if self.p.street_part_time is not None:
                     street_optional.append((u.workers[0], self.street_org[c.street]))
-                elif u.tie >= 2 and rng.random() < 0.4:
+                elif u.key and rng.random() < 0.85 or u.tie >= 2 and rng.random() < 0.4:
                     t.row(u.workers[0], self.street_org[c.street], Role.part_time_member,
                           self.date(_o("2020-01-01"), _o("2025-10-31")), None)
             if u.kind is UnitKind.residents_committee or u.kind is UnitKind.owners_committee:
@@ -172,7 +174,11 @@ class RoleWriter(GeneratorBase):
         if k > len(optional):
             raise ConfigError(f"generator: preset {self.p.name} asks for {k} more {what} part-time "
                               f"members but has only {len(optional)} candidates")
-        chosen = set(rng.sample(range(len(optional)), k))
+        # key units (重点单位, 中省市) first: they are the representative ones
+        key = [i for i, (m, _org) in enumerate(optional) if self.member_unit_key.get(m)]
+        rest = [i for i in range(len(optional)) if not self.member_unit_key.get(optional[i][0])]
+        first = key[:k] if len(key) <= k else rng.sample(key, k)
+        chosen = set(first) | set(rng.sample(rest, k - len(first)))
         for i, (m, org) in enumerate(optional):
             since = self.date(_o("2019-06-01"), _o("2025-10-31"))
             if i in chosen:
