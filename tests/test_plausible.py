@@ -371,11 +371,13 @@ def test_police_stations_and_their_posts(dist):
 def test_org_form_follows_size(dist):
     """党支部 up to 50 members, 党总支 above 50, 党委 from 100 (members in it and below it);
     a street working committee is a 党委 and a building's party group a 党小组; the name's
-    ending says the form. Branches under 3 formal members stay a small share (findings)."""
+    ending says the form. Branches under 3 formal members and organizations a little past their
+    form's size (not yet re-organized) stay a small share: the findings of the health rules."""
     from orgnet import policy
     top, committee = policy.value("branch_max_members"), policy.value("committee_min_members")
     endings = {"committee": "党委", "general_branch": "党总支", "branch": "党支部", "group": "党小组"}
     formal = Counter(m["org_id"] for m in dist.members.values() if m["org_id"] and m["status"] == "formal")
+    lagging: list[str] = []
     for o in dist.orgs.values():
         n = dist.size(o["id"])
         if o["kind"] == "street_committee":
@@ -384,9 +386,16 @@ def test_org_form_follows_size(dist):
             assert o["form"] == "group", o
         else:
             want = "committee" if n >= committee else "general_branch" if n > top else "branch"
-            assert o["form"] == want, (o["name"], o["form"], n)
+            # a few have outgrown their form by a little and are not yet re-organized (findings)
+            behind = {"committee": ("general_branch", n < committee + 20),
+                      "general_branch": ("branch", n <= top + 10)}.get(want)
+            if behind and o["form"] == behind[0] and behind[1]:
+                lagging.append(o["id"])
+            else:
+                assert o["form"] == want, (o["name"], o["form"], n)
         ending = "工作委员会" if o["kind"] == "street_committee" else endings[o["form"]]  # 街道党工委
         assert o["name"].endswith(ending), (o["name"], o["form"])
+    assert len(lagging) <= 0.03 * len(dist.orgs), len(lagging)
     branches = [o for o in dist.orgs.values() if o["form"] == "branch"]
     small = [o for o in branches if formal[o["id"]] < 3]
     assert 0 < len(small) <= 0.1 * len(branches), len(small)
@@ -511,3 +520,15 @@ def test_floating_members_outside_managed_here(dist):
     unmanaged = [m for m in floating if not m["org_id"] and not m["managing_org_id"]]
     assert moved_here and 0 < len(unmanaged) <= 0.25 * len(floating)
     assert any(not m["org_outside"] for m in unmanaged)  # nobody knows where (severity high)
+
+
+def test_secretaries_in_post_with_a_few_vacancies(dist):
+    """Every street and community organization has its secretary in post; a few branches'
+    secretaries have left with no successor yet (书记空缺, a finding), and they are few."""
+    in_post = {r["target_id"] for r in dist.current("secretary")}
+    led = [o for o in dist.orgs.values() if o["form"] in ("committee", "general_branch", "branch")]
+    vacant = [o for o in led if o["id"] not in in_post]
+    assert [o["name"] for o in vacant if o["kind"] == "street_committee"] == []
+    assert len(vacant) <= 0.03 * len(led), len(vacant)
+    left = {r["target_id"] for r in dist.roles if r["role"] == "secretary" and r["until"] and r["until"] < AS_OF}
+    assert vacant and {o["id"] for o in vacant} <= left | {o["id"] for o in led if o["kind"] == "community_committee"}

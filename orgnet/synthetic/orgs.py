@@ -14,7 +14,7 @@ from orgnet.synthetic import names as N
 from orgnet.synthetic.base import GeneratorBase
 from orgnet.synthetic.common import POLICY, _AS_OF_ORD, _apportion, _exact, _o, _weighted_sample
 from orgnet.synthetic.output import _Sink
-from orgnet.synthetic.shapes import TERM_ENDING, TERM_OVERDUE, _Unit
+from orgnet.synthetic.shapes import FORM_LAG, FORM_LAG_MEMBERS, TERM_ENDING, TERM_OVERDUE, _Unit
 
 
 class OrgPlan(GeneratorBase):
@@ -171,23 +171,28 @@ class OrgPlan(GeneratorBase):
 
     def org_forms(self) -> dict[str, OrgForm]:
         """Each organization's form by the members in it and below it (党章, 支部工作条例: a branch up
-        to 50, a general branch above 50, a committee from 100); a street working committee is a
+        to 50, a general branch above 50, a committee from 100), a few not yet re-organized after
+        outgrowing their form (``FORM_LAG``); a street working committee is a
         committee and a building's party group a group whatever their size."""
         total = dict(self.org_size)
         for oid, _name, _kind, parent, *_ in reversed(self.org_rows):  # parents come before children
             if parent is not None:
                 total[parent] = total.get(parent, 0) + total.get(oid, 0)
         forms: dict[str, OrgForm] = {}
+        top, committee = POLICY["branch_max_members"], POLICY["committee_min_members"]
+        lag = random.Random(f"{self.p.name}:{self.seed}:forms")  # own stream: nothing else moves
         for oid, _name, kind, *_ in self.org_rows:
             n = total.get(oid, 0)
             if kind is OrgKind.street_committee:
                 forms[oid] = OrgForm.committee
             elif kind is OrgKind.building_group:
                 forms[oid] = OrgForm.group
-            elif n >= POLICY["committee_min_members"]:
-                forms[oid] = OrgForm.committee
-            elif n > POLICY["branch_max_members"]:
-                forms[oid] = OrgForm.general_branch
+            elif n >= committee:
+                late = n < committee + 2 * FORM_LAG_MEMBERS and lag.random() < FORM_LAG
+                forms[oid] = OrgForm.general_branch if late else OrgForm.committee
+            elif n > top:
+                late = n <= top + FORM_LAG_MEMBERS and lag.random() < FORM_LAG
+                forms[oid] = OrgForm.branch if late else OrgForm.general_branch
             else:
                 forms[oid] = OrgForm.branch
         return forms

@@ -3,12 +3,14 @@ community and street committees (大党委、大工委), liaisons and party-buil
 
 from __future__ import annotations
 
+import random
+
 from orgnet.errors import ConfigError
 from orgnet.model import LARGE_UNIT_KINDS, LARGE_UNIT_STAFF, TWO_NEW_KINDS, OrgKind, Role, UnitKind
 from orgnet.synthetic.base import GeneratorBase
-from orgnet.synthetic.common import _o
+from orgnet.synthetic.common import _AS_OF_ORD, _o
 from orgnet.synthetic.output import _Sink, _TableOut
-from orgnet.synthetic.shapes import _Comm, _Unit
+from orgnet.synthetic.shapes import SECRETARY_VACANT, _Comm, _Unit
 
 
 class RoleWriter(GeneratorBase):
@@ -32,6 +34,7 @@ class RoleWriter(GeneratorBase):
         t = sink.table("roles")
         since_lo = _o("2019-01-01")
         leads = self.leads
+        vacant = random.Random(f"{self.p.name}:{self.seed}:vacant")  # own stream: nothing else moves
         for oid, name, kind, *_ in self.org_rows:
             sec = leads.get((oid, Role.secretary)) or self._holder(oid, 0)
             if sec is None:
@@ -47,7 +50,11 @@ class RoleWriter(GeneratorBase):
             if kind is OrgKind.building_group:
                 t.row(sec, oid, Role.group_leader, self.date(est, _o("2025-12-31")), None)
                 continue
-            t.row(sec, oid, Role.secretary, self.date(est, _o("2025-12-31")), None)
+            since = self.date(est, _o("2025-12-31"))
+            left = None  # the secretary has left and no successor is in post yet (书记空缺)
+            if kind in _MAY_BE_VACANT and _o(since) < _AS_OF_ORD - 150 and vacant.random() < SECRETARY_VACANT:
+                left = self.date_in(vacant, _o(since) + 60, _AS_OF_ORD - 30)
+            t.row(sec, oid, Role.secretary, since, left)
             if kind in (OrgKind.community_committee, OrgKind.street_committee):
                 deputy = leads.get((oid, Role.deputy_secretary)) or self._holder(oid, 1)
                 if deputy is not None and deputy != sec:
@@ -185,3 +192,8 @@ class RoleWriter(GeneratorBase):
                 t.row(m, org, Role.part_time_member, since, None)
             elif rng.random() < 0.05:
                 t.row(m, org, Role.part_time_member, since, self.date(_o(since) + 60, _o("2026-03-31")))
+
+
+#: organizations whose secretary may have left without a successor yet (the street's and the
+#: community's secretaries are planned cadres, always in post)
+_MAY_BE_VACANT = (OrgKind.grid_branch, OrgKind.compound_branch, OrgKind.unit_org, OrgKind.joint_branch)

@@ -110,6 +110,11 @@ STREET_SECRETARY_AGES = (40, 58)
 COMMUNITY_SECRETARY_AGES = (30, 57)
 #: organizations whose term is overdue, and whose term ends within six months (shares)
 TERM_OVERDUE, TERM_ENDING = 0.07, 0.08
+#: organizations that have outgrown their form by up to this many members and not yet been
+#: re-organized (a 党支部 of 51–60, a 党总支 of 100–119): the share that lags
+FORM_LAG_MEMBERS, FORM_LAG = 10, 0.3
+#: branches whose secretary has left and no successor is in post yet (书记空缺)
+SECRETARY_VACANT = 0.02
 #: probationary members past their year (预备期满未转正): share of probationary members
 PROBATION_OVERDUE = 0.04
 #: formal members whose 入党/转正 dates are on file
