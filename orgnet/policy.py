@@ -92,3 +92,9 @@ def value(key: str, home: str | os.PathLike | None = None) -> Any:
         raise ConfigError(f"policy setting {key!r} does not exist in orgnet/{POLICY_FILE}; "
                           f"settings: {', '.join(sorted(values))}")
     return values[key]
+
+
+def defaults() -> dict[str, Any]:
+    """The packaged values only (never a district's file): what the synthetic generator builds
+    its districts by, so the same seed gives the same files on every machine."""
+    return dict(_load(None, None))

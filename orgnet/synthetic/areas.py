@@ -8,7 +8,7 @@ from orgnet.model import AreaLevel, OrgKind
 from orgnet.synthetic import names as N
 from orgnet.synthetic.base import GeneratorBase
 from orgnet.synthetic.common import _exact, _o, _split
-from orgnet.synthetic.shapes import _Comm
+from orgnet.synthetic.shapes import SPARSE_BUILDINGS, SPARSE_WEIGHT, _Comm
 
 
 class AreaPlan(GeneratorBase):
@@ -133,6 +133,13 @@ class AreaPlan(GeneratorBase):
                         self.area_rows.append((bid, bname, AreaLevel.building, self.g_id[gi],
                                                None if comp is None else self.c_id[comp]))
                 ci += 1
+        # a few buildings have hardly any members living there (new, commercial, mostly rented)
+        self.b_sparse = [rng.random() < SPARSE_BUILDINGS for _ in self.b_id]
+        for c in self.comms:
+            acc = 0.0
+            for bi in c.buildings:
+                acc += SPARSE_WEIGHT if self.b_sparse[bi] else 1.0
+                c.bcum.append(acc)
 
     # -- plan: area party orgs -----------------------------------------------
     def _org(self, kind: OrgKind, name: str, parent: str | None, areas: list[str],
@@ -162,13 +169,13 @@ class AreaPlan(GeneratorBase):
         for c in self.comms:
             if c.idx in missing:
                 continue
-            suffix = rng.choice(("党委", "党委", "党委", "党总支", "党支部"))
-            c.org = self._org(OrgKind.community_committee, f"中共{c.name}{suffix}",
+            # the name's ending follows its size once the members are written (write_party_orgs)
+            c.org = self._org(OrgKind.community_committee, f"中共{c.name}党委",
                               self.street_org[c.street], [c.id], [],
                               self.date(_o("2000-01-01"), _o("2019-12-31")), c.idx, c.street)
 
-        def pick(spec: int | float, n: int) -> list[int]:
-            return sorted(rng.sample(range(n), _exact(rng, spec, n)))
+        def pick(spec: int | float, n: int, among: list[int] | None = None) -> list[int]:
+            return sorted(rng.sample(range(n) if among is None else among, _exact(rng, spec, n)))
 
         self.g_branch: list[str | None] = [None] * len(self.g_id)
         for gi in pick(p.grid_branches, len(self.g_id)):
@@ -183,7 +190,10 @@ class AreaPlan(GeneratorBase):
                 OrgKind.compound_branch, f"{self.c_name[ki]}党支部", c.org or self.street_org[c.street],
                 [self.c_id[ki]], [], self.date(_o("2017-01-01"), _o("2025-06-30")), c.idx, c.street)
         self.b_group: dict[int, str] = {}
-        for bi in pick(p.building_groups, len(self.b_id)):
+        #: the branch a building's party group belongs to: its members' 组织关系 are there
+        self.b_group_parent: dict[int, str] = {}
+        dense = [bi for bi, sparse in enumerate(self.b_sparse) if not sparse]
+        for bi in pick(p.building_groups, len(self.b_id), dense):
             gi, comp = self.b_grid[bi], self.b_comp[bi]
             c = self.comms[self.g_comm[gi]]
             parent = (self.g_branch[gi] or (self.c_branch[comp] if comp is not None else None)
@@ -192,3 +202,4 @@ class AreaPlan(GeneratorBase):
             self.b_group[bi] = self._org(
                 OrgKind.building_group, f"{bname}党小组", parent, [self.b_id[bi]], [],
                 self.date(_o("2018-01-01"), _o("2025-12-31")), c.idx, c.street)
+            self.b_group_parent[bi] = parent

@@ -79,8 +79,8 @@ class CoBuildingWriter(GeneratorBase):
                 skipped = c.idx
                 continue
             for u in c.units:
-                if not u.resident or c.weak and u.tie < 2:
-                    continue
+                if not u.resident or c.weak and u.tie < 2 or u.station is not None:
+                    continue  # never with the community's own police post (part of the station)
                 if u.core or u.partner:  # one or two current agreements
                     for _ in range(rng.choice((1, 1, 2)) if u.core else 1):
                         aid = self.nid("G")
@@ -126,7 +126,7 @@ class CoBuildingWriter(GeneratorBase):
                 if rng.random() < 0.1:
                     tp.row(aid, self.street_org[c.street], Side.other)
         found = next(((c, u) for c in self.comms if c.org is not None and c.idx != skipped
-                      for u in c.units if u.resident), None)
+                      for u in c.units if u.resident and u.station is None), None)
         if lapsed == 0 and found:  # none ran out by chance: one past its term, still marked active
             c, u = found
             aid = self.nid("G")

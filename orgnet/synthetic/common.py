@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from orgnet import policy
 from orgnet.errors import ConfigError
 from orgnet.model import MemberCategory
 
@@ -23,6 +24,9 @@ def _o(iso: str) -> int:
 
 
 _AS_OF_ORD = _AS_OF.toordinal()
+
+#: the thresholds and terms the generator builds by: the packaged policy, never a district's file
+POLICY = policy.defaults()
 
 
 def _apportion(total: int, weights: list[float], caps: list[int] | None = None) -> list[int]:

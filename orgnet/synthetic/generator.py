@@ -95,6 +95,7 @@ class _Generator(AreaPlan, UnitPlan, OrgPlan, MemberWriter, RoleWriter, CoBuildi
         self.collect_stats()
         self.write_structure(sink)
         self.write_members(sink)
+        self.write_party_orgs(sink)
         self.write_roles(sink)
         self.write_agreements(sink)
         self.write_lists(sink)

@@ -4,12 +4,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+
 from orgnet.errors import ConfigError
-from orgnet.model import MemberCategory, MemberStatus
+from orgnet.model import MemberCategory, MemberStatus, OrgKind, Role
+from orgnet.synthetic import names as N
 from orgnet.synthetic.base import GeneratorBase
-from orgnet.synthetic.common import _apportion, _birth_year, _o
+from orgnet.synthetic.common import POLICY, _AS_OF, _AS_OF_ORD, _apportion, _birth_year, _o
 from orgnet.synthetic.output import _Sink
-from orgnet.synthetic.shapes import _P_LOCAL
+from orgnet.synthetic.shapes import (
+    COMMUNITY_SECRETARY_AGES,
+    DATES_ON_FILE,
+    PROBATION_OVERDUE,
+    STREET_SECRETARY_AGES,
+    _P_LOCAL,
+    _Unit,
+)
+
+#: a grid or compound branch takes no more members than a branch may have (支部工作条例)
+BRANCH_MAX = POLICY["branch_max_members"]
+#: a compound's branch first takes this many of the retirees living there (3+ formal members)
+BRANCH_START = POLICY["branch_min_formal"] + 2
 
 
 class MemberWriter(GeneratorBase):
@@ -20,7 +36,7 @@ class MemberWriter(GeneratorBase):
         """(home area id, community index, building index or None) in community ci."""
         c = self.comms[ci]
         if c.buildings and self.rng.random() < p_building:
-            bi = self.rng.choice(c.buildings)
+            bi = self.rng.choices(c.buildings, cum_weights=c.bcum)[0]
             return self.b_id[bi], ci, bi
         return c.id, ci, None
 
@@ -40,13 +56,18 @@ class MemberWriter(GeneratorBase):
         #: members per party org (org_id)
         self.org_size: dict[str, int] = {}
         self.building_resident: dict[int, str] = {}
+        self.street_org_set = set(self.street_org)
         n_comms = len(self.comms)
         reported = 0
         report_lo, report_hi = _o("2019-03-01"), _o("2026-06-15")
         # most members renewed their report within the linkage window (24 months, linkage.toml)
         recent_lo = _o("2024-07-01")
         people = self.people
-        row = t.row
+        row = t.rowd
+        #: (org, role) -> the member planned for it: street secretaries at their street office,
+        #: community secretaries at their residents' committee
+        self.leads: dict[tuple[str, Role], str] = {}
+        dates = _Dates(random.Random(f"{p.name}:{self.seed}:member-dates"))
         in_service, formal, probationary = MemberCategory.in_service, MemberStatus.formal, MemberStatus.probationary
 
         def note_resident(ci: int, bi: int | None, mid: str) -> None:
@@ -62,8 +83,10 @@ class MemberWriter(GeneratorBase):
                 continue
             c = self.comms[u.comm]
             street_comms = self.street_comms[c.street]
-            prob = set(rng.sample(range(n), u.npr)) if u.npr else ()
-            elsewhere = set(rng.sample(range(n), u.nfb)) if u.nfb else ()
+            leads = self._leads(u)
+            free = [i for i in range(n) if i not in leads]
+            prob = set(rng.sample(free, min(u.npr, len(free)))) if u.npr else ()
+            elsewhere = set(rng.sample(free, min(u.nfb, len(free)))) if u.nfb else ()
             nohome = set(rng.sample(range(n), u.nohome)) if u.nohome else ()
             homed = [i for i in range(n) if i not in nohome]
             reporters = set(rng.sample(homed, u.quota)) if u.quota else ()
@@ -76,6 +99,8 @@ class MemberWriter(GeneratorBase):
                     org = fallback if i in elsewhere else u.org
                 elif u.joint is not None:
                     org = u.joint
+                elif u.station is not None:  # a police post's officers: in their station's org
+                    org = u.station.org
                 else:
                     org = fallback
                 home = rep = rep_on = None
@@ -102,9 +127,18 @@ class MemberWriter(GeneratorBase):
                 if len(u.workers) < 4:
                     u.workers.append(mid)
                 self._hold(org, mid)
-                birth = _birth_year(rng, MemberCategory.in_service, male, i in prob)
-                row(mid, people.name(male, birth), probationary if i in prob else formal, in_service,
-                    org, u.id, home, rep, rep_on, "男" if male else "女", birth)
+                lead = leads.get(i)
+                if lead is not None:
+                    self.leads[lead] = mid
+                if lead is not None:  # a street's leaders, a community's secretary: experienced cadres
+                    lo, hi = STREET_SECRETARY_AGES if lead[0] in self.street_org_set else COMMUNITY_SECRETARY_AGES
+                    birth = rng.randint(_AS_OF.year - (hi if male else min(hi, 55)), _AS_OF.year - lo)
+                else:
+                    birth = _birth_year(rng, MemberCategory.in_service, male, i in prob)
+                status = probationary if i in prob else formal
+                row(id=mid, name=people.name(male, birth), status=status, category=in_service, org_id=org,
+                    unit_id=u.id, home_area_id=home, reported_area_id=rep, reported_on=rep_on,
+                    gender="男" if male else "女", birth_year=birth, **dates.of(birth, status))
             for _ in range(u.nret):  # retired, still in the unit's org; living mostly nearby
                 mid = self.nid("M", 7)
                 male = rng.random() < 0.56
@@ -114,8 +148,9 @@ class MemberWriter(GeneratorBase):
                 note_resident(hc, bi, mid)
                 self.org_size[u.org] = self.org_size.get(u.org, 0) + 1
                 birth = _birth_year(rng, MemberCategory.retired, male, False)
-                row(mid, people.name(male, birth), formal, MemberCategory.retired, u.org, None, home,
-                    None, None, "男" if male else "女", birth)
+                row(id=mid, name=people.name(male, birth), status=formal, category=MemberCategory.retired,
+                    org_id=u.org, home_area_id=home, gender="男" if male else "女", birth_year=birth,
+                    **dates.of(birth, formal))
 
         # members not working at a unit of the territory: retired, floating, other, in-service elsewhere
         written = t.n
@@ -142,17 +177,13 @@ class MemberWriter(GeneratorBase):
                 # probationary members joined within the year: working age, never retired
                 status = probationary if cat is not MemberCategory.retired and rng.random() < 0.04 else formal
                 male = rng.random() < 0.52
+                managing = outside = None
                 if cat is MemberCategory.floating:
-                    r = rng.random()
                     floating_seen += 1
-                    if floating_org is not None and r < 0.7 and not (floating_seen == 3 and floating_none == 0):
-                        org = floating_org
-                    elif r < 0.85 and not (floating_seen == 3 and floating_none == 0):
-                        org = fallback
-                    else:  # unmanaged: a gap of floating_member_unmanaged
-                        org = None
-                        floating_none += 1
-                    home = c.id if rng.random() < 0.7 else None
+                    org, managing, outside = self._floating(
+                        floating_org or fallback, fallback, floating_seen == 3 and floating_none == 0)
+                    floating_none += org is None and managing is None
+                    home = c.id if outside is not None or rng.random() < 0.7 else None
                     bi = None
                 else:
                     home, _, bi = self._home(c.idx, 0.9)
@@ -161,12 +192,18 @@ class MemberWriter(GeneratorBase):
                         r = rng.random()
                         if bi is not None:
                             gi, comp = self.b_grid[bi], self.b_comp[bi]
-                            if bi in self.b_group and r < 0.35:
-                                org = self.b_group[bi]
+                            cb = self.c_branch[comp] if comp is not None else None
+                            if cb is not None and r < 0.8 and self.org_size.get(cb, 0) < BRANCH_START:
+                                org = cb  # a compound's branch is formed around the retirees living there
+                            elif bi in self.b_group and r < 0.35:  # in the branch its party group is in
+                                org = self.b_group_parent[bi]
                             elif self.g_branch[gi] is not None and r < 0.65:
                                 org = self.g_branch[gi]
                             elif comp is not None and self.c_branch[comp] is not None and r < 0.8:
                                 org = self.c_branch[comp]
+                            if org != fallback and self.org_size.get(org, 0) >= BRANCH_MAX \
+                                    and self.org_kind[org] in (OrgKind.grid_branch, OrgKind.compound_branch):
+                                org = fallback  # a full branch: the community's org takes them
                     note_resident(c.idx, bi, mid)
                 rep = rep_on = None
                 if cat is MemberCategory.in_service and extra > 0 and rng.random() < 0.8:
@@ -178,8 +215,62 @@ class MemberWriter(GeneratorBase):
                         c.reporters.append(mid)
                 self._hold(org, mid)
                 birth = _birth_year(rng, cat, male, status is probationary)
-                row(mid, people.name(male, birth), status, cat, org, None, home, rep, rep_on,
-                    "男" if male else "女", birth)
+                row(id=mid, name=people.name(male, birth), status=status, category=cat, org_id=org,
+                    home_area_id=home, reported_area_id=rep, reported_on=rep_on, gender="男" if male else "女",
+                    birth_year=birth, managing_org_id=managing, org_outside=outside, **dates.of(birth, status))
         t.close()
         self.stats["members"] = t.n
         self.stats["reported"] = reported
+
+    def _leads(self, u: _Unit) -> dict[int, tuple[str, Role]]:
+        """Which of a unit's workers hold a planned post: the street committee's secretary and
+        deputy work at the street office, the community's secretary at its residents' committee."""
+        if u.office is not None:
+            org = self.street_org[u.office]
+            return {0: (org, Role.secretary), 1: (org, Role.deputy_secretary)}
+        c = self.comms[u.comm]
+        if u is c.rc and c.org is not None:
+            return {0: (c.org, Role.secretary)}
+        return {}
+
+    def _floating(self, managing_here: str, fallback: str, force_gap: bool
+                  ) -> tuple[str | None, str | None, str | None]:
+        """(org_id, managing_org_id, org_outside) of a floating member: a 组织关系 moved into the
+        street's floating-member org or the community's, one held outside the district with a
+        managing org here (most), or unmanaged (neither; some say where their relation is)."""
+        rng = self.rng
+        r = 1.0 if force_gap else rng.random()
+        if r < 0.3:
+            return (managing_here if rng.random() < 0.8 else fallback), None, None
+        outside = rng.choice(N.OUTSIDE_PLACES) + rng.choice(N.OUTSIDE_ORGS)
+        if r < 0.85:
+            return None, managing_here, outside
+        return None, None, (outside if r < 0.93 else None)
+
+
+class _Dates:
+    """入党日期 and 转正日期 (own random stream): probationary members joined within the year, a
+    few of them longer ago (预备期满未转正); most formal members have both dates on file."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.overdue = 0
+
+    def of(self, birth: int, status: MemberStatus) -> dict[str, str | None]:
+        rng, as_of = self.rng, _AS_OF_ORD
+        if status is MemberStatus.probationary:
+            if rng.random() < PROBATION_OVERDUE or self.overdue == 0:
+                self.overdue += 1
+                return {"joined_on": _iso(rng.randint(as_of - 600, as_of - 380)), "full_on": None}
+            return {"joined_on": _iso(rng.randint(as_of - 360, as_of - 15)), "full_on": None}
+        if rng.random() >= DATES_ON_FILE:
+            return {"joined_on": None, "full_on": None}
+        age = int(rng.triangular(18, 45, 25))
+        joined = min(_o(f"{birth + age}-01-01") + rng.randint(0, 364), as_of - 400)
+        if joined < _o(f"{birth + 18}-01-01"):
+            return {"joined_on": None, "full_on": None}
+        return {"joined_on": _iso(joined), "full_on": _iso(joined + 365 + rng.randint(0, 30))}
+
+
+def _iso(ordinal: int) -> str:
+    return dt.date.fromordinal(ordinal).isoformat()

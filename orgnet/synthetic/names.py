@@ -128,6 +128,34 @@ OWNERS_STAFF = (5, 11)
 RESIDENTS_STAFF = (5, 12)
 POLICE_POST_STAFF = (3, 8)
 POLICE_STATION_STAFF = (40, 120)
+#: a 街道办事处 (the street's own office, where the street committee's cadres work)
+STREET_OFFICE_STAFF = (60, 120)
+
+#: the province of each preset's city ({v} in ``KEY_UNITS``)
+PROVINCES = {"咸阳市": "陕西省", "潍坊市": "山东省", "成都市": "四川省"}
+#: 中省市单位 a district hosts (003 stresses them): ``(template, kind, affiliation, staff_lo,
+#: staff_hi, weight)``; {v} is the province, the other placeholders as in ``UNIT_TEMPLATES``
+KEY_UNITS: tuple[tuple[str, str, str, int, int, float], ...] = (
+    ("国网{c}供电公司{d}供电中心", "state_enterprise", "central", 120, 400, 1.0),
+    ("中国移动{c}分公司{d}区域中心", "state_enterprise", "central", 100, 300, 1.0),
+    ("中国人寿保险股份有限公司{c}{d}支公司", "state_enterprise", "central", 60, 200, 1.0),
+    ("中铁{n}局集团{c}{p}工程有限公司", "state_enterprise", "central", 300, 1200, 0.5),
+    ("国家统计局{c}调查队", "agency", "central", 40, 80, 0.3),
+    ("{v}{c}公路管理局", "agency", "province", 80, 200, 0.4),
+    ("{v}{p}职业技术学院", "institution", "province", 300, 900, 0.8),
+    ("{v}人民医院{c}分院", "institution", "province", 400, 1200, 0.3),
+    ("{v}交通建设集团{c}{p}分公司", "state_enterprise", "province", 100, 400, 0.8),
+    ("{c}市中心医院", "institution", "city", 800, 2000, 0.3),
+    ("{c}市{p}中学", "institution", "city", 150, 300, 1.0),
+    ("{c}市{p}实验学校", "institution", "city", 100, 250, 1.0),
+    ("{c}市城市建设投资集团有限公司", "state_enterprise", "city", 200, 600, 0.3),
+    ("{c}市{d}{p}城市管理执法大队", "agency", "city", 60, 150, 0.6),
+)
+#: where a floating member's 组织关系 is held outside the district (组织关系所在地)
+OUTSIDE_PLACES = ("甘肃省天水市", "河南省南阳市", "四川省南充市", "陕西省渭南市", "山西省运城市",
+                  "湖北省襄阳市", "安徽省阜阳市", "河北省邯郸市", "山东省临沂市", "重庆市万州区",
+                  "贵州省遵义市", "湖南省邵阳市")
+OUTSIDE_ORGS = ("村党支部", "社区党委", "镇党委", "公司党支部", "流动党员党支部")
 
 # --- lists, topics ----------------------------------------------------------
 

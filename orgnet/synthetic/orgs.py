@@ -1,16 +1,20 @@
 """Unit party organizations, joint branches and floating-member organizations; which of them
 sit on joint meetings and report to their community; in-service members' reporting quotas;
-the structure tables (areas, party_orgs, units) written from the plan."""
+the structure tables (areas, units) written from the plan, and the party orgs written once
+their members are known (their form follows their size)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+
 from orgnet.errors import ConfigError
-from orgnet.model import OrgKind, UnitKind
+from orgnet.model import OrgForm, OrgKind, UnitKind
 from orgnet.synthetic import names as N
 from orgnet.synthetic.base import GeneratorBase
-from orgnet.synthetic.common import _apportion, _exact, _o, _weighted_sample
+from orgnet.synthetic.common import POLICY, _AS_OF_ORD, _apportion, _exact, _o, _weighted_sample
 from orgnet.synthetic.output import _Sink
-from orgnet.synthetic.shapes import _ORG_SUFFIXES, _Unit
+from orgnet.synthetic.shapes import FORM_LAG, FORM_LAG_MEMBERS, TERM_ENDING, TERM_OVERDUE, _Unit
 
 
 class OrgPlan(GeneratorBase):
@@ -29,6 +33,8 @@ class OrgPlan(GeneratorBase):
         for u in self.units:  # in-service members in the community's org rather than their unit's
             if u.cls == "org":
                 u.nfb = sum(1 for _ in range(u.nf + u.npr) if rng.random() >= 0.95)
+                if u.office is not None:  # the street's secretary and deputy stay in the office's org
+                    u.nfb = min(u.nfb, u.nf + u.npr - 2)
         entries = [[u] for u in self.units if u.cls == "org"] + self.joint_groups
         k = min(_exact(rng, p.joint_meeting_orgs, len(entries)), max(0, len(entries) - 1))
         weights = [1.0 + 2 * max(u.tie for u in us) + 4 * any(u.core or u.partner for u in us)
@@ -45,6 +51,9 @@ class OrgPlan(GeneratorBase):
             return
         linked = [us[0] for us in self.linked_groups if len(us) == 1 and us[0].id in raw]
         working = sum(u.nf + u.npr - u.nfb for us in self.linked_groups for u in us)
+        linked_ids = {u.id for us in self.linked_groups for u in us}
+        # police posts' officers are members of their station's org
+        working += sum(x.nf + x.npr for x in self.units if x.station is not None and x.station.id in linked_ids)
         short = p.joint_meeting_members - working
         if short < 0 or not linked:
             raise ConfigError(f"generator: preset {p.name} asks for {p.joint_meeting_members} members "
@@ -59,15 +68,15 @@ class OrgPlan(GeneratorBase):
             if u.cls != "org":
                 continue
             c = self.comms[u.comm]
-            n = u.nf + u.npr + u.nret
-            suffix = next(s for k, s in _ORG_SUFFIXES if n >= k or k == 3)
-            if suffix == "党委" and u.nf + u.npr < 50:  # mostly retirees: a general branch runs it
-                suffix = "党总支"
-            if u.kind in (UnitKind.agency, UnitKind.institution, UnitKind.state_enterprise):
+            if u.office is not None or u.kind is UnitKind.police:  # 街道机关, 派出所: under the street
+                parent = self.street_org[c.street]
+            elif u.kind in (UnitKind.agency, UnitKind.institution, UnitKind.state_enterprise):
                 parent = self.street_org[c.street] if rng.random() < 0.5 else (c.org or self.street_org[c.street])
             else:
                 parent = c.org or self.street_org[c.street]
-            u.org = self._org(OrgKind.unit_org, f"中共{u.name}{suffix}", parent, [], [u.id],
+            # the name's ending follows the members it has once they are written (write_party_orgs)
+            name = f"中共{u.name}机关党支部" if u.office is not None else f"中共{u.name}党支部"
+            u.org = self._org(OrgKind.unit_org, name, parent, [], [u.id],
                               self.date(_o("1998-01-01"), _o("2025-12-31")), u.comm, c.street)
         joint_names: dict[str, int] = {}
         for group in self.joint_groups:
@@ -148,17 +157,93 @@ class OrgPlan(GeneratorBase):
             u.quota += q
         self.stats["in_service_workers"] = workers
 
-    # -- write: areas, orgs, units ---------------------------------------------------
+    # -- write: areas, units; party orgs once their members are known ---------------------------
     def write_structure(self, sink: _Sink) -> None:
         t = sink.table("areas")
         for r in self.area_rows:
             t.row(*r)
         t.close()
-        t = sink.table("party_orgs")
-        for r in self.org_rows:
-            t.row(*r, *self.org_report.get(r[0], (None, None)))
-        t.close()
         t = sink.table("units")
         for u in self.units:
-            t.row(u.id, u.name, u.kind, u.area, u.resident, u.serves, u.staff)
+            t.rowd(id=u.id, name=u.name, kind=u.kind, area_id=u.area, resident=u.resident,
+                   serves_area_ids=u.serves, staff=u.staff, affiliation=u.affiliation, key_unit=u.key)
         t.close()
+
+    def org_forms(self) -> dict[str, OrgForm]:
+        """Each organization's form by the members in it and below it (党章, 支部工作条例: a branch up
+        to 50, a general branch above 50, a committee from 100), a few not yet re-organized after
+        outgrowing their form (``FORM_LAG``); a street working committee is a
+        committee and a building's party group a group whatever their size."""
+        total = dict(self.org_size)
+        for oid, _name, _kind, parent, *_ in reversed(self.org_rows):  # parents come before children
+            if parent is not None:
+                total[parent] = total.get(parent, 0) + total.get(oid, 0)
+        forms: dict[str, OrgForm] = {}
+        top, committee = POLICY["branch_max_members"], POLICY["committee_min_members"]
+        lag = random.Random(f"{self.p.name}:{self.seed}:forms")  # own stream: nothing else moves
+        for oid, _name, kind, *_ in self.org_rows:
+            n = total.get(oid, 0)
+            if kind is OrgKind.street_committee:
+                forms[oid] = OrgForm.committee
+            elif kind is OrgKind.building_group:
+                forms[oid] = OrgForm.group
+            elif n >= committee:
+                late = n < committee + 2 * FORM_LAG_MEMBERS and lag.random() < FORM_LAG
+                forms[oid] = OrgForm.general_branch if late else OrgForm.committee
+            elif n > top:
+                late = n <= top + FORM_LAG_MEMBERS and lag.random() < FORM_LAG
+                forms[oid] = OrgForm.branch if late else OrgForm.general_branch
+            else:
+                forms[oid] = OrgForm.branch
+        return forms
+
+    def write_party_orgs(self, sink: _Sink) -> None:
+        """Party orgs with the form their size gives (the name's ending follows it), and their
+        last election (换届): a few terms are overdue, a few end within six months. Their own
+        random stream, so the other tables do not move with it."""
+        rng = random.Random(f"{self.p.name}:{self.seed}:terms")
+        forms = self.org_forms()
+        t = sink.table("party_orgs")
+        for oid, name, kind, parent, areas, units, est in self.org_rows:
+            form = forms[oid]
+            ending = next((e for e in _SIZED_ENDINGS if name.endswith(e)), None)
+            if form is not OrgForm.group and ending is not None:
+                name = name.removesuffix(ending) + _ENDING[form]
+            years = None if form is OrgForm.group else _term_years(kind, form)
+            elected = None if years is None else self._elected_on(rng, est, years)
+            reported, reported_on = self.org_report.get(oid, (None, None))
+            t.rowd(id=oid, name=name, kind=kind, parent_id=parent, area_ids=areas, unit_ids=units,
+                   established_on=est, reported_area_id=reported, reported_on=reported_on, form=form,
+                   elected_on=elected, term_years=years)
+        t.close()
+
+    @staticmethod
+    def _elected_on(rng: random.Random, est: str, years: int) -> str | None:
+        """The last election: overdue (the term ended up to 18 months ago), ending within six
+        months, or well within the term; None when the org is younger than that (its founding
+        starts the term)."""
+        due = _AS_OF_ORD - round(365.25 * years)  # elected on or before this day: overdue
+        r = rng.random()
+        if r < TERM_OVERDUE:
+            lo, hi = due - 540, due
+        elif r < TERM_OVERDUE + TERM_ENDING:
+            lo, hi = due + 2, due + 180
+        else:
+            lo, hi = due + 190, _AS_OF_ORD - 20
+        lo = max(lo, _o(est))
+        if lo > hi:
+            return None
+        return dt.date.fromordinal(rng.randint(lo, hi)).isoformat()
+
+
+_ENDING = {OrgForm.committee: "党委", OrgForm.general_branch: "党总支", OrgForm.branch: "党支部"}
+_SIZED_ENDINGS = tuple(_ENDING.values())
+
+
+def _term_years(kind: OrgKind, form: OrgForm) -> int:
+    """每届任期: 5 years for community-level organizations and any committee, 3 otherwise."""
+    if kind is OrgKind.community_committee:
+        return POLICY["community_term_years"]
+    if form is OrgForm.committee:
+        return POLICY["committee_term_years"]
+    return POLICY["other_term_years"]

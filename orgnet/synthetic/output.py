@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from orgnet.model import TABLES, ColType, ZhEnum
+from orgnet.model import TABLE_ORDER, TABLES, ColType, ZhEnum
 
 
 Fmt = Literal["csv", "xlsx"]
@@ -48,6 +48,7 @@ class _TableOut:
     def __init__(self, sink: "_Sink", table: str):
         self.table = table
         self.columns = TABLES[table].columns
+        self._names = tuple(c.name for c in self.columns)
         self.n = 0
         self._sink = sink
         if sink.fmt == "csv":
@@ -56,16 +57,25 @@ class _TableOut:
             self._csv.writerow([c.name for c in self.columns])
         else:
             self._file = None
-            self._ws = sink.workbook.create_sheet(title=table)
+            self._ws = sink.sheets[table]
             self._ws.append([c.zh for c in self.columns])
             self._conv = [_xlsx_converter(c.type) for c in self.columns]
 
     def row(self, *values: Any) -> None:
+        """One row, its values in the table's column order (every column)."""
+        if len(values) != len(self._names):
+            raise ValueError(f"generator: {self.table} has {len(self._names)} columns, got {len(values)} values")
         if self._file is not None:
             self._csv.writerow([_csv_cell(v) for v in values])
         else:
             self._ws.append([f(v) for f, v in zip(self._conv, values)])
         self.n += 1
+
+    def rowd(self, **values: Any) -> None:
+        """One row by column name; a column not named is empty."""
+        if not values.keys() <= set(self._names):
+            raise ValueError(f"generator: {self.table} has no column {sorted(values.keys() - set(self._names))}")
+        self.row(*[values.get(n) for n in self._names])
 
     def close(self) -> None:
         if self._file is not None:
@@ -92,6 +102,8 @@ class _Sink:
                 self.path = out / f"{preset}.xlsx"
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.workbook = Workbook(write_only=True)
+            # the sheets in table order, whatever order the tables are written in
+            self.sheets = {t: self.workbook.create_sheet(title=t) for t in TABLE_ORDER}
 
     def table(self, name: str) -> _TableOut:
         return _TableOut(self, name)

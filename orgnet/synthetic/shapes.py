@@ -3,12 +3,12 @@ party members and organizations from."""
 
 from __future__ import annotations
 
-from orgnet.model import UnitKind
+from orgnet.model import Affiliation, UnitKind
 
 
 class _Comm:
     __slots__ = ("idx", "id", "name", "street", "org", "grids", "compounds", "buildings",
-                 "units", "weak", "residents", "reporters", "n_reporters", "cadence")
+                 "units", "weak", "residents", "reporters", "n_reporters", "cadence", "rc", "bcum")
 
     def __init__(self, idx: int, id: str, name: str, street: int):
         self.idx, self.id, self.name, self.street = idx, id, name, street
@@ -22,12 +22,16 @@ class _Comm:
         self.reporters: list[str] = []
         self.n_reporters = 0
         self.cadence = 0
+        #: its residents' committee (居委会): every community has exactly one
+        self.rc: _Unit | None = None
+        #: cumulative weights of its buildings as homes (a few buildings have hardly any members)
+        self.bcum: list[float] = []
 
 
 class _Unit:
     __slots__ = ("id", "name", "kind", "area", "comm", "resident", "serves", "staff", "cls",
                  "tie", "core", "partner", "org", "joint", "raw", "nf", "npr", "nohome", "quota", "workers",
-                 "no_org", "nfb", "nret")
+                 "no_org", "nfb", "nret", "affiliation", "key", "station", "office")
 
     def __init__(self, id: str, name: str, kind: UnitKind, area: str, comm: int,
                  resident: bool, serves: list[str] | None = None):
@@ -55,6 +59,13 @@ class _Unit:
         self.nfb = 0
         #: retired members kept in its own party org (离退休党员留在原单位党组织)
         self.nret = 0
+        #: 隶属层级 and 重点单位
+        self.affiliation: Affiliation = Affiliation.none
+        self.key = False
+        #: a police post's station (派出所): the post's officers belong to the station's org
+        self.station: _Unit | None = None
+        #: the street (index) whose 街道办事处 this unit is
+        self.office: int | None = None
 
     def cap(self) -> int:
         """The most in-service members who plausibly work here (a share of the staff)."""
@@ -70,8 +81,6 @@ _PARTY_SHARE = {
     UnitKind.other: 0.1,
 }
 _MAX_PARTY_SHARE = {k: min(0.9, 2.5 * v) for k, v in _PARTY_SHARE.items()}
-#: party organization of a unit by its members (党章: 3+ a branch, 50+ a general branch, 100+ a committee)
-_ORG_SUFFIXES = ((100, "党委"), (50, "党总支"), (3, "党支部"))
 _ORG_WEIGHT = {
     UnitKind.agency: 4.0, UnitKind.institution: 4.0, UnitKind.state_enterprise: 4.0,
     UnitKind.police: 3.0, UnitKind.private_enterprise: 1.5, UnitKind.social_org: 1.0,
@@ -85,3 +94,28 @@ _GENERAL_WEIGHTS = (0.09, 0.15, 0.08, 0.45, 0.18, 0.05)
 _REST_CLASSES = ("big_noorg", "joint", "instructed", "small_gap", "instructed_empty", "empty")
 _REST_WEIGHTS = (0.17, 0.2, 0.18, 0.15, 0.1, 0.2)
 _P_LOCAL = (0.05, 0.2, 0.4, 0.6)
+
+#: share of communities with a police post (警务室) of their station (派出所)
+P_POLICE_POST = 0.4
+#: share of buildings with hardly any members living there (new, commercial or mostly rented),
+#: and their weight as a home against an ordinary building's 1
+SPARSE_BUILDINGS, SPARSE_WEIGHT = 0.12, 0.03
+#: 中省市 key units per street of a district (at least 3 per district); besides them a unit is
+#: key (重点单位) from the policy's representative_staff, never for its level alone (a 5-person
+#: outlet of a central enterprise is not)
+KEY_UNITS_PER_STREET = 1.5
+#: street working committee secretaries' ages (街道党工委书记)
+STREET_SECRETARY_AGES = (40, 58)
+#: community secretaries' ages (社区党组织书记)
+COMMUNITY_SECRETARY_AGES = (30, 57)
+#: organizations whose term is overdue, and whose term ends within six months (shares)
+TERM_OVERDUE, TERM_ENDING = 0.07, 0.08
+#: organizations that have outgrown their form by up to this many members and not yet been
+#: re-organized (a 党支部 of 51–60, a 党总支 of 100–119): the share that lags
+FORM_LAG_MEMBERS, FORM_LAG = 10, 0.3
+#: branches whose secretary has left and no successor is in post yet (书记空缺)
+SECRETARY_VACANT = 0.02
+#: probationary members past their year (预备期满未转正): share of probationary members
+PROBATION_OVERDUE = 0.04
+#: formal members whose 入党/转正 dates are on file
+DATES_ON_FILE = 0.85

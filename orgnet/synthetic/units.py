@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Callable
 
 from orgnet.errors import ConfigError
-from orgnet.model import TWO_NEW_KINDS, UnitKind
+from orgnet.model import TWO_NEW_KINDS, Affiliation, UnitKind
 from orgnet.synthetic import names as N
 from orgnet.synthetic.base import GeneratorBase
-from orgnet.synthetic.common import _exact, _weighted_sample
+from orgnet.synthetic.common import POLICY, _exact, _weighted_sample
 from orgnet.synthetic.shapes import (
+    KEY_UNITS_PER_STREET,
+    P_POLICE_POST,
     _GENERAL_KINDS,
     _GENERAL_WEIGHTS,
     _ORG_WEIGHT,
@@ -43,7 +45,8 @@ class UnitPlan(GeneratorBase):
         return template.format(
             c=self.city_short, d=self.p.districts[self.street_district[c.street]],
             s=self.street_names[c.street].removesuffix("街道"), p=rng.choice(self.places),
-            b=rng.choice(self.brands), i=rng.choice(N.INDUSTRY), n=N.cn_number(rng.randint(1, 60)))
+            b=rng.choice(self.brands), i=rng.choice(N.INDUSTRY), n=N.cn_number(rng.randint(1, 60)),
+            v=N.PROVINCES.get(self.p.city, "省"))
 
     def _unit_name(self, kind: UnitKind, c: _Comm) -> tuple[UnitKind, str, int]:
         """(kind, name unique in the district, staff) of a general unit; a kind whose names
@@ -101,14 +104,18 @@ class UnitPlan(GeneratorBase):
         self.stats["compounds_with_property"] = len(served)
         self.stats["property_rate"] = round(len(served) / max(1, len(self.c_id)), 4)
 
+        posts: list[_Unit] = []
         for c in self.comms:
-            if rng.random() < 0.9:
-                add(_Unit(self.nid("U"), f"{c.name}居民委员会", UnitKind.residents_committee,
-                          c.id, c.idx, False), N.RESIDENTS_STAFF)
-            if rng.random() < 0.3:  # a police post: its officers belong to the station's branch
+            # one residents' committee per community: its staff are in the community's org
+            c.rc = _Unit(self.nid("U"), f"{c.name}居民委员会", UnitKind.residents_committee,
+                         c.id, c.idx, False)
+            c.rc.cls = "rc"
+            add(c.rc, N.RESIDENTS_STAFF)
+            if rng.random() < P_POLICE_POST:  # a police post: its officers are in the station's org
                 u = _Unit(self.nid("U"), f"{c.name}警务室", UnitKind.police, c.id, c.idx, True)
-                u.no_org = True
+                u.no_org, u.cls = True, "post"
                 add(u, N.POLICE_POST_STAFF)
+                posts.append(u)
             todo = list(served_by_comm.get(c.idx, []))
             while todo:
                 size = min(len(todo), rng.choice((1, 1, 2, 2, 3)))
@@ -132,13 +139,9 @@ class UnitPlan(GeneratorBase):
                 else:
                     resident = rng.random() < 0.95
                 add(_Unit(self.nid("U"), name, kind, self._unit_area(c), c.idx, resident), staff)
-        # a police station (派出所) per district
-        for d, dname in enumerate(self.p.districts):
-            s = self.street_district.index(d)
-            c = self.comms[self.street_comms[s][0]]
-            add(_Unit(self.nid("U"), f"{self.city_short}市公安局{dname}分局"
-                      f"{self.street_names[s].removesuffix('街道')}派出所",
-                      UnitKind.police, c.id, c.idx, True), N.POLICE_STATION_STAFF)
+        self._plan_street_offices(add)
+        self._plan_police(add, posts)
+        self._plan_key_units(add)
 
         # classes: who has an own org, who is a gap of which rule
         # 非公企业党组织覆盖率: private enterprises with an own org (the larger ones) or in a joint branch
@@ -153,7 +156,9 @@ class UnitPlan(GeneratorBase):
             u.cls = "empty"
         eligible = [u for u in self.units if not u.cls and not u.no_org and u.cap() >= 3
                     and _ORG_WEIGHT[u.kind] > 0 and u.kind is not UnitKind.private_enterprise]
-        k = max(0, _exact(rng, p.unit_orgs, len(self.units)) - private_orgs)
+        # the street offices, police stations and 中省市 units always have an org of their own
+        preset_orgs = sum(1 for u in self.units if u.cls == "org" and u.kind is not UnitKind.private_enterprise)
+        k = max(0, _exact(rng, p.unit_orgs, len(self.units)) - private_orgs - preset_orgs)
         if k > len(eligible) - 8:
             raise ConfigError(f"generator: preset {p.name} asks for {k} unit orgs "
                               f"but has only {len(eligible)} candidate units")
@@ -180,8 +185,10 @@ class UnitPlan(GeneratorBase):
             cap = u.cap()
             if u.cls == "org":
                 u.raw = max(3, round(u.staff * _PARTY_SHARE[u.kind] * rng.uniform(0.7, 1.3)))
-            elif u.cls == "big_noorg":
+            elif u.cls in ("big_noorg", "rc"):
                 u.nf = rng.randint(3, min(8, cap))
+            elif u.cls == "post":
+                u.nf = rng.randint(1, min(3, max(1, cap)))
             elif u.cls in ("joint", "instructed", "small_gap"):
                 u.nf = rng.randint(1, min(2, max(1, cap)))
                 u.npr = 1 if rng.random() < 0.15 and u.nf < max(2, cap) else 0
@@ -254,10 +261,83 @@ class UnitPlan(GeneratorBase):
         rest = [u for pool in pools for u in pool if u.tie >= 1] + [
             u for c in self.comms if c.org is not None and not c.weak and c.idx != self.no_agreement_comm
             for u in c.units if u.resident and not u.core and u.cls not in ("org", "big_noorg")
-            and u.nf + u.npr >= 1 and u.tie >= 1]
+            and u.nf + u.npr >= 1 and u.tie >= 1 and u.station is None]
         rest.sort(key=lambda u: u.id)
         k_partner = min(len(rest), round(p.regular_partners * len(resident)))
         for u in rng.sample(rest, k_partner):
             u.partner, u.tie = True, max(u.tie, 2)
         self.stats["core_partners"] = sum(1 for u in self.units if u.core)
         self.stats["regular_partners"] = k_partner
+
+    # -- plan: the street offices, police and 中省市 units ------------------------------------
+    def _plan_street_offices(self, add: Callable[[_Unit, tuple[int, int]], None]) -> None:
+        """Each street's 街道办事处, where its working committee's secretary and deputy work."""
+        for s, name in enumerate(self.street_names):
+            c = self.comms[self.street_comms[s][0]]
+            # not a resident unit (驻区单位) of its own street: it runs the street
+            u = _Unit(self.nid("U"), f"{name}办事处", UnitKind.agency, self._unit_area(c), c.idx, False)
+            u.cls, u.office, u.affiliation = "org", s, Affiliation.street
+            add(u, N.STREET_OFFICE_STAFF)
+
+    def _plan_police(self, add: Callable[[_Unit, tuple[int, int]], None], posts: list[_Unit]) -> None:
+        """A police station (派出所) for every one or two streets of a district, named after the
+        first; the police posts (警务室) of those streets' communities are under it."""
+        rng = self.rng
+        station_of: dict[int, _Unit] = {}
+        for d, dname in enumerate(self.p.districts):
+            streets = [s for s, sd in enumerate(self.street_district) if sd == d]
+            while streets:
+                size = 2 if len(streets) >= 2 and rng.random() < 0.5 else 1
+                group, streets = streets[:size], streets[size:]
+                c = self.comms[self.street_comms[group[0]][0]]
+                u = _Unit(self.nid("U"), f"{self.city_short}市公安局{dname}分局"
+                          f"{self.street_names[group[0]].removesuffix('街道')}派出所",
+                          UnitKind.police, c.id, c.idx, True)
+                u.cls, u.affiliation = "org", Affiliation.district
+                add(u, N.POLICE_STATION_STAFF)
+                for s in group:
+                    station_of[s] = u
+        for post in posts:
+            post.station = station_of[self.comms[post.comm].street]
+            post.affiliation = Affiliation.district
+
+    def _plan_key_units(self, add: Callable[[_Unit, tuple[int, int]], None]) -> None:
+        """中省市单位 (003): central, provincial and city units in each district, each a key unit
+        with an org of its own; then every unit's level and whether it is a key unit."""
+        rng = self.rng
+        templates = N.KEY_UNITS
+        for d in range(len(self.p.districts)):
+            streets = [s for s, sd in enumerate(self.street_district) if sd == d]
+            for _ in range(max(3, round(KEY_UNITS_PER_STREET * len(streets)))):
+                c = self.comms[rng.choice(self.street_comms[rng.choice(streets)])]
+                picked: list[tuple[str, str, str, int, int, float]] = []
+
+                def make() -> str:
+                    picked[:] = [rng.choices(templates, [x[5] for x in templates])[0]]
+                    return self._fill(picked[0][0], c)
+
+                name = self._unique(make)
+                if name is None:
+                    continue
+                _, kind, level, lo, hi, _ = picked[0]
+                u = _Unit(self.nid("U"), name, UnitKind(kind), self._unit_area(c), c.idx, True)
+                u.cls, u.affiliation, u.key = "org", Affiliation(level), True
+                add(u, (lo, hi))
+        for u in self.units:
+            if u.affiliation is Affiliation.none:
+                u.affiliation = _affiliation(u.kind, u.name, self.city_short)
+            u.key = u.key or u.staff >= POLICY["representative_staff"]
+
+
+def _affiliation(kind: UnitKind, name: str, city_short: str) -> Affiliation:
+    """The level a unit of ``names.UNIT_TEMPLATES`` answers to, read from its kind and name."""
+    if kind is UnitKind.agency:
+        return Affiliation.central if name.startswith("国家") else Affiliation.district
+    if kind is UnitKind.institution:
+        return Affiliation.city if name.startswith(f"{city_short}市") else Affiliation.district
+    if kind is UnitKind.state_enterprise:
+        return Affiliation.central if name.startswith(("中国", "国网")) else Affiliation.city
+    if kind is UnitKind.police:
+        return Affiliation.district
+    return Affiliation.none
+
