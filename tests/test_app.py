@@ -249,6 +249,27 @@ def test_org_tree_and_gaps_and_linkage_content(demo_env):
     assert {t("linkage.breakdown"), t("linkage.recommend"), t("linkage.hubs")} <= {s.value for s in at.subheader}
 
 
+def test_gaps_page_shows_terms_ending_soon(demo_env):
+    """即将到期 beside the gaps (issue 22 §2): the view's rows for the page's date and scope, in an
+    expander, not counted as gaps; gone when another rule than term_overdue is picked."""
+    from orgnet import policy
+    from orgnet.queries import gaps
+
+    store, graph = demo_env
+    at = open_page("gaps")
+    as_of = at.sidebar.date_input[0].value.isoformat()
+    expiring = gaps.term_expiring(store, as_of=as_of, graph=graph)
+    assert expiring, "the demo has no term ending within the policy's months: pick another date"
+    label = t("gaps.expiring", n=len(expiring), months=policy.value("expiring_within_months"))
+    assert [e.label for e in at.expander].count(label) == 1
+    shown = at.dataframe[-1].value
+    assert list(shown[t("common.id")]) == [r["id"] for r in expiring]
+    assert not set(shown[t("common.id")]) & {r["id"] for r in gaps.run_gaps(store, ["term_overdue"], as_of=as_of,
+                                                                             graph=graph).to_dict("records")}
+    at.multiselect(key="gaps_rules_zh").set_value(["branch_too_small"]).run()
+    assert label not in [e.label for e in at.expander]
+
+
 def test_meeting_mode_hides_controls_and_offers_html(demo_env):
     for page in ("linkage", "org_tree", "explorer"):
         at = open_page(page, meeting=True)

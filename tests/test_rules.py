@@ -131,7 +131,11 @@ def test_rule_header(rule):
 
 
 def test_readme_names_every_rule():
-    assert sorted(expected_from_readme()) == sorted(RULE_IDS)
+    """Every rule above; of the organization-health rules those with gaps in tiny (tests/test_health_rules.py)."""
+    from helpers_health import HEALTH_RULE_IDS
+
+    named = set(expected_from_readme())
+    assert set(RULE_IDS) <= named and named - set(RULE_IDS) <= set(HEALTH_RULE_IDS)
 
 
 # ---------------------------------------------------------------------------

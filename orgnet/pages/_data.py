@@ -70,6 +70,15 @@ def gap_page(store, *, graph: str | None = None, as_of: str | None = None, total
                          community_id=community_id, graph=graph)
 
 
+def term_expiring(store, *, graph: str | None = None, as_of: str | None = None,
+                  street_id: str | None = None, community_id: str | None = None) -> pd.DataFrame:
+    """Terms ending soon in scope (``orgnet.queries.gaps.term_expiring``; 即将到期, not gaps)."""
+    from orgnet.queries import gaps
+
+    return pd.DataFrame(gaps.term_expiring(store, as_of=as_of, street_id=street_id,
+                                           community_id=community_id, graph=graph))
+
+
 def rule_catalog(store=None, *, lang: str = "zh") -> pd.DataFrame:
     """The rule catalog (id, title, finds, source, severity, remedy) as a DataFrame."""
     from orgnet.queries import gaps

@@ -96,6 +96,7 @@ def render(c: Ctx) -> None:
     total = sum(totals.values())
     if not total:
         st.success(c.t("gaps.none_found"))
+        _term_expiring(c, scope)
         return
     st.subheader(c.t("gaps.found", n=total))
     res = page_of_gaps(c, totals, {k: v for k, v in scope.items() if k != "rules"}, size=PAGE_ROWS,
@@ -122,6 +123,40 @@ def render(c: Ctx) -> None:
              type="primary")
     download(c, col2, c.t("common.download_csv"), lambda: csv_bytes(result_frame(c, _all_rows(c, scope), cat)),
              file_name=download_name(c, "gaps", "csv", scope=where), mime="text/csv", key="gaps_csv")
+    _term_expiring(c, scope)
+
+
+def _term_expiring(c: Ctx, scope: dict) -> None:
+    """即将到期: terms ending within the policy's months, beside the rule term_overdue (a
+    reminder, not a gap; shown when no rule is picked or term_overdue is)."""
+    from orgnet import policy
+
+    if scope.get("rules") and "term_overdue" not in scope["rules"]:
+        return
+    where = {k: v for k, v in scope.items() if k != "rules"}
+    rows = cached(c, _data.term_expiring, as_of=True, **where)
+    if rows.empty:
+        return
+    months = policy.value("expiring_within_months")
+    with st.expander(c.t("gaps.expiring", n=len(rows), months=months), expanded=False):
+        st.dataframe(expiring_frame(c, rows), hide_index=True, width="stretch",
+                     height=min(480, 38 + 35 * len(rows)))
+
+
+def expiring_frame(c: Ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """The 即将到期 rows in the page language."""
+    from orgnet.pages._ui import kind_name
+
+    return pd.DataFrame({
+        c.t("common.name"): rows["name"],
+        c.t("explorer.kind"): rows["kind"].map(lambda k: kind_name(c, {"label": "PartyOrg", "kind": k})),
+        c.t("common.street"): rows["street"],
+        c.t("common.community"): rows["community"],
+        c.t("gaps.expiring_since"): rows["basis"].map(lambda b: c.t(f"gaps.expiring_basis_{b}")) + " " + rows["since"],
+        c.t("gaps.expiring_term"): rows["term_years"],
+        c.t("gaps.expiring_ends"): rows["term_ends"],
+        c.t("common.id"): rows["id"],
+    })
 
 
 def page_of_gaps(c: Ctx, totals: dict[str, int], where: dict[str, str], *, size: int, key: str,

@@ -91,6 +91,13 @@ def _rule_params(as_of: Any, street_id: str | None, community_id: str | None) ->
     return {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
 
 
+def term_expiring(store: Any, *, as_of: str | _dt.date | None = None, street_id: str | None = None,
+                  community_id: str | None = None, graph: str | None = None) -> list[dict[str, Any]]:
+    """Organizations whose term ends after ``as_of`` and within the policy's months
+    (``view_term_expiring``, 即将到期): shown beside the rule ``term_overdue``, never as gaps."""
+    return catalog.run(store, "view_term_expiring", _rule_params(as_of, street_id, community_id), graph=graph)
+
+
 def _rule_rows(store: Any, rules: Iterable[str] | None, params: dict[str, Any],
                graph: str | None) -> Iterable[tuple[str, list[dict[str, Any]]]]:
     """(rule id, its gap rows) for each selected rule, in catalog order."""

@@ -288,7 +288,8 @@ def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
             ("linkage_unit_streets", lambda: unit_streets(store, graph=graph))]
     jobs += [(rid, lambda rid=rid: catalog.run(store, rid, day, graph=graph)) for rid in rule_ids()]
     jobs += [(f"kpi_{k}", lambda k=k: catalog.run(store, f"kpi_{k}", day, graph=graph)) for k in kpi_ids()]
-    jobs += [(qid, lambda qid=qid: catalog.run(store, qid, {}, graph=graph))
+    # a view evaluated on a date (view_term_expiring) is stored for the snapshot's date, as the pages ask
+    jobs += [(qid, lambda qid=qid: catalog.run(store, qid, _dated(catalog.get(qid), day), graph=graph))
              for qid in catalog.names("view") if storable(catalog.get(qid))]
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=COMPUTE_WORKERS) as pool:
@@ -300,6 +301,11 @@ def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
             except OrgnetError as e:  # a timeout, the engine's memory limit: that one runs live later
                 failed.append(f"{name}: {e}")
     return failed
+
+
+def _dated(q: catalog.Query, day: dict[str, str]) -> dict[str, str]:
+    """``day`` ({"as_of": ...}) when ``q`` takes the reference date, else no parameter."""
+    return day if any(p.name == "as_of" for p in q.params) else {}
 
 
 @dataclass
