@@ -287,7 +287,7 @@ def ranked_bars(c: Ctx, scored: pd.DataFrame) -> None:
                  alt.Tooltip("points:Q", title=c.t("linkage.points")), alt.Tooltip("score:Q", title=c.t("linkage.score")),
                  alt.Tooltip("band:N", title=c.t("linkage.band"))],
     ).properties(height=max(160, (36 if c.meeting else 26) * len(top)))
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def hubs_block(c: Ctx, data: dict) -> None:
