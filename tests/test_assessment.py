@@ -150,3 +150,94 @@ def test_packaged_sheet_adds_up_per_level():
         assert sum(i.points for i in sheet.for_level(level)) == sheet.total == 100
     assert {i.kind for i in sheet.items} == {"kpi", "rule", "linkage", "followup"}
     assert {i.scoring for i in sheet.items} == {"linear", "per_item", "deduct"}
+
+
+@pytest.fixture(scope="module")
+def two_quarters(falkordb_store):
+    """Quarters 1 and 2 of the weicheng series, loaded as a series of their own, with follow-up
+    records on quarter 2: some overdue, some closed."""
+    from helpers_series import series
+
+    from orgnet.graph.load import load_dataset
+    from orgnet.ledger import service
+    from orgnet.queries.gaps import gap_records
+
+    qs = series()[:2]
+    names = ("assess_q1", "assess_q2")
+    for q, name in zip(qs, names):
+        load_dataset(falkordb_store, q.dataset, graph=name, replace=True, as_of=q.as_of, series="考核测试系列")
+    gaps = gap_records(falkordb_store, ["secretary_vacant", "grid_without_branch"], as_of=qs[1].as_of, graph=names[1])
+    early, late = gaps[: len(gaps) // 2], gaps[len(gaps) // 2:]
+    service.assign(falkordb_store, early, snapshot=names[1], as_of=qs[1].as_of, by="t", person="李", deadline="2026-04-30")
+    service.assign(falkordb_store, late, snapshot=names[1], as_of=qs[1].as_of, by="t", person="王", deadline="2026-12-31")
+    for rec in service.list_records(falkordb_store, series="考核测试系列")[::3]:
+        service.update(falkordb_store, rec.key, rec.version, by="t", status="closed")
+    yield falkordb_store, qs, names
+    for name in names:
+        falkordb_store.drop_graph(name)
+
+
+@pytest.mark.parametrize("level", ["street", "community"])
+def test_follow_up_items_and_rank_change_equal_oracle(two_quarters, level):
+    from orgnet.graph.nx import to_networkx
+    from orgnet.ledger.service import list_records
+    from orgnet.queries.assessment import assess
+
+    store, qs, names = two_quarters
+    report = assess(store, level, graph=names[1])
+    assert report["previous"] == names[0] and report["as_of"] == qs[1].as_of
+    records = [r.data for r in list_records(store, series="考核测试系列")]
+    assert any(r["status"] == "closed" for r in records) and any(r["deadline"] < qs[1].as_of for r in records)
+    now = OA.assess(to_networkx(qs[1].dataset), qs[1].as_of, level, ITEMS, _rates(), records)
+    before = OA.assess(to_networkx(qs[0].dataset), qs[0].as_of, level, ITEMS, _rates(), records)
+    _close(_got(report), now)
+    assert {r["id"]: r["rank_change"] for r in report["results"]} == \
+        {e: before[e]["rank"] - now[e]["rank"] for e in now}
+    closure = {r["id"]: next(ln["value"] for ln in r["lines"] if ln["item"] == "followup_closure")
+               for r in report["results"]}
+    assert any(v is not None and 0 < v < 1 for v in closure.values()) or level == "street"
+
+
+def test_cli_assess_formats(two_quarters, tmp_path, monkeypatch):
+    """orgnet assess: a table, JSON equal to the library's, an xlsx 考核表 with merged headers."""
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    import orgnet.graph.stores as stores
+    from orgnet.cli import cli
+    from orgnet.queries.assessment import assess
+
+    store, qs, names = two_quarters
+
+    class NoClose:
+        def __init__(self, s):
+            self._s = s
+
+        def __getattr__(self, name):
+            return getattr(self._s, name)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(stores, "open_store", lambda settings: NoClose(store))
+    run = CliRunner().invoke
+    res = run(cli, ["--home", str(tmp_path), "assess", "--graph", names[1], "--level", "street"])
+    assert res.exit_code == 0, res.output
+    assert "previous: assess_q1" in res.output and "(4 rows)" in res.output
+    res = run(cli, ["--home", str(tmp_path), "assess", "--graph", names[1], "--level", "street", "--format", "json"])
+    got = json.loads(res.output)
+    want = assess(store, "street", graph=names[1])
+    assert [(r["id"], r["total"], r["rank"], r["rank_change"]) for r in got["results"]] == \
+        [(r["id"], r["total"], r["rank"], r["rank_change"]) for r in want["results"]]
+    out = tmp_path / "考核表.xlsx"
+    res = run(cli, ["--home", str(tmp_path), "assess", "--graph", names[1], "--level", "community",
+                    "--format", "xlsx", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(out)["考核表"]
+    assert ws["A1"].value == "城市基层党建工作考核细则（社区）" and ws["A2"].value == "填报单位：考核测试系列"
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert "A3:A4" in merged and "E3:F3" in merged  # 排名 over two rows; an item over 完成值/得分
+    assert ws["E4"].value == "完成值" and ws["F4"].value == "得分"
+    comm = assess(store, "community", graph=names[1])
+    assert ws.cell(5, 3).value == comm["results"][0]["name"] and ws.cell(5, ws.max_column).value == comm["results"][0]["total"]
+    assert ws.max_row == 4 + len(comm["results"]) + 2  # the rows, a blank line, the note
