@@ -52,16 +52,18 @@ def _pct(v: float | None) -> str:
 
 
 def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> Any:
-    t = doc.add_table(rows=1, cols=len(headers))
-    t.style = "Table Grid"
-    for cell, h in zip(t.rows[0].cells, headers):
-        cell.text = h
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = t.add_row().cells
-        for cell, v in zip(cells, row):
-            cell.text = "" if v is None else str(v)
+    """A ruled table, header row bold; built at its full size at once (adding rows one by one
+    recomputes the grid each time: 81 packs took 0.6 s each that way)."""
+    t = doc.add_table(rows=1 + len(rows), cols=len(headers))
+    t.style = doc.styles["Table Grid"]
+    cells = t._cells
+    n = len(headers)
+    for i, h in enumerate(headers):
+        cells[i].paragraphs[0].add_run(h).bold = True
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if v is not None and v != "":
+                cells[r * n + c].paragraphs[0].add_run(str(v))
     return t
 
 

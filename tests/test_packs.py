@@ -121,3 +121,35 @@ def test_street_account_gets_only_its_street(two_quarters, tmp_path):
     assert [f["entity"]["id"] for f in street] == [streets[0]]
     assert all(r["community_id"] is None for r in street[0]["evaluations"])
     assert not re.search(streets[1], " ".join(str(f["entity"]) for f in facts))
+
+
+def test_cli_report(two_quarters, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from docx import Document
+
+    import orgnet.graph.stores as stores
+    from orgnet.cli import cli
+
+    store, qs, names = two_quarters
+
+    class NoClose:
+        def __init__(self, s):
+            self._s = s
+
+        def __getattr__(self, name):
+            return getattr(self._s, name)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(stores, "open_store", lambda settings: NoClose(store))
+    street = sorted(R.nodes(_g(qs[1]), "Street"))[0]
+    res = CliRunner().invoke(cli, ["--home", str(tmp_path), "report", "--graph", names[1], "--street", street,
+                                   "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    (path,) = sorted((tmp_path / "out").glob("*.docx"))
+    doc = Document(str(path))
+    assert doc.paragraphs[4].text.endswith("党组织书记抓基层党建工作述职评议材料")
+    assert "在4个街道中排名第" in "\n".join(p.text for p in doc.paragraphs)
+    res = CliRunner().invoke(cli, ["--home", str(tmp_path), "report", "--graph", names[1]])
+    assert res.exit_code != 0 and "--street" in str(res.exception)

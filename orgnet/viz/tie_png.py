@@ -21,7 +21,7 @@ MAX_TIES = 24
 
 
 def ties_png(centre: str, ties: Sequence[dict[str, Any]], *, title: str, band_names: dict[str, str],
-             size: int = 1400) -> bytes:
+             size: int = 1100) -> bytes:
     """PNG bytes: ``centre`` in the middle, each tie (``name``, ``score``, ``band``) on a circle
     around it, strongest first clockwise from the top; ``band_names``: legend text by band."""
     from PIL import Image, ImageDraw, ImageFont
@@ -36,7 +36,7 @@ def ties_png(centre: str, ties: Sequence[dict[str, Any]], *, title: str, band_na
     img = Image.new("RGB", (size, height), "white")
     d = ImageDraw.Draw(img)
     d.text((size / 2, round(40 * scale)), title, fill=TEXT_COLOR, font=head, anchor="mm")
-    cx, cy, radius = size / 2, size / 2 + round(30 * scale), size * 0.36
+    cx, cy, radius = size / 2, size / 2 + round(30 * scale), size * 0.30
     points = []
     for i, t in enumerate(shown):
         angle = -math.pi / 2 + 2 * math.pi * i / max(len(shown), 1)
@@ -68,11 +68,11 @@ def ties_png(centre: str, ties: Sequence[dict[str, Any]], *, title: str, band_na
     note = f"共{len(ties)}个联建关系" + (f"，图中为最强的{len(shown)}个" if hidden else "") if ties else "暂无联建关系"
     d.text((size - round(40 * scale), y), note, fill=TEXT_COLOR, font=font, anchor="rm")
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
+    img.save(buf, format="PNG", compress_level=3)
     return buf.getvalue()
 
 
-def _short(name: str, limit: int = 14) -> str:
+def _short(name: str, limit: int = 12) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
