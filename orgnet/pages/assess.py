@@ -73,7 +73,8 @@ def render(c: Ctx) -> None:
         return
     st.dataframe(_ranking(c, report), hide_index=True, width="stretch")
     names = {r["id"]: f"{r['rank']}. {r['name']}" for r in report["results"]}
-    pick = st.selectbox(c.t("assess.detail"), list(names), format_func=names.get, key="as_pick")
+    pick = st.selectbox(c.t("assess.detail"), list(names), format_func=names.get, key="as_pick",
+                        placeholder=c.t("common.choose"))
     chosen = next(r for r in report["results"] if r["id"] == pick)
     st.dataframe(pd.DataFrame([{c.t("assess.item"): ln["title"], c.t("assess.value"): ln["shown"],
                                 c.t("assess.points"): ln["points"], c.t("assess.max"): ln["max"],
