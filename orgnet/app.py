@@ -23,7 +23,7 @@ from orgnet.pages._ui import K_AS_OF, K_GRAPH, K_LANG, K_MEETING, K_START, Ctx
 ICON = Path(__file__).with_name("pages") / "assets" / "icon.png"
 
 #: pages a meeting needs (meeting mode shows only these, larger)
-MEETING_PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage")
+MEETING_PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "assess")
 
 #: (page key, module, icon, who may open it) in menu order; the page key is also its URL path.
 #: Who: ``all`` accounts, ``query`` (analysts and administrators), ``admin``.
@@ -35,6 +35,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("linkage", "orgnet.pages.linkage", ":material/share:", "all"),
     ("changes", "orgnet.pages.changes", ":material/compare_arrows:", "all"),
     ("followup", "orgnet.pages.followup", ":material/assignment_turned_in:", "all"),
+    ("assess", "orgnet.pages.assess", ":material/leaderboard:", "all"),
     ("import", "orgnet.pages.import_page", ":material/upload_file:", "admin"),
     ("query", "orgnet.pages.query", ":material/terminal:", "query"),
     ("audit", "orgnet.pages.audit_page", ":material/policy:", "admin"),

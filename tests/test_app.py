@@ -16,7 +16,7 @@ from helpers_access import signed_in
 from orgnet.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "changes", "followup", "import", "query", "audit")
+PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "changes", "followup", "assess", "import", "query", "audit")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 GRAY, RED, GREEN = 2, 0, 1  # streamlit's MetricProto colours: delta_color "off", negative, positive
 
@@ -631,3 +631,35 @@ def test_a_street_account_is_measured_against_its_streets_target(demo_env, targe
     assert any(t("overview.target_line", target="10.0%") in c.value for c in at.caption)
     assert card.delta.startswith("+") and card.proto.color == GREEN  # above its street's 10%
     assert not at.warning, [w.value for w in at.warning]  # OTHER is another street's, not unknown
+
+
+def test_assess_page_ranks_as_the_library_within_the_account_scope(demo_env):
+    """The 考核 page's ranking equals orgnet assess for the snapshot; a street account ranks only
+    its street's communities; meeting mode shows the ranking chart alone."""
+    import os
+
+    from helpers_access import signed_in
+    from orgnet.queries.assessment import assess
+    from orgnet.queries.scope import Scope, ScopedStore
+
+    store, graph = demo_env
+    at = open_page("assess")
+    table = at.dataframe[0].value
+    want = assess(store, "community", graph=graph, as_of=at.session_state["orgnet_as_of"]
+                  if "orgnet_as_of" in at.session_state else None)
+    assert list(table["社区"]) == [r["name"] for r in want["results"]]
+    assert list(table["总分"]) == [r["total"] for r in want["results"]]
+    street = want["results"][0]["street_id"]
+    account = signed_in(os.environ["ORGNET_HOME"], "assess_street", "analyst", street_id=street)
+    at = open_page("assess", account=account)
+    mine = assess(ScopedStore(store, Scope(street_id=street)), "community", graph=graph, as_of=want["as_of"])
+    assert list(at.dataframe[0].value["社区"]) == [r["name"] for r in mine["results"]]
+    assert {r["street_id"] for r in mine["results"]} == {street}
+    at = open_page("assess", meeting=True)
+    def kinds(node):
+        yield getattr(node, "type", "")
+        for child in getattr(node, "children", {}).values():
+            yield from kinds(child)
+
+    found = list(kinds(at.main))
+    assert not at.dataframe and at.title[0].value == "考核" and any("vega" in k for k in found), found
