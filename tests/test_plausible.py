@@ -540,3 +540,13 @@ def test_secretaries_in_post_with_a_few_vacancies(dist):
     assert len(vacant) <= 0.03 * len(led), len(vacant)
     left = {r["target_id"] for r in dist.roles if r["role"] == "secretary" and r["until"] and r["until"] < AS_OF}
     assert vacant and {o["id"] for o in vacant} <= left | {o["id"] for o in led if o["kind"] == "community_committee"}
+
+
+def test_party_groups_have_a_leader_not_a_secretary(dist):
+    """A 党小组 is led by a 党小组长 (group_leader), never a 书记: a 'secretary' on a group reads
+    as a data error (and as 书记非本组织党员, since nobody's 组织关系 is in a group)."""
+    groups = {o["id"] for o in dist.orgs.values() if o["form"] == "group"}
+    assert groups
+    assert not [r for r in dist.roles if r["role"] in ("secretary", "deputy_secretary") and r["target_id"] in groups]
+    led = {r["target_id"] for r in dist.roles if r["role"] == "group_leader"}
+    assert len(groups & led) >= 0.9 * len(groups)

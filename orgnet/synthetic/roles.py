@@ -44,7 +44,7 @@ class RoleWriter(GeneratorBase):
             if sec is None:
                 continue
             est = max(_o(self.org_est[oid]), since_lo)
-            if rng.random() < 0.12 and est < _o("2023-06-30"):
+            if rng.random() < 0.12 and est < _o("2023-06-30") and kind is not OrgKind.building_group:  # a group has a 组长
                 former = self._holder(oid, 1)
                 if former is not None and former != sec:
                     until = self.date(est + 200, _o("2024-06-30"))
