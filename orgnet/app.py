@@ -86,7 +86,8 @@ def _page_runner(key: str):
         c = _ui.ctx()
         if needs_data and not is_loaded(c.info):  # empty, missing or restarted empty: never "no gaps"
             st.title(c.t(f"page.{key}"))
-            st.warning(c.t("app.not_loaded", graph=c.graph))
+            st.warning(c.t("app.not_loaded", graph=c.graph, load=f"orgnet load 台账目录 --graph {c.graph}",
+                           demo="orgnet demo"))
             return
         start = time.perf_counter()
         try:
@@ -214,7 +215,8 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001 - the store's own error names what to do
         st.title(t("app.title", lang))
         if settings.neo4j_uri:  # a shared server: nothing to start here, the settings or the server
-            st.error(t("app.neo4j_unreachable", lang, error=str(e), uri=settings.neo4j_uri))
+            st.error(t("app.neo4j_unreachable", lang, error=str(e), uri=settings.neo4j_uri,
+                       settings="NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE"))
         else:
             st.error(t("app.store_unreachable", lang, error=str(e), command="orgnet demo"))
         st.stop()

@@ -38,7 +38,7 @@ def test_labels(g):
 
 def test_properties_scalar_columns_no_refs_no_row(g):
     u2 = g.nodes["U2"]
-    assert u2["kind"] == "state_enterprise" and u2["resident"] is True and u2["staff"] == 30
+    assert u2["kind"] == "state_enterprise" and u2["resident"] is True and u2["staff"] == 10
     assert "area_id" not in u2 and "serves_area_ids" not in u2 and "_row" not in u2
     m = g.nodes["M01"]
     assert m["status"] == "formal" and m["birth_year"] == 1975 and m["reported_on"] == "2024-03-01"

@@ -335,7 +335,7 @@ def prewarm(c: Ctx) -> None:
             cached(c, _data.gap_count_table, as_of=True)
             if streets:
                 sid = streets[0]["id"]
-                cached(c, explore.org_tree, sid, community_id=None)
+                cached(c, explore.org_tree, sid, community_id=None, as_of=True)
                 cached(c, _data.linkage_view, as_of=True, street_id=sid)
                 cached(c, explore.neighbourhood, sid, radius=1, labels=None)
         except Exception:  # noqa: BLE001 - warming is best effort; the page shows real errors

@@ -33,7 +33,7 @@ def render(c: Ctx) -> None:
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
         # a whole street is unreadable when projected: one community at a time
         cid = community_stepper(c, comms, "ot_meeting_pos", start=state.get("ot_comm_val")) or ""
-    tree = cached(c, explore.org_tree, sid, community_id=cid or None)
+    tree = cached(c, explore.org_tree, sid, community_id=cid or None, as_of=True)
     scope = comms.get(cid) if cid else by_id[sid]["name"]
 
     # headline counts: organizations per kind, uncovered territory per level

@@ -35,6 +35,14 @@ COVERING_KIND: dict[str, str] = {
     AreaLevel.building.value: OrgKind.building_group.value,
 }
 TREE_KINDS: tuple[str, ...] = tuple(COVERING_KIND.values())
+#: the rule that says where an area level's missing organization is a gap (a grid where fewer
+#: than 3 formal members live needs no branch: the tree draws it plain, not red)
+COVERAGE_RULE: dict[str, str] = {
+    AreaLevel.community.value: "community_without_party_org",
+    AreaLevel.grid.value: "grid_without_branch",
+    AreaLevel.compound.value: "compound_without_branch",
+    AreaLevel.building.value: "building_without_group",
+}
 
 #: area levels from the top down (for breadcrumbs)
 LEVEL_RANK: dict[str, int] = {lvl.value: i for i, lvl in enumerate(AreaLevel)}
@@ -320,7 +328,8 @@ _DEPTH = {AreaLevel.street.value: 0, AreaLevel.community.value: 1, AreaLevel.gri
 
 
 def org_tree(store: Store, street_id: str, *, graph: str | None = None, community_id: str | None = None,
-             max_nodes: int = MAX_DRAWN, fold_buildings: bool | None = None) -> OrgTree:
+             max_nodes: int = MAX_DRAWN, fold_buildings: bool | None = None,
+             as_of: str | None = None) -> OrgTree:
     """Street committee → community committees → grid/compound branches → building groups.
 
     Territory no organization of the expected kind covers (DESIGN §5: community without
@@ -336,6 +345,10 @@ def org_tree(store: Store, street_id: str, *, graph: str | None = None, communit
     orgs = {o["id"]: o for o in _read(store, "view_org_tree_orgs", {"street_id": street_id}, graph=graph)}
     if not areas:
         return OrgTree()
+    from orgnet.queries.gaps import run_gaps
+
+    gaps = run_gaps(store, COVERAGE_RULE.values(), as_of=as_of, street_id=street_id, graph=graph)
+    is_gap = set(gaps["id"]) if len(gaps) else set()  # red only where the coverage rules find a gap
 
     def ancestors(aid: str) -> list[str]:
         seen, todo = [], list(areas.get(aid, {}).get("parents") or [])
@@ -416,14 +429,15 @@ def org_tree(store: Store, street_id: str, *, graph: str | None = None, communit
             continue
         rid = f"!{aid}"
         lbl = AREA_LABELS[AreaLevel(a["level"])].value
+        gap = aid in is_gap or a["level"] == AreaLevel.street.value
         nodes[rid] = {"id": rid, "area_id": aid, "name": a["name"], "label": Label.Area.value, "kind": a["level"],
                       "labels": (Label.Area.value, lbl), "level": _DEPTH.get(a["level"], 1),
-                      "uncovered": True, "members": 0}
+                      "uncovered": gap, "members": 0}
         par = tree_parent_for_area(aid)
         if par:
             parent_of[rid] = par
-        uncovered_rows.append({"id": aid, "name": a["name"], "level": a["level"],
-                               "parent": None})
+        if gap:
+            uncovered_rows.append({"id": aid, "name": a["name"], "level": a["level"], "parent": None})
     # parents that were filtered out (scope) → drop the link
     for child, par in list(parent_of.items()):
         if par not in nodes:
