@@ -567,7 +567,10 @@ def test_overview_change_since_the_previous_snapshot(demo_env, targets_file):
         for name, q in zip(names, qs):
             load_dataset(store, q.dataset, graph=name, replace=True, as_of=q.as_of)
             store_results(store, name)
-        snaps = [s for s in list_snapshots(store) if s.as_of]
+        from orgnet.graph.snapshots import snapshot
+
+        series_of = snapshot(store, names[1]).series  # the app compares within the snapshot's series
+        snaps = [s for s in list_snapshots(store) if s.as_of and s.series == series_of]
         order = [s.name for s in snaps]
         prev = snaps[order.index(names[1]) - 1]  # the snapshot before it, as the app orders them
         now, then = (kpi_table(store, graph=g, as_of=d, scopes=("overall", "street"))
