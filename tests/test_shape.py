@@ -85,7 +85,11 @@ def test_pages_cut_in_the_engine_are_slices_of_the_full_result(demo):
              for off in range(0, len(full), size)]
     assert all(len(p) == size for p in pages[:-1])
     joined = __import__("pandas").concat(pages, ignore_index=True)
-    assert joined.equals(full)
+
+    def cells(df):  # a page whose rows all lack a community holds None where the whole has NaN
+        return df.astype(object).where(df.notna(), None).to_dict("records")
+
+    assert cells(joined) == cells(full)
     assert gaps.gap_page(store, totals, len(full), size, as_of=AS_OF, graph=graph).empty
 
 
