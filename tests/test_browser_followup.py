@@ -23,6 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DESK = {"width": 1600, "height": 1000}
 Q1, Q2, OTHER = "fu_2026Q1", "fu_2026Q2", "fu_other_district"
+#: the walk's own series: other tests of the session hold weicheng snapshots of the same date
+SERIES = "fu_潍城区"
 #: the other district is dated after both quarters (the old ledger synced against the latest load)
 OTHER_AS_OF = "2026-12-31"
 
@@ -42,7 +44,7 @@ def _pick_gaps(qs) -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
 def cycle(falkordb_store):
     qs = series()
     led.clear(falkordb_store)
-    load_dataset(falkordb_store, qs[0].dataset, graph=Q1, replace=True, as_of=qs[0].as_of)
+    load_dataset(falkordb_store, qs[0].dataset, graph=Q1, replace=True, as_of=qs[0].as_of, series=SERIES)
     after_load(falkordb_store, Q1)
     yield falkordb_store, qs
     for g in (Q1, Q2, OTHER):
@@ -108,7 +110,7 @@ def test_cycle_in_the_browser(browser, url, cycle, demo_dataset):
         assert not other.closed and sorted((r["key"], r["status"], r["closed_by"]) for r in led.list_records(store)) == before
 
         # the next quarter arrives: `orgnet load` does exactly this (load, store its results, sync the ledger)
-        load_dataset(store, qs[1].dataset, graph=Q2, replace=True, as_of=qs[1].as_of)
+        load_dataset(store, qs[1].dataset, graph=Q2, replace=True, as_of=qs[1].as_of, series=SERIES)
         _, res = after_load(store, Q2)
         for snap in list_snapshots(store):  # other tests' graphs share this store: `orgnet snapshots --store-results`
             if snap.as_of and not has_results(store, snap.name):
