@@ -27,3 +27,29 @@ def free_port(below: int | None = None) -> int:
                 continue
             return s.getsockname()[1]
     raise RuntimeError(f"no free loopback port below {below}")
+
+
+class Borrowed:
+    """A test's shared store lent to a CLI command: closing it (or leaving its ``with``) does nothing."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def lend_store(monkeypatch, store) -> None:
+    """Make the CLI's ``open_store`` hand out ``store`` itself (the test's real engine), unclosed."""
+    import orgnet.graph.stores as stores
+
+    monkeypatch.setattr(stores, "open_store", lambda settings: Borrowed(store))

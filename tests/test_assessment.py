@@ -12,6 +12,7 @@ import pytest
 import oracle_assessment as OA
 from helpers_assess import two_quarters  # noqa: F401 (fixture)
 from helpers_linkage import linkage_store, loaded  # noqa: F401 (fixtures)
+from helpers_stores import lend_store
 
 AS_OF = "2025-06-30"
 ITEMS = tomllib.loads(resources.files("orgnet").joinpath("assessment.toml").read_text(encoding="utf-8"))["item"]
@@ -179,23 +180,12 @@ def test_cli_assess_formats(two_quarters, tmp_path, monkeypatch):
     from click.testing import CliRunner
     from openpyxl import load_workbook
 
-    import orgnet.graph.stores as stores
     from orgnet.cli import cli
     from orgnet.queries.assessment import assess
 
     store, qs, names = two_quarters
 
-    class NoClose:
-        def __init__(self, s):
-            self._s = s
-
-        def __getattr__(self, name):
-            return getattr(self._s, name)
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(stores, "open_store", lambda settings: NoClose(store))
+    lend_store(monkeypatch, store)
     run = CliRunner().invoke
     res = run(cli, ["--home", str(tmp_path), "assess", "--graph", names[1], "--level", "street"])
     assert res.exit_code == 0, res.output

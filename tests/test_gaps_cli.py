@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers_rules import TINY_AS_OF, expected_from_readme, load_graph, tiny_dataset
+from helpers_stores import Borrowed
 
 GRAPH = "rules_cli_tiny"
 
@@ -35,17 +36,6 @@ def cli_store(_cli_graph):
     return _cli_graph
 
 
-class _Borrowed:
-    """The shared store, lent to the CLI: closing it does nothing."""
-
-    def __init__(self, store):
-        self._store = store
-
-    def close(self):
-        pass
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
 
 
 @pytest.fixture
@@ -53,7 +43,7 @@ def run_cli(cli_store, monkeypatch, tmp_path):
     import orgnet.graph.stores as stores
     from orgnet.cli import cli
 
-    monkeypatch.setattr(stores, "open_store", lambda settings: _Borrowed(cli_store))
+    monkeypatch.setattr(stores, "open_store", lambda settings: Borrowed(cli_store))
     monkeypatch.setenv("ORGNET_HOME", str(tmp_path / "home"))
 
     def run(*args):
@@ -116,7 +106,7 @@ def test_gaps_unknown_rule_is_a_clear_error(cli_store, monkeypatch):
     import orgnet.graph.stores as stores
     from orgnet.cli import main
 
-    monkeypatch.setattr(stores, "open_store", lambda settings: _Borrowed(cli_store))
+    monkeypatch.setattr(stores, "open_store", lambda settings: Borrowed(cli_store))
     with pytest.raises(SystemExit) as e:
         main(["gaps", "--graph", GRAPH, "--rule", "no_such_rule"])
     assert e.value.code == 2
@@ -235,7 +225,7 @@ def test_a_graph_holding_no_load_is_refused_never_all_clear(cli_store, monkeypat
     import orgnet.graph.stores as stores
     from orgnet.cli import main
 
-    monkeypatch.setattr(stores, "open_store", lambda settings: _Borrowed(cli_store))
+    monkeypatch.setattr(stores, "open_store", lambda settings: Borrowed(cli_store))
     for graph in ("never_loaded_here", GRAPH):
         if graph == GRAPH:  # the same graph after its load record is gone (a database emptied)
             cli_store.write("MATCH (m:OrgnetMeta) DETACH DELETE m", graph=GRAPH)

@@ -11,6 +11,7 @@ import oracle_linkage as O
 from helpers_linkage import AS_OFS, DATASETS, linkage_store, loaded  # noqa: F401 (fixtures)
 from orgnet.errors import ConfigError
 from orgnet.analysis import linkage as lk
+from helpers_stores import lend_store
 
 # --- the query against the oracle ---------------------------------------------------
 
@@ -276,19 +277,7 @@ def test_cli_json_shape(loaded, monkeypatch):
     from orgnet.cli import cli
     graph, _ = loaded("demo-0")
 
-    class NoClose:
-        def __init__(self, store):
-            self._s = store
-
-        def __getattr__(self, name):
-            return getattr(self._s, name)
-
-        def close(self):
-            pass
-
-    import orgnet.graph.stores as stores
-
-    monkeypatch.setattr(stores, "open_store", lambda settings: NoClose(loaded.store))
+    lend_store(monkeypatch, loaded.store)
     res = CliRunner().invoke(cli, ["linkage", "--graph", graph, "--as-of", AS_OFS[0], "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)

@@ -14,6 +14,7 @@ import pytest
 import oracle_linkage as O
 from helpers_loaders import write_csv
 from orgnet.analysis import linkage as lk
+from helpers_stores import lend_store
 
 AS_OF = "2026-06-30"
 IN = "2026-03-01"          # inside every window
@@ -210,22 +211,11 @@ def test_cli_explain_and_home_config(sheet_graph, sheet_dataset, tmp_path, monke
     and the app's scores (the app's data: pages._data.linkage_view) the same way."""
     from click.testing import CliRunner
 
-    import orgnet.graph.stores as stores
     from orgnet.cli import cli
     from orgnet.pages import _data
     store, graph = sheet_graph
 
-    class NoClose:
-        def __init__(self, s):
-            self._s = s
-
-        def __getattr__(self, name):
-            return getattr(self._s, name)
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(stores, "open_store", lambda settings: NoClose(store))
+    lend_store(monkeypatch, store)
     run = CliRunner().invoke
     res = run(cli, ["--home", str(tmp_path), "linkage", "--graph", graph, "--as-of", AS_OF, "--explain", "C1", "U1"])
     assert res.exit_code == 0, res.output

@@ -9,6 +9,7 @@ import pytest
 
 import oracle as R
 from helpers_assess import two_quarters  # noqa: F401 (fixture)
+from helpers_stores import lend_store
 
 HEADINGS = ["一、主要指标完成情况", "二、考核得分", "三、问题整改情况", "四、逾期督办事项", "五、共建单位评价",
             "六、联建关系图", "七、联建最弱的五个关系"]
@@ -127,22 +128,11 @@ def test_cli_report(two_quarters, tmp_path, monkeypatch):
     from click.testing import CliRunner
     from docx import Document
 
-    import orgnet.graph.stores as stores
     from orgnet.cli import cli
 
     store, qs, names = two_quarters
 
-    class NoClose:
-        def __init__(self, s):
-            self._s = s
-
-        def __getattr__(self, name):
-            return getattr(self._s, name)
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(stores, "open_store", lambda settings: NoClose(store))
+    lend_store(monkeypatch, store)
     street = sorted(R.nodes(_g(qs[1]), "Street"))[0]
     res = CliRunner().invoke(cli, ["--home", str(tmp_path), "report", "--graph", names[1], "--street", street,
                                    "--out", str(tmp_path / "out")])

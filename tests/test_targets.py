@@ -11,6 +11,7 @@ import pytest
 
 from orgnet.errors import ConfigError
 from orgnet.targets import Targets, load_targets, parse_targets, with_targets
+from helpers_stores import lend_store
 
 MEASURES = {"in_service_reporting": "rate", "members_reported": "count", "building_org_coverage": "rate"}
 
@@ -94,21 +95,9 @@ def test_cli_kpis_shows_target_and_gap(falkordb_loaded_store, monkeypatch, tmp_p
 
     from orgnet.cli import cli
     from orgnet.queries.kpis import kpi_table
-    import orgnet.graph.stores as stores
-
     store, graph = falkordb_loaded_store("demo")
 
-    class NoClose:
-        def __init__(self, s):
-            self._s = s
-
-        def __getattr__(self, name):
-            return getattr(self._s, name)
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(stores, "open_store", lambda settings: NoClose(store))
+    lend_store(monkeypatch, store)
     monkeypatch.setenv("ORGNET_HOME", str(tmp_path))
     streets = kpi_table(store, graph=graph, as_of="2026-06-30", scopes=("street",), kpis=["in_service_reporting"])
     first = streets.iloc[0]["street_id"]
