@@ -551,6 +551,36 @@ def test_a_graph_holding_no_load_never_reads_as_all_clear(demo_env, page):
     assert not at.metric  # no KPI card shows a zero that means nothing
 
 
+def test_a_copy_of_the_latest_quarter_compares_with_the_quarter_before(demo_env):
+    """`orgnet demo` loads its latest quarter twice (2026Q4 and the default graph): the Changes
+    page and the Overview compare the default graph with the quarter before (2026Q3), never with
+    its own copy, which made every card read "+0.0 个百分点（较上期 2026Q4）"."""
+    from helpers_series import series
+
+    from orgnet.graph.load import load_dataset
+    from orgnet.queries.stored import store_results
+
+    store, _ = demo_env
+    if store.engine == "neo4j":  # Community holds one snapshot
+        return
+    qs = series("demo")[:2]
+    names = ["cp_Q1", "cp_Q2", "cp_copy"]
+    try:
+        for name, q in zip(names, (qs[0], qs[1], qs[1])):
+            load_dataset(store, q.dataset, graph=name, replace=True, as_of=q.as_of)
+            store_results(store, name)
+        at = open_page("changes", orgnet_graph="cp_copy")
+        old = next(b for b in at.selectbox if str(b.key).startswith("chg_old_"))
+        new = next(b for b in at.selectbox if str(b.key).startswith("chg_new_"))
+        assert (old.value, new.value) == ("cp_Q1", "cp_copy")
+        at = open_page("overview", orgnet_graph="cp_copy", ov_trend=True)
+        deltas = [m.delta for m in at.metric if m.delta and "较上期" in m.delta]
+        assert deltas and all("cp\\_Q1" in d for d in deltas), deltas  # Markdown-escaped
+    finally:
+        for g in names:
+            store.drop_graph(g)
+
+
 def test_overview_change_since_the_previous_snapshot(demo_env, targets_file):
     """With two snapshots the cards and the street table give the change since the previous one:
     grey on a KPI without a target (never red or green), beside target and gap on one with a target."""
@@ -578,8 +608,8 @@ def test_overview_change_since_the_previous_snapshot(demo_env, targets_file):
 
         series_of = snapshot(store, names[1]).series  # the app compares within the snapshot's series
         snaps = [s for s in list_snapshots(store) if s.as_of and s.series == series_of]
-        order = [s.name for s in snaps]
-        prev = snaps[order.index(names[1]) - 1]  # the snapshot before it, as the app orders them
+        # the latest snapshot of an earlier date (one of the same date is the same period)
+        prev = [s for s in snaps if s.as_of < qs[1].as_of][-1]
         now, then = (kpi_table(store, graph=g, as_of=d, scopes=("overall", "street"))
                      for g, d in ((names[1], qs[1].as_of), (prev.name, prev.as_of)))
         targets_file.write_text("[district]\nin_service_reporting = 90\n", encoding="utf-8")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from orgnet.errors import InputError
 from orgnet.graph.load import load_dataset
-from orgnet.graph.snapshots import list_snapshots, previous, snapshot
+from orgnet.graph.snapshots import Snapshot, history, list_snapshots, previous, snapshot
 
 
 def test_snapshots_ordered_by_date(engine_store, store_graph, tiny_dataset):
@@ -79,8 +79,30 @@ def test_demo_loads_the_quarters_as_snapshots(falkordb_store, tmp_path):
         assert snaps[settings.graph].as_of == plan[-1][1]
         assert snaps[settings.graph].nodes == snaps[plan[-1][0]].nodes
         assert all(has_results(falkordb_store, g) for g in [n for n, _ in plan] + [settings.graph])
+        ordered = list_snapshots(falkordb_store, snaps[settings.graph].series)
+        assert previous(ordered, settings.graph).name == plan[-2][0]  # Q3, not its own copy Q4
         again = prepare_demo(falkordb_store, settings, progress=False)  # a second run reuses the files
         assert not again.generated and again.graph == settings.graph
     finally:
         for g in [n for n, _ in plan] + [settings.graph]:
             falkordb_store.drop_graph(g)
+
+
+def _snap(name: str, as_of: str | None) -> Snapshot:
+    return Snapshot(name=name, as_of=as_of, nodes=1, relationships=0, loaded_at=None)
+
+
+def test_a_snapshot_of_the_same_date_is_not_the_previous_one():
+    """The demo's default graph is a copy of its latest quarter: "since the previous snapshot"
+    must compare with the quarter before, never with the copy (which would read +0.0 everywhere)."""
+    snaps = [_snap("2026Q1", "2026-03-31"), _snap("2026Q3", "2026-09-30"), _snap("2026Q4", "2026-12-31"),
+             _snap("orgnet", "2026-12-31")]
+    assert previous(snaps, "orgnet").name == "2026Q3"
+    assert previous(snaps, "2026Q4").name == "2026Q3"
+    assert [s.name for s in history(snaps, "orgnet")] == ["2026Q1", "2026Q3", "orgnet"]
+    assert previous(snaps, "2026Q1") is None and history(snaps, "nowhere") == []
+    undated = snaps + [_snap("x", None), _snap("y", None)]
+    assert previous(undated, "y").name == "x"  # without dates, the order of the list
+    as_dicts = [s.to_dict() for s in snaps]
+    assert [d["name"] for d in history(as_dicts, "orgnet", lambda d: (d["name"], d["as_of"]))] == \
+        ["2026Q1", "2026Q3", "orgnet"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence, TypeVar
 
 from orgnet.errors import InputError
 from orgnet.graph.load import graph_info
@@ -115,12 +115,31 @@ def snapshot(store: Store, graph: str) -> Snapshot:
     return _snapshot(store, info)
 
 
+T = TypeVar("T")
+
+
+def history(snaps: Sequence[T], name: str,
+            fields: Callable[[T], tuple[str, str | None]] = lambda s: (s.name, s.as_of)) -> list[T]:
+    """``snaps`` (oldest first) that came before snapshot ``name``, then ``name``'s own; empty
+    when it is not among them. A dated snapshot's history holds only earlier dates: another
+    snapshot of the same date is the same period under a second name (the demo's default graph
+    is a copy of its latest quarter), neither its previous one nor a second point of a trend.
+    ``fields`` reads ``(name, as_of)`` (for the pages' dicts: ``lambda s: (s["name"], s["as_of"])``)."""
+    keyed = [(fields(s), s) for s in snaps]
+    i = next((i for i, ((n, _), _) in enumerate(keyed) if n == name), None)
+    if i is None:
+        return []
+    as_of = keyed[i][0][1]
+    if as_of is None:
+        return [s for _, s in keyed[: i + 1]]
+    return [s for (_, d), s in keyed if d is not None and d < as_of] + [keyed[i][1]]
+
+
 def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
-    """The snapshot just before ``name`` in date order, or None."""
-    names = [s.name for s in snaps]
-    i = names.index(name) if name in names else -1
-    return snaps[i - 1] if i > 0 else None
+    """The snapshot before ``name`` (of an earlier date when it has one), or None."""
+    before = history(snaps, name)
+    return before[-2] if len(before) > 1 else None
 
 
-__all__ = ["Snapshot", "list_snapshots", "snapshot", "previous", "sort_key", "is_snapshot_name", "series_names",
+__all__ = ["Snapshot", "list_snapshots", "snapshot", "previous", "history", "sort_key", "is_snapshot_name", "series_names",
            "by_series", "check_same_series"]

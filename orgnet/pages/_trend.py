@@ -28,11 +28,14 @@ def _overall(rows: list[dict]) -> list[dict]:
 
 
 def _dated_snapshots(c: Ctx) -> list[dict]:
-    """Every dated snapshot of the current one's series up to it, oldest first (empty when the
-    graph is not one)."""
+    """Every dated snapshot of the current one's series before its date, oldest first, then the
+    current one (empty when the graph is not one). Another snapshot of the same date is the same
+    period under a second name (the demo's default graph is a copy of its latest quarter): it
+    is neither "the previous one" nor a second point of the trend."""
+    from orgnet.graph.snapshots import history
+
     snaps = [s for s in _data.same_series(cached(c, _data.snapshots, graph_kw=None), c.graph) if s["as_of"]]
-    names = [s["name"] for s in snaps]
-    return snaps[: names.index(c.graph) + 1] if c.graph in names else []
+    return history(snaps, c.graph, lambda s: (s["name"], s["as_of"]))
 
 
 def previous_kpis(c: Ctx) -> tuple[str, dict[tuple[str, str | None], dict]] | None:

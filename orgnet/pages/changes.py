@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.analysis.changes import CHANGES
+from orgnet.graph.snapshots import history
 from orgnet.pages import _data
 from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
@@ -47,8 +48,10 @@ def render(c: Ctx) -> None:
     label = {s["name"]: c.t("app.snapshot_option", graph=s["name"], date=s["as_of"]) if s["as_of"] else s["name"]
              for s in snaps}
     new_i = names.index(c.graph) if c.graph in names and names.index(c.graph) > 0 else len(names) - 1
+    before = history(snaps, names[new_i], lambda s: (s["name"], s["as_of"]))  # an earlier date, not a copy
+    old_i = names.index(before[-2]["name"]) if len(before) > 1 else new_i - 1
     col_o, col_n, col_s = st.columns([1, 1, 1])
-    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=new_i - 1, format_func=label.get, key=f"chg_old_{series}",
+    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=old_i, format_func=label.get, key=f"chg_old_{series}",
                           placeholder=c.t("common.choose"))
     new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=new_i, format_func=label.get, key=f"chg_new_{series}",
                           placeholder=c.t("common.choose"))
