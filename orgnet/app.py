@@ -119,6 +119,12 @@ def _snapshots(store) -> list:
         return []
 
 
+def snapshots_key(snaps: list) -> str:
+    """What a list of snapshots depends on: each snapshot's name and load (a load from the CLI
+    or another session, or a dropped snapshot, changes it)."""
+    return "|".join(f"{s.name}@{s.loaded_at}" for s in snaps)
+
+
 def _date_control(container, lang: str, info: dict) -> str:
     """The one reference date of the app (sidebar; ``?date=`` in the URL).
 
@@ -160,8 +166,8 @@ def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
     return [s.name for s in groups[picked]]
 
 
-def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
-    """The sidebar controls; returns (graph, meeting, graph info)."""
+def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
+    """The sidebar controls (``snaps``: the store's snapshots); returns (graph, meeting, graph info)."""
     sb = st.sidebar
     choice = sb.radio(t("app.language", lang), ["中文", "English"], horizontal=True,
                       index=0 if lang == "zh" else 1, key="_orgnet_lang_radio")
@@ -169,7 +175,6 @@ def _sidebar(settings, store, lang: str) -> tuple[str, bool, dict]:
     if new_lang != lang:
         st.session_state[K_LANG] = new_lang
         st.rerun()
-    snaps = _snapshots(store)
     graphs = [s.name for s in snaps]
     dates = {s.name: s.as_of for s in snaps}
     current = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
@@ -225,12 +230,13 @@ def main() -> None:
     _access.keep_signed_in(settings)
     st.markdown(_APP_CSS, unsafe_allow_html=True)
 
+    snaps = _snapshots(raw_store)
     if meeting:  # no sidebar controls in a meeting: keep the graph and date chosen before
         graph = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
         info = _graph_info(raw_store, graph)
         as_of = _date_control(None, lang, info)
     else:
-        graph, meeting, info = _sidebar(settings, raw_store, lang)
+        graph, meeting, info = _sidebar(settings, raw_store, lang, snaps)
         as_of = _date_control(st.sidebar, lang, info)
         _access.account_line(settings, account, lang)
     st.session_state[K_AS_OF] = as_of
@@ -240,7 +246,7 @@ def main() -> None:
     stamp = str(info.get("load_id") or info.get("loaded_at") or "")  # each load its own (loaded_at has seconds)
     st.session_state["_orgnet_ctx"] = Ctx(settings=settings, store=store, graph=graph, lang=lang,
                                           meeting=meeting, as_of=as_of, stamp=stamp, account=account,
-                                          info=info)
+                                          info=info, snapshots_key=snapshots_key(snaps))
     if meeting:  # controls hidden: pages in a top bar, one button back
         st.markdown(_MEETING_CSS, unsafe_allow_html=True)
         _, right = st.columns([6, 1])

@@ -581,6 +581,30 @@ def test_a_copy_of_the_latest_quarter_compares_with_the_quarter_before(demo_env)
             store.drop_graph(g)
 
 
+def test_a_snapshot_loaded_elsewhere_reaches_the_open_pages(demo_env):
+    """A quarter loaded from the CLI (or another session) while the app runs: the Changes page
+    offers it at once, although the current snapshot's own load stamp did not change."""
+    from helpers_series import series
+
+    from orgnet.graph.load import load_dataset
+
+    store, _ = demo_env
+    if store.engine == "neo4j":  # Community holds one snapshot
+        return
+    qs = series("demo")[:2]
+    try:
+        load_dataset(store, qs[1].dataset, graph="late_Q2", replace=True, as_of=qs[1].as_of, series="late")
+        at = open_page("changes", orgnet_graph="late_Q2")
+        assert not [b for b in at.selectbox if str(b.key).startswith("chg_old_")]  # one snapshot: nothing to compare
+        load_dataset(store, qs[0].dataset, graph="late_Q1", replace=True, as_of=qs[0].as_of, series="late")
+        at = open_page("changes", orgnet_graph="late_Q2")
+        old = next(b for b in at.selectbox if str(b.key).startswith("chg_old_"))
+        assert old.value == "late_Q1"
+    finally:
+        for g in ("late_Q1", "late_Q2"):
+            store.drop_graph(g)
+
+
 def test_overview_change_since_the_previous_snapshot(demo_env, targets_file):
     """With two snapshots the cards and the street table give the change since the previous one:
     grey on a KPI without a target (never red or green), beside target and gap on one with a target."""

@@ -34,7 +34,8 @@ def _dated_snapshots(c: Ctx) -> list[dict]:
     is neither "the previous one" nor a second point of the trend."""
     from orgnet.graph.snapshots import history
 
-    snaps = [s for s in _data.same_series(cached(c, _data.snapshots, graph_kw=None), c.graph) if s["as_of"]]
+    every = cached(c, _data.snapshots, graph_kw=None, depends=c.snapshots_key)
+    snaps = [s for s in _data.same_series(every, c.graph) if s["as_of"]]
     return history(snaps, c.graph, lambda s: (s["name"], s["as_of"]))
 
 

@@ -54,6 +54,9 @@ class Ctx:
     account: "Account | None" = None
     #: the graph's load metadata (``orgnet.graph.load.graph_info``)
     info: dict = field(default_factory=dict)
+    #: the store's snapshots and their loads (``orgnet.app.snapshots_key``): the key of every
+    #: cached list of snapshots, which another graph's load changes and this one's stamp does not
+    snapshots_key: str = ""
 
     @property
     def scope_key(self) -> str:
@@ -103,12 +106,12 @@ def get_store(s: Settings):
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
 def _cached(fn_key: str, graph: str, stamp: str, as_of: str | None, scope_key: str, args_json: str,
             _fn: Callable, _store_obj: Store):
-    args, kwargs = json.loads(args_json)
+    args, kwargs, _ = json.loads(args_json)  # the last: what else the answer depends on
     return _fn(_store_obj, *args, **kwargs)
 
 
 def cached(c: Ctx, fn: Callable[..., T], *args, graph_kw: str | None = "graph", as_of: bool = False,
-           spinner: str | None = None, **kwargs) -> T:
+           spinner: str | None = None, depends: str = "", **kwargs) -> T:
     """Call ``fn(store, *args, **kwargs)`` through ``st.cache_data``.
 
     ``spinner``: what the page says while ``fn`` works (long work shows progress); Streamlit
@@ -117,6 +120,8 @@ def cached(c: Ctx, fn: Callable[..., T], *args, graph_kw: str | None = "graph", 
     The cache key is the function (its module and qualified name), the graph name, its load
     stamp, the account's scope and masking (``Ctx.scope_key``), ``as_of`` (when the function takes it) and the JSON of the arguments.
     ``graph_kw`` names the function's graph keyword argument (None: it takes no graph).
+    ``depends``: what else the answer depends on (part of the key, not passed to ``fn``), e.g.
+    ``c.snapshots_key`` for a list of every snapshot.
 
     >>> cached(c, explore.streets)            # doctest: +SKIP
     """
@@ -124,7 +129,7 @@ def cached(c: Ctx, fn: Callable[..., T], *args, graph_kw: str | None = "graph", 
         kwargs[graph_kw] = c.graph
     if as_of:
         kwargs["as_of"] = c.as_of
-    key = json.dumps([list(args), kwargs], ensure_ascii=False, sort_keys=True, default=str)
+    key = json.dumps([list(args), kwargs, depends], ensure_ascii=False, sort_keys=True, default=str)
     with st.spinner(spinner) if spinner else contextlib.nullcontext():
         return _cached(f"{fn.__module__}.{fn.__qualname__}", c.graph, c.stamp, c.as_of if as_of else None,
                        c.scope_key, key, fn, c.store)

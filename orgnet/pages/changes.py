@@ -38,7 +38,8 @@ def _xlsx(c: Ctx, report, frames: dict[str, pd.DataFrame]) -> bytes:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.changes", "changes.caption")
-    snaps = _data.same_series(cached(c, _data.snapshots, graph_kw=None), c.graph)  # never another series
+    every = cached(c, _data.snapshots, graph_kw=None, depends=c.snapshots_key)
+    snaps = _data.same_series(every, c.graph)  # never another series
     if len(snaps) < 2:
         st.info(c.t("changes.need_two", command="orgnet load DATA --graph 2026Q2 --as-of 2026-06-30"))
         return

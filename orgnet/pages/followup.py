@@ -166,7 +166,7 @@ def render(c: Ctx) -> None:
     if flash:
         st.success(flash)
     today = now()[:10]
-    series = _data.series_of(cached(c, _data.snapshots, graph_kw=None), c.graph)
+    series = _data.series_of(cached(c, _data.snapshots, graph_kw=None, depends=c.snapshots_key), c.graph)
     if series:
         st.caption(c.t("followup.series", series=series))
     # not cached: the ledger changes outside any snapshot; only the current series' records
