@@ -23,6 +23,7 @@ from orgnet.graph.stores.falkordb.server import (
     _DEATH_WAIT_S, _RO_REFUSAL, HOST, EmbeddedServer, _flock_held, _gone_within, _pid_alive,
 )
 from orgnet.graph.stores.reach import refuse_outside_reach
+from orgnet.settings import DEFAULT_GRAPH
 
 
 class StagingWriter(GraphWriter):
@@ -85,7 +86,7 @@ class FalkorDBStore(Store):
 
     engine = "falkordb"
 
-    def __init__(self, server: EmbeddedServer, default_graph: str = "orgnet", *, start: bool = True):
+    def __init__(self, server: EmbeddedServer, default_graph: str = DEFAULT_GRAPH, *, start: bool = True):
         super().__init__(default_graph)
         self.server = server
         self.autostart = start
