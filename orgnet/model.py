@@ -120,11 +120,6 @@ THIS_YEAR = "this_year"
 #: the widest integer a store keeps exactly (64-bit); declared ranges are narrower
 INT_LIMIT = 2**63 - 1
 
-#: kinds a reference may point at. An area kind is "area" or "area:<level>".
-REF_AREA = "area"
-REF_ORG = "party_org"
-REF_UNIT = "unit"
-
 
 @dataclass(frozen=True)
 class Column:
@@ -417,10 +412,6 @@ def kind_enum(label: str | Label | None) -> type[ZhEnum] | None:
         return KIND_PROPERTY[Label(label)][1]
     except (KeyError, ValueError):
         return None
-
-
-#: the kind string (used by Column.targets) of each id-bearing table
-KIND_TABLES: dict[str, str] = {t.kind: t.name for t in _TABLES if t.kind}
 
 
 # ---------------------------------------------------------------------------

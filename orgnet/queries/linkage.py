@@ -19,14 +19,9 @@ from orgnet.queries import catalog
 
 #: a (community, unit) pair's own columns in ``linkage_channels``
 PAIR_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit", "unit_kind", "resident"]
-#: the columns of :func:`channel_table`: the pair, its channel counts, the street item's count
-#: and the latest evaluation grade
-CHANNEL_COLUMNS = [*PAIR_COLUMNS, *lk.CHANNELS, lk.STREET, lk.EVALUATION]
 CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
                      "unit_street_id", "categories"]
 UNIT_STREET_COLUMNS = ["unit_id", "unit", "unit_kind", "resident", "community_id", "street_id"]
-STREET_TIE_COLUMNS = ["community_id", "street_id", "street", "unit_id", "unit", "tie", "n"]
-EVALUATION_COLUMNS = ["community_id", "street_id", "unit_id", "evaluation_id", "evaluated_on", "grade"]
 
 
 def _params(**kw: Any) -> dict[str, Any]:
