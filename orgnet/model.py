@@ -1,4 +1,5 @@
-"""The model, once: labels, relationship types, enums, tables and columns (DESIGN §2–§4).
+"""The model, once: labels, relationship types, enums (defined in :mod:`orgnet.enums`),
+tables and columns; the input contract ``docs/input.md`` is generated from it.
 
 This is the single source that loaders, queries and the UI use. English identifiers in
 code, Chinese names for the UI. No enum value is spelled anywhere else.
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------------------
-# Node labels and relationship types (DESIGN §4)
+# Node labels and relationship types of the graph
 # ---------------------------------------------------------------------------
 
 
@@ -94,7 +95,7 @@ class Rel(ZhEnum):
 
 
 # ---------------------------------------------------------------------------
-# Tables and columns (DESIGN §3)
+# Tables and columns: the input contract (docs/input.md is generated from them)
 # ---------------------------------------------------------------------------
 
 
@@ -483,7 +484,7 @@ def series_name(title: str | None, districts: list[tuple[str, str]] = ()) -> str
 
 
 # ---------------------------------------------------------------------------
-# From rows to the graph (DESIGN §4): node properties, labels, relationships. The stores'
+# From rows to the graph: node properties, labels, relationships. The stores'
 # loader (graph/load.py) and the networkx form (graph/nx.py) both build the graph from these.
 # ---------------------------------------------------------------------------
 

@@ -258,7 +258,7 @@ def render(c: Ctx) -> None:
         previous = _trend.previous_kpis(c)  # the snapshot before this one, when there is one
         kpi_cards(c, kpis, targets, previous)
 
-        _trend.render(c)  # KPI trend across snapshots, closed since the previous one (issue 11)
+        _trend.render(c)  # KPI trend across snapshots, closed since the previous one
 
         with st.expander(c.t("overview.seed_notes")):
             st.caption(c.t("overview.seed_notes_note"))

@@ -1,4 +1,5 @@
-"""Library entry points for the linkage-strength index (DESIGN §6).
+"""Library entry points for the linkage-strength index
+(:mod:`orgnet.analysis.linkage`, ``orgnet/linkage.toml``).
 
 Runs the catalog queries ``linkage_channels`` and ``partner_candidates`` on a store and
 scores them with the pure functions of :mod:`orgnet.analysis.linkage`.

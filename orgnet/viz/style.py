@@ -180,7 +180,7 @@ def edge_style(band: str | None) -> EdgeStyle:
 
 
 def band_for_score(score: float | None) -> str:
-    """DESIGN §6 bands with the packaged thresholds (``orgnet/linkage.toml``): strong, medium, weak, none."""
+    """The linkage band of a score with the packaged thresholds (``orgnet/linkage.toml``): strong, medium, weak, none."""
     from orgnet.analysis.linkage import band, packaged_config
 
     return "none" if score is None else band(float(score), packaged_config())
