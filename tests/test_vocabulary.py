@@ -62,3 +62,12 @@ def test_no_module_outgrows_a_reader():
     long = {str(p.relative_to(ORGNET)): n for p in ORGNET.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert set(long) <= LONG_FILES, long
+
+
+def test_the_readme_layout_names_every_package():
+    readme = (ORGNET.parent / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("```")[1]
+    packages = sorted(p.parent.name for p in ORGNET.glob("*/__init__.py"))
+    assert packages, "no packages found under orgnet/"
+    missing = [name for name in packages if f"orgnet/{name}/" not in layout]
+    assert not missing, f"README's layout section does not list: {missing}"
