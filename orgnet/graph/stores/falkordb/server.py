@@ -1,4 +1,5 @@
-"""The embedded store: a FalkorDB server that orgnet starts and owns, and the store on it.
+"""The embedded FalkorDB server: a process orgnet starts and owns (the store on it is
+:mod:`orgnet.graph.stores.falkordb.store`).
 
 Everything lives in ``<home>/falkordb/``::
 
