@@ -34,6 +34,7 @@ sys.path.insert(0, str(BENCH_DIR.parent))
 from orgnet.errors import StoreUnavailable  # noqa: E402
 from orgnet.graph.load import load_dataset  # noqa: E402
 from orgnet.graph.stores import falkordb as fdb  # noqa: E402
+from orgnet.graph.stores.falkordb import server as fdb_server  # noqa: E402
 from orgnet.synthetic import generate  # noqa: E402
 from orgnet.loaders.validate import validate_path  # noqa: E402
 
@@ -52,7 +53,7 @@ def _log(msg: str) -> None:
 def _kill9(server: fdb.EmbeddedServer) -> None:
     pid = server.pid
     os.kill(pid, signal.SIGKILL)
-    while fdb._pid_alive(pid):
+    while fdb_server._pid_alive(pid):
         time.sleep(0.02)
 
 
@@ -87,7 +88,7 @@ def run_preset(preset: str, work: Path, *, before: bool, cap: float) -> dict:
         _log(f"{preset}: loaded {counts} in {result.seconds:.1f}s (+{result.persist_seconds:.1f}s "
              f"AOF rewrite); kill -9")
         _kill9(server)
-        fdb.LOADING_TIMEOUT_S = cap
+        fdb_server.LOADING_TIMEOUT_S = cap
         start = time.perf_counter()
         try:
             back = store.counts(preset)  # any command: restart, wait for the data, reconnect
@@ -106,7 +107,7 @@ def run_preset(preset: str, work: Path, *, before: bool, cap: float) -> dict:
         try:
             server.stop(timeout=30)
         except Exception:  # noqa: BLE001 - a server still replaying: kill it, it is a temp dir
-            for pid, _ in fdb._servers_in(server.data_dir):
+            for pid, _ in fdb_server._servers_in(server.data_dir):
                 os.kill(pid, signal.SIGKILL)
 
 

@@ -59,4 +59,4 @@ class ReachRefused(ReadOnlyViolation):
 
 
 class AccessDenied(OrgnetError):
-    """The signed-in account may not do or see this (role or scope, issue 14)."""
+    """The signed-in account may not do or see this (its role or its scope)."""

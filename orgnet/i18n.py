@@ -161,8 +161,3 @@ def plural_en(name: str) -> str:
     words[-1] = last
     out = " ".join(words)
     return out[:1].lower() + out[1:] if not out[:2].isupper() else out
-
-
-def enum_options(enum: type[m.ZhEnum], lang: str = DEFAULT_LANG) -> dict[str, str]:
-    """``{identifier: display name}`` for a select box, in model order."""
-    return {mem.value: label_name(mem, lang) for mem in enum}

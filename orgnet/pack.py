@@ -1,4 +1,4 @@
-"""述职评议 packs as Word documents (issue 28 §3), one per secretary: python-docx over the
+"""述职评议 packs as Word documents, one per secretary: python-docx over the
 facts of :func:`orgnet.queries.packs.pack_data`.
 
 Offices edit the pack before the meeting, so it is a plain .docx: styles with the East Asian

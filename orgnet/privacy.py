@@ -1,4 +1,4 @@
-"""Personal data, decided in one place (issue 14: "personal data protected by default").
+"""Personal data, decided in one place: protected by default.
 
 An extra column (one the model does not know, kept in a row's ``_extra``) is *personal*
 when its header names an identity number, a phone, an address, a bank card or an e-mail

@@ -188,7 +188,7 @@ def allowed_personal_columns() -> frozenset[str]:
     ['*']
     >>> del os.environ["ORGNET_ALLOW_PERSONAL_COLUMNS"]
     """
-    from orgnet.loaders.read import header_key
+    from orgnet.loaders.cells import header_key
 
     raw = os.environ.get(ALLOW_PERSONAL_COLUMNS_ENV, "")
     return frozenset(k for part in re.split(r"[,，;；、]", raw)

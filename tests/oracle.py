@@ -1,4 +1,4 @@
-"""The test oracle: every coverage-gap rule of DESIGN §5 in plain Python over networkx.
+"""The test oracle: every coverage-gap rule of the catalog in plain Python over networkx.
 
 An independent second implementation (it never runs Cypher and does not read the
 catalog): the tests assert the catalog's results on the embedded store equal these,

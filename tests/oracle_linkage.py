@@ -1,4 +1,4 @@
-"""Independent oracle for the linkage channels (DESIGN §6) and the coverage KPIs (DESIGN §5).
+"""Independent oracle for the linkage channels (the score sheet's counts) and the coverage KPIs.
 
 Plain Python over the networkx graph of ``orgnet.graph.nx.to_networkx``; it never reads
 or runs the Cypher catalog. Results have the same shape as the catalog queries, so the

@@ -1,5 +1,5 @@
 """Test oracle of the 统计表 (issue 28): the three upward tables recomputed over networkx from
-the loaded rows, with the definitions the issue and DESIGN §9 give (never Cypher)."""
+the loaded rows, with the definitions of the three tables (never Cypher)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The synthetic generator: determinism, the input contract, calibration, gaps for every rule.
 
 Generated datasets are made once per session (qindu takes about a second to generate and a
-few to validate). The rule checks below are a small independent reading of DESIGN §5 on
+few to validate). The rule checks below are a small independent reading of the coverage-gap rules on
 the validated dataset, enough to show that every rule finds gaps and that the figures the
 seeds give hold; the catalog's own oracle lives with the rules.
 """
@@ -51,7 +51,7 @@ def _rejected(result) -> int:
 
 
 # ---------------------------------------------------------------------------
-# an independent reading of the rules (DESIGN §5) and linkage channels (§6)
+# an independent reading of the coverage-gap rules and the linkage channels
 # ---------------------------------------------------------------------------
 
 
@@ -424,7 +424,7 @@ def test_linkage_ranges_from_none_to_strong(facts, preset):
 @pytest.mark.parametrize("preset", ["demo", "weicheng"])
 def test_linkage_bands_include_strong_and_medium(generated, preset):
     """Leaders' maps show strong ties: among (resident unit, its own community) pairs, at
-    least 3% score strong and 10% medium (channels by the independent oracle, DESIGN §6)."""
+    least 3% score strong and 10% medium (channels by the independent oracle, bands by linkage.toml)."""
     import oracle_linkage as O
 
     from orgnet.analysis import linkage as lk

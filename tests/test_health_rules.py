@@ -1,4 +1,4 @@
-"""Organization-health rules (issue 22 §2; DESIGN §9): Cypher on both engines == the oracle.
+"""Organization-health rules (the norms of orgnet/policy.toml): Cypher on both engines == the oracle.
 
 (a) a hand-made district (tests/helpers_health.py) with every boundary named: exactly 3 formal
     members, exactly 50, exactly 100 in and below, a term ending on the reference date, a

@@ -1,4 +1,4 @@
-"""Coverage KPIs (DESIGN §5): Cypher numerators/denominators == oracle; roll-ups."""
+"""Coverage KPIs: Cypher numerators/denominators == oracle; roll-ups."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Linkage strength (DESIGN §6): Cypher channel counts == oracle; scoring; CLI JSON."""
+"""Linkage strength: Cypher channel counts == oracle; scoring; CLI JSON."""
 
 from __future__ import annotations
 

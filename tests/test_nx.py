@@ -1,4 +1,4 @@
-"""The networkx form of the graph (DESIGN §4) on the tiny dataset."""
+"""The networkx form of the graph (orgnet.model's labels and relationships) on the tiny dataset."""
 
 from __future__ import annotations
 

@@ -26,7 +26,8 @@ from helpers_access import TEST_HEADER, ensure_account
 from helpers_stores import cli, free_port
 from orgnet.errors import LoadInProgress
 from orgnet.graph.load import load_dataset
-from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore, _pid_alive, _servers_in
+from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
+from orgnet.graph.stores.falkordb.server import _pid_alive, _servers_in
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The coverage-gap rules (DESIGN §5): Cypher on the embedded FalkorDB == the Python oracle.
+"""The coverage-gap rules: Cypher on the embedded FalkorDB == the Python oracle.
 
 (a) the tiny hand-written dataset: Cypher == oracle == the ids named in its README;
 (b) generated presets (demo seeds 0–2, weicheng seed 0): Cypher == oracle for every rule;
@@ -124,7 +124,7 @@ def test_rule_header(rule):
     # any further parameter is a policy setting (orgnet/policy.toml), never a number in the file
     assert all(p.default_text == "policy" for p in q.params[3:]), rule
     assert q.columns == COLUMNS
-    # portable Cypher (DESIGN §7)
+    # portable Cypher: none of what FalkorDB does not run (subqueries, duration.between)
     text = q.text.upper()
     for banned in ("EXISTS {", "EXISTS{", "COUNT {", "COUNT{", "CALL {", "CALL{", "DURATION.BETWEEN"):
         assert banned not in text, f"{rule} uses {banned}"

@@ -1,4 +1,4 @@
-"""Accounts, roles and the audit trail (issue 14).
+"""Accounts, roles and the audit trail.
 
 - :mod:`orgnet.access.accounts`: local accounts (scrypt-hashed passwords), roles, scopes,
   sign-in with throttling after repeated failures.

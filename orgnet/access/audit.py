@@ -1,4 +1,4 @@
-"""The audit trail: who did what, when, in which scope, and how it ended (issues 14, 24).
+"""The audit trail: who did what, when, in which scope, and how it ended.
 
 Sign-ins (and failures), imports, exports, account changes and queries (the console, the
 Query page and the CLI) are appended to the ``audit`` table of the access database
@@ -53,7 +53,7 @@ NOTES: dict[str, tuple[str, ...]] = {
 COLUMNS = ("seq", "at", "who", "action", "scope", "what", "ok", "outcome", "reason", "note")
 #: the longest ``what`` kept (a console query is cut there)
 MAX_WHAT = 2000
-#: columns added by issue 24 (older logs get them empty: their outcome follows ``ok``)
+#: columns added after the first release (older logs get them empty: their outcome follows ``ok``)
 _ADDED = ("outcome", "reason", "note")
 
 

@@ -1,4 +1,4 @@
-"""考核 (issue 28): the 百分制 细则 of ``assessment.toml``, scoring and ranking over plain values.
+"""考核: the 百分制 细则 of ``assessment.toml``, scoring and ranking over plain values.
 
 The 细则 lists items, each with a source (a KPI, a rule's open gaps, a linkage figure, the
 follow-up closure rate or overdue items), a scoring rule, its points and the levels (street,

@@ -1,4 +1,4 @@
-"""What changed between two snapshots (issue 11): pure functions over plain rows.
+"""What changed between two snapshots: pure functions over plain rows.
 
 A gap is identified by ``(rule, id)``. Between an OLD and a NEW snapshot a gap is ``new``
 (only in NEW), ``closed`` (only in OLD) or ``still_open`` (in both). ``snapshots_open``
@@ -124,7 +124,7 @@ def _kpi_row(new: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
             "denominator_new": new.get("denominator"), "rate_new": rate_new, "delta": delta}
 
 
-#: band order, weakest first (DESIGN §6)
+#: band order, weakest first (the linkage bands of :mod:`orgnet.analysis.linkage`)
 BAND_ORDER: tuple[str, ...] = tuple(reversed(BANDS))
 
 

@@ -1,4 +1,4 @@
-"""Linkage strength (联建强度, DESIGN §6, issue 23): a 百分制 score sheet, bands, aggregates,
+"""Linkage strength (联建强度): a 百分制 score sheet (``orgnet/linkage.toml``), bands, aggregates,
 per-unit totals, weak ties, partners.
 
 Pure functions over pandas DataFrames; the counts come from the catalog queries
@@ -43,7 +43,8 @@ from orgnet.errors import ConfigError
 from orgnet.i18n import t
 from orgnet.model import EvaluationGrade
 
-#: the channels ``linkage_channels`` counts, numbered 1–8 in this order (DESIGN §6 + org reports)
+#: the channels ``linkage_channels`` counts, numbered 1–8 in this order: the seven co-building
+#: channels and the unit's party organizations reported to the community
 CHANNELS: tuple[str, ...] = ("agreements", "part_time_members", "reported_members",
                              "resident_members", "matched_resources", "services", "meetings",
                              "org_reported")
@@ -54,7 +55,7 @@ STREET = "street_ties"
 #: the evaluation line: the latest grade of the unit under an agreement with the community
 EVALUATION = "evaluation"
 
-#: the counted lines of the score sheet, in the order it prints them (issue 23's table)
+#: the counted lines of the score sheet, in the order it prints them
 ITEMS: tuple[str, ...] = ("agreements", "part_time_members", "org_reported", "reported_members",
                           "resident_members", "matched_resources", "services", "meetings", STREET)
 

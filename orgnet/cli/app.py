@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from orgnet.settings import Settings
+from orgnet.settings import DEFAULT_GRAPH, Settings
 
 
 @click.command()
@@ -50,7 +50,7 @@ def demo(settings: Settings, port: int, address: str, no_app: bool, seed: int) -
 @click.option("--port", default=8501, show_default=True, help="Port of the web app.")
 @click.option("--address", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 to serve the intranet).")
-@click.option("--graph", default=None, help="Graph to open first (default: ORGNET_GRAPH or 'orgnet').")
+@click.option("--graph", default=None, help=f"Graph to open first (default: ORGNET_GRAPH or '{DEFAULT_GRAPH}').")
 @click.pass_obj
 def app(settings: Settings, port: int, address: str, graph: str | None) -> None:
     """Start the orgnet web app (Streamlit)."""

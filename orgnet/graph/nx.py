@@ -1,4 +1,4 @@
-"""The graph of DESIGN §4 as a networkx ``MultiDiGraph`` (the same graph the stores hold).
+"""The graph (the model's labels and relationships, :mod:`orgnet.model`) as a networkx ``MultiDiGraph`` (the same graph the stores hold).
 
 Nodes are ids; node attributes are the row's non-reference scalar columns, its extra
 columns, ``label`` (primary label: ``Area``, ``PartyOrg``, ``Unit``, …) and ``labels``
@@ -52,7 +52,7 @@ def relationships(dataset: Dataset) -> Iterable[tuple[str, str, str, dict[str, A
 
 
 def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
-    """Turn a validated dataset into the DESIGN §4 graph (see the module docstring).
+    """Turn a validated dataset into the graph (see the module docstring).
 
     Relationship properties that are empty (None) are kept as None attributes, like a
     missing property in Cypher.

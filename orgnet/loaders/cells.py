@@ -23,7 +23,7 @@ from typing import Any
 from orgnet.model import Column, ColType, ZhEnum
 
 __all__ = ["CellError", "is_empty", "parser_for", "parse_id", "parse_int", "parse_date",
-           "parse_bool", "parse_refs", "parse_text", "bi"]
+           "parse_bool", "parse_refs", "parse_text", "bi", "header_key", "show_cell"]
 
 
 class CellError(ValueError):
@@ -236,3 +236,15 @@ def parser_for(column: Column) -> Callable[[Any], Any]:
         ColType.text: parse_text,
         ColType.int: parse_int,
     }[column.type]
+
+
+def header_key(text: Any) -> str:
+    """Normalize a header or table name: NFKC, no spaces, lower case, no trailing ``*``."""
+    key = unicodedata.normalize("NFKC", str(text or "")).replace("\ufeff", "")
+    return re.sub(r"\s+", "", key).lower().rstrip("*")
+
+
+def show_cell(value: Any) -> str:
+    """A cell as the report shows it (long cells shortened)."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -83,7 +83,7 @@ def _rel_line(rel: Rel, source: str, target: str, table: str, column: str, props
 
 
 def graph_markdown() -> str:
-    """The graph model (DESIGN §4 as it stands now): the node label of each table and every
+    """The graph model as the code defines it: the node label of each table and every
     relationship a row becomes, read from ``REF_RELS`` and ``LINK_RELS``."""
     lines = ["# Graph model", "",
              "Each row of a table with an `id` column is one node; reference columns and link",

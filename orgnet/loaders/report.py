@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 from orgnet.errors import InputError
 from orgnet.export import neutralize_formula
 from orgnet.model import TABLES
-from orgnet.loaders.read import REASON_HEADER, PersonalColumn, Problem, Source, iter_records
+from orgnet.loaders.read import REASON_HEADER, PersonalColumn, Problem
+from orgnet.loaders.records import Source, iter_records
 
 if TYPE_CHECKING:
     from orgnet.loaders.validate import ValidationResult

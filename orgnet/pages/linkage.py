@@ -20,6 +20,11 @@ def channel_name(c: Ctx, ch: str) -> str:
     return c.t(f"channel.{ch}")
 
 
+#: the ties a meeting-mode map draws, strong and medium (weak and potential pairs are counted
+#: in its note)
+MEETING_BANDS: tuple[str, ...] = lk.TIE_BANDS[:2]
+
+
 def band_name(c: Ctx, b: str) -> str:
     return c.t(f"band.{b}")
 
@@ -66,7 +71,7 @@ def render(c: Ctx) -> None:
         if cid:
             scored = scored[scored["community_id"] == cid]
             scope = comms[cid]
-        bands = [b for b in bands if b in ("strong", "medium")] or ["strong", "medium"]
+        bands = [b for b in bands if b in MEETING_BANDS] or list(MEETING_BANDS)
         n_weak = int((scored["band"] == "weak").sum()) if not scored.empty else 0
         n_pot = int((scored["band"] == "potential").sum()) if not scored.empty else 0
         note = "；".join(x for x in (c.t("linkage.weak_counted", n=n_weak) if n_weak else "",

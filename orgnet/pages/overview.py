@@ -240,7 +240,7 @@ def render(c: Ctx) -> None:
     if not info and not (counts or {}).get("nodes"):
         st.info(c.t("app.no_graph", command="orgnet demo"))
         return
-    when = str(info.get("loaded_at") or info.get("loaded") or info.get("load_time") or "")[:19].replace("T", " ")
+    when = str(info.get("loaded_at") or "")[:19].replace("T", " ")
     if counts:
         st.caption(c.t("overview.graph_line", graph=c.graph, when=when, nodes=counts["nodes"],
                        rels=counts["relationships"], as_of=c.as_of))
@@ -258,7 +258,7 @@ def render(c: Ctx) -> None:
         previous = _trend.previous_kpis(c)  # the snapshot before this one, when there is one
         kpi_cards(c, kpis, targets, previous)
 
-        _trend.render(c)  # KPI trend across snapshots, closed since the previous one (issue 11)
+        _trend.render(c)  # KPI trend across snapshots, closed since the previous one
 
         with st.expander(c.t("overview.seed_notes")):
             st.caption(c.t("overview.seed_notes_note"))

@@ -1,4 +1,4 @@
-"""考核 (issue 28): gather each item's value from the catalog and score it per street or community.
+"""考核: gather each item's value from the catalog and score it per street or community.
 
 Every value is a figure orgnet already computes, never a second definition: a KPI's rate (or
 count) from :func:`orgnet.queries.kpis.kpi_table`, a rule's open gaps from

@@ -1,4 +1,4 @@
-"""What changed between two snapshots, read from a store (issue 11).
+"""What changed between two snapshots, read from a store.
 
 Each snapshot is evaluated at its own reference date: the rules (``gaps.gap_records``), the
 KPIs (``kpis.kpi_table``), the linkage index (``linkage.linkage_table``) and its orgs, units

@@ -26,7 +26,8 @@ from orgnet.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind, n
 #: the primary labels, in the order the explorer lists them
 PRIMARY_LABELS: tuple[str, ...] = tuple(lbl.value for lbl in TABLE_LABELS.values())
 
-#: the organization kind expected to cover each area level (DESIGN §5 coverage rules)
+#: the organization kind expected to cover each area level (as the coverage rules
+#: expect: a street committee, a community committee, a grid or compound branch, a building group)
 COVERING_KIND: dict[str, str] = {
     AreaLevel.street.value: OrgKind.street_committee.value,
     AreaLevel.community.value: OrgKind.community_committee.value,
@@ -332,7 +333,7 @@ def org_tree(store: Store, street_id: str, *, graph: str | None = None, communit
              as_of: str | None = None) -> OrgTree:
     """Street committee → community committees → grid/compound branches → building groups.
 
-    Territory no organization of the expected kind covers (DESIGN §5: community without
+    Territory no organization of the expected kind covers (the coverage rules: community without
     a community committee, grid without a grid branch, …) is added as a red node under the
     organization of the nearest covered enclosing area. With ``community_id`` only that
     community's part is kept. Buildings (groups and uncovered ones) are folded into one

@@ -1,4 +1,4 @@
-"""Coverage-gap rules (DESIGN §5): run them, list them, export them to Excel.
+"""Coverage-gap rules: run them, list them, export them to Excel.
 
 The rules themselves are the ``kind: rule`` files of the Cypher catalog
 (``orgnet/queries/cypher/<id>.cypher``); this module runs a selection of them with
@@ -36,11 +36,11 @@ CATALOG_COLUMNS: tuple[str, ...] = ("id", "title_zh", "title_en", "description_z
 SEVERITY_ZH = {s: t(f"gaps.severity_{s}", "zh") for s in ("high", "medium", "low")}
 
 
-#: the order of DESIGN §5 (organizations, their health, units, members, co-building, services, meetings)
+#: the order the rules are listed in (organizations, their health, units, members, co-building, services, meetings)
 RULE_ORDER: tuple[str, ...] = (
     "community_without_party_org", "grid_without_branch", "compound_without_branch",
     "building_without_group",
-    # organization health (issue 22; DESIGN §9): what a 组织部 checks first
+    # organization health: what a 组织部 checks first (secretary, size, form, term, probation)
     "secretary_vacant", "secretary_not_member", "branch_too_small", "branch_over_50", "committee_required",
     "term_overdue", "probation_overdue", "member_in_group",
     "unit_should_form_branch", "unit_needs_instructor",
@@ -60,7 +60,7 @@ COUNT_WORKERS = 4
 
 
 def rule_ids() -> list[str]:
-    """Ids of every rule of the catalog, in the order of DESIGN §5 (others after, by name)."""
+    """Ids of every rule of the catalog, in ``RULE_ORDER`` (others after, by name)."""
     names = set(catalog.names("rule"))
     return [r for r in RULE_ORDER if r in names] + sorted(names - set(RULE_ORDER))
 

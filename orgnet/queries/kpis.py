@@ -1,4 +1,4 @@
-"""Coverage KPIs (DESIGN §5 end): overall, per street and per community.
+"""Coverage KPIs (the ``kind: kpi`` files of the Cypher catalog): overall, per street and per community.
 
 Each ``kpi_<id>.cypher`` returns numerator/denominator per community (community_id null
 for items outside any community); this module adds the rates and the street and overall

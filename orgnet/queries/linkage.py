@@ -1,4 +1,5 @@
-"""Library entry points for the linkage-strength index (DESIGN §6).
+"""Library entry points for the linkage-strength index
+(:mod:`orgnet.analysis.linkage`, ``orgnet/linkage.toml``).
 
 Runs the catalog queries ``linkage_channels`` and ``partner_candidates`` on a store and
 scores them with the pure functions of :mod:`orgnet.analysis.linkage`.
@@ -19,14 +20,9 @@ from orgnet.queries import catalog
 
 #: a (community, unit) pair's own columns in ``linkage_channels``
 PAIR_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit", "unit_kind", "resident"]
-#: the columns of :func:`channel_table`: the pair, its channel counts, the street item's count
-#: and the latest evaluation grade
-CHANNEL_COLUMNS = [*PAIR_COLUMNS, *lk.CHANNELS, lk.STREET, lk.EVALUATION]
 CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
                      "unit_street_id", "categories"]
 UNIT_STREET_COLUMNS = ["unit_id", "unit", "unit_kind", "resident", "community_id", "street_id"]
-STREET_TIE_COLUMNS = ["community_id", "street_id", "street", "unit_id", "unit", "tie", "n"]
-EVALUATION_COLUMNS = ["community_id", "street_id", "unit_id", "evaluation_id", "evaluated_on", "grade"]
 
 
 def _params(**kw: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""述职评议 packs (issue 28 §3): what goes into each secretary's pack, from the catalog.
+"""述职评议 packs: what goes into each secretary's pack, from the catalog.
 
 For each street or community of a snapshot: the organization and its secretary
 (``view_pack_heads``), the period (the previous snapshot of the series to this one), each KPI

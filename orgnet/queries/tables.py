@@ -1,4 +1,4 @@
-"""统计表 (issue 28 §4): the three fixed-format tables a district sends upward, from the catalog.
+"""统计表: the three fixed-format tables a district sends upward, from the catalog.
 
 - 在职党员到社区报到: one row per unit (应报到 / 已报到 / 报到率), ``view_unit_reporting``
   (the population of the rule ``unit_reporting_low``);

@@ -1,8 +1,8 @@
-"""Deterministic synthetic datasets calibrated to the seeds (DESIGN §3, §5, §6, §8).
+"""Deterministic synthetic datasets calibrated to the figures of the seed documents.
 
 ``generate(preset, out, seed=0, fmt="csv")`` writes one CSV per table (English headers,
 English enum values) or one ``.xlsx`` workbook (a sheet per table, Chinese headers and
-Chinese enum values, Excel date cells), exactly the input contract of DESIGN §3, so the
+Chinese enum values, Excel date cells), exactly the input contract (``docs/input.md``), so the
 output round-trips through the validator with zero rejects.
 
 Determinism: one ``random.Random`` per (preset, seed); only tuples and lists are iterated;
@@ -13,7 +13,7 @@ Members (the big table) are streamed to disk as they are made; only a few ids pe
 party org and community are kept for the roles, services and meetings written after them.
 
 Around the organizations the seeds count lies the territory they do not yet cover, so
-every rule of DESIGN §5 finds gaps in every preset, and the linkage channels of DESIGN §6
+every coverage-gap rule of the catalog finds gaps in every preset, and the linkage channels
 range from none to strong (each resident unit has a tie level 0–3 that drives how many
 channels it uses with its community). A deterministic few resident units per community
 are its core partners (``Preset.core_partners``, ~5–10% of resident-unit ties score

@@ -26,8 +26,6 @@ NAME_COHORTS = (
     (1980, "伟磊涛鹏超杰亮斌飞波鑫辉凯俊峰", "丹婷娜倩静敏晶洁琳莉颖燕蕾", "晓小海俊文志金", "晓小雪佳丽金海"),
     (1995, "浩宇轩博睿泽然杰阳昊晨鑫帆航", "欣怡涵萱琪雨梦佳璐悦彤婷", "梓子嘉一宇俊浩", "梓子思嘉雨一欣诗"),
 )
-#: kept for callers that pick a name without a birth year (the 1980s cohort)
-MALE_CHARS, FEMALE_CHARS, MIDDLE_CHARS = NAME_COHORTS[2][1], NAME_COHORTS[2][2], NAME_COHORTS[2][3]
 
 
 class PersonNames:

@@ -1,4 +1,5 @@
-"""Scale presets of the synthetic generator, calibrated to the seeds (DESIGN §8).
+"""Scale presets of the synthetic generator, calibrated to the figures of the seed documents
+(``orgnet/seed_figures.toml``).
 
 An ``int`` count is exact (the seed gives that number); a ``float`` is a share of the
 territory it lies in (e.g. ``grid_branches=0.7`` = 70% of grids get a branch).

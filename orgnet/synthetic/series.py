@@ -1,4 +1,4 @@
-"""A synthetic quarterly series: quarter N+1 derived from quarter N's dataset (issue 11).
+"""A synthetic quarterly series: quarter N+1 derived from quarter N's dataset.
 
 ``generate_series(preset, out, quarters=4, seed=0)`` writes ``out/2026Q1`` … one CSV
 dataset folder per quarter, each with its reference date in its dataset table (数据集 统计日期) (the

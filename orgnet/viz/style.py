@@ -104,7 +104,6 @@ NODE_STYLES: dict[str, NodeStyle] = {s.key: s for s in _STYLES}
 #: drawing order of kinds in legends (and tie-break order elsewhere)
 KIND_ORDER: dict[str, int] = {s.key: i for i, s in enumerate(_STYLES)}
 
-SUMMARY = "summary"
 SUMMARY_COLOR = "#E0E0E0"
 SUMMARY_BORDER = "#8A8A8A"
 
@@ -181,7 +180,7 @@ def edge_style(band: str | None) -> EdgeStyle:
 
 
 def band_for_score(score: float | None) -> str:
-    """DESIGN §6 bands with the packaged thresholds (``orgnet/linkage.toml``): strong, medium, weak, none."""
+    """The linkage band of a score with the packaged thresholds (``orgnet/linkage.toml``): strong, medium, weak, none."""
     from orgnet.analysis.linkage import band, packaged_config
 
     return "none" if score is None else band(float(score), packaged_config())
@@ -206,7 +205,3 @@ def kind_name(kind: str | None, lang: str = "zh", *, plural: bool = False) -> st
     if key == "node" or key not in UNIT_GROUP_KEYS:
         return t("kind.node_plural" if plural else "kind.node", lang)
     return t(f"kind.{key}_plural" if plural else f"kind.{key}", lang)
-
-
-def all_style_keys() -> list[str]:
-    return [s.key for s in _STYLES]

@@ -1,4 +1,4 @@
-"""The session cookie, set by the app's own server (issue 25): ``HttpOnly; SameSite=Strict``,
+"""The session cookie, set by the app's own server: ``HttpOnly; SameSite=Strict``,
 ``Secure`` when the browser came over https, so no script in the page can read the token.
 
 After a sign-in the page holds a one-time *grant* (a random code, in this process's memory

@@ -14,6 +14,7 @@ from typing import Any
 
 from orgnet.errors import StoreError
 from orgnet.model import Label
+from orgnet.settings import DEFAULT_GRAPH
 
 #: label of the node holding a graph's metadata (load time, source, counts)
 META_LABEL = "OrgnetMeta"
@@ -78,7 +79,7 @@ def check_graph_name(name: str) -> str:
     return name
 
 
-def graph_name_for(file_name: str, fallback: str = "orgnet") -> str:
+def graph_name_for(file_name: str, fallback: str = DEFAULT_GRAPH) -> str:
     """A valid graph name made from an uploaded file's name: ``潍城区台账.zip`` → ``潍城区台账``.
 
     Characters a graph name cannot hold become ``_``; the result is cut to 63 characters.
@@ -146,7 +147,7 @@ class Store(abc.ABC):
 
     engine: str = ""
 
-    def __init__(self, default_graph: str = "orgnet"):
+    def __init__(self, default_graph: str = DEFAULT_GRAPH):
         self.default_graph = default_graph
 
     def _graph(self, graph: str | None) -> str:

@@ -4,7 +4,7 @@
 // title_en: Community and street of every unit
 // description_zh: 每个单位所在（或所属）的社区与街道（多个时取编号最小者），用于联建候选单位的"同一街道"理由；给定街道时只列该街道的单位。
 // description_en: The community and street each unit is located in (smallest id when several); used for the "same street" reason of partner candidates. With street_id: only the units of that street.
-// source: DESIGN §5 a unit's community
+// source: a unit's community is the community its area_id is, or lies in
 // param: street_id str =null
 // columns: unit_id, unit, unit_kind, resident, community_id, street_id
 MATCH (u:Unit)

@@ -4,7 +4,7 @@
 // title_en: Orgs, units and agreements of a snapshot
 // description_zh: 每个党组织、单位和共建协议的编号、名称及所在社区、街道（多个时取编号最小者），用于比较两个快照的增减。
 // description_en: Id, name, community and street (smallest id when several) of every party org, unit and agreement; compared between two snapshots to find what was added or is gone.
-// source: issue 11 what changed
+// source: what changed between two snapshots (两个快照之间的变化)
 // stored: yes
 // param: street_id str =null
 // param: community_id str =null
