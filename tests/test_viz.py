@@ -390,7 +390,7 @@ def test_tree_labels_do_not_overlap(meeting, lang):
             n["label"] = n["label"][:2] + "社区第一网格"
     data = prepare(nodes, layout="tree", lang=lang, meeting=meeting, direction="UD")
     assert data["direction"] == "UD"
-    vn = data["nodes"]
+    vn = [n for n in data["nodes"] if not n.get("on_joint")]  # joints: bends of lines, no label
     assert any(suffix in n["label"] for n in vn)
     by_y: dict[float, list] = {}
     for n in vn:
@@ -407,6 +407,68 @@ def test_tree_labels_do_not_overlap(meeting, lang):
         col.sort(key=lambda n: n["y"])
         for a, b in zip(col, col[1:]):  # a's node, its label under it, then b's node
             need = a["size"] + a["label"].count("\n") * a["font"]["size"] + a["font"]["size"] + b["size"]
+            if meeting:  # names inside boxes: half of each box
+                need = sum((x["label"].count("\n") + 1) * x["font"]["size"] / 2 + x["margin"] for x in (a, b))
             assert b["y"] - a["y"] >= need, (a["label"], b["label"], b["y"] - a["y"], need)
     # same input, same output
     assert prepare(nodes, layout="tree", lang=lang, meeting=meeting, direction="UD") == data
+
+
+def _box(v: dict) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a boxed node: its name (``_est_w``, one font size a line) and margin."""
+    lines = v["label"].count("\n") + 1
+    hw = _est_w(v["label"], v["font"]["size"]) / 2 + v["margin"]
+    hh = lines * v["font"]["size"] / 2 + v["margin"]
+    return v["x"] - hw, v["y"] - hh, v["x"] + hw, v["y"] + hh
+
+
+@pytest.mark.parametrize("n", [3, 8])
+def test_meeting_tree_names_in_boxes_and_lines_beside_them(n):
+    """The meeting org tree: every name whole (no "…") inside its box, at least 24 px (hubs 32 px);
+    the lines to a column of leaves run beside the column: no straight line crosses a box it
+    does not end at, and every leaf is still joined to its parent."""
+    nodes = org_tree_sample(n)
+    for x in nodes:  # long names: cut with "…" at a desk
+        if x["kind"] == "Grid":
+            x["label"] = x["label"][:2] + "社区第一网格党支部联合工作委员会"
+    data = prepare(nodes, layout="tree", meeting=True)
+    boxes = {v["id"]: v for v in data["nodes"] if not v.get("on_joint")}
+    assert boxes and all(v["shape"] == "box" for v in boxes.values())
+    assert not any("…" in v["label"] for v in boxes.values())
+    assert min(v["font"]["size"] for v in boxes.values()) >= 24
+    assert all(v["font"]["size"] >= 32 for v in boxes.values() if v["font"].get("multi") == "html")
+    ids = {v["id"] for v in data["nodes"]}
+    pos = {v["id"]: (v["x"], v["y"]) for v in data["nodes"]}
+    straight = [e for e in data["edges"] if e.get("smooth") is False]
+    assert straight, "no column of leaves in the sample"
+    for e in straight:
+        assert e["from"] in ids and e["to"] in ids
+        (x0, y0), (x1, y1) = pos[e["from"]], pos[e["to"]]
+        for k in range(1, 40):
+            px, py = x0 + (x1 - x0) * k / 40, y0 + (y1 - y0) * k / 40
+            for bid, v in boxes.items():
+                if bid in (e["from"], e["to"]):
+                    continue
+                left, top, right, bottom = _box(v)
+                assert not (left < px < right and top < py < bottom), (e, bid)
+    # joined: from every node, the parent is reached through joints only
+    adj: dict[str, set] = {}
+    for e in data["edges"]:
+        adj.setdefault(e["from"], set()).add(e["to"])
+        adj.setdefault(e["to"], set()).add(e["from"])
+    parent = {x["id"]: x["parent"] for x in nodes}
+    for vid in boxes:
+        p = parent.get(vid)
+        if p not in boxes:
+            continue
+        seen, todo, found = {vid}, [vid], False
+        while todo and not found:
+            cur = todo.pop()
+            for nxt in adj.get(cur, ()):
+                if nxt == p:
+                    found = True
+                elif nxt.startswith("__joint__/") and nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        assert found, (vid, p)
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Mapping
 
@@ -14,17 +15,30 @@ def _text_w(text: str, font: float) -> float:
                default=0.0) * font
 
 
-def _wrap(text: str, width: int, lines: int) -> str:
+def _digits(text: str, i: int) -> bool:
+    """Whether a break before ``text[i]`` would split a number or a Latin word ("1|05号楼")."""
+    return text[i - 1].isascii() and text[i - 1].isalnum() and text[i].isascii() and text[i].isalnum()
+
+
+def _wrap(text: str, width: int, lines: int, whole: bool = False) -> str:
+    """``text`` in at most ``lines`` lines of about ``width`` characters (CJK; Latin text gets
+    1.9 × as many), cut with "…" when longer — or, with ``whole`` (meeting mode), with lines
+    made as long as it takes: the whole name, never cut."""
     text = " ".join(str(text).split())
     if not text:
         return ""
     out: list[str] = []
-    if re.search(r"[\u3400-\u9fff]", text):  # Chinese: break anywhere, but nicely
+    chinese = re.search(r"[\u3400-\u9fff]", text) is not None
+    if whole:
+        per_line = math.ceil(len(text) / max(lines, 1))
+        longest = max(len(w) for w in text.split(" "))
+        width = max(width, per_line + 1 if chinese else math.ceil((per_line + longest) / 1.9))
+    if chinese:  # Chinese: break anywhere, but nicely
         if len(text) <= width + 2 or lines == 1 and len(text) <= width:
             return text if len(text) <= width + 2 else text[: width - 1] + "…"
         if lines >= 2 and len(text) <= 2 * width and "（" not in text:
             half = (len(text) + 1) // 2
-            while 1 < half < len(text) and text[half] in "）)，,、。：；》":
+            while 1 < half < len(text) and (text[half] in "）)，,、。：；》" or _digits(text, half)):
                 half -= 1
             return text[:half] + "\n" + text[half:]
         rest = text
@@ -33,12 +47,12 @@ def _wrap(text: str, width: int, lines: int) -> str:
             p = rest.find("（")
             if 2 <= p <= width and len(rest) > width and (len(out) + 1 < lines) and len(rest) - p <= width:
                 cut = p  # "区图书馆分馆" / "（2号）"
-            while 1 < cut < len(rest) and rest[cut] in "）)，,、。：；》":
+            while 1 < cut < len(rest) and (rest[cut] in "）)，,、。：；》" or _digits(rest, cut)):
                 cut -= 1
             out.append(rest[:cut])
             rest = rest[cut:]
         if rest:
-            out[-1] = out[-1][:-1] + "…"
+            out[-1] = out[-1] + rest if whole else out[-1][:-1] + "…"
     else:
         w = int(width * 1.9)
         cur = ""
@@ -57,14 +71,17 @@ def _wrap(text: str, width: int, lines: int) -> str:
                 cur = ""
         if cur and len(out) < lines:
             out.append(cur)
-        if i < len(words) or (out and len(out[-1]) > w):
+        if whole and i < len(words):
+            out[-1] = " ".join([out[-1], *words[i:]])
+        elif i < len(words) or (out and len(out[-1]) > w):
             out[-1] = out[-1][: w - 1] + "…"
     return "\n".join(out)
 
 
 def _tree_wrap(direction: str | None) -> tuple[int, int]:
-    """Label wrap (characters per line, lines) of a tree map drawn in ``direction``."""
-    return (16, 1) if direction == "LR" else (8, 2)
+    """Label wrap (characters per line, lines) of a tree map drawn in ``direction`` ("box": the
+    meeting tree's boxes, narrow so that many columns fit the width)."""
+    return (16, 1) if direction == "LR" else (5, 2) if direction == "box" else (8, 2)
 
 
 def _font_size(size: float, meeting: bool) -> int:
@@ -74,10 +91,11 @@ def _font_size(size: float, meeting: bool) -> int:
 
 def _hub_font_size(meeting: bool) -> int:
     """Community labels on the linkage map: bigger than the units', and bold."""
-    return 22 if not meeting else 36
+    return 22 if not meeting else 33
 
 
 _LINE_H = 1.2  # label line height, in font sizes (vis draws about 1.0–1.15)
+_BOX_LINE_H = 1.1  # the same inside a box (tighter: a box grows with its text)
 
 
 def _label_box(v: Mapping[str, Any]) -> tuple[float, float, float]:
@@ -86,5 +104,9 @@ def _label_box(v: Mapping[str, Any]) -> tuple[float, float, float]:
     size = float(v["size"])
     label = re.sub(r"</?b>", "", str(v.get("label") or ""))
     lines = label.count("\n") + 1 if label else 0
+    if v.get("shape") == "box":  # the name inside the box
+        pad = float(v.get("margin", 5)) + float(v.get("borderWidth", 1))
+        half_h = lines * font * _BOX_LINE_H / 2 + pad
+        return _text_w(label, font) / 2 + pad, half_h, half_h
     half = max(size, _text_w(label, font) / 2 + 2.0)  # + the white text stroke
     return half, size, size + 3.0 + lines * font * _LINE_H + 2.0

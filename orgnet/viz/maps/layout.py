@@ -35,7 +35,8 @@ def _layout_force(nodes, edges) -> dict[str, tuple[float, float]]:
     return {k: (round(float(v[0]) * scale, 1), round(float(v[1]) * scale, 1)) for k, v in pos.items()}
 
 
-def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int) -> dict[str, tuple[float, float]]:
+def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int,
+                   whole: bool = False) -> dict[str, tuple[float, float]]:
     """The focus in the middle, its neighbours on concentric rings (clusters among them, so
     fitting the view keeps labels readable), each further hop fanned out behind its parent.
 
@@ -63,7 +64,7 @@ def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int)
                 children[p].append(c)
                 nxt.append(c)
         frontier = nxt
-    slot = max([_text_w(_wrap(by_id[i]["label"], wrap_w, 2).split("\n")[0], font) for i in ids] + [font * 4]) + font
+    slot = max([_text_w(_wrap(by_id[i]["label"], wrap_w, 2, whole).split("\n")[0], font) for i in ids] + [font * 4]) + font
     gap = font * 5.2  # a node and its two-line label fit between rings
     pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
     ring = list(children[focus])
@@ -165,23 +166,24 @@ def _drop_cross_weak(nodes, edges) -> tuple[list[dict[str, Any]], int]:
     return keep, dropped
 
 
-@lru_cache(maxsize=1)
-def _ring_curve(samples: int = 720) -> tuple[tuple[tuple[float, float], ...], tuple[float, ...]]:
-    """The unit squircle |x|^4 + |y|^4 = 1 from the top, clockwise on screen; with cumulative length."""
+@lru_cache(maxsize=32)
+def _ring_curve(samples: int = 720, stretch: float = 1.0) -> tuple[tuple[tuple[float, float], ...], tuple[float, ...]]:
+    """The unit squircle |x|^4 + |y|^4 = 1 from the top, clockwise on screen, ``stretch`` times as
+    wide as high; with cumulative length."""
     pts, cum = [], [0.0]
     for i in range(samples + 1):
         a = -math.pi / 2 + 2 * math.pi * i / samples
         c, s = math.cos(a), math.sin(a)
         d = (abs(c) ** _RING_P + abs(s) ** _RING_P) ** (1 / _RING_P)
-        pts.append((c / d, s / d))
+        pts.append((c / d * stretch, s / d))
         if i:
             cum.append(cum[-1] + math.dist(pts[-2], pts[-1]))
     return tuple(pts), tuple(cum)
 
 
-def _ring_slots(n: int, radius: float, offset: float = 0.0) -> list[tuple[float, float]]:
+def _ring_slots(n: int, radius: float, offset: float = 0.0, stretch: float = 1.0) -> list[tuple[float, float]]:
     """``n`` points evenly spaced along the squircle of ``radius`` (normalised units)."""
-    pts, cum = _ring_curve()
+    pts, cum = _ring_curve(720, stretch)
     total = cum[-1]
     out, k = [], 0
     for j in range(n):
@@ -197,12 +199,16 @@ def _ring_slots(n: int, radius: float, offset: float = 0.0) -> list[tuple[float,
 
 
 def _layout_bipartite(nodes, edges, scale=1.0, *, font: float = 15.0, hub_font: float | None = None,
-                      wrap_w: int = 8, wrap_lines: int = 2, aspect: float = 1.6) -> dict[str, tuple[float, float]]:
+                      wrap_w: int = 8, wrap_lines: int = 2, aspect: float = 1.6, whole: bool = False,
+                      widen: bool = False) -> dict[str, tuple[float, float]]:
     """Hubs (communities) on a grid; each hub's other nodes on a rounded square around it,
     spaced by their label boxes so that labels never overlap; nodes tied to several hubs
     face the others. Hub columns are chosen so the whole map is largest in a viewport of
     ``aspect`` (width / height): the fit zoom — and so the label size on screen — is as
-    big as the content allows."""
+    big as the content allows.
+
+    ``widen`` (meeting mode): a single community's rings are drawn wider than high, as far as
+    that shows the map larger in ``aspect``; ``whole``: labels wrapped, never cut."""
     hubs, hub_ids, ties, primary = _bipartite_roles(nodes, edges)
     if not hubs or len(hubs) == len(nodes):
         return _layout_force(nodes, edges)
@@ -221,7 +227,7 @@ def _layout_bipartite(nodes, edges, scale=1.0, *, font: float = 15.0, hub_font: 
         return float(n.get("size") or S.node_style(n["kind"]).size) * scale
 
     others = [n for n in nodes if n["id"] not in hub_ids]
-    lab = {n["id"]: _wrap(n["label"], wrap_w, wrap_lines) for n in others}
+    lab = {n["id"]: _wrap(n["label"], wrap_w, wrap_lines, whole) for n in others}
     su = max((node_size(n) for n in others), default=14.0 * scale)
     lh_text = max((lab[i].count("\n") + 1 for i in lab), default=1) * font * 1.2
     sx = max((_text_w(lab[i], font) for i in lab), default=font * 4) + font * 0.6   # slot width
@@ -230,17 +236,10 @@ def _layout_bipartite(nodes, edges, scale=1.0, *, font: float = 15.0, hub_font: 
     pos: dict[str, tuple[float, float]] = {}
     local: dict[str, list] = {}
     half: dict[str, tuple[float, float]] = {}
-    L1 = _ring_curve()[1][-1]
-    for h in hubs:
-        hid = h["id"]
-        members = sorted(petals.get(hid, []),
-                         key=lambda n: (-strength[n["id"]], -len(ties.get(n["id"], {})), n["label"], n["id"]))
-        hs = node_size(h)
-        hub_lab = _wrap(h["label"], max(wrap_w, 8), 2)
-        hub_w = _text_w(hub_lab, hub_font)
-        hub_lh = (hub_lab.count("\n") + 1) * hub_font * 1.2
-        r_min = max(1.0, (hs + su + lh_text + font * 0.3) / sy, (hs + hub_lh + su + font * 0.3) / sy,
-                    (hub_w / 2 + sx / 2) / sx * 0.92)
+    gut_x, gut_y = sx * 0.15, sy * 0.15
+
+    def rings_of(members, r_min, hub_w, hs, hub_lh, stretch=1.0):
+        L1 = _ring_curve(720, stretch)[1][-1]
         # rings: one ring up to 16 nodes (no tie crosses another node), then concentric rings
         rings: list = []
         if len(members) <= 12:
@@ -254,15 +253,29 @@ def _layout_bipartite(nodes, edges, scale=1.0, *, font: float = 15.0, hub_font: 
                 rings.append((r, members[i:i + cap]))
                 i += cap
                 k += 1
-        rings = [(r, ring, _ring_slots(len(ring), r, offset=0.5 * (k % 2)))
+        rings = [(r, ring, _ring_slots(len(ring), r, offset=0.5 * (k % 2), stretch=stretch))
                  for k, (r, ring) in enumerate(rings)]
         rmax = max((r for r, *_ in rings), default=0.0)
-        half[hid] = (max(rmax * sx + sx / 2, hub_w / 2 + font, hs + font),
-                     max(rmax * sy + sy / 2, hs + hub_lh + font))
-        local[hid] = rings
+        return rings, (max(rmax * sx * stretch + sx / 2, hub_w / 2 + font, hs + font),
+                       max(rmax * sy + sy / 2, hs + hub_lh + font))
+
+    for h in hubs:
+        hid = h["id"]
+        members = sorted(petals.get(hid, []),
+                         key=lambda n: (-strength[n["id"]], -len(ties.get(n["id"], {})), n["label"], n["id"]))
+        hs = node_size(h)
+        hub_lab = _wrap(h["label"], max(wrap_w, 8), 2, whole)
+        hub_w = _text_w(hub_lab, hub_font)
+        hub_lh = (hub_lab.count("\n") + 1) * hub_font * 1.2
+        r_min = max(1.0, (hs + su + lh_text + font * 0.3) / sy, (hs + hub_lh + su + font * 0.3) / sy,
+                    (hub_w / 2 + sx / 2) / sx * 0.92)
+        shapes = [rings_of(members, r_min, hub_w, hs, hub_lh)]
+        if widen and len(hubs) == 1:  # the one community: rings as wide as the screen allows
+            shapes += [rings_of(members, r_min, hub_w, hs, hub_lh, 1.0 + 0.25 * k) for k in range(1, 13)]
+        zooms = [min(aspect / (2 * hx + gut_x), 1.0 / (2 * hy + gut_y)) for _, (hx, hy) in shapes]
+        local[hid], half[hid] = shapes[max(range(len(shapes)), key=lambda i: (zooms[i] > zooms[0] * 1.0001, zooms[i], -i))]
     # hubs in rows (in hub order), each row as wide as its own hubs: the number of rows
     # that shows the map largest in the viewport
-    gut_x, gut_y = sx * 0.15, sy * 0.15
     ws = [2 * half[h["id"]][0] + gut_x for h in hubs]
     hs_ = [2 * half[h["id"]][1] + gut_y for h in hubs]
     n_h = len(hubs)

@@ -20,14 +20,17 @@ from orgnet.viz.maps.layout import (_cross_edges, _drop_cross_weak, _is_hub, _is
                                     _layout_force, _layout_radial)
 from orgnet.viz.maps.legend import _legend_from, legend_html
 from orgnet.viz.maps.normalise import Rows, _norm_edges, _norm_nodes
-from orgnet.viz.maps.tree import _layout_tree
-from orgnet.viz.maps.vis import _options, _vis_edge, _vis_node
+from orgnet.viz.maps.tree import _layout_tree, _layout_tree_meeting
+from orgnet.viz.maps.vis import _options, _spines, _vis_edge, _vis_node
 
 #: the smallest on-screen label size (px, font size × zoom) a fitted map keeps: at a desk,
 #: and in meeting mode (projected: unit labels, community labels)
 DESK_LABEL_PX = 12.0
-MEETING_LABEL_PX = 14.0
-MEETING_HUB_PX = 18.0
+MEETING_LABEL_PX = 24.0
+MEETING_HUB_PX = 32.0
+#: the width / height of a meeting map's canvas at 1920×1080 that layouts aim for (the page stretches
+#: the drawing to the canvas it really gets)
+MEETING_ASPECT = 2.8
 
 
 def _json_script(obj: Any) -> str:
@@ -87,7 +90,17 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         ns, es, hidden = _cap_flat(ns, es, max_nodes, lang)
     scale = 1.35 if meeting else 1.0
     dir_used = None
-    if layout == "tree":
+    # the meeting org tree: names in boxes, leaves in columns with their lines beside them
+    boxed = layout == "tree" and meeting and (direction or "auto").upper() != "LR"
+    stacks: dict[str, list[list[str]]] = {}
+    room = float(_font_size(15, meeting)) / 2  # beside a column of boxes: its line
+    if boxed:
+        w, lines = _tree_wrap("box")
+        bx = {n["id"]: _label_box(_vis_node(n, {}, lang, meeting, w, lines, hub=_is_tree_hub(n), boxed=True))
+              for n in ns}
+        pos, stacks = _layout_tree_meeting(ns, bx, gap=10.0, aspect=MEETING_ASPECT, room=room)
+        dir_used = "UD"
+    elif layout == "tree":
         def boxes(d: str) -> dict[str, tuple[float, float, float]]:
             w, lines = _tree_wrap(d)
             return {n["id"]: _label_box(_vis_node(n, {}, lang, meeting, w, lines, hub=_is_tree_hub(n))) for n in ns}
@@ -97,25 +110,30 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
     elif layout == "bipartite":
         pos = _layout_bipartite(ns, es, 1.45 if meeting else 1.0, font=_font_size(14, meeting),
                                 hub_font=_hub_font_size(meeting), wrap_w=6, wrap_lines=2,
-                                aspect=1.8 if meeting else 1.45)
+                                aspect=MEETING_ASPECT if meeting else 1.45, whole=meeting, widen=meeting)
         for e, cross in zip(es, _cross_edges(ns, es)):
             if cross:
                 e["_cross"] = True
     elif layout == "radial":
-        pos = _layout_radial(ns, es, focus, font=float(_font_size(15, meeting)), wrap_w=8)
+        pos = _layout_radial(ns, es, focus, font=float(_font_size(15, meeting)), wrap_w=8, whole=meeting)
     else:
         pos = _layout_force(ns, es)
         if meeting:
             pos = {k: (round(x * scale, 1), round(y * scale, 1)) for k, (x, y) in pos.items()}
     if layout == "tree":
-        wrap_w, wrap_lines = _tree_wrap(dir_used)
+        wrap_w, wrap_lines = _tree_wrap("box" if boxed else dir_used)
     elif layout == "bipartite":
         wrap_w, wrap_lines = 6, 2
     else:
         wrap_w, wrap_lines = 8, 2
     hub = _is_hub if layout == "bipartite" else _is_tree_hub if layout == "tree" else (lambda n: False)
-    vnodes = [_vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub=hub(n)) for n in ns]
+    vnodes = [_vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub=hub(n), boxed=boxed) for n in ns]
     vedges = [_vis_edge(e, lang, meeting) for e in es]
+    if stacks:
+        joints, lines_, pairs = _spines(stacks, pos, bx, room, meeting)
+        vedges = [v for v, e in zip(vedges, es) if (e["source"], e["target"]) not in pairs
+                  and (e["target"], e["source"]) not in pairs] + lines_
+        vnodes += joints
     return {
         "nodes": vnodes,
         "edges": vedges,
@@ -170,7 +188,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     ``focus``: the node the ``"radial"`` layout centres on (and the view, when zoomed in).
     ``min_label_px`` / ``min_hub_px``: the smallest on-screen size (font size × zoom) of
     ordinary and of hub labels; fitting the view never zooms out further (the map can then
-    be panned). Default: 12 px, and in meeting mode 14 px and 18 px (readable when projected).
+    be panned). Default: 12 px, and in meeting mode 24 px and 32 px (read from 8–10 m at 1920×1080).
     Output is byte-identical for identical input (and identical ``date``).
     """
     lang = _norm_lang(lang)
@@ -213,7 +231,8 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
         "legend": data["legend"] if legend else [],
         "meta": {"title": title or "", "subtitle": sub, "filename": _filename(title),
                  "legendTitle": t("legend.title", lang), "font": S.FONT_STACK, "meeting": bool(meeting),
-                 "notes": notes, "focus": focus, "minLabelPx": min_label_px, "minHubPx": min_hub_px},
+                 "notes": notes, "focus": focus, "minLabelPx": min_label_px, "minHubPx": min_hub_px,
+                 "widen": bool(meeting) and layout in ("tree", "bipartite")},
     }
     body_class = "on-meeting" if meeting else "on-normal"
     return (

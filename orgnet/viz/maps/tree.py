@@ -9,9 +9,12 @@ from typing import Mapping
 from orgnet.viz import style as S
 
 
-def _tree_slots(nodes, stack_leaves: bool):
+def _tree_slots(nodes, stack_leaves: bool, per_column: int | None = None,
+                stacks: dict[str, list[list[str]]] | None = None, step: float = 0.5):
     """Tidy-tree slots: (slot, depth, stacked index) per node id; leaves of a parent whose
-    children are all leaves are stacked in one column under it when ``stack_leaves``."""
+    children are all leaves are stacked in one column under it when ``stack_leaves`` (in
+    columns of ``per_column`` side by side when given; ``stacks`` then gets parent id → its
+    columns of leaf ids); ``step``: the depth between two stacked leaves."""
     ids = {n["id"]: n for n in nodes}
     children: dict[str, list[dict]] = defaultdict(list)
     roots = []
@@ -36,11 +39,14 @@ def _tree_slots(nodes, stack_leaves: bool):
         stack: list[tuple] = [(root, 0.0, "enter")]
         while stack:
             x, dd, what = stack.pop()
-            if what == "column":  # the leaf children of x, stacked in one column
+            if what == "column":  # the leaf children of x, stacked in one column (or several)
+                k = per_column or len(x)
                 for i, c in enumerate(x):
-                    slot[c["id"]] = counter[0]
-                    depth[c["id"]] = dd + i * 0.5
-                counter[0] += 1
+                    slot[c["id"]] = counter[0] + i // k
+                    depth[c["id"]] = dd + (i % k) * step
+                counter[0] += -(-len(x) // k)
+                if stacks is not None:
+                    stacks[x[0]["_by"]] = [[c["id"] for c in x[j:j + k]] for j in range(0, len(x), k)]
                 continue
             if what == "exit":
                 placed = [slot[c["id"]] for c in children.get(x["id"], []) if c.get("_by") == x["id"]]
@@ -164,3 +170,41 @@ def _layout_tree(nodes, direction: str, scale=1.0, boxes=None, gap: float = 10.0
         for nid in slot:
             pos[nid] = (round(depth[nid] * lx, 1), round(slot[nid] * ly, 1))
     return pos, direction
+
+
+def _layout_tree_meeting(nodes, boxes: Mapping[str, tuple[float, float, float]], gap: float, aspect: float,
+                         room: float) -> tuple[dict[str, tuple[float, float]], dict[str, list[list[str]]]]:
+    """The org tree for a meeting room: top-down, each parent's leaf children in columns of
+    ``k`` side by side, ``k`` chosen so that the tree shows largest in a canvas of ``aspect``
+    (width / height). Returns positions and the stacks (parent → columns of leaf ids).
+
+    ``boxes``: id → (half width, above, below) of each node's box; a stacked leaf keeps
+    ``room`` / 2 free on its left and right (the line down its column runs on the left).
+    """
+    longest = 1
+    probe: dict[str, list[list[str]]] = {}
+    _tree_slots(nodes, stack_leaves=True, stacks=probe, step=1.0)
+    for cols in probe.values():
+        longest = max(longest, sum(len(c) for c in cols))
+    best = None
+    for k in range(1, min(longest, 16) + 1):
+        stacks: dict[str, list[list[str]]] = {}
+        slot, depth = _tree_slots(nodes, stack_leaves=True, per_column=k, stacks=stacks, step=1.0)
+        stacked = {i for cols in stacks.values() for col in cols for i in col}
+        bx = {i: ((h + room / 2) if i in stacked else h, a, b) for i, (h, a, b) in boxes.items()}
+        grid = {nid: (slot[nid], depth[nid]) for nid in slot}
+        dx, _ = _tree_spacing(grid, bx, "UD", 40.0, 40.0, gap)
+        # each row as high as its highest box (a row of one-line names is low)
+        rows = sorted({depth[nid] for nid in slot})
+        above = {d: max(bx[i][1] for i in slot if depth[i] == d) for d in rows}
+        below = {d: max(bx[i][2] for i in slot if depth[i] == d) for d in rows}
+        row_y = {rows[0]: 0.0}
+        for d0, d1 in zip(rows, rows[1:]):
+            row_y[d1] = row_y[d0] + below[d0] + gap + above[d1]
+        pos = {nid: (round(slot[nid] * dx, 1), round(row_y[depth[nid]], 1)) for nid in slot}
+        w = max(x + bx[i][0] for i, (x, _) in pos.items()) - min(x - bx[i][0] for i, (x, _) in pos.items())
+        h = max(y + bx[i][2] for i, (_, y) in pos.items()) - min(y - bx[i][1] for i, (_, y) in pos.items())
+        z = min(aspect / max(w, 1.0), 1.0 / max(h, 1.0))
+        if best is None or z > best[0] * 1.0001:
+            best = (z, pos, stacks)
+    return best[1], best[2]

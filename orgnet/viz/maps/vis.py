@@ -18,7 +18,16 @@ def _tip(title: Any, lang: str) -> list[str]:
     return [str(title)]
 
 
-def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub: bool = False) -> dict[str, Any]:
+def _tint(color: str, share: float = 0.22) -> str:
+    """``color`` (#RRGGBB) mixed with white: ``share`` of the colour."""
+    c = color.lstrip("#")
+    rgb = [int(c[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - (255 - v) * share):02X}" for v in rgb)
+
+
+def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub: bool = False, boxed: bool = False) -> dict[str, Any]:
+    """The vis node of ``n``. ``boxed``: the name inside a box in the kind's colours (the meeting
+    org tree: a line ends at the box and never runs through a name)."""
     st = S.node_style(n["kind"])
     size = float(n.get("size") or st.size) * (1.45 if meeting else 1.0)
     fill, border, font_color = st.color, st.border, S.TEXT_COLOR
@@ -29,14 +38,15 @@ def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub: bool = False) -> d
         fill, border, dashed = S.SUMMARY_COLOR, S.SUMMARY_BORDER, True
         shown = label
     elif hub:
-        shown = _wrap(label, max(wrap_w, 8), 2)
+        shown = _wrap(label, max(wrap_w, 8), 2, whole=meeting)
     else:
-        shown = _wrap(label, wrap_w, wrap_lines)
+        shown = _wrap(label, wrap_w, wrap_lines, whole=meeting)
     if n.get("uncovered"):
         fill, border, font_color, dashed, border_w = S.UNCOVERED_FILL, S.UNCOVERED_BORDER, S.UNCOVERED_FONT, True, 3.5
         suffix = t("map.uncovered_suffix", lang).strip()
         one = f"{label}{suffix}" if _norm_lang(lang) == "zh" else f"{label} {suffix}"
-        shown = one if len(one) <= wrap_w + 3 else (f"{shown}\n{suffix}" if wrap_lines > 1 else f"{shown} {suffix}")
+        fits = len(one) <= wrap_w + (2 if boxed else 3)
+        shown = one if fits else (f"{shown}\n{suffix}" if wrap_lines > 1 else f"{shown} {suffix}")
     if n.get("_summary"):
         tip_lines = [n["_tip"]]
     else:
@@ -71,7 +81,62 @@ def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub: bool = False) -> d
         v["on_group"] = True
         v["shapeProperties"] = {"borderDashes": [5, 3]}
         v["borderWidth"] = 2.5
+    if boxed:
+        bg = fill if n.get("uncovered") or n.get("_summary") else _tint(fill)
+        v.update(shape="box", margin=BOX_MARGIN, borderWidth=max(border_w, 3.0))
+        v["color"] = {"background": bg, "border": border, "highlight": {"background": bg, "border": "#000000"},
+                      "hover": {"background": bg, "border": "#000000"}}
     return v
+
+
+#: the inner margin of a boxed node (px, around its name)
+BOX_MARGIN = 5
+
+
+def _spines(stacks: Mapping[str, list[list[str]]], pos: Mapping[str, tuple[float, float]],
+            boxes: Mapping[str, tuple[float, float, float]], room: float,
+            meeting: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, str]]]:
+    """The lines to a parent's stacked leaves, drawn beside their column instead of through it:
+    from the parent to a bend under it, along to each column, down its left side and across to
+    each leaf. Returns the joints (invisible nodes), the lines and the (parent, leaf) pairs the
+    lines replace. ``boxes``: id → (half width, above, below); ``room``: the free band left of
+    a column."""
+    st = S.edge_style(None)
+    width = round(st.width * (1.4 if meeting else 1.0), 2)
+    joints: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    pairs: set[tuple[str, str]] = set()
+
+    def joint(jid: str, x: float, y: float) -> None:
+        joints.append({"id": jid, "x": round(x, 1), "y": round(y, 1), "shape": "dot", "size": 0.5, "label": "",
+                       "borderWidth": 0, "chosen": False, "on_joint": True,
+                       "color": {"background": st.color, "border": st.color}})
+
+    def line(a: str, b: str) -> None:
+        lines.append({"from": a, "to": b, "width": width, "smooth": False, "chosen": False,
+                      "color": {"color": st.color, "highlight": st.color, "hover": st.color, "opacity": 0.9}})
+
+    for parent, cols in sorted(stacks.items()):
+        if parent not in pos:
+            continue
+        px, py = pos[parent]
+        first_top = min(pos[col[0]][1] - boxes[col[0]][1] for col in cols)
+        bend_y = (py + boxes[parent][2] + first_top) / 2
+        prev = parent
+        for j, col in enumerate(cols):
+            x = pos[col[0]][0] - max(boxes[i][0] for i in col) - room / 2
+            bend = f"__joint__/{parent}/{j}"
+            joint(bend, x, bend_y)
+            line(prev, bend)
+            prev = up = bend
+            for leaf in col:
+                k = f"__joint__/{leaf}"
+                joint(k, x, pos[leaf][1])
+                line(up, k)
+                line(k, leaf)
+                up = k
+                pairs.add((parent, leaf))
+    return joints, lines, pairs
 
 
 def _vis_edge(e, lang, meeting) -> dict[str, Any]:
