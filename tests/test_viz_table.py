@@ -20,7 +20,7 @@ def test_every_cell_is_escaped_and_blank_cells_are_empty():
     out = meeting_table_html(df, note=EVIL)
     assert "<script>" not in out and "<img" not in out and "onerror=alert(2)>" not in out
     assert out.count("&lt;script&gt;") == 3  # the cell, the header, the note
-    assert "a&amp;b" in out and "<td></td>" in out and ">nan<" not in out.lower()
+    assert "a&amp;b" in out and "<td class=\"on-short\"></td>" in out and ">nan<" not in out.lower()
     assert "咸阳市秦都区人力资源和社会保障局" in out  # whole, never cut
     assert len(re.findall(r"<tr>", out)) == 3  # header + two rows
     assert f"font-size: {MEETING_TABLE_PX}px" in out and MEETING_TABLE_PX >= 24
