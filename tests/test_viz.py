@@ -472,3 +472,23 @@ def test_meeting_tree_names_in_boxes_and_lines_beside_them(n):
                     todo.append(nxt)
         assert found, (vid, p)
 
+
+
+def test_a_cluster_symbol_grows_with_what_it_holds():
+    """"党员 218" is drawn larger than "单位 5" (a count-scaled symbol, capped), never smaller than
+    its kind's own symbol; rings leave room for the big symbols and their labels."""
+    nodes = [{"id": "c", "label": "文寺社区", "kind": "Community"},
+             {"id": "+c:m", "label": "党员 218", "kind": "Member", "cluster": True, "count": 218, "parent": "c"},
+             {"id": "+c:u", "label": "单位 5", "kind": "Unit", "cluster": True, "count": 5, "parent": "c"},
+             {"id": "+c:s", "label": "服务 100000", "kind": "Service", "cluster": True, "count": 100000, "parent": "c"},
+             {"id": "m1", "label": "丁丽丽", "kind": "Member", "parent": "c"}]
+    edges = [{"source": "c", "target": n["id"]} for n in nodes[1:]]
+    data = prepare(nodes, edges, layout="radial", focus="c")
+    size = {v["id"]: v["size"] for v in data["nodes"]}
+    assert size["+c:m"] > size["+c:u"] >= node_style("Unit").size
+    assert size["m1"] == node_style("Member").size  # a single member keeps its kind's symbol
+    assert size["+c:s"] <= 34
+    pos = {v["id"]: (v["x"], v["y"]) for v in data["nodes"]}
+    r = {i: (pos[i][0] ** 2 + pos[i][1] ** 2) ** 0.5 for i in pos if i != "c"}
+    # the inner ring clears the focus's symbol, the big cluster and its two-line label
+    assert min(r.values()) >= 2 * size["+c:s"] + 3.4 * 15 - 1e-6

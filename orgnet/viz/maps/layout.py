@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from orgnet.viz import style as S
-from orgnet.viz.maps.labels import _text_w, _wrap
+from orgnet.viz.maps.labels import _symbol_size, _text_w, _wrap
 from orgnet.viz.maps.normalise import BAND_RANK, _strength
 
 _RING_P = 4.0  # units sit on a rounded square ("squircle") around their community
@@ -65,7 +65,8 @@ def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int,
                 nxt.append(c)
         frontier = nxt
     slot = max([_text_w(_wrap(by_id[i]["label"], wrap_w, 2, whole).split("\n")[0], font) for i in ids] + [font * 4]) + font
-    gap = font * 5.2  # a node and its two-line label fit between rings
+    # a node and its two-line label fit between rings (big cluster symbols push them apart)
+    gap = max([font * 5.2] + [2 * _symbol_size(by_id[i]) + 3.4 * font for i in ids if by_id[i].get("cluster")])
     pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
     ring = list(children[focus])
     radius, k, placed = max(gap * 2.2, slot * 1.1), 0, 0

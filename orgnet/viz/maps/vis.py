@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from orgnet.i18n import _norm_lang, t
 from orgnet.viz import style as S
-from orgnet.viz.maps.labels import _font_size, _hub_font_size, _wrap
+from orgnet.viz.maps.labels import _font_size, _hub_font_size, _symbol_size, _wrap
 
 
 def _tip(title: Any, lang: str) -> list[str]:
@@ -29,7 +29,7 @@ def _vis_node(n, pos, lang, meeting, wrap_w, wrap_lines, hub: bool = False, boxe
     """The vis node of ``n``. ``boxed``: the name inside a box in the kind's colours (the meeting
     org tree: a line ends at the box and never runs through a name)."""
     st = S.node_style(n["kind"])
-    size = float(n.get("size") or st.size) * (1.45 if meeting else 1.0)
+    size = _symbol_size(n) * (1.45 if meeting else 1.0)
     fill, border, font_color = st.color, st.border, S.TEXT_COLOR
     dashed = st.dashed
     border_w = 1.5
