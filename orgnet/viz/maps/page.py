@@ -21,7 +21,7 @@ from orgnet.viz.maps.layout import (_cross_edges, _drop_cross_weak, _is_hub, _is
 from orgnet.viz.maps.legend import _legend_from, legend_html
 from orgnet.viz.maps.normalise import Rows, _norm_edges, _norm_nodes
 from orgnet.viz.maps.tree import _layout_tree, _layout_tree_meeting
-from orgnet.viz.maps.vis import _options, _spines, _vis_edge, _vis_node
+from orgnet.viz.maps.vis import _options, _spines, _tint, _vis_edge, _vis_node
 
 #: the smallest on-screen label size (px, font size × zoom) a fitted map keeps: at a desk,
 #: and in meeting mode (projected: unit labels, community labels)
@@ -138,12 +138,19 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         "nodes": vnodes,
         "edges": vedges,
         "options": _options(len(vnodes), layout, dir_used, meeting),
-        "legend": _legend_from(ns, es, lang, summary=any(n.get("_summary") for n in ns)),
+        "legend": _boxed_legend(_legend_from(ns, es, lang, summary=any(n.get("_summary") for n in ns)), boxed),
         "shown": sum(1 for n in ns if not n.get("_summary")),
         "hidden": hidden,
         "direction": dir_used,
         "cross_weak_hidden": cross_hidden,
     }
+
+
+def _boxed_legend(entries: list[dict[str, Any]], boxed: bool) -> list[dict[str, Any]]:
+    """The legend of a boxed (meeting) org tree: each kind as the box it is drawn in."""
+    if not boxed:
+        return entries
+    return [dict(e, shape="square", color=_tint(e["color"])) if e["type"] == "node" else e for e in entries]
 
 
 def build_network(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: str = "650px",
