@@ -492,3 +492,30 @@ def test_a_cluster_symbol_grows_with_what_it_holds():
     r = {i: (pos[i][0] ** 2 + pos[i][1] ** 2) ** 0.5 for i in pos if i != "c"}
     # the inner ring clears the focus's symbol, the big cluster and its two-line label
     assert min(r.values()) >= 2 * size["+c:s"] + 3.4 * 15 - 1e-6
+
+
+def test_radial_ring_labels_do_not_overlap():
+    """Neighbours on a ring sit at least their half label widths apart (each takes an arc as
+    wide as its own label: short member names pack tighter than the longest name allows)."""
+    import math as _m
+
+    names = ["丁丽丽", "严小琳", "人民路街道文寺社区非公企业第二联合党支部", "王五", "咸阳市秦都区人力资源和社会保障局"]
+    nodes = [{"id": "c", "label": "文寺社区", "kind": "Community"}]
+    nodes += [{"id": f"n{i:03d}", "label": names[i % len(names)] + str(i), "kind": "Member" if i % 5 < 2 else "Unit"}
+              for i in range(120)]
+    edges = [{"source": "c", "target": n["id"]} for n in nodes[1:]]
+    data = prepare(nodes, edges, layout="radial", focus="c", max_nodes=500)
+    ring: dict[float, list] = {}
+    for v in data["nodes"]:
+        if v["id"] != "c":
+            ring.setdefault(round(_m.hypot(v["x"], v["y"]), -1), []).append(v)
+    assert len(ring) >= 2
+    for vs in ring.values():
+        vs.sort(key=lambda v: _m.atan2(v["y"], v["x"]))
+        for a, b in zip(vs, vs[1:] + vs[:1]):
+            need = (_est_w(a["label"].split("\n")[0], a["font"]["size"])
+                    + _est_w(b["label"].split("\n")[0], b["font"]["size"])) / 2
+            assert _m.dist((a["x"], a["y"]), (b["x"], b["y"])) >= need * 0.98, (a["label"], b["label"])
+    # short names pack tighter: a ring of them holds more than the widest label would allow
+    widest = max(_est_w(v["label"].split("\n")[0], v["font"]["size"]) for v in data["nodes"]) + 15
+    assert any(len(vs) > int(2 * _m.pi * r / widest) for r, vs in ring.items())

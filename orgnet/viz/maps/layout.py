@@ -70,13 +70,23 @@ def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int,
     pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
     ring = list(children[focus])
     radius, k, placed = max(gap * 2.2, slot * 1.1), 0, 0
+    # on a ring each node takes an arc as wide as its own label: a ring of short names
+    # (members: 丁丽丽) holds twice as many as the widest label would allow
+    own = {i: max(_text_w(_wrap(by_id[i]["label"], wrap_w, 2, whole).split("\n")[0], font), font * 3) + font
+           for i in ring}
     while placed < len(ring):
-        cap = max(6, int(2 * math.pi * radius / slot))
-        part = ring[placed:placed + cap]
-        step = 2 * math.pi / len(part)
-        off = (step / 2) * (k % 2)
-        for j, nid in enumerate(part):
-            a = -math.pi / 2 + off + j * step
+        circ, part, total = 2 * math.pi * radius, [], 0.0
+        while placed + len(part) < len(ring):
+            w = own[ring[placed + len(part)]]
+            if len(part) >= 6 and total + w > circ:
+                break
+            part.append(ring[placed + len(part)])
+            total += w
+        off = (math.pi / len(part)) * (k % 2)
+        acc = 0.0
+        for nid in part:
+            a = -math.pi / 2 + off + 2 * math.pi * (acc + own[nid] / 2) / total
+            acc += own[nid]
             pos[nid] = (radius * math.cos(a), radius * math.sin(a))
         placed += len(part)
         radius += gap
