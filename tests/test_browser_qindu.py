@@ -149,13 +149,41 @@ def test_explorer_click_through_at_district_scale(url, browser, qindu):
 
 @pytest.mark.parametrize("page_name", ["linkage", "org_tree"])
 def test_meeting_mode_labels_on_a_projector(url, browser, page_name):
+    """Read from the back of a meeting room (1920×1080, 8–10 m): unit labels at least 24 px and
+    community / hub labels 32 px on screen; the drawing takes at least 80% of the canvas width;
+    every name whole (no "…"); every node's box inside the canvas, none under the legend (and
+    the legend on screen); on the org tree no line through another node's name."""
+    from meeting_probe import MEASURE_JS
+    from orgnet.viz.maps import MEETING_HUB_PX, MEETING_LABEL_PX
+
+    assert MEETING_LABEL_PX >= 24 and MEETING_HUB_PX >= 32
     page = browser.new_context(viewport=PROJECTOR).new_page()
     _goto(page, f"{url}/{page_name}?meeting=1")
     frame, _ = _map(page)
-    px = frame.evaluate("() => window.orgnetLabelPx()")
-    assert px["unit"] >= 14 and px["hub"] >= 18, px  # units / orgs 14 px, communities 18 px
+    time.sleep(0.5)  # the fit after the drawing is spread to the width
+    m = frame.evaluate(MEASURE_JS)
+    m.pop("boxes")
+    assert m["unit"] >= 24 - 1e-6 and m["hub"] >= 32 - 1e-6, m
+    assert m["fill"] >= 0.8, m
+    assert m["cut"] == [], m
+    assert m["outside"] == [] and m["underLegend"] == [], m
+    if page_name == "org_tree":
+        assert m["through"] == [], m
     assert frame.locator(".on-legend-strip").count() == 1  # the legend under the map: full width for the map
+    box = frame.frame_element().bounding_box()
+    assert box["y"] + m["legend"]["y"] + m["legend"]["h"] <= PROJECTOR["height"], (box, m["legend"])
     page.screenshot(path=str(SHOTS / f"qindu_{page_name}_meeting_1920.png"))
+
+
+def test_meeting_gaps_table_on_a_projector(url, browser):
+    """The gaps in meeting mode: a large HTML table (24 px), names escaped, nothing of the data grid."""
+    page = browser.new_context(viewport=PROJECTOR).new_page()
+    _goto(page, f"{url}/gaps?meeting=1")
+    page.wait_for_selector(".on-mtable td", timeout=120_000)
+    sizes = page.eval_on_selector_all(".on-mtable td, .on-mtable th",
+                                      "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert len(sizes) > 6 and min(sizes) >= 24, min(sizes)
+    page.screenshot(path=str(SHOTS / "qindu_gaps_meeting_1920.png"))
 
 
 def test_standalone_html_export_on_a_projector(qindu, browser, tmp_path):

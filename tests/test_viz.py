@@ -390,7 +390,7 @@ def test_tree_labels_do_not_overlap(meeting, lang):
             n["label"] = n["label"][:2] + "社区第一网格"
     data = prepare(nodes, layout="tree", lang=lang, meeting=meeting, direction="UD")
     assert data["direction"] == "UD"
-    vn = data["nodes"]
+    vn = [n for n in data["nodes"] if not n.get("on_joint")]  # joints: bends of lines, no label
     assert any(suffix in n["label"] for n in vn)
     by_y: dict[float, list] = {}
     for n in vn:
@@ -407,6 +407,115 @@ def test_tree_labels_do_not_overlap(meeting, lang):
         col.sort(key=lambda n: n["y"])
         for a, b in zip(col, col[1:]):  # a's node, its label under it, then b's node
             need = a["size"] + a["label"].count("\n") * a["font"]["size"] + a["font"]["size"] + b["size"]
+            if meeting:  # names inside boxes: half of each box
+                need = sum((x["label"].count("\n") + 1) * x["font"]["size"] / 2 + x["margin"] for x in (a, b))
             assert b["y"] - a["y"] >= need, (a["label"], b["label"], b["y"] - a["y"], need)
     # same input, same output
     assert prepare(nodes, layout="tree", lang=lang, meeting=meeting, direction="UD") == data
+
+
+def _box(v: dict) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a boxed node: its name (``_est_w``, one font size a line) and margin."""
+    lines = v["label"].count("\n") + 1
+    hw = _est_w(v["label"], v["font"]["size"]) / 2 + v["margin"]
+    hh = lines * v["font"]["size"] / 2 + v["margin"]
+    return v["x"] - hw, v["y"] - hh, v["x"] + hw, v["y"] + hh
+
+
+@pytest.mark.parametrize("n", [3, 8])
+def test_meeting_tree_names_in_boxes_and_lines_beside_them(n):
+    """The meeting org tree: every name whole (no "…") inside its box, at least 24 px (hubs 32 px);
+    the lines to a column of leaves run beside the column: no straight line crosses a box it
+    does not end at, and every leaf is still joined to its parent."""
+    nodes = org_tree_sample(n)
+    for x in nodes:  # long names: cut with "…" at a desk
+        if x["kind"] == "Grid":
+            x["label"] = x["label"][:2] + "社区第一网格党支部联合工作委员会"
+    data = prepare(nodes, layout="tree", meeting=True)
+    boxes = {v["id"]: v for v in data["nodes"] if not v.get("on_joint")}
+    assert boxes and all(v["shape"] == "box" for v in boxes.values())
+    assert not any("…" in v["label"] for v in boxes.values())
+    assert min(v["font"]["size"] for v in boxes.values()) >= 24
+    assert all(v["font"]["size"] >= 32 for v in boxes.values() if v["font"].get("multi") == "html")
+    ids = {v["id"] for v in data["nodes"]}
+    pos = {v["id"]: (v["x"], v["y"]) for v in data["nodes"]}
+    straight = [e for e in data["edges"] if e.get("smooth") is False]
+    assert straight, "no column of leaves in the sample"
+    for e in straight:
+        assert e["from"] in ids and e["to"] in ids
+        (x0, y0), (x1, y1) = pos[e["from"]], pos[e["to"]]
+        for k in range(1, 40):
+            px, py = x0 + (x1 - x0) * k / 40, y0 + (y1 - y0) * k / 40
+            for bid, v in boxes.items():
+                if bid in (e["from"], e["to"]):
+                    continue
+                left, top, right, bottom = _box(v)
+                assert not (left < px < right and top < py < bottom), (e, bid)
+    # joined: from every node, the parent is reached through joints only
+    adj: dict[str, set] = {}
+    for e in data["edges"]:
+        adj.setdefault(e["from"], set()).add(e["to"])
+        adj.setdefault(e["to"], set()).add(e["from"])
+    parent = {x["id"]: x["parent"] for x in nodes}
+    for vid in boxes:
+        p = parent.get(vid)
+        if p not in boxes:
+            continue
+        seen, todo, found = {vid}, [vid], False
+        while todo and not found:
+            cur = todo.pop()
+            for nxt in adj.get(cur, ()):
+                if nxt == p:
+                    found = True
+                elif nxt.startswith("__joint__/") and nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        assert found, (vid, p)
+
+
+
+def test_a_cluster_symbol_grows_with_what_it_holds():
+    """"党员 218" is drawn larger than "单位 5" (a count-scaled symbol, capped), never smaller than
+    its kind's own symbol; rings leave room for the big symbols and their labels."""
+    nodes = [{"id": "c", "label": "文寺社区", "kind": "Community"},
+             {"id": "+c:m", "label": "党员 218", "kind": "Member", "cluster": True, "count": 218, "parent": "c"},
+             {"id": "+c:u", "label": "单位 5", "kind": "Unit", "cluster": True, "count": 5, "parent": "c"},
+             {"id": "+c:s", "label": "服务 100000", "kind": "Service", "cluster": True, "count": 100000, "parent": "c"},
+             {"id": "m1", "label": "丁丽丽", "kind": "Member", "parent": "c"}]
+    edges = [{"source": "c", "target": n["id"]} for n in nodes[1:]]
+    data = prepare(nodes, edges, layout="radial", focus="c")
+    size = {v["id"]: v["size"] for v in data["nodes"]}
+    assert size["+c:m"] > size["+c:u"] >= node_style("Unit").size
+    assert size["m1"] == node_style("Member").size  # a single member keeps its kind's symbol
+    assert size["+c:s"] <= 34
+    pos = {v["id"]: (v["x"], v["y"]) for v in data["nodes"]}
+    r = {i: (pos[i][0] ** 2 + pos[i][1] ** 2) ** 0.5 for i in pos if i != "c"}
+    # the inner ring clears the focus's symbol, the big cluster and its two-line label
+    assert min(r.values()) >= 2 * size["+c:s"] + 3.4 * 15 - 1e-6
+
+
+def test_radial_ring_labels_do_not_overlap():
+    """Neighbours on a ring sit at least their half label widths apart (each takes an arc as
+    wide as its own label: short member names pack tighter than the longest name allows)."""
+    import math as _m
+
+    names = ["丁丽丽", "严小琳", "人民路街道文寺社区非公企业第二联合党支部", "王五", "咸阳市秦都区人力资源和社会保障局"]
+    nodes = [{"id": "c", "label": "文寺社区", "kind": "Community"}]
+    nodes += [{"id": f"n{i:03d}", "label": names[i % len(names)] + str(i), "kind": "Member" if i % 5 < 2 else "Unit"}
+              for i in range(120)]
+    edges = [{"source": "c", "target": n["id"]} for n in nodes[1:]]
+    data = prepare(nodes, edges, layout="radial", focus="c", max_nodes=500)
+    ring: dict[float, list] = {}
+    for v in data["nodes"]:
+        if v["id"] != "c":
+            ring.setdefault(round(_m.hypot(v["x"], v["y"]), -1), []).append(v)
+    assert len(ring) >= 2
+    for vs in ring.values():
+        vs.sort(key=lambda v: _m.atan2(v["y"], v["x"]))
+        for a, b in zip(vs, vs[1:] + vs[:1]):
+            need = (_est_w(a["label"].split("\n")[0], a["font"]["size"])
+                    + _est_w(b["label"].split("\n")[0], b["font"]["size"])) / 2
+            assert _m.dist((a["x"], a["y"]), (b["x"], b["y"])) >= need * 0.98, (a["label"], b["label"])
+    # short names pack tighter: a ring of them holds more than the widest label would allow
+    widest = max(_est_w(v["label"].split("\n")[0], v["font"]["size"]) for v in data["nodes"]) + 15
+    assert any(len(vs) > int(2 * _m.pi * r / widest) for r, vs in ring.items())

@@ -44,7 +44,7 @@ def network_rows(c, sub) -> tuple[list[dict], list[dict]]:
         kind = _node_kind(n)
         if n.get("group"):  # a cluster that opens on click: "党员 212"
             label = c.t("map.group", n=n["count"], kind=kind_name(c, n))
-            row = {"id": n["id"], "label": label, "kind": kind, "cluster": True, "weight": 5.0,
+            row = {"id": n["id"], "label": label, "kind": kind, "cluster": True, "weight": 5.0, "count": n["count"],
                    "title": {c.t("map.group_tip"): n["count"]}, "parent": parent_of.get(n["id"])}
         elif n.get("aggregate"):
             label = c.t("map.more", n=n["count"], kind=S.kind_name(kind, c.lang, plural=True))

@@ -239,14 +239,18 @@ def search_component() -> Callable:
 def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str | None = None) -> str | None:
     """Meeting mode: one community at a time, with ◀ / ▶ buttons (no dropdowns on a projector).
 
-    ``communities``: id → name in display order. Returns the community shown.
+    ``communities``: id → name in display order. Returns the community shown, which is kept in
+    the URL (``community``): a reload or a link shows the same slide.
     """
+    from orgnet.pages import _url
+
     if not communities:
         return None
     ids = list(communities)
     pos = st.session_state.get(key)
     if pos is None or not 0 <= pos < len(ids):
-        pos = ids.index(start) if start in ids else 0
+        linked = st.query_params.get("community")
+        pos = ids.index(linked) if linked in ids else ids.index(start) if start in ids else 0
     prev_col, name_col, next_col = st.columns([1, 4, 1], vertical_alignment="center")
     if prev_col.button(c.t("meeting.prev_community"), key=f"{key}_prev", disabled=pos == 0, width="stretch"):
         pos -= 1
@@ -254,6 +258,7 @@ def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str 
                        width="stretch"):
         pos += 1
     st.session_state[key] = pos
+    _url.keep({"community": ids[pos]})
     name_col.markdown(f"<div style='text-align:center;font-size:1.3rem'>{html.escape(communities[ids[pos]])}"
                       f"　<span style='color:#78909C'>{pos + 1} / {len(ids)}</span></div>", unsafe_allow_html=True)
     return ids[pos]

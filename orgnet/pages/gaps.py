@@ -103,10 +103,18 @@ def render(c: Ctx) -> None:
                        key=f"gaps_page_{c.lang}", caption="gaps.page_rows", spinner=c.t("progress.gap_rows"))
     frame = result_frame(c, res, cat)
     where = comms.get(cid) if cid else (by_id[sid]["name"] if sid else None)
-    picked = st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)),
-                          on_select="rerun", selection_mode="single-row", key=f"gaps_table_{c.lang}")
-    rows = picked.selection.rows if picked and picked.selection else []
-    if rows:  # drill through: the gap's node in the explorer
+    if c.meeting:  # a room reads a large HTML table (the data grid keeps its small type)
+        from orgnet.viz.table import meeting_table_html
+
+        st.html(meeting_table_html(frame.drop(columns=[c.t("common.id"), c.t("gaps.remedy")])))
+        rows = None
+    else:
+        picked = st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)),
+                              on_select="rerun", selection_mode="single-row", key=f"gaps_table_{c.lang}")
+        rows = picked.selection.rows if picked and picked.selection else []
+    if rows is None:
+        pass
+    elif rows:  # drill through: the gap's node in the explorer
         row = res.iloc[rows[0]]
         if st.button(c.t("gaps.open_in_explorer"), type="primary",
                      key="gaps_open"):

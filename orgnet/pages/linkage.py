@@ -13,6 +13,7 @@ from orgnet.i18n import label_name, t
 from orgnet.model import EvaluationGrade
 from orgnet.queries import evaluations, explore
 from orgnet.pages import _data
+from orgnet.pages import _url
 from orgnet.pages._ui import Ctx, cached, community_stepper, download, download_name, map_block, page_header
 
 
@@ -57,7 +58,9 @@ def render(c: Ctx) -> None:
                                   placeholder=c.t("common.choose_many"), select_all=False)
         state["lk_street_val"], state["lk_bands_val"] = sid, list(bands)  # kept for meeting mode
     else:
-        sid = state.get("lk_street_val", next(iter(by_id)))
+        linked = st.query_params.get("street")  # a slide's link: its street (and community, in the stepper)
+        sid = state["lk_street_val"] if "lk_street_val" in state else linked if linked in by_id else next(iter(by_id))
+        _url.keep({"street": sid})
         bands = state.get("lk_bands_val", list(lk.TIE_BANDS))
     scope = by_id[sid]["name"] if sid else c.t("linkage.all_streets")
     data = cached(c, _data.linkage_view, as_of=True, street_id=sid or None,

@@ -8,6 +8,7 @@ import streamlit as st
 
 from orgnet.model import AreaLevel, OrgKind
 from orgnet.queries import explore
+from orgnet.pages import _url
 from orgnet.pages._ui import Ctx, cached, community_stepper, enum_name, map_block, page_header
 
 
@@ -29,7 +30,10 @@ def render(c: Ctx) -> None:
                               format_func=lambda i: comms.get(i, c.t("common.all")), key=f"ot_comm_{c.lang}", placeholder=c.t("common.choose"))
         state["ot_street_val"], state["ot_comm_val"] = sid, cid  # kept for meeting mode (no widgets there)
     else:
-        sid = state.get("ot_street_val") if state.get("ot_street_val") in by_id else next(iter(by_id))
+        linked = st.query_params.get("street")  # a slide's link: its street (and community, below)
+        sid = state.get("ot_street_val") if state.get("ot_street_val") in by_id else \
+            linked if linked in by_id else next(iter(by_id))
+        _url.keep({"street": sid})
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
         # a whole street is unreadable when projected: one community at a time
         cid = community_stepper(c, comms, "ot_meeting_pos", start=state.get("ot_comm_val")) or ""

@@ -21,9 +21,22 @@
     return { scale: s, unit: s * (fonts.unit || fonts.hub), hub: s * (fonts.hub || fonts.unit) };
   };
 
+  /* The box (canvas units) around every node and its label. */
+  function bounds() {
+    var ids = nodes.getIds(), b = { l: Infinity, r: -Infinity, t: Infinity, b: -Infinity }, i, bb;
+    for (i = 0; i < ids.length; i++) {
+      bb = network.getBoundingBox(ids[i]);
+      b.l = Math.min(b.l, bb.left); b.r = Math.max(b.r, bb.right);
+      b.t = Math.min(b.t, bb.top); b.b = Math.max(b.b, bb.bottom);
+    }
+    return b;
+  }
+
   /* Fit the whole map (room on the right for a side legend), but never so small that labels
-     drop under meta.minLabelPx on screen: then keep that scale, centred on the focus node. */
+     drop under meta.minLabelPx on screen: then keep that scale, centred on the focus node.
+     In meeting mode the fit may zoom in (up to 1.6×): a small map is shown large. */
   function fit() {
+    document.body.removeAttribute("data-clamped");
     network.fit({ animation: false });
     var lg = document.querySelector(".on-legend:not(.on-legend-strip)");
     var W = container.clientWidth, H = container.clientHeight;
@@ -31,23 +44,46 @@
     var room = lg ? lg.offsetWidth + 24 : 0;
     if (room > W * 0.45) { room = 0; }
     var s = network.getScale(), c = network.getViewPosition();
-    var k = Math.min((W - room - 20) / W, (H - 50) / H);
-    var ns = s * k, pos = { x: c.x + (room / 2) / (s * k), y: c.y - 10 / (s * k) };
+    /* room for the toolbar above the drawing (in meeting mode it sits in the title bar) */
+    var head = D.meta.meeting ? 8 : 50;
+    var k = Math.min((W - room - 20) / W, (H - head) / H);
+    var ns = s * k, pos = { x: c.x + (room / 2) / (s * k), y: c.y - (D.meta.meeting ? 0 : 10) / (s * k) };
+    var bx = D.meta.meeting && nodes.length ? bounds() : null;
+    if (bx && bx.r > bx.l && bx.b > bx.t) {
+      ns = Math.min((W - 20) / (bx.r - bx.l), (H - head) / (bx.b - bx.t), 1.6);
+      pos = { x: (bx.l + bx.r) / 2, y: (bx.t + bx.b) / 2 };
+    }
     var need = D.meta.minLabelPx && fonts.unit ? D.meta.minLabelPx / fonts.unit : 0;
     if (D.meta.minHubPx && fonts.hub) { need = Math.max(need, D.meta.minHubPx / fonts.hub); }
     if (ns < need) {
       ns = need;
       if (D.meta.focus && nodes.get(D.meta.focus)) { pos = network.getPositions([D.meta.focus])[D.meta.focus]; }
       else {  /* no focus (org tree, linkage): start at the top, where the roots and hubs are */
-        var all = network.getPositions(), id, top = Infinity;
-        for (id in all) { if (all[id].y < top) { top = all[id].y; } }
-        if (top < Infinity) { pos = { x: c.x, y: top - 60 / ns + (H / 2) / ns }; }
+        var all = network.getPositions(), id, first = Infinity;
+        for (id in all) { if (all[id].y < first) { first = all[id].y; } }
+        if (first < Infinity) { pos = { x: c.x, y: first - 60 / ns + (H / 2) / ns }; }
       }
       document.body.setAttribute("data-clamped", "1");
     }
     network.moveTo({ position: pos, scale: ns, animation: false });
   }
+
+  /* Meeting mode (meta.widen): a drawing narrower than the canvas is spread sideways until it
+     takes about 92% of the width (nodes move apart; boxes and labels keep their size). */
+  function widen() {
+    var ids = nodes.getIds(), W = container.clientWidth, s = network.getScale();
+    if (ids.length < 2 || !W || document.body.getAttribute("data-clamped")) { return false; }
+    var bx = bounds(), l = bx.l, r = bx.r, pl = Infinity, pr = -Infinity, all = network.getPositions(), i;
+    for (i = 0; i < ids.length; i++) { pl = Math.min(pl, all[ids[i]].x); pr = Math.max(pr, all[ids[i]].x); }
+    var target = 0.92 * W / s, spread = pr - pl;
+    if ((r - l) * s >= 0.88 * W || spread <= 0) { return false; }
+    var f = Math.min(4, (target - ((r - l) - spread)) / spread), cx = (pl + pr) / 2;
+    if (f <= 1.01) { return false; }
+    nodes.update(ids.map(function (id) { return { id: id, x: cx + (all[id].x - cx) * f }; }));
+    return true;
+  }
   fit();
+  if (D.meta.widen && widen()) { network.redraw(); fit(); }
 
   /* clicks go to the page around the map (the app's two-way component), if there is one */
   function post(event, id) {
@@ -57,12 +93,13 @@
   network.on("click", function (p) {
     if (!p.nodes.length) { return; }
     var n = nodes.get(p.nodes[0]);
+    if (n && n.on_joint) { return; }  /* a bend of the lines beside a column: not a node */
     post(n && n.on_group ? "open" : "select", p.nodes[0]);
   });
   network.on("doubleClick", function (p) {
     if (!p.nodes.length) { return; }
     var n = nodes.get(p.nodes[0]);
-    if (n && !n.on_summary) { post("expand", p.nodes[0]); }
+    if (n && !n.on_summary && !n.on_joint) { post("expand", p.nodes[0]); }
   });
 
   function shapePath(ctx, shape, x, y, r) {
