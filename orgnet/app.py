@@ -125,9 +125,9 @@ def _date_control(container, lang: str, info: dict) -> str:
     Default: the graph's own reference date (``orgnet load --as-of``), else today.
     """
     from orgnet.errors import QueryError
-    from orgnet.queries.catalog import as_of_date, reference_date
+    from orgnet.queries.catalog import as_of_date, snapshot_date
 
-    default = reference_date(info)
+    default = snapshot_date(info)
     try:
         current = as_of_date(st.query_params.get("date") or st.session_state.get(K_AS_OF) or default)
     except QueryError:

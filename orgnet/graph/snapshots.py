@@ -27,7 +27,8 @@ from orgnet.model import Label, series_name
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One loaded graph: name, reference date (None when unknown), counts and load time."""
+    """One loaded graph: name, reference date (None when unknown), counts, load time and the
+    load's id (what its stored results are kept under)."""
 
     name: str
     as_of: str | None
@@ -36,6 +37,7 @@ class Snapshot:
     loaded_at: str | None
     source: str = ""
     series: str = ""
+    load_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,7 +58,7 @@ def _snapshot(store: Store, info: dict[str, Any]) -> Snapshot:
     return Snapshot(name=info["graph"], as_of=info.get("as_of") or None,
                     nodes=int(info.get("nodes") or 0), relationships=int(info.get("relationships") or 0),
                     loaded_at=info.get("loaded_at") or None, source=str(info.get("source") or ""),
-                    series=series)
+                    series=series, load_id=str(info.get("load_id") or "") or None)
 
 
 def is_snapshot_name(graph: str) -> bool:

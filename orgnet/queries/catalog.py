@@ -136,14 +136,20 @@ def as_of_date(value: Any = None) -> str:
     return AS_OF.default() if value is None or value == "" else AS_OF.convert(value)
 
 
-def reference_date(info: dict[str, Any] | None) -> str:
-    """The date to evaluate a graph on by default: its reference date (``orgnet load --as-of``,
-    kept in its load metadata, ``graph_info``), else today.
+def snapshot_date(snap: Any = None, as_of: Any = None) -> str:
+    """The date a snapshot is evaluated on: ``as_of`` when told, else the snapshot's reference
+    date (``orgnet load --as-of``, kept in its load metadata), else today. ``snap`` is a
+    :class:`orgnet.graph.snapshots.Snapshot`, a load-metadata dict (``graph_info``) or None.
 
-    >>> reference_date({"as_of": "2026-06-30"})
-    '2026-06-30'
+    The one place this rule is spelled: the CLI, the app, the ledger and the stored results ask it.
+
+    >>> snapshot_date({"as_of": "2026-06-30"}), snapshot_date({"as_of": "2026-06-30"}, "2026-03-31")
+    ('2026-06-30', '2026-03-31')
     """
-    return as_of_date((info or {}).get("as_of"))
+    if as_of not in (None, ""):
+        return as_of_date(as_of)
+    held = snap.get("as_of") if isinstance(snap, dict) else getattr(snap, "as_of", None)
+    return as_of_date(held)
 
 
 def parse(source: str, name: str = "<text>") -> Query:

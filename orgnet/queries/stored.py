@@ -3,7 +3,7 @@
 A snapshot does not change after its load, so what every page, ``orgnet diff`` and the
 Overview's trend ask of it at its reference date can be worked out once and read back:
 :func:`store_results` runs the rules, KPIs, linkage channels and ``snapshot_entities`` for the
-whole district (``orgnet load``, ``orgnet demo`` and the Import page call it after a load) and
+whole district (every load calls it: :func:`orgnet.snapshots.load_snapshot`) and
 keeps each result beside the snapshot, outside it (on FalkorDB in the ledger's graph, on
 Neo4j as ``StoredResult`` nodes the snapshot's replace never touches).
 
@@ -346,7 +346,7 @@ def store_results(store: Store, graph: str) -> StoredResults:
 
     start = time.perf_counter()
     info = graph_info(store, graph)
-    load_id, as_of = info.get("load_id"), catalog.reference_date(info)
+    load_id, as_of = info.get("load_id"), catalog.snapshot_date(info)
     out = StoredResults(graph=graph, as_of=as_of)
     if not info.get("loaded_at"):
         out.failed.append(f"{graph}: no load metadata (not loaded by `orgnet load`)")
@@ -365,16 +365,6 @@ def store_results(store: Store, graph: str) -> StoredResults:
         _forget_manifest(store, graph)
     out.seconds = time.perf_counter() - start
     return out
-
-
-def after_load(store: Store, graph: str, *, as_of: str | None = None):
-    """What every load runs once the graph is in (``orgnet load``, the demo, the Import page):
-    store its results, then bring the follow-up ledger up to date with it (reading them).
-    Returns (:class:`StoredResults`, the ledger's ``SyncResult``)."""
-    from orgnet.ledger.service import sync_snapshot
-
-    kept = store_results(store, graph)
-    return kept, sync_snapshot(store, graph, as_of=as_of)
 
 
 def forget(store: Store, graph: str) -> None:
@@ -405,5 +395,5 @@ def has_results(store: Any, graph: str) -> bool:
     return not missing(store, graph)
 
 
-__all__ = ["after_load", "recording", "missing", "expected_queries", "STORED_KINDS", "PLACE_PARAMS", "storable", "result_key", "live", "lookup", "record",
+__all__ = ["recording", "missing", "expected_queries", "STORED_KINDS", "PLACE_PARAMS", "storable", "result_key", "live", "lookup", "record",
            "store_results", "forget", "has_results", "StoredResults", "compute_all"]
