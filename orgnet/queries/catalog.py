@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from orgnet.errors import QueryError
+from orgnet.errors import ConfigError, QueryError
 from orgnet.graph.stores.bound import counted_query, skipped_query
 
 KINDS = ("rule", "kpi", "linkage", "view")
@@ -295,9 +295,13 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
         timeout_s = limits().query_timeout_max_s
     kw = {"graph": graph, "limit": limit, "timeout_s": timeout_s, "stats": stats,
           "scalars": (q.kind == "rule" or q.meta.get("values") == "scalar") and count_by is None}
-    if read_catalog is not None:
-        return read_catalog(shaped, shaped_values, **kw)
-    rows = store.read(shaped.text, shaped_values, **kw)
+    try:
+        if read_catalog is not None:
+            return read_catalog(shaped, shaped_values, **kw)
+        rows = store.read(shaped.text, shaped_values, **kw)
+    except ConfigError as e:  # a graph the engine does not hold: say so plainly when it is a facts-only snapshot
+        stored.refuse_facts_only(store, graph, e)
+        raise
     if count_by is None and not skip and limit is None:
         stored.record(q, values, rows)
     return rows
