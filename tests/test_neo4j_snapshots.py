@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers_series import series
@@ -20,6 +21,9 @@ from helpers_series import series
 from orgnet.graph.load import load_dataset
 from orgnet.graph.snapshots import FACTS, LIVE, list_snapshots, snapshot
 from orgnet.graph.stores.neo4j import Neo4jStore
+from orgnet.i18n import t
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -67,8 +71,28 @@ def cycle(neo4j_db):
     return neo4j_db, quarters
 
 
+def _open(db, page: str, graph: str, monkeypatch):
+    """The app's ``page`` on snapshot ``graph``, signed in as an administrator, on this Neo4j."""
+    from helpers_access import signed_in
+    from streamlit.testing.v1 import AppTest
+
+    for key, value in (("ORGNET_HOME", str(db["home"])), ("NEO4J_URI", db["uri"]), ("NEO4J_USER", db["user"]),
+                       ("NEO4J_PASSWORD", db["password"]), ("NEO4J_DATABASE", db["database"]),
+                       ("ORGNET_PREWARM", "0")):
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("ORGNET_GRAPH", raising=False)
+    at = AppTest.from_file(APP, default_timeout=240)
+    for k, v in signed_in(db["home"]).items():
+        at.session_state[k] = v
+    at.session_state["orgnet_start_page"] = page
+    at.session_state["orgnet_graph"] = graph
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_earlier_quarters_are_facts_only_diff_equals_the_embedded_engine_and_one_can_be_dropped(
-        cycle, falkordb_store, fresh_graph):
+        cycle, falkordb_store, fresh_graph, monkeypatch):
     from orgnet.errors import FactsOnly
     from orgnet.queries import catalog
     from orgnet.queries.changes import diff_snapshots
@@ -99,6 +123,11 @@ def test_earlier_quarters_are_facts_only_diff_equals_the_embedded_engine_and_one
     r = _cli(db, "diff", names[0], names[1], "--format", "json")
     assert r.returncode == 0, r.stderr
     assert _named(json.loads(r.stdout), "old", "new") == _named(want, "old", "new")
+
+    # the app: a facts-only snapshot's explorer and org tree say so plainly (no error, no empty map)
+    for page in ("explorer", "org_tree"):
+        at = _open(db, page, names[0], monkeypatch)
+        assert any(t("app.facts_only", "zh", graph=names[0]) == e.value for e in at.info), [e.value for e in at.info]
 
     # `orgnet snapshots`: live or facts-only; --drop removes one (one test: loading the cycle is slow)
     r = _cli(db, "snapshots", "--format", "json")
