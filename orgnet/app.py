@@ -101,12 +101,20 @@ def _page_runner(key: str):
 
 
 def _graph_info(store, graph: str) -> dict:
-    try:
-        from orgnet.graph.load import graph_info
+    """The graph's load metadata; a facts-only snapshot's (Neo4j Community) from its stored
+    record, with ``state: "facts"``; {} when there is none."""
+    from orgnet.graph.load import graph_info
+    from orgnet.graph.snapshots import FACTS, single_graph, snapshot
 
+    try:
         return graph_info(store, graph) or {}
+    except Exception:  # noqa: BLE001 - not a live graph here: a facts-only snapshot, else no info
+        pass
+    try:
+        snap = snapshot(store, graph) if single_graph(store) else None
     except Exception:  # noqa: BLE001 - an unloaded graph simply has no info
         return {}
+    return {**snap.to_dict(), "graph": snap.name} if snap and snap.state == FACTS else {}
 
 
 def _snapshots(store) -> list:
@@ -131,9 +139,9 @@ def _date_control(container, lang: str, info: dict) -> str:
     Default: the graph's own reference date (``orgnet load --as-of``), else today.
     """
     from orgnet.errors import QueryError
-    from orgnet.queries.catalog import as_of_date, reference_date
+    from orgnet.queries.catalog import as_of_date, snapshot_date
 
-    default = reference_date(info)
+    default = snapshot_date(info)
     try:
         current = as_of_date(st.query_params.get("date") or st.session_state.get(K_AS_OF) or default)
     except QueryError:
@@ -177,9 +185,11 @@ def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
         st.rerun()
     graphs = [s.name for s in snaps]
     dates = {s.name: s.as_of for s in snaps}
+    facts = {s.name for s in snaps if not s.live}
     current = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
+    live = [g for g in graphs if g not in facts] or graphs  # a live graph first (Neo4j Community: one)
     if graphs and current not in graphs:
-        current = settings.graph if settings.graph in graphs else graphs[0]
+        current = settings.graph if settings.graph in graphs else live[0]
     pending = st.session_state.pop("_orgnet_pending_graph", None)
     if pending in graphs:
         st.session_state["_orgnet_graph_select"] = pending
@@ -189,8 +199,9 @@ def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
     graph = sb.selectbox(t("app.snapshot", lang), options, index=options.index(current),
                          key="_orgnet_graph_select", help=t("app.snapshot_help", lang),
                          placeholder=t("common.choose", lang),
-                         format_func=lambda g: t("app.snapshot_option", lang, graph=g, date=dates[g])
-                         if dates.get(g) else g)
+                         format_func=lambda g: (t("app.snapshot_option", lang, graph=g, date=dates[g])
+                                                if dates.get(g) else g)
+                         + (f" · {t('app.snapshot_facts', lang)}" if g in facts else ""))
     st.session_state[K_GRAPH] = st.session_state["_orgnet_series_for"] = graph
     info = _graph_info(store, graph)
     when = info.get("loaded_at")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orgnet.graph.load import graph_info, load_dataset
+from orgnet.graph.load import graph_info
 from orgnet.synthetic import DEFAULT_AS_OF, generate
 from orgnet.loaders.validate import ValidationResult, validate_path
 from orgnet.settings import Settings
@@ -65,7 +65,7 @@ def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = T
     """Generate the demo series if it is not there yet, validate and load it (replacing):
     every quarter as a snapshot (embedded store), the latest also into the default graph."""
     from orgnet.synthetic.series import generate_series, quarters
-    from orgnet.queries.stored import after_load, store_results
+    from orgnet.snapshots import load_snapshot
 
     folder = demo_dir(settings)
     plan = quarters(DEMO_QUARTERS)
@@ -80,14 +80,14 @@ def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = T
             continue
         dataset = validate_path(folder / name).dataset
         as_of = dataset.as_of  # the quarter's own reference date (its dataset table)
-        load_dataset(store, dataset, graph=name, replace=True, progress=progress, as_of=as_of,
-                     preset=DEMO_PRESET)
-        after_load(store, name)
+        load_snapshot(store, dataset, graph=name, replace=True, progress=progress, as_of=as_of,
+                      preset=DEMO_PRESET)
         loaded.append((name, as_of))
     latest = folder / plan[-1][0]
     validation = validate_path(latest)
     graph = choose_graph(store, settings)
-    written = load_dataset(store, validation.dataset, graph=graph, replace=True, progress=progress,
-                           as_of=validation.dataset.as_of or DEFAULT_AS_OF, preset=DEMO_PRESET)
-    store_results(store, graph)  # a copy of the latest quarter: not a snapshot of its own for the ledger
+    # a copy of the latest quarter: not a snapshot of its own for the ledger
+    written = load_snapshot(store, validation.dataset, graph=graph, replace=True, progress=progress,
+                            as_of=validation.dataset.as_of or DEFAULT_AS_OF, preset=DEMO_PRESET,
+                            ledger=False).written
     return DemoResult(latest, graph, validation, generated, written, loaded)

@@ -34,6 +34,11 @@ class NotLoaded(StoreError):
     nothing read from it may pass for "no gaps"; the message says how to load it."""
 
 
+class FactsOnly(NotLoaded):
+    """A facts-only snapshot (Neo4j Community keeps one graph live; earlier snapshots keep their
+    stored facts): it can be compared, not browsed; the message says which graph is live."""
+
+
 class QueryError(OrgnetError):
     """A catalog query is unknown, has bad parameters, or failed."""
 

@@ -1,5 +1,5 @@
 """述职评议 packs as Word documents, one per secretary: python-docx over the
-facts of :func:`orgnet.queries.packs.pack_data`.
+facts of :func:`orgnet.pack_facts.pack_data`.
 
 Offices edit the pack before the meeting, so it is a plain .docx: styles with the East Asian
 font named (宋体 for text, 黑体 for headings; WPS and Word on a Chinese desktop have both; the
@@ -191,7 +191,7 @@ def map_png(facts: dict[str, Any]) -> bytes:
 def write_packs(store: Any, graph: str, level: str, out_dir: str | Path, *, street_id: str | None = None,
                 community_id: str | None = None, sheet: Any = None) -> list[Path]:
     """One .docx per street or community in the scope given, under ``out_dir``."""
-    from orgnet.queries.packs import pack_data
+    from orgnet.pack_facts import pack_data
 
     out_dir = Path(out_dir)
     paths = []

@@ -703,7 +703,7 @@ def test_assess_page_ranks_as_the_library_within_the_account_scope(demo_env):
     import os
 
     from helpers_access import signed_in
-    from orgnet.queries.assessment import assess
+    from orgnet.assessment import assess
     from orgnet.queries.scope import Scope, ScopedStore
 
     store, graph = demo_env

@@ -44,7 +44,7 @@ def _close(got, want):
 def test_weicheng_scores_equal_oracle(loaded, level):
     """Every street's and community's values, points, totals and ranks of the packaged 细则
     equal the oracle's on weicheng (no follow-up records in this graph's series)."""
-    from orgnet.queries.assessment import assess
+    from orgnet.assessment import assess
 
     graph, g = loaded("weicheng-0")
     report = assess(loaded.store, level, graph=graph, as_of=AS_OF, compare=False)
@@ -66,7 +66,7 @@ def test_changed_sheet_changes_scores_as_written(loaded, tmp_path):
     """A district's file with other points, targets and a new deduction changes every score exactly
     as the oracle computes from that file."""
     from orgnet.analysis.assessment import load_sheet
-    from orgnet.queries.assessment import assess
+    from orgnet.assessment import assess
 
     graph, g = loaded("weicheng-0")
     items = [
@@ -158,7 +158,7 @@ def test_packaged_sheet_adds_up_per_level():
 def test_follow_up_items_and_rank_change_equal_oracle(two_quarters, level):
     from orgnet.graph.nx import to_networkx
     from orgnet.ledger.service import list_records
-    from orgnet.queries.assessment import assess
+    from orgnet.assessment import assess
 
     store, qs, names = two_quarters
     report = assess(store, level, graph=names[1])
@@ -181,7 +181,7 @@ def test_cli_assess_formats(two_quarters, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
     from orgnet.cli import cli
-    from orgnet.queries.assessment import assess
+    from orgnet.assessment import assess
 
     store, qs, names = two_quarters
 

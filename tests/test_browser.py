@@ -315,10 +315,10 @@ def test_gaps_filters_are_in_the_url(app_url, browser, falkordb_loaded_store):
     from orgnet.queries import gaps
 
     from orgnet.graph.load import graph_info
-    from orgnet.queries.catalog import reference_date
+    from orgnet.queries.catalog import snapshot_date
 
     store, graph = falkordb_loaded_store("demo")
-    as_of = reference_date(graph_info(store, graph))  # the page's date: the snapshot's reference date
+    as_of = snapshot_date(graph_info(store, graph))  # the page's date: the snapshot's reference date
     counts = gaps.count_gaps(store, None, as_of=as_of, graph=graph)
     row = counts.sort_values("n").iloc[len(counts) // 2]  # a rule and street with some rows
     rule, street = str(row["rule"]), str(row["street_id"])

@@ -17,7 +17,8 @@ from orgnet.i18n import t
 from orgnet.ledger import service as led
 from orgnet.ledger.model import gap_key
 from orgnet.graph.snapshots import list_snapshots
-from orgnet.queries.stored import after_load, has_results, store_results
+from orgnet.queries.stored import has_results, store_results
+from orgnet.snapshots import after_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

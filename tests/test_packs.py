@@ -18,7 +18,7 @@ HEADINGS = ["一、主要指标完成情况", "二、考核得分", "三、问�
 @pytest.fixture(scope="module")
 def street_packs(two_quarters, tmp_path_factory):
     from orgnet.pack import write_packs
-    from orgnet.queries.packs import pack_data
+    from orgnet.pack_facts import pack_data
 
     store, qs, names = two_quarters
     street = sorted(R.nodes(_g(qs[1]), "Street"))[0]
@@ -108,7 +108,7 @@ def test_pack_counts_equal_oracle(street_packs):
 
 def test_street_account_gets_only_its_street(two_quarters, tmp_path):
     from orgnet.pack import write_packs
-    from orgnet.queries.packs import pack_data
+    from orgnet.pack_facts import pack_data
     from orgnet.queries.scope import Scope, ScopedStore
 
     store, qs, names = two_quarters

@@ -162,10 +162,10 @@ def test_dataset_records_its_reference_date(ds):
 def test_load_takes_the_dataset_date(falkordb_store, graph_name):
     """`orgnet load` without --as-of: the graph's reference date is the dataset's."""
     from orgnet.graph.load import graph_info, load_dataset
-    from orgnet.queries.catalog import reference_date
+    from orgnet.queries.catalog import snapshot_date
     ds = generate_dataset("demo", 0)
     load_dataset(falkordb_store, ds, graph=graph_name, replace=True)
-    assert reference_date(graph_info(falkordb_store, graph_name)) == ds.as_of == AS_OF
+    assert snapshot_date(graph_info(falkordb_store, graph_name)) == ds.as_of == AS_OF
     load_dataset(falkordb_store, ds, graph=graph_name, replace=True, as_of="2025-12-31")
     assert graph_info(falkordb_store, graph_name)["as_of"] == "2025-12-31"  # an explicit date wins
 

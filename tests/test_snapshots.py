@@ -60,6 +60,13 @@ def test_cli_load_uses_the_datasets_date_and_lists(falkordb_settings, falkordb_s
     r = CliRunner().invoke(cli, ["snapshots", "--store-results", "--format", "json"], env=env)
     assert r.exit_code == 0, r.output
     assert {row["name"]: row for row in json.loads(r.stdout)}[graph]["stored"] == "yes"
+    assert {row["name"]: row for row in json.loads(r.stdout)}[graph]["state"] == "live"  # every graph, embedded
+    r = CliRunner().invoke(cli, ["snapshots", "--drop", graph, "--format", "json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert graph not in {row["name"] for row in json.loads(r.stdout)} and not falkordb_store.graph_exists(graph)
+    assert not falkordb_store.ledger_read("MATCH (r:StoredResult {graph: $g}) RETURN r.key AS k", {"g": graph})
+    r = CliRunner().invoke(cli, ["snapshots", "--drop", graph], env=env)
+    assert r.exit_code != 0 and graph in str(r.exception)  # an unknown name is refused (InputError), naming it
 
 
 def test_demo_loads_the_quarters_as_snapshots(falkordb_store, tmp_path):

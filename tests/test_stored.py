@@ -227,7 +227,7 @@ def test_kill_9_while_storing_or_loading_loses_nothing(tmp_path, tiny_dataset):
     try:
         store = FalkorDBStore(server)
         load_dataset(store, tiny_dataset, graph="g", replace=True)
-        as_of = catalog.reference_date({"as_of": tiny_dataset.as_of})
+        as_of = catalog.snapshot_date({"as_of": tiny_dataset.as_of})
         gap = gap_records(store, ["grid_without_branch"], as_of=as_of, graph="g")[0]
         led.assign(store, [gap], snapshot="g", as_of=as_of, by="test", person="李书记", deadline="2026-05-31")
         ledger = [dict(r.data) for r in led.list_records(store)]

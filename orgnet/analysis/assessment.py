@@ -6,7 +6,7 @@ community) it applies to. ``orgnet/assessment.toml`` is shipped; a district's
 ``ORGNET_HOME/assessment.toml`` replaces it as a whole. Errors name the file, the line and
 the key to fix (Chinese first).
 
-The values themselves come from the catalog (:mod:`orgnet.queries.assessment` gathers them);
+The values themselves come from the catalog (:mod:`orgnet.assessment` gathers them);
 this module only scores them:
 
 >>> item = Item("x", "覆盖率", "kpi", "grid_org_coverage", ("community",), "linear", 10, floor=0.6, target=1.0, rate=True)

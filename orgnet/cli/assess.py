@@ -32,7 +32,7 @@ def export_xlsx(report: dict[str, Any], path: str | Path) -> Path:
 
     from orgnet.analysis.assessment import LEVEL_ZH
     from orgnet.forms import write_form
-    from orgnet.queries.assessment import flat_rows
+    from orgnet.assessment import flat_rows
 
     level = LEVEL_ZH[report["level"]]
     wb = Workbook()
@@ -87,7 +87,7 @@ def assess_cmd(settings: Settings, level: str, street_id: str | None, community_
     and reason, and the change of rank since the previous snapshot of the series."""
     from orgnet.analysis.assessment import load_sheet
     from orgnet.graph.stores import open_store
-    from orgnet.queries.assessment import assess
+    from orgnet.assessment import assess
 
     if fmt == "xlsx" and not out:
         raise ConfigError("--format xlsx 需要 --out 文件名.xlsx / needs --out FILE.xlsx")

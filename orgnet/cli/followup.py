@@ -76,7 +76,7 @@ def assign_cmd(ctx, graph, rule, ids, street_id, community_id, person, deadline,
 
     with open_store(ctx.obj) as store:
         snap = snapshot(store, graph)
-        as_of = catalog.reference_date(snap.to_dict())
+        as_of = catalog.snapshot_date(snap)
         gaps = run_gaps(store, [rule] if rule else None, as_of=as_of, graph=graph, street_id=street_id,
                         community_id=community_id).to_dict("records")
         if ids:

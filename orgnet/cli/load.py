@@ -31,23 +31,23 @@ from orgnet.cli.options import as_of_option
 @click.pass_context
 def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, series, progress):
     """Validate PATH (CSV folder or .xlsx) and load the accepted rows (导入数据)."""
-    from orgnet.graph.load import load_dataset
-    from orgnet.queries.stored import after_load
     from orgnet.graph.stores import open_store
     from orgnet.loaders.report import format_summary
     from orgnet.loaders.validate import validate_path
+    from orgnet.snapshots import load_snapshot
 
     graph = graph or ctx.obj.graph
+    counts: dict[str, int] = {}  # the graph's, once loaded (before its stored results are written)
     # the graph's load lock before validating: a second load of it is refused at once, not
     # after its validation, when the first may already be writing (or done, then overwritten)
     with open_store(ctx.obj) as store, store.load_lock(graph):
         result = validate_path(path, encoding)
         click.echo(format_summary(result.report))
         as_of = as_of or result.dataset.as_of  # else the date its dataset table records
-        written = load_dataset(store, result.dataset, graph=graph, replace=replace, progress=progress,
-                               as_of=as_of, series=series, locked=True)
-        counts = store.counts(graph)
-        kept, synced = after_load(store, graph, as_of=as_of)
+        loaded = load_snapshot(store, result.dataset, graph=graph, replace=replace, progress=progress,
+                               as_of=as_of, series=series, locked=True,
+                               before_results=lambda: counts.update(store.counts(graph)))
+        written, kept, synced = loaded.written, loaded.kept, loaded.synced
     click.echo(f"graph {graph}: wrote {written.nodes} nodes and {written.relationships} relationships "
                f"in {written.seconds:.1f}s (graph now {counts['nodes']} nodes, "
                f"{counts['relationships']} relationships; saved crash-safe in {written.persist_seconds:.1f}s)"

@@ -31,7 +31,7 @@ def graph_as_of(store, graph: str, as_of: str | None) -> str:
     A graph holding no load is refused (``NotLoaded``, exit 2): an empty database never prints
     as a district without gaps."""
     from orgnet.graph.load import require_loaded
-    from orgnet.queries.catalog import reference_date
+    from orgnet.queries.catalog import snapshot_date
 
     info = require_loaded(store, graph)
-    return as_of or reference_date(info)
+    return snapshot_date(info, as_of)

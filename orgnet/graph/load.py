@@ -225,7 +225,7 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
     each table's progress instead (the app's Import page draws its own bars with it).
 
     ``as_of``: the dataset's reference date (the day its ledgers describe); the app and the
-    CLI evaluate rules on it unless told another date (``queries.catalog.reference_date``).
+    CLI evaluate rules on it unless told another date (``queries.catalog.snapshot_date``).
     Without it, the date the dataset records (its ``dataset`` table) is used.
 
     ``series``: the series (district) the snapshot belongs to; default ``dataset.series``

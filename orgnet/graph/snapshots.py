@@ -11,6 +11,14 @@ named by its load (``orgnet load --series``, else the dataset's title without it
 tag, else its district: :attr:`orgnet.model.Dataset.series`). Snapshots are compared, and
 the follow-up ledger synced, only within one series. A snapshot loaded before series existed
 gets its districts' "id name" (read from the graph), else its graph name.
+
+A snapshot is **live** (its graph is in the store: every page can browse it) or **facts-only**.
+Neo4j Community holds one database, so one live graph: an earlier quarter replaced by a later
+load stays readable through the facts stored at its load (:mod:`orgnet.queries.stored`: rules,
+KPIs, linkage, entities — what ``orgnet diff``, the Changes page, the Overview's trend and the
+follow-up ledger read), kept per snapshot name with a record of its load metadata
+(:data:`FACTS_LABEL` nodes ``kind: 'snapshot'``, written by ``store_results``). On the embedded
+store every snapshot is a graph of its own: all are live.
 """
 
 from __future__ import annotations
@@ -19,15 +27,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
-from orgnet.errors import InputError
+from orgnet.errors import FactsOnly, InputError
 from orgnet.graph.load import graph_info
-from orgnet.graph.stores.base import LEDGER_GRAPH, STAGING_SUFFIX, Store
+from orgnet.graph.stores.base import LEDGER_GRAPH, STAGING_SUFFIX, STORED_LABEL, Store
 from orgnet.model import Label, series_name
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One loaded graph: name, reference date (None when unknown), counts and load time."""
+    """One loaded graph: name, reference date (None when unknown), counts, load time and the
+    load's id (what its stored results are kept under)."""
 
     name: str
     as_of: str | None
@@ -36,9 +45,59 @@ class Snapshot:
     loaded_at: str | None
     source: str = ""
     series: str = ""
+    load_id: str | None = None
+    #: ``live`` (its graph is in the store) or ``facts`` (only its stored facts: Neo4j Community)
+    state: str = "live"
+
+    @property
+    def live(self) -> bool:
+        return self.state == LIVE
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+LIVE, FACTS = "live", "facts"
+#: the label of a snapshot's facts record (beside its stored results, outside every graph)
+FACTS_LABEL = STORED_LABEL
+#: the load metadata a facts record keeps (what a :class:`Snapshot` is made of)
+FACTS_FIELDS = ("as_of", "series", "nodes", "relationships", "loaded_at", "source", "load_id")
+#: write a snapshot's facts record (one per snapshot name: a later load of the name replaces it)
+FACTS_WRITE = (f"MERGE (r:{FACTS_LABEL} {{key: $key}}) "
+               f"SET r = $props, r.key = $key, r.kind = 'snapshot'")
+#: every facts record
+FACTS_READ = f"MATCH (r:{FACTS_LABEL} {{kind: 'snapshot'}}) RETURN r ORDER BY r.graph"
+
+
+def facts_key(graph: str) -> str:
+    """The key of ``graph``'s facts record (unique among the stored results' keys)."""
+    return f"{graph}|snapshot"
+
+
+def single_graph(store: Store) -> bool:
+    """Whether the store holds one live graph, so earlier snapshots are facts-only (Neo4j
+    Community Edition: one database)."""
+    raw = getattr(store, "inner", store)  # an account's scoped store: the store behind it
+    return getattr(raw, "engine", "") == "neo4j" and getattr(raw, "edition", "") == "community"
+
+
+def not_browsable(name: str, live: str | None) -> FactsOnly:
+    """The error for browsing a facts-only snapshot (Chinese and English)."""
+    now = live or "-"
+    return FactsOnly(f"快照 {name} 仅存结果（数据库中在用的是 {now}）：可以比较（变化页、orgnet diff、趋势、督办），"
+                     f"不能浏览图谱；要浏览它，请重新导入 {name}（会替换 {now}）。 / Snapshot {name} is facts-only "
+                     f"(the database holds {now} live): it can be compared (Changes page, `orgnet diff`, the "
+                     f"trend, the follow-up ledger) but not browsed; load it again to browse it (it replaces {now}).")
+
+
+def kept_facts(store: Store) -> dict[str, dict[str, Any]]:
+    """{snapshot name: its load metadata} of every facts record the store keeps."""
+    rows = getattr(store, "inner", store).ledger_read(FACTS_READ)
+    out = {}
+    for r in rows:
+        info = {k: v for k, v in dict(r["r"]).items() if k in (*FACTS_FIELDS, "graph")}
+        out[str(info.get("graph"))] = info
+    return out
 
 
 #: the districts of a graph (the series of a snapshot loaded before series existed)
@@ -51,12 +110,13 @@ def _legacy_series(store: Store, graph: str) -> str:
     return series_name(None, [(str(r["id"]), str(r.get("name") or "")) for r in rows]) or graph
 
 
-def _snapshot(store: Store, info: dict[str, Any]) -> Snapshot:
-    series = str(info.get("series") or "") or _legacy_series(store, info["graph"])
-    return Snapshot(name=info["graph"], as_of=info.get("as_of") or None,
+def _snapshot(store: Store, info: dict[str, Any], state: str = LIVE) -> Snapshot:
+    series = str(info.get("series") or "") or (_legacy_series(store, info["graph"]) if state == LIVE
+                                               else info["graph"])
+    return Snapshot(state=state, name=info["graph"], as_of=info.get("as_of") or None,
                     nodes=int(info.get("nodes") or 0), relationships=int(info.get("relationships") or 0),
                     loaded_at=info.get("loaded_at") or None, source=str(info.get("source") or ""),
-                    series=series)
+                    series=series, load_id=str(info.get("load_id") or "") or None)
 
 
 def is_snapshot_name(graph: str) -> bool:
@@ -79,6 +139,9 @@ def list_snapshots(store: Store, series: str | None = None) -> list[Snapshot]:
         info = graph_info(store, graph)
         if info:
             snaps.append(_snapshot(store, info))
+    if single_graph(store):  # the earlier snapshots: their stored facts
+        live = {s.name for s in snaps}
+        snaps += [_snapshot(store, info, FACTS) for name, info in kept_facts(store).items() if name not in live]
     return sorted((s for s in snaps if series is None or s.series == series), key=sort_key)
 
 
@@ -106,8 +169,14 @@ def check_same_series(old: Snapshot, new: Snapshot) -> None:
 
 
 def snapshot(store: Store, graph: str) -> Snapshot:
-    """One snapshot by name; an unknown name raises InputError naming the loaded ones."""
-    info = graph_info(store, graph) if is_snapshot_name(graph) else {}
+    """One snapshot by name (live, else facts-only where the store holds one graph); an unknown
+    name raises InputError naming the loaded ones."""
+    if single_graph(store) and is_snapshot_name(graph) and graph not in store.list_graphs():
+        info = kept_facts(store).get(graph) or {}  # not the live graph: its stored facts, if kept
+        if info:
+            return _snapshot(store, info, FACTS)
+    else:
+        info = graph_info(store, graph) if is_snapshot_name(graph) else {}
     if not info:
         known = ", ".join(s.name for s in list_snapshots(store)) or "none"
         raise InputError(f"no snapshot {graph!r} in the store (loaded: {known}); "
@@ -141,5 +210,7 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
     return before[-2] if len(before) > 1 else None
 
 
-__all__ = ["Snapshot", "list_snapshots", "snapshot", "previous", "history", "sort_key", "is_snapshot_name", "series_names",
+__all__ = ["Snapshot", "LIVE", "FACTS", "FACTS_WRITE", "FACTS_READ", "facts_key", "single_graph", "kept_facts",
+           "not_browsable", "list_snapshots", "snapshot", "previous", "history", "sort_key", "is_snapshot_name",
+           "series_names",
            "by_series", "check_same_series"]

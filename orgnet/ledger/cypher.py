@@ -3,14 +3,14 @@ catalog). Labels come from the store module; values only travel as parameters.""
 
 from __future__ import annotations
 
-from orgnet.graph.stores.base import LEDGER_LABEL as L
+from orgnet.graph.stores.base import LEDGER_LABEL as L, LEDGER_RECORD
 
 #: every record, optionally of one street / community
 LIST = (f"MATCH (f:{L}) WHERE ($street_id IS NULL OR f.street_id = $street_id) "
         f"AND ($community_id IS NULL OR f.community_id = $community_id) RETURN f ORDER BY f.key")
 
 #: one record by key
-GET = f"MATCH (f:{L} {{key: $key}}) RETURN f"
+GET = LEDGER_RECORD
 
 #: create records that do not exist yet (an existing key is left as it is); returns each
 #: key with whether this query created it

@@ -293,7 +293,7 @@ def sync_snapshot(store: Any, snapshot: str, *, as_of: str | None = None,
     from orgnet.queries.gaps import gap_records
 
     snap = snapshot_info(store, snapshot)
-    as_of = as_of or catalog.reference_date(snap.to_dict())
+    as_of = catalog.snapshot_date(snap, as_of)
     result = SyncResult(snapshot, as_of, snap.series)
     migrate_series(store)
     records = list_records(store, series=snap.series)

@@ -64,6 +64,11 @@ class Ctx:
         key = getattr(self.store, "key", None)
         return key() if callable(key) else "operator"
 
+    @property
+    def facts_only(self) -> bool:
+        """Whether the snapshot shown keeps only its stored facts (Neo4j Community: another is live)."""
+        return self.info.get("state") == "facts"
+
     def t(self, key: str, **fmt) -> str:
         return i18n.t(key, self.lang, **fmt)
 

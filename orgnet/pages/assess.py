@@ -16,7 +16,7 @@ from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 def _assess(store, level: str, *, graph: str, as_of: str, home: str) -> dict:
     from orgnet.analysis.assessment import load_sheet
-    from orgnet.queries.assessment import assess
+    from orgnet.assessment import assess
 
     return assess(store, level, graph=graph, as_of=as_of, sheet=load_sheet(home=home))
 

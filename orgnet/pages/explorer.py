@@ -181,6 +181,9 @@ def _nav(c: Ctx, view: dict) -> None:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.explorer", "explorer.caption", map_page=True)
+    if c.facts_only:  # no live graph to browse: said plainly, not as an error
+        st.info(c.t("app.facts_only", graph=c.graph))
+        return
     view = _state(c)
     if not c.meeting:
         _controls(c, view)

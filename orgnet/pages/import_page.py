@@ -98,9 +98,8 @@ def table_title(c: Ctx, table: str) -> str:
 
 def load_with_progress(c: Ctx, dataset, name: str, replace: bool, series: str | None = None) -> dict[str, int]:
     """Load ``dataset`` into graph ``name`` showing a progress bar per table, then store its
-    results (``after_load``), saying what it is doing; returns the graph's counts."""
-    from orgnet.graph.load import load_dataset
-    from orgnet.queries.stored import after_load
+    results and sync the ledger (``load_snapshot``), saying what it is doing; returns the graph's counts."""
+    from orgnet.snapshots import load_snapshot
     from orgnet.textsafe import escape_markdown
 
     target = _target(c)
@@ -117,10 +116,14 @@ def load_with_progress(c: Ctx, dataset, name: str, replace: bool, series: str | 
                 bars[table] = st.progress(fraction, text=text)
 
         try:
-            load_dataset(target, dataset, graph=name, replace=replace, progress=hook, series=series)
-            counts = c.store.counts(name)
-            status.update(label=c.t("import.progress_results"))
-            after_load(target, name)  # its results stored; the ledger sees it
+            counts: dict[str, int] = {}
+
+            def storing() -> None:  # the graph's counts, then its results stored and the ledger synced
+                counts.update(c.store.counts(name))
+                status.update(label=c.t("import.progress_results"))
+
+            load_snapshot(target, dataset, graph=name, replace=replace, progress=hook, series=series,
+                          before_results=storing)
         except Exception as e:
             from orgnet.access.audit import outcome_of
 

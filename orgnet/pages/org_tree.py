@@ -15,6 +15,9 @@ from orgnet.pages._ui import Ctx, cached, community_stepper, enum_name, map_bloc
 
 def render(c: Ctx) -> None:
     page_header(c, "page.org_tree", "org_tree.caption", map_page=True)
+    if c.facts_only:  # no live graph to browse: said plainly, not as an error
+        st.info(c.t("app.facts_only", graph=c.graph))
+        return
     streets = cached(c, explore.streets)
     if not streets:
         st.info(c.t("app.no_graph", command="orgnet demo"))

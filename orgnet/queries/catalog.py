@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from orgnet.errors import QueryError
+from orgnet.errors import ConfigError, QueryError
 from orgnet.graph.stores.bound import counted_query, skipped_query
 
 KINDS = ("rule", "kpi", "linkage", "view")
@@ -136,14 +136,20 @@ def as_of_date(value: Any = None) -> str:
     return AS_OF.default() if value is None or value == "" else AS_OF.convert(value)
 
 
-def reference_date(info: dict[str, Any] | None) -> str:
-    """The date to evaluate a graph on by default: its reference date (``orgnet load --as-of``,
-    kept in its load metadata, ``graph_info``), else today.
+def snapshot_date(snap: Any = None, as_of: Any = None) -> str:
+    """The date a snapshot is evaluated on: ``as_of`` when told, else the snapshot's reference
+    date (``orgnet load --as-of``, kept in its load metadata), else today. ``snap`` is a
+    :class:`orgnet.graph.snapshots.Snapshot`, a load-metadata dict (``graph_info``) or None.
 
-    >>> reference_date({"as_of": "2026-06-30"})
-    '2026-06-30'
+    The one place this rule is spelled: the CLI, the app, the ledger and the stored results ask it.
+
+    >>> snapshot_date({"as_of": "2026-06-30"}), snapshot_date({"as_of": "2026-06-30"}, "2026-03-31")
+    ('2026-06-30', '2026-03-31')
     """
-    return as_of_date((info or {}).get("as_of"))
+    if as_of not in (None, ""):
+        return as_of_date(as_of)
+    held = snap.get("as_of") if isinstance(snap, dict) else getattr(snap, "as_of", None)
+    return as_of_date(held)
 
 
 def parse(source: str, name: str = "<text>") -> Query:
@@ -289,9 +295,13 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
         timeout_s = limits().query_timeout_max_s
     kw = {"graph": graph, "limit": limit, "timeout_s": timeout_s, "stats": stats,
           "scalars": (q.kind == "rule" or q.meta.get("values") == "scalar") and count_by is None}
-    if read_catalog is not None:
-        return read_catalog(shaped, shaped_values, **kw)
-    rows = store.read(shaped.text, shaped_values, **kw)
+    try:
+        if read_catalog is not None:
+            return read_catalog(shaped, shaped_values, **kw)
+        rows = store.read(shaped.text, shaped_values, **kw)
+    except ConfigError as e:  # a graph the engine does not hold: say so plainly when it is a facts-only snapshot
+        stored.refuse_facts_only(store, graph, e)
+        raise
     if count_by is None and not skip and limit is None:
         stored.record(q, values, rows)
     return rows

@@ -47,7 +47,7 @@ def snapshot_facts(store: Any, graph: str, *, as_of: str | None = None, street_i
     from orgnet.queries.kpis import kpi_table
     from orgnet.queries.linkage import linkage_table
 
-    as_of = as_of or catalog.reference_date(snapshot(store, graph).to_dict())
+    as_of = catalog.snapshot_date(as_of=as_of) if as_of else catalog.snapshot_date(snapshot(store, graph))
     scope = {"street_id": street_id, "community_id": community_id}
     facts = SnapshotFacts(name=graph, as_of=as_of)
     if "gaps" in parts:

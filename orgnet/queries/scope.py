@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 from orgnet.errors import AccessDenied
-from orgnet.graph.stores.base import Store, Writer
+from orgnet.graph.stores.base import LEDGER_RECORD, Store, Writer
 from orgnet.model import Label
 from orgnet.privacy import mask_name
 
@@ -211,12 +211,10 @@ class ScopedStore(Store):
 
     def _check_ledger_row(self, row: dict) -> None:
         """A record written must be, and stay, inside the scope."""
-        from orgnet.ledger.cypher import GET
-
         props = row.get("props") or {}
         outside = (("street_id" in props or "community_id" in props)
                    and not self.scope.admits(props.get("street_id"), props.get("community_id")))
-        stored = self.inner.ledger_read(GET, {"key": row.get("key")}) if row.get("key") else []
+        stored = self.inner.ledger_read(LEDGER_RECORD, {"key": row.get("key")}) if row.get("key") else []
         if outside or (stored and not _record_inside(stored[0], self.scope)):
             raise AccessDenied(f"follow-up record {row.get('key')} is outside your account's scope "
                                f"{self.scope.key()}（该督办记录不在您的账号范围内）")

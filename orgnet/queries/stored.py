@@ -3,7 +3,7 @@
 A snapshot does not change after its load, so what every page, ``orgnet diff`` and the
 Overview's trend ask of it at its reference date can be worked out once and read back:
 :func:`store_results` runs the rules, KPIs, linkage channels and ``snapshot_entities`` for the
-whole district (``orgnet load``, ``orgnet demo`` and the Import page call it after a load) and
+whole district (every load calls it: :func:`orgnet.snapshots.load_snapshot`) and
 keeps each result beside the snapshot, outside it (on FalkorDB in the ledger's graph, on
 Neo4j as ``StoredResult`` nodes the snapshot's replace never touches).
 
@@ -129,12 +129,44 @@ def _load_id(store: Store, graph: str | None) -> str | None:
         return found[1]
     try:
         rows = store.read(META_QUERY, graph=g)
-    except Exception:  # noqa: BLE001 - no graph, no stored results: the query runs live and says why
-        return None
-    load_id = (dict(rows[0]["m"]).get("load_id") or None) if rows else None
+        load_id = (dict(rows[0]["m"]).get("load_id") or None) if rows else None
+    except Exception:  # noqa: BLE001 - no graph: a facts-only snapshot's load, else the query runs live and says why
+        load_id = _facts_load_id(store, g)
     with _lock:
         _load_ids[key] = (now, load_id)
     return load_id
+
+
+def _facts_load_id(store: Store, graph: str) -> str | None:
+    """The load id of a facts-only snapshot (Neo4j Community: not the live graph), else None."""
+    from orgnet.graph.snapshots import kept_facts, single_graph
+
+    if not single_graph(store):
+        return None
+    try:
+        return (kept_facts(store).get(graph) or {}).get("load_id") or None
+    except Exception:  # noqa: BLE001 - the ledger unreadable: the query runs live and says why
+        return None
+
+
+def facts_only(store: Any, graph: str | None) -> bool:
+    """Whether ``graph`` is a facts-only snapshot of the store (its results can be read, its
+    graph cannot be browsed: Neo4j Community holds another one live)."""
+    from orgnet.graph.snapshots import kept_facts, single_graph
+
+    store = _raw(store)
+    g = graph or store.default_graph
+    return single_graph(store) and g not in store.list_graphs() and g in kept_facts(store)
+
+
+def refuse_facts_only(store: Any, graph: str | None, cause: Exception | None = None) -> None:
+    """Raise :class:`orgnet.errors.FactsOnly` when ``graph`` is a facts-only snapshot (what was
+    asked for is no stored result: it needs the live graph)."""
+    from orgnet.graph.snapshots import not_browsable
+
+    raw = _raw(store)
+    if facts_only(raw, graph):
+        raise not_browsable(graph or raw.default_graph, next(iter(raw.list_graphs()), None)) from cause
 
 
 def _manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
@@ -346,7 +378,7 @@ def store_results(store: Store, graph: str) -> StoredResults:
 
     start = time.perf_counter()
     info = graph_info(store, graph)
-    load_id, as_of = info.get("load_id"), catalog.reference_date(info)
+    load_id, as_of = info.get("load_id"), catalog.snapshot_date(info)
     out = StoredResults(graph=graph, as_of=as_of)
     if not info.get("loaded_at"):
         out.failed.append(f"{graph}: no load metadata (not loaded by `orgnet load`)")
@@ -363,18 +395,18 @@ def store_results(store: Store, graph: str) -> StoredResults:
     finally:
         _recording.reset(token)
         _forget_manifest(store, graph)
+    _keep_facts(store, graph, {**info, "load_id": load_id})
     out.seconds = time.perf_counter() - start
     return out
 
 
-def after_load(store: Store, graph: str, *, as_of: str | None = None):
-    """What every load runs once the graph is in (``orgnet load``, the demo, the Import page):
-    store its results, then bring the follow-up ledger up to date with it (reading them).
-    Returns (:class:`StoredResults`, the ledger's ``SyncResult``)."""
-    from orgnet.ledger.service import sync_snapshot
+def _keep_facts(store: Store, graph: str, info: dict[str, Any]) -> None:
+    """The snapshot's facts record beside its results: what lists and dates it once its graph
+    is no longer live (Neo4j Community: a later load replaced it; ``graph.snapshots``)."""
+    from orgnet.graph.snapshots import FACTS_FIELDS, FACTS_WRITE, facts_key
 
-    kept = store_results(store, graph)
-    return kept, sync_snapshot(store, graph, as_of=as_of)
+    props = {k: info[k] for k in FACTS_FIELDS if info.get(k) is not None}
+    store.ledger_write(FACTS_WRITE, {"key": facts_key(graph), "props": {**props, "graph": graph}})
 
 
 def forget(store: Store, graph: str) -> None:
@@ -405,5 +437,5 @@ def has_results(store: Any, graph: str) -> bool:
     return not missing(store, graph)
 
 
-__all__ = ["after_load", "recording", "missing", "expected_queries", "STORED_KINDS", "PLACE_PARAMS", "storable", "result_key", "live", "lookup", "record",
-           "store_results", "forget", "has_results", "StoredResults", "compute_all"]
+__all__ = ["recording", "missing", "expected_queries", "STORED_KINDS", "PLACE_PARAMS", "storable", "result_key", "live", "lookup", "record",
+           "store_results", "forget", "has_results", "facts_only", "refuse_facts_only", "StoredResults", "compute_all"]

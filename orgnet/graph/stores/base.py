@@ -45,6 +45,8 @@ STAGING_SUFFIX = "__loading"
 #: or a dropped graph never deletes (:mod:`orgnet.ledger`)
 LEDGER_GRAPH = "orgnet_ledger"
 LEDGER_LABEL = "FollowUp"
+#: one follow-up record by key (the ledger's reads, and an account's scope check before it writes one)
+LEDGER_RECORD = f"MATCH (f:{LEDGER_LABEL} {{key: $key}}) RETURN f"
 #: results of a snapshot's rules, KPIs and linkage stored at load (:mod:`orgnet.queries.stored`):
 #: beside the ledger, outside every snapshot, keyed by the snapshot's name and load time
 STORED_LABEL = "StoredResult"

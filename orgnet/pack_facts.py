@@ -3,7 +3,7 @@
 For each street or community of a snapshot: the organization and its secretary
 (``view_pack_heads``), the period (the previous snapshot of the series to this one), each KPI
 now, at the previous snapshot and against the 细则's target, the 考核 lines and rank
-(:func:`orgnet.queries.assessment.assess`), open gaps by rule now and those closed since the
+(:func:`orgnet.assessment.assess`), open gaps by rule now and those closed since the
 previous snapshot (:func:`orgnet.queries.changes.diff_snapshots`), overdue 督办 items, the
 evaluations the organization received (``view_evaluations_received``), its ties for the map and
 the five weakest. Everything is read once for all the entities of a batch, then split.
@@ -46,7 +46,7 @@ def pack_data(store: Any, graph: str, level: str, *, street_id: str | None = Non
     """One pack's facts per street (``level`` street) or community in the scope given."""
     from orgnet.analysis import linkage as lk
     from orgnet.ledger.service import list_records
-    from orgnet.queries.assessment import LEVEL_COLUMN, assess, entities
+    from orgnet.assessment import LEVEL_COLUMN, assess, entities
     from orgnet.queries.changes import diff_snapshots
     from orgnet.queries.gaps import count_gaps, rule_catalog
     from orgnet.queries.linkage import linkage_table

@@ -162,7 +162,7 @@ def assess(store: Any, level: str, *, graph: str, as_of: str | None = None, shee
 
     sheet = sheet or A.load_sheet()
     info = graph_info(store, graph)
-    as_of = as_of or catalog.reference_date(info)
+    as_of = catalog.snapshot_date(info, as_of)
     series = snapshot(store, graph).series if info else ""
     results = _score_snapshot(store, sheet, level, graph, as_of, series, street_id, community_id)
     prev = previous(list_snapshots(store, series), graph) if (compare and info) else None
