@@ -159,3 +159,123 @@ def test_a_load_without_the_right_to_replan_warns(neo4j_db, tiny_dataset, caplog
         assert load_dataset(plain, tiny_dataset, graph="orgnet", replace=True).warnings == []
     finally:
         plain.close()
+
+
+class _Forwarder:
+    """A fixed TCP address forwarding to the server's current Bolt port — what a load balancer
+    or a DNS name gives a deployment: the address stays while the server behind it restarts
+    (the test server takes a new free port at each start)."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.target: int | None = None
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open: list = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target or 1), timeout=2)
+            except OSError:
+                client.close()  # nothing behind: the driver sees a refused/closed connection
+                continue
+            upstream.settimeout(None)
+            self.open += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def point(self, uri: str | None) -> None:
+        self.target = int(uri.rsplit(":", 1)[1]) if uri else None
+
+    def close(self) -> None:
+        self.listener.close()
+        for s in self.open:
+            try:
+                s.close()
+            except OSError:
+                pass
+
+
+def _cli(env: dict, *args: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", *args],
+                          capture_output=True, text=True, env={**os.environ, **env}, timeout=300)
+
+
+@pytest.mark.slow
+def test_a_server_restarted_under_a_running_store(tmp_path, tiny_dataset, neo4j_server):
+    """Issue 27 item 6: the server goes down under a store that has read from it (the app's),
+    then comes back (empty, as the test server does). While it is down every read ends in the
+    server-down message (StoreUnavailable naming NEO4J_URI), the CLI too, never a traceback;
+    once it is back the SAME store reconnects by itself and says 尚未导入数据."""
+    from neo4j_server import Neo4jTestServer
+
+    from orgnet.errors import NotLoaded, StoreUnavailable
+    from orgnet.graph.load import require_loaded
+
+    first = Neo4jTestServer(tmp_path / "first").start()
+    proxy = _Forwarder()
+    proxy.point(first.uri)
+    uri = f"bolt://127.0.0.1:{proxy.port}"
+    env = {"NEO4J_URI": uri, "NEO4J_USER": first.user, "NEO4J_PASSWORD": first.password,
+           "NEO4J_DATABASE": first.database, "ORGNET_HOME": str(tmp_path / "home"), "NEO4J_CONNECT_TIMEOUT": "3"}
+    store = Neo4jStore(uri, first.user, first.password, first.database, connect_timeout_s=3)
+    second = None
+    try:
+        load_dataset(store, tiny_dataset, graph="orgnet", replace=True)
+        assert require_loaded(store)["load_id"]
+        rows = catalog.run(store, "community_without_party_org")
+        first.stop()
+        proxy.point(None)
+        import time
+
+        t0 = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="NEO4J_URI"):
+            catalog.run(store, "community_without_party_org")
+        assert time.monotonic() - t0 < 30  # the retries stop after the connect timeout
+        r = _cli(env, "gaps", "--format", "json")
+        assert r.returncode != 0 and "Traceback" not in r.stderr and "NEO4J_URI" in r.stderr, r.stderr
+
+        second = Neo4jTestServer(tmp_path / "second")
+        second.password = first.password
+        second.start()
+        proxy.point(second.uri)
+        with pytest.raises(NotLoaded, match="尚未导入数据"):
+            require_loaded(store)  # the same store, reconnected: the server came back empty
+        r = _cli(env, "gaps", "--format", "json")
+        assert r.returncode != 0 and "Traceback" not in r.stderr and "尚未导入数据" in r.stderr, r.stderr
+        load_dataset(store, tiny_dataset, graph="orgnet", replace=True)
+        assert catalog.run(store, "community_without_party_org") == rows
+    finally:
+        store.close()
+        proxy.close()
+        first.stop()
+        if second is not None:
+            second.stop()
