@@ -109,6 +109,7 @@ def test_a_second_load_is_refused_while_one_runs(neo4j_db, tiny_dataset):
         assert refused and "正在导入" in refused[0] and "Another load" in refused[0]
         with other.load_lock("orgnet"):  # released at the end
             pass
+        assert other.read("MATCH (l:OrgnetLoadLock) RETURN count(l) AS c") == [{"c": 0}]  # never committed
     finally:
         store.close()
         other.close()

@@ -53,7 +53,7 @@ from orgnet.graph.stores.reach import refuse_outside_reach
 from orgnet.settings import Settings
 
 #: technical labels of a staged replacing load (module docstring): a node being written, a
-#: node of the previous graph waiting for deletion, the node whose write lock a load holds
+#: node of the previous graph waiting for deletion, the node a running load holds (never committed)
 STAGING_LABEL = "OrgnetStaging"
 RETIRED_LABEL = "OrgnetRetired"
 LOCK_LABEL = "OrgnetLoadLock"
@@ -67,7 +67,7 @@ _DELETE_BATCH = 2000
 #: a node of the snapshot readers see: not the ledger's (which shares the database), not a
 #: staged or retired node of a load
 _SNAPSHOT_NODE = "WHERE " + " AND ".join(f"NOT n:{label}" for label in (*LEDGER_LABELS, STAGING_LABEL,
-                                                                        RETIRED_LABEL, LOCK_LABEL))
+                                                                        RETIRED_LABEL))
 
 _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
                    "Service", "Meeting", "Evaluation")
@@ -505,23 +505,22 @@ class Neo4jStore(Store):
 
     @contextlib.contextmanager
     def load_lock(self, graph: str) -> Iterator[None]:
-        """One load at a time per database: a transaction kept open for the whole load holds
-        the write lock of the ``OrgnetLoadLock`` node (one per database, no data, left out of
-        every snapshot query); a second load waits at most a few seconds for it, then gets
-        :class:`~orgnet.errors.LoadInProgress`. A killed loader's connection closes and the
-        server rolls its transaction back, which releases the lock."""
+        """One load at a time per database: a transaction kept open for the whole load creates
+        the database's ``OrgnetLoadLock`` node (unique key) and never commits it, so it holds
+        the key's lock and no one ever sees the node; a second load's create waits at most a
+        few seconds for that lock, then gets :class:`~orgnet.errors.LoadInProgress`. A killed
+        loader's connection closes and the server rolls its transaction back, which releases
+        the lock."""
         import neo4j
 
         db = self.database_for(graph)
         self._auto(f"CREATE CONSTRAINT orgnet_load_lock IF NOT EXISTS FOR (n:{LOCK_LABEL}) "
                    f"REQUIRE n.key IS UNIQUE", db)
-        self._write_tx(db, lambda tx: tx.run(f"MERGE (l:{LOCK_LABEL} {{key: $key}})", {"key": db}).consume(),
-                       "(load lock)")
         session = self._session(db)
         try:
             tx = session.begin_transaction(timeout=_LOCK_WAIT_S)
-            try:  # the write lock of the node, held until this transaction ends (rolled back)
-                tx.run(f"MATCH (l:{LOCK_LABEL} {{key: $key}}) SET l.held = true", {"key": db}).consume()
+            try:  # the key's lock, held until this transaction ends (rolled back)
+                tx.run(f"CREATE (:{LOCK_LABEL} {{key: $key}})", {"key": db}).consume()
             except neo4j.exceptions.Neo4jError as e:
                 if "TransactionTimedOut" in (e.code or "") or "Terminated" in (e.code or "") \
                         or "LockClient" in (e.code or ""):

@@ -8,6 +8,5 @@
 // columns: label, n
 MATCH (n)
 WHERE NOT n:OrgnetMeta AND NOT n:FollowUp AND NOT n:StoredResult AND NOT n:OrgnetStaging AND NOT n:OrgnetRetired
-  AND NOT n:OrgnetLoadLock
 RETURN labels(n)[0] AS label, count(*) AS n
 ORDER BY label
