@@ -8,13 +8,14 @@ batches), so what they see is the state half-way, not a race.
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
 from orgnet.errors import LoadInProgress
 from orgnet.graph.load import graph_info, load_dataset
 from orgnet.graph.stores.neo4j import (
-    REPLANNING_WARNING, RETIRED_LABEL, STAGING_LABEL, Neo4jStore,
+    _LOCK_WAIT_S, REPLANNING_WARNING, RETIRED_LABEL, STAGING_LABEL, Neo4jStore,
 )
 from orgnet.queries import catalog
 
@@ -99,6 +100,7 @@ def test_a_second_load_is_refused_while_one_runs(neo4j_db, tiny_dataset):
     try:
         def hook(table: str, done: int, total: int) -> None:
             if done and not refused:
+                time.sleep(_LOCK_WAIT_S + 1)  # the lock outlives any short timeout
                 with pytest.raises(LoadInProgress) as e:
                     with other.load_lock("orgnet"):
                         pass

@@ -507,32 +507,43 @@ class Neo4jStore(Store):
     def load_lock(self, graph: str) -> Iterator[None]:
         """One load at a time per database: a transaction kept open for the whole load creates
         the database's ``OrgnetLoadLock`` node (unique key) and never commits it, so it holds
-        the key's lock and no one ever sees the node; a second load's create waits at most a
-        few seconds for that lock, then gets :class:`~orgnet.errors.LoadInProgress`. A killed
+        the key's lock and no one ever sees the node. Before it, a probe with a short timeout
+        asks for the same lock: held by another load, it gets
+        :class:`~orgnet.errors.LoadInProgress` within seconds (the holder itself has no timeout:
+        the server would end it, and release the lock, in the middle of a long load). A killed
         loader's connection closes and the server rolls its transaction back, which releases
         the lock."""
-        import neo4j
-
         db = self.database_for(graph)
         self._auto(f"CREATE CONSTRAINT orgnet_load_lock IF NOT EXISTS FOR (n:{LOCK_LABEL}) "
                    f"REQUIRE n.key IS UNIQUE", db)
+        with self._session(db) as probe:
+            with probe.begin_transaction(timeout=_LOCK_WAIT_S) as tx:
+                self._take_lock(tx, db)
+                tx.rollback()
         session = self._session(db)
+        tx = None
         try:
-            tx = session.begin_transaction(timeout=_LOCK_WAIT_S)
-            try:  # the key's lock, held until this transaction ends (rolled back)
-                tx.run(f"CREATE (:{LOCK_LABEL} {{key: $key}})", {"key": db}).consume()
-            except neo4j.exceptions.Neo4jError as e:
-                if "TransactionTimedOut" in (e.code or "") or "Terminated" in (e.code or "") \
-                        or "LockClient" in (e.code or ""):
-                    raise LoadInProgress(
-                        f"Neo4j 数据库 {db} 正在导入另一份数据，请等它完成后再试。 / Another load into Neo4j "
-                        f"database {db!r} is running: wait for it to finish, then try again.") from e
-                raise self._translate(e, "(load lock)", db) from e
+            tx = session.begin_transaction()  # no timeout: held for the whole load
+            self._take_lock(tx, db)  # (a load that started since the probe: waits for it)
             yield
         finally:
-            with contextlib.suppress(Exception):
-                tx.close()  # rolls back: the lock node is never committed
+            if tx is not None:
+                with contextlib.suppress(Exception):
+                    tx.close()  # rolls back: the lock node is never committed
             session.close()
+
+    def _take_lock(self, tx, db: str) -> None:
+        import neo4j
+
+        try:
+            tx.run(f"CREATE (:{LOCK_LABEL} {{key: $key}})", {"key": db}).consume()
+        except neo4j.exceptions.Neo4jError as e:
+            code = e.code or ""
+            if any(word in code for word in ("TransactionTimedOut", "Terminated", "LockClient")):
+                raise LoadInProgress(
+                    f"Neo4j 数据库 {db} 正在导入另一份数据，请等它完成后再试。 / Another load into Neo4j "
+                    f"database {db!r} is running: wait for it to finish, then try again.") from e
+            raise self._translate(e, "(load lock)", db) from e
 
     def persist(self, graph=None) -> float:
         """After a load: resample the indexes and drop cached plans (``db.prepareForReplanning``),
