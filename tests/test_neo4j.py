@@ -260,7 +260,9 @@ def test_cli_console_timeout_stops_the_server_side_work(neo4j_db):
 @pytest.mark.slow
 def test_killed_replace_keeps_the_old_graph(neo4j_db, demo_path):
     """``orgnet load --replace`` killed with SIGKILL half-way: the old graph stays readable and
-    complete (the whole replace is one transaction, rolled back when the client dies)."""
+    complete (the new graph is staged under technical labels; the batch being written is rolled
+    back when the client dies, the batches already written stay aside, and the next load
+    deletes them)."""
     from conftest import TINY
 
     from orgnet.graph.load import graph_info
@@ -297,6 +299,7 @@ def test_killed_replace_keeps_the_old_graph(neo4j_db, demo_path):
         r = _cli(neo4j_db, "load", str(demo_path), "--replace", "--no-progress")
         assert r.returncode == 0, r.stderr
         assert store.counts()["nodes"] > before["nodes"]
+        assert store.technical_leftovers() == {"OrgnetStaging": 0, "OrgnetRetired": 0}
     finally:
         store.close()
 

@@ -41,11 +41,17 @@ class LoadResult:
     persist_seconds: float = 0.0  # making the load crash-safe (embedded store: AOF rewrite)
     replaced: bool = False
     tables: dict[str, int] = field(default_factory=dict)  # rows written per table / rel type
+    #: what the store could not do (e.g. Neo4j without the right to replan): the CLI and the
+    #: app show these after the load
+    warnings: list[str] = field(default_factory=list)
+    #: phases the store timed itself (Neo4j's staged load: ``swap_s``, ``delete_old_s``)
+    phases: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"graph": self.graph, "nodes": self.nodes, "relationships": self.relationships,
                 "seconds": round(self.seconds, 3), "persist_seconds": round(self.persist_seconds, 3),
-                "replaced": self.replaced}
+                "replaced": self.replaced, "warnings": list(self.warnings),
+                "phases": {k: round(v, 3) for k, v in self.phases.items()}}
 
 
 def node_groups(dataset: Dataset) -> list[tuple[str, tuple[str, ...], list[dict]]]:
@@ -260,7 +266,11 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
         meta["series"] = (series or "").strip() or dataset.series or graph
         if preset:
             meta["preset"] = preset
-        writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
+        write_meta = getattr(writer, "write_meta", None)  # a staged load writes it aside too
+        if write_meta is not None:
+            write_meta(meta)
+        else:
+            writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
 
     # a second load of this graph is refused while this one runs
     with contextlib.nullcontext() if locked else store.load_lock(graph):
@@ -273,7 +283,10 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", repla
             fill(GraphWriter(store, graph), False)
         store.forget_stored(graph)  # what was stored for the previous load no longer holds
         result.seconds = time.perf_counter() - start
+        warned = list(getattr(store, "warnings", []))
         result.persist_seconds = store.persist(graph)
+        result.warnings = [w for w in getattr(store, "warnings", []) if w not in warned]
+        result.phases = dict(getattr(store, "load_timings", None) or {})
     return result
 
 

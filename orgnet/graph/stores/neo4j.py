@@ -11,22 +11,34 @@ needs Neo4j Enterprise or Aura. Community Edition has a single database, so it h
 graph: asking for another raises :class:`~orgnet.errors.ConfigError` naming the ways out
 (make it the default graph with ``ORGNET_GRAPH``, another server, Enterprise, or the
 embedded store); see docs/engines.md for why graphs are not namespaced inside one
-database. A ``--replace``
-load writes the whole new graph in ONE transaction that first deletes the old content,
-so readers and a killed load see the old or the new graph, never a mix (transaction
-memory must fit the dataset; raise ``db.memory.transaction.total.max`` for very large
-ones). The follow-up ledger (``FollowUp`` nodes, :mod:`orgnet.ledger`) lives in the default
-database beside the graph: a replace or a drop deletes every node except those.
+database.
+
+A ``--replace`` load is staged (:meth:`Neo4jStore.replacing`): the new graph is written in
+batches of short transactions under technical labels that no reader matches
+(``OrgnetStaging`` + ``Staged<Label>``), then ONE transaction of label changes swaps it in —
+the old nodes lose their labels (``OrgnetRetired``), the staged ones get theirs — and the
+retired nodes are deleted in batches afterwards. The catalog matches model labels, and its
+few views that start from an unlabelled node leave the technical labels out. Readers see the old graph
+or the new one, never a mix; a killed load leaves only technical nodes, which the next load
+deletes. Transaction memory no longer grows with the dataset (a qindu load as one transaction
+needed more than a 1 GB heap allows), only the swap's label and id changes do. One load at a
+time per database: :meth:`Neo4jStore.load_lock` holds a server-side lock that the server
+releases when the loading process dies. The follow-up ledger (``FollowUp`` nodes,
+:mod:`orgnet.ledger`) and stored results live in the default database beside the graph: a
+replace or a drop deletes every node except those.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from orgnet.errors import ConfigError, NotLoaded, QueryError, ReadOnlyViolation, StoreUnavailable
+from orgnet.errors import (
+    ConfigError, LoadInProgress, NotLoaded, QueryError, ReadOnlyViolation, StoreError, StoreUnavailable,
+)
 from orgnet.graph.stores.base import (
     ID_LABELS,
     LEDGER_LABELS,
@@ -40,12 +52,28 @@ from orgnet.graph.stores.bound import RANGE_GUARD_KEY, bound_query, checked_rang
 from orgnet.graph.stores.reach import refuse_outside_reach
 from orgnet.settings import Settings
 
-#: a node of a snapshot, not of the follow-up ledger (which shares the database)
-_SNAPSHOT_NODE = "WHERE " + " AND ".join(f"NOT n:{label}" for label in LEDGER_LABELS)
+#: technical labels of a staged replacing load (module docstring): a node being written, a
+#: node of the previous graph waiting for deletion, the node a running load holds (never committed)
+STAGING_LABEL = "OrgnetStaging"
+RETIRED_LABEL = "OrgnetRetired"
+LOCK_LABEL = "OrgnetLoadLock"
+#: a staged node's labels are ``Staged<Label>`` until the swap
+STAGED_PREFIX = "Staged"
+#: every label the swap moves: the model's and the load metadata's
+_SWAPPED_LABELS = (*ID_LABELS, META_LABEL)
+#: rows of a staged load's DETACH DELETE per inner transaction
+_DELETE_BATCH = 2000
+
+#: a node of the snapshot readers see: not the ledger's (which shares the database), not a
+#: staged or retired node of a load
+_SNAPSHOT_NODE = "WHERE " + " AND ".join(f"NOT n:{label}" for label in (*LEDGER_LABELS, STAGING_LABEL,
+                                                                        RETIRED_LABEL))
 
 _PRIMARY_LABELS = ("Area", "PartyOrg", "Unit", "Member", "Agreement", "Need", "Resource",
                    "Service", "Meeting", "Evaluation")
 
+
+_log = logging.getLogger(__name__)
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
@@ -97,7 +125,10 @@ def _driver(neo4j, uri: str, auth: tuple[str, str], connect_timeout_s: float = 1
     nothing there, and a missing label is normal data, not a mistake in the catalog (which
     Neo4j's linter checks in the tests).
     """
-    timeouts = {"connection_timeout": connect_timeout_s, "connection_acquisition_timeout": connect_timeout_s}
+    # managed transactions (every read, every write) are retried on a lost connection or a
+    # transient error for as long as a connection may take to open, then the error is reported
+    timeouts = {"connection_timeout": connect_timeout_s, "connection_acquisition_timeout": connect_timeout_s,
+                "max_transaction_retry_time": connect_timeout_s}
     try:
         return neo4j.GraphDatabase.driver(uri, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"],
                                           **timeouts)
@@ -107,12 +138,79 @@ def _driver(neo4j, uri: str, auth: tuple[str, str], connect_timeout_s: float = 1
         return neo4j.GraphDatabase.driver(uri, auth=auth, **timeouts)  # an older driver: warnings are logged
 
 
-class _TxWriter(Writer):
-    def __init__(self, tx):
-        self.tx = tx
+class _Enough(Exception):
+    """Raised inside a read transaction that has its ``limit`` rows: the driver rolls back
+    (nothing is retried: not a driver error) and the rows are returned."""
+
+    def __init__(self, rows: list[dict]):
+        super().__init__("enough rows")
+        self.rows = rows
+
+
+class _NoRetry(Exception):
+    """A driver error the read must not retry (a query over the memory limit)."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
+#: persist() could not replan: the account lacks the right to ``db.prepareForReplanning``
+REPLANNING_WARNING = (
+    "Neo4j 账户 {user} 无权执行 db.prepareForReplanning（需要管理员权限），导入后的查询可能沿用按空数据库制定的"
+    "执行计划而变慢甚至超时；请让管理员执行 CALL db.prepareForReplanning()，或授予该账户权限。 / Neo4j account "
+    "{user!r} may not run db.prepareForReplanning on database {db!r} (an admin procedure): queries after this "
+    "load may keep plans made for the empty database and run slowly or past their timeout (a qindu rule "
+    "once did). Ask an admin to run CALL db.prepareForReplanning(), or grant the account the right. ({error})")
+
+#: seconds a load waits for another load's lock before it is refused
+_LOCK_WAIT_S = 3.0
+
+
+class _StagingWriter(Writer):
+    """Writes a new graph under the staging labels, batch by batch (each batch a short
+    transaction of its own); :meth:`Neo4jStore.replacing` swaps it in at the end."""
+
+    def __init__(self, store: "Neo4jStore", db: str):
+        self.store, self.db = store, db
 
     def write(self, cypher: str, params: dict | None = None) -> None:
-        self.tx.run(cypher, params or {}).consume()
+        raise StoreError("a staged Neo4j load writes through write_graph and write_meta only")
+
+    def write_meta(self, props: dict[str, Any]) -> None:
+        self._run(f"CREATE (m:{STAGING_LABEL}:{STAGED_PREFIX}{META_LABEL} {{key: 'meta'}}) SET m += $props",
+                  {"props": props})
+
+    def write_graph(self, nodes, rels, hook, batch_size: int) -> dict[str, int]:
+        """Every node group, then every relationship type (``load._write_whole``)."""
+        written: dict[str, int] = {}
+        for table, labels, rows in nodes:
+            staged = ":".join([STAGING_LABEL, *(STAGED_PREFIX + label for label in labels)])
+            items = [{**r["props"], "id": r["id"]} for r in rows]
+            written[table] = self._batches(table, f"UNWIND $rows AS row CREATE (n:{staged}) SET n = row",
+                                           items, hook, batch_size)
+        for name, rel_type, rows in rels:
+            cypher = (f"UNWIND $rows AS row MATCH (a:{STAGING_LABEL} {{id: row.src}}) "
+                      f"MATCH (b:{STAGING_LABEL} {{id: row.dst}}) CREATE (a)-[r:{rel_type}]->(b)")
+            if any(row["props"] for row in rows):
+                cypher += " SET r = row.props"
+            written[name] = self._batches(name, cypher, rows, hook, batch_size)
+        return written
+
+    def _batches(self, name: str, cypher: str, rows: list[dict], hook, batch_size: int) -> int:
+        if hook is not None:
+            hook(name, 0, len(rows))
+        done = 0
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start:start + batch_size]
+            self._run(cypher, {"rows": batch})
+            done += len(batch)
+            if hook is not None:
+                hook(name, done, len(rows))
+        return done
+
+    def _run(self, cypher: str, params: dict) -> None:
+        self.store._write_tx(self.db, lambda tx: tx.run(cypher, params).consume(), cypher)
 
 
 class Neo4jStore(Store):
@@ -127,6 +225,10 @@ class Neo4jStore(Store):
         if not password:
             raise ConfigError(f"NEO4J_URI is set ({uri}) but NEO4J_PASSWORD is not: set NEO4J_PASSWORD")
         self.uri, self.user, self.database = uri, user, database
+        # every session of this store shares the bookmarks: a read after a load (or a ledger
+        # write) waits for it on a cluster's replica instead of reading the graph before it
+        self.bookmarks = neo4j.GraphDatabase.bookmark_manager()
+        self.warnings: list[str] = []  # what a load could not do (shown by the CLI and app)
         try:
             self.driver = _driver(neo4j, uri, (user, password), connect_timeout_s)
         except (ValueError, neo4j.exceptions.ConfigurationError) as e:
@@ -147,6 +249,12 @@ class Neo4jStore(Store):
                 self.driver.close()
                 raise StoreUnavailable(f"the server at {uri} refused the connection: check NEO4J_URI, "
                                        f"NEO4J_USER and NEO4J_PASSWORD ({e.message or e})") from e
+
+    def _session(self, db: str, *, read: bool = False, **kw):
+        import neo4j
+
+        mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
+        return self.driver.session(database=db, default_access_mode=mode, bookmark_manager=self.bookmarks, **kw)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Neo4jStore":
@@ -254,26 +362,36 @@ class Neo4jStore(Store):
             query, values, _ = bound_query(query, values, max(int(limit), 0))
         timeout = timeout_s or limits().query_timeout_s  # a per-transaction timeout, always
 
+        @neo4j.unit_of_work(timeout=timeout)  # a per-transaction timeout, always
+        def work(tx) -> list[dict]:
+            rows: list[dict] = []
+            try:
+                result = tx.run(query, values)
+                keys = result.keys()
+                for record in result:
+                    if limit is not None and len(rows) >= limit:
+                        raise _Enough(rows)  # rolls back: the server cancels the rest
+                    rows.append({k: to_plain(v) for k, v in zip(keys, record.values())})
+            except neo4j.exceptions.TransientError as e:
+                if "MemoryPool" in (e.code or ""):  # the same query would exhaust it again
+                    raise _NoRetry(e) from e
+                raise
+            if stats is not None:  # the server's own time: planning + execution, then streaming
+                summary = result.consume()
+                stats["engine_ms"] = float((summary.result_available_after or 0)
+                                           + (summary.result_consumed_after or 0))
+            return rows
+
+        fetch = min(1000, limit + 1) if limit is not None else 1000
         try:
-            with self.driver.session(database=db, default_access_mode=neo4j.READ_ACCESS,
-                                     fetch_size=min(1000, limit + 1) if limit is not None
-                                     else 1000) as s:
-                # an explicit transaction: rows are pulled lazily, and leaving early rolls
-                # back (the server cancels the rest) instead of draining the result
-                with s.begin_transaction(timeout=timeout) as tx:
-                    result = tx.run(query, values)
-                    keys = result.keys()
-                    rows = []
-                    for record in result:
-                        if limit is not None and len(rows) >= limit:
-                            break
-                        rows.append({k: to_plain(v) for k, v in zip(keys, record.values())})
-                    if stats is not None:  # the server's own time: planning + execution, then streaming
-                        summary = result.consume()
-                        stats["engine_ms"] = float((summary.result_available_after or 0)
-                                                   + (summary.result_consumed_after or 0))
-                    tx.rollback()  # read-only: nothing to commit; cancels a partly read result
-                    return rows
+            # a managed read transaction: retried on a lost connection (a restarted server, a
+            # cluster member gone) and on transient errors, for up to the connect timeout
+            with self._session(db, read=True, fetch_size=fetch) as s:
+                return s.execute_read(work)
+        except _Enough as enough:
+            return enough.rows
+        except _NoRetry as stop:
+            raise self._translate(stop.error, cypher, db) from stop.error
         except neo4j.exceptions.Neo4jError as e:
             if guarded and RANGE_GUARD_KEY in str(e) or guarded and "Map" in (e.message or ""):
                 raise range_refusal(cypher) from e
@@ -287,7 +405,7 @@ class Neo4jStore(Store):
 
         db = self.database_for(graph)
         try:
-            with self.driver.session(database=db) as s:
+            with self._session(db) as s:
                 s.execute_write(lambda tx: tx.run(cypher, params or {}).consume())
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as e:
             raise self._translate(e, cypher, db) from e
@@ -298,25 +416,134 @@ class Neo4jStore(Store):
         import neo4j
 
         try:
-            with self.driver.session(database=database) as s:
+            with self._session(database) as s:
                 return s.run(cypher, params or {}).data()
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as e:
             raise self._translate(e, cypher, database) from e
 
     @contextlib.contextmanager
     def replacing(self, graph) -> Iterator[Writer]:
-        import neo4j
-
+        """A staged replacing load (module docstring); callers hold :meth:`load_lock`."""
         db = self.database_for(graph)
         self.setup_schema(graph)
+        self._setup_staging(db)
+        self.clear_technical(db)  # what a killed load left (no other load runs: the lock)
+        timings = self.load_timings = {}
         try:
-            with self.driver.session(database=db) as s:
-                with s.begin_transaction() as tx:
-                    tx.run(f"MATCH (n) {_SNAPSHOT_NODE} DETACH DELETE n").consume()
-                    yield _TxWriter(tx)
-                    tx.commit()
-        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as e:
-            raise self._translate(e, "(replace load)", db) from e
+            yield _StagingWriter(self, db)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self._delete_labelled(db, STAGING_LABEL)
+            raise
+        t0 = time.perf_counter()
+        self._swap(db)
+        timings["swap_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        self._delete_labelled(db, RETIRED_LABEL)
+        timings["delete_old_s"] = time.perf_counter() - t0
+
+    def _setup_staging(self, db: str) -> None:
+        self._auto(f"CREATE INDEX orgnet_staging_node_id IF NOT EXISTS FOR (n:{STAGING_LABEL}) ON (n.id)", db)
+        self._auto("CALL db.awaitIndexes(300)", db)
+
+    def _swap(self, db: str) -> None:
+        """One transaction of label changes: the old graph's nodes lose their labels (retired),
+        the staged nodes get theirs. Uniqueness holds: old ids leave their labels' constraints
+        before the new ones enter them."""
+        every = ":".join(_SWAPPED_LABELS)
+        statements = [f"MATCH (n) {_SNAPSHOT_NODE} REMOVE n:{every} SET n:{RETIRED_LABEL}"]
+        statements += [f"MATCH (n:{STAGED_PREFIX}{label}) REMOVE n:{STAGED_PREFIX}{label} SET n:{label}"
+                       for label in _SWAPPED_LABELS]
+        statements.append(f"MATCH (n:{STAGING_LABEL}) REMOVE n:{STAGING_LABEL}")
+
+        def swap(tx) -> None:
+            for cypher in statements:
+                t0 = time.perf_counter()
+                tx.run(cypher).consume()
+                _log.debug("swap %.2f s: %s", time.perf_counter() - t0, cypher)
+
+        self._write_tx(db, swap, "(swap of a staged load)")
+
+    def _delete_labelled(self, db: str, label: str) -> None:
+        """Delete every node with ``label`` (and its relationships) in batches of transactions."""
+        self._auto(f"MATCH (n:{label}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {_DELETE_BATCH} ROWS", db)
+
+    def clear_technical(self, db: str | None = None) -> None:
+        """Delete the staged and retired nodes a killed load left behind (none after a load
+        that finished). Call it only while holding :meth:`load_lock`."""
+        db = db or self.database
+        for label in (STAGING_LABEL, RETIRED_LABEL):
+            self._delete_labelled(db, label)
+
+    def technical_leftovers(self, db: str | None = None) -> dict[str, int]:
+        """How many staged and retired nodes the database holds (0 and 0 unless a load runs or
+        one was killed)."""
+        db = db or self.database
+        return {label: int(self._read_in(db, f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"])
+                for label in (STAGING_LABEL, RETIRED_LABEL)}
+
+    def _write_tx(self, db: str, work: Callable[[Any], Any], what: str) -> Any:
+        """``work(tx)`` in a managed write transaction (retried on transient errors, except
+        the transaction memory limit: the same work would exceed it again)."""
+        import neo4j
+
+        def once(tx):
+            try:
+                return work(tx)
+            except neo4j.exceptions.TransientError as e:
+                if "MemoryPool" in (e.code or ""):
+                    raise _NoRetry(e) from e
+                raise
+
+        try:
+            with self._session(db) as s:
+                return s.execute_write(once)
+        except _NoRetry as stop:
+            raise self._translate(stop.error, what, db) from stop.error
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as e:
+            raise self._translate(e, what, db) from e
+
+    @contextlib.contextmanager
+    def load_lock(self, graph: str) -> Iterator[None]:
+        """One load at a time per database: a transaction kept open for the whole load creates
+        the database's ``OrgnetLoadLock`` node (unique key) and never commits it, so it holds
+        the key's lock and no one ever sees the node. Before it, a probe with a short timeout
+        asks for the same lock: held by another load, it gets
+        :class:`~orgnet.errors.LoadInProgress` within seconds (the holder itself has no timeout:
+        the server would end it, and release the lock, in the middle of a long load). A killed
+        loader's connection closes and the server rolls its transaction back, which releases
+        the lock."""
+        db = self.database_for(graph)
+        self._auto(f"CREATE CONSTRAINT orgnet_load_lock IF NOT EXISTS FOR (n:{LOCK_LABEL}) "
+                   f"REQUIRE n.key IS UNIQUE", db)
+        with self._session(db) as probe:
+            with probe.begin_transaction(timeout=_LOCK_WAIT_S) as tx:
+                self._take_lock(tx, db)
+                tx.rollback()
+        session = self._session(db)
+        tx = None
+        try:
+            tx = session.begin_transaction()  # no timeout: held for the whole load
+            self._take_lock(tx, db)  # (a load that started since the probe: waits for it)
+            yield
+        finally:
+            if tx is not None:
+                with contextlib.suppress(Exception):
+                    tx.close()  # rolls back: the lock node is never committed
+            session.close()
+
+    def _take_lock(self, tx, db: str) -> None:
+        import neo4j
+
+        try:
+            tx.run(f"CREATE (:{LOCK_LABEL} {{key: $key}})", {"key": db}).consume()
+        except neo4j.exceptions.Neo4jError as e:
+            code = e.code or ""
+            if any(word in code for word in ("TransactionTimedOut", "Terminated", "LockClient")):
+                raise LoadInProgress(
+                    f"Neo4j 数据库 {db} 正在导入另一份数据，请等它完成后再试。 / Another load into Neo4j "
+                    f"database {db!r} is running: wait for it to finish, then try again.") from e
+            raise self._translate(e, "(load lock)", db) from e
 
     def persist(self, graph=None) -> float:
         """After a load: resample the indexes and drop cached plans (``db.prepareForReplanning``),
@@ -326,10 +553,16 @@ class Neo4jStore(Store):
         start, db = time.perf_counter(), self.database_for(graph)
         try:
             self._auto("CALL db.prepareForReplanning()", db)
-        except QueryError:  # an account without the admin right: resample at least (no wait)
+        except QueryError as e:  # an account without the admin right: resample at least (no wait)
+            self._warn(REPLANNING_WARNING.format(user=self.user, db=db, error=str(e)[:200]))
             with contextlib.suppress(QueryError):
                 self._auto("CALL db.resampleOutdatedIndexes()", db)
         return time.perf_counter() - start
+
+    def _warn(self, message: str) -> None:
+        """A warning the CLI and the app show after the load (``LoadResult.warnings``), logged too."""
+        _log.warning(message)
+        self.warnings.append(message)
 
     # -- administration ----------------------------------------------------
     def setup_schema(self, graph=None):
@@ -363,6 +596,17 @@ class Neo4jStore(Store):
             return bool(self._read_in(db, f"MATCH (n) {_SNAPSHOT_NODE} RETURN count(n) > 0 AS any")[0]["any"])
         return graph in self.list_graphs()
 
+    def counts(self, graph=None):
+        """Nodes and relationships of the snapshot readers see (a running load's staged nodes and
+        the previous graph's retired ones not counted, nor the metadata and ledger nodes)."""
+        g = self._graph(graph)
+        if not self.graph_exists(g):
+            return {"nodes": 0, "relationships": 0}
+        live = f"{_SNAPSHOT_NODE} AND NOT n:{META_LABEL}"
+        nodes = self.read(f"MATCH (n) {live} RETURN count(n) AS n", graph=g)
+        rels = self.read(f"MATCH (n)-[r]->() {live} RETURN count(r) AS n", graph=g)
+        return {"nodes": int(nodes[0]["n"]), "relationships": int(rels[0]["n"])}
+
     def drop_graph(self, graph):
         db = self.database_for(graph)
         if db == self.database:  # the configured database is emptied, never dropped
@@ -388,7 +632,7 @@ class Neo4jStore(Store):
         import neo4j
 
         try:
-            with self.driver.session(database=self.database) as s:
+            with self._session(self.database) as s:
                 return s.execute_write(lambda tx: [{k: to_plain(v) for k, v in r.items()}
                                                    for r in tx.run(cypher, params or {}).data()])
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as e:

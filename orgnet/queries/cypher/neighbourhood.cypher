@@ -9,7 +9,7 @@
 // param: limit int =200
 // columns: id, name, label, relationship, direction, other_id, other_name, other_label
 MATCH (n {id: $id})-[r]-(m)
-WHERE NOT m:OrgnetMeta
+WHERE NOT m:OrgnetMeta AND NOT n:OrgnetStaging AND NOT n:OrgnetRetired
 RETURN n.id AS id, n.name AS name, labels(n)[0] AS label, type(r) AS relationship,
        CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction,
        m.id AS other_id, coalesce(m.name, m.title, m.topic) AS other_name, labels(m)[0] AS other_label

@@ -7,6 +7,6 @@
 // description_en: How many nodes of each primary label the graph holds (the follow-up ledger and the results stored at load, which share a Neo4j database, not counted).
 // columns: label, n
 MATCH (n)
-WHERE NOT n:OrgnetMeta AND NOT n:FollowUp AND NOT n:StoredResult
+WHERE NOT n:OrgnetMeta AND NOT n:FollowUp AND NOT n:StoredResult AND NOT n:OrgnetStaging AND NOT n:OrgnetRetired
 RETURN labels(n)[0] AS label, count(*) AS n
 ORDER BY label

@@ -8,7 +8,7 @@
 // param: id str =null
 // columns: id, name, level, how
 MATCH (n)
-WHERE n.id = $id AND NOT n:OrgnetMeta
+WHERE n.id = $id AND NOT n:OrgnetMeta AND NOT n:OrgnetStaging AND NOT n:OrgnetRetired
 OPTIONAL MATCH (n)-[r1:COVERS|LOCATED_IN|LIVES_IN|REPORTED_TO]->(a1:Area)
 OPTIONAL MATCH (a2:Area)-[r2:RAISED|POSTED]->(n)
 OPTIONAL MATCH (n)-[:BASED_IN]->(:Unit)-[:LOCATED_IN]->(a3:Area)

@@ -9,7 +9,7 @@
 // param: limit int =5000
 // columns: source, rel, outgoing, props, id, name, labels, kind
 MATCH (a)-[r]-(b)
-WHERE a.id IN split($ids, ',') AND NOT b:OrgnetMeta
+WHERE a.id IN split($ids, ',') AND NOT b:OrgnetMeta AND NOT a:OrgnetStaging AND NOT a:OrgnetRetired
 RETURN a.id AS source, type(r) AS rel, startNode(r).id = a.id AS outgoing,
        properties(r) AS props, b.id AS id,
        coalesce(b.name, b.title, b.topic, b.id) AS name, labels(b) AS labels,

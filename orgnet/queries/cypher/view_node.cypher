@@ -8,6 +8,6 @@
 // param: id str =null
 // columns: id, props, labels
 MATCH (n)
-WHERE n.id = $id AND NOT n:OrgnetMeta
+WHERE n.id = $id AND NOT n:OrgnetMeta AND NOT n:OrgnetStaging AND NOT n:OrgnetRetired
 RETURN n.id AS id, properties(n) AS props, labels(n) AS labels
 LIMIT 1

@@ -9,7 +9,7 @@
 // param: limit int =50
 // columns: id, name, labels, kind
 MATCH (n)
-WHERE n.id IS NOT NULL AND NOT n:OrgnetMeta
+WHERE n.id IS NOT NULL AND NOT n:OrgnetMeta AND NOT n:OrgnetStaging AND NOT n:OrgnetRetired
   AND (toLower(n.id) CONTAINS toLower($q)
        OR toLower(coalesce(n.name, n.title, n.topic, '')) CONTAINS toLower($q))
 WITH n, coalesce(n.name, n.title, n.topic, n.id) AS name

@@ -8,7 +8,7 @@
 // param: q str =null
 // columns: n
 MATCH (n)
-WHERE n.id IS NOT NULL AND NOT n:OrgnetMeta
+WHERE n.id IS NOT NULL AND NOT n:OrgnetMeta AND NOT n:OrgnetStaging AND NOT n:OrgnetRetired
   AND (toLower(n.id) CONTAINS toLower($q)
        OR toLower(coalesce(n.name, n.title, n.topic, '')) CONTAINS toLower($q))
 RETURN count(n) AS n
