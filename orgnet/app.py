@@ -79,7 +79,7 @@ def _page_runner(key: str):
     needs_data = key not in NO_DATA_PAGES
 
     def run() -> None:
-        from orgnet.errors import OrgnetError
+        from orgnet.errors import OrgnetError, QueryError, ReadOnlyViolation
         from orgnet.graph.load import is_loaded
 
         mod = importlib.import_module(module)
@@ -92,7 +92,12 @@ def _page_runner(key: str):
         start = time.perf_counter()
         try:
             mod.render(c)
-        except OrgnetError as e:  # a query or input problem: say what went wrong, keep the app up
+        except QueryError as e:  # the engine refused a query: explained, its own text below
+            if isinstance(e, ReadOnlyViolation):
+                st.error(c.t("common.error", message=str(e)[:600]))
+            else:
+                _ui.query_error(c, e)
+        except OrgnetError as e:  # an input problem: say what went wrong, keep the app up
             st.error(c.t("common.error", message=str(e)[:600]))
         st.session_state["_orgnet_render_s"] = time.perf_counter() - start
 

@@ -294,6 +294,23 @@ def test_query_page_refuses_writes(demo_env):
     assert not at.error and len(at.dataframe) >= 1
 
 
+def test_query_page_explains_engine_errors_in_chinese(demo_env):
+    """A syntax error and an unknown function read in Chinese; the engine's English text is
+    shown below, in a code block (never as the message itself)."""
+    at = open_page("query")
+    for query, key, fmt in (("MATCH (n:Community RETURN n", "cypher_error.syntax", {}),
+                            ("MATCH (n:Community) RETURN fooo(n) AS x", "cypher_error.unknown_function",
+                             {"name": "fooo"})):
+        at.text_area(key="q_cypher").input(query)
+        at.get("form_submit_button")[1].click().run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [t(key, **fmt)]
+        assert HAN.search(at.error[0].value)
+        engine = [c.value for c in at.code]
+        assert len(engine) == 1 and engine[0] and not HAN.search(engine[0]), engine
+        assert t("cypher_error.engine_text") in [c.value for c in at.caption]
+
+
 def test_audit_page_shows_refused_and_failed_queries_in_local_time(demo_env):
     """A refused write reads 已拒绝, a syntax error 失败 (never 成功), a good query 成功; times in
     the server's zone (Asia/Shanghai when unset), the stored UTC text nowhere on the page."""

@@ -358,6 +358,20 @@ def download(c: Ctx, where: Any, label: str, data: Any, *, file_name: str, mime:
                           args=(c, file_name), **kw)
 
 
+def query_error(c: Ctx, error: BaseException, where: Any = None) -> None:
+    """A failed query explained in the page's language, the engine's own text below it
+    (:func:`orgnet.queries.explain.explain`); names from the query are escaped."""
+    from orgnet.queries.explain import explain
+    from orgnet.textsafe import escape_markdown
+
+    where = where or st
+    x = explain(error)
+    where.error(c.t(x.key, **{k: escape_markdown(v) for k, v in x.fmt.items()}))
+    if x.engine_text:
+        where.caption(c.t("cypher_error.engine_text"))
+        where.code(x.engine_text, language=None, wrap_lines=True)
+
+
 def _audit_export(c: Ctx, file_name: str) -> None:
     audit(c, "export", file_name)
 
