@@ -283,6 +283,37 @@ def test_import_a_zip_with_a_chinese_name_in_one_step(app_url, browser, falkordb
             falkordb_store.drop_graph("潍城区台账")
 
 
+UPLOAD_AFTER_JS = """() => {
+  const box = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+  const parts = [box.querySelector('button [data-testid="stMarkdownContainer"] p'),
+                 box.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')];
+  return parts.map(e => [getComputedStyle(e, '::after').content, getComputedStyle(e).fontSize]);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_upload_box_speaks_the_page_language(app_url, browser, lang):
+    """The upload box's own texts ("Upload", "200MB per file • ZIP, XLSX") are drawn over in
+    the page's language; the English ones take no room (font size 0)."""
+    from orgnet.i18n import t
+
+    ctx, page, spy = _open(browser, app_url, "import", lang)
+    try:
+        page.wait_for_selector('[data-testid="stFileUploaderDropzone"]', timeout=60_000)
+        page.wait_for_function("() => getComputedStyle(document.querySelector("
+                               "'[data-testid=\"stFileUploaderDropzoneInstructions\"] span'), '::after')"
+                               ".content !== 'none'", timeout=30_000)
+        (button, button_px), (limits, limits_px) = page.evaluate(UPLOAD_AFTER_JS)
+        sep = t("upload.type_sep", lang)
+        assert button == f'"{t("upload.button", lang)}"'
+        assert limits == f'"{t("upload.limits", lang, size="200 MB", types=sep.join(["zip", "xlsx"]))}"'
+        assert button_px == limits_px == "0px"
+        page.screenshot(path=str(SHOTS / f"import_upload_{lang}.png"))
+        assert not spy.outside, spy.outside
+    finally:
+        ctx.close()
+
+
 def _no_page_not_found(page) -> None:
     page.wait_for_timeout(800)  # Streamlit's dialog comes after the first render
     assert page.get_by_text("Page not found").count() == 0

@@ -358,6 +358,32 @@ def download(c: Ctx, where: Any, label: str, data: Any, *, file_name: str, mime:
                           args=(c, file_name), **kw)
 
 
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (``content: …``): quotes, backslashes and angle brackets
+    escaped, so no text can end the string or the ``<style>`` element."""
+    out = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n\r' else ch for ch in text)
+    return f'"{out}"'
+
+
+_UPLOAD_TEXT = '[data-testid="stFileUploaderDropzone"] {part} {{font-size: 0 !important;}}\n' \
+               '[data-testid="stFileUploaderDropzone"] {part}::after {{content: {text}; font-size: 0.875rem;}}\n'
+
+
+def uploader_texts(c: Ctx, types: list[str]) -> None:
+    """Streamlit's file uploader in the page's language: its button ("Upload"), its limits line
+    ("200MB per file • ZIP, XLSX") and its drag text are drawn by the browser in English only,
+    so a style puts the page's text over them (local CSS, no component, works offline)."""
+    size = f"{int(st.get_option('server.maxUploadSize'))} MB"
+    parts = {
+        "button [data-testid=\"stMarkdownContainer\"] p": c.t("upload.button"),
+        "[data-testid=\"stFileUploaderDropzoneInstructions\"] span": c.t(
+            "upload.limits", size=size, types=c.t("upload.type_sep").join(t.lower() for t in types)),
+        "> div:not([data-testid]) > span": c.t("upload.drop"),
+    }
+    css = "".join(_UPLOAD_TEXT.format(part=part, text=css_string(text)) for part, text in parts.items())
+    st.html(f"<style>\n{css}</style>")
+
+
 def query_error(c: Ctx, error: BaseException, where: Any = None) -> None:
     """A failed query explained in the page's language, the engine's own text below it
     (:func:`orgnet.queries.explain.explain`); names from the query are escaped."""
