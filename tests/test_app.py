@@ -294,6 +294,23 @@ def test_query_page_refuses_writes(demo_env):
     assert not at.error and len(at.dataframe) >= 1
 
 
+def test_pages_name_the_snapshot_by_its_series_and_date(demo_env):
+    """The Overview's line and a meeting page's caption name the snapshot as the district's
+    dataset and date (快照：…（2026-…）), never the internal graph name (图谱：demo)."""
+    from orgnet.graph.load import graph_info
+    from orgnet.graph.snapshots import display_name
+
+    store, graph = demo_env
+    info = graph_info(store, graph)
+    name = display_name(info)
+    assert info.get("series") and name.startswith(info["series"]) and info["as_of"] in name
+    captions = [e.value for e in open_page("overview").caption]
+    assert any(c.startswith(f"当前快照：{name}") for c in captions), captions
+    captions = [e.value for e in open_page("gaps", meeting=True).caption]
+    assert any(c.startswith(f"快照：{name}") for c in captions), captions
+    assert not any("图谱：" in c or f"：{graph}" in c for c in captions)
+
+
 def test_query_page_explains_engine_errors_in_chinese(demo_env):
     """A syntax error and an unknown function read in Chinese; the engine's English text is
     shown below, in a code block (never as the message itself)."""

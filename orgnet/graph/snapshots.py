@@ -115,6 +115,15 @@ def snapshot(store: Store, graph: str) -> Snapshot:
     return _snapshot(store, info)
 
 
+def display_name(info: dict[str, Any]) -> str:
+    """A snapshot as the UI names it: its series (the district's dataset title) and reference
+    date, e.g. ``咸阳市秦都区（2026-06-30）``; the graph name only when the load recorded no series."""
+    series, as_of = str(info.get("series") or ""), str(info.get("as_of") or "")
+    if not series:
+        return str(info.get("graph") or info.get("snapshot") or "")
+    return f"{series}（{as_of}）" if as_of else series
+
+
 def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
     """The snapshot just before ``name`` in date order, or None."""
     names = [s.name for s in snaps]
@@ -122,5 +131,5 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
     return snaps[i - 1] if i > 0 else None
 
 
-__all__ = ["Snapshot", "list_snapshots", "snapshot", "previous", "sort_key", "is_snapshot_name", "series_names",
+__all__ = ["Snapshot", "display_name", "list_snapshots", "snapshot", "previous", "sort_key", "is_snapshot_name", "series_names",
            "by_series", "check_same_series"]

@@ -61,6 +61,13 @@ class Ctx:
         key = getattr(self.store, "key", None)
         return key() if callable(key) else "operator"
 
+    @property
+    def snapshot_title(self) -> str:
+        """The current snapshot as the UI names it (its series and date, not the graph's name)."""
+        from orgnet.graph.snapshots import display_name
+
+        return display_name({"graph": self.graph, **self.info})
+
     def t(self, key: str, **fmt) -> str:
         return i18n.t(key, self.lang, **fmt)
 
@@ -146,7 +153,7 @@ def page_header(c: Ctx, title_key: str, caption_key: str | None = None, *, map_p
         return
     st.title(c.t(title_key))
     if c.meeting and not says_date:
-        st.caption(c.t("app.meeting_caption", graph=c.graph, date=c.as_of))
+        st.caption(c.t("app.meeting_caption", snapshot=c.snapshot_title, date=c.as_of))
     elif caption_key:
         st.caption(c.t(caption_key))
 
