@@ -314,6 +314,34 @@ def test_upload_box_speaks_the_page_language(app_url, browser, lang):
         ctx.close()
 
 
+def test_downloads_one_after_another_all_arrive(app_url, browser):
+    """Excel, CSV, then Excel again, each clicked right after the other: three files arrive
+    (a click no longer reruns the page, which retired the file the browser was fetching), and
+    the repeated Excel is the bytes built for the first click."""
+    from orgnet.i18n import t
+
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/gaps")
+        _wait_idle(page)
+        got = []
+        page.on("download", lambda d: got.append(d))
+        for label in ("common.download_excel", "common.download_csv", "common.download_excel"):
+            page.locator('[data-testid="stDownloadButton"] button', has_text=t(label)).first.click()
+            page.wait_for_timeout(300)
+        deadline = time.time() + 90
+        while len(got) < 3 and time.time() < deadline:
+            page.wait_for_timeout(200)
+        assert [Path(d.suggested_filename).suffix for d in got] == [".xlsx", ".csv", ".xlsx"] or \
+            sorted(Path(d.suggested_filename).suffix for d in got) == [".csv", ".xlsx", ".xlsx"]
+        first, again = (Path(d.path()).read_bytes() for d in got if d.suggested_filename.endswith(".xlsx"))
+        assert first == again and first[:2] == b"PK"
+        assert page.locator('[data-testid="stDownloadButtonError"]').count() == 0
+    finally:
+        ctx.close()
+
+
 def _no_page_not_found(page) -> None:
     page.wait_for_timeout(800)  # Streamlit's dialog comes after the first render
     assert page.get_by_text("Page not found").count() == 0

@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
@@ -351,18 +352,63 @@ def prewarm(c: Ctx) -> None:
     threading.Thread(target=work, name="orgnet-prewarm", daemon=True).start()
 
 
+#: session-state key of the downloads' failures (a failed build is said on the page, never dropped)
+K_DOWNLOAD_FAILED = "_orgnet_download_failed"
+
+
+class _Built:
+    """A download's bytes, built on the first click and kept for later clicks of the same button
+    (the callable runs in Streamlit's download thread: no session state there, so the failure
+    record is a plain dict captured while the page ran)."""
+
+    def __init__(self, c: Ctx, build: Callable[[], Any], file_name: str, key: str, failed: dict):
+        self._c, self._build, self._file_name, self._key, self._failed = c, build, file_name, key, failed
+        self._data: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Any:
+        with self._lock:  # a double click builds once
+            if self._data is None:
+                try:
+                    self._data = self._build()
+                except Exception as e:  # noqa: BLE001 - said on the page (next run) and in the audit log
+                    self._failed[self._key] = f"{type(e).__name__}: {e}"[:400]
+                    audit(self._c, "export", self._file_name, outcome="failed", reason=type(e).__name__)
+                    raise
+                self._failed.pop(self._key, None)
+            audit(self._c, "export", self._file_name)
+            return self._data
+
+
 def download(c: Ctx, where: Any, label: str, data: Any, *, file_name: str, mime: str | None = None,
              key: str, **kw: Any) -> None:
     """A download button for accounts that may export (administrators, analysts), recorded
     in the audit log when clicked; nothing for viewers.
+
+    ``data`` may be a callable: its bytes are built when the button is clicked (not on every
+    run) and kept for further clicks while the view stays. Such a click does not rerun the page
+    (a rerun would retire the file the browser is fetching: "Deferred file … not found", a
+    second download that silently did nothing). A build that fails is shown at the button in
+    the page's language from the next run on, and recorded in the audit log.
 
     >>> download(c, st, "CSV", lambda: b"...", file_name="gaps.csv", key="dl")   # doctest: +SKIP
     """
     account = c.account
     if account is not None and not account.may_export:
         return
-    where.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click=_audit_export,
-                          args=(c, file_name), **kw)
+    if not callable(data):
+        where.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click=_audit_export,
+                              args=(c, file_name), **kw)
+        return
+    failed = st.session_state.setdefault(K_DOWNLOAD_FAILED, {})
+    where.download_button(label, _Built(c, data, file_name, key, failed), file_name=file_name, mime=mime,
+                          key=key, on_click="ignore", **kw)
+    if key in failed:
+        where.error(c.t("common.download_failed", file=file_name, error=failed[key]))
+
+
+def _audit_export(c: Ctx, file_name: str) -> None:
+    audit(c, "export", file_name)
 
 
 def css_string(text: str) -> str:
@@ -403,10 +449,6 @@ def query_error(c: Ctx, error: BaseException, where: Any = None) -> None:
     if x.engine_text:
         where.caption(c.t("cypher_error.engine_text"))
         where.code(x.engine_text, language=None, wrap_lines=True)
-
-
-def _audit_export(c: Ctx, file_name: str) -> None:
-    audit(c, "export", file_name)
 
 
 def audit(c: Ctx, action: str, what: str, *, graph: str | None = None, outcome: str | None = None,
