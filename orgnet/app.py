@@ -229,6 +229,7 @@ def main() -> None:
     store = store_for(account, raw_store)  # every page reads through the account's scope
     _access.keep_signed_in(settings)
     st.markdown(_APP_CSS, unsafe_allow_html=True)
+    _ui.download_error_text(lang)  # Streamlit's own download error, in the page's language
 
     if meeting:  # no sidebar controls in a meeting: keep the graph and date chosen before
         graph = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph

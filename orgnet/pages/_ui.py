@@ -437,6 +437,15 @@ def uploader_texts(c: Ctx, types: list[str]) -> None:
     st.html(f"<style>\n{css}</style>")
 
 
+def download_error_text(lang: str) -> None:
+    """Streamlit's own message under a download whose file could not be made ("Failed to
+    generate file for download", English, gone after 5 s) in the page's language."""
+    part = '[data-testid="stDownloadButtonError"]'
+    st.html(f"<style>\n{part} {{font-size: 0 !important;}}\n"
+            f"{part}::after {{content: {css_string(i18n.t('common.download_failed_now', lang))}; "
+            f"font-size: 0.875rem;}}\n</style>")
+
+
 def query_error(c: Ctx, error: BaseException, where: Any = None) -> None:
     """A failed query explained in the page's language, the engine's own text below it
     (:func:`orgnet.queries.explain.explain`); names from the query are escaped."""
