@@ -404,3 +404,69 @@ def test_gaps_filters_are_in_the_url(app_url, browser, falkordb_loaded_store):
         assert "rule=" not in page.url
     finally:
         ctx.close()
+
+
+def _select_text(page, label: str) -> str:
+    """The shown choice of the main area's select box ``label``."""
+    box = page.locator('[data-testid="stMain"]').get_by_role("combobox", name=label, exact=True).first
+    box.wait_for(timeout=60_000)
+    return box.input_value()
+
+
+def _same_after_reload(page, read) -> None:
+    """``read(page)`` once the link opened, and again after a reload: the same view."""
+    first = read(page)
+    url = page.url
+    page.reload()
+    _wait_idle(page)
+    assert read(page) == first
+    assert page.url == url
+
+
+def test_linkage_and_assess_filters_are_in_the_url(app_url, browser, falkordb_loaded_store):
+    """联建强度 and 考核 views are links: street, bands, community and unit (linkage), level and
+    entity (assessment) come from the URL, and a reload shows the same choices."""
+    from orgnet.graph.load import graph_info
+    from orgnet.i18n import t
+    from orgnet.pages._data import linkage_view
+    from orgnet.queries import explore
+    from orgnet.queries.catalog import reference_date
+
+    store, graph = falkordb_loaded_store("demo")
+    as_of = reference_date(graph_info(store, graph))
+    streets = explore.streets(store, graph=graph)
+    street = streets[-1]  # not the page's default (the first)
+    scored = linkage_view(store, graph=graph, as_of=as_of, street_id=street["id"])["scored"]
+    assert not scored.empty
+    pair = scored.sort_values(["community_id", "unit_id"]).iloc[-1]
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/linkage?street={street['id']}&band=strong&community={pair['community_id']}"
+                  f"&unit={pair['unit_id']}")
+        _wait_idle(page)
+
+        def linkage_view_shown(p):
+            texts = (_select_text(p, t("common.street")), _select_text(p, t("common.community")),
+                     _select_text(p, t("linkage.unit")))
+            bands = p.locator('[data-testid="stMultiSelect"]').first.inner_text()
+            return texts, bands
+
+        (s_text, c_text, u_text), bands = linkage_view_shown(page)
+        assert street["name"] in s_text and pair["community"] in c_text and pair["unit"] in u_text
+        assert t("band.strong") in bands and t("band.medium") not in bands
+        _same_after_reload(page, linkage_view_shown)
+        page.screenshot(path=str(SHOTS / "linkage_link.png"), full_page=True)
+
+        page.goto(f"{app_url}/assess?level=street&entity={street['id']}")
+        _wait_idle(page)
+
+        def assess_shown(p):
+            checked = p.locator('[data-testid="stMain"] [data-testid="stRadio"] input:checked').first
+            return _select_text(p, t("assess.detail")), checked.evaluate("e => e.closest('label').innerText")
+
+        detail, level = assess_shown(page)
+        assert street["name"] in detail and level.strip() == t("common.street")
+        _same_after_reload(page, assess_shown)
+    finally:
+        ctx.close()

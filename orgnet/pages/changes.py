@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.analysis.changes import CHANGES
-from orgnet.pages import _data
+from orgnet.pages import _data, _url
 from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 
@@ -48,15 +48,20 @@ def render(c: Ctx) -> None:
              for s in snaps}
     new_i = names.index(c.graph) if c.graph in names and names.index(c.graph) > 0 else len(names) - 1
     col_o, col_n, col_s = st.columns([1, 1, 1])
-    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=new_i - 1, format_func=label.get, key=f"chg_old_{series}",
-                          placeholder=c.t("common.choose"))
-    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=new_i, format_func=label.get, key=f"chg_new_{series}",
-                          placeholder=c.t("common.choose"))
+    k_old, k_new, state = f"chg_old_{series}", f"chg_new_{series}", st.session_state
+    _url.restore(k_old, "old", set(names))  # a shared link's snapshots and street
+    _url.restore(k_new, "new", set(names))
+    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=None if k_old in state else new_i - 1,
+                          format_func=label.get, key=k_old, placeholder=c.t("common.choose"))
+    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=None if k_new in state else new_i,
+                          format_func=label.get, key=k_new, placeholder=c.t("common.choose"))
     streets = cached(c, _data_streets, graph_kw=None, graph=new)
     by_id = {s["id"]: s["name"] for s in streets}
+    _url.restore("chg_street", "street", set(by_id))
     sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
                           format_func=lambda i: by_id[i] if i else c.t("common.all"), key="chg_street",
                           placeholder=c.t("common.choose"))
+    _url.keep({"old": old, "new": new, "street": sid})
     stamps = "|".join(str(s["loaded_at"]) for s in snaps if s["name"] in (old, new))
     report = cached(c, _diff, old, new, sid or None, stamps, graph_kw=None)["report"]
     tot = report.totals()
