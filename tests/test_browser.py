@@ -423,9 +423,10 @@ def _same_after_reload(page, read) -> None:
     assert page.url == url
 
 
-def test_linkage_and_assess_filters_are_in_the_url(app_url, browser, falkordb_loaded_store):
-    """联建强度 and 考核 views are links: street, bands, community and unit (linkage), level and
-    entity (assessment) come from the URL, and a reload shows the same choices."""
+def test_linkage_assess_and_tree_filters_are_in_the_url(app_url, browser, falkordb_loaded_store):
+    """联建强度, 考核 and 组织体系 views are links: street, bands, community and unit (linkage),
+    level and entity (assessment), street and community (org tree) come from the URL, and a
+    reload shows the same choices."""
     from orgnet.graph.load import graph_info
     from orgnet.i18n import t
     from orgnet.pages._data import linkage_view
@@ -468,5 +469,15 @@ def test_linkage_and_assess_filters_are_in_the_url(app_url, browser, falkordb_lo
         detail, level = assess_shown(page)
         assert street["name"] in detail and level.strip() == t("common.street")
         _same_after_reload(page, assess_shown)
+
+        community = street["communities"][-1]
+        page.goto(f"{app_url}/org_tree?street={street['id']}&community={community['id']}")
+        _wait_idle(page)
+
+        def tree_shown(p):
+            return _select_text(p, t("common.street")), _select_text(p, t("common.community"))
+
+        assert tree_shown(page) == (street["name"], community["name"])
+        _same_after_reload(page, tree_shown)
     finally:
         ctx.close()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from orgnet.model import AreaLevel, OrgKind
 from orgnet.queries import explore
+from orgnet.pages import _url
 from orgnet.pages._ui import Ctx, cached, community_stepper, enum_name, map_block, page_header
 
 
@@ -22,11 +23,14 @@ def render(c: Ctx) -> None:
     by_id = {s["id"]: s for s in streets}
     if not c.meeting:
         col_s, col_c = st.columns(2)
+        _url.restore(f"ot_street_{c.lang}", "street", set(by_id))  # a shared link's street and community
         sid = col_s.selectbox(c.t("common.street"), list(by_id), format_func=lambda i: by_id[i]["name"],
                               key=f"ot_street_{c.lang}", placeholder=c.t("common.choose"))
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
+        _url.restore(f"ot_comm_{c.lang}", "community", set(comms))
         cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
                               format_func=lambda i: comms.get(i, c.t("common.all")), key=f"ot_comm_{c.lang}", placeholder=c.t("common.choose"))
+        _url.keep({"street": sid, "community": cid})
         state["ot_street_val"], state["ot_comm_val"] = sid, cid  # kept for meeting mode (no widgets there)
     else:
         sid = state.get("ot_street_val") if state.get("ot_street_val") in by_id else next(iter(by_id))
