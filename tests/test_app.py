@@ -237,6 +237,47 @@ def test_explorer_opens_the_view_a_link_describes(demo_env):
     assert link.selectbox(key="ex_radius").value == 2
 
 
+def test_explorer_history_survives_a_reload(demo_env):
+    """The ←/→ history is in the URL (``h``, ``hp``): a reload of a view reached by three
+    visits can still step back and forward through them."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from orgnet.queries import explore
+
+    store, graph = demo_env
+    street = explore.streets(store, graph=graph)[0]
+    ids = [street["id"]] + [x["id"] for x in street["communities"][:2]]
+    assert len(ids) == 3
+
+    def load(params: dict):
+        at = AppTest.from_file(APP, default_timeout=240)
+        for k, v in signed_in(os.environ["ORGNET_HOME"]).items():
+            at.session_state[k] = v
+        at.session_state["orgnet_start_page"] = "explorer"
+        at.query_params.update(params)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    def param(at, key):
+        v = at.query_params.get(key)
+        return v[0] if isinstance(v, list) else v
+
+    at = load({"id": ids[1], "r": "1", "h": ",".join(ids), "hp": "1"})
+    back, fwd = at.button(key="ex_back"), at.button(key="ex_fwd")
+    assert not back.disabled and not fwd.disabled
+    back.click().run()
+    assert param(at, "id") == ids[0] and param(at, "hp") == "0" and param(at, "h") == ",".join(ids)
+    again = load({k: param(at, k) for k in ("id", "r", "h", "hp")})  # the reload of that URL
+    assert again.button(key="ex_back").disabled and not again.button(key="ex_fwd").disabled
+    again.button(key="ex_fwd").click().run()
+    assert param(again, "id") == ids[1]
+    plain = load({"id": ids[1], "r": "1", "h": "x,y", "hp": "7"})  # a history that does not fit: none
+    assert plain.button(key="ex_back").disabled and plain.button(key="ex_fwd").disabled
+
+
 def test_org_tree_and_gaps_and_linkage_content(demo_env):
     at = open_page("org_tree")
     assert any(t("org_tree.uncovered_level", level="网格") == m.label for m in at.metric)
