@@ -227,7 +227,9 @@ def main() -> None:
         st.stop()
         return
     store = store_for(account, raw_store)  # every page reads through the account's scope
-    _access.keep_signed_in(settings)
+    if not _access.keep_signed_in(settings, lang):  # just signed in: the browser's cookie first
+        st.stop()
+        return
     st.markdown(_APP_CSS, unsafe_allow_html=True)
     _ui.download_error_text(lang)  # Streamlit's own download error, in the page's language
 
