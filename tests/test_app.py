@@ -130,8 +130,12 @@ def test_overview_key_elements(demo_env):
     assert [s.value for s in at.subheader][:3] == [t("overview.kpis"), t("overview.per_street"),
                                                    t("overview.gap_counts")]
     assert len(at.dataframe) >= 2
-    _, graph = demo_env
-    assert any(graph in c.value for c in at.caption)  # the current graph and its load date
+    store, graph = demo_env
+    from orgnet.graph.load import graph_info
+    from orgnet.graph.snapshots import display_name
+
+    # the current snapshot by its display name (series and date) and its load date
+    assert any(display_name(graph_info(store, graph)) in c.value for c in at.caption)
 
 
 @pytest.fixture
