@@ -27,7 +27,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("no_graph", r"the graph does not exist|has no database"),
     ("unknown_function", r"Unknown function '(?P<name>[^']+)'"),
     ("undefined_variable", r"(?:Variable `(?P<name>[^`]+)` not defined|'(?P<name2>[^']+)' not defined)"),
-    ("type_mismatch", r"Type mismatch"),
+    ("type_mismatch", r"Type mismatch|Invalid input for function|TypeError"),
     ("duplicate_column", r"Multiple result columns with the same name"),
     ("division_by_zero", r"Division by zero|/ by zero"),
     ("scope", r"cannot reference variables not projected|not possible to access variables declared before"),
