@@ -79,7 +79,7 @@ def _page_runner(key: str):
     needs_data = key not in NO_DATA_PAGES
 
     def run() -> None:
-        from orgnet.errors import OrgnetError
+        from orgnet.errors import OrgnetError, QueryError, ReadOnlyViolation
         from orgnet.graph.load import is_loaded
 
         mod = importlib.import_module(module)
@@ -92,7 +92,12 @@ def _page_runner(key: str):
         start = time.perf_counter()
         try:
             mod.render(c)
-        except OrgnetError as e:  # a query or input problem: say what went wrong, keep the app up
+        except QueryError as e:  # the engine refused a query: explained, its own text below
+            if isinstance(e, ReadOnlyViolation):
+                st.error(c.t("common.error", message=str(e)[:600]))
+            else:
+                _ui.query_error(c, e)
+        except OrgnetError as e:  # an input problem: say what went wrong, keep the app up
             st.error(c.t("common.error", message=str(e)[:600]))
         st.session_state["_orgnet_render_s"] = time.perf_counter() - start
 
@@ -238,8 +243,11 @@ def main() -> None:
         st.stop()
         return
     store = store_for(account, raw_store)  # every page reads through the account's scope
-    _access.keep_signed_in(settings)
+    if not _access.keep_signed_in(settings, lang):  # just signed in: the browser's cookie first
+        st.stop()
+        return
     st.markdown(_APP_CSS, unsafe_allow_html=True)
+    _ui.download_error_text(lang)  # Streamlit's own download error, in the page's language
 
     snaps = _snapshots(raw_store)
     if meeting:  # no sidebar controls in a meeting: keep the graph and date chosen before

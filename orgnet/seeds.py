@@ -16,6 +16,7 @@ title, never by its file number alone), its verbatim quote, its definition, its 
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -135,6 +136,38 @@ def figure_for_kpi(kpi: str) -> SeedFigure | None:
     return next((f for f in seed_figures().values() if f.kpi == kpi), None)
 
 
+#: how a cited document the table does not name is shown (a seed without a title of its own)
+UNNAMED_DOCUMENT = "参考材料（{number}，原文无标题）"
+
+_CITED = re.compile(r"^(?P<numbers>\d{3}(?:\s*[,，、]\s*\d{3})*)(?!\d)\s*(?P<rest>.*)$", re.S)
+
+
+def document_name(number: str) -> str:
+    """A seed document as a reader can look it up: ``成都市 2017《…》`` (never its file number alone)."""
+    doc = seed_documents().get(number)
+    return doc.full if doc else UNNAMED_DOCUMENT.format(number=number)
+
+
+def cite(source: str) -> str:
+    """A rule's ``source`` line with its seed numbers as document names: ``000, 003 共驻共建`` →
+    ``成都市 2017《…》、咸阳市秦都区《…》：共驻共建``; parts (``;``) without a number stay as written.
+
+    >>> cite("002 §四.1 一社区一支部")
+    '贵州省 2008《贵州省街道社区党的组织先进性建设工程实施办法》：§四.1 一社区一支部'
+    >>> cite("党章 第七条")
+    '党章 第七条'
+    """
+    parts = []
+    for part in (p.strip() for p in (source or "").split(";")):
+        m = _CITED.match(part)
+        if not m:
+            parts.append(part)
+            continue
+        names = "、".join(document_name(n) for n in re.findall(r"\d{3}", m["numbers"]))
+        parts.append(f"{names}：{m['rest']}" if m["rest"] else names)
+    return "；".join(p for p in parts if p)
+
+
 def _shown(f: SeedFigure) -> str:
     return f"{f.value * 100:g}%" if f.unit == "rate" else f"{f.value:,.0f}"
 
@@ -151,5 +184,5 @@ def markdown_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["SeedDocument", "SeedFigure", "seed_documents", "seed_figures", "figure_for_kpi", "markdown_table",
+__all__ = ["SeedDocument", "SeedFigure", "cite", "document_name", "seed_documents", "seed_figures", "figure_for_kpi", "markdown_table",
            "SEED_FILE", "KINDS"]

@@ -130,8 +130,12 @@ def test_overview_key_elements(demo_env):
     assert [s.value for s in at.subheader][:3] == [t("overview.kpis"), t("overview.per_street"),
                                                    t("overview.gap_counts")]
     assert len(at.dataframe) >= 2
-    _, graph = demo_env
-    assert any(graph in c.value for c in at.caption)  # the current graph and its load date
+    store, graph = demo_env
+    from orgnet.graph.load import graph_info
+    from orgnet.graph.snapshots import display_name
+
+    # the current snapshot by its display name (series and date) and its load date
+    assert any(display_name(graph_info(store, graph)) in c.value for c in at.caption)
 
 
 @pytest.fixture
@@ -237,6 +241,47 @@ def test_explorer_opens_the_view_a_link_describes(demo_env):
     assert link.selectbox(key="ex_radius").value == 2
 
 
+def test_explorer_history_survives_a_reload(demo_env):
+    """The ←/→ history is in the URL (``h``, ``hp``): a reload of a view reached by three
+    visits can still step back and forward through them."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from orgnet.queries import explore
+
+    store, graph = demo_env
+    street = explore.streets(store, graph=graph)[0]
+    ids = [street["id"]] + [x["id"] for x in street["communities"][:2]]
+    assert len(ids) == 3
+
+    def load(params: dict):
+        at = AppTest.from_file(APP, default_timeout=240)
+        for k, v in signed_in(os.environ["ORGNET_HOME"]).items():
+            at.session_state[k] = v
+        at.session_state["orgnet_start_page"] = "explorer"
+        at.query_params.update(params)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    def param(at, key):
+        v = at.query_params.get(key)
+        return v[0] if isinstance(v, list) else v
+
+    at = load({"id": ids[1], "r": "1", "h": ",".join(ids), "hp": "1"})
+    back, fwd = at.button(key="ex_back"), at.button(key="ex_fwd")
+    assert not back.disabled and not fwd.disabled
+    back.click().run()
+    assert param(at, "id") == ids[0] and param(at, "hp") == "0" and param(at, "h") == ",".join(ids)
+    again = load({k: param(at, k) for k in ("id", "r", "h", "hp")})  # the reload of that URL
+    assert again.button(key="ex_back").disabled and not again.button(key="ex_fwd").disabled
+    again.button(key="ex_fwd").click().run()
+    assert param(again, "id") == ids[1]
+    plain = load({"id": ids[1], "r": "1", "h": "x,y", "hp": "7"})  # a history that does not fit: none
+    assert plain.button(key="ex_back").disabled and plain.button(key="ex_fwd").disabled
+
+
 def test_org_tree_and_gaps_and_linkage_content(demo_env):
     at = open_page("org_tree")
     assert any(t("org_tree.uncovered_level", level="网格") == m.label for m in at.metric)
@@ -292,6 +337,40 @@ def test_query_page_refuses_writes(demo_env):
     at.text_area(key="q_cypher").input("MATCH (c:Community) RETURN c.name AS name ORDER BY name")
     at.get("form_submit_button")[1].click().run()
     assert not at.error and len(at.dataframe) >= 1
+
+
+def test_pages_name_the_snapshot_by_its_series_and_date(demo_env):
+    """The Overview's line and a meeting page's caption name the snapshot as the district's
+    dataset and date (快照：…（2026-…）), never the internal graph name (图谱：demo)."""
+    from orgnet.graph.load import graph_info
+    from orgnet.graph.snapshots import display_name
+
+    store, graph = demo_env
+    info = graph_info(store, graph)
+    name = display_name(info)
+    assert info.get("series") and name.startswith(info["series"]) and info["as_of"] in name
+    captions = [e.value for e in open_page("overview").caption]
+    assert any(c.startswith(f"当前快照：{name}") for c in captions), captions
+    captions = [e.value for e in open_page("gaps", meeting=True).caption]
+    assert any(c.startswith(f"快照：{name}") for c in captions), captions
+    assert not any("图谱：" in c or f"：{graph}" in c for c in captions)
+
+
+def test_query_page_explains_engine_errors_in_chinese(demo_env):
+    """A syntax error and an unknown function read in Chinese; the engine's English text is
+    shown below, in a code block (never as the message itself)."""
+    at = open_page("query")
+    for query, key, fmt in (("MATCH (n:Community RETURN n", "cypher_error.syntax", {}),
+                            ("MATCH (n:Community) RETURN fooo(n) AS x", "cypher_error.unknown_function",
+                             {"name": "fooo"})):
+        at.text_area(key="q_cypher").input(query)
+        at.get("form_submit_button")[1].click().run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [t(key, **fmt)]
+        assert HAN.search(at.error[0].value)
+        engine = [c.value for c in at.code]
+        assert len(engine) == 1 and engine[0] and not HAN.search(engine[0]), engine
+        assert t("cypher_error.engine_text") in [c.value for c in at.caption]
 
 
 def test_audit_page_shows_refused_and_failed_queries_in_local_time(demo_env):

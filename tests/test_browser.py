@@ -283,6 +283,65 @@ def test_import_a_zip_with_a_chinese_name_in_one_step(app_url, browser, falkordb
             falkordb_store.drop_graph("潍城区台账")
 
 
+UPLOAD_AFTER_JS = """() => {
+  const box = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+  const parts = [box.querySelector('button [data-testid="stMarkdownContainer"] p'),
+                 box.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')];
+  return parts.map(e => [getComputedStyle(e, '::after').content, getComputedStyle(e).fontSize]);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_upload_box_speaks_the_page_language(app_url, browser, lang):
+    """The upload box's own texts ("Upload", "200MB per file • ZIP, XLSX") are drawn over in
+    the page's language; the English ones take no room (font size 0)."""
+    from orgnet.i18n import t
+
+    ctx, page, spy = _open(browser, app_url, "import", lang)
+    try:
+        page.wait_for_selector('[data-testid="stFileUploaderDropzone"]', timeout=60_000)
+        page.wait_for_function("() => getComputedStyle(document.querySelector("
+                               "'[data-testid=\"stFileUploaderDropzoneInstructions\"] span'), '::after')"
+                               ".content !== 'none'", timeout=30_000)
+        (button, button_px), (limits, limits_px) = page.evaluate(UPLOAD_AFTER_JS)
+        sep = t("upload.type_sep", lang)
+        assert button == f'"{t("upload.button", lang)}"'
+        assert limits == f'"{t("upload.limits", lang, size="200 MB", types=sep.join(["zip", "xlsx"]))}"'
+        assert button_px == limits_px == "0px"
+        page.screenshot(path=str(SHOTS / f"import_upload_{lang}.png"))
+        assert not spy.outside, spy.outside
+    finally:
+        ctx.close()
+
+
+def test_downloads_one_after_another_all_arrive(app_url, browser):
+    """Excel, CSV, then Excel again, each clicked right after the other: three files arrive
+    (a click no longer reruns the page, which retired the file the browser was fetching), and
+    the repeated Excel is the bytes built for the first click."""
+    from orgnet.i18n import t
+
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/gaps")
+        _wait_idle(page)
+        got = []
+        page.on("download", lambda d: got.append(d))
+        for label in ("common.download_excel", "common.download_csv", "common.download_excel"):
+            page.locator('[data-testid="stDownloadButton"] button', has_text=t(label)).first.click()
+            page.wait_for_timeout(300)
+        deadline = time.time() + 90
+        while len(got) < 3 and time.time() < deadline:
+            page.wait_for_timeout(200)
+        assert [Path(d.suggested_filename).suffix for d in got] == [".xlsx", ".csv", ".xlsx"] or \
+            sorted(Path(d.suggested_filename).suffix for d in got) == [".csv", ".xlsx", ".xlsx"]
+        first, again = (Path(d.path()).read_bytes() for d in got if d.suggested_filename.endswith(".xlsx"))
+        assert first == again and first[:2] == b"PK"
+        assert page.locator('[data-testid="stDownloadButtonError"]').count() == 0
+    finally:
+        ctx.close()
+
+
 def _no_page_not_found(page) -> None:
     page.wait_for_timeout(800)  # Streamlit's dialog comes after the first render
     assert page.get_by_text("Page not found").count() == 0
@@ -343,5 +402,82 @@ def test_gaps_filters_are_in_the_url(app_url, browser, falkordb_loaded_store):
         _wait_idle(page)
         page.get_by_text(t("gaps.found", "zh", n=total)).wait_for(timeout=60_000)
         assert "rule=" not in page.url
+    finally:
+        ctx.close()
+
+
+def _select_text(page, label: str) -> str:
+    """The shown choice of the main area's select box ``label``."""
+    box = page.locator('[data-testid="stMain"]').get_by_role("combobox", name=label, exact=True).first
+    box.wait_for(timeout=60_000)
+    return box.input_value()
+
+
+def _same_after_reload(page, read) -> None:
+    """``read(page)`` once the link opened, and again after a reload: the same view."""
+    first = read(page)
+    url = page.url
+    page.reload()
+    _wait_idle(page)
+    assert read(page) == first
+    assert page.url == url
+
+
+def test_linkage_assess_and_tree_filters_are_in_the_url(app_url, browser, falkordb_loaded_store):
+    """联建强度, 考核 and 组织体系 views are links: street, bands, community and unit (linkage),
+    level and entity (assessment), street and community (org tree) come from the URL, and a
+    reload shows the same choices."""
+    from orgnet.graph.load import graph_info
+    from orgnet.i18n import t
+    from orgnet.pages._data import linkage_view
+    from orgnet.queries import explore
+    from orgnet.queries.catalog import reference_date
+
+    store, graph = falkordb_loaded_store("demo")
+    as_of = reference_date(graph_info(store, graph))
+    streets = explore.streets(store, graph=graph)
+    street = streets[-1]  # not the page's default (the first)
+    scored = linkage_view(store, graph=graph, as_of=as_of, street_id=street["id"])["scored"]
+    assert not scored.empty
+    pair = scored.sort_values(["community_id", "unit_id"]).iloc[-1]
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{app_url}/linkage?street={street['id']}&band=strong&community={pair['community_id']}"
+                  f"&unit={pair['unit_id']}")
+        _wait_idle(page)
+
+        def linkage_view_shown(p):
+            texts = (_select_text(p, t("common.street")), _select_text(p, t("common.community")),
+                     _select_text(p, t("linkage.unit")))
+            bands = p.locator('[data-testid="stMultiSelect"]').first.inner_text()
+            return texts, bands
+
+        (s_text, c_text, u_text), bands = linkage_view_shown(page)
+        assert street["name"] in s_text and pair["community"] in c_text and pair["unit"] in u_text
+        assert t("band.strong") in bands and t("band.medium") not in bands
+        _same_after_reload(page, linkage_view_shown)
+        page.screenshot(path=str(SHOTS / "linkage_link.png"), full_page=True)
+
+        page.goto(f"{app_url}/assess?level=street&entity={street['id']}")
+        _wait_idle(page)
+
+        def assess_shown(p):
+            checked = p.locator('[data-testid="stMain"] [data-testid="stRadio"] input:checked').first
+            return _select_text(p, t("assess.detail")), checked.evaluate("e => e.closest('label').innerText")
+
+        detail, level = assess_shown(page)
+        assert street["name"] in detail and level.strip() == t("common.street")
+        _same_after_reload(page, assess_shown)
+
+        community = street["communities"][-1]
+        page.goto(f"{app_url}/org_tree?street={street['id']}&community={community['id']}")
+        _wait_idle(page)
+
+        def tree_shown(p):
+            return _select_text(p, t("common.street")), _select_text(p, t("common.community"))
+
+        assert tree_shown(page) == (street["name"], community["name"])
+        _same_after_reload(page, tree_shown)
     finally:
         ctx.close()

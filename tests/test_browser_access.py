@@ -179,3 +179,22 @@ def test_the_administrator_sees_the_audit_entries(app, browser, district, falkor
         assert who in grid and action in grid, (who, action)
     page.context.close()
     AccountBook(falkordb_settings.home).passwd("analyst_b", PASSWORD)  # ends its wait for other tests
+
+
+def test_no_page_can_be_opened_before_the_cookie_is_set(app, browser, district):  # noqa: F811
+    """The sign-in race (issue 29): a page opened right after signing in (a link, a reload, a
+    new tab) found no session cookie and showed the sign-in form again. The app now shows its
+    pages only once the browser holds the cookie: the moment the menu appears, the cookie is
+    there, and opening another page straight away lands on it."""
+    for _ in range(3):
+        page = _page(browser, app + "/")
+        page.get_by_label("账号").fill("boss")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=90_000)
+        assert "orgnet_session" in {c["name"] for c in page.context.cookies()}
+        page.goto(app + "/gaps")
+        page.wait_for_selector("h1", timeout=90_000)
+        body = _settle(page, 2000)
+        assert "密码" not in body and page.locator("h1").first.inner_text().strip() == "覆盖缺口"
+        page.context.close()

@@ -17,6 +17,7 @@ from orgnet.queries.changes import diff_snapshots
 from orgnet.settings import Settings
 
 OLD, NEW = "chgpage_2026Q1", "chgpage_2026Q2"
+ROOT_APP = __import__("pathlib").Path(__file__).resolve().parents[1] / "app.py"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: the report's own field names, which must never reach a header
 CODES = {"kpi", "title_zh", "title_en", "rate_old", "rate_new", "delta", "band_old", "band_new", "score_old",
@@ -95,3 +96,37 @@ def test_the_download_is_the_tables_as_shown(report, lang):
     summary = [cell.value for cell in wb[t("changes.sheet_summary", lang)][2]]
     assert summary[:2] == [f"{OLD} ({r.old['as_of']})", f"{NEW} ({r.new['as_of']})"]
     assert summary[2:] == [r.totals()[k] for k in ("new", "closed", "still_open")]
+
+
+def test_the_page_restores_its_snapshots_and_street_from_the_url(report, falkordb_settings, monkeypatch):
+    """A 变化 link (``?old=…&new=…&street=…``) opens on those snapshots and that street, and the
+    page writes them back into the URL."""
+    from streamlit.testing.v1 import AppTest
+
+    from helpers_access import signed_in
+    from orgnet.queries import explore
+
+    store, r = report
+    street = explore.streets(store, graph=NEW)[-1]
+    monkeypatch.setenv("ORGNET_HOME", str(falkordb_settings.home))
+    monkeypatch.setenv("ORGNET_GRAPH", NEW)
+    monkeypatch.setenv("ORGNET_PREWARM", "0")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    at = AppTest.from_file(str(ROOT_APP), default_timeout=240)
+    for k, v in signed_in(falkordb_settings.home).items():
+        at.session_state[k] = v
+    at.session_state["orgnet_start_page"] = "changes"
+    at.session_state["orgnet_graph"] = NEW
+    at.query_params.update({"old": OLD, "new": NEW, "street": street["id"]})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    values = {s.label: s.value for s in at.main.selectbox}
+    assert values[t("changes.snapshot_old")] == OLD and values[t("changes.snapshot_new")] == NEW
+    assert values[t("common.street")] == street["id"]
+    want = diff_snapshots(store, OLD, NEW, street_id=street["id"]).totals()
+    got = {m.label: m.value for m in at.metric}
+    from orgnet.analysis.changes import CHANGES
+
+    assert {t(f"changes.{ch}"): str(want[ch]) for ch in CHANGES} == {k: str(v) for k, v in got.items()
+                                                                      if k in {t(f"changes.{ch}") for ch in CHANGES}}
+    assert at.query_params["street"] == [street["id"]] or at.query_params["street"] == street["id"]

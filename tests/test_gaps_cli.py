@@ -135,6 +135,16 @@ def test_gaps_xlsx_export(run_cli, tmp_path):
     expected = expected_from_readme()
     assert counts == {rule: len(expected.get(rule, [])) for rule in RULE_ORDER}  # a rule without gaps: 0
     assert "应建未建党支部的单位" in wb.sheetnames and "未进社区“大党委”的代表性驻区单位" in wb.sheetnames
+    import re
+
+    from orgnet.seeds import seed_documents
+
+    basis = {row[0]: row[5] for row in summary[1:]}  # 依据: documents by place, year and title
+    assert summary[0][5] == "依据"
+    assert seed_documents()["004"].full in basis["unit_should_form_branch"]
+    for rule, text in basis.items():
+        assert not re.match(r"\d{3}\b", text or ""), (rule, text)  # never "000, 003 共驻共建"
+        assert not re.search(r"(^|[;；、]\s*)\d{3}(\s|$|[,;])", text or ""), (rule, text)
     sheet_of = {row[0]: row[4] for row in summary[1:]}
     ws = wb[sheet_of["unit_should_form_branch"]]
     header = [c.value for c in ws[1]]

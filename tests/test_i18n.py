@@ -106,3 +106,11 @@ def test_every_choice_widget_has_a_placeholder_from_the_table():
                 key = ph.args[0]
                 assert isinstance(key, ast.Constant) and t(key.value) and t(key.value, "en"), (path, node.lineno)
     assert seen >= 20 and not missing, (seen, missing)
+
+
+def test_css_strings_cannot_end_the_string_or_the_style():
+    from orgnet.pages._ui import css_string
+
+    assert css_string("上传文件") == '"上传文件"'
+    out = css_string('a"b\\c</style><b>')
+    assert out.count('"') == 2 and "<" not in out and ">" not in out and "\\22 " in out

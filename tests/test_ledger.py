@@ -4,6 +4,8 @@ export then import round-trips (JSON and xlsx)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers_series import series
 
@@ -175,6 +177,14 @@ def test_cli_cycle(falkordb_store, falkordb_settings, tmp_path):
         r = run("followup", "update", first["key"], "--version", str(first["version"]), "--status", "整改中",
                 "--by", "王")
         assert r.returncode == 0, r.stderr
+        r = run("followup", "list", "--today", "2026-06-30", "--overdue")  # the table a person reads: Chinese
+        head, lines = r.stdout.splitlines()[0], r.stdout.splitlines()[2:-1]
+        assert head.split()[:2] == ["编号", "数据系列"] and "状态" in head and "逾期" in head
+        assert len(lines) == len(rows) and all(" 是" in line for line in lines)
+        assert sum("整改中" in line for line in lines) == 1 and sum("待整改" in line for line in lines) == len(rows) - 1
+        assert not re.search(r"\b(open|in_progress|closed|True|False)\b", r.stdout), r.stdout
+        r = run("followup", "list", "--today", "2026-06-30", "--overdue", "--lang", "en")
+        assert "Status" in r.stdout.splitlines()[0] and "In progress" in r.stdout and "Yes" in r.stdout
         r = run("followup", "update", first["key"], "--version", str(first["version"]), "--person", "赵")
         assert r.returncode == 2 and "was changed by 王" in r.stderr and "nothing was written" in r.stderr
         r = run("load", str(qs[1].folder), "--graph", graph, "--replace", "--no-progress")

@@ -135,3 +135,22 @@ def test_readme_lists_the_figures():
     body = readme[readme.index("\n", start) + 1: readme.index("<!-- /seed-figures -->")]
     assert body == markdown_table(), "regenerate the README table with orgnet.seeds.markdown_table()"
     assert "材料0" not in readme
+
+
+def test_every_rule_cites_its_seed_documents_by_name():
+    """The 依据 of every catalog query names its seed documents (成都市 2017《…》), never a file
+    number: a number the table does not name reads as an untitled reference material."""
+    import re
+
+    from orgnet.queries import catalog
+    from orgnet.seeds import UNNAMED_DOCUMENT, cite, seed_documents
+
+    docs = seed_documents()
+    for qid in catalog.names():
+        source = catalog.get(qid).meta.get("source", "")
+        text = cite(source)
+        for number in re.findall(r"(?:^|;\s*)(\d{3})(?!\d)", source):
+            assert (docs[number].full if number in docs else UNNAMED_DOCUMENT.format(number=number)) in text, qid
+        leftover = re.sub(r"（\d{3}，", "", text)
+        assert not re.search(r"(?:^|[；、])\d{3}(?!\d)", leftover), (qid, text)
+    assert cite("000, 003 共驻共建") == f"{docs['000'].full}、{docs['003'].full}：共驻共建"

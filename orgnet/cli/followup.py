@@ -11,6 +11,29 @@ from orgnet.cli.output import FORMATS, emit, out_option
 
 LIST_COLUMNS = ("key", "series", "street", "community", "name", "responsible", "person", "deadline", "status",
                 "overdue", "version", "closed_by")
+#: the table's header of each column (UI texts, orgnet/locale/messages.toml)
+HEADER_KEYS = {"key": "common.id", "series": "app.series", "street": "common.street",
+               "community": "common.community", "name": "common.name", "responsible": "followup.responsible",
+               "person": "followup.person", "deadline": "followup.deadline", "status": "followup.status",
+               "overdue": "followup.overdue", "version": "followup.version", "closed_by": "followup.closed_by"}
+
+
+def table_rows(rows: list[dict], lang: str) -> tuple[list[dict], list[str]]:
+    """The list as a person reads it in ``lang``: headers, status names and 是/否 in that
+    language (json and csv keep the identifiers and true/false a script reads)."""
+    from orgnet.i18n import label_name, t
+    from orgnet.ledger.model import FollowUpStatus
+
+    headers = [t(HEADER_KEYS[c], lang) for c in LIST_COLUMNS]
+
+    def cell(col: str, value):
+        if col == "status" and value:
+            return label_name(FollowUpStatus(value), lang)
+        if isinstance(value, bool):
+            return t("common.yes" if value else "common.no", lang)
+        return value
+
+    return [{h: cell(c, r.get(c)) for c, h in zip(LIST_COLUMNS, headers)} for r in rows], headers
 
 
 def _who(by: str | None) -> str:
@@ -34,9 +57,11 @@ SERIES_OPTION = click.option("--series", default=None, metavar="NAME",
 @click.option("--overdue", is_flag=True, help="Only records past their deadline and still open.")
 @click.option("--today", default=None, metavar="DATE", help="The day overdue is judged on (default today).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the table (headers, statuses, 是/否); json and csv keep identifiers.")
 @out_option
 @click.pass_context
-def list_cmd(ctx, series, street_id, community_id, status, overdue, today, fmt, out):
+def list_cmd(ctx, series, street_id, community_id, status, overdue, today, fmt, lang, out):
     """List follow-up records (key, place, responsible, person, deadline, status, overdue)."""
     from orgnet.graph.stores import open_store
     from orgnet.ledger.model import check_date, check_status, now
@@ -49,7 +74,9 @@ def list_cmd(ctx, series, street_id, community_id, status, overdue, today, fmt, 
                                overdue=True if overdue else None, today=day, series=series)
     rows = [{**r.to_dict(), "overdue": r.overdue(day)} for r in records]
     if fmt == "table":
-        rows = [{c: r.get(c) for c in LIST_COLUMNS} for r in rows]
+        rows, headers = table_rows(rows, lang)
+        emit(rows, fmt, columns=headers, out=out)
+        return
     emit(rows, fmt, columns=LIST_COLUMNS, out=out)
 
 

@@ -204,6 +204,15 @@ def history(snaps: Sequence[T], name: str,
     return [s for (_, d), s in keyed if d is not None and d < as_of] + [keyed[i][1]]
 
 
+def display_name(info: dict[str, Any]) -> str:
+    """A snapshot as the UI names it: its series (the district's dataset title) and reference
+    date, e.g. ``咸阳市秦都区（2026-06-30）``; the graph name only when the load recorded no series."""
+    series, as_of = str(info.get("series") or ""), str(info.get("as_of") or "")
+    if not series:
+        return str(info.get("graph") or info.get("snapshot") or "")
+    return f"{series}（{as_of}）" if as_of else series
+
+
 def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
     """The snapshot before ``name`` (of an earlier date when it has one), or None."""
     before = history(snaps, name)
@@ -211,6 +220,6 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
 
 
 __all__ = ["Snapshot", "LIVE", "FACTS", "FACTS_WRITE", "FACTS_READ", "facts_key", "single_graph", "kept_facts",
-           "not_browsable", "list_snapshots", "snapshot", "previous", "history", "sort_key", "is_snapshot_name",
-           "series_names",
+           "not_browsable", "display_name", "list_snapshots", "snapshot", "previous", "history", "sort_key",
+           "is_snapshot_name", "series_names",
            "by_series", "check_same_series"]

@@ -38,6 +38,8 @@ COOKIE = session_cookie.COOKIE
 K_GRANT = "_orgnet_cookie_grant"
 #: the page a link asked for before the sign-in form was shown (opened after signing in)
 K_WANTED = "_orgnet_wanted_page"
+#: session-state key: the token of a sign-in whose cookie the browser does not hold yet
+K_PENDING = "_orgnet_cookie_pending"
 
 
 def current_account(settings: Settings, lang: str) -> Account | None:
@@ -86,24 +88,42 @@ def session_state_for(home, name: str) -> dict:
     return {K_ACCOUNT: {"name": name, "token": Sessions(home).open(name)}}
 
 
-def keep_signed_in(settings: Settings) -> None:
+def keep_signed_in(settings: Settings, lang: str = "zh") -> bool:
     """Keep this browser's session cookie set (nothing for proxy sign-in): a zero-height
     component hands the server a one-time grant, and the server sets the cookie
-    (``HttpOnly``; :mod:`orgnet.webapp.session`), so the token never reaches the page."""
+    (``HttpOnly``; :mod:`orgnet.webapp.session`), so the token never reaches the page.
+
+    Right after a sign-in the browser does not hold the cookie yet: a page opened by a link, a
+    reload or a new tab in that moment found none and showed the sign-in form again. Until the
+    component reports the cookie set (or failing), this says 正在登录… and returns False: the
+    caller shows nothing to click meanwhile."""
     token = (st.session_state.get(K_ACCOUNT) or {}).get("token")
     if not token:
-        return
+        return True
     held = st.session_state.get(K_GRANT)
     if not held or held[0] != token:
         held = (token, session_cookie.grant(token, settings.session_hours * 3600))
         st.session_state[K_GRANT] = held
-    _cookie_component(held[1], "_orgnet_session_cookie")
+    answer = _cookie_component(held[1], "_orgnet_session_cookie")
+    if st.session_state.get(K_PENDING) != token:
+        return True
+    if answer in (held[1], "failed") or st.context.cookies.get(COOKIE) == token:
+        st.session_state.pop(K_PENDING, None)
+        return True
+    st.info(t("access.signing_in", lang))
+    st.button(t("access.signing_in_continue", lang), key="_orgnet_cookie_skip", on_click=_stop_waiting)
+    return False
 
 
-def _cookie_component(code: str, key: str) -> None:
-    """POST ``code`` to the server's cookie route (an empty code clears the cookie)."""
-    _ui._component("orgnet_session", "sessioncookie")(path=session_cookie.PATH, code=code, key=key,
-                                                       default=None)
+def _stop_waiting() -> None:
+    st.session_state.pop(K_PENDING, None)
+
+
+def _cookie_component(code: str, key: str):
+    """POST ``code`` to the server's cookie route (an empty code clears the cookie); the
+    component's answer: ``code`` once the cookie is set, ``"failed"``, or None before."""
+    return _ui._component("orgnet_session", "sessioncookie")(path=session_cookie.PATH, code=code, key=key,
+                                                              default=None)
 
 
 def _refuse_header(settings: Settings, lang: str, name: str) -> None:
@@ -143,6 +163,7 @@ def sign_in_form(settings: Settings, lang: str, book: AccountBook) -> None:
         middle.error(t("access.failed", lang))
         return
     st.session_state[K_ACCOUNT] = {"name": account.name, "token": Sessions(settings.home).open(account.name)}
+    st.session_state[K_PENDING] = st.session_state[K_ACCOUNT]["token"]  # wait for the browser's cookie
     audit.record(settings.home, account.name, "sign_in", scope=account.scope.key(), note="password")
     st.session_state[K_WANTED] = urlparse(st.context.url or "").path.strip("/")  # a deep link's page
     st.rerun()
@@ -180,4 +201,4 @@ def account_line(settings: Settings, account: Account, lang: str) -> None:
                           key="_orgnet_sign_out", icon=":material/logout:")
 
 
-__all__ = ["K_ACCOUNT", "K_WANTED", "COOKIE", "current_account", "keep_signed_in", "session_state_for", "sign_in_form", "sign_out", "account_line", "scope_name"]
+__all__ = ["K_ACCOUNT", "K_PENDING", "K_WANTED", "COOKIE", "current_account", "keep_signed_in", "session_state_for", "sign_in_form", "sign_out", "account_line", "scope_name"]

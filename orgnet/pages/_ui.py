@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
@@ -68,6 +69,13 @@ class Ctx:
     def facts_only(self) -> bool:
         """Whether the snapshot shown keeps only its stored facts (Neo4j Community: another is live)."""
         return self.info.get("state") == "facts"
+
+    @property
+    def snapshot_title(self) -> str:
+        """The current snapshot as the UI names it (its series and date, not the graph's name)."""
+        from orgnet.graph.snapshots import display_name
+
+        return display_name({"graph": self.graph, **self.info})
 
     def t(self, key: str, **fmt) -> str:
         return i18n.t(key, self.lang, **fmt)
@@ -156,7 +164,7 @@ def page_header(c: Ctx, title_key: str, caption_key: str | None = None, *, map_p
         return
     st.title(c.t(title_key))
     if c.meeting and not says_date:
-        st.caption(c.t("app.meeting_caption", graph=c.graph, date=c.as_of))
+        st.caption(c.t("app.meeting_caption", snapshot=c.snapshot_title, date=c.as_of))
     elif caption_key:
         st.caption(c.t(caption_key))
 
@@ -359,22 +367,112 @@ def prewarm(c: Ctx) -> None:
     threading.Thread(target=work, name="orgnet-prewarm", daemon=True).start()
 
 
+#: session-state key of the downloads' failures (a failed build is said on the page, never dropped)
+K_DOWNLOAD_FAILED = "_orgnet_download_failed"
+
+
+class _Built:
+    """A download's bytes, built on the first click and kept for later clicks of the same button
+    (the callable runs in Streamlit's download thread: no session state there, so the failure
+    record is a plain dict captured while the page ran)."""
+
+    def __init__(self, c: Ctx, build: Callable[[], Any], file_name: str, key: str, failed: dict):
+        self._c, self._build, self._file_name, self._key, self._failed = c, build, file_name, key, failed
+        self._data: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Any:
+        with self._lock:  # a double click builds once
+            if self._data is None:
+                try:
+                    self._data = self._build()
+                except Exception as e:  # noqa: BLE001 - said on the page (next run) and in the audit log
+                    self._failed[self._key] = f"{type(e).__name__}: {e}"[:400]
+                    audit(self._c, "export", self._file_name, outcome="failed", reason=type(e).__name__)
+                    raise
+                self._failed.pop(self._key, None)
+            audit(self._c, "export", self._file_name)
+            return self._data
+
+
 def download(c: Ctx, where: Any, label: str, data: Any, *, file_name: str, mime: str | None = None,
              key: str, **kw: Any) -> None:
     """A download button for accounts that may export (administrators, analysts), recorded
     in the audit log when clicked; nothing for viewers.
+
+    ``data`` may be a callable: its bytes are built when the button is clicked (not on every
+    run) and kept for further clicks while the view stays. Such a click does not rerun the page
+    (a rerun would retire the file the browser is fetching: "Deferred file … not found", a
+    second download that silently did nothing). A build that fails is shown at the button in
+    the page's language from the next run on, and recorded in the audit log.
 
     >>> download(c, st, "CSV", lambda: b"...", file_name="gaps.csv", key="dl")   # doctest: +SKIP
     """
     account = c.account
     if account is not None and not account.may_export:
         return
-    where.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click=_audit_export,
-                          args=(c, file_name), **kw)
+    if not callable(data):
+        where.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click=_audit_export,
+                              args=(c, file_name), **kw)
+        return
+    failed = st.session_state.setdefault(K_DOWNLOAD_FAILED, {})
+    where.download_button(label, _Built(c, data, file_name, key, failed), file_name=file_name, mime=mime,
+                          key=key, on_click="ignore", **kw)
+    if key in failed:
+        where.error(c.t("common.download_failed", file=file_name, error=failed[key]))
 
 
 def _audit_export(c: Ctx, file_name: str) -> None:
     audit(c, "export", file_name)
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (``content: …``): quotes, backslashes and angle brackets
+    escaped, so no text can end the string or the ``<style>`` element."""
+    out = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n\r' else ch for ch in text)
+    return f'"{out}"'
+
+
+_UPLOAD_TEXT = '[data-testid="stFileUploaderDropzone"] {part} {{font-size: 0 !important;}}\n' \
+               '[data-testid="stFileUploaderDropzone"] {part}::after {{content: {text}; font-size: 0.875rem;}}\n'
+
+
+def uploader_texts(c: Ctx, types: list[str]) -> None:
+    """Streamlit's file uploader in the page's language: its button ("Upload"), its limits line
+    ("200MB per file • ZIP, XLSX") and its drag text are drawn by the browser in English only,
+    so a style puts the page's text over them (local CSS, no component, works offline)."""
+    size = f"{int(st.get_option('server.maxUploadSize'))} MB"
+    parts = {
+        "button [data-testid=\"stMarkdownContainer\"] p": c.t("upload.button"),
+        "[data-testid=\"stFileUploaderDropzoneInstructions\"] span": c.t(
+            "upload.limits", size=size, types=c.t("upload.type_sep").join(t.lower() for t in types)),
+        "> div:not([data-testid]) > span": c.t("upload.drop"),
+    }
+    css = "".join(_UPLOAD_TEXT.format(part=part, text=css_string(text)) for part, text in parts.items())
+    st.html(f"<style>\n{css}</style>")
+
+
+def download_error_text(lang: str) -> None:
+    """Streamlit's own message under a download whose file could not be made ("Failed to
+    generate file for download", English, gone after 5 s) in the page's language."""
+    part = '[data-testid="stDownloadButtonError"]'
+    st.html(f"<style>\n{part} {{font-size: 0 !important;}}\n"
+            f"{part}::after {{content: {css_string(i18n.t('common.download_failed_now', lang))}; "
+            f"font-size: 0.875rem;}}\n</style>")
+
+
+def query_error(c: Ctx, error: BaseException, where: Any = None) -> None:
+    """A failed query explained in the page's language, the engine's own text below it
+    (:func:`orgnet.queries.explain.explain`); names from the query are escaped."""
+    from orgnet.queries.explain import explain
+    from orgnet.textsafe import escape_markdown
+
+    where = where or st
+    x = explain(error)
+    where.error(c.t(x.key, **{k: escape_markdown(v) for k, v in x.fmt.items()}))
+    if x.engine_text:
+        where.caption(c.t("cypher_error.engine_text"))
+        where.code(x.engine_text, language=None, wrap_lines=True)
 
 
 def audit(c: Ctx, action: str, what: str, *, graph: str | None = None, outcome: str | None = None,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from orgnet.pages import _url
 from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 
@@ -61,6 +62,7 @@ def _bytes(write) -> bytes:
 
 def render(c: Ctx) -> None:
     page_header(c, "page.assess", "assess.caption")
+    _url.restore("as_level", "level", {"community", "street"})  # a shared link's level and entity
     level = st.radio(c.t("assess.level"), ["community", "street"], horizontal=True, key="as_level",
                      format_func=lambda x: c.t(f"common.{x}"))
     report = cached(c, _assess, level, as_of=True, home=str(c.settings.home), spinner=c.t("assess.working"))
@@ -73,8 +75,10 @@ def render(c: Ctx) -> None:
         return
     st.dataframe(_ranking(c, report), hide_index=True, width="stretch")
     names = {r["id"]: f"{r['rank']}. {r['name']}" for r in report["results"]}
+    _url.restore("as_pick", "entity", set(names))
     pick = st.selectbox(c.t("assess.detail"), list(names), format_func=names.get, key="as_pick",
                         placeholder=c.t("common.choose"))
+    _url.keep({"level": level, "entity": pick})
     chosen = next(r for r in report["results"] if r["id"] == pick)
     st.dataframe(pd.DataFrame([{c.t("assess.item"): ln["title"], c.t("assess.value"): ln["shown"],
                                 c.t("assess.points"): ln["points"], c.t("assess.max"): ln["max"],

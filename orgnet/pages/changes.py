@@ -9,7 +9,7 @@ import streamlit as st
 
 from orgnet.analysis.changes import CHANGES
 from orgnet.graph.snapshots import history
-from orgnet.pages import _data
+from orgnet.pages import _data, _url
 from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 
@@ -52,15 +52,20 @@ def render(c: Ctx) -> None:
     before = history(snaps, names[new_i], lambda s: (s["name"], s["as_of"]))  # an earlier date, not a copy
     old_i = names.index(before[-2]["name"]) if len(before) > 1 else new_i - 1
     col_o, col_n, col_s = st.columns([1, 1, 1])
-    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=old_i, format_func=label.get, key=f"chg_old_{series}",
-                          placeholder=c.t("common.choose"))
-    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=new_i, format_func=label.get, key=f"chg_new_{series}",
-                          placeholder=c.t("common.choose"))
+    k_old, k_new, state = f"chg_old_{series}", f"chg_new_{series}", st.session_state
+    _url.restore(k_old, "old", set(names))  # a shared link's snapshots and street
+    _url.restore(k_new, "new", set(names))
+    old = col_o.selectbox(c.t("changes.snapshot_old"), names, index=None if k_old in state else old_i,
+                          format_func=label.get, key=k_old, placeholder=c.t("common.choose"))
+    new = col_n.selectbox(c.t("changes.snapshot_new"), names, index=None if k_new in state else new_i,
+                          format_func=label.get, key=k_new, placeholder=c.t("common.choose"))
     streets = cached(c, _data_streets, graph_kw=None, graph=new)
     by_id = {s["id"]: s["name"] for s in streets}
+    _url.restore("chg_street", "street", set(by_id))
     sid = col_s.selectbox(c.t("common.street"), [""] + list(by_id),
                           format_func=lambda i: by_id[i] if i else c.t("common.all"), key="chg_street",
                           placeholder=c.t("common.choose"))
+    _url.keep({"old": old, "new": new, "street": sid})
     stamps = "|".join(str(s["loaded_at"]) for s in snaps if s["name"] in (old, new))
     report = cached(c, _diff, old, new, sid or None, stamps, graph_kw=None)["report"]
     tot = report.totals()

@@ -33,9 +33,35 @@ def _view_from_url(c: Ctx) -> dict:
             "open": [g for g in (q.get("open") or "").split(",") if g], "sel": q.get("sel")}
 
 
+#: history entries kept in the URL (the latest ones; a link stays short)
+URL_HISTORY = 20
+
+
+def _history_from_url(view: dict) -> dict:
+    """The ←/→ history the URL describes (``h``: the centres visited, ``hp``: where ``view`` is
+    among them), or a history that starts at ``view`` when the URL holds none that fits."""
+    q = st.query_params
+    ids = [i for i in (q.get("h") or "").split(",") if i]
+    pos = int(q.get("hp")) if (q.get("hp") or "").isdigit() else -1
+    if not view["id"] or not 0 <= pos < len(ids) or ids[pos] != view["id"]:
+        return {"items": [dict(view)] if view["id"] else [], "pos": 0}
+    items = [dict(view) if i == pos else dict(view, id=node, open=[], sel=None) for i, node in enumerate(ids)]
+    return {"items": items, "pos": pos}
+
+
+def _history_params() -> dict[str, str]:
+    hist = st.session_state.get(K_HIST) or {"items": [], "pos": 0}
+    items, pos = hist["items"], hist["pos"]
+    start = max(0, min(pos, len(items) - URL_HISTORY))
+    ids = [str(v["id"]) for v in items[start:start + URL_HISTORY]]
+    if len(ids) < 2 or any("," in i for i in ids):
+        return {"h": "", "hp": ""}
+    return {"h": ",".join(ids), "hp": str(pos - start)}
+
+
 def _write_url(view: dict) -> None:
     want = {"id": view["id"], "r": str(view["r"]), "k": ",".join(view["k"]),
-            "open": ",".join(view["open"]), "sel": view.get("sel") or ""}
+            "open": ",".join(view["open"]), "sel": view.get("sel") or "", **_history_params()}
     for key, value in want.items():
         if value and st.query_params.get(key) != value:
             st.query_params[key] = value
@@ -43,10 +69,12 @@ def _write_url(view: dict) -> None:
             del st.query_params[key]
 
 
-def _start(view: dict) -> dict:
-    """Make ``view`` the current one, with a history that starts at it."""
+def _start(view: dict, *, from_url: bool = False) -> dict:
+    """Make ``view`` the current one, with a history that starts at it (or, for a link or a
+    reload, the history the URL carries)."""
     st.session_state[K_VIEW] = view
-    st.session_state[K_HIST] = {"items": [dict(view)] if view["id"] else [], "pos": 0}
+    st.session_state[K_HIST] = _history_from_url(view) if from_url else \
+        {"items": [dict(view)] if view["id"] else [], "pos": 0}
     return view
 
 
@@ -56,7 +84,7 @@ def _state(c: Ctx) -> dict:
     url = _view_from_url(c)
     view = state.get(K_VIEW)
     if view is None or (url["id"] and url["id"] != view["id"] and state.get("_ex_url_written") != url["id"]):
-        view = _start(url)
+        view = _start(url, from_url=True)
     if not view["id"]:  # start at the first street: the map is never empty on arrival
         streets = cached(c, explore.streets)
         view = _start(dict(view, id=streets[0]["id"] if streets else None))

@@ -9,7 +9,7 @@ import streamlit as st
 from orgnet.errors import OrgnetError
 from orgnet.ledger import service as led
 from orgnet.ledger.model import FollowUpConflict, FollowUpStatus, Record, now
-from orgnet.pages import _data
+from orgnet.pages import _data, _url
 from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
 #: tint overdue rows up to this many rows shown
@@ -176,6 +176,11 @@ def render(c: Ctx) -> None:
     st.caption(c.t("followup.total", n=len(records), late=sum(1 for r in records if r.overdue(today)), **counts))
     streets = sorted({(r["street_id"], r["street"]) for r in records if r["street_id"]})
     col_s, col_t, col_o = st.columns([1, 2, 1])
+    _url.restore("fu_street", "street", {s for s, _ in streets})  # a shared link's filters
+    _url.restore("fu_status", "status", {s.value for s in FollowUpStatus}, many=True)
+    _url.restore("fu_overdue", "overdue", {"1"})
+    if st.session_state.get("fu_overdue") == "1":
+        st.session_state["fu_overdue"] = True
     sid = col_s.selectbox(c.t("common.street"), [""] + [s for s, _ in streets], key="fu_street",
                           placeholder=c.t("common.choose"),
                           format_func=lambda i: dict(streets).get(i, i) if i else c.t("common.all"))
@@ -183,6 +188,7 @@ def render(c: Ctx) -> None:
                                  format_func=lambda s: _status_name(c, s), placeholder=c.t("common.all"),
                                  select_all=False)
     late = col_o.toggle(c.t("followup.overdue_only"), key="fu_overdue")
+    _url.keep({"street": sid, "status": list(statuses), "overdue": "1" if late else None})
     shown = [r for r in records if (not sid or r["street_id"] == sid) and (not statuses or r["status"] in statuses)
              and (not late or r.overdue(today))]
     shown.sort(key=lambda r: not r.overdue(today))  # overdue first (stable: by key within)

@@ -18,13 +18,15 @@ PAGE_ROWS = 500
 
 
 def _catalog_frame(c: Ctx, cat: pd.DataFrame) -> pd.DataFrame:
+    from orgnet.seeds import cite
+
     L = c.lang
     sev = cat["severity"].map(lambda s: c.t(f"gaps.severity_{s}") if s else "") if "severity" in cat else ""
     return pd.DataFrame({
         c.t("gaps.rule"): cat[f"title_{L}"],
         c.t("gaps.severity"): sev,
         c.t("gaps.finds"): cat.get(f"description_{L}", ""),
-        c.t("gaps.source"): cat.get("source", ""),
+        c.t("gaps.source"): cat["source"].map(cite) if "source" in cat else "",
         c.t("gaps.remedy"): cat.get(f"remedy_{L}", ""),
     })
 

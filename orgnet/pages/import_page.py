@@ -14,8 +14,10 @@ import streamlit as st
 from orgnet.model import TABLES
 from orgnet.graph.stores.base import graph_name_for, is_graph_name
 from orgnet.loaders.guard import temporary_upload_dir, unpack_upload
-from orgnet.pages._ui import K_GRAPH, Ctx, audit, download, page_header
+from orgnet.pages._ui import K_GRAPH, Ctx, audit, download, page_header, uploader_texts
 
+#: what the upload box takes (a CSV folder zipped, or one workbook)
+UPLOAD_TYPES = ["zip", "xlsx"]
 
 
 def rejects_zip(result) -> bytes | None:
@@ -154,7 +156,8 @@ def render(c: Ctx) -> None:
     done = st.session_state.pop("_import_done", None)
     if done:
         st.success(done)
-    up = st.file_uploader(c.t("import.upload"), type=["zip", "xlsx"], key="import_file")
+    uploader_texts(c, UPLOAD_TYPES)
+    up = st.file_uploader(c.t("import.upload"), type=UPLOAD_TYPES, key="import_file")
     state = st.session_state
     if up is not None and state.get("import_name") != (up.name, up.size):
         with st.spinner(c.t("common.loading")):

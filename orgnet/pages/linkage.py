@@ -12,8 +12,7 @@ from orgnet.analysis import linkage as lk
 from orgnet.i18n import label_name, t
 from orgnet.model import EvaluationGrade
 from orgnet.queries import evaluations, explore
-from orgnet.pages import _data
-from orgnet.pages import _url
+from orgnet.pages import _data, _url
 from orgnet.pages._ui import Ctx, cached, community_stepper, download, download_name, map_block, page_header
 
 
@@ -51,12 +50,16 @@ def render(c: Ctx) -> None:
         col_s, col_b = st.columns([1, 2])
         # one street at a time by default: a whole district is slow to score and crowded to draw
         opts = list(by_id) if len(by_id) == 1 else list(by_id) + [""]
+        _url.restore(f"lk_street_{c.lang}", "street", set(opts) - {""})  # a shared link's filters
+        _url.restore(f"lk_bands_{c.lang}", "band", set(lk.TIE_BANDS), many=True)
         sid = col_s.selectbox(c.t("common.street"), opts, key=f"lk_street_{c.lang}", placeholder=c.t("common.choose"),
                               format_func=lambda i: by_id[i]["name"] if i else c.t("common.all"))
-        bands = col_b.multiselect(c.t("common.band_filter"), list(lk.TIE_BANDS), default=list(lk.TIE_BANDS),
+        bands = col_b.multiselect(c.t("common.band_filter"), list(lk.TIE_BANDS),
+                                  default=None if f"lk_bands_{c.lang}" in state else list(lk.TIE_BANDS),
                                   format_func=lambda b: band_name(c, b), key=f"lk_bands_{c.lang}",
                                   placeholder=c.t("common.choose_many"), select_all=False)
         state["lk_street_val"], state["lk_bands_val"] = sid, list(bands)  # kept for meeting mode
+        _url.keep({"street": sid, "band": None if set(bands) == set(lk.TIE_BANDS) else list(bands)})
     else:
         linked = st.query_params.get("street")  # a slide's link: its street (and community, in the stepper)
         sid = state["lk_street_val"] if "lk_street_val" in state else linked if linked in by_id else next(iter(by_id))
@@ -101,14 +104,17 @@ def render(c: Ctx) -> None:
     else:
         comms = scored.drop_duplicates("community_id").set_index("community_id")["community"].to_dict()
         col_c, col_u = st.columns(2)
+        _url.restore(f"lk_pair_c_{c.lang}", "community", set(comms))
         cid = col_c.selectbox(c.t("common.community"), list(comms), format_func=comms.get, key=f"lk_pair_c_{c.lang}",
                              placeholder=c.t("common.choose"))
         state["lk_pair_c_val"] = cid
         pairs = scored[scored["community_id"] == cid]
         units = pairs.set_index("unit_id")["unit"].to_dict()
+        _url.restore(f"lk_pair_u_{c.lang}", "unit", set(units))
         uid = col_u.selectbox(c.t("linkage.unit"), list(units), format_func=lambda u: (
             f"{units[u]} · {band_name(c, pairs.set_index('unit_id').loc[u, 'band'])}"), key=f"lk_pair_u_{c.lang}",
             placeholder=c.t("common.choose"))
+        _url.keep({"community": cid, "unit": uid})
         if uid:
             row = pairs[pairs["unit_id"] == uid].iloc[0].to_dict()
             sheet_block(c, row, data["config"])

@@ -26,11 +26,14 @@ def render(c: Ctx) -> None:
     by_id = {s["id"]: s for s in streets}
     if not c.meeting:
         col_s, col_c = st.columns(2)
+        _url.restore(f"ot_street_{c.lang}", "street", set(by_id))  # a shared link's street and community
         sid = col_s.selectbox(c.t("common.street"), list(by_id), format_func=lambda i: by_id[i]["name"],
                               key=f"ot_street_{c.lang}", placeholder=c.t("common.choose"))
         comms = {x["id"]: x["name"] for x in by_id[sid]["communities"]}
+        _url.restore(f"ot_comm_{c.lang}", "community", set(comms))
         cid = col_c.selectbox(c.t("common.community"), [""] + list(comms),
                               format_func=lambda i: comms.get(i, c.t("common.all")), key=f"ot_comm_{c.lang}", placeholder=c.t("common.choose"))
+        _url.keep({"street": sid, "community": cid})
         state["ot_street_val"], state["ot_comm_val"] = sid, cid  # kept for meeting mode (no widgets there)
     else:
         linked = st.query_params.get("street")  # a slide's link: its street (and community, below)

@@ -242,10 +242,10 @@ def render(c: Ctx) -> None:
         return
     when = str(info.get("loaded_at") or "")[:19].replace("T", " ")
     if counts:
-        st.caption(c.t("overview.graph_line", graph=c.graph, when=when, nodes=counts["nodes"],
+        st.caption(c.t("overview.graph_line", snapshot=c.snapshot_title, when=when, nodes=counts["nodes"],
                        rels=counts["relationships"], as_of=c.as_of))
     else:
-        st.caption(c.t("overview.graph_line_scoped", graph=c.graph, when=when, as_of=c.as_of))
+        st.caption(c.t("overview.graph_line_scoped", snapshot=c.snapshot_title, when=when, as_of=c.as_of))
 
     st.subheader(c.t("overview.kpis"))
     with ThreadPoolExecutor(max_workers=1) as pool:  # the gap counts run while the KPIs do

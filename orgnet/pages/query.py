@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.export import csv_bytes
-from orgnet.errors import OrgnetError, ReachRefused, ReadOnlyViolation
+from orgnet.errors import OrgnetError, QueryError, ReachRefused, ReadOnlyViolation
 from orgnet import i18n
-from orgnet.pages._ui import Ctx, audit, download, download_name, localize_table, page_header
+from orgnet.pages._ui import Ctx, audit, download, download_name, localize_table, page_header, query_error
 from orgnet.textsafe import escape_markdown
 
 KIND_ORDER = ("rule", "kpi", "linkage", "view")
@@ -104,7 +104,7 @@ def render(c: Ctx) -> None:
                 rows = catalog.run(c.store, qid, params, graph=c.graph)
             except OrgnetError as e:
                 _audit_query(c, f"{qid} {params}", e)
-                st.error(c.t("common.error", message=str(e)))
+                query_error(c, e)
             else:
                 _audit_query(c, f"{qid} {params}")
                 st.subheader(c.t("query.results"))
@@ -129,6 +129,8 @@ def render(c: Ctx) -> None:
                     st.error(c.t(e.key, **{**e.fmt, "what": escape_markdown(e.fmt["what"])}))
                 elif isinstance(e, ReadOnlyViolation):
                     st.error(c.t("query.read_only_refused"))
+                elif isinstance(e, QueryError):  # explained in the page's language, the engine's text below
+                    query_error(c, e)
                 else:
                     st.error(c.t("common.error", message=str(e)))
             else:

@@ -272,6 +272,8 @@ def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str
     """
     from openpyxl import Workbook
 
+    from orgnet.seeds import cite
+
     if isinstance(df_by_rule, pd.DataFrame):
         df_by_rule = split_by_rule(df_by_rule)
     path = Path(path)
@@ -285,7 +287,7 @@ def export_xlsx(df_by_rule: Mapping[str, pd.DataFrame] | pd.DataFrame, path: str
     for rid, df in df_by_rule.items():
         meta = cat.get(rid, {})
         summary_rows.append([rid, meta.get("title_zh", ""), SEVERITY_ZH.get(meta.get("severity", ""), ""),
-                             len(df), sheets[rid], meta.get("source", ""), meta.get("remedy_zh", "")])
+                             len(df), sheets[rid], cite(meta.get("source", "")), meta.get("remedy_zh", "")])
     headers = ["规则编号", "规则名称", "严重程度", "问题数", "工作表", "依据", "整改建议"]
     if as_of:
         headers.append("统计日期")
