@@ -52,6 +52,8 @@ def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, series, pr
                f"in {written.seconds:.1f}s (graph now {counts['nodes']} nodes, "
                f"{counts['relationships']} relationships; saved crash-safe in {written.persist_seconds:.1f}s)"
                + (f"; reference date {as_of}" if as_of else "") + f"; series {synced.series}")
+    for warning in written.warnings:  # what the load could not do (e.g. Neo4j replanning not allowed)
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"stored {kept.results} results ({kept.rows} rows: rules, KPIs, linkage) for the pages "
                f"and `orgnet diff` in {kept.seconds:.1f}s")
     for failure in kept.failed:

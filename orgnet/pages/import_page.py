@@ -124,8 +124,8 @@ def load_with_progress(c: Ctx, dataset, name: str, replace: bool, series: str | 
                 counts.update(c.store.counts(name))
                 status.update(label=c.t("import.progress_results"))
 
-            load_snapshot(target, dataset, graph=name, replace=replace, progress=hook, series=series,
-                          before_results=storing)
+            loaded = load_snapshot(target, dataset, graph=name, replace=replace, progress=hook, series=series,
+                                   before_results=storing)
         except Exception as e:
             from orgnet.access.audit import outcome_of
 
@@ -134,6 +134,8 @@ def load_with_progress(c: Ctx, dataset, name: str, replace: bool, series: str | 
             audit(c, "import", "", graph=name, outcome=outcome, reason=reason, note=how, source=source)
             raise
         audit(c, "import", "", graph=name, note=how, source=source)
+        for warning in loaded.written.warnings:  # what the load could not do (e.g. Neo4j replanning)
+            st.warning(escape_markdown(warning))
         status.update(label=c.t("import.progress_done", graph=escape_markdown(name)), state="complete",
                       expanded=False)
     return counts
