@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
+from helpers_stores import run_cli
 from oracle_scope import inside
 from orgnet.access import audit
 from orgnet.access.accounts import (SCRYPT_N, SCRYPT_N_ENV, AccountBook, AccountRole, SignInFailed,
@@ -175,8 +175,7 @@ def test_account_rules(tmp_path):
 
 
 def _orgnet(home, *args, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", "--home", str(home), *args], input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return run_cli(home, "--home", str(home), *args, input=stdin)
 
 
 def test_users_cli_and_the_audit_log(tmp_path):

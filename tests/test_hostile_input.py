@@ -267,7 +267,7 @@ def test_ambiguous_encoding_refused_unless_named(tmp_path: Path) -> None:
 
 
 def test_cli_encoding_option(tmp_path: Path) -> None:
-    from helpers_stores import cli
+    from helpers_stores import run_cli as cli
 
     folder = _units_in(tmp_path, ["中文", "A", "B", "C"], "big5")
     r = cli(tmp_path / "home", "validate", str(folder))
