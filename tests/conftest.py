@@ -31,6 +31,12 @@ from pathlib import Path
 
 import pytest
 
+from orgnet.access.accounts import SCRYPT_N_ENV
+
+# New password hashes cost N=16 instead of 2**15 in the whole run (subprocesses inherit it);
+# test_access checks the production cost with the variable unset.
+os.environ.setdefault(SCRYPT_N_ENV, "16")
+
 TESTS = Path(__file__).parent
 TINY = TESTS / "data" / "tiny"
 

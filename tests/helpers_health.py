@@ -23,6 +23,8 @@ HEALTH_RULE_IDS = [
     "committee_required", "term_overdue", "probation_overdue", "member_in_group",
     "floating_member_unmanaged",
 ]
+#: the rules checked only on the health dataset (the floating rule is a coverage rule too)
+HEALTH_ONLY_RULE_IDS = HEALTH_RULE_IDS[:-1]
 
 AREAS = [
     ("D1", "示范区", "district", ""), ("S1", "东关街道", "street", "D1"), ("S2", "南关街道", "street", "D1"),

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
+from helpers_stores import run_cli
 from oracle_scope import inside
 from orgnet.access import audit
-from orgnet.access.accounts import (AccountBook, AccountRole, SignInFailed, SignInThrottled, hash_password,
-                                    store_for, throttle_wait, verify_password)
+from orgnet.access.accounts import (SCRYPT_N, SCRYPT_N_ENV, AccountBook, AccountRole, SignInFailed,
+                                    SignInThrottled, hash_password, scrypt_n, store_for, throttle_wait,
+                                    verify_password)
 from orgnet.errors import AccessDenied, ConfigError
 from orgnet.model import Label
 from orgnet.privacy import mask_name
@@ -33,12 +34,24 @@ AS_OF = "2026-06-30"
 
 # -- passwords, throttling, the CLI, the log ---------------------------------------------------
 
-def test_passwords_are_salted_scrypt_and_checked():
+def test_passwords_are_salted_scrypt_and_checked(monkeypatch):
+    monkeypatch.delenv(SCRYPT_N_ENV, raising=False)  # the production cost, not the tests' one
+    assert scrypt_n() == SCRYPT_N == 2 ** 15
     a, b = hash_password("correct horse battery"), hash_password("correct horse battery")
     assert a != b and a.startswith("scrypt$32768$8$1$")
     assert verify_password("correct horse battery", a)
     assert not verify_password("correct horse batterY", a)
     assert not verify_password("x", "garbage")
+
+
+def test_the_tests_hash_cheaply_and_a_bad_test_cost_is_refused(monkeypatch):
+    cheap = hash_password("correct horse battery")  # conftest's cost, verified by its stored N
+    assert cheap.startswith(f"scrypt${scrypt_n()}$8$1$") and scrypt_n() < SCRYPT_N
+    assert verify_password("correct horse battery", cheap) and not verify_password("x", cheap)
+    for bad in ("1000", "1", "0", "-16", "abc", str(2 * SCRYPT_N)):
+        monkeypatch.setenv(SCRYPT_N_ENV, bad)
+        with pytest.raises(ConfigError, match=SCRYPT_N_ENV):
+            hash_password("correct horse battery")
 
 
 def test_five_failures_make_the_account_wait_and_the_wait_doubles(tmp_path):
@@ -162,8 +175,7 @@ def test_account_rules(tmp_path):
 
 
 def _orgnet(home, *args, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", "--home", str(home), *args], input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return run_cli(home, "--home", str(home), *args, input=stdin)
 
 
 def test_users_cli_and_the_audit_log(tmp_path):

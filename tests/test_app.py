@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from helpers_access import signed_in
+from orgnet.app import PAGES as app_pages_table
 from orgnet.i18n import t
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("overview", "explorer", "org_tree", "gaps", "linkage", "changes", "followup", "assess", "import", "query", "audit")
+#: every page of the app's menu, in its order (orgnet.app.PAGES)
+PAGES = tuple(key for key, *_ in app_pages_table)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 GRAY, RED, GREEN = 2, 0, 1  # streamlit's MetricProto colours: delta_color "off", negative, positive
 

@@ -67,10 +67,10 @@ def test_zip_bomb_cell_in_xlsx_refused_fast(book: Path) -> None:
     sheet = _sheet(1, None).replace(b"<t>M</t>", b"<t>" + b"a" * 40_000_000 + b"</t>")
     bomb = _rewrite_members_sheet(book, sheet_xml=sheet)
     assert bomb.stat().st_size < 1_000_000
-    t = time.perf_counter()
+    t = time.process_time()  # CPU time: the work done, not how busy a shared machine is
     with pytest.raises(InputTooLarge, match=r"压缩比异常.*ORGNET_MAX_ZIP_RATIO"):
         validate_path(bomb)
-    assert time.perf_counter() - t < 5
+    assert time.process_time() - t < 5
 
 
 def test_total_unzipped_size_refused(book: Path, monkeypatch) -> None:
@@ -135,9 +135,9 @@ def test_long_cells_reject_their_row(tmp_path: Path) -> None:
 def test_thirty_million_character_name_not_loaded(tmp_path: Path) -> None:
     tables = good_tables()
     tables["units"][3]["name"] = "x" * 30_000_000
-    t = time.perf_counter()
+    t = time.process_time()  # CPU time (13.7 s of wall time at load 8 on 2 cores failed a wall budget)
     result = validate_path(write_csv(tmp_path / "d", tables))
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
     assert "U4" not in {u["id"] for u in result.dataset.tables["units"]}
     assert [e.row for e in _problems(result, "units")] == [5]
     check_accounting(result)
@@ -267,7 +267,7 @@ def test_ambiguous_encoding_refused_unless_named(tmp_path: Path) -> None:
 
 
 def test_cli_encoding_option(tmp_path: Path) -> None:
-    from helpers_stores import cli
+    from helpers_stores import run_cli as cli
 
     folder = _units_in(tmp_path, ["中文", "A", "B", "C"], "big5")
     r = cli(tmp_path / "home", "validate", str(folder))

@@ -149,8 +149,8 @@ def test_export_import_round_trip(ledger, store_graph, tmp_path, fmt):
 def test_cli_cycle(falkordb_store, falkordb_settings, tmp_path):
     """orgnet load (syncing the ledger), followup assign/list/update/export/import on the embedded store."""
     import json
-    import subprocess
-    import sys
+
+    from helpers_stores import run_cli
 
     qs = series()
     led.clear(falkordb_store)
@@ -158,9 +158,7 @@ def test_cli_cycle(falkordb_store, falkordb_settings, tmp_path):
     graph = f"cli_fu_{tmp_path.name[-6:]}".replace("-", "_")
 
     def run(*args):
-        return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", *args],
-                              capture_output=True, text=True, env={**__import__("os").environ, "ORGNET_HOME": env_home},
-                              timeout=300)
+        return run_cli(env_home, *args)
 
     try:
         r = run("load", str(qs[0].folder), "--graph", graph, "--replace", "--no-progress")

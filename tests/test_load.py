@@ -72,7 +72,7 @@ def test_every_relationship_type_maps(loaded_store, tiny_dataset):
 
 
 def test_load_cli_with_report(falkordb_server, fresh_graph, tmp_path):
-    from helpers_stores import cli
+    from helpers_stores import run_cli as cli
 
     from conftest import TINY
 

@@ -25,7 +25,7 @@ import time
 
 import pytest
 
-from helpers_stores import free_port
+from helpers_stores import free_port, run_cli
 
 from orgnet.errors import ConfigError, QueryError, StoreUnavailable
 from orgnet.graph.stores.falkordb import MAX_BOLT_PORT, EmbeddedServer
@@ -135,13 +135,11 @@ def _store(db, **kw) -> Neo4jStore:
     return Neo4jStore(db["uri"], db["user"], db["password"], db["database"], **kw)
 
 
-def _cli(db, *args, timeout=300, graph=None):
-    env = {**os.environ, "ORGNET_HOME": str(db["home"]), "NEO4J_URI": db["uri"], "NEO4J_USER": db["user"],
-           "NEO4J_PASSWORD": db["password"], "NEO4J_DATABASE": db["database"]}
-    if graph:
-        env["ORGNET_GRAPH"] = graph
-    return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env, timeout=timeout)
+def _cli(db, *args, graph=None):
+    """``orgnet ARGS`` on the test Neo4j, in this process (helpers_stores.run_cli)."""
+    env = {"NEO4J_URI": db["uri"], "NEO4J_USER": db["user"], "NEO4J_PASSWORD": db["password"],
+           "NEO4J_DATABASE": db["database"], "ORGNET_GRAPH": graph}  # None: unset
+    return run_cli(db["home"], *args, env=env)
 
 
 def _transactions(store: Neo4jStore, needle: str) -> list[dict]:

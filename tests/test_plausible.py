@@ -186,6 +186,8 @@ def test_representative_staff_lives_once():
         == policy.value("representative_staff")
 
 
+# slow: generates the whole city preset (15 s of CPU alone; 153 s at load 15)
+@pytest.mark.slow
 def test_city_calibrated_to_000(tmp_path):
     """成都 (000): 442 street and 2,996 community part-time members, 7,400 unit orgs reported to
     their community, 955 communities with a current agreement, 130,000 members reported, 83.1%

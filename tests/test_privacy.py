@@ -13,7 +13,7 @@ import pytest
 
 import orgnet.privacy
 from helpers_loaders import check_accounting, good_tables, write_csv
-from helpers_stores import cli
+from helpers_stores import run_cli as cli
 from orgnet.graph.load import load_dataset
 from orgnet.loaders.report import format_summary, write_rejects
 from orgnet.loaders.validate import validate_path

@@ -55,7 +55,7 @@ def test_limit_is_applied_by_the_engine(falkordb_store, graph_name) -> None:
 
 
 def test_cypher_cli_limit_output(falkordb_settings, graph_name, falkordb_store) -> None:
-    from helpers_stores import cli
+    from helpers_stores import run_cli as cli
 
     falkordb_store.write("CREATE (:Area {id: 'a'})", graph=graph_name)
     t = time.perf_counter()

@@ -171,7 +171,7 @@ def test_allowed_procedures_run_on_both_engines(engine_store, store_graph) -> No
 
 
 def test_cli_console_refuses_load_csv(falkordb_settings, falkordb_store, graph_name) -> None:
-    from helpers_stores import cli
+    from helpers_stores import run_cli as cli
 
     falkordb_store.write("CREATE (:Unit {id: 'u'})", graph=graph_name)
     with listener() as lst:

@@ -23,7 +23,7 @@ import pytest
 
 from helpers_access import TEST_HEADER, ensure_account
 
-from helpers_stores import cli, free_port
+from helpers_stores import cli, free_port, run_cli
 from orgnet.errors import LoadInProgress
 from orgnet.graph.load import load_dataset
 from orgnet.graph.stores.falkordb import EmbeddedServer, FalkorDBStore
@@ -148,7 +148,7 @@ def test_one_server_per_data_directory(server):
     assert again.start() is False  # found the running server by its data directory
     assert again.port == port and again.pid == pid
     assert [p for p, _ in _servers_in(server.data_dir)] == [pid]
-    r = cli(server.home, "db", "start", timeout=120)
+    r = run_cli(server.home, "db", "start")
     assert r.returncode == 0 and "already running" in r.stdout, r.stderr
     assert [p for p, _ in _servers_in(server.data_dir)] == [pid]
 

@@ -21,20 +21,14 @@ from helpers_rules import (
     load_graph,
     tiny_dataset,
 )
+from helpers_health import HEALTH_ONLY_RULE_IDS
 from orgnet.graph.nx import to_networkx
+from orgnet.queries import catalog
+from orgnet.queries.gaps import rule_ids
 
-RULE_IDS = [
-    "community_without_party_org", "grid_without_branch", "compound_without_branch",
-    "building_without_group", "unit_should_form_branch", "unit_needs_instructor",
-    "two_new_org_uncovered", "floating_member_unmanaged", "in_service_not_reported",
-    "reported_elsewhere", "unit_reporting_low",
-    "resident_unit_without_agreement", "community_without_agreement", "agreement_lapsed", "agreement_without_evaluation",
-    "resident_unit_not_in_committee", "community_committee_few_part_time",
-    "large_unit_not_in_street_committee", "unit_org_not_reported",
-    "compound_manager_not_in_joint_meeting", "property_company_without_org", "owners_committee_without_members",
-    "compound_without_property",
-    "compound_without_owners_committee", "need_unmatched", "service_unclaimed", "meeting_cadence",
-]
+#: the coverage and linkage rules (each with an oracle on the tiny dataset): every rule of the
+#: catalog but the organization-health ones of tests/test_health_rules.py (its own dataset)
+RULE_IDS = [r for r in rule_ids() if r not in HEALTH_ONLY_RULE_IDS]
 COLUMNS = ["rule", "id", "name", "kind", "street_id", "street", "community_id", "community", "detail", "remedy"]
 
 
@@ -414,10 +408,8 @@ def test_presets_cypher_equals_oracle(rules_store, graphs, preset, seed):
 # (d) the policy settings: a district's ORGNET_HOME/policy.toml changes the rows exactly
 # ---------------------------------------------------------------------------
 
-POLICY_RULES = ["unit_should_form_branch", "grid_without_branch", "compound_without_branch",
-                "building_without_group", "large_unit_not_in_street_committee", "resident_unit_not_in_committee",
-                "resident_unit_without_agreement", "community_committee_few_part_time", "need_unmatched",
-                "service_unclaimed", "unit_reporting_low", "meeting_cadence"]
+#: the rules above that read a policy setting (a parameter whose default is ``policy``)
+POLICY_RULES = [r for r in RULE_IDS if any(p.default_text == "policy" for p in catalog.get(r).params)]
 DISTRICT_POLICY = {"branch_min_formal": 2, "representative_staff": 299, "reporting_rate_min": 50,
                    "community_part_time_min": 2, "item_min_age_days": 28,
                    "community_cadence": "quarter", "street_cadence": "month"}

@@ -125,6 +125,8 @@ def test_bad_count_or_page_requests_say_what_is_wrong():
     assert q.endswith(f"SKIP ${SKIP_PARAM}") and p == {"a": 1, SKIP_PARAM: 10}
 
 
+# slow: Neo4j's linter takes 1-14 s per query (about 2 x 30 rules here; 197 s at load 13)
+@pytest.mark.slow
 def test_counted_and_paged_rules_pass_the_neo4j_linter(tmp_path):
     node = shutil.which("node")
     if node is None or not (ROOT / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():

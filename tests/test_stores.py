@@ -189,11 +189,10 @@ def test_setup_schema_idempotent(falkordb_store, graph_name):
     assert ("Member", "id") in have and ("Member", "category") in have and ("Meeting", "held_on") in have
 
 
-def _cli(home, *args, timeout=120):
-    env = {**os.environ, "ORGNET_HOME": str(home)}
-    env.pop("NEO4J_URI", None)
-    return subprocess.run([sys.executable, "-c", "from orgnet.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env, timeout=timeout)
+def _cli(home, *args):
+    from helpers_stores import run_cli
+
+    return run_cli(home, *args)
 
 
 def test_db_cli_status_and_console(falkordb_server, falkordb_store, fresh_graph):

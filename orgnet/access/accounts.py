@@ -38,6 +38,9 @@ from orgnet.graph.stores.base import Store
 
 #: scrypt cost: 2**15 × 128 × 8 bytes = 32 MB of memory per hash (memory-hard), about 0.1 s
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
+#: the test suite's switch to a cheaper N for NEW hashes (tests/conftest.py sets it; never set
+#: it in production). Verifying always uses the N stored in the hash itself.
+SCRYPT_N_ENV = "ORGNET_TEST_SCRYPT_N"
 #: failed sign-ins in a row, for one account name from one client address, after which
 #: further attempts must wait (known and unknown names alike)
 THROTTLE_AFTER = 5
@@ -106,9 +109,22 @@ def store_for(account: Account, store: Store) -> ScopedStore:
 def hash_password(password: str) -> str:
     """``scrypt$N$r$p$salt$hash`` (base64), a fresh 16-byte salt each time."""
     salt = secrets.token_bytes(16)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P),
+    n = scrypt_n()
+    digest = _scrypt(password, salt, n, SCRYPT_R, SCRYPT_P)
+    return "$".join(["scrypt", str(n), str(SCRYPT_R), str(SCRYPT_P),
                      base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
+
+
+def scrypt_n() -> int:
+    """The N new hashes use: :data:`SCRYPT_N`, unless the tests lower it with ``ORGNET_TEST_SCRYPT_N``."""
+    raw = os.environ.get(SCRYPT_N_ENV, "").strip()
+    if not raw:
+        return SCRYPT_N
+    n = int(raw) if raw.isdigit() else 0
+    if n < 2 or n & (n - 1) or n > SCRYPT_N:
+        raise ConfigError(f"{SCRYPT_N_ENV}={raw!r}: give a power of two from 2 to {SCRYPT_N}, "
+                          "or unset it (a test-only setting)")
+    return n
 
 
 def verify_password(password: str, stored: str) -> bool:

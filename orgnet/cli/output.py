@@ -20,8 +20,6 @@ from typing import Any, Iterable
 
 import click
 
-from orgnet.export import write_csv_rows
-
 #: the formats every row-printing command offers
 FORMATS = ("table", "json", "csv")
 
@@ -51,6 +49,8 @@ def format_rows(rows: list[dict], fmt: str, columns: Iterable[str] | None = None
         return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
     cols = _columns(rows, columns)
     if fmt == "csv":
+        from orgnet.export import write_csv_rows  # lazy: orgnet.export imports pandas
+
         buf = io.StringIO()
         write_csv_rows(buf, cols, ([_cell(row.get(c)) for c in cols] for row in rows))
         return buf.getvalue().rstrip("\r\n")

@@ -6,9 +6,6 @@ from pathlib import Path
 
 import click
 
-from orgnet.loaders.report import format_summary, write_rejects, write_report
-from orgnet.loaders.validate import validate_path
-
 
 @click.command("validate")
 @click.argument("path", type=click.Path(path_type=Path))
@@ -30,6 +27,9 @@ def validate_cmd(ctx: click.Context, path: Path, report_path: Path | None,
     校验数据集并打印每张表的读入/接受/拒绝行数。Exit code: 0 all rows accepted,
     1 some rows rejected, 2 the input cannot be read.
     """
+    from orgnet.loaders.report import format_summary, write_rejects, write_report
+    from orgnet.loaders.validate import validate_path  # lazy: the loaders import pandas
+
     result = validate_path(path, encoding)
     click.echo(format_summary(result.report, max_errors=max_errors))
     if report_path:
