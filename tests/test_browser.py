@@ -269,7 +269,7 @@ def test_import_a_zip_with_a_chinese_name_in_one_step(app_url, browser, falkordb
         name_box.wait_for(timeout=60_000)
         assert name_box.input_value() == "潍城区台账"
         page.get_by_role("button", name=t("import.load")).click()
-        page.get_by_text("已导入图谱“潍城区台账”").first.wait_for(timeout=60_000)
+        page.get_by_text("已导入快照“潍城区台账”").first.wait_for(timeout=60_000)
         _wait_idle(page)
         assert "潍城区台账" in falkordb_store.list_graphs()
         from urllib.parse import quote

@@ -324,7 +324,7 @@ def require_loaded(store: Store, graph: str | None = None) -> dict[str, Any]:
     info = graph_info(store, graph)
     if not is_loaded(info):
         g = graph or store.default_graph
-        raise NotLoaded(f"图谱 {g} 尚未导入数据（没有导入记录：从未导入、已清空，或数据库重启后为空）。"
+        raise NotLoaded(f"快照 {g} 尚未导入数据（没有导入记录：从未导入、已清空，或数据库重启后为空）。"
                         f"请运行 `orgnet load 台账目录 --graph {g}`，或 `orgnet demo` 载入示例数据。"
                         f" / Graph {g} holds no loaded data: run `orgnet load LEDGER_DIR --graph {g}`"
                         f" (or `orgnet demo`).")
