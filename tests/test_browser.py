@@ -431,10 +431,10 @@ def test_linkage_assess_and_tree_filters_are_in_the_url(app_url, browser, falkor
     from orgnet.i18n import t
     from orgnet.pages._data import linkage_view
     from orgnet.queries import explore
-    from orgnet.queries.catalog import reference_date
+    from orgnet.queries.catalog import snapshot_date
 
     store, graph = falkordb_loaded_store("demo")
-    as_of = reference_date(graph_info(store, graph))
+    as_of = snapshot_date(graph_info(store, graph))
     streets = explore.streets(store, graph=graph)
     street = streets[-1]  # not the page's default (the first)
     scored = linkage_view(store, graph=graph, as_of=as_of, street_id=street["id"])["scored"]
