@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgnet.graph.stores.bound import ordered
 from orgnet.graph.stores.base import META_LABEL, STORED_LABEL as S, Store
 from orgnet.queries import catalog
 from orgnet.queries.scope import AREA_COLUMNS
@@ -350,7 +351,7 @@ class _Sink:
 
     def write(self, key: str, q: catalog.Query, rows: list[dict]) -> None:
         graph, as_of = self.out.graph, self.out.as_of
-        if "ORDER BY" not in q.text.upper():  # rows in no set order: a place's rows kept together
+        if not ordered(q.text):  # rows in no set order: a place's rows kept together
             rows = sorted(rows, key=_place_order)
         parts = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
         columns = list(q.columns) or sorted({c for r in rows for c in r})
