@@ -16,7 +16,8 @@ import time
 from orgnet.graph.stores import open_store
 from orgnet.queries import explore
 from orgnet.queries.gaps import run_gaps
-from orgnet.queries.scope import Scope, ScopedStore
+from orgnet.access.scoped import ScopedStore
+from orgnet.queries.scope import Scope
 from orgnet.settings import Settings
 
 

@@ -74,7 +74,7 @@ def prepare_demo(store, settings: Settings, *, seed: int = 0, progress: bool = T
         folder.mkdir(parents=True, exist_ok=True)
         generate_series(DEMO_PRESET, folder, quarters_n=DEMO_QUARTERS, seed=seed)
     loaded: list[tuple[str, str]] = []
-    several = getattr(store, "engine", "") != "neo4j"  # Neo4j Community: one graph
+    several = store.engine != "neo4j"  # Neo4j Community: one graph
     for name, _ in plan if several else []:
         if not _is_demo(store, name, folder):
             continue

@@ -785,7 +785,8 @@ def test_assess_page_ranks_as_the_library_within_the_account_scope(demo_env):
 
     from helpers_access import signed_in
     from orgnet.assessment import assess
-    from orgnet.queries.scope import Scope, ScopedStore
+    from orgnet.access.scoped import ScopedStore
+    from orgnet.queries.scope import Scope
 
     store, graph = demo_env
     at = open_page("assess")

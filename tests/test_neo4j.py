@@ -423,3 +423,16 @@ def test_an_old_quarter_name_never_shows_the_new_quarters_data(neo4j_db, tiny_da
     assert r.returncode == 2 and "2026Q2" in r.stderr and not r.stdout.strip(), (r.stdout, r.stderr)
     r = _cli(neo4j_db, "gaps", "--format", "json", "--graph", "2026Q2", graph="2026Q1")
     assert r.returncode == 0 and json.loads(r.stdout), r.stderr
+
+
+def test_two_databases_of_one_server_never_share_a_cache_entry():
+    """Stored results' in-process caches are keyed by the store's address: the server and its database."""
+    from orgnet.graph.stores.neo4j import Neo4jStore
+
+    a = Neo4jStore("bolt://127.0.0.1:7687", "neo4j", "secret-pw", "districta", verify=False)
+    b = Neo4jStore("bolt://127.0.0.1:7687", "neo4j", "secret-pw", "districtb", verify=False)
+    try:
+        assert a.address != b.address and a.address.endswith("/districta")
+    finally:
+        a.close()
+        b.close()

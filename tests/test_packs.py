@@ -109,7 +109,8 @@ def test_pack_counts_equal_oracle(street_packs):
 def test_street_account_gets_only_its_street(two_quarters, tmp_path):
     from orgnet.pack import write_packs
     from orgnet.pack_facts import pack_data
-    from orgnet.queries.scope import Scope, ScopedStore
+    from orgnet.access.scoped import ScopedStore
+    from orgnet.queries.scope import Scope
 
     store, qs, names = two_quarters
     streets = sorted(R.nodes(_g(qs[1]), "Street"))

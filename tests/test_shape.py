@@ -60,7 +60,8 @@ def test_counts_keep_the_scope_parameters(demo):
 def test_counts_inside_an_accounts_scope_equal_its_rows(demo, level):
     """Through a street's or a community's ScopedStore (issue 14) the counts are those of the
     rows that account sees, per street, and a page holds only its rows."""
-    from orgnet.queries.scope import Scope, ScopedStore
+    from orgnet.access.scoped import ScopedStore
+    from orgnet.queries.scope import Scope
 
     store, graph = demo
     place = store.read("MATCH (c:Community)-[:PART_OF]->(s:Street) RETURN s.id AS s, c.id AS c "

@@ -11,7 +11,8 @@ import pytest
 
 from orgnet.graph.load import load_dataset
 from orgnet.queries import catalog, stored
-from orgnet.queries.scope import Scope, ScopedStore
+from orgnet.access.scoped import ScopedStore
+from orgnet.queries.scope import Scope
 
 
 def _key(row: dict) -> tuple:

@@ -110,7 +110,8 @@ def test_workbook_forms(weicheng_tables, tmp_path):
 
 def test_tables_of_a_street_account(weicheng_tables):
     """A street's scoped store sees its own street's rows only, equal to the district's rows of it."""
-    from orgnet.queries.scope import Scope, ScopedStore
+    from orgnet.access.scoped import ScopedStore
+    from orgnet.queries.scope import Scope
     from orgnet.queries.tables import tables
 
     store, graph, g, data = weicheng_tables

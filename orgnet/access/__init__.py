@@ -4,6 +4,6 @@
   sign-in with throttling after repeated failures.
 - :mod:`orgnet.access.audit`: the append-only audit log.
 
-What an account may *read* is enforced by :class:`orgnet.queries.scope.ScopedStore`, which
+What an account may *read* is enforced by :class:`orgnet.access.scoped.ScopedStore`, which
 :func:`orgnet.access.accounts.store_for` builds for a signed-in account.
 """

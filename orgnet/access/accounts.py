@@ -33,7 +33,8 @@ from typing import Callable, Iterator
 
 from orgnet.errors import AccessDenied, ConfigError
 from orgnet.model import ZhEnum
-from orgnet.queries.scope import Scope, ScopedStore
+from orgnet.access.scoped import ScopedStore
+from orgnet.queries.scope import Scope
 from orgnet.graph.stores.base import Store
 
 #: scrypt cost: 2**15 × 128 × 8 bytes = 32 MB of memory per hash (memory-hard), about 0.1 s

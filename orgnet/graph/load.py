@@ -28,6 +28,7 @@ from orgnet.model import (
 )
 from orgnet.graph.stores.base import META_LABEL, GraphWriter, Store, Writer, check_graph_name
 from orgnet.errors import NotLoaded
+from orgnet.settings import DEFAULT_GRAPH
 
 BATCH_SIZE = 5000
 
@@ -218,7 +219,7 @@ def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, re
     return True
 
 
-def load_dataset(store: Store, dataset: Dataset, *, graph: str = "orgnet", replace: bool = False,
+def load_dataset(store: Store, dataset: Dataset, *, graph: str = DEFAULT_GRAPH, replace: bool = False,
                  progress: bool | ProgressHook = False, batch_size: int = BATCH_SIZE,
                  as_of: str | None = None, series: str | None = None,
                  preset: str | None = None, locked: bool = False) -> LoadResult:

@@ -77,8 +77,8 @@ def facts_key(graph: str) -> str:
 def single_graph(store: Store) -> bool:
     """Whether the store holds one live graph, so earlier snapshots are facts-only (Neo4j
     Community Edition: one database)."""
-    raw = getattr(store, "inner", store)  # an account's scoped store: the store behind it
-    return getattr(raw, "engine", "") == "neo4j" and getattr(raw, "edition", "") == "community"
+    raw = store.inner  # an account's scoped store: the store behind it
+    return raw.engine == "neo4j" and getattr(raw, "edition", "") == "community"
 
 
 def not_browsable(name: str, live: str | None) -> FactsOnly:
@@ -92,7 +92,7 @@ def not_browsable(name: str, live: str | None) -> FactsOnly:
 
 def kept_facts(store: Store) -> dict[str, dict[str, Any]]:
     """{snapshot name: its load metadata} of every facts record the store keeps."""
-    rows = getattr(store, "inner", store).ledger_read(FACTS_READ)
+    rows = store.inner.ledger_read(FACTS_READ)
     out = {}
     for r in rows:
         info = {k: v for k, v in dict(r["r"]).items() if k in (*FACTS_FIELDS, "graph")}
@@ -106,7 +106,7 @@ DISTRICTS_QUERY = f"MATCH (d:{Label.District.value}) RETURN d.id AS id, d.name A
 
 def _legacy_series(store: Store, graph: str) -> str:
     # the store behind an account's scope: district names are no personal data
-    rows = getattr(store, "inner", store).read(DISTRICTS_QUERY, graph=graph)
+    rows = store.inner.read(DISTRICTS_QUERY, graph=graph)
     return series_name(None, [(str(r["id"]), str(r.get("name") or "")) for r in rows]) or graph
 
 

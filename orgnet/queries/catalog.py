@@ -19,7 +19,9 @@ from importlib import resources
 from typing import Any
 
 from orgnet.errors import ConfigError, QueryError
+from orgnet.graph.stores.base import Store
 from orgnet.graph.stores.bound import counted_query, skipped_query
+from orgnet.queries.scope import AREA_COLUMNS
 
 KINDS = ("rule", "kpi", "linkage", "view")
 PARAM_TYPES = ("str", "int", "float", "date", "bool")
@@ -238,7 +240,7 @@ def get(qid: str) -> Query:
         raise QueryError(f"no query {qid!r} in the catalog; `orgnet query --list` shows them") from None
 
 
-def run(store, qid: str, params: dict | None = None, *, graph: str | None = None,
+def run(store: Store, qid: str, params: dict | None = None, *, graph: str | None = None,
         limit: int | None = None, timeout_s: float | None = None, skip: int = 0,
         count_by: tuple[str, ...] | list[str] | None = None, stats: dict | None = None) -> list[dict]:
     """Run a catalog query read-only; parameters get defaults and types from the header.
@@ -251,7 +253,8 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     A rule's rows are all strings (or null), so they travel untagged (``scalars``), as do the
     rows of a query whose header says ``// values: scalar`` (text, numbers, booleans, null).
 
-    A :class:`orgnet.queries.scope.ScopedStore` (the app's store for a signed-in account)
+    Every query goes through the store's catalog door (:meth:`Store.read_catalog`,
+    :meth:`Store.scoped_rows`): an account's view (:class:`orgnet.access.scoped.ScopedStore`)
     runs it inside the account's scope: parameters forced, rows outside dropped, names masked.
 
     A rule, KPI or linkage query is answered from the results stored at its graph's load when
@@ -259,8 +262,6 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     the engine would give, narrowed and scoped the same way.
     """
     q = get(qid)
-    read_catalog = getattr(store, "read_catalog", None)
-    scope = getattr(store, "scope", None)
     try:
         values = q.bind(params)
     except ValueError as e:
@@ -268,7 +269,7 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     if count_by is not None and q.columns and not set(count_by) <= set(q.columns):
         unknown = ", ".join(b for b in count_by if b not in q.columns)
         raise QueryError(f"query {qid}: {unknown} is not among its columns ({', '.join(q.columns)})")
-    by_place = count_by is not None and set(count_by) <= set(stored.PLACE_PARAMS)
+    by_place = count_by is not None and set(count_by) <= set(AREA_COLUMNS)
     rows = _stored_rows(store, q, values, graph, counted=by_place)
     if rows is not None:
         if stats is not None:
@@ -276,9 +277,7 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
         if by_place:  # counts kept per street and community at load
             return sum_counts(rows, list(count_by)) or ([] if count_by else [{"n": 0}])
         return shape_rows(rows, skip=skip, limit=limit, count_by=count_by)
-    if count_by is not None and read_catalog is not None and scope is not None and not scope.is_district:
-        from orgnet.queries.scope import AREA_COLUMNS
-
+    if count_by is not None and store.narrowed:
         # a street or community keeps rows by their street and community: count by those too, then add up
         place = [c for c in AREA_COLUMNS if c in q.columns and c not in count_by]
         if place:
@@ -296,26 +295,23 @@ def run(store, qid: str, params: dict | None = None, *, graph: str | None = None
     kw = {"graph": graph, "limit": limit, "timeout_s": timeout_s, "stats": stats,
           "scalars": (q.kind == "rule" or q.meta.get("values") == "scalar") and count_by is None}
     try:
-        if read_catalog is not None:
-            return read_catalog(shaped, shaped_values, **kw)
-        rows = store.read(shaped.text, shaped_values, **kw)
+        rows = store.read_catalog(shaped, shaped_values, **kw)
     except ConfigError as e:  # a graph the engine does not hold: say so plainly when it is a facts-only snapshot
         stored.refuse_facts_only(store, graph, e)
         raise
-    if count_by is None and not skip and limit is None:
+    if count_by is None and not skip and limit is None and store.inner is store:  # never an account's view
         stored.record(q, values, rows)
     return rows
 
 
-def _stored_rows(store, q: Query, values: dict, graph: str | None, *, counted: bool = False) -> list[dict] | None:
+def _stored_rows(store: Store, q: Query, values: dict, graph: str | None, *, counted: bool = False) -> list[dict] | None:
     """The rows stored at load for this query (:mod:`orgnet.queries.stored`; ``counted``: its
     counts per street and community), inside a scoped store's scope; None when it must run on
     the engine."""
     if not stored.storable(q):
         return None
     fetch = lambda p: stored.lookup(store, q, p, graph, counted=counted)  # noqa: E731  (narrowed below)
-    scoped_rows = getattr(store, "scoped_rows", None)
-    return scoped_rows(q, values, fetch, graph=graph) if scoped_rows else fetch(values)
+    return store.scoped_rows(q, values, fetch, graph=graph)
 
 
 def shape_rows(rows: list[dict], *, skip: int = 0, limit: int | None = None,

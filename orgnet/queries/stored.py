@@ -41,13 +41,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgnet.graph.stores.bound import ordered
 from orgnet.graph.stores.base import META_LABEL, STORED_LABEL as S, Store
 from orgnet.queries import catalog
+from orgnet.queries.scope import AREA_COLUMNS
 
 #: query kinds whose results are stored at load
 STORED_KINDS: tuple[str, ...] = ("rule", "kpi", "linkage")
-#: the parameters applied to stored district rows rather than being part of the key
-PLACE_PARAMS: tuple[str, ...] = ("street_id", "community_id")
 #: rows per stored chunk (one node each; keeps a single write and read small)
 CHUNK_ROWS = 4000
 
@@ -80,7 +80,7 @@ def storable(q: catalog.Query) -> bool:
         return False
     if q.kind not in STORED_KINDS and q.meta.get("stored", "").lower() != "yes":
         return False
-    return all(c in q.columns for c in PLACE_PARAMS) and q.meta.get("scope", "area").startswith("area")
+    return all(c in q.columns for c in AREA_COLUMNS) and q.meta.get("scope", "area").startswith("area")
 
 
 def result_key(q: catalog.Query, values: dict[str, Any]) -> str:
@@ -91,7 +91,7 @@ def result_key(q: catalog.Query, values: dict[str, Any]) -> str:
     >>> result_key(q, {"as_of": "2026-06-30", "street_id": "S1"}) == result_key(q, {"as_of": "2026-06-30"})
     True
     """
-    rest = {k: v for k, v in sorted(values.items()) if k not in PLACE_PARAMS}
+    rest = {k: v for k, v in sorted(values.items()) if k not in AREA_COLUMNS}
     text = q.id + "\n" + q.text + "\n" + json.dumps(rest, sort_keys=True, default=str, ensure_ascii=False)
     return q.id + ":" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
@@ -106,10 +106,10 @@ def live() -> Iterator[None]:
         _live.reset(token)
 
 
-def _raw(store: Any) -> Store:
+def _raw(store: Store) -> Store:
     """The store itself behind an account's scoped store: stored results are district rows,
     which the runner narrows to the account's scope after reading them."""
-    return getattr(store, "inner", store)
+    return store.inner
 
 
 #: how long a graph's load id read from its metadata is reused in this process (a burst of
@@ -196,12 +196,12 @@ def _forget_manifest(store: Store, graph: str) -> None:
 
 def _place_counts(rows: list[dict]) -> list[dict]:
     """How many rows per (street, community)."""
-    counts = Counter(tuple(r.get(p) for p in PLACE_PARAMS) for r in rows)
-    return [{**dict(zip(PLACE_PARAMS, place)), "n": n} for place, n in counts.items()]
+    counts = Counter(tuple(r.get(p) for p in AREA_COLUMNS) for r in rows)
+    return [{**dict(zip(AREA_COLUMNS, place)), "n": n} for place, n in counts.items()]
 
 
 def _place_order(row: dict) -> tuple[str, str]:
-    return tuple(str(row.get(p) or "") for p in PLACE_PARAMS)  # type: ignore[return-value]
+    return tuple(str(row.get(p) or "") for p in AREA_COLUMNS)  # type: ignore[return-value]
 
 
 def _chunk_places(rows: list[dict]) -> dict[str, list[str]]:
@@ -242,12 +242,12 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     if chunks is None:
         return None
     params = {"graph": g, "load_id": load_id, "result": key}
-    placed = {p: values[p] for p in PLACE_PARAMS if values.get(p) not in (None, "")}
+    placed = {p: values[p] for p in AREA_COLUMNS if values.get(p) not in (None, "")}
     if counted:
         found = store.ledger_read(_PLACES, params)
         rows = _unpack(found[0]["places"]) if found and found[0].get("places") else None
     elif placed:  # only the chunks that hold the place (a street's rows are a few of a city's)
-        found = store.ledger_read(_READ_PLACED, {**params, **{p: placed.get(p) for p in PLACE_PARAMS}})
+        found = store.ledger_read(_READ_PLACED, {**params, **{p: placed.get(p) for p in AREA_COLUMNS}})
         rows = ([r for part in found if part["data"] is not None for r in _unpack(part["data"])]
                 if len(found) == chunks else None)
     else:
@@ -262,14 +262,14 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
 
 
 def _placed(row: dict, values: dict[str, Any]) -> bool:
-    return all(values.get(p) in (None, "") or row.get(p) == values[p] for p in PLACE_PARAMS)
+    return all(values.get(p) in (None, "") or row.get(p) == values[p] for p in AREA_COLUMNS)
 
 
 def record(q: catalog.Query, values: dict[str, Any], rows: list[dict]) -> None:
     """Called by the runner with a live district result while :func:`store_results` records:
     the result is written at once (so a city's rows are never all held in memory)."""
     sink = _recording.get()
-    if sink is None or not storable(q) or any(values.get(p) not in (None, "") for p in PLACE_PARAMS):
+    if sink is None or not storable(q) or any(values.get(p) not in (None, "") for p in AREA_COLUMNS):
         return
     sink.write(result_key(q, values), q, rows)
 
@@ -351,14 +351,14 @@ class _Sink:
 
     def write(self, key: str, q: catalog.Query, rows: list[dict]) -> None:
         graph, as_of = self.out.graph, self.out.as_of
-        if "ORDER BY" not in q.text.upper():  # rows in no set order: a place's rows kept together
+        if not ordered(q.text):  # rows in no set order: a place's rows kept together
             rows = sorted(rows, key=_place_order)
         parts = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
         columns = list(q.columns) or sorted({c for r in rows for c in r})
         nodes = [{"key": f"{graph}|{self.load_id}|{key}|{i}", "graph": graph, "load_id": self.load_id,
                   "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
                   "data": _pack(columns, part), **_chunk_places(part)} for i, part in enumerate(parts)]
-        nodes[0]["places"] = _pack([*PLACE_PARAMS, "n"], _place_counts(rows))
+        nodes[0]["places"] = _pack([*AREA_COLUMNS, "n"], _place_counts(rows))
         with self.lock:
             if key in self.out.keys:  # asked for twice (a library function reused): kept once
                 return
@@ -437,5 +437,5 @@ def has_results(store: Any, graph: str) -> bool:
     return not missing(store, graph)
 
 
-__all__ = ["recording", "missing", "expected_queries", "STORED_KINDS", "PLACE_PARAMS", "storable", "result_key", "live", "lookup", "record",
+__all__ = ["recording", "missing", "expected_queries", "STORED_KINDS", "AREA_COLUMNS", "storable", "result_key", "live", "lookup", "record",
            "store_results", "forget", "has_results", "facts_only", "refuse_facts_only", "StoredResults", "compute_all"]

@@ -155,6 +155,28 @@ class Store(abc.ABC):
     def _graph(self, graph: str | None) -> str:
         return graph or self.default_graph
 
+    # -- the catalog's door (an account's view, orgnet.access.scoped, narrows it) ----------
+    @property
+    def inner(self) -> "Store":
+        """The store that holds the data: this one (an account's view returns the store behind it)."""
+        return self
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether what this store reads is narrowed to part of the district (an account's scope)."""
+        return False
+
+    def read_catalog(self, q: Any, params: dict, *, graph: str | None = None, limit: int | None = None,
+                     timeout_s: float | None = None, **read_kw) -> list[dict]:
+        """Run catalog query ``q`` (a :class:`orgnet.queries.catalog.Query`, bound ``params``):
+        the one call :func:`orgnet.queries.catalog.run` makes; ``read_kw``: ``scalars``, ``stats``."""
+        return self.read(q.text, params, graph=graph, limit=limit, timeout_s=timeout_s, **read_kw)
+
+    def scoped_rows(self, q: Any, params: dict, fetch: Callable[[dict], list[dict] | None], *,
+                    graph: str | None = None) -> list[dict] | None:
+        """``fetch(params)``'s rows as this store's reader may see them (here: all of them)."""
+        return fetch(params)
+
     # -- reading -----------------------------------------------------------
     @abc.abstractmethod
     def version(self) -> str: ...

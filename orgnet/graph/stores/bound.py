@@ -272,6 +272,21 @@ def _final_return(cypher: str) -> tuple[str, int, dict[str, int]]:
     return text, returns[-1], tail
 
 
+def ordered(cypher: str) -> bool:
+    """Whether the query's final ``RETURN`` orders its rows (read from its clauses: an ``ORDER
+    BY`` in a comment, a string or an earlier ``WITH`` does not count).
+
+    >>> ordered("MATCH (x) RETURN x.id AS id ORDER BY id"), ordered("MATCH (x) /* ORDER BY id */ RETURN x.id AS id")
+    (True, False)
+    >>> ordered("MATCH (x) WITH x ORDER BY x.id RETURN x.id AS id")
+    False
+    """
+    try:
+        return "ORDER" in _final_return(cypher)[2]
+    except ValueError:  # a UNION or no RETURN: no one order of the whole result
+        return False
+
+
 def counted_query(cypher: str, by: tuple[str, ...] | list[str] = ()) -> str:
     """The query counted in the engine: its final ``RETURN`` becomes a ``WITH`` (same items,
     so the query's logic stays where it is) followed by ``RETURN <by…>, count(*) AS n``.

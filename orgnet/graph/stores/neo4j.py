@@ -50,7 +50,7 @@ from orgnet.graph.stores.base import (
 )
 from orgnet.graph.stores.bound import RANGE_GUARD_KEY, bound_query, checked_ranges, range_refusal
 from orgnet.graph.stores.reach import refuse_outside_reach
-from orgnet.settings import Settings
+from orgnet.settings import DEFAULT_GRAPH, Settings
 
 #: technical labels of a staged replacing load (module docstring): a node being written, a
 #: node of the previous graph waiting for deletion, the node a running load holds (never committed)
@@ -217,7 +217,7 @@ class Neo4jStore(Store):
     engine = "neo4j"
 
     def __init__(self, uri: str, user: str, password: str | None, database: str = "neo4j",
-                 default_graph: str = "orgnet", *, verify: bool = True, connect_timeout_s: float = 10):
+                 default_graph: str = DEFAULT_GRAPH, *, verify: bool = True, connect_timeout_s: float = 10):
         super().__init__(default_graph)
         import neo4j
 
@@ -263,7 +263,9 @@ class Neo4jStore(Store):
 
     @property
     def address(self) -> str:
-        return self.uri
+        """The server and database (what in-process caches of stored results are keyed by: two
+        databases of one server never share an entry)."""
+        return f"{self.uri}/{self.database}"
 
     @property
     def edition(self) -> str:
