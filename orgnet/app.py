@@ -153,16 +153,16 @@ def _date_control(container, lang: str, info: dict) -> str:
         current = default
     if container is None:  # meeting mode: no controls
         return current
-    picked = container.date_input(t("app.as_of", lang), value=_dt.date.fromisoformat(current),
-                                  format="YYYY-MM-DD", key=f"_orgnet_as_of_{info.get('graph')}",
-                                  help=t("app.as_of_help", lang, date=default))
+    picked = _ui.date_select(container, t("app.as_of", lang), _dt.date.fromisoformat(current),
+                             key=f"_orgnet_as_of_{info.get('graph')}", lang=lang,
+                             help=t("app.as_of_help", lang, date=default))  # 年 月 日: no English calendar
     return as_of_date(picked)
 
 
 def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
     """The series selector (shown when the store holds more than one); returns the names of
     the picked series' snapshots, oldest first (the snapshot selector's options)."""
-    from orgnet.graph.snapshots import by_series
+    from orgnet.graph.snapshots import by_series, series_title
 
     groups = by_series(snaps)
     if not groups:
@@ -173,7 +173,8 @@ def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
         st.session_state["_orgnet_series_select"] = of_current  # follow the snapshot chosen
     if len(names) > 1:
         picked = sb.selectbox(t("app.series", lang), names, key="_orgnet_series_select",
-                              help=t("app.series_help", lang), placeholder=t("common.choose", lang))
+                              help=t("app.series_help", lang), placeholder=t("common.choose", lang),
+                              format_func=series_title)
     else:
         picked = names[0]
     return [s.name for s in groups[picked]]
@@ -181,6 +182,8 @@ def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
 
 def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
     """The sidebar controls (``snaps``: the store's snapshots); returns (graph, meeting, graph info)."""
+    from orgnet.graph.snapshots import display_names
+
     sb = st.sidebar
     choice = sb.radio(t("app.language", lang), ["中文", "English"], horizontal=True,
                       index=0 if lang == "zh" else 1, key="_orgnet_lang_radio")
@@ -189,7 +192,6 @@ def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
         st.session_state[K_LANG] = new_lang
         st.rerun()
     graphs = [s.name for s in snaps]
-    dates = {s.name: s.as_of for s in snaps}
     facts = {s.name for s in snaps if not s.live}
     current = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
     live = [g for g in graphs if g not in facts] or graphs  # a live graph first (Neo4j Community: one)
@@ -201,11 +203,11 @@ def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
     options = _series_picker(sb, snaps, current, lang) or [current]
     if current not in options:  # another series was picked: its latest snapshot
         current = options[-1]
+    shown = display_names([s for s in snaps if s.name in options])  # series and date, not the graph's name
     graph = sb.selectbox(t("app.snapshot", lang), options, index=options.index(current),
                          key="_orgnet_graph_select", help=t("app.snapshot_help", lang),
                          placeholder=t("common.choose", lang),
-                         format_func=lambda g: (t("app.snapshot_option", lang, graph=g, date=dates[g])
-                                                if dates.get(g) else g)
+                         format_func=lambda g: shown.get(g, g)
                          + (f" · {t('app.snapshot_facts', lang)}" if g in facts else ""))
     st.session_state[K_GRAPH] = st.session_state["_orgnet_series_for"] = graph
     info = _graph_info(store, graph)

@@ -277,6 +277,37 @@ def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str 
     return ids[pos]
 
 
+def date_select(where: Any, label: str, value: "dt.date | None", *, key: str, lang: str, help: str | None = None,
+                optional: bool = False, years: tuple[int, int] | None = None) -> "dt.date | None":
+    """A date as three selects (年 / 月 / 日 in Chinese), in place of Streamlit's date picker,
+    whose calendar names months and weekdays in English only. ``optional``: each select offers
+    "—" first, and the answer is None unless all three are set. ``years``: the first and last
+    year offered (default: five years before ``value`` or today to two after)."""
+    import calendar
+    import datetime as dt
+
+    base = value or dt.date.today()
+    first, last = years or (min(base.year, dt.date.today().year) - 5, max(base.year, dt.date.today().year) + 2)
+    none = [None] if optional else []
+    zh = lang == "zh"
+    col_y, col_m, col_d = where.columns([1.3, 1, 1], gap="small")
+    year = col_y.selectbox(label, none + list(range(first, last + 1)), key=f"{key}_y", help=help, placeholder=i18n.t("common.choose", lang),
+                           index=(none + list(range(first, last + 1))).index(value.year if value else None),
+                           format_func=lambda y: "—" if y is None else f"{y}年" if zh else str(y))
+    month = col_m.selectbox(i18n.t("common.month", lang), none + list(range(1, 13)), key=f"{key}_m", placeholder=i18n.t("common.choose", lang),
+                            index=(value.month - 1 + len(none)) if value else 0, label_visibility="hidden",
+                            format_func=lambda m: "—" if m is None else f"{m}月" if zh else calendar.month_abbr[m])
+    days = calendar.monthrange(year or base.year, month or 1)[1]
+    if (st.session_state.get(f"{key}_d") or 0) > days:  # 31 → 30 when the month has no 31st
+        st.session_state[f"{key}_d"] = days
+    day = col_d.selectbox(i18n.t("common.day", lang), none + list(range(1, days + 1)), key=f"{key}_d", placeholder=i18n.t("common.choose", lang),
+                          index=(min(value.day, days) - 1 + len(none)) if value else 0, label_visibility="hidden",
+                          format_func=lambda d: "—" if d is None else f"{d}日" if zh else str(d))
+    if year is None or month is None or day is None:
+        return None
+    return dt.date(year, month, min(day, days))
+
+
 def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None,
               events: str | None = None, note: str | None = None) -> dict | None:
     """Draw a map (``which``: network | org_tree | linkage) from :mod:`orgnet.viz`.
