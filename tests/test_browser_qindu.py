@@ -325,3 +325,86 @@ def test_overview_shows_the_districts_targets_not_another_citys_figures(url, bro
                 assert other not in text, other
     finally:
         path.unlink()
+
+
+#: every drawn node's box (node and label) in the map's canvas, as the page shows it
+_OUTSIDE_JS = r"""() => {
+  const net = window.orgnetNetwork, cv = document.querySelector('#mynetwork').getBoundingClientRect();
+  const out = [];
+  for (const id of net.body.data.nodes.getIds()) {
+    const b = net.getBoundingBox(id);
+    const a = net.canvasToDOM({x: b.left, y: b.top}), z = net.canvasToDOM({x: b.right, y: b.bottom});
+    if (a.x < -0.5 || a.y < -0.5 || z.x > cv.width + 0.5 || z.y > cv.height + 0.5) { out.push(id); }
+  }
+  return {outside: out, nodes: net.body.data.nodes.length, unit: window.orgnetLabelPx().unit};
+}"""
+
+
+def _bottom(frame, selector: str) -> float:
+    """The bottom (px from the top of the window) of ``selector`` in the map's document."""
+    box = frame.frame_element().bounding_box()
+    return box["y"] + frame.evaluate("(s) => document.querySelector(s).getBoundingClientRect().bottom", selector)
+
+
+@pytest.mark.parametrize("viewport", [DESK, PROJECTOR], ids=["1600x1000", "1920x1080"])
+def test_explorer_first_screen_holds_the_map_and_its_legend(url, browser, qindu, viewport):
+    """At a desk (1600×1000, 1920×1080) the explorer's first screen holds the whole map and its
+    legend: the map takes the height the window leaves under the controls, no blank band above
+    the title."""
+    store, graph = qindu
+    cid = _busiest_community(store, graph)
+    page = browser.new_context(viewport=viewport).new_page()
+    _goto(page, f"{url}/explorer?id={cid}&r=1")
+    frame, _ = _map(page)
+    time.sleep(2)  # the frame measures the window again as the page settles
+    legend, canvas = _bottom(frame, ".on-legend"), _bottom(frame, "#mynetwork")
+    title = page.locator("h1").first.bounding_box()
+    height = frame.frame_element().bounding_box()["height"]
+    page.screenshot(path=str(SHOTS / f"qindu_explorer_first_screen_{viewport['width']}.png"))
+    assert canvas <= legend <= viewport["height"], (canvas, legend, viewport)
+    assert height >= 560, height  # and the map is no smaller than it was (≈ 680 px at 1600×1000)
+    assert title["y"] <= 80, title  # not ~170 px of blank above the title
+    m = frame.evaluate(_OUTSIDE_JS)
+    assert m["unit"] >= 12 and m["outside"] == [], m
+    page.context.close()
+
+
+def test_an_opened_cluster_of_hundreds_pages_through_them_in_view(url, browser, qindu):
+    """Opening a cluster of hundreds (党员 of the busiest community) shows 50 of them at a time,
+    every node inside the canvas at ≥ 12 px; 下一页 shows the next 50, kept in the URL: a reload
+    shows the same page."""
+    from orgnet.queries.explore import GROUP_PAGE
+
+    store, graph = qindu
+    cid = _busiest_community(store, graph)
+    page = browser.new_context(viewport=DESK).new_page()
+    _goto(page, f"{url}/explorer?id={cid}&r=1")
+    frame, sig = _map(page)
+    ids = frame.evaluate("() => window.orgnetNetwork.body.data.nodes.getIds()")
+    clusters = [i for i in ids if i.startswith(f"+{cid}:")]
+    size = {i: int(frame.evaluate("(i) => window.orgnetNetwork.body.data.nodes.get(i).label", i).split()[-1])
+            for i in clusters}
+    big = max(clusters, key=size.get)
+    assert size[big] > 2 * GROUP_PAGE, size
+    page.mouse.click(*_xy(frame, big))
+    frame, sig = _map(page, sig)
+    time.sleep(1)
+    first = frame.evaluate(_OUTSIDE_JS)
+    page.screenshot(path=str(SHOTS / "qindu_explorer_cluster_page1_1600.png"))
+    assert first["outside"] == [] and first["unit"] >= 12, first
+    assert first["nodes"] <= len(ids) - 1 + GROUP_PAGE + 1, first  # one page and a "+N" for the rest
+    page.get_by_role("button", name="下一页 ▶").first.click()
+    frame, sig2 = _map(page, sig)
+    page.wait_for_url("**pg=**", timeout=10_000)
+    time.sleep(1)
+    second = frame.evaluate(_OUTSIDE_JS)
+    assert second["outside"] == [] and second["unit"] >= 12, second
+    assert sig2 != sig
+    page.reload()
+    frame, again = _map(page)
+    assert again == sig2 and "pg=" in page.url
+    page.get_by_role("button", name="◀ 上一页").first.click()
+    frame, back = _map(page, again)
+    assert back == sig
+    page.context.close()
+

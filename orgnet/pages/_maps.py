@@ -12,6 +12,9 @@ from orgnet.viz import style as S
 
 #: nodes drawn one by one before the map aggregates (keeps the browser responsive)
 MAX_NODES = 250
+#: the explorer's rings as ellipses this much wider than high while a cluster is paged through
+#: (the map then takes the page's width: 50 of the cluster in a grid beside the rings fit at 12 px)
+PAGED_STRETCH = 1.8
 
 
 def _node_kind(n: dict) -> str:
@@ -35,6 +38,7 @@ def network_rows(c, sub) -> tuple[list[dict], list[dict]]:
     """Explorer subgraph → viz rows (aggregates labelled "+N kinds", edges with their relationship)."""
     from orgnet.pages._ui import enum_name, kind_name
 
+    on_page = {i for p in (getattr(sub, "paged", None) or {}).values() for i in p.get("ids", ())}
     parent_of: dict[str, str] = {}
     for e in sub.edges:  # the node each one hangs under (nearest to the centre) for viz's own capping
         parent_of.setdefault(e["target"], e["source"])
@@ -53,7 +57,8 @@ def network_rows(c, sub) -> tuple[list[dict], list[dict]]:
         else:
             row = {"id": n["id"], "label": n["name"], "kind": kind, "title": _tip(c, n),
                    "parent": None if n["id"] == sub.center else parent_of.get(n["id"]),
-                   "weight": 1000.0 if n["id"] == sub.center else 10.0 / (1 + n.get("hop", 1))}
+                   "weight": 1000.0 if n["id"] == sub.center else 10.0 / (1 + n.get("hop", 1)),
+                   "block": n["id"] in on_page}  # a page of an opened cluster: a grid beside the rings
         nodes.append(row)
     edges = [{"source": e["source"], "target": e["target"],
               "title": enum_name(e["rel"], c.lang, m.Rel) if e["rel"] else ""} for e in sub.edges]
@@ -97,19 +102,22 @@ def linkage_rows(c, scored: pd.DataFrame) -> tuple[list, list, list]:
     return comms, units, ties
 
 
-def html_for(c, which: str, data, *, title: str, height: int | None = None, standalone: bool = False,
+def html_for(c, which: str, data, *, title: str, height: int | str | None = None, standalone: bool = False,
              note: str | None = None, **_: Any) -> str:  # noqa: C901
     """The map's HTML in the page language; meeting mode enlarges it and adds title, date, legend.
 
     ``standalone``: the file to download — fills the browser window, always with title and date.
+    ``height``: pixels, or a CSS length such as "100vh" (a map as tall as its frame).
     """
     meeting = c.meeting or standalone
-    h = "100vh" if standalone else f"{height or (720 if c.meeting else 580)}px"
+    h = "100vh" if standalone else height if isinstance(height, str) else f"{height or (720 if c.meeting else 580)}px"
     common = dict(lang=c.lang, height=h, meeting=meeting, title=title if meeting else None,
                   date=c.as_of if meeting else None, max_nodes=MAX_NODES, notes=[note] if note else None)
     if which == "network":
         nodes, edges = network_rows(c, data)
-        return V.network_html(nodes, edges, layout="radial", focus=data.center, **common)
+        # with a page of a cluster beside them, the rings widen to ellipses (the map then has the page's width)
+        return V.network_html(nodes, edges, layout="radial", focus=data.center,
+                              stretch=PAGED_STRETCH if getattr(data, "paged", None) else 1.0, **common)
     if which == "org_tree":
         nodes, edges = tree_rows(c, data)
         return V.org_tree_html(nodes, edges, direction=_.get("direction", "auto"), **common)
@@ -117,3 +125,4 @@ def html_for(c, which: str, data, *, title: str, height: int | None = None, stan
         comms, units, ties = linkage_rows(c, data)
         return V.linkage_map_html(comms, units, ties, **common)
     raise ValueError(which)
+

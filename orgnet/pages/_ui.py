@@ -309,7 +309,7 @@ def date_select(where: Any, label: str, value: "dt.date | None", *, key: str, la
 
 
 def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None,
-              events: str | None = None, note: str | None = None) -> dict | None:
+              events: str | None = None, note: str | None = None, fit: dict | None = None) -> dict | None:
     """Draw a map (``which``: network | org_tree | linkage) from :mod:`orgnet.viz`.
 
     In meeting mode the map gets larger labels, its title, the date and the legend (the PNG
@@ -319,12 +319,15 @@ def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | N
     ``note``: a line shown on the map and in its exports (e.g. what was left out).
     ``events``: a stable name for a map that reports clicks; returns each new click once as
     ``{"event": "select" | "expand" | "open", "id": node id}`` (None when nothing new).
+    ``fit`` (with ``events``): ``{"min": px, "max": px, "bottom": px}``: the map takes the height
+    the browser window leaves below it (``bottom`` px spare), within min and max, so the first
+    screen holds the whole map and its legend; ``height`` is the height before it is measured.
     """
     h = height or (760 if c.meeting else 600)
-    page, sig = _cached_map(c, which, data, title, h - 20, False, key, note)
+    page, sig = _cached_map(c, which, data, title, "100vh" if fit and events else h - 20, False, key, note)
     event = None
     if events:
-        value = _component("orgnet_map", "bridge")(html=page, sig=sig, height=h, key=f"map_{events}",
+        value = _component("orgnet_map", "bridge")(html=page, sig=sig, height=h, fit=fit, key=f"map_{events}",
                                                    default=None)
         seen = f"_orgnet_map_seen_{events}"
         if value and value.get("t") != st.session_state.get(seen):

@@ -62,7 +62,7 @@ def _asset(name: str) -> str:
 
 def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool = False,
             layout: str = "force", max_nodes: int = 300, direction: str = "auto",
-            cross_weak: bool = True, focus: str | None = None) -> dict[str, Any]:
+            cross_weak: bool = True, focus: str | None = None, stretch: float = 1.0) -> dict[str, Any]:
     """Everything the page needs, as plain data: vis nodes/edges/options, legend, counts.
 
     ``cross_weak`` (bipartite layout only): when False, weak ties from a node to a hub other
@@ -115,7 +115,8 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
             if cross:
                 e["_cross"] = True
     elif layout == "radial":
-        pos = _layout_radial(ns, es, focus, font=float(_font_size(15, meeting)), wrap_w=8, whole=meeting)
+        pos = _layout_radial(ns, es, focus, font=float(_font_size(15, meeting)), wrap_w=8, whole=meeting,
+                             stretch=stretch)
     else:
         pos = _layout_force(ns, es)
         if meeting:
@@ -181,7 +182,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
                  date: str | None = None, layout: str = "force", max_nodes: int = 300,
                  direction: str = "auto", legend: bool = True, toolbar: bool = True,
                  cross_weak: bool = True, focus: str | None = None, min_label_px: float | None = None,
-                 min_hub_px: float | None = None, notes: Sequence[str] | None = None) -> str:
+                 min_hub_px: float | None = None, notes: Sequence[str] | None = None, stretch: float = 1.0) -> str:
     """A complete HTML document drawing the map, with no request outside the page.
 
     ``nodes``/``edges``: rows as in the module doc (list of dicts or DataFrame).
@@ -193,6 +194,8 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     legend; the toolbar's PNG button downloads the map (title and legend included).
     More than ``max_nodes`` nodes → the lowest-weight ones are aggregated per ``parent``.
     ``focus``: the node the ``"radial"`` layout centres on (and the view, when zoomed in).
+    ``stretch``: the ``"radial"`` layout's rings as ellipses this much wider than high (for a
+    canvas wider than high).
     ``min_label_px`` / ``min_hub_px``: the smallest on-screen size (font size × zoom) of
     ordinary and of hub labels; fitting the view never zooms out further (the map can then
     be panned). Default: 12 px, and in meeting mode 24 px and 32 px (read from 8–10 m at 1920×1080).
@@ -200,7 +203,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     """
     lang = _norm_lang(lang)
     data = prepare(nodes, edges, lang=lang, meeting=meeting, layout=layout, max_nodes=max_nodes,
-                   direction=direction, cross_weak=cross_weak, focus=focus)
+                   direction=direction, cross_weak=cross_weak, focus=focus, stretch=stretch)
     if min_label_px is None:
         min_label_px = MEETING_LABEL_PX if meeting else DESK_LABEL_PX
     if min_hub_px is None:
