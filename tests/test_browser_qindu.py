@@ -408,3 +408,74 @@ def test_an_opened_cluster_of_hundreds_pages_through_them_in_view(url, browser, 
     assert back == sig
     page.context.close()
 
+
+def _meeting_ctx(store, graph: str):
+    from orgnet.pages._ui import Ctx
+    from orgnet.settings import Settings
+    from orgnet.synthetic import DEFAULT_AS_OF
+
+    return Ctx(settings=Settings.from_env(), store=store, graph=graph, lang="zh", meeting=True,
+               as_of=DEFAULT_AS_OF, stamp="")
+
+
+def test_every_qindu_community_tree_fits_a_projector_in_slides(qindu):
+    """Each of qindu's communities, in meeting mode: its org tree, whole or in slides, fits the
+    1920×1080 canvas at meeting label sizes by the layout's own box estimate; every node is on a
+    slide, the community's committee on each."""
+    from orgnet.pages import _maps
+    from orgnet.queries import explore
+
+    store, graph = qindu
+    c = _meeting_ctx(store, graph)
+    communities = split = 0
+    for street in explore.streets(store, graph=graph):
+        for com in street["communities"]:
+            tree = explore.org_tree(store, street["id"], graph=graph, community_id=com["id"], as_of=c.as_of)
+            slides = _maps.tree_slides(c, tree)
+            communities += 1
+            split += len(slides) > 1
+            assert all(_maps._fits(c, part) for part, _ in slides), com
+            shown = [n["id"] for part, _ in slides for n in part.nodes]
+            assert set(shown) == {n["id"] for n in tree.nodes}, com
+            roots = {n["id"] for n in tree.nodes} - {e["target"] for e in tree.edges}
+            assert all(roots <= {n["id"] for n in part.nodes} for part, _ in slides), com
+    total = store.read("MATCH (c:Community) RETURN count(c) AS n", graph=graph)[0]["n"]
+    TIMINGS["org_tree_communities_in_slides"] = split  # (not a time: how many needed more than one slide)
+    assert communities == total and split >= 1, (communities, total, split)
+
+
+def test_the_biggest_community_tree_steps_through_slides_on_a_projector(url, browser, qindu):
+    """The biggest community tree (most nodes) in meeting mode at 1920×1080: each slide has every
+    node's box inside the canvas, labels ≥ 24 / 32 px, nothing cut; ▶ steps on, the slide is in the
+    URL (part=2) and a reload shows it again."""
+    from meeting_probe import MEASURE_JS
+    from orgnet.queries import explore
+
+    store, graph = qindu
+    sizes = []
+    for street in explore.streets(store, graph=graph):
+        for com in street["communities"]:
+            tree = explore.org_tree(store, street["id"], graph=graph, community_id=com["id"])
+            sizes.append((len(tree.nodes), street["id"], com["id"], com["name"]))
+    n, sid, cid, name = max(sizes)
+    page = browser.new_context(viewport=PROJECTOR).new_page()
+    _goto(page, f"{url}/org_tree?meeting=1&street={sid}&community={cid}")
+    frame, sig = _map(page)
+    seen = []
+    for step in range(2):
+        time.sleep(0.8)
+        m = frame.evaluate(MEASURE_JS)
+        m.pop("boxes")
+        assert m["outside"] == [] and m["underLegend"] == [] and m["cut"] == [], (step, m)
+        assert m["unit"] >= 24 - 1e-6 and m["hub"] >= 32 - 1e-6 and not m["clamped"], (step, m)
+        seen.append(m["canvas"])
+        page.screenshot(path=str(SHOTS / f"qindu_org_tree_meeting_part{step + 1}_1920.png"))
+        if step == 0:
+            page.get_by_role("button", name="下一部分 ▶").click()
+            frame, sig = _map(page, sig)
+            page.wait_for_url("**part=2**", timeout=10_000)
+    page.reload()
+    frame, again = _map(page)
+    assert again == sig and "part=2" in page.url, (n, name)
+    page.context.close()
+

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from orgnet import model as m
+from orgnet.collate import name_key
 from orgnet.viz import maps as V
 from orgnet.viz import style as S
 
@@ -126,3 +128,54 @@ def html_for(c, which: str, data, *, title: str, height: int | str | None = None
         return V.linkage_map_html(comms, units, ties, **common)
     raise ValueError(which)
 
+
+def tree_slides(c, tree) -> list[tuple[Any, list[str]]]:
+    """A community's org tree for a meeting room, in slides that each fit the meeting canvas at
+    readable label sizes (the layout's own box estimate, ``V.fits_canvas``): the whole tree when it
+    fits, else its root with as many of the branches under it (grids, compounds, …, in the
+    drawing's order) as fit, slide after slide. Returns ``[(tree part, names of its branches)]``
+    (no names: the whole tree)."""
+    if _fits(c, tree):
+        return [(tree, [])]
+    parent = {e["target"]: e["source"] for e in tree.edges}
+    by_id = {n["id"]: n for n in tree.nodes}
+    roots = [i for i in by_id if parent.get(i) not in by_id]
+    if len(roots) != 1:
+        return [(tree, [])]
+    root = roots[0]
+    kids: dict[str, list[str]] = {}
+    for child, par in parent.items():
+        if child in by_id and par in by_id:
+            kids.setdefault(par, []).append(child)
+    rows = {r["id"]: r for r in tree_rows(c, tree)[0]}
+
+    def order(i: str) -> tuple:  # the drawing's own order (orgnet.viz.maps.tree)
+        return (S.KIND_ORDER.get(S.resolve_kind(rows[i]["kind"]), 999), bool(by_id[i].get("aggregate")),
+                name_key(rows[i]["label"]), i)
+
+    def below(i: str) -> list[str]:
+        out, todo = [], [i]
+        while todo:
+            x = todo.pop()
+            out.append(x)
+            todo.extend(kids.get(x, ()))
+        return out
+
+    def part(branches: list[str]):
+        keep = {root} | {x for b in branches for x in below(b)}
+        return replace(tree, nodes=[n for n in tree.nodes if n["id"] in keep],
+                       edges=[e for e in tree.edges if e["source"] in keep and e["target"] in keep])
+
+    slides: list[list[str]] = []
+    for branch in sorted(kids.get(root, []), key=order):
+        if slides and _fits(c, part(slides[-1] + [branch])):
+            slides[-1].append(branch)
+        else:
+            slides.append([branch])
+    return [(part(s), [rows[b]["label"] for b in s]) for s in slides]
+
+
+def _fits(c, tree) -> bool:
+    nodes, edges = tree_rows(c, tree)
+    return V.fits_canvas(V.drawing_extent(nodes, edges, lang=c.lang, meeting=True, layout="tree",
+                                          max_nodes=MAX_NODES))

@@ -147,6 +147,49 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
     }
 
 
+#: the canvas (px) of a meeting-mode map page at 1920×1080 (the map frame less its title bar and
+#: legend strip; measured in Chromium on the org tree page)
+MEETING_CANVAS = (1840.0, 620.0)
+
+
+def drawing_extent(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool = True,
+                   layout: str = "tree", max_nodes: int = 300, direction: str = "auto") -> dict[str, float]:
+    """The drawn map's own box estimate: width and height (canvas units) of every node with its
+    label as ``prepare`` lays them out, and the smallest zoom the label sizes allow (the map's fit
+    never zooms out further: ``MEETING_LABEL_PX`` / ``MEETING_HUB_PX`` over the smallest font, as
+    the page's script computes it). Returns ``{"w", "h", "min_zoom"}``."""
+    data = prepare(nodes, edges, lang=lang, meeting=meeting, layout=layout, max_nodes=max_nodes,
+                   direction=direction)
+    l = t_ = float("inf")
+    r = b = float("-inf")
+    fonts: dict[str, float] = {}
+    for v in data["nodes"]:
+        if v.get("on_joint"):
+            continue
+        half, above, below = _label_box(v)
+        l, r = min(l, v["x"] - half), max(r, v["x"] + half)
+        t_, b = min(t_, v["y"] - above), max(b, v["y"] + below)
+        font = v.get("font") or {}
+        kind = "hub" if font.get("multi") == "html" else "unit"
+        if font.get("size") and not v.get("on_summary"):
+            fonts[kind] = min(fonts.get(kind, float("inf")), float(font["size"]))
+    if l == float("inf"):
+        return {"w": 0.0, "h": 0.0, "min_zoom": 0.0}
+    label_px, hub_px = (MEETING_LABEL_PX, MEETING_HUB_PX) if meeting else (DESK_LABEL_PX, DESK_LABEL_PX)
+    unit, hub = fonts.get("unit") or fonts.get("hub"), fonts.get("hub") or fonts.get("unit")
+    return {"w": r - l, "h": b - t_, "min_zoom": max(label_px / unit, hub_px / hub)}
+
+
+def fits_canvas(extent: dict[str, float], canvas: tuple[float, float] = MEETING_CANVAS) -> bool:
+    """Whether a drawing of ``extent`` (:func:`drawing_extent`) is shown whole in ``canvas`` at
+    readable label sizes: the zoom that fits it (the page's fit, with its margins) is not below
+    the smallest zoom its labels allow."""
+    if not extent["w"] or not extent["h"]:
+        return True
+    zoom = min((canvas[0] - 20) / extent["w"], (canvas[1] - 8) / extent["h"])
+    return zoom >= extent["min_zoom"]
+
+
 def _boxed_legend(entries: list[dict[str, Any]], boxed: bool) -> list[dict[str, Any]]:
     """The legend of a boxed (meeting) org tree: each kind as the box it is drawn in."""
     if not boxed:
