@@ -153,10 +153,28 @@ def _date_control(container, lang: str, info: dict) -> str:
         current = default
     if container is None:  # meeting mode: no controls
         return current
-    picked = _ui.date_select(container, t("app.as_of", lang), _dt.date.fromisoformat(current),
-                             key=f"_orgnet_as_of_{info.get('graph')}", lang=lang,
-                             help=t("app.as_of_help", lang, date=default))  # 年 月 日: no English calendar
+    # one select of dates in words (Streamlit's calendar names months and weekdays in English only):
+    # every month's end around the snapshot's date, the snapshot's own date, today, the date linked
+    options = date_options(current, default)
+    picked = container.selectbox(t("app.as_of", lang), options, index=options.index(current),
+                                 key=f"_orgnet_as_of_{info.get('graph')}", help=t("app.as_of_help", lang, date=default),
+                                 placeholder=t("common.choose", lang),
+                                 format_func=lambda d: _ui.date_words(d, lang, mark=d == default))
     return as_of_date(picked)
+
+
+def date_options(current: str, default: str, years: int = 5) -> list[str]:
+    """The dates the sidebar offers, newest first: the last day of every month from ``years``
+    years before the snapshot's date ``default`` to the end of next year, ``default``, today
+    and ``current``."""
+    import calendar
+
+    ref = _dt.date.fromisoformat(default)
+    today = _dt.date.today()
+    first, last = min(ref.year, today.year) - years, max(ref.year, today.year) + 1
+    ends = {_dt.date(y, m_, calendar.monthrange(y, m_)[1]).isoformat()
+            for y in range(first, last + 1) for m_ in range(1, 13)}
+    return sorted(ends | {default, current, today.isoformat()}, reverse=True)
 
 
 def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:

@@ -509,36 +509,34 @@ def _cli_json(*args) -> list[dict]:
     return json.loads(r.stdout)
 
 
-def _date_boxes(at) -> list:
-    """The sidebar's 统计日期 selects: year, month, day."""
-    boxes = {str(b.key)[-2:]: b for b in at.sidebar.selectbox if str(b.key).startswith("_orgnet_as_of_")}
-    return [boxes["_y"], boxes["_m"], boxes["_d"]]
+def _date_box(at):
+    """The sidebar's 统计日期 select."""
+    return next(b for b in at.sidebar.selectbox if str(b.key).startswith("_orgnet_as_of_"))
 
 
 def _sidebar_date(at):
     import datetime as dt
 
-    return dt.date(*(b.value for b in _date_boxes(at)))
+    return dt.date.fromisoformat(_date_box(at).value)
 
 
 def _set_sidebar_date(at, day):
-    """Pick ``day`` as a person does: year and month, then the day (its list is the month's)."""
-    year, month, _ = _date_boxes(at)
-    year.set_value(day.year)
-    month.set_value(day.month)
-    at.run()
-    _date_boxes(at)[2].set_value(day.day)
+    _date_box(at).set_value(day.isoformat())
     return at
 
 
 def test_the_sidebar_date_reads_in_chinese(demo_env):
-    """The reference date is picked as 年 / 月 / 日 (Streamlit's calendar names months and
-    weekdays in English only): no date picker, every option in Chinese."""
+    """The reference date is picked from dates in words (2026年6月30日; Streamlit's calendar names
+    months and weekdays in English only): no date picker; every month's end, newest first, the
+    snapshot's own date marked; the date in the URL is the one shown."""
+    import re
+
     at = open_page("overview")
     assert not at.sidebar.date_input
-    year, month, day = _date_boxes(at)
-    assert all(o.endswith("年") for o in year.options) and month.options[:2] == ["1月", "2月"]
-    assert day.options[0] == "1日"
+    box = _date_box(at)
+    assert all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日(（快照日期）)?", o) for o in box.options), box.options[:5]
+    assert sum(o.endswith("（快照日期）") for o in box.options) == 1
+    assert "2025年12月31日" in box.options and "2025年2月28日" in box.options
     linked = at.query_params.get("date")
     assert _sidebar_date(at).isoformat() == (linked[0] if isinstance(linked, list) else linked)
 

@@ -479,3 +479,70 @@ def test_the_biggest_community_tree_steps_through_slides_on_a_projector(url, bro
     assert again == sig and "part=2" in page.url, (n, name)
     page.context.close()
 
+
+#: the app's script runs as the page sees them: [time, state] of every change of the app's
+#: data-test-script-state ("running", "notRunning"), recorded from now on
+_WATCH_RUNS_JS = r"""() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__orgnetRuns = [];
+  if (window.__orgnetObs) { window.__orgnetObs.disconnect(); }
+  window.__orgnetObs = new MutationObserver(() => window.__orgnetRuns.push(
+    [performance.now(), app.getAttribute('data-test-script-state')]));
+  window.__orgnetObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  return performance.now();
+}"""
+
+
+def _timed(page, action) -> float:
+    """Seconds from ``action()`` until the app's script has run and stayed idle for 0.6 s."""
+    t0 = page.evaluate(_WATCH_RUNS_JS)
+    action()
+    page.wait_for_function("() => window.__orgnetRuns.some(r => r[1] === 'running')", timeout=120_000)
+    while True:
+        page.wait_for_function("() => { const r = window.__orgnetRuns; return r.length && r[r.length - 1][1] !== 'running'; }",
+                               timeout=120_000)
+        n = page.evaluate("() => window.__orgnetRuns.length")
+        time.sleep(0.6)
+        if page.evaluate("() => window.__orgnetRuns.length") == n:
+            break
+    return round((page.evaluate("() => window.__orgnetRuns[window.__orgnetRuns.length - 1][0]") - t0) / 1000, 3)
+
+
+def _pick(page, label: str, text: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(has_text=label).first
+    box.locator("input").first.click()
+    page.keyboard.type(text)
+    page.get_by_role("option", name=text, exact=True).first.click()
+
+
+def test_control_changes_cold_and_warm(url, browser, qindu):
+    """Each control change on the Gaps page at qindu, timed in Chromium from the change until the
+    app's script is done: the first time (cold) and again (warm). The figures go to the timings
+    file; warm must stay under 5 s here (the goal, ≤ 1 s, is measured on a quiet machine)."""
+    from orgnet.pages._ui import Ctx  # noqa: F401 - the app's own module loads
+    from orgnet.queries import explore
+    from orgnet.queries.gaps import rule_catalog
+
+    store, graph = qindu
+    street = explore.streets(store, graph=graph)[0]
+    community = street["communities"][0]["name"]
+    rule = rule_catalog().iloc[0]["title_zh"]
+    page = browser.new_context(viewport=DESK).new_page()
+    _goto(page, f"{url}/gaps")
+    page.get_by_text("处缺口").first.wait_for(timeout=120_000)
+    _wait_idle(page)
+    delete = lambda: page.locator('[data-testid="stMultiSelect"] input').first.press("Backspace")  # noqa: E731
+    steps = [
+        ("street", lambda: _pick(page, "街道", street["name"]), lambda: _pick(page, "街道", "全部")),
+        ("community", lambda: _pick(page, "社区", community), lambda: _pick(page, "社区", "全部")),
+        ("rule", lambda: _pick(page, "按规则筛选", rule), delete),
+        ("date", lambda: _pick(page, "统计日期", "2026年5月31日"), lambda: _pick(page, "统计日期", "2026年6月30日（快照日期）")),
+    ]
+    for name, there, back in steps:
+        TIMINGS[f"{name}_cold_s"] = _timed(page, there)
+        TIMINGS[f"{name}_back_warm_s"] = _timed(page, back)
+        TIMINGS[f"{name}_warm_s"] = _timed(page, there)
+        _timed(page, back)
+    page.context.close()
+    for name, *_ in steps:
+        assert TIMINGS[f"{name}_warm_s"] < 5 and TIMINGS[f"{name}_back_warm_s"] < 5, TIMINGS

@@ -277,6 +277,14 @@ def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str 
     return ids[pos]
 
 
+def date_words(day: str, lang: str, *, mark: bool = False) -> str:
+    """``2026-06-30`` as the page reads it: 2026年6月30日 (the ISO form in English); ``mark``:
+    the snapshot's own date, said so."""
+    y, m_, d = (int(x) for x in day.split("-"))
+    text = f"{y}年{m_}月{d}日" if lang == "zh" else day
+    return f"{text}{i18n.t('app.as_of_snapshot', lang)}" if mark else text
+
+
 def date_select(where: Any, label: str, value: "dt.date | None", *, key: str, lang: str, help: str | None = None,
                 optional: bool = False, years: tuple[int, int] | None = None) -> "dt.date | None":
     """A date as three selects (年 / 月 / 日 in Chinese), in place of Streamlit's date picker,
