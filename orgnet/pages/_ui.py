@@ -299,17 +299,20 @@ def date_select(where: Any, label: str, value: "dt.date | None", *, key: str, la
     none = [None] if optional else []
     zh = lang == "zh"
     col_y, col_m, col_d = where.columns([1.3, 1, 1], gap="small")
-    year = col_y.selectbox(label, none + list(range(first, last + 1)), key=f"{key}_y", help=help, placeholder=i18n.t("common.choose", lang),
-                           index=(none + list(range(first, last + 1))).index(value.year if value else None),
+    years_ = none + list(range(first, last + 1))
+    year = col_y.selectbox(label, years_, key=f"{key}_y", help=help, placeholder=i18n.t("common.choose", lang),
+                           index=years_.index(value.year if value else None),
                            format_func=lambda y: "—" if y is None else f"{y}年" if zh else str(y))
-    month = col_m.selectbox(i18n.t("common.month", lang), none + list(range(1, 13)), key=f"{key}_m", placeholder=i18n.t("common.choose", lang),
+    month = col_m.selectbox(i18n.t("common.month", lang), none + list(range(1, 13)), key=f"{key}_m",
                             index=(value.month - 1 + len(none)) if value else 0, label_visibility="hidden",
+                            placeholder=i18n.t("common.choose", lang),
                             format_func=lambda m: "—" if m is None else f"{m}月" if zh else calendar.month_abbr[m])
     days = calendar.monthrange(year or base.year, month or 1)[1]
     if (st.session_state.get(f"{key}_d") or 0) > days:  # 31 → 30 when the month has no 31st
         st.session_state[f"{key}_d"] = days
-    day = col_d.selectbox(i18n.t("common.day", lang), none + list(range(1, days + 1)), key=f"{key}_d", placeholder=i18n.t("common.choose", lang),
+    day = col_d.selectbox(i18n.t("common.day", lang), none + list(range(1, days + 1)), key=f"{key}_d",
                           index=(min(value.day, days) - 1 + len(none)) if value else 0, label_visibility="hidden",
+                          placeholder=i18n.t("common.choose", lang),
                           format_func=lambda d: "—" if d is None else f"{d}日" if zh else str(d))
     if year is None or month is None or day is None:
         return None
@@ -491,7 +494,16 @@ def uploader_texts(c: Ctx, types: list[str]) -> None:
         "> div:not([data-testid]) > span": c.t("upload.drop"),
     }
     css = "".join(_UPLOAD_TEXT.format(part=part, text=css_string(text)) for part, text in parts.items())
+    # a file refused in the browser (too large, or a type not allowed): its chip's tooltip says why,
+    # in English; the page's text, naming both limits, goes over it
+    refused = c.t("upload.refused", size=size, types=c.t("upload.type_sep").join(t.lower() for t in types))
+    css += (f'{_FILE_ERROR}, {_FILE_ERROR} * {{font-size: 0 !important;}}\n'
+            f'{_FILE_ERROR}::after {{content: {css_string(refused)}; font-size: 0.875rem !important;}}\n')
     st.html(f"<style>\n{css}</style>")
+
+
+#: the tooltip of an uploader's file that the browser refused (Streamlit's error tooltip)
+_FILE_ERROR = '[data-testid="stTooltipErrorContent"]'
 
 
 def download_error_text(lang: str) -> None:
