@@ -67,6 +67,18 @@ def _label_for(kind) -> str:
     return ""
 
 
+def _counts(c: Ctx, sid: str, cid: str) -> pd.DataFrame:
+    """Gaps per rule and street in scope, every rule (the rule filter picks from them): a street's
+    are the district's counts of that street (counted once and cached, the Overview's too), so a
+    street or rule change asks the engine nothing; a community is counted in the engine."""
+    if cid:
+        return cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"), street_id=sid or None,
+                      community_id=cid) if sid else \
+            cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"), community_id=cid)
+    district = cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"))
+    return district[district["street_id"] == sid] if sid else district
+
+
 def render(c: Ctx) -> None:
     page_header(c, "page.gaps", "gaps.caption")
     cat = cached(c, _data.rule_catalog, graph_kw=None)
@@ -93,7 +105,7 @@ def render(c: Ctx) -> None:
                           placeholder=c.t("common.choose"))
     _url.keep({"rule": sorted(rules), "street": sid, "community": cid})
     scope = {k: v for k, v in (("rules", sorted(rules)), ("street_id", sid), ("community_id", cid)) if v}
-    counts = cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"), **scope)  # no filter = the overview's counts
+    counts = _counts(c, sid, cid)
     totals = gaps.rule_totals(counts, scope.get("rules"))
     total = sum(totals.values())
     if not total:
