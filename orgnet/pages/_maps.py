@@ -129,13 +129,13 @@ def html_for(c, which: str, data, *, title: str, height: int | str | None = None
     raise ValueError(which)
 
 
-def tree_slides(c, tree) -> list[tuple[Any, list[str]]]:
+def tree_slides(c, tree, whole_extra: float = 0.0) -> list[tuple[Any, list[str]]]:
     """A community's org tree for a meeting room, in slides that each fit the meeting canvas at
     readable label sizes (the layout's own box estimate, ``V.fits_canvas``): the whole tree when it
     fits, else its root with as many of the branches under it (grids, compounds, …, in the
     drawing's order) as fit, slide after slide. Returns ``[(tree part, names of its branches)]``
-    (no names: the whole tree)."""
-    if _fits(c, tree):
+    (no names: the whole tree). A whole tree has the slide stepper's row more (``whole_extra`` px)."""
+    if _fits(c, tree, whole_extra):
         return [(tree, [])]
     parent = {e["target"]: e["source"] for e in tree.edges}
     by_id = {n["id"]: n for n in tree.nodes}
@@ -175,7 +175,8 @@ def tree_slides(c, tree) -> list[tuple[Any, list[str]]]:
     return [(part(s), [rows[b]["label"] for b in s]) for s in slides]
 
 
-def _fits(c, tree) -> bool:
+def _fits(c, tree, extra_h: float = 0.0) -> bool:
     nodes, edges = tree_rows(c, tree)
+    w, h = V.MEETING_CANVAS
     return V.fits_canvas(V.drawing_extent(nodes, edges, lang=c.lang, meeting=True, layout="tree",
-                                          max_nodes=MAX_NODES))
+                                          max_nodes=MAX_NODES), (w, h + extra_h))

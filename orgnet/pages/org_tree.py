@@ -24,7 +24,7 @@ STEPPER_ROW = 64
 def _slides(key: tuple, _c: Ctx, _tree) -> list:
     from orgnet.pages import _maps
 
-    return _maps.tree_slides(_c, _tree)
+    return _maps.tree_slides(_c, _tree, whole_extra=STEPPER_ROW)
 
 
 def _slide(c: Ctx, tree, title: str, key: str) -> tuple:
