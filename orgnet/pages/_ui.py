@@ -401,6 +401,7 @@ def prewarm(c: Ctx) -> None:
             cached(c, _data.rule_catalog, graph_kw=None)
             cached(c, kpis.kpi_table, as_of=True, scopes=["overall", "street"])
             cached(c, _data.gap_count_table, as_of=True)
+            cached(c, _data.gap_count_table, as_of=True, by=["street_id", "community_id"])  # the Gaps page's
             if streets:
                 sid = streets[0]["id"]
                 cached(c, explore.org_tree, sid, community_id=None, as_of=True)

@@ -68,14 +68,14 @@ def _label_for(kind) -> str:
 
 
 def _counts(c: Ctx, sid: str, cid: str) -> pd.DataFrame:
-    """Gaps per rule and street in scope, every rule (the rule filter picks from them): a street's
-    are the district's counts of that street (counted once and cached, the Overview's too), so a
-    street or rule change asks the engine nothing; a community is counted in the engine."""
+    """Gaps per rule, street and community in scope, every rule (the rule filter picks from them):
+    the district's counts per street and community, counted in the engine once and cached, of the
+    street or community picked, so a rule, street or community change asks the engine nothing
+    (for every street and community they equal the engine's scoped counts: tests/test_shape.py)."""
+    district = cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"),
+                      by=["street_id", "community_id"])
     if cid:
-        return cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"), street_id=sid or None,
-                      community_id=cid) if sid else \
-            cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"), community_id=cid)
-    district = cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"))
+        return district[district["community_id"] == cid]
     return district[district["street_id"] == sid] if sid else district
 
 
