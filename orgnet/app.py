@@ -153,16 +153,34 @@ def _date_control(container, lang: str, info: dict) -> str:
         current = default
     if container is None:  # meeting mode: no controls
         return current
-    picked = container.date_input(t("app.as_of", lang), value=_dt.date.fromisoformat(current),
-                                  format="YYYY-MM-DD", key=f"_orgnet_as_of_{info.get('graph')}",
-                                  help=t("app.as_of_help", lang, date=default))
+    # one select of dates in words (Streamlit's calendar names months and weekdays in English only):
+    # every month's end around the snapshot's date, the snapshot's own date, today, the date linked
+    options = date_options(current, default)
+    picked = container.selectbox(t("app.as_of", lang), options, index=options.index(current),
+                                 key=f"_orgnet_as_of_{info.get('graph')}", help=t("app.as_of_help", lang, date=default),
+                                 placeholder=t("common.choose", lang),
+                                 format_func=lambda d: _ui.date_words(d, lang, mark=d == default))
     return as_of_date(picked)
+
+
+def date_options(current: str, default: str, years: int = 5) -> list[str]:
+    """The dates the sidebar offers, newest first: the last day of every month from ``years``
+    years before the snapshot's date ``default`` to the end of next year, ``default``, today
+    and ``current``."""
+    import calendar
+
+    ref = _dt.date.fromisoformat(default)
+    today = _dt.date.today()
+    first, last = min(ref.year, today.year) - years, max(ref.year, today.year) + 1
+    ends = {_dt.date(y, m_, calendar.monthrange(y, m_)[1]).isoformat()
+            for y in range(first, last + 1) for m_ in range(1, 13)}
+    return sorted(ends | {default, current, today.isoformat()}, reverse=True)
 
 
 def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
     """The series selector (shown when the store holds more than one); returns the names of
     the picked series' snapshots, oldest first (the snapshot selector's options)."""
-    from orgnet.graph.snapshots import by_series
+    from orgnet.graph.snapshots import by_series, series_title
 
     groups = by_series(snaps)
     if not groups:
@@ -173,7 +191,8 @@ def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
         st.session_state["_orgnet_series_select"] = of_current  # follow the snapshot chosen
     if len(names) > 1:
         picked = sb.selectbox(t("app.series", lang), names, key="_orgnet_series_select",
-                              help=t("app.series_help", lang), placeholder=t("common.choose", lang))
+                              help=t("app.series_help", lang), placeholder=t("common.choose", lang),
+                              format_func=series_title)
     else:
         picked = names[0]
     return [s.name for s in groups[picked]]
@@ -181,6 +200,8 @@ def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
 
 def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
     """The sidebar controls (``snaps``: the store's snapshots); returns (graph, meeting, graph info)."""
+    from orgnet.graph.snapshots import display_names
+
     sb = st.sidebar
     choice = sb.radio(t("app.language", lang), ["中文", "English"], horizontal=True,
                       index=0 if lang == "zh" else 1, key="_orgnet_lang_radio")
@@ -189,7 +210,6 @@ def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
         st.session_state[K_LANG] = new_lang
         st.rerun()
     graphs = [s.name for s in snaps]
-    dates = {s.name: s.as_of for s in snaps}
     facts = {s.name for s in snaps if not s.live}
     current = st.session_state.get(K_GRAPH) or st.query_params.get("graph") or settings.graph
     live = [g for g in graphs if g not in facts] or graphs  # a live graph first (Neo4j Community: one)
@@ -201,11 +221,11 @@ def _sidebar(settings, store, lang: str, snaps: list) -> tuple[str, bool, dict]:
     options = _series_picker(sb, snaps, current, lang) or [current]
     if current not in options:  # another series was picked: its latest snapshot
         current = options[-1]
+    shown = display_names([s for s in snaps if s.name in options])  # series and date, not the graph's name
     graph = sb.selectbox(t("app.snapshot", lang), options, index=options.index(current),
                          key="_orgnet_graph_select", help=t("app.snapshot_help", lang),
                          placeholder=t("common.choose", lang),
-                         format_func=lambda g: (t("app.snapshot_option", lang, graph=g, date=dates[g])
-                                                if dates.get(g) else g)
+                         format_func=lambda g: shown.get(g, g)
                          + (f" · {t('app.snapshot_facts', lang)}" if g in facts else ""))
     st.session_state[K_GRAPH] = st.session_state["_orgnet_series_for"] = graph
     info = _graph_info(store, graph)

@@ -304,7 +304,7 @@ def test_gaps_page_shows_terms_ending_soon(demo_env):
 
     store, graph = demo_env
     at = open_page("gaps")
-    as_of = at.sidebar.date_input[0].value.isoformat()
+    as_of = _sidebar_date(at).isoformat()
     expiring = gaps.term_expiring(store, as_of=as_of, graph=graph)
     assert expiring, "the demo has no term ending within the policy's months: pick another date"
     label = t("gaps.expiring", n=len(expiring), months=policy.value("expiring_within_months"))
@@ -345,12 +345,13 @@ def test_pages_name_the_snapshot_by_its_series_and_date(demo_env):
     """The Overview's line and a meeting page's caption name the snapshot as the district's
     dataset and date (快照：…（2026-…）), never the internal graph name (图谱：demo)."""
     from orgnet.graph.load import graph_info
-    from orgnet.graph.snapshots import display_name
+    from orgnet.graph.snapshots import display_name, series_title
 
     store, graph = demo_env
     info = graph_info(store, graph)
     name = display_name(info)
-    assert info.get("series") and name.startswith(info["series"]) and info["as_of"] in name
+    assert info.get("series") and name.startswith(series_title(info["series"])) and info["as_of"] in name
+    assert "预设" not in name and "季度" in name  # the preset's tag is not shown; the quarter is
     captions = [e.value for e in open_page("overview").caption]
     assert any(c.startswith(f"当前快照：{name}") for c in captions), captions
     captions = [e.value for e in open_page("gaps", meeting=True).caption]
@@ -508,6 +509,38 @@ def _cli_json(*args) -> list[dict]:
     return json.loads(r.stdout)
 
 
+def _date_box(at):
+    """The sidebar's 统计日期 select."""
+    return next(b for b in at.sidebar.selectbox if str(b.key).startswith("_orgnet_as_of_"))
+
+
+def _sidebar_date(at):
+    import datetime as dt
+
+    return dt.date.fromisoformat(_date_box(at).value)
+
+
+def _set_sidebar_date(at, day):
+    _date_box(at).set_value(day.isoformat())
+    return at
+
+
+def test_the_sidebar_date_reads_in_chinese(demo_env):
+    """The reference date is picked from dates in words (2026年6月30日; Streamlit's calendar names
+    months and weekdays in English only): no date picker; every month's end, newest first, the
+    snapshot's own date marked; the date in the URL is the one shown."""
+    import re
+
+    at = open_page("overview")
+    assert not at.sidebar.date_input
+    box = _date_box(at)
+    assert all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日(（快照日期）)?", o) for o in box.options), box.options[:5]
+    assert sum(o.endswith("（快照日期）") for o in box.options) == 1
+    assert "2025年12月31日" in box.options and "2025年2月28日" in box.options
+    linked = at.query_params.get("date")
+    assert _sidebar_date(at).isoformat() == (linked[0] if isinstance(linked, list) else linked)
+
+
 def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
     """Overview, Gaps and Linkage evaluated on a date picked in the sidebar equal
     `orgnet gaps/kpis/linkage --as-of` on that date (and the date is in the URL)."""
@@ -519,14 +552,14 @@ def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
     gaps_cli = _cli_json("gaps", "--graph", graph, "--as-of", day, "--format", "json")
 
     at = open_page("gaps")
-    at.sidebar.date_input[0].set_value(dt.date.fromisoformat(day)).run()
+    _set_sidebar_date(at, dt.date.fromisoformat(day)).run()
     assert not at.exception and at.query_params.get("date") in (day, [day])
     shown = at.dataframe[1].value  # [0] is the rule catalog
     assert Counter(shown[t("common.id")]) == Counter(r["id"] for r in gaps_cli)
     assert any(s.value == t("gaps.found", n=len(gaps_cli)) for s in at.subheader)
 
     at = open_page("overview")
-    at.sidebar.date_input[0].set_value(dt.date.fromisoformat(day)).run()
+    _set_sidebar_date(at, dt.date.fromisoformat(day)).run()
     per_rule = at.dataframe[-1].value
     assert int(per_rule[t("overview.count")].sum()) == len(gaps_cli)
     kpis_cli = _cli_json("kpis", "--graph", graph, "--as-of", day, "--scope", "overall", "--format", "json")
@@ -540,7 +573,7 @@ def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
         assert cards[k["title_zh"] or k["kpi"]] == rate, (k["kpi"], cards)
 
     at = open_page("linkage")
-    at.sidebar.date_input[0].set_value(dt.date.fromisoformat(day)).run()
+    _set_sidebar_date(at, dt.date.fromisoformat(day)).run()
     street = at.selectbox(key="lk_street_zh").value
     link_cli = _cli_json("linkage", "--graph", graph, "--street", street, "--as-of", day, "--format", "json")
     bands = Counter(r["band"] for r in link_cli)

@@ -481,3 +481,30 @@ def test_linkage_assess_and_tree_filters_are_in_the_url(app_url, browser, falkor
         _same_after_reload(page, tree_shown)
     finally:
         ctx.close()
+
+
+def test_a_refused_file_is_explained_in_chinese(app_url, browser, tmp_path):
+    """A file the upload box refuses in the browser (a type not allowed) gets Streamlit's English
+    tooltip ("application/pdf files are not allowed."); the page's Chinese text is drawn over it."""
+    from orgnet.i18n import t
+
+    ctx, page, spy = _open(browser, app_url, "import", "zh")
+    try:
+        page.wait_for_selector('[data-testid="stFileUploaderDropzone"]', timeout=60_000)
+        bad = tmp_path / "材料.pdf"
+        bad.write_bytes(b"%PDF-1.4\n")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+        chip = page.locator('[data-testid="stFileChip"][aria-invalid="true"]').first
+        chip.wait_for(timeout=30_000)
+        chip.hover()
+        tip = page.locator('[data-testid="stTooltipErrorContent"]').first
+        tip.wait_for(timeout=10_000)
+        time.sleep(0.5)  # the tooltip fades in
+        after, inner_px = tip.evaluate("(e) => [getComputedStyle(e, '::after').content,"
+                                       " [e, ...e.querySelectorAll('*')].map(x => getComputedStyle(x).fontSize)]")
+        assert after == f'"{t("upload.refused", "zh", size="200 MB", types="zip、xlsx")}"', after
+        assert all(px == "0px" for px in inner_px), inner_px  # the English text takes no room
+        page.screenshot(path=str(SHOTS / "import_refused_file_zh.png"))
+        assert not spy.outside, spy.outside
+    finally:
+        ctx.close()

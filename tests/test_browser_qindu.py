@@ -325,3 +325,225 @@ def test_overview_shows_the_districts_targets_not_another_citys_figures(url, bro
                 assert other not in text, other
     finally:
         path.unlink()
+
+
+#: every drawn node's box (node and label) in the map's canvas, as the page shows it
+_OUTSIDE_JS = r"""() => {
+  const net = window.orgnetNetwork, cv = document.querySelector('#mynetwork').getBoundingClientRect();
+  const out = [];
+  for (const id of net.body.data.nodes.getIds()) {
+    const b = net.getBoundingBox(id);
+    const a = net.canvasToDOM({x: b.left, y: b.top}), z = net.canvasToDOM({x: b.right, y: b.bottom});
+    if (a.x < -0.5 || a.y < -0.5 || z.x > cv.width + 0.5 || z.y > cv.height + 0.5) { out.push(id); }
+  }
+  return {outside: out, nodes: net.body.data.nodes.length, unit: window.orgnetLabelPx().unit};
+}"""
+
+
+def _bottom(frame, selector: str) -> float:
+    """The bottom (px from the top of the window) of ``selector`` in the map's document."""
+    box = frame.frame_element().bounding_box()
+    return box["y"] + frame.evaluate("(s) => document.querySelector(s).getBoundingClientRect().bottom", selector)
+
+
+@pytest.mark.parametrize("viewport", [DESK, PROJECTOR], ids=["1600x1000", "1920x1080"])
+def test_explorer_first_screen_holds_the_map_and_its_legend(url, browser, qindu, viewport):
+    """At a desk (1600×1000, 1920×1080) the explorer's first screen holds the whole map and its
+    legend: the map takes the height the window leaves under the controls, no blank band above
+    the title."""
+    store, graph = qindu
+    cid = _busiest_community(store, graph)
+    page = browser.new_context(viewport=viewport).new_page()
+    _goto(page, f"{url}/explorer?id={cid}&r=1")
+    frame, _ = _map(page)
+    time.sleep(2)  # the frame measures the window again as the page settles
+    legend, canvas = _bottom(frame, ".on-legend"), _bottom(frame, "#mynetwork")
+    title = page.locator("h1").first.bounding_box()
+    height = frame.frame_element().bounding_box()["height"]
+    page.screenshot(path=str(SHOTS / f"qindu_explorer_first_screen_{viewport['width']}.png"))
+    assert canvas <= legend <= viewport["height"], (canvas, legend, viewport)
+    assert height >= 560, height  # and the map is no smaller than it was (≈ 680 px at 1600×1000)
+    assert title["y"] <= 80, title  # not ~170 px of blank above the title
+    m = frame.evaluate(_OUTSIDE_JS)
+    assert m["unit"] >= 12 and m["outside"] == [], m
+    page.context.close()
+
+
+def test_an_opened_cluster_of_hundreds_pages_through_them_in_view(url, browser, qindu):
+    """Opening a cluster of hundreds (党员 of the busiest community) shows 50 of them at a time,
+    every node inside the canvas at ≥ 12 px; 下一页 shows the next 50, kept in the URL: a reload
+    shows the same page."""
+    from orgnet.queries.explore import GROUP_PAGE
+
+    store, graph = qindu
+    cid = _busiest_community(store, graph)
+    page = browser.new_context(viewport=DESK).new_page()
+    _goto(page, f"{url}/explorer?id={cid}&r=1")
+    frame, sig = _map(page)
+    ids = frame.evaluate("() => window.orgnetNetwork.body.data.nodes.getIds()")
+    clusters = [i for i in ids if i.startswith(f"+{cid}:")]
+    size = {i: int(frame.evaluate("(i) => window.orgnetNetwork.body.data.nodes.get(i).label", i).split()[-1])
+            for i in clusters}
+    big = max(clusters, key=size.get)
+    assert size[big] > 2 * GROUP_PAGE, size
+    page.mouse.click(*_xy(frame, big))
+    frame, sig = _map(page, sig)
+    time.sleep(1)
+    first = frame.evaluate(_OUTSIDE_JS)
+    page.screenshot(path=str(SHOTS / "qindu_explorer_cluster_page1_1600.png"))
+    assert first["outside"] == [] and first["unit"] >= 12, first
+    assert first["nodes"] <= len(ids) - 1 + GROUP_PAGE + 1, first  # one page and a "+N" for the rest
+    page.get_by_role("button", name="下一页 ▶").first.click()
+    frame, sig2 = _map(page, sig)
+    page.wait_for_url("**pg=**", timeout=10_000)
+    time.sleep(1)
+    second = frame.evaluate(_OUTSIDE_JS)
+    assert second["outside"] == [] and second["unit"] >= 12, second
+    assert sig2 != sig
+    page.reload()
+    frame, again = _map(page)
+    assert again == sig2 and "pg=" in page.url
+    page.get_by_role("button", name="◀ 上一页").first.click()
+    frame, back = _map(page, again)
+    assert back == sig
+    page.context.close()
+
+
+def _meeting_ctx(store, graph: str):
+    from orgnet.pages._ui import Ctx
+    from orgnet.settings import Settings
+    from orgnet.synthetic import DEFAULT_AS_OF
+
+    return Ctx(settings=Settings.from_env(), store=store, graph=graph, lang="zh", meeting=True,
+               as_of=DEFAULT_AS_OF, stamp="")
+
+
+def test_every_qindu_community_tree_fits_a_projector_in_slides(qindu):
+    """Each of qindu's communities, in meeting mode: its org tree, whole or in slides, fits the
+    1920×1080 canvas at meeting label sizes by the layout's own box estimate; every node is on a
+    slide, the community's committee on each."""
+    from orgnet.pages import _maps
+    from orgnet.pages.org_tree import STEPPER_ROW
+    from orgnet.queries import explore
+
+    store, graph = qindu
+    c = _meeting_ctx(store, graph)
+    communities = split = 0
+    for street in explore.streets(store, graph=graph):
+        for com in street["communities"]:
+            tree = explore.org_tree(store, street["id"], graph=graph, community_id=com["id"], as_of=c.as_of)
+            slides = _maps.tree_slides(c, tree, whole_extra=STEPPER_ROW)
+            communities += 1
+            split += len(slides) > 1
+            assert all(_maps._fits(c, part, 0 if len(slides) > 1 else STEPPER_ROW) for part, _ in slides), com
+            shown = [n["id"] for part, _ in slides for n in part.nodes]
+            assert set(shown) == {n["id"] for n in tree.nodes}, com
+            roots = {n["id"] for n in tree.nodes} - {e["target"] for e in tree.edges}
+            assert all(roots <= {n["id"] for n in part.nodes} for part, _ in slides), com
+    total = store.read("MATCH (c:Community) RETURN count(c) AS n", graph=graph)[0]["n"]
+    TIMINGS["org_tree_communities_in_slides"] = split  # (not a time: how many needed more than one slide)
+    assert communities == total and split >= 1, (communities, total, split)
+
+
+def test_the_biggest_community_tree_steps_through_slides_on_a_projector(url, browser, qindu):
+    """The biggest community tree (most nodes) in meeting mode at 1920×1080: each slide has every
+    node's box inside the canvas, labels ≥ 24 / 32 px, nothing cut; ▶ steps on, the slide is in the
+    URL (part=2) and a reload shows it again."""
+    from meeting_probe import MEASURE_JS
+    from orgnet.queries import explore
+
+    store, graph = qindu
+    sizes = []
+    for street in explore.streets(store, graph=graph):
+        for com in street["communities"]:
+            tree = explore.org_tree(store, street["id"], graph=graph, community_id=com["id"])
+            sizes.append((len(tree.nodes), street["id"], com["id"], com["name"]))
+    n, sid, cid, name = max(sizes)
+    page = browser.new_context(viewport=PROJECTOR).new_page()
+    _goto(page, f"{url}/org_tree?meeting=1&street={sid}&community={cid}")
+    frame, sig = _map(page)
+    seen = []
+    for step in range(2):
+        time.sleep(0.8)
+        m = frame.evaluate(MEASURE_JS)
+        m.pop("boxes")
+        assert m["outside"] == [] and m["underLegend"] == [] and m["cut"] == [], (step, m)
+        assert m["unit"] >= 24 - 1e-6 and m["hub"] >= 32 - 1e-6 and not m["clamped"], (step, m)
+        seen.append(m["canvas"])
+        page.screenshot(path=str(SHOTS / f"qindu_org_tree_meeting_part{step + 1}_1920.png"))
+        if step == 0:
+            page.get_by_role("button", name="下一部分 ▶").click()
+            frame, sig = _map(page, sig)
+            page.wait_for_url("**part=2**", timeout=10_000)
+    page.reload()
+    frame, again = _map(page)
+    assert again == sig and "part=2" in page.url, (n, name)
+    page.context.close()
+
+
+#: the app's script runs as the page sees them: [time, state] of every change of the app's
+#: data-test-script-state ("running", "notRunning"), recorded from now on
+_WATCH_RUNS_JS = r"""() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__orgnetRuns = [];
+  if (window.__orgnetObs) { window.__orgnetObs.disconnect(); }
+  window.__orgnetObs = new MutationObserver(() => window.__orgnetRuns.push(
+    [performance.now(), app.getAttribute('data-test-script-state')]));
+  window.__orgnetObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  return performance.now();
+}"""
+
+
+def _timed(page, action) -> float:
+    """Seconds from ``action()`` until the app's script has run and stayed idle for 0.6 s."""
+    t0 = page.evaluate(_WATCH_RUNS_JS)
+    action()
+    page.wait_for_function("() => window.__orgnetRuns.some(r => r[1] === 'running')", timeout=120_000)
+    while True:
+        page.wait_for_function("() => { const r = window.__orgnetRuns; return r.length && r[r.length - 1][1] !== 'running'; }",
+                               timeout=120_000)
+        n = page.evaluate("() => window.__orgnetRuns.length")
+        time.sleep(0.6)
+        if page.evaluate("() => window.__orgnetRuns.length") == n:
+            break
+    return round((page.evaluate("() => window.__orgnetRuns[window.__orgnetRuns.length - 1][0]") - t0) / 1000, 3)
+
+
+def _pick(page, label: str, text: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(has_text=label).first
+    box.locator("input").first.click()
+    page.keyboard.type(text)
+    page.get_by_role("option", name=text, exact=True).first.click()
+
+
+def test_control_changes_cold_and_warm(url, browser, qindu):
+    """Each control change on the Gaps page at qindu, timed in Chromium from the change until the
+    app's script is done: the first time (cold) and again (warm). The figures go to the timings
+    file; warm must stay under 5 s here (the goal, ≤ 1 s, is measured on a quiet machine)."""
+    from orgnet.pages._ui import Ctx  # noqa: F401 - the app's own module loads
+    from orgnet.queries import explore
+    from orgnet.queries.gaps import rule_catalog
+
+    store, graph = qindu
+    street = explore.streets(store, graph=graph)[0]
+    community = street["communities"][0]["name"]
+    rule = rule_catalog().iloc[0]["title_zh"]
+    page = browser.new_context(viewport=DESK).new_page()
+    _goto(page, f"{url}/gaps")
+    page.get_by_text("处缺口").first.wait_for(timeout=120_000)
+    _wait_idle(page)
+    delete = lambda: page.locator('[data-testid="stMultiSelect"] input').first.press("Backspace")  # noqa: E731
+    steps = [
+        ("street", lambda: _pick(page, "街道", street["name"]), lambda: _pick(page, "街道", "全部")),
+        ("community", lambda: _pick(page, "社区", community), lambda: _pick(page, "社区", "全部")),
+        ("rule", lambda: _pick(page, "按规则筛选", rule), delete),
+        ("date", lambda: _pick(page, "统计日期", "2026年5月31日"), lambda: _pick(page, "统计日期", "2026年6月30日（快照日期）")),
+    ]
+    for name, there, back in steps:
+        TIMINGS[f"{name}_cold_s"] = _timed(page, there)
+        TIMINGS[f"{name}_back_warm_s"] = _timed(page, back)
+        TIMINGS[f"{name}_warm_s"] = _timed(page, there)
+        _timed(page, back)
+    page.context.close()
+    for name, *_ in steps:
+        assert TIMINGS[f"{name}_warm_s"] < 5 and TIMINGS[f"{name}_back_warm_s"] < 5, TIMINGS

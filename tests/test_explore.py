@@ -130,3 +130,41 @@ def test_streets(tiny):
     store, graph = tiny
     (s1,) = ex.streets(store, graph=graph)
     assert s1["id"] == "S1" and [c["id"] for c in s1["communities"]] == ["C1", "C2", "C3"]
+
+
+def test_an_opened_cluster_pages_through_its_nodes(tiny):
+    """An opened cluster bigger than a page shows one page of its nodes (by name, numbers by
+    value) and one "+N" node for the rest; every node is on exactly one page."""
+    from collections import Counter
+
+    from orgnet.collate import name_key
+
+    store, graph = tiny
+    whole = ex.neighbourhood(store, "C1", graph=graph, group_over=10_000)
+    kinds = Counter(n["label"] for n in whole.nodes if n["id"] != "C1" and n["label"] != "Area")
+    label, count = kinds.most_common(1)[0]
+    assert count >= 3, kinds
+    gid = ex.group_id("C1", label)
+    members = sorted((n for n in whole.nodes if n["label"] == label and n["id"] != "C1"),
+                     key=lambda n: (name_key(n["name"]), n["id"]))
+    size = 2
+    seen: list[str] = []
+    pages = -(-count // size)
+    for page in range(pages):
+        sub = ex.neighbourhood(store, "C1", graph=graph, group_over=1, open_groups=[gid], pages={gid: page},
+                               page_size=size)
+        shown = [n["id"] for n in sub.nodes if n["label"] == label and not n.get("aggregate") and n["id"] != "C1"]
+        assert shown == [n["id"] for n in members[page * size:(page + 1) * size]]
+        rest = next(n for n in sub.nodes if n["id"] == f"{gid}:others")
+        assert rest["count"] == count - len(shown) and rest["aggregate"]
+        assert sub.paged[gid] == {"page": page, "pages": pages, "count": count, "first": page * size + 1,
+                                  "last": page * size + len(shown), "ids": shown}
+        ids = {n["id"] for n in sub.nodes}
+        assert all(e["source"] in ids and e["target"] in ids for e in sub.edges)
+        seen += shown
+    assert sorted(seen) == sorted(n["id"] for n in members)
+    # a page past the end shows the last; a cluster that fits one page is not paged
+    last = ex.neighbourhood(store, "C1", graph=graph, group_over=1, open_groups=[gid], pages={gid: 99},
+                            page_size=size)
+    assert last.paged[gid]["page"] == pages - 1
+    assert ex.neighbourhood(store, "C1", graph=graph, group_over=1, open_groups=[gid]).paged == {}

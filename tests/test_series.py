@@ -195,6 +195,7 @@ def test_changes_page_offers_only_the_current_series(two_series, falkordb_settin
     from streamlit.testing.v1 import AppTest
 
     from helpers_access import signed_in
+    from orgnet.graph.snapshots import display_names, series_title
 
     store, n, demo_dataset = two_series
     if not store.graph_exists(n["demo"]):
@@ -216,10 +217,15 @@ def test_changes_page_offers_only_the_current_series(two_series, falkordb_settin
         assert not at.exception, [e.value for e in at.exception]
         old, new = at.selectbox(key=f"chg_old_{wc}"), at.selectbox(key=f"chg_new_{wc}")
         same = {s.name for s in list_snapshots(store) if s.series == wc}  # other tests' weicheng too
+        # the options read as series and date (never a graph name, never "预设"); back to names
+        named = {v: k for k, v in display_names([s for s in list_snapshots(store) if s.series == wc]).items()}
         for box in (old, new):
-            offered = {o.split("（")[0] for o in box.options}
+            assert not any("预设" in o for o in box.options), box.options
+            offered = {named.get(o, o) for o in box.options}
             assert {n["w1"], n["w2"]} <= offered <= same and not offered & others, box.options
         series_box = at.selectbox(key="_orgnet_series_select")
-        assert series_box.value == wc and set(series_box.options) >= {wc, snapshot(store, n["demo"]).series}
-        picked = {o.split("（")[0] for o in at.selectbox(key="_orgnet_graph_select").options}
+        assert series_box.value == wc and set(series_box.options) >= {series_title(wc),
+                                                                      series_title(snapshot(store, n["demo"]).series)}
+        assert not any("预设" in o for o in series_box.options), series_box.options
+        picked = {named.get(o, o) for o in at.selectbox(key="_orgnet_graph_select").options}
         assert {n["w1"], n["w2"]} <= picked <= same

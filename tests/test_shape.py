@@ -56,6 +56,25 @@ def test_counts_keep_the_scope_parameters(demo):
     assert set(counted["street_id"]) == {street}
 
 
+def test_a_places_counts_are_the_districts_counts_of_that_place(loaded_store, weicheng_dataset):
+    """The Gaps page takes a street's or a community's counts from the district's counts per
+    street and community (counted once, cached) instead of asking the engine again: for every
+    street and every community they are the engine's scoped counts."""
+    store, graph = loaded_store("weicheng")
+    as_of = weicheng_dataset.as_of
+    district = gaps.count_gaps(store, as_of=as_of, graph=graph, by=("street_id", "community_id"))
+    places = store.read("MATCH (c:Community)-[:PART_OF]->(s:Street) RETURN s.id AS s, c.id AS c ORDER BY c",
+                        graph=graph)
+    streets = sorted({p["s"] for p in places})
+    assert len(streets) > 1 and len(places) > len(streets) and len(district)
+    for street in streets:
+        scoped = gaps.count_gaps(store, as_of=as_of, street_id=street, graph=graph)
+        assert gaps.rule_totals(district[district["street_id"] == street]) == gaps.rule_totals(scoped), street
+    for p in places:
+        scoped = gaps.count_gaps(store, as_of=as_of, community_id=p["c"], graph=graph)
+        assert gaps.rule_totals(district[district["community_id"] == p["c"]]) == gaps.rule_totals(scoped), p
+
+
 @pytest.mark.parametrize("level", ["street", "community"])
 def test_counts_inside_an_accounts_scope_equal_its_rows(demo, level):
     """Through a street's or a community's ScopedStore (issue 14) the counts are those of the

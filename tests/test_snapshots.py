@@ -113,3 +113,21 @@ def test_a_snapshot_of_the_same_date_is_not_the_previous_one():
     as_dicts = [s.to_dict() for s in snaps]
     assert [d["name"] for d in history(as_dicts, "orgnet", lambda d: (d["name"], d["as_of"]))] == \
         ["2026Q1", "2026Q3", "orgnet"]
+
+
+def test_a_snapshot_reads_as_its_series_quarter_and_date():
+    """What the UI calls a snapshot: its series without a preset's tag, the quarter and the date;
+    the graph name only without a series, or to tell two alike apart."""
+    from orgnet.graph.snapshots import display_name, display_names, series_title
+
+    assert series_title("咸阳市秦都区模拟数据 · 预设 qindu") == "咸阳市秦都区模拟数据"
+    assert series_title("西关街道台账") == "西关街道台账"
+    assert display_name({"graph": "qindu", "series": "咸阳市秦都区模拟数据 · 预设 qindu", "as_of": "2026-06-30"}) \
+        == "咸阳市秦都区模拟数据 2026年二季度（2026-06-30）"
+    assert display_name({"graph": "g", "series": "秦都区", "as_of": "2026-12-31"}) == "秦都区 2026年四季度（2026-12-31）"
+    assert display_name({"graph": "g", "series": "秦都区", "as_of": "2026-01-01"}).endswith("2026年一季度（2026-01-01）")
+    assert display_name({"graph": "orgnet", "as_of": "2026-12-31"}) == "orgnet"
+    snaps = [{"name": "a", "series": "秦都区", "as_of": "2026-03-31"}, {"name": "b", "series": "秦都区", "as_of": "2026-06-30"},
+             {"name": "c", "series": "秦都区", "as_of": "2026-06-30"}]
+    assert display_names(snaps) == {"a": "秦都区 2026年一季度（2026-03-31）", "b": "秦都区 2026年二季度（2026-06-30） · b",
+                                     "c": "秦都区 2026年二季度（2026-06-30） · c"}

@@ -519,3 +519,40 @@ def test_radial_ring_labels_do_not_overlap():
     # short names pack tighter: a ring of them holds more than the widest label would allow
     widest = max(_est_w(v["label"].split("\n")[0], v["font"]["size"]) for v in data["nodes"]) + 15
     assert any(len(vs) > int(2 * _m.pi * r / widest) for r, vs in ring.items())
+
+
+def test_a_tree_too_big_for_a_projector_is_cut_into_slides_that_fit():
+    """A community tree of many grids, each with its buildings: whole, it does not fit the meeting
+    canvas at meeting label sizes (the layout's own box estimate); cut into slides, each slide does,
+    each holds the community committee, and every node is on exactly one slide (the root on all)."""
+    from orgnet.pages import _maps
+    from orgnet.pages._ui import Ctx
+    from orgnet.queries.explore import OrgTree
+    from orgnet.viz.maps import drawing_extent, fits_canvas
+
+    nodes = [{"id": "C", "name": "中共宁阳社区委员会", "label": "PartyOrg", "kind": "community_committee"}]
+    edges = []
+    for g in range(1, 13):
+        nodes.append({"id": f"G{g}", "name": f"宁阳社区第{g}网格党支部", "label": "PartyOrg", "kind": "grid_branch"})
+        edges.append({"source": "C", "target": f"G{g}", "rel": "SUBORDINATE_TO"})
+        for b in range(1, 9):
+            nodes.append({"id": f"G{g}B{b}", "name": f"{g}号院{b}号楼党小组", "label": "PartyOrg",
+                          "kind": "building_group"})
+            edges.append({"source": f"G{g}", "target": f"G{g}B{b}", "rel": "SUBORDINATE_TO"})
+    tree = OrgTree(nodes=nodes, edges=edges)
+    c = Ctx(settings=None, store=None, graph="g", lang="zh", meeting=True, as_of="2026-06-30", stamp="")
+    rows, _ = _maps.tree_rows(c, tree)
+    whole = drawing_extent(rows, lang="zh", meeting=True, layout="tree")
+    assert not fits_canvas(whole) and whole["min_zoom"] > 0
+    slides = _maps.tree_slides(c, tree)
+    assert len(slides) > 1
+    for part, names in slides:
+        assert _maps._fits(c, part) and names
+        assert "C" in {n["id"] for n in part.nodes}
+        ids = {n["id"] for n in part.nodes}
+        assert all(e["source"] in ids and e["target"] in ids for e in part.edges)
+    shown = [n["id"] for part, _ in slides for n in part.nodes if n["id"] != "C"]
+    assert sorted(shown) == sorted(n["id"] for n in nodes if n["id"] != "C")
+    # a small tree is one slide: the whole of it
+    small = OrgTree(nodes=nodes[:7], edges=edges[:6])
+    assert [p for p, _ in _maps.tree_slides(c, small)] == [small]

@@ -23,6 +23,8 @@ store every snapshot is a graph of its own: all are live.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
@@ -204,13 +206,40 @@ def history(snaps: Sequence[T], name: str,
     return [s for (_, d), s in keyed if d is not None and d < as_of] + [keyed[i][1]]
 
 
+#: the synthetic presets' tag in a series ("… · 预设 qindu"): it tells series apart, but is not shown
+_PRESET_TAG = re.compile(r"\s*·\s*预设\s*\S+\s*$")
+_QUARTERS = "一二三四"
+
+
+def series_title(series: str) -> str:
+    """A series as the UI shows it: without a synthetic preset's tag ("咸阳市秦都区模拟数据 · 预设
+    qindu" → "咸阳市秦都区模拟数据")."""
+    return _PRESET_TAG.sub("", str(series or "")) or str(series or "")
+
+
 def display_name(info: dict[str, Any]) -> str:
-    """A snapshot as the UI names it: its series (the district's dataset title) and reference
-    date, e.g. ``咸阳市秦都区（2026-06-30）``; the graph name only when the load recorded no series."""
-    series, as_of = str(info.get("series") or ""), str(info.get("as_of") or "")
+    """A snapshot as the UI names it: its series (the district's dataset title), the quarter and
+    the reference date, e.g. ``咸阳市秦都区 2026年二季度（2026-06-30）``; the graph name only when the
+    load recorded no series."""
+    series, as_of = series_title(str(info.get("series") or "")), str(info.get("as_of") or "")
     if not series:
         return str(info.get("graph") or info.get("snapshot") or "")
-    return f"{series}（{as_of}）" if as_of else series
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+        return f"{series}（{as_of}）" if as_of else series
+    quarter = f"{as_of[:4]}年{_QUARTERS[(int(as_of[5:7]) - 1) // 3]}季度"
+    return f"{series} {quarter}（{as_of}）"
+
+
+def display_names(snaps: Sequence[Any]) -> dict[str, str]:
+    """{snapshot name: :func:`display_name`} of ``snaps`` (``Snapshot`` objects or dicts with
+    name, series, as_of); two that read alike are told apart by their names ("… · 2026Q2")."""
+    def info(s: Any) -> dict[str, Any]:
+        d = s if isinstance(s, dict) else asdict(s)
+        return {"graph": d["name"], "series": d.get("series"), "as_of": d.get("as_of")}
+
+    shown = {info(s)["graph"]: display_name(info(s)) for s in snaps}
+    alike = {v for v in shown.values() if list(shown.values()).count(v) > 1}
+    return {k: f"{v} · {k}" if v in alike else v for k, v in shown.items()}
 
 
 def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
@@ -220,6 +249,6 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
 
 
 __all__ = ["Snapshot", "LIVE", "FACTS", "FACTS_WRITE", "FACTS_READ", "facts_key", "single_graph", "kept_facts",
-           "not_browsable", "display_name", "list_snapshots", "snapshot", "previous", "history", "sort_key",
+           "not_browsable", "display_name", "display_names", "series_title", "list_snapshots", "snapshot", "previous", "history", "sort_key",
            "is_snapshot_name", "series_names",
            "by_series", "check_same_series"]

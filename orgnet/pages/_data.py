@@ -51,13 +51,13 @@ def gap_results(store, *, graph: str | None = None, as_of: str | None = None,
 
 def gap_count_table(store, *, graph: str | None = None, as_of: str | None = None,
                     rules: list[str] | None = None, street_id: str | None = None,
-                    community_id: str | None = None) -> pd.DataFrame:
-    """Gaps per rule and street, counted in the engine (``orgnet.queries.gaps.count_gaps``):
-    columns ``rule, street_id, n``."""
+                    community_id: str | None = None, by: tuple[str, ...] = ("street_id",)) -> pd.DataFrame:
+    """Gaps per rule and street (or per the result columns ``by``), counted in the engine
+    (``orgnet.queries.gaps.count_gaps``): columns ``rule, *by, n``."""
     from orgnet.queries import gaps
 
     return gaps.count_gaps(store, rules, as_of=as_of, street_id=street_id, community_id=community_id,
-                           graph=graph)
+                           graph=graph, by=tuple(by))
 
 
 def gap_page(store, *, graph: str | None = None, as_of: str | None = None, totals: dict[str, int],

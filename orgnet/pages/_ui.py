@@ -277,8 +277,50 @@ def community_stepper(c: Ctx, communities: dict[str, str], key: str, start: str 
     return ids[pos]
 
 
+def date_words(day: str, lang: str, *, mark: bool = False) -> str:
+    """``2026-06-30`` as the page reads it: 2026年6月30日 (the ISO form in English); ``mark``:
+    the snapshot's own date, said so."""
+    y, m_, d = (int(x) for x in day.split("-"))
+    text = f"{y}年{m_}月{d}日" if lang == "zh" else day
+    return f"{text}{i18n.t('app.as_of_snapshot', lang)}" if mark else text
+
+
+def date_select(where: Any, label: str, value: "dt.date | None", *, key: str, lang: str, help: str | None = None,
+                optional: bool = False, years: tuple[int, int] | None = None) -> "dt.date | None":
+    """A date as three selects (年 / 月 / 日 in Chinese), in place of Streamlit's date picker,
+    whose calendar names months and weekdays in English only. ``optional``: each select offers
+    "—" first, and the answer is None unless all three are set. ``years``: the first and last
+    year offered (default: five years before ``value`` or today to two after)."""
+    import calendar
+    import datetime as dt
+
+    base = value or dt.date.today()
+    first, last = years or (min(base.year, dt.date.today().year) - 5, max(base.year, dt.date.today().year) + 2)
+    none = [None] if optional else []
+    zh = lang == "zh"
+    col_y, col_m, col_d = where.columns([1.3, 1, 1], gap="small")
+    years_ = none + list(range(first, last + 1))
+    year = col_y.selectbox(label, years_, key=f"{key}_y", help=help, placeholder=i18n.t("common.choose", lang),
+                           index=years_.index(value.year if value else None),
+                           format_func=lambda y: "—" if y is None else f"{y}年" if zh else str(y))
+    month = col_m.selectbox(i18n.t("common.month", lang), none + list(range(1, 13)), key=f"{key}_m",
+                            index=(value.month - 1 + len(none)) if value else 0, label_visibility="hidden",
+                            placeholder=i18n.t("common.choose", lang),
+                            format_func=lambda m: "—" if m is None else f"{m}月" if zh else calendar.month_abbr[m])
+    days = calendar.monthrange(year or base.year, month or 1)[1]
+    if (st.session_state.get(f"{key}_d") or 0) > days:  # 31 → 30 when the month has no 31st
+        st.session_state[f"{key}_d"] = days
+    day = col_d.selectbox(i18n.t("common.day", lang), none + list(range(1, days + 1)), key=f"{key}_d",
+                          index=(min(value.day, days) - 1 + len(none)) if value else 0, label_visibility="hidden",
+                          placeholder=i18n.t("common.choose", lang),
+                          format_func=lambda d: "—" if d is None else f"{d}日" if zh else str(d))
+    if year is None or month is None or day is None:
+        return None
+    return dt.date(year, month, min(day, days))
+
+
 def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | None = None,
-              events: str | None = None, note: str | None = None) -> dict | None:
+              events: str | None = None, note: str | None = None, fit: dict | None = None) -> dict | None:
     """Draw a map (``which``: network | org_tree | linkage) from :mod:`orgnet.viz`.
 
     In meeting mode the map gets larger labels, its title, the date and the legend (the PNG
@@ -288,12 +330,15 @@ def map_block(c: Ctx, which: str, data, *, title: str, key: str, height: int | N
     ``note``: a line shown on the map and in its exports (e.g. what was left out).
     ``events``: a stable name for a map that reports clicks; returns each new click once as
     ``{"event": "select" | "expand" | "open", "id": node id}`` (None when nothing new).
+    ``fit`` (with ``events``): ``{"min": px, "max": px, "bottom": px}``: the map takes the height
+    the browser window leaves below it (``bottom`` px spare), within min and max, so the first
+    screen holds the whole map and its legend; ``height`` is the height before it is measured.
     """
     h = height or (760 if c.meeting else 600)
-    page, sig = _cached_map(c, which, data, title, h - 20, False, key, note)
+    page, sig = _cached_map(c, which, data, title, "100vh" if fit and events else h - 20, False, key, note)
     event = None
     if events:
-        value = _component("orgnet_map", "bridge")(html=page, sig=sig, height=h, key=f"map_{events}",
+        value = _component("orgnet_map", "bridge")(html=page, sig=sig, height=h, fit=fit, key=f"map_{events}",
                                                    default=None)
         seen = f"_orgnet_map_seen_{events}"
         if value and value.get("t") != st.session_state.get(seen):
@@ -356,6 +401,7 @@ def prewarm(c: Ctx) -> None:
             cached(c, _data.rule_catalog, graph_kw=None)
             cached(c, kpis.kpi_table, as_of=True, scopes=["overall", "street"])
             cached(c, _data.gap_count_table, as_of=True)
+            cached(c, _data.gap_count_table, as_of=True, by=["street_id", "community_id"])  # the Gaps page's
             if streets:
                 sid = streets[0]["id"]
                 cached(c, explore.org_tree, sid, community_id=None, as_of=True)
@@ -449,7 +495,16 @@ def uploader_texts(c: Ctx, types: list[str]) -> None:
         "> div:not([data-testid]) > span": c.t("upload.drop"),
     }
     css = "".join(_UPLOAD_TEXT.format(part=part, text=css_string(text)) for part, text in parts.items())
+    # a file refused in the browser (too large, or a type not allowed): its chip's tooltip says why,
+    # in English; the page's text, naming both limits, goes over it
+    refused = c.t("upload.refused", size=size, types=c.t("upload.type_sep").join(t.lower() for t in types))
+    css += (f'{_FILE_ERROR}, {_FILE_ERROR} * {{font-size: 0 !important;}}\n'
+            f'{_FILE_ERROR}::after {{content: {css_string(refused)}; font-size: 0.875rem !important;}}\n')
     st.html(f"<style>\n{css}</style>")
+
+
+#: the tooltip of an uploader's file that the browser refused (Streamlit's error tooltip)
+_FILE_ERROR = '[data-testid="stTooltipErrorContent"]'
 
 
 def download_error_text(lang: str) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.analysis.changes import CHANGES
-from orgnet.graph.snapshots import history
+from orgnet.graph.snapshots import display_names, history, series_title
 from orgnet.pages import _data, _url
 from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
 
@@ -44,10 +44,9 @@ def render(c: Ctx) -> None:
         st.info(c.t("changes.need_two", command="orgnet load DATA --graph 2026Q2 --as-of 2026-06-30"))
         return
     series = snaps[0]["series"]
-    st.caption(c.t("changes.series", series=series))
+    st.caption(c.t("changes.series", series=series_title(series)))
     names = [s["name"] for s in snaps]
-    label = {s["name"]: c.t("app.snapshot_option", graph=s["name"], date=s["as_of"]) if s["as_of"] else s["name"]
-             for s in snaps}
+    label = display_names(snaps)  # series and date, not the graph's name
     new_i = names.index(c.graph) if c.graph in names and names.index(c.graph) > 0 else len(names) - 1
     before = history(snaps, names[new_i], lambda s: (s["name"], s["as_of"]))  # an earlier date, not a copy
     old_i = names.index(before[-2]["name"]) if len(before) > 1 else new_i - 1

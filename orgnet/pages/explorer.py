@@ -29,8 +29,24 @@ def _view_from_url(c: Ctx) -> dict:
     q = st.query_params
     kinds = [k for k in (q.get("k") or "").split(",") if k in PRIMARY_LABELS]
     radius = q.get("r") or "1"
+    opened = [g for g in (q.get("open") or "").split(",") if g]
     return {"id": q.get("id"), "r": int(radius) if radius in ("1", "2", "3") else 1, "k": kinds,
-            "open": [g for g in (q.get("open") or "").split(",") if g], "sel": q.get("sel")}
+            "open": opened, "sel": q.get("sel"), "pg": _pages_from_url(q.get("pg") or "", opened)}
+
+
+def _pages_from_url(text: str, opened: list[str]) -> dict[str, int]:
+    """``pg=<cluster id>~<page>,…`` (pages counted from 1 in the link) → {cluster id: 0-based page}."""
+    out = {}
+    for part in text.split(","):
+        gid, _, page = part.rpartition("~")
+        if gid in opened and page.isdigit() and int(page) > 0:
+            out[gid] = int(page) - 1
+    return out
+
+
+def _pages_param(view: dict) -> str:
+    return ",".join(f"{gid}~{page + 1}" for gid, page in sorted((view.get("pg") or {}).items())
+                    if gid in view["open"] and page > 0)
 
 
 #: history entries kept in the URL (the latest ones; a link stays short)
@@ -45,7 +61,7 @@ def _history_from_url(view: dict) -> dict:
     pos = int(q.get("hp")) if (q.get("hp") or "").isdigit() else -1
     if not view["id"] or not 0 <= pos < len(ids) or ids[pos] != view["id"]:
         return {"items": [dict(view)] if view["id"] else [], "pos": 0}
-    items = [dict(view) if i == pos else dict(view, id=node, open=[], sel=None) for i, node in enumerate(ids)]
+    items = [dict(view) if i == pos else dict(view, id=node, open=[], sel=None, pg={}) for i, node in enumerate(ids)]
     return {"items": items, "pos": pos}
 
 
@@ -61,7 +77,8 @@ def _history_params() -> dict[str, str]:
 
 def _write_url(view: dict) -> None:
     want = {"id": view["id"], "r": str(view["r"]), "k": ",".join(view["k"]),
-            "open": ",".join(view["open"]), "sel": view.get("sel") or "", **_history_params()}
+            "open": ",".join(view["open"]), "sel": view.get("sel") or "", "pg": _pages_param(view),
+            **_history_params()}
     for key, value in want.items():
         if value and st.query_params.get(key) != value:
             st.query_params[key] = value
@@ -101,7 +118,7 @@ def open_node(c: Ctx, node_id: str) -> None:
     if st.session_state.get(K_VIEW):
         go(node_id)
     else:
-        _start({"id": node_id, "r": 1, "k": [], "open": [], "sel": None})
+        _start({"id": node_id, "r": 1, "k": [], "open": [], "sel": None, "pg": {}})
     st.session_state["_ex_url_written"] = node_id
     st.switch_page(st.session_state[K_PAGES]["explorer"],
                    query_params={"id": node_id, "r": "1", "graph": c.graph, "date": c.as_of})
@@ -110,7 +127,7 @@ def open_node(c: Ctx, node_id: str) -> None:
 def go(node_id: str) -> None:
     """Re-centre on ``node_id`` (a new history entry; forward history is dropped)."""
     state = st.session_state
-    view = dict(state[K_VIEW], id=node_id, open=[], sel=None)
+    view = dict(state[K_VIEW], id=node_id, open=[], sel=None, pg={})
     hist = state[K_HIST]
     hist["items"] = hist["items"][: hist["pos"] + 1] + [view]
     hist["pos"] = len(hist["items"]) - 1
@@ -207,7 +224,16 @@ def _nav(c: Ctx, view: dict) -> None:
                            type="primary" if a["id"] == view["id"] else "secondary")
 
 
+#: the desk map takes the window's height below it (px: at least, at most, spare under it)
+MAP_FIT = {"min": 420, "max": 1400, "bottom": 12}
+#: at a desk the page starts near the top of the window (Streamlit leaves 6rem above the title),
+#: so the whole map and its legend fit the first screen at 1600×1000
+_DESK_CSS = "<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem;}</style>"
+
+
 def render(c: Ctx) -> None:
+    if not c.meeting:
+        st.html(_DESK_CSS)
     page_header(c, "page.explorer", "explorer.caption", map_page=True)
     if c.facts_only:  # no live graph to browse: said plainly, not as an error
         st.info(c.t("app.facts_only", graph=c.graph))
@@ -224,14 +250,20 @@ def render(c: Ctx) -> None:
         st.warning(c.t("common.search_none", text=view["id"]))
         return
     _nav(c, view)
+    pages = {g: p for g, p in (view.get("pg") or {}).items() if g in view["open"]}
     sub = cached(c, explore.neighbourhood, view["id"], radius=view["r"], labels=view["k"] or None,
-                 open_groups=view["open"])
-    left, right = st.columns([3, 2]) if not c.meeting else (st.container(), None)
+                 open_groups=view["open"], **({"pages": pages} if pages else {}))
+    # a cluster paged through needs the page's width for its grid: the details go under the map
+    left, right = st.columns([3, 2]) if not c.meeting and not sub.paged else \
+        (st.container(), None if c.meeting else st.container())
     with left:
-        title = f"{node['name']}（{kind_name(c, node)}）" if c.lang == "zh" else f"{node['name']} ({kind_name(c, node)})"
-        key = f"ex_{view['id']}_{view['r']}_{'-'.join(sorted(view['k']))}_{'-'.join(sorted(view['open']))}"
+        title = f"{node['name']}（{kind_name(c, node)}）" if c.lang == "zh" else \
+            f"{node['name']} ({kind_name(c, node)})"
+        key = (f"ex_{view['id']}_{view['r']}_{'-'.join(sorted(view['k']))}_{'-'.join(sorted(view['open']))}"
+               f"_{_pages_param(dict(view, pg=pages))}")
+        _pager(c, view, sub)
         event = map_block(c, "network", sub, title=title, key=key, events="explorer",
-                          height=760 if c.meeting else 700)
+                          height=760 if c.meeting else 640, fit=None if c.meeting else MAP_FIT)
         if not c.meeting:
             st.caption(c.t("explorer.hint"))
     st.session_state["_ex_url_written"] = view["id"]
@@ -241,6 +273,24 @@ def render(c: Ctx) -> None:
     if right is not None:
         with right:
             _details(c, view)
+
+
+def _turn(gid: str, page: int) -> None:
+    view = st.session_state[K_VIEW]
+    view["pg"] = {**(view.get("pg") or {}), gid: page}
+
+
+def _pager(c: Ctx, view: dict, sub) -> None:
+    """上一页 / 下一页 for each opened cluster too big for one page (its page is in the URL: ``pg``)."""
+    for gid, p in sorted(sub.paged.items()):
+        kind = enum_name(gid.rsplit(":", 1)[-1], c.lang, m.Label)
+        text, prev, nxt = st.columns([4, 1, 1], vertical_alignment="center")
+        text.markdown(c.t("explorer.page_of", kind=_md(kind), first=p["first"], last=p["last"], n=p["count"],
+                          page=p["page"] + 1, pages=p["pages"]))
+        prev.button(c.t("explorer.prev_page"), key=f"ex_prev_{gid}", on_click=_turn, args=(gid, p["page"] - 1),
+                    disabled=p["page"] <= 0, width="stretch")
+        nxt.button(c.t("explorer.next_page"), key=f"ex_next_{gid}", on_click=_turn, args=(gid, p["page"] + 1),
+                   disabled=p["page"] >= p["pages"] - 1, width="stretch")
 
 
 def _details(c: Ctx, view: dict) -> None:

@@ -67,6 +67,18 @@ def _label_for(kind) -> str:
     return ""
 
 
+def _counts(c: Ctx, sid: str, cid: str) -> pd.DataFrame:
+    """Gaps per rule, street and community in scope, every rule (the rule filter picks from them):
+    the district's counts per street and community, counted in the engine once and cached, of the
+    street or community picked, so a rule, street or community change asks the engine nothing
+    (for every street and community they equal the engine's scoped counts: tests/test_shape.py)."""
+    district = cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"),
+                      by=["street_id", "community_id"])
+    if cid:
+        return district[district["community_id"] == cid]
+    return district[district["street_id"] == sid] if sid else district
+
+
 def render(c: Ctx) -> None:
     page_header(c, "page.gaps", "gaps.caption")
     cat = cached(c, _data.rule_catalog, graph_kw=None)
@@ -93,7 +105,7 @@ def render(c: Ctx) -> None:
                           placeholder=c.t("common.choose"))
     _url.keep({"rule": sorted(rules), "street": sid, "community": cid})
     scope = {k: v for k, v in (("rules", sorted(rules)), ("street_id", sid), ("community_id", cid)) if v}
-    counts = cached(c, _data.gap_count_table, as_of=True, spinner=c.t("progress.gap_counts"), **scope)  # no filter = the overview's counts
+    counts = _counts(c, sid, cid)
     totals = gaps.rule_totals(counts, scope.get("rules"))
     total = sum(totals.values())
     if not total:

@@ -3,6 +3,8 @@ with territory no organization covers marked in red."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,54 @@ from orgnet.queries import explore
 from orgnet.pages import _url
 from orgnet.pages._ui import Ctx, cached, community_stepper, enum_name, map_block, page_header
 
+
+
+#: the meeting map's height (px) at 1920×1080, and what a row of ◀ ▶ buttons takes from it
+MEETING_HEIGHT = 800
+STEPPER_ROW = 64
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _slides(key: tuple, _c: Ctx, _tree) -> list:
+    from orgnet.pages import _maps
+
+    return _maps.tree_slides(_c, _tree, whole_extra=STEPPER_ROW)
+
+
+def _slide(c: Ctx, tree, title: str, key: str) -> tuple:
+    """(tree part, title, map key, map height) of the slide shown: a community whose tree does not
+    fit one projector screen at meeting sizes is shown in parts, stepped with ◀ ▶ (kept in the URL:
+    ``part``); the map is lower by the steppers' row, so the page still fits 1920×1080."""
+    slides = _slides((c.graph, c.stamp, c.as_of, c.lang, c.scope_key, key), c, tree)
+    if len(slides) < 2:
+        _url.keep({"part": None})
+        return tree, title, key, MEETING_HEIGHT
+    state_key = f"ot_part_{key}"
+    pos = st.session_state.get(state_key)
+    if pos is None or not 0 <= pos < len(slides):
+        # a link's (or a reload's) part, once per session: a community stepped to starts at its first
+        linked = "" if st.session_state.get("_ot_part_linked") else st.query_params.get("part") or ""
+        pos = int(linked) - 1 if linked.isdigit() and 0 < int(linked) <= len(slides) else 0
+    st.session_state["_ot_part_linked"] = True
+    st.session_state[state_key] = pos
+    prev_col, name_col, next_col = st.columns([1, 4, 1], vertical_alignment="center")
+    prev_col.button(c.t("org_tree.prev_part"), key=f"{state_key}_prev", disabled=pos == 0, width="stretch",
+                    on_click=_step, args=(state_key, -1))
+    next_col.button(c.t("org_tree.next_part"), key=f"{state_key}_next", disabled=pos >= len(slides) - 1,
+                    width="stretch", on_click=_step, args=(state_key, 1))
+    _url.keep({"part": str(pos + 1)})
+    part, names = slides[pos]
+    shown = "、".join(names) if len(names) <= 3 else c.t("org_tree.part_range", first=names[0], last=names[-1],
+                                                         n=len(names))
+    name_col.markdown(f"<div style='text-align:center;font-size:1.1rem'>{html.escape(shown)}"
+                      f"　<span style='color:#78909C'>{c.t('org_tree.part_of', i=pos + 1, n=len(slides))}</span></div>",
+                      unsafe_allow_html=True)
+    return (part, c.t("org_tree.slide_title", title=title, i=pos + 1, n=len(slides)), f"{key}_p{pos}",
+            MEETING_HEIGHT - STEPPER_ROW)
+
+
+def _step(state_key: str, delta: int) -> None:
+    st.session_state[state_key] = st.session_state.get(state_key, 0) + delta
 
 
 def render(c: Ctx) -> None:
@@ -63,7 +113,13 @@ def render(c: Ctx) -> None:
     title = c.t("org_tree.map_title", scope=scope)
     if not cid and not c.meeting:
         st.caption(c.t("org_tree.pick_community"))
-    map_block(c, "org_tree", tree, title=title, key=f"ot_{sid}_{cid}", height=800 if c.meeting else 700)
+    key = f"ot_{sid}_{cid}"
+    height = MEETING_HEIGHT if c.meeting else 700
+    if c.meeting and cid:  # a tree too big for one screen: a slide per group of branches
+        tree, title, key, height = _slide(c, tree, title, key)
+    else:
+        _url.keep({"part": None})
+    map_block(c, "org_tree", tree, title=title, key=key, height=height)
     if c.meeting:  # in a meeting the map comes first, the counts under it
         metrics()
         return

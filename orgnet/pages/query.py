@@ -10,7 +10,8 @@ import streamlit as st
 from orgnet.export import csv_bytes
 from orgnet.errors import OrgnetError, QueryError, ReachRefused, ReadOnlyViolation
 from orgnet import i18n
-from orgnet.pages._ui import Ctx, audit, download, download_name, localize_table, page_header, query_error
+from orgnet.pages._ui import (Ctx, audit, date_select, download, download_name, localize_table, page_header,
+                              query_error)
 from orgnet.textsafe import escape_markdown
 
 KIND_ORDER = ("rule", "kpi", "linkage", "view")
@@ -29,7 +30,7 @@ def _param_widget(c: Ctx, qid: str, p):
     if ptype == "date":  # "=today" and no default mean the app's reference date, as on every page
         fixed = getattr(p, "default_text", None) not in (None, "today")
         value = dt.date.fromisoformat(default if fixed and isinstance(default, str) else c.as_of)
-        return st.date_input(label, value=value, key=key).isoformat()
+        return date_select(st, label, value, key=key, lang=c.lang).isoformat()
     if ptype == "int":
         return int(st.number_input(label, value=int(default or 0), step=1, key=key))
     if ptype == "float":

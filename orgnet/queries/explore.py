@@ -54,6 +54,10 @@ MAX_DRAWN = 250
 #: a node's neighbours of one kind beyond this many are drawn as one cluster ("党员 212") that opens on click
 GROUP_OVER = 12
 
+#: an opened cluster shows this many of its nodes at a time (上一页 / 下一页 page through the rest):
+#: a page fits the explorer's map at readable label size
+GROUP_PAGE = 50
+
 
 # ---------------------------------------------------------------------------
 # running the view queries
@@ -187,6 +191,9 @@ class Subgraph:
     #: nodes left out (not drawn) by primary label
     hidden: dict[str, int] = field(default_factory=dict)
     center: str | None = None
+    #: opened clusters too big for one page: cluster id → {"page", "pages", "count", "first", "last",
+    #: "ids"} (``page`` 0-based; ``first``/``last``: 1-based positions of the nodes shown, ``ids`` theirs)
+    paged: dict[str, dict] = field(default_factory=dict)
 
     def node_ids(self) -> list[str]:
         return [n["id"] for n in self.nodes]
@@ -200,19 +207,25 @@ def group_id(source: str, label: str) -> str:
 def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radius: int = 1,
                   labels: Iterable[str] | None = None, max_nodes: int = MAX_DRAWN,
                   per_hop_limit: int = 20000, group_over: int = GROUP_OVER,
-                  open_groups: Iterable[str] = ()) -> Subgraph:
+                  open_groups: Iterable[str] = (), pages: dict[str, int] | None = None,
+                  page_size: int = GROUP_PAGE) -> Subgraph:
     """The nodes within ``radius`` (1–3) relationships of a node, breadth first.
 
     ``labels`` keeps only nodes with those primary labels (the walk goes only through
     them; the centre is always kept). A node's neighbours of one primary label that are
     more than ``group_over`` become one cluster node ("党员 212", ``aggregate=True``,
     ``count``, ``group=True``) unless its id (:func:`group_id`) is in ``open_groups``;
-    clusters are not walked further. At most ``max_nodes`` are drawn, nearest first; the
+    clusters are not walked further. An opened cluster of more than ``page_size`` shows one
+    page of them (``pages``: cluster id → 0-based page, default the first; by name, numbers
+    by value); the others are one aggregate node ("+278 党员", id ``<cluster id>:others``)
+    and ``Subgraph.paged`` says which page of how many is shown.
+    At most ``max_nodes`` are drawn, nearest first; the
     rest become one aggregate node per (nearest drawn neighbour, label): "+N Member".
     """
     radius = max(1, min(3, int(radius)))
     want = set(labels) if labels else None
     opened = set(open_groups)
+    paged: dict[str, dict] = {}
     center = node_details(store, node_id, graph=graph)
     if center is None:
         return Subgraph(center=node_id)
@@ -231,10 +244,11 @@ def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radiu
                                  str(r["name"]), str(r["id"])))
         rows = [r for r in rows if want is None or primary_label(r["labels"]) in want or r["id"] == node_id]
         groups = _groups(rows, nodes, group_over, opened)
+        off_page = _off_page(rows, nodes, group_over, opened, pages or {}, page_size, paged)
         nxt: list[str] = []
         for r in rows:
             lbl, nid = primary_label(r["labels"]), r["id"]
-            if (r["source"], lbl) in groups:
+            if (r["source"], lbl) in groups or nid in off_page.get((r["source"], lbl), ()):
                 continue
             if nid not in nodes:
                 if len(nodes) >= max_nodes:
@@ -250,6 +264,11 @@ def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radiu
             nodes[gid] = {"id": gid, "name": str(len(ids)), "label": lbl, "labels": (lbl,), "kind": None,
                           "hop": hop, "aggregate": True, "group": True, "count": len(ids)}
             edges[(src, gid, "")] = {"source": src, "target": gid, "rel": "", "props": {}}
+        for (src, lbl), ids in sorted(off_page.items()):
+            rest = f"{group_id(src, lbl)}:others"
+            nodes[rest] = {"id": rest, "name": f"+{len(ids)}", "label": lbl, "labels": (lbl,), "kind": None,
+                           "hop": hop, "aggregate": True, "count": len(ids)}
+            edges[(src, rest, "")] = {"source": src, "target": rest, "rel": "", "props": {}}
         frontier = nxt
     hidden: Counter = Counter()
     for (src, lbl), ids in sorted(overflow.items()):
@@ -263,7 +282,31 @@ def neighbourhood(store: Store, node_id: str, *, graph: str | None = None, radiu
                          "aggregate": True, "count": len(ids)}
         edges[(src, agg_id, "")] = {"source": src, "target": agg_id, "rel": "", "props": {}}
     return Subgraph(nodes=list(nodes.values()), edges=list(edges.values()), hidden=dict(hidden),
-                    center=node_id)
+                    center=node_id, paged=paged)
+
+
+def _off_page(rows: list[dict], drawn: dict[str, dict], group_over: int, opened: set[str],
+              pages: dict[str, int], page_size: int, paged: dict[str, dict]) -> dict[tuple, set]:
+    """(source, label) → the ids of an opened cluster that are not on its page (recorded in
+    ``paged``). The cluster's members are ordered by name (numbers by value), then id."""
+    by: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for r in rows:
+        lbl = primary_label(r["labels"])
+        if lbl != Label.Area.value and r["id"] not in drawn:
+            by[(r["source"], lbl)][r["id"]] = str(r.get("name") or "")
+    out: dict[tuple, set] = {}
+    for key, members in by.items():
+        gid = group_id(*key)
+        if gid not in opened or len(members) <= max(group_over, page_size):
+            continue
+        order = sorted(members, key=lambda i: (name_key(members[i]), i))
+        n_pages = -(-len(order) // page_size)
+        page = max(0, min(n_pages - 1, int(pages.get(gid, 0))))
+        shown = order[page * page_size:(page + 1) * page_size]
+        out[key] = set(order) - set(shown)
+        paged[gid] = {"page": page, "pages": n_pages, "count": len(order),
+                      "first": page * page_size + 1, "last": page * page_size + len(shown), "ids": shown}
+    return out
 
 
 def _groups(rows: list[dict], drawn: dict[str, dict], group_over: int, opened: set[str]) -> dict[tuple, set]:

@@ -57,7 +57,11 @@
     if (D.meta.minHubPx && fonts.hub) { need = Math.max(need, D.meta.minHubPx / fonts.hub); }
     if (ns < need) {
       ns = need;
-      if (D.meta.focus && nodes.get(D.meta.focus)) { pos = network.getPositions([D.meta.focus])[D.meta.focus]; }
+      var whole = nodes.length ? bounds() : null;
+      if (whole && (whole.r - whole.l) * need <= W - 10 && (whole.b - whole.t) * need <= H - 10) {
+        /* only the margins kept it from fitting: the whole drawing, centred */
+        pos = { x: (whole.l + whole.r) / 2, y: (whole.t + whole.b) / 2 };
+      } else if (D.meta.focus && nodes.get(D.meta.focus)) { pos = network.getPositions([D.meta.focus])[D.meta.focus]; }
       else {  /* no focus (org tree, linkage): start at the top, where the roots and hubs are */
         var all = network.getPositions(), id, first = Infinity;
         for (id in all) { if (all[id].y < first) { first = all[id].y; } }
@@ -84,6 +88,17 @@
   }
   fit();
   if (D.meta.widen && widen()) { network.redraw(); fit(); }
+  /* a map as tall as the window (a standalone file, the explorer) fits again when the window
+     changes size */
+  var resized = null, lastW = container.clientWidth, lastH = container.clientHeight;
+  window.addEventListener("resize", function () {
+    clearTimeout(resized);
+    resized = setTimeout(function () {
+      if (container.clientWidth === lastW && container.clientHeight === lastH) { return; }
+      lastW = container.clientWidth; lastH = container.clientHeight;
+      network.setSize("100%", "100%"); network.redraw(); fit();
+    }, 120);
+  });
 
   /* clicks go to the page around the map (the app's two-way component), if there is one */
   function post(event, id) {

@@ -37,12 +37,13 @@ The package, one module per step: ``normalise`` (rows into records), ``cap`` (th
 """
 
 from orgnet.viz.maps.legend import legend_entries, legend_html
-from orgnet.viz.maps.page import (DESK_LABEL_PX, MEETING_HUB_PX, MEETING_LABEL_PX, build_network, network_html,
-                                  prepare, standalone_html, write_html)
+from orgnet.viz.maps.page import (DESK_LABEL_PX, MEETING_CANVAS, MEETING_HUB_PX, MEETING_LABEL_PX, build_network,
+                                  drawing_extent, fits_canvas, network_html, prepare, standalone_html, write_html)
 from orgnet.viz.maps.wrappers import linkage_map_html, linkage_nodes_edges, org_tree_html
 
 __all__ = [
     "network_html", "org_tree_html", "linkage_map_html", "standalone_html",
     "build_network", "legend_entries", "legend_html", "prepare",
     "linkage_nodes_edges", "write_html", "DESK_LABEL_PX", "MEETING_LABEL_PX", "MEETING_HUB_PX",
+    "MEETING_CANVAS", "drawing_extent", "fits_canvas",
 ]

@@ -36,11 +36,14 @@ def _layout_force(nodes, edges) -> dict[str, tuple[float, float]]:
 
 
 def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int,
-                   whole: bool = False) -> dict[str, tuple[float, float]]:
+                   whole: bool = False, stretch: float = 1.0) -> dict[str, tuple[float, float]]:
     """The focus in the middle, its neighbours on concentric rings (clusters among them, so
     fitting the view keeps labels readable), each further hop fanned out behind its parent.
 
     Ring slots are as wide as the widest (wrapped) label, so labels on a ring do not overlap.
+    Rings after the first are as far apart as their own nodes need (a ring of members with
+    one-line names is close to the next). ``stretch`` > 1 widens the rings into ellipses (a
+    canvas wider than high holds more).
     """
     if not nodes:
         return {}
@@ -68,14 +71,20 @@ def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int,
     # a node and its two-line label fit between rings (big cluster symbols push them apart)
     gap = max([font * 5.2] + [2 * _symbol_size(by_id[i]) + 3.4 * font for i in ids if by_id[i].get("cluster")])
     pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
-    ring = list(children[focus])
+    # a page of an opened cluster (``block``): a grid beside the rings, in name order
+    block = [i for i in children[focus] if by_id[i].get("block")]
+    ring = [i for i in children[focus] if not by_id[i].get("block")]
     radius, k, placed = max(gap * 2.2, slot * 1.1), 0, 0
     # on a ring each node takes an arc as wide as its own label: a ring of short names
     # (members: 丁丽丽) holds twice as many as the widest label would allow
     own = {i: max(_text_w(_wrap(by_id[i]["label"], wrap_w, 2, whole).split("\n")[0], font), font * 3) + font
            for i in ring}
+    def below(i: str) -> float:  # a node's symbol and label under it
+        lines = _wrap(by_id[i]["label"], wrap_w, 2, whole).count("\n") + 1
+        return _symbol_size(by_id[i]) + 3.0 + lines * font * 1.2 + 2.0
+
     while placed < len(ring):
-        circ, part, total = 2 * math.pi * radius, [], 0.0
+        circ, part, total = 2 * math.pi * radius * (1 + stretch) / 2, [], 0.0
         while placed + len(part) < len(ring):
             w = own[ring[placed + len(part)]]
             if len(part) >= 6 and total + w > circ:
@@ -87,15 +96,44 @@ def _layout_radial(nodes, edges, focus: str | None, *, font: float, wrap_w: int,
         for nid in part:
             a = -math.pi / 2 + off + 2 * math.pi * (acc + own[nid] / 2) / total
             acc += own[nid]
-            pos[nid] = (radius * math.cos(a), radius * math.sin(a))
+            pos[nid] = (stretch * radius * math.cos(a), radius * math.sin(a))
         placed += len(part)
-        radius += gap
+        rest = ring[placed:]
+        if k == 0 or not rest:
+            radius += gap
+        else:  # this ring's labels, the next ring's symbols, a margin
+            radius += max(font * 2.8, max(below(i) for i in part)
+                          + max(_symbol_size(by_id[i]) for i in rest[:len(part)]) + font * 0.6)
         k += 1
+    if block:
+        _block(block, by_id, pos, font, wrap_w, whole, below)
     for p in [i for i in ids if i in pos]:  # deeper hops: fans behind their parent, outward
         _fan(p, children, pos, slot, gap)
     for i in ids:  # unreachable (should not happen): a row under the map
         pos.setdefault(i, (0.0, radius + gap))
     return {k: (round(x, 1), round(y, 1)) for k, (x, y) in pos.items()}
+
+
+def _block(block: list[str], by_id: dict, pos: dict, font: float, wrap_w: int, whole: bool, below) -> None:
+    """Place ``block`` (one page of an opened cluster) in a grid right of what ``pos`` holds:
+    as many rows as the rings are high, columns as wide as the widest label, by name."""
+    from orgnet.collate import name_key
+
+    def half(i: str) -> float:
+        return max(_text_w(_wrap(by_id[i]["label"], wrap_w, 2, whole).split("\n")[0], font), font * 3) / 2
+
+    placed = list(pos)
+    right = max(pos[i][0] + half(i) for i in placed) if placed else 0.0
+    top = min(pos[i][1] - _symbol_size(by_id[i]) for i in placed) if placed else 0.0
+    bottom = max(pos[i][1] + below(i) for i in placed) if placed else 0.0
+    cell_w = 2 * max(half(i) for i in block) + font
+    cell_h = max(below(i) + _symbol_size(by_id[i]) for i in block) + font * 0.4
+    rows = max(6, int((bottom - top) // cell_h))
+    rows = min(rows, len(block))
+    x0 = right + font * 3 + cell_w / 2
+    y0 = -(rows - 1) * cell_h / 2
+    for k, i in enumerate(sorted(block, key=lambda i: (name_key(by_id[i]["label"]), i))):
+        pos[i] = (x0 + (k // rows) * cell_w, y0 + (k % rows) * cell_h)
 
 
 def _fan(parent: str, children: dict[str, list[str]], pos: dict, slot: float, gap: float) -> None:

@@ -62,7 +62,7 @@ def _asset(name: str) -> str:
 
 def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool = False,
             layout: str = "force", max_nodes: int = 300, direction: str = "auto",
-            cross_weak: bool = True, focus: str | None = None) -> dict[str, Any]:
+            cross_weak: bool = True, focus: str | None = None, stretch: float = 1.0) -> dict[str, Any]:
     """Everything the page needs, as plain data: vis nodes/edges/options, legend, counts.
 
     ``cross_weak`` (bipartite layout only): when False, weak ties from a node to a hub other
@@ -115,7 +115,8 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
             if cross:
                 e["_cross"] = True
     elif layout == "radial":
-        pos = _layout_radial(ns, es, focus, font=float(_font_size(15, meeting)), wrap_w=8, whole=meeting)
+        pos = _layout_radial(ns, es, focus, font=float(_font_size(15, meeting)), wrap_w=8, whole=meeting,
+                             stretch=stretch)
     else:
         pos = _layout_force(ns, es)
         if meeting:
@@ -144,6 +145,49 @@ def prepare(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool 
         "direction": dir_used,
         "cross_weak_hidden": cross_hidden,
     }
+
+
+#: the canvas (px) of a meeting-mode map page at 1920×1080 (the map frame less its title bar and
+#: legend strip; measured in Chromium on the org tree page)
+MEETING_CANVAS = (1840.0, 620.0)
+
+
+def drawing_extent(nodes: Rows, edges: Rows = None, *, lang: str = "zh", meeting: bool = True,
+                   layout: str = "tree", max_nodes: int = 300, direction: str = "auto") -> dict[str, float]:
+    """The drawn map's own box estimate: width and height (canvas units) of every node with its
+    label as ``prepare`` lays them out, and the smallest zoom the label sizes allow (the map's fit
+    never zooms out further: ``MEETING_LABEL_PX`` / ``MEETING_HUB_PX`` over the smallest font, as
+    the page's script computes it). Returns ``{"w", "h", "min_zoom"}``."""
+    data = prepare(nodes, edges, lang=lang, meeting=meeting, layout=layout, max_nodes=max_nodes,
+                   direction=direction)
+    l = t_ = float("inf")
+    r = b = float("-inf")
+    fonts: dict[str, float] = {}
+    for v in data["nodes"]:
+        if v.get("on_joint"):
+            continue
+        half, above, below = _label_box(v)
+        l, r = min(l, v["x"] - half), max(r, v["x"] + half)
+        t_, b = min(t_, v["y"] - above), max(b, v["y"] + below)
+        font = v.get("font") or {}
+        kind = "hub" if font.get("multi") == "html" else "unit"
+        if font.get("size") and not v.get("on_summary"):
+            fonts[kind] = min(fonts.get(kind, float("inf")), float(font["size"]))
+    if l == float("inf"):
+        return {"w": 0.0, "h": 0.0, "min_zoom": 0.0}
+    label_px, hub_px = (MEETING_LABEL_PX, MEETING_HUB_PX) if meeting else (DESK_LABEL_PX, DESK_LABEL_PX)
+    unit, hub = fonts.get("unit") or fonts.get("hub"), fonts.get("hub") or fonts.get("unit")
+    return {"w": r - l, "h": b - t_, "min_zoom": max(label_px / unit, hub_px / hub)}
+
+
+def fits_canvas(extent: dict[str, float], canvas: tuple[float, float] = MEETING_CANVAS) -> bool:
+    """Whether a drawing of ``extent`` (:func:`drawing_extent`) is shown whole in ``canvas`` at
+    readable label sizes: the zoom that fits it (the page's fit, with its margins) is not below
+    the smallest zoom its labels allow."""
+    if not extent["w"] or not extent["h"]:
+        return True
+    zoom = min((canvas[0] - 20) / extent["w"], (canvas[1] - 8) / extent["h"])
+    return zoom >= extent["min_zoom"]
 
 
 def _boxed_legend(entries: list[dict[str, Any]], boxed: bool) -> list[dict[str, Any]]:
@@ -181,7 +225,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
                  date: str | None = None, layout: str = "force", max_nodes: int = 300,
                  direction: str = "auto", legend: bool = True, toolbar: bool = True,
                  cross_weak: bool = True, focus: str | None = None, min_label_px: float | None = None,
-                 min_hub_px: float | None = None, notes: Sequence[str] | None = None) -> str:
+                 min_hub_px: float | None = None, notes: Sequence[str] | None = None, stretch: float = 1.0) -> str:
     """A complete HTML document drawing the map, with no request outside the page.
 
     ``nodes``/``edges``: rows as in the module doc (list of dicts or DataFrame).
@@ -193,6 +237,8 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     legend; the toolbar's PNG button downloads the map (title and legend included).
     More than ``max_nodes`` nodes → the lowest-weight ones are aggregated per ``parent``.
     ``focus``: the node the ``"radial"`` layout centres on (and the view, when zoomed in).
+    ``stretch``: the ``"radial"`` layout's rings as ellipses this much wider than high (for a
+    canvas wider than high).
     ``min_label_px`` / ``min_hub_px``: the smallest on-screen size (font size × zoom) of
     ordinary and of hub labels; fitting the view never zooms out further (the map can then
     be panned). Default: 12 px, and in meeting mode 24 px and 32 px (read from 8–10 m at 1920×1080).
@@ -200,7 +246,7 @@ def network_html(nodes: Rows, edges: Rows = None, *, lang: str = "zh", height: s
     """
     lang = _norm_lang(lang)
     data = prepare(nodes, edges, lang=lang, meeting=meeting, layout=layout, max_nodes=max_nodes,
-                   direction=direction, cross_weak=cross_weak, focus=focus)
+                   direction=direction, cross_weak=cross_weak, focus=focus, stretch=stretch)
     if min_label_px is None:
         min_label_px = MEETING_LABEL_PX if meeting else DESK_LABEL_PX
     if min_hub_px is None:

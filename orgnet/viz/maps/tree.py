@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from typing import Mapping
 
+from orgnet.collate import name_key
 from orgnet.viz import style as S
 
 
@@ -24,8 +25,8 @@ def _tree_slots(nodes, stack_leaves: bool, per_column: int | None = None,
         else:
             roots.append(n)
 
-    def order(n):
-        return (S.KIND_ORDER.get(n["kind"], 999), bool(n.get("_summary")), n["label"], n["id"])
+    def order(n):  # numbers in names by value: 第一, 第二, 第三 … 第十网格
+        return (S.KIND_ORDER.get(n["kind"], 999), bool(n.get("_summary")), name_key(n["label"]), n["id"])
 
     for lst in children.values():
         lst.sort(key=order)
