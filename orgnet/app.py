@@ -109,17 +109,16 @@ def _graph_info(store, graph: str) -> dict:
     """The graph's load metadata; a facts-only snapshot's (Neo4j Community) from its stored
     record, with ``state: "facts"``; {} when there is none."""
     from orgnet.graph.load import graph_info
-    from orgnet.graph.snapshots import FACTS, single_graph, snapshot
+    from orgnet.graph.snapshots import require_snapshot
 
     try:
-        return graph_info(store, graph) or {}
-    except Exception:  # noqa: BLE001 - not a live graph here: a facts-only snapshot, else no info
+        return require_snapshot(store, graph)
+    except Exception:  # noqa: BLE001 - no load here: what the graph holds (the page says "not loaded")
         pass
     try:
-        snap = snapshot(store, graph) if single_graph(store) else None
-    except Exception:  # noqa: BLE001 - an unloaded graph simply has no info
+        return graph_info(store, graph) or {}
+    except Exception:  # noqa: BLE001 - a name held neither live nor as facts has no info
         return {}
-    return {**snap.to_dict(), "graph": snap.name} if snap and snap.state == FACTS else {}
 
 
 def _snapshots(store) -> list:

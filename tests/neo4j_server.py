@@ -206,7 +206,7 @@ def one_database_store(uri: str, user: str, password: str, database: str = "neo4
                 self.empty()
 
         def empty(self) -> None:
-            super().drop_graph(self.default_graph)  # empties the configured database
+            super().drop_graph(self.live_snapshot() or self.default_graph)  # empties the configured database
             self.clear_technical()  # what a killed or failed staged load left
             # results stored for any graph name held before (the real store keys them all by
             # the one graph Community holds; here each test's name has its own)

@@ -304,29 +304,51 @@ def test_killed_replace_keeps_the_old_graph(neo4j_db, demo_path):
 
 @pytest.mark.neo4j
 def test_community_holds_one_graph_and_says_what_to_do(neo4j_db, tiny_dataset):
+    """Community holds one live snapshot, named by its load: another name is refused naming what
+    is held (no setting makes one answer for another); the default name means the live one; a
+    load of a new name replaces it, and says so first when it could not be compared afterwards."""
+    from orgnet.errors import InputError, NotLoaded
     from orgnet.graph.load import load_dataset
+    from orgnet.snapshots import load_snapshot
 
     store = _store(neo4j_db, default_graph="2026Q1")
     try:
-        load_dataset(store, tiny_dataset, graph="2026Q1")  # the default graph: the database itself
+        load_dataset(store, tiny_dataset, graph="2026Q1")  # its name is stored with the data
         assert store.list_graphs() == ["2026Q1"]
         assert store.counts("2026Q1")["nodes"] > 0
-        for call in (lambda: store.read("RETURN 1 AS x", graph="2025Q4"),
-                     lambda: load_dataset(store, tiny_dataset, graph="2025Q4"),
-                     lambda: store.drop_graph("2025Q4")):
-            with pytest.raises(ConfigError) as e:
-                call()
-            msg = str(e.value)
-            assert "Community" in msg and "ORGNET_GRAPH=2025Q4" in msg and "NEO4J_URI" in msg
+        with pytest.raises(NotLoaded) as e:
+            store.read("RETURN 1 AS x", graph="2025Q4")
+        assert "2025Q4" in str(e.value) and "2026Q1 (live)" in str(e.value) and "2026Q1（在用）" in str(e.value)
+        assert not store.graph_exists("2025Q4") and store.counts("2025Q4")["nodes"] == 0
+        store.drop_graph("2025Q4")  # not held: nothing to empty
         assert store.counts("2026Q1")["nodes"] > 0  # untouched
+        # a new name replaces the live one, which (loaded without its results) could not be compared after
+        with pytest.raises(InputError) as e:
+            load_snapshot(store, tiny_dataset, graph="2025Q4")
+        assert "--replace" in str(e.value) and "2026Q1" in str(e.value) and "store-results" in str(e.value)
+        assert store.counts("2026Q1")["nodes"] > 0  # refused before writing
     finally:
         store.close()
     r = _cli(neo4j_db, "cypher", "RETURN 1 AS x", "--graph", "other")
-    assert r.returncode != 0 and "ORGNET_GRAPH=other" in r.stderr, (r.stdout, r.stderr)
-    # ORGNET_GRAPH names the graph this server holds
-    r = _cli(neo4j_db, "cypher", "MATCH (n:Area) RETURN count(n) AS n", "--graph", "2026Q1", "--format", "json",
-             graph="2026Q1")
+    assert r.returncode == 2 and "other" in r.stderr and "2026Q1 (live)" in r.stderr, (r.stdout, r.stderr)
+    # the default name (no ORGNET_GRAPH, no --graph) means the live snapshot, whatever its name
+    r = _cli(neo4j_db, "cypher", "MATCH (n:Area) RETURN count(n) AS n", "--format", "json")
     assert r.returncode == 0 and json.loads(r.stdout)[0]["n"] > 0, r.stderr
+    r = _cli(neo4j_db, "cypher", "MATCH (n:Area) RETURN count(n) AS n", "--format", "json", graph="2026Q1")
+    assert r.returncode == 0 and json.loads(r.stdout)[0]["n"] > 0, r.stderr
+    # --replace: replaced anyway; 2026Q1 kept no facts, so it is no snapshot any more
+    store = _store(neo4j_db)
+    try:
+        loaded = load_snapshot(store, tiny_dataset, graph="2025Q4", replace=True)
+        assert loaded.superseded == "2026Q1"
+        assert store.list_graphs() == ["2025Q4"] and store.counts()["nodes"] > 0  # the default name: the live one
+        with pytest.raises(NotLoaded) as e:
+            store.read("RETURN 1 AS x", graph="2026Q1")
+        assert "2025Q4 (live)" in str(e.value)
+    finally:
+        store.close()
+    r = _cli(neo4j_db, "cypher", "RETURN 1 AS x", graph="2026Q1")  # ORGNET_GRAPH names no other snapshot
+    assert r.returncode == 2 and "2025Q4 (live)" in r.stderr, (r.stdout, r.stderr)
 
 
 @pytest.mark.neo4j

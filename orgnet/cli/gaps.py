@@ -41,8 +41,7 @@ def gaps_cmd(ctx: click.Context, rules: tuple[str, ...], street_id: str | None, 
     settings: Settings = ctx.obj
     store = open_store(settings)
     try:
-        graph = graph or settings.graph
-        as_of = graph_as_of(store, graph, as_of)
+        graph, as_of = graph_as_of(store, graph or settings.graph, as_of)
         by_rule = gaps.run_gaps_by_rule(store, list(rules) or None, as_of=as_of, street_id=street_id,
                                         community_id=community_id, graph=graph)
     finally:

@@ -36,8 +36,8 @@ def kpis_cmd(settings: Settings, street_id, community_id, as_of, graph, scopes, 
     targets = load_targets(settings.home, targets_path)  # a wrong file fails before the store opens
     store = stores.open_store(settings)
     try:
-        graph = graph or settings.graph
-        df = kpi_table(store, as_of=graph_as_of(store, graph, as_of), street_id=street_id,
+        graph, day = graph_as_of(store, graph or settings.graph, as_of)
+        df = kpi_table(store, as_of=day, street_id=street_id,
                        community_id=community_id, graph=graph, scopes=tuple(scopes) or SCOPES)
     finally:
         store.close()
@@ -76,8 +76,7 @@ def linkage_cmd(settings: Settings, community_id, street_id, bands, by_unit, exp
 
     store = stores.open_store(settings)
     try:
-        graph = graph or settings.graph
-        day = graph_as_of(store, graph, as_of)
+        graph, day = graph_as_of(store, graph or settings.graph, as_of)
         if explain:
             row = ql.explain(store, explain[0], explain[1], as_of=day, graph=graph, config=config)
         else:

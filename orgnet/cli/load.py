@@ -12,9 +12,12 @@ from orgnet.cli.options import as_of_option
 
 @click.command("load")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--graph", "-g", default=None, help="Graph name, e.g. 2025Q4 (default: orgnet / ORGNET_GRAPH).")
+@click.option("--graph", "-g", default=None, help="Snapshot name, e.g. 2025Q4 (default: orgnet / ORGNET_GRAPH). "
+              "On Neo4j Community (one database) a new name replaces the live snapshot, which stays "
+              "comparable as facts-only.")
 @click.option("--replace", is_flag=True,
-              help="Replace the graph's content atomically (readers see the old graph until the new one is complete).")
+              help="Replace the graph's content atomically (readers see the old graph until the new one is complete). "
+                   "On Neo4j Community also: replace the live snapshot even when its results are not all stored.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the validation report plus what was written as JSON.")
 @as_of_option("The dataset's reference date (YYYY-MM-DD): the day its ledgers describe. Rules, KPIs "
@@ -52,6 +55,10 @@ def load_cmd(ctx, path, graph, replace, report_path, as_of, encoding, series, pr
                f"in {written.seconds:.1f}s (graph now {counts['nodes']} nodes, "
                f"{counts['relationships']} relationships; saved crash-safe in {written.persist_seconds:.1f}s)"
                + (f"; reference date {as_of}" if as_of else "") + f"; series {synced.series}")
+    if loaded.superseded:  # Neo4j Community: one live snapshot; the one replaced keeps its facts
+        from orgnet.snapshots import superseded_text
+
+        click.echo(superseded_text(loaded.superseded, graph), err=True)
     for warning in written.warnings:  # what the load could not do (e.g. Neo4j replanning not allowed)
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"stored {kept.results} results ({kept.rows} rows: rules, KPIs, linkage) for the pages "

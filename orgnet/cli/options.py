@@ -26,12 +26,15 @@ def as_of_option(help: str = "Reference date (YYYY-MM-DD). Default: the graph's 
     return click.option("--as-of", "as_of", default=None, metavar="DATE", callback=_as_of, help=help)
 
 
-def graph_as_of(store, graph: str, as_of: str | None) -> str:
-    """The date a command evaluates on: ``--as-of`` when given, else the graph's reference date.
-    A graph holding no load is refused (``NotLoaded``, exit 2): an empty database never prints
-    as a district without gaps."""
-    from orgnet.graph.load import require_loaded
+def graph_as_of(store, graph: str, as_of: str | None) -> tuple[str, str]:
+    """The snapshot a command reads and the date it evaluates on: the snapshot ``graph`` names
+    (on Neo4j Community the default name means the live snapshot, whatever its name), and
+    ``--as-of`` when given, else the snapshot's reference date. A facts-only snapshot (Neo4j
+    Community) is read from the results stored at its load; a name held neither live nor as
+    facts is refused naming those held, and a graph holding no load too (``NotLoaded``, exit 2):
+    an empty database never prints as a district without gaps."""
+    from orgnet.graph.snapshots import require_snapshot
     from orgnet.queries.catalog import snapshot_date
 
-    info = require_loaded(store, graph)
-    return snapshot_date(info, as_of)
+    info = require_snapshot(store, graph)
+    return info["graph"], snapshot_date(info, as_of)

@@ -25,8 +25,7 @@ def tables_cmd(settings: Settings, graph: str | None, street_id: str | None, as_
 
     store = open_store(settings)
     try:
-        graph = graph or settings.graph
-        day = graph_as_of(store, graph, as_of)
+        graph, day = graph_as_of(store, graph or settings.graph, as_of)
         data = tables(store, as_of=day, street_id=street_id, graph=graph)
         unit = unit or snapshot(store, graph).series
     finally:

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
-from orgnet.errors import FactsOnly, InputError
+from orgnet.errors import FactsOnly, InputError, NotLoaded
 from orgnet.graph.load import graph_info
 from orgnet.graph.stores.base import LEDGER_GRAPH, STAGING_SUFFIX, STORED_LABEL, Store
 from orgnet.model import Label, series_name
@@ -90,6 +90,39 @@ def not_browsable(name: str, live: str | None) -> FactsOnly:
                      f"不能浏览图谱；要浏览它，请重新导入 {name}（会替换 {now}）。 / Snapshot {name} is facts-only "
                      f"(the database holds {now} live): it can be compared (Changes page, `orgnet diff`, the "
                      f"trend, the follow-up ledger) but not browsed; load it again to browse it (it replaces {now}).")
+
+
+def snapshot_name(store: Store, graph: str | None) -> str:
+    """The snapshot ``graph`` names: itself, except on a store holding one live graph, where the
+    built-in default name (no ``--graph``, ORGNET_GRAPH unset) means the live snapshot, whatever
+    its name (:meth:`Neo4jStore.snapshot_name`)."""
+    raw = store.inner
+    name = getattr(raw, "snapshot_name", None)
+    return name(graph) if callable(name) else (graph or raw.default_graph)
+
+
+def held_names(store: Store) -> tuple[str | None, list[str]]:
+    """(the live snapshot's name or None, the facts-only snapshots' names) of a store holding one
+    live graph."""
+    raw = store.inner
+    live = getattr(raw, "live_snapshot", lambda: None)()
+    return live, sorted(n for n in kept_facts(raw) if n != live)
+
+
+def not_held(store: Store, name: str) -> "FactsOnly | NotLoaded":
+    """The error for reading snapshot ``name`` where one graph is live and it is not that one: a
+    facts-only snapshot can be compared, not browsed (:func:`not_browsable`); any other name is
+    refused naming the snapshots held, live and facts-only (Chinese and English)."""
+    live, facts = held_names(store)
+    if name in facts:
+        return not_browsable(name, live)
+    held_zh = "、".join(([f"{live}（在用）"] if live else []) + [f"{n}（仅存结果）" for n in facts]) or "无"
+    held_en = ", ".join(([f"{live} (live)"] if live else []) + [f"{n} (facts-only)" for n in facts]) or "none"
+    return NotLoaded(f"数据库中没有快照 {name}；现有快照：{held_zh}。请用 --graph 选择其中之一，或导入它："
+                     f"orgnet load 台账目录 --graph {name}" + (f"（会替换在用的 {live}，{live} 仅保留结果）" if live else "")
+                     + f"。 / The database holds no snapshot {name!r}; it holds: {held_en}. Pick one with "
+                     f"--graph, or load it: orgnet load LEDGER_DIR --graph {name}"
+                     + (f" (it replaces the live {live}, which keeps its stored facts)." if live else "."))
 
 
 def kept_facts(store: Store) -> dict[str, dict[str, Any]]:
@@ -173,6 +206,7 @@ def check_same_series(old: Snapshot, new: Snapshot) -> None:
 def snapshot(store: Store, graph: str) -> Snapshot:
     """One snapshot by name (live, else facts-only where the store holds one graph); an unknown
     name raises InputError naming the loaded ones."""
+    graph = snapshot_name(store, graph)
     if single_graph(store) and is_snapshot_name(graph) and graph not in store.list_graphs():
         info = kept_facts(store).get(graph) or {}  # not the live graph: its stored facts, if kept
         if info:
@@ -180,10 +214,28 @@ def snapshot(store: Store, graph: str) -> Snapshot:
     else:
         info = graph_info(store, graph) if is_snapshot_name(graph) else {}
     if not info:
-        known = ", ".join(s.name for s in list_snapshots(store)) or "none"
+        known = ", ".join(f"{s.name} ({'live' if s.live else 'facts-only'})" for s in list_snapshots(store)) or "none"
         raise InputError(f"no snapshot {graph!r} in the store (loaded: {known}); "
                          f"load it with `orgnet load DATA --graph {graph} --as-of YYYY-MM-DD`")
     return _snapshot(store, info)
+
+
+def require_snapshot(store: Store, graph: str | None) -> dict[str, Any]:
+    """The load metadata of snapshot ``graph`` (named as :func:`snapshot_name` says): its live
+    graph's, else, where the store holds one live graph, its facts record with ``state: "facts"``
+    (its rules, KPIs and linkage are then read from the results stored at its load). A name held
+    neither way is refused naming the snapshots held (:func:`not_held`); a graph holding no load
+    raises :class:`~orgnet.errors.NotLoaded` (an empty database never reads as "no gaps")."""
+    from orgnet.graph.load import require_loaded
+
+    raw = store.inner
+    g = snapshot_name(raw, graph)
+    if single_graph(raw) and g not in raw.list_graphs():
+        info = kept_facts(raw).get(g)
+        if not info:
+            raise not_held(raw, g)
+        return {**info, "graph": g, "state": FACTS}
+    return require_loaded(store, g)
 
 
 T = TypeVar("T")
@@ -249,6 +301,6 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
 
 
 __all__ = ["Snapshot", "LIVE", "FACTS", "FACTS_WRITE", "FACTS_READ", "facts_key", "single_graph", "kept_facts",
-           "not_browsable", "display_name", "display_names", "series_title", "list_snapshots", "snapshot", "previous", "history", "sort_key",
+           "not_browsable", "not_held", "held_names", "snapshot_name", "require_snapshot", "display_name", "display_names", "series_title", "list_snapshots", "snapshot", "previous", "history", "sort_key",
            "is_snapshot_name", "series_names",
            "by_series", "check_same_series"]

@@ -136,6 +136,8 @@ def load_with_progress(c: Ctx, dataset, name: str, replace: bool, series: str | 
         audit(c, "import", "", graph=name, note=how, source=source)
         for warning in loaded.written.warnings:  # what the load could not do (e.g. Neo4j replanning)
             st.warning(escape_markdown(warning))
+        if loaded.superseded:  # Neo4j Community: the live snapshot this load replaced keeps its facts
+            st.info(c.t("import.superseded", old=escape_markdown(loaded.superseded), new=escape_markdown(name)))
         status.update(label=c.t("import.progress_done", graph=escape_markdown(name)), state="complete",
                       expanded=False)
     return counts

@@ -241,6 +241,10 @@ def units_block(c: Ctx, data: dict, scope: str) -> None:
 
 def evaluations_block(c: Ctx, cid: str, uid: str) -> None:
     """The latest two-way evaluation each way (共驻共建双向评价) beside a pair's breakdown."""
+    if c.facts_only:  # read per pair from the live graph: none to read it from (Neo4j Community)
+        st.markdown(f"**{c.t('linkage.evaluations')}**")
+        st.caption(c.t("linkage.eval_facts_only", graph=c.graph))
+        return
     rows = cached(c, evaluations.pair_evaluations, community_id=cid, unit_id=uid, as_of=True)
     st.markdown(f"**{c.t('linkage.evaluations')}**")
     if not rows:

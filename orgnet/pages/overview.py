@@ -237,6 +237,8 @@ def render(c: Ctx) -> None:
     info = c.info
     district = c.account is None or c.account.scope.is_district  # graph totals are district-wide
     counts = cached(c, _data.counts, c.graph, graph_kw=None) if district else None
+    if counts is not None and c.facts_only:  # no live graph to count: the counts kept at its load
+        counts = {"nodes": int(info.get("nodes") or 0), "relationships": int(info.get("relationships") or 0)}
     if not info and not (counts or {}).get("nodes"):
         st.info(c.t("app.no_graph", command="orgnet demo"))
         return

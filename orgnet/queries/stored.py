@@ -106,6 +106,14 @@ def live() -> Iterator[None]:
         _live.reset(token)
 
 
+def _name(store: Store, graph: str | None) -> str:
+    """The snapshot ``graph`` names (Neo4j Community: the default name means the live one), the
+    name its results were stored under."""
+    from orgnet.graph.snapshots import snapshot_name
+
+    return snapshot_name(store, graph)
+
+
 def _raw(store: Store) -> Store:
     """The store itself behind an account's scoped store: stored results are district rows,
     which the runner narrows to the account's scope after reading them."""
@@ -155,8 +163,10 @@ def facts_only(store: Any, graph: str | None) -> bool:
     from orgnet.graph.snapshots import kept_facts, single_graph
 
     store = _raw(store)
-    g = graph or store.default_graph
-    return single_graph(store) and g not in store.list_graphs() and g in kept_facts(store)
+    if not single_graph(store):
+        return False
+    g = _name(store, graph)
+    return g not in store.list_graphs() and g in kept_facts(store)
 
 
 def refuse_facts_only(store: Any, graph: str | None, cause: Exception | None = None) -> None:
@@ -233,7 +243,7 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     if _live.get() or _recording.get() is not None or not storable(q):
         return None
     store = _raw(store)
-    g = graph or store.default_graph
+    g = _name(store, graph)
     load_id = _load_id(store, g)
     if not load_id:
         return None

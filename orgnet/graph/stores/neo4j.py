@@ -8,10 +8,12 @@ transactions; the database is always passed explicitly.
 Graph names map to databases: the default graph (``orgnet``, or ``ORGNET_GRAPH``) is
 ``NEO4J_DATABASE`` (default ``neo4j``); any other name is a database of that name, which
 needs Neo4j Enterprise or Aura. Community Edition has a single database, so it holds ONE
-graph: asking for another raises :class:`~orgnet.errors.ConfigError` naming the ways out
-(make it the default graph with ``ORGNET_GRAPH``, another server, Enterprise, or the
-embedded store); see docs/engines.md for why graphs are not namespaced inside one
-database.
+snapshot live, under the name its load stored (``OrgnetMeta.snapshot``): a load of another
+name replaces it (the one replaced stays facts-only: ``orgnet.snapshots.load_snapshot``),
+the default name ``orgnet`` means the live snapshot whatever its name
+(:meth:`Neo4jStore.snapshot_name`), and reading any other name is refused naming the
+snapshots held (:meth:`Neo4jStore._check_holds`); see docs/engines.md for why graphs are not
+namespaced inside one database.
 
 A ``--replace`` load is staged (:meth:`Neo4jStore.replacing`): the new graph is written in
 batches of short transactions under technical labels that no reader matches
@@ -284,9 +286,58 @@ class Neo4jStore(Store):
         rows = self._read_in(self.database, f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m.snapshot AS s")
         return (rows[0]["s"] or None) if rows else None
 
+    def live_snapshot(self) -> str | None:
+        """The snapshot the configured database holds: the name its load stored, the default
+        graph's for a load by an orgnet that stored none; None when it holds no load metadata
+        (empty, or written without a load)."""
+        rows = self._read_in(self.database, f"MATCH (m:{META_LABEL} {{key: 'meta'}}) RETURN m.snapshot AS s")
+        return (rows[0]["s"] or self.default_graph) if rows else None
+
+    def snapshot_name(self, graph: str | None) -> str:
+        """The snapshot ``graph`` names. On Community (one database, one live snapshot) the
+        built-in default name (``orgnet``: no ``--graph``, ORGNET_GRAPH unset) means the live
+        snapshot, whatever its name, unless a snapshot of that name is kept; every other name
+        means itself, whatever ORGNET_GRAPH says (the name belongs to the data)."""
+        g = self._graph(graph)
+        if g != DEFAULT_GRAPH or self.edition != "community":
+            return g
+        return self._resolve(g, self.live_snapshot())
+
+    def _resolve(self, g: str, live: str | None) -> str:
+        if g != DEFAULT_GRAPH or live is None or live == g or self._kept_as_facts(g):
+            return g
+        return live
+
+    def _kept_as_facts(self, g: str) -> bool:
+        """Whether snapshot ``g`` has a facts record (``orgnet.graph.snapshots``)."""
+        from orgnet.graph.snapshots import FACTS_LABEL, facts_key
+
+        rows = self._read_in(self.database, f"MATCH (r:{FACTS_LABEL} {{key: $key}}) RETURN count(r) AS n",
+                             {"key": facts_key(g)})
+        return bool(rows and rows[0]["n"])
+
+    def holds_live(self, graph: str | None) -> bool:
+        """Whether snapshot ``graph`` is read from a graph of this server: on Community whether it
+        is the live one (or the database holds no load metadata: nothing to tell names apart by);
+        on Enterprise every name is a database of its own."""
+        if self.edition != "community":
+            return True
+        live = self.live_snapshot()
+        return live is None or self._resolve(self._graph(graph), live) == live
+
     def _check_holds(self, g: str) -> None:
         """Reading ``g`` from the configured database: refused when it holds another snapshot, so
-        that no setting (ORGNET_GRAPH) can make one quarter's data answer for another's."""
+        that no setting (ORGNET_GRAPH) can make one quarter's data answer for another's. On
+        Community the refusal names the snapshots held (live and facts-only); a facts-only one
+        raises :class:`~orgnet.errors.FactsOnly` (it can be compared, not browsed)."""
+        if self.edition == "community":
+            live = self.live_snapshot()
+            name = g if live is None else self._resolve(g, live)
+            if live is not None and name != live:
+                from orgnet.graph.snapshots import not_held
+
+                raise not_held(self, name)
+            return
         held = self.held_snapshot()
         if held and held != g:
             raise NotLoaded(
@@ -296,19 +347,13 @@ class Neo4jStore(Store):
                 f"(it replaces {held!r}).")
 
     def database_for(self, graph: str | None) -> str:
+        """The database of graph ``graph``: the configured one for the default graph, else (Enterprise,
+        Aura) a database of that name. Community has one database: every name is written there (a
+        load of a new name replaces the live snapshot, whose stored facts stay: ``orgnet.snapshots``),
+        and reads check the name (:meth:`_check_holds`)."""
         g = self._graph(graph)
-        if g == self.default_graph:
+        if g == self.default_graph or self.edition == "community":
             return self.database
-        if self.edition == "community" and g == self.held_snapshot():
-            return self.database  # the name the database's data was loaded as
-        if self.edition == "community":
-            raise ConfigError(
-                f"graph {g!r}: Neo4j Community Edition at {self.uri} has a single database "
-                f"({self.database!r}), which holds one graph, {self.default_graph!r} (leave out --graph "
-                f"to use it). To make {g!r} this server's graph instead, set ORGNET_GRAPH={g} (a load "
-                f"then replaces what the database holds); to keep several graphs side by side, point "
-                f"NEO4J_URI at one Neo4j server per graph, use Neo4j Enterprise/Aura (one database per "
-                f"graph), or the embedded store (unset NEO4J_URI)")
         return g
 
     # -- errors ------------------------------------------------------------
@@ -346,7 +391,7 @@ class Neo4jStore(Store):
 
     def read(self, cypher, params=None, *, graph=None, limit=None, timeout_s=None, scalars=False, stats=None):
         db = self.database_for(graph)
-        if db == self.database:
+        if db == self.database:  # one snapshot at a time there: the name must be the one held
             self._check_holds(self._graph(graph))
         return self._read_in(db, cypher, params, limit=limit, timeout_s=timeout_s, stats=stats)
 
@@ -594,6 +639,8 @@ class Neo4jStore(Store):
 
     def graph_exists(self, graph):
         db = self.database_for(graph)
+        if db == self.database and not self.holds_live(graph):  # Community: another snapshot is live
+            return False
         if db == self.database:  # whether the database holds data (a load decides by it), whatever its name
             return bool(self._read_in(db, f"MATCH (n) {_SNAPSHOT_NODE} RETURN count(n) > 0 AS any")[0]["any"])
         return graph in self.list_graphs()
@@ -611,7 +658,9 @@ class Neo4jStore(Store):
 
     def drop_graph(self, graph):
         db = self.database_for(graph)
-        if db == self.database:  # the configured database is emptied, never dropped
+        if db == self.database and not self.holds_live(graph):
+            pass  # Community: not the live snapshot, no graph to empty (its stored results go below)
+        elif db == self.database:  # the configured database is emptied, never dropped
             while self._auto(f"MATCH (n) {_SNAPSHOT_NODE} WITH n LIMIT 10000 DETACH DELETE n "
                              "RETURN count(*) AS c", db)[0]["c"]:
                 pass
