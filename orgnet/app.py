@@ -186,12 +186,16 @@ def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
         return []
     of_current = next((s.series for s in snaps if s.name == current), next(iter(groups)))
     names = list(groups)
+    titles = {n: series_title(n) for n in names}
+    alike = {v for v in titles.values() if list(titles.values()).count(v) > 1}
+    # a select keeps its value by the text it shows: two series that read alike keep their full names
+    shown = {n: n if titles[n] in alike else titles[n] for n in names}
     if st.session_state.get("_orgnet_series_select") not in names or st.session_state.get("_orgnet_series_for") != current:
         st.session_state["_orgnet_series_select"] = of_current  # follow the snapshot chosen
     if len(names) > 1:
         picked = sb.selectbox(t("app.series", lang), names, key="_orgnet_series_select",
                               help=t("app.series_help", lang), placeholder=t("common.choose", lang),
-                              format_func=series_title)
+                              format_func=shown.get)
     else:
         picked = names[0]
     return [s.name for s in groups[picked]]
