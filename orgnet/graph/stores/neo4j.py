@@ -66,10 +66,11 @@ STAGED_PREFIX = "Staged"
 _SWAPPED_LABELS = (*ID_LABELS, META_LABEL)
 #: rows of a staged load's DETACH DELETE per inner transaction
 _DELETE_BATCH = 10000
-#: node batches of a load written at once (new nodes of a load never lock each other), and
-#: relationship batches (which lock their end nodes: one at a time)
+#: batches of a load written at once (each its own transaction): two keep both of a small
+#: server's cores busy. New nodes lock nothing another batch needs; relationship batches lock
+#: their end nodes (a deadlock is a transient error: the driver retries the batch)
 _NODE_WRITERS = 2
-_REL_WRITERS = 1
+_REL_WRITERS = 2
 
 #: a node of the snapshot readers see: not the ledger's (which shares the database), not a
 #: staged or retired node of a load
