@@ -28,10 +28,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 
-def serve(work: Path, heap: str, pagecache_mb: int) -> None:
+def serve(work: Path, heap: str, pagecache_mb: int, jvm_options: list[str]) -> None:
     from neo4j_server import Neo4jTestServer
 
-    server = Neo4jTestServer(work / "neo4j", heap=heap, pagecache_mb=pagecache_mb).start()
+    kw = {"jvm_options": tuple(jvm_options)} if jvm_options else {}
+    server = Neo4jTestServer(work / "neo4j", heap=heap, pagecache_mb=pagecache_mb, **kw).start()
     info = {"uri": server.uri, "user": server.user, "password": server.password,
             "database": server.database, "pid": server.proc.pid, "start_s": server.start_seconds}
     (work / "server.json").write_text(json.dumps(info))
@@ -126,6 +127,8 @@ def main() -> None:
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("--heap", default="3g")
     p.add_argument("--pagecache-mb", type=int, default=512)
+    p.add_argument("--jvm", action="append", default=[], metavar="OPTION",
+                   help="the server JVM's options instead of the test server's (-XX:+UseSerialGC)")
     p.add_argument("--json")
     p.add_argument("--set", action="append", default=[], metavar="NAME=INT",
                    help="override a module constant of orgnet.graph.stores.neo4j for this run "
@@ -140,7 +143,7 @@ def main() -> None:
         setattr(neo4j_store, name, int(value))
     a.work.mkdir(parents=True, exist_ok=True)
     if a.step == "serve":
-        serve(a.work, a.heap, a.pagecache_mb)
+        serve(a.work, a.heap, a.pagecache_mb, a.jvm)
     else:
         from orgnet.graph.load import BATCH_SIZE
 
