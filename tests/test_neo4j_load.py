@@ -210,6 +210,37 @@ def test_every_relationship_batch_finds_its_ends_on_an_index(neo4j_db, demo_data
         store.close()
 
 
+class _SwapRefused(Neo4jStore):
+    """A store whose swap the real server refuses half-way through its one transaction (a
+    statement that fails after the label changes began), as a swap over the transaction
+    memory limit does (city preset, db.memory.transaction.max 2 GB)."""
+
+    def _write_tx(self, db, work, what):
+        if what != "(swap of a staged load)":
+            return super()._write_tx(db, work, what)
+
+        def failing(tx):
+            work(tx)
+            tx.run("RETURN 1 / 0").consume()
+
+        return super()._write_tx(db, failing, what)
+
+
+def test_a_refused_swap_keeps_the_old_graph_and_leaves_nothing(neo4j_db, tiny_dataset, demo_dataset):
+    store = _store(neo4j_db)
+    refused = _SwapRefused(neo4j_db["uri"], neo4j_db["user"], neo4j_db["password"], neo4j_db["database"])
+    try:
+        load_dataset(store, tiny_dataset, graph="orgnet", replace=True)
+        before = _seen(store)
+        with pytest.raises(Exception, match="/ by zero|divide"):
+            load_dataset(refused, demo_dataset, graph="orgnet", replace=True)
+        assert _seen(store) == before
+        assert store.technical_leftovers() == {STAGING_LABEL: 0, RETIRED_LABEL: 0}
+    finally:
+        store.close()
+        refused.close()
+
+
 class _NoReplanRight(Neo4jStore):
     """A store whose account may not replan: the real server refuses the procedure call (a
     name it does not know stands for one it does not allow; Community has no roles)."""

@@ -496,7 +496,12 @@ class Neo4jStore(Store):
             raise
         timings.update(writer.timings)
         t0 = time.perf_counter()
-        self._swap(db, fresh)
+        try:
+            self._swap(db, fresh)  # one transaction: rolled back whole when it fails
+        except BaseException:  # (e.g. over db.memory.transaction.max): the old graph stays, as it was
+            with contextlib.suppress(Exception):
+                self._delete_labelled(db, STAGING_LABEL)
+            raise
         timings["swap_s"] = time.perf_counter() - t0
         if not fresh:
             t0 = time.perf_counter()
