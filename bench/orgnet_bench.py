@@ -1064,9 +1064,10 @@ def _neo4j_goals(by: dict, presets: list[str]) -> list[str]:
     lines: list[str] = []
     for preset in presets:
         f, n = by.get((preset, "falkordb")), by.get((preset, "neo4j"))
-        if n and n.get("replace_phases"):
-            lines += ["", f"{preset} on Neo4j, phases of the replace (s): "
-                      + ", ".join(f"{k} {v}" for k, v in n["replace_phases"].items())]
+        for step in ("load", "replace"):  # the load into the empty database, the replace over it
+            if n and n.get(f"{step}_phases"):
+                lines += ["", f"{preset} on Neo4j, phases of the {step} (s): "
+                          + ", ".join(f"{k} {round(v, 3)}" for k, v in n[f"{step}_phases"].items())]
         if not (f and n):
             continue
         lines += ["", f"Goals of issue 27 on {preset} (Neo4j / FalkorDB in this run):", ""]

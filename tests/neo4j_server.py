@@ -72,9 +72,10 @@ class Neo4jTestServer:
     user = "neo4j"
     database = "neo4j"
 
-    def __init__(self, workdir: str | os.PathLike, *, heap: str = "1g", pagecache_mb: int = 128):
+    def __init__(self, workdir: str | os.PathLike, *, heap: str = "1g", pagecache_mb: int = 128,
+                 jvm_options: tuple[str, ...] = ("-XX:+UseSerialGC",)):
         self.workdir = Path(workdir)
-        self.heap, self.pagecache_mb = heap, pagecache_mb
+        self.heap, self.pagecache_mb, self.jvm_options = heap, pagecache_mb, tuple(jvm_options)
         self.password = "orgnet-" + secrets.token_hex(8)
         self.uri: str | None = None
         self.start_seconds: float | None = None
@@ -93,7 +94,7 @@ class Neo4jTestServer:
         t0 = time.monotonic()
         log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the process' life
         self.proc = subprocess.Popen(
-            [java, f"-Xmx{self.heap}", "-XX:+UseSerialGC", "-cp", cp, "orgnet.Neo4jTestServer", str(self.workdir / "data")],
+            [java, f"-Xmx{self.heap}", *self.jvm_options, "-cp", cp, "orgnet.Neo4jTestServer", str(self.workdir / "data")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env)
         lines: queue.Queue[str | None] = queue.Queue()
 

@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from orgnet.errors import LoadInProgress
-from orgnet.graph.load import graph_info, load_dataset
+from orgnet.errors import LoadInProgress, NotLoaded
+from orgnet.graph.load import graph_info, load_dataset, node_groups, relationship_groups, require_loaded
 from orgnet.graph.stores.neo4j import (
-    _LOCK_WAIT_S, REPLANNING_WARNING, RETIRED_LABEL, STAGING_LABEL, Neo4jStore,
+    _LOCK_WAIT_S, REPLANNING_WARNING, RETIRED_LABEL, STAGING_LABEL, Neo4jStore, _StagingWriter,
 )
 from orgnet.queries import catalog
 
@@ -135,6 +135,110 @@ def test_leftovers_of_a_failed_load_are_removed_and_the_old_graph_kept(neo4j_db,
         assert store.technical_leftovers() == {STAGING_LABEL: 0, RETIRED_LABEL: 0}
     finally:
         store.close()
+
+
+def test_a_load_into_an_empty_database_reads_as_not_loaded_until_it_ends(neo4j_db, demo_dataset):
+    """A load into an empty database writes the nodes under their own labels at once (no
+    relabelling of the whole graph at the end), yet half-way a reader still sees no graph:
+    尚未导入数据, nothing counted, no load metadata; the same reads after it see the whole graph."""
+    store, reader = _store(neo4j_db), _store(neo4j_db)
+    try:
+        checks: list[dict] = []
+
+        def hook(table: str, done: int, total: int) -> None:
+            if done and len(checks) < 2 and "→" in table:
+                with pytest.raises(NotLoaded, match="尚未导入数据"):
+                    require_loaded(reader)
+                checks.append({"exists": reader.graph_exists("orgnet"), "counts": reader.counts(),
+                               "info": graph_info(reader), "left": reader.technical_leftovers(),
+                               "labelled": reader.read(f"MATCH (n:Member:{STAGING_LABEL}) RETURN count(n) AS c")})
+
+        result = load_dataset(store, demo_dataset, graph="orgnet", replace=True, progress=hook)
+        assert checks, "the progress hook never ran during the relationships"
+        for check in checks:
+            assert check["exists"] is False and check["counts"] == {"nodes": 0, "relationships": 0}
+            assert check["info"] == {}
+            assert check["left"][STAGING_LABEL] > 0 and check["labelled"][0]["c"] > 0  # own labels already
+        assert "delete_old_s" not in result.phases  # nothing to retire
+        assert require_loaded(reader)["load_id"]
+        assert reader.counts() == {"nodes": result.nodes, "relationships": result.relationships}
+        assert reader.technical_leftovers() == {STAGING_LABEL: 0, RETIRED_LABEL: 0}
+    finally:
+        store.close()
+        reader.close()
+
+
+def test_a_failed_load_into_an_empty_database_leaves_it_empty(neo4j_db, demo_dataset):
+    store = _store(neo4j_db)
+    try:
+        def hook(table: str, done: int, total: int) -> None:
+            if done and "→" in table:
+                raise RuntimeError("stop half-way")
+
+        with pytest.raises(RuntimeError, match="half-way"):
+            load_dataset(store, demo_dataset, graph="orgnet", replace=True, progress=hook)
+        assert store.read("MATCH (n) WHERE NOT n:FollowUp AND NOT n:StoredResult RETURN count(n) AS c") == [{"c": 0}]
+        assert store.graph_exists("orgnet") is False
+    finally:
+        store.close()
+
+
+def _operators(plan: dict) -> list[str]:
+    return [plan["operatorType"].split("@")[0], *(op for child in plan.get("children", []) for op in _operators(child))]
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["empty database", "over a graph"])
+def test_every_relationship_batch_finds_its_ends_on_an_index(neo4j_db, demo_dataset, fresh):
+    """The relationship batches of both kinds of load (EXPLAIN on the real server): each end is
+    an index seek (a label's id constraint or the staging id index), never a scan."""
+    store = _store(neo4j_db)
+    try:
+        store.setup_schema("orgnet")
+        store._setup_staging(store.database)
+        writer = _StagingWriter(store, store.database, fresh)
+        first = {r["id"]: labels[0] for _, labels, rows in node_groups(demo_dataset) for r in rows}
+        statements = {writer.rel_cypher(rel.value, first[rows[0]["src"]], first[rows[0]["dst"]], props)
+                      for _, rel, _, _, _, rows in relationship_groups(demo_dataset, fresh=True) for props in (False, True)}
+        assert len(statements) > 10
+        for cypher in statements:
+            with store._session(store.database) as s:
+                plan = s.run("EXPLAIN " + cypher, {"rows": [["a", "b", {"x": 1}]]}).consume().plan
+            ops = _operators(plan)
+            assert not set(ops) & {"AllNodesScan", "NodeByLabelScan"}, (cypher, ops)
+            assert sum("IndexSeek" in op for op in ops) == 2, (cypher, ops)  # both ends
+    finally:
+        store.close()
+
+
+class _SwapRefused(Neo4jStore):
+    """A store whose swap the real server refuses half-way through its one transaction (a
+    statement that fails after the label changes began), as a swap over the transaction
+    memory limit does (city preset, db.memory.transaction.max 2 GB)."""
+
+    def _write_tx(self, db, work, what):
+        if what != "(swap of a staged load)":
+            return super()._write_tx(db, work, what)
+
+        def failing(tx):
+            work(tx)
+            tx.run("RETURN 1 / 0").consume()
+
+        return super()._write_tx(db, failing, what)
+
+
+def test_a_refused_swap_keeps_the_old_graph_and_leaves_nothing(neo4j_db, tiny_dataset, demo_dataset):
+    store = _store(neo4j_db)
+    refused = _SwapRefused(neo4j_db["uri"], neo4j_db["user"], neo4j_db["password"], neo4j_db["database"])
+    try:
+        load_dataset(store, tiny_dataset, graph="orgnet", replace=True)
+        before = _seen(store)
+        with pytest.raises(Exception, match="/ by zero|divide"):
+            load_dataset(refused, demo_dataset, graph="orgnet", replace=True)
+        assert _seen(store) == before
+        assert store.technical_leftovers() == {STAGING_LABEL: 0, RETIRED_LABEL: 0}
+    finally:
+        store.close()
+        refused.close()
 
 
 class _NoReplanRight(Neo4jStore):

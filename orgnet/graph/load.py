@@ -201,6 +201,16 @@ def _write_all(writer: Writer, batches: Iterable[tuple[str, str, list[dict]]],
     return total
 
 
+class _Later:
+    """A list still being built (a future): iterating it waits for it."""
+
+    def __init__(self, future):
+        self.future = future
+
+    def __iter__(self):
+        return iter(self.future.result())
+
+
 def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, result: LoadResult,
                  batch_size: int) -> bool:
     """Write the whole dataset into an empty graph at once when the writer can (FalkorDB's
@@ -208,9 +218,14 @@ def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, re
     write_graph = getattr(writer, "write_graph", None)
     if write_graph is None:
         return False
-    nodes = node_groups(dataset)
-    rels = [(name, rel.value, rows) for name, rel, _, _, _, rows in relationship_groups(dataset, fresh=True)]
-    written = write_graph(nodes, rels, hook, batch_size)
+    # the relationship rows are built while the server writes the nodes (writers iterate them
+    # after the nodes)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgnet-rels") as pool:
+        later = pool.submit(lambda: [(name, rel.value, rows) for name, rel, _, _, _, rows
+                                     in relationship_groups(dataset, fresh=True)])
+        nodes = node_groups(dataset)
+        written = write_graph(nodes, _Later(later), hook, batch_size)
+        rels = later.result()
     if written is None:
         return False
     result.tables.update(written)

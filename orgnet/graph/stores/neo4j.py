@@ -19,7 +19,9 @@ A ``--replace`` load is staged (:meth:`Neo4jStore.replacing`): the new graph is 
 batches of short transactions under technical labels that no reader matches
 (``OrgnetStaging`` + ``Staged<Label>``), then ONE transaction of label changes swaps it in —
 the old nodes lose their labels (``OrgnetRetired``), the staged ones get theirs — and the
-retired nodes are deleted in batches afterwards. The catalog matches model labels, and its
+retired nodes are deleted in batches afterwards. A load into a database that holds no graph
+writes its nodes under their own labels (beside ``OrgnetStaging``) and its swap only removes
+``OrgnetStaging`` and brings in the load metadata. The catalog matches model labels, and its
 few views that start from an unlabelled node leave the technical labels out. Readers see the old graph
 or the new one, never a mix; a killed load leaves only technical nodes, which the next load
 deletes. Transaction memory no longer grows with the dataset (a qindu load as one transaction
@@ -36,6 +38,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from orgnet.errors import (
@@ -64,7 +67,12 @@ STAGED_PREFIX = "Staged"
 #: every label the swap moves: the model's and the load metadata's
 _SWAPPED_LABELS = (*ID_LABELS, META_LABEL)
 #: rows of a staged load's DETACH DELETE per inner transaction
-_DELETE_BATCH = 2000
+_DELETE_BATCH = 10000
+#: batches of a load written at once (each its own transaction): two keep both of a small
+#: server's cores busy. New nodes lock nothing another batch needs; relationship batches lock
+#: their end nodes (a deadlock is a transient error: the driver retries the batch)
+_NODE_WRITERS = 2
+_REL_WRITERS = 2
 
 #: a node of the snapshot readers see: not the ledger's (which shares the database), not a
 #: staged or retired node of a load
@@ -170,11 +178,22 @@ _LOCK_WAIT_S = 3.0
 
 
 class _StagingWriter(Writer):
-    """Writes a new graph under the staging labels, batch by batch (each batch a short
-    transaction of its own); :meth:`Neo4jStore.replacing` swaps it in at the end."""
+    """Writes a new graph aside, batch by batch (each batch a short transaction of its own);
+    :meth:`Neo4jStore.replacing` swaps it in at the end.
 
-    def __init__(self, store: "Neo4jStore", db: str):
-        self.store, self.db = store, db
+    Over a loaded graph (``fresh`` false) the nodes carry only technical labels
+    (``OrgnetStaging`` + ``Staged<Label>``) and relationships find their ends on the staging
+    id index. Into a database that holds no graph (``fresh``) the nodes get their own labels
+    at once, beside ``OrgnetStaging`` (what a killed load leaves is still only technical
+    nodes, and the views that start from an unlabelled node leave them out), and
+    relationships find their ends on the labels' id constraints; the swap then only removes
+    ``OrgnetStaging`` and brings in the load metadata, without which readers see an empty
+    graph (尚未导入数据) until that transaction commits.
+    """
+
+    def __init__(self, store: "Neo4jStore", db: str, fresh: bool = False):
+        self.store, self.db, self.fresh = store, db, fresh
+        self.timings: dict[str, float] = {}
 
     def write(self, cypher: str, params: dict | None = None) -> None:
         raise StoreError("a staged Neo4j load writes through write_graph and write_meta only")
@@ -183,33 +202,71 @@ class _StagingWriter(Writer):
         self._run(f"CREATE (m:{STAGING_LABEL}:{STAGED_PREFIX}{META_LABEL} {{key: 'meta'}}) SET m += $props",
                   {"props": props})
 
+    def node_labels(self, labels: tuple[str, ...]) -> str:
+        """The labels a new node is created with (``:``-joined)."""
+        return ":".join([STAGING_LABEL, *(labels if self.fresh else (STAGED_PREFIX + x for x in labels))])
+
+    def rel_cypher(self, rel_type: str, src: str, dst: str, props: bool) -> str:
+        """Relationships of one type from ``src`` to ``dst`` labelled nodes; a row is
+        ``[src id, dst id]`` or ``[src id, dst id, properties]``. Both ends are found on an
+        index: the label's id constraint (fresh) or the staging id index."""
+        a, b = (src, dst) if self.fresh else (STAGING_LABEL, STAGING_LABEL)
+        cypher = (f"UNWIND $rows AS row MATCH (a:{a} {{id: row[0]}}) MATCH (b:{b} {{id: row[1]}}) "
+                  f"CREATE (a)-[r:{rel_type}]->(b)")
+        return cypher + (" SET r = row[2]" if props else "")
+
     def write_graph(self, nodes, rels, hook, batch_size: int) -> dict[str, int]:
-        """Every node group, then every relationship type (``load._write_whole``)."""
-        written: dict[str, int] = {}
+        """Every node group, then every relationship type (``load._write_whole``; ``rels`` is
+        iterated only after the nodes are written: it may still be being built meanwhile)."""
+        first_label: dict[str, str] = {}
+        node_groups = []
         for table, labels, rows in nodes:
-            staged = ":".join([STAGING_LABEL, *(STAGED_PREFIX + label for label in labels)])
-            items = [{**r["props"], "id": r["id"]} for r in rows]
-            written[table] = self._batches(table, f"UNWIND $rows AS row CREATE (n:{staged}) SET n = row",
-                                           items, hook, batch_size)
+            first_label.update((r["id"], labels[0]) for r in rows)
+            statement = f"UNWIND $rows AS row CREATE (n:{self.node_labels(labels)}) SET n = row"
+            node_groups.append((table, [(statement, [{**r["props"], "id": r["id"]} for r in rows])]))
+        t0 = time.perf_counter()
+        written = self._write_groups(node_groups, hook, batch_size, _NODE_WRITERS)
+        t1 = time.perf_counter()
+        rel_groups = []
         for name, rel_type, rows in rels:
-            cypher = (f"UNWIND $rows AS row MATCH (a:{STAGING_LABEL} {{id: row.src}}) "
-                      f"MATCH (b:{STAGING_LABEL} {{id: row.dst}}) CREATE (a)-[r:{rel_type}]->(b)")
-            if any(row["props"] for row in rows):
-                cypher += " SET r = row.props"
-            written[name] = self._batches(name, cypher, rows, hook, batch_size)
+            ends: dict[tuple[str, str], list[list]] = {}
+            for row in rows:  # a relationship group may join several labels (Area → Area, Unit)
+                ends.setdefault((first_label[row["src"]], first_label[row["dst"]]), []).append(
+                    [row["src"], row["dst"], row["props"]] if row["props"] else [row["src"], row["dst"]])
+            rel_groups.append((name, [(self.rel_cypher(rel_type, a, b, any(len(r) > 2 for r in part)), part)
+                                      for (a, b), part in ends.items()]))
+        written.update(self._write_groups(rel_groups, hook, batch_size, _REL_WRITERS))
+        self.timings.update(nodes_s=t1 - t0, relationships_s=time.perf_counter() - t1)
         return written
 
-    def _batches(self, name: str, cypher: str, rows: list[dict], hook, batch_size: int) -> int:
-        if hook is not None:
-            hook(name, 0, len(rows))
-        done = 0
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start:start + batch_size]
-            self._run(cypher, {"rows": batch})
-            done += len(batch)
-            if hook is not None:
-                hook(name, done, len(rows))
-        return done
+    def _write_groups(self, groups: list[tuple[str, list[tuple[str, list]]]], hook, batch_size: int,
+                      workers: int) -> dict[str, int]:
+        """Groups ``[(name, [(cypher, rows)])]`` in batches of ``batch_size`` rows, each batch a
+        transaction; ``workers`` batches at once (in order). The hook is called here, in the
+        caller's thread: when a group starts (0) and as its batches end."""
+        jobs = [(i, statement, part[start:start + batch_size]) for i, (_, parts) in enumerate(groups)
+                for statement, part in parts for start in range(0, len(part), batch_size)]
+        written: dict[str, int] = {}
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="orgnet-load") as pool:
+            futures = [pool.submit(self._run, statement, {"rows": batch}) for _, statement, batch in jobs]
+            try:
+                pending = list(zip(futures, jobs))
+                for i, (name, parts) in enumerate(groups):
+                    total, done = sum(len(part) for _, part in parts), 0
+                    if hook is not None:
+                        hook(name, 0, total)
+                    while pending and pending[0][1][0] == i:
+                        future, (_, _, batch) = pending.pop(0)
+                        future.result()
+                        done += len(batch)
+                        if hook is not None:
+                            hook(name, done, total)
+                    written[name] = written.get(name, 0) + done
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+        return written
 
     def _run(self, cypher: str, params: dict) -> None:
         self.store._write_tx(self.db, lambda tx: tx.run(cypher, params).consume(), cypher)
@@ -475,33 +532,48 @@ class Neo4jStore(Store):
         self.setup_schema(graph)
         self._setup_staging(db)
         self.clear_technical(db)  # what a killed load left (no other load runs: the lock)
+        fresh = not self._holds_graph(db)
         timings = self.load_timings = {}
+        writer = _StagingWriter(self, db, fresh)
         try:
-            yield _StagingWriter(self, db)
+            yield writer
         except BaseException:
             with contextlib.suppress(Exception):
                 self._delete_labelled(db, STAGING_LABEL)
             raise
+        timings.update(writer.timings)
         t0 = time.perf_counter()
-        self._swap(db)
+        try:
+            self._swap(db, fresh)  # one transaction: rolled back whole when it fails
+        except BaseException:  # (e.g. over db.memory.transaction.max): the old graph stays, as it was
+            with contextlib.suppress(Exception):
+                self._delete_labelled(db, STAGING_LABEL)
+            raise
         timings["swap_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        self._delete_labelled(db, RETIRED_LABEL)
-        timings["delete_old_s"] = time.perf_counter() - t0
+        if not fresh:
+            t0 = time.perf_counter()
+            self._delete_labelled(db, RETIRED_LABEL)
+            timings["delete_old_s"] = time.perf_counter() - t0
+
+    def _holds_graph(self, db: str) -> bool:
+        """Whether ``db`` holds a graph readers see (any node but the ledger's and a load's)."""
+        return bool(self._read_in(db, f"MATCH (n) {_SNAPSHOT_NODE} RETURN n.id AS id LIMIT 1"))
 
     def _setup_staging(self, db: str) -> None:
         self._auto(f"CREATE INDEX orgnet_staging_node_id IF NOT EXISTS FOR (n:{STAGING_LABEL}) ON (n.id)", db)
         self._auto("CALL db.awaitIndexes(300)", db)
 
-    def _swap(self, db: str) -> None:
+    def _swap(self, db: str, fresh: bool = False) -> None:
         """One transaction of label changes: the old graph's nodes lose their labels (retired),
         the staged nodes get theirs. Uniqueness holds: old ids leave their labels' constraints
-        before the new ones enter them."""
+        before the new ones enter them. A fresh load's nodes have their labels already: only
+        the metadata is swapped in and the staging label removed."""
         every = ":".join(_SWAPPED_LABELS)
-        statements = [f"MATCH (n) {_SNAPSHOT_NODE} REMOVE n:{every} SET n:{RETIRED_LABEL}"]
-        statements += [f"MATCH (n:{STAGED_PREFIX}{label}) REMOVE n:{STAGED_PREFIX}{label} SET n:{label}"
-                       for label in _SWAPPED_LABELS]
-        statements.append(f"MATCH (n:{STAGING_LABEL}) REMOVE n:{STAGING_LABEL}")
+        statements = [] if fresh else [f"MATCH (n) {_SNAPSHOT_NODE} REMOVE n:{every} SET n:{RETIRED_LABEL}"]
+        # a staged node loses the staging label with its first staged label (one write a node)
+        statements += [f"MATCH (n:{STAGED_PREFIX}{label}) REMOVE n:{STAGED_PREFIX}{label}:{STAGING_LABEL} "
+                       f"SET n:{label}" for label in (() if fresh else ID_LABELS) + (META_LABEL,)]
+        statements.append(f"MATCH (n:{STAGING_LABEL}) REMOVE n:{STAGING_LABEL}")  # (fresh: every node)
 
         def swap(tx) -> None:
             for cypher in statements:
