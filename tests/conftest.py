@@ -33,7 +33,8 @@ import pytest
 
 from orgnet.access.accounts import SCRYPT_N_ENV
 
-# New password hashes cost N=16 instead of 2**15 in the whole run (subprocesses inherit it);
+# New password hashes cost N=16 instead of 2**15 in the whole run (subprocesses inherit it, and
+# PYTEST_CURRENT_TEST with it, without which the cost is refused);
 # test_access checks the production cost with the variable unset.
 os.environ.setdefault(SCRYPT_N_ENV, "16")
 
