@@ -8,9 +8,14 @@
 - ``tiny_dataset``    session: ``validate_path(tests/data/tiny).dataset``
 - ``demo_dataset``    session: the ``demo`` preset generated into a temp dir and validated
 - ``demo_path``       session: the folder the demo preset was generated into
+- ``weicheng_dataset`` session: the ``weicheng`` preset, likewise
+                      (generated presets are made once per process and shared by every module
+                      that asks for them: tests/helpers_data.py; read them, never change them)
 - ``loaded_store``    session factory: ``loaded_store("tiny" | "demo" | dataset, graph=None)``
                       → ``(store, graph)``, the dataset loaded once per session into that graph
                       (on each engine: tests using it run on FalkorDB and on Neo4j)
+- ``loaded``          session: ``loaded("tiny" | "demo-0" | "weicheng-0" …)`` → ``(graph, nx graph)``,
+                      the linkage/KPI/table/assessment datasets on each engine (helpers_linkage)
 
 Neo4j (marker ``neo4j``), the same product code against a REAL Neo4j 5 Community:
 
@@ -33,7 +38,8 @@ import pytest
 
 from orgnet.access.accounts import SCRYPT_N_ENV
 
-# New password hashes cost N=16 instead of 2**15 in the whole run (subprocesses inherit it);
+# New password hashes cost N=16 instead of 2**15 in the whole run (subprocesses inherit it, and
+# PYTEST_CURRENT_TEST with it, without which the cost is refused);
 # test_access checks the production cost with the variable unset.
 os.environ.setdefault(SCRYPT_N_ENV, "16")
 
@@ -173,30 +179,26 @@ def tiny_dataset():
 
 
 @pytest.fixture(scope="session")
-def demo_path(tmp_path_factory) -> Path:
-    from orgnet.synthetic import generate
+def demo_path() -> Path:
+    """The folder the demo preset was generated into (shared: tests/helpers_data.py; read only)."""
+    from helpers_data import generated
 
-    out = tmp_path_factory.mktemp("demo")
-    generate("demo", out)
-    return out
-
-
-@pytest.fixture(scope="session")
-def demo_dataset(demo_path):
-    from orgnet.loaders.validate import validate_path
-
-    return validate_path(demo_path).dataset
+    return generated("demo").summary.path
 
 
 @pytest.fixture(scope="session")
-def weicheng_dataset(tmp_path_factory):
+def demo_dataset():
+    from helpers_data import dataset
+
+    return dataset("demo")
+
+
+@pytest.fixture(scope="session")
+def weicheng_dataset():
     """The ``weicheng`` preset (4 streets, 46 communities), generated and validated once."""
-    from orgnet.synthetic import generate
-    from orgnet.loaders.validate import validate_path
+    from helpers_data import dataset
 
-    out = tmp_path_factory.mktemp("weicheng")
-    generate("weicheng", out)
-    return validate_path(out).dataset
+    return dataset("weicheng")
 
 
 def ensure_loaded(store, dataset, graph: str, loaded: set) -> None:
@@ -246,3 +248,13 @@ def loaded_store(request, engine_store):
 def falkordb_loaded_store(request, falkordb_store):
     """``loaded_store`` on the embedded FalkorDB only (the browser tests)."""
     yield from _loader(request, falkordb_store, "fk_session_")  # not loaded_store's graphs
+
+
+@pytest.fixture(scope="session")
+def loaded(engine_store):
+    """``loaded("tiny" | "demo-0" | "weicheng-0" …)`` → ``(graph, networkx graph)``: the linkage,
+    KPI, table and assessment datasets on each engine, loaded once per session and shared by
+    those modules (read only; tests/helpers_linkage.py)."""
+    from helpers_linkage import Loaded
+
+    return Loaded(engine_store)

@@ -1,15 +1,14 @@
 """Test helpers of the linkage index and the KPIs: datasets and a loaded store.
 
 Datasets: the tiny hand-written one, generated demo (seeds 0, 1, 2) and weicheng.
-``linkage_store`` is the real embedded FalkorDB of tests/conftest.py.
+:class:`Loaded` is the session fixture ``loaded`` of tests/conftest.py (one per engine, shared
+by every module: the graphs it loads are read, never written).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Any
-
-import pytest
 
 from helpers_rules import generate_dataset, tiny_dataset
 
@@ -24,12 +23,6 @@ def make_dataset(name: str) -> Dataset:
         return tiny_dataset()
     preset, seed = name.rsplit("-", 1)
     return generate_dataset(preset, int(seed))
-
-
-@pytest.fixture(scope="session")
-def linkage_store(engine_store):
-    """Each engine in turn: the embedded FalkorDB, then a real Neo4j (tests/conftest.py)."""
-    return engine_store
 
 
 class Loaded:
@@ -53,8 +46,3 @@ class Loaded:
         if holds is not None and not holds(graph):
             load_dataset(self.store, ds, graph=graph, replace=True)
         return graph, g
-
-
-@pytest.fixture(scope="session")
-def loaded(linkage_store):
-    return Loaded(linkage_store)

@@ -7,13 +7,11 @@ asserts zero rejects; ``generate_dataset`` does the same for a generated preset.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+import helpers_data
 from orgnet.model import Dataset
-from orgnet.synthetic import generate
 from orgnet.loaders.validate import validate_path
 
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -40,13 +38,9 @@ def tiny_dataset() -> Dataset:
 
 
 def generate_dataset(preset: str, seed: int) -> Dataset:
-    """Generate a preset into a temporary folder and validate it (asserting no rejects)."""
-    out = Path(tempfile.mkdtemp(prefix=f"orgnet-rules-{preset}-{seed}-"))
-    try:
-        generate(preset, out, seed=seed)
-        return load_dataset_dir(out)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+    """A generated preset, validated with no rejects (generated once per process and shared:
+    read it, never change it — tests/helpers_data.py)."""
+    return helpers_data.dataset(preset, seed)
 
 
 def load_graph(store: Any, dataset: Dataset, graph: str) -> str:

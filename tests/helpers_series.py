@@ -2,12 +2,15 @@
 
 ``series()`` generates the series once per process (``orgnet.synthetic.series``), validates
 every quarter (asserting zero rejects) and gives, per quarter, its name, reference date,
-Dataset and the oracle's gap keys (tests/oracle.py over networkx, never Cypher).
+Dataset, networkx graph and the oracle's gap keys (tests/oracle.py over networkx, never Cypher;
+both made on first use).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +30,21 @@ class Quarter:
     as_of: str
     folder: Path
     dataset: Dataset
-    #: {(rule, id): oracle row} of every gap on the quarter's reference date
-    gaps: dict[tuple[str, str], dict]
+
+    @functools.cached_property
+    def graph(self):
+        """The quarter's networkx graph (made once; the oracles read it, never change it)."""
+        return to_networkx(self.dataset)
+
+    @functools.cached_property
+    def gaps(self) -> dict[tuple[str, str], dict]:
+        """{(rule, id): oracle row} of every gap on the quarter's reference date (computed on
+        first use: tests that only load the quarters do not pay for the oracle)."""
+        return oracle_gaps(self.dataset, self.as_of, self.graph)
 
 
-def oracle_gaps(dataset: Dataset, as_of: str) -> dict[tuple[str, str], dict]:
-    g = to_networkx(dataset)
+def oracle_gaps(dataset: Dataset, as_of: str, g=None) -> dict[tuple[str, str], dict]:
+    g = to_networkx(dataset) if g is None else g
     return {(r["rule"], r["id"]): r for fn in RULES.values() for r in fn(g, as_of)}
 
 
@@ -41,11 +53,12 @@ def series(preset: str = PRESET, n: int = 4, seed: int = 0) -> tuple[Quarter, ..
     from orgnet.synthetic.series import generate_series
 
     out = Path(tempfile.mkdtemp(prefix=f"orgnet-series-{preset}-"))
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
     summary = generate_series(preset, out, quarters_n=n, seed=seed)
     quarters = []
     for name, as_of, folder in summary.folders:
         ds = load_dataset_dir(folder)
-        quarters.append(Quarter(name, as_of, folder, ds, oracle_gaps(ds, as_of)))
+        quarters.append(Quarter(name, as_of, folder, ds))
     return tuple(quarters)
 
 

@@ -22,9 +22,12 @@ def entities(g, level: str) -> dict[str, str]:
     return {c: O.street_of(g, c) for c in O.nodes(g, "Community") if O.street_of(g, c)}
 
 
-def kpi_value(g, as_of: str, kpi: str, level: str, rate: bool) -> dict[str, float | None]:
+def kpi_value(g, as_of: str, kpi: str, level: str, rate: bool,
+              kpi_rows: dict[str, list[dict]] | None = None) -> dict[str, float | None]:
+    """``kpi_rows``: ``O.kpi_rows(g, as_of)`` when the caller has it already (it is the same for
+    every KPI item, and the slowest part of the oracle)."""
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for r in O.kpi_rows(g, as_of)[kpi]:
+    for r in (kpi_rows if kpi_rows is not None else O.kpi_rows(g, as_of))[kpi]:
         key = r["street_id"] if level == "street" else r["community_id"]
         if key:
             acc[key][0] += r["numerator"]
@@ -43,10 +46,18 @@ def rule_count(g, as_of: str, rule: str, level: str) -> dict[str, int]:
     return out
 
 
-def linkage_figure(g, as_of: str, figure: str, level: str) -> dict[str, float]:
-    by: dict[str, list[dict]] = defaultdict(list)
-    for p in O.linkage_pairs(g, as_of, windows=O.DEFAULT_WINDOWS):
+def scored_pairs(g, as_of: str) -> list[dict]:
+    """Every linkage pair with its sheet score and band."""
+    pairs = O.linkage_pairs(g, as_of, windows=O.DEFAULT_WINDOWS)
+    for p in pairs:
         p["score"], p["band"] = O.sheet_score(p)
+    return pairs
+
+
+def linkage_figure(g, as_of: str, figure: str, level: str, pairs: list[dict] | None = None) -> dict[str, float]:
+    """``pairs``: ``scored_pairs(g, as_of)`` when the caller has them already."""
+    by: dict[str, list[dict]] = defaultdict(list)
+    for p in (pairs if pairs is not None else scored_pairs(g, as_of)):
         by[p["street_id"] if level == "street" else p["community_id"]].append(p)
     out = {}
     for key, ps in by.items():
@@ -92,16 +103,20 @@ def assess(g, as_of: str, level: str, items: list[dict], kpi_rates: dict[str, bo
     ents = entities(g, level)
     mine = [i for i in items if level in i["levels"]]
     values: dict[str, dict[str, Any]] = {}
+    kpis: dict[str, list[dict]] | None = None  # computed once, for the first KPI item
+    pairs: list[dict] | None = None  # likewise for the first linkage item
     for it in mine:
         kind, _, ref = it["source"].partition(":")
         if kind == "kpi":
-            v = kpi_value(g, as_of, ref, level, kpi_rates[ref])
+            kpis = O.kpi_rows(g, as_of) if kpis is None else kpis
+            v = kpi_value(g, as_of, ref, level, kpi_rates[ref], kpis)
             values[it["id"]] = {e: v.get(e) for e in ents}
         elif kind == "rule":
             v = rule_count(g, as_of, ref, level)
             values[it["id"]] = {e: v.get(e, 0) for e in ents}
         elif kind == "linkage":
-            v = linkage_figure(g, as_of, ref, level)
+            pairs = scored_pairs(g, as_of) if pairs is None else pairs
+            v = linkage_figure(g, as_of, ref, level, pairs)
             values[it["id"]] = {e: v.get(e, 0.0) for e in ents}
         else:
             v = followup_value(records or [], ref, level, as_of)

@@ -20,7 +20,7 @@ import pytest
 from helpers_stores import run_cli
 from oracle_scope import inside
 from orgnet.access import audit
-from orgnet.access.accounts import (SCRYPT_N, SCRYPT_N_ENV, AccountBook, AccountRole, SignInFailed,
+from orgnet.access.accounts import (PYTEST_ENV, SCRYPT_N, SCRYPT_N_ENV, AccountBook, AccountRole, SignInFailed,
                                     SignInThrottled, hash_password, scrypt_n, store_for, throttle_wait,
                                     verify_password)
 from orgnet.errors import AccessDenied, ConfigError
@@ -53,6 +53,21 @@ def test_the_tests_hash_cheaply_and_a_bad_test_cost_is_refused(monkeypatch):
         monkeypatch.setenv(SCRYPT_N_ENV, bad)
         with pytest.raises(ConfigError, match=SCRYPT_N_ENV):
             hash_password("correct horse battery")
+
+
+def test_the_test_cost_is_refused_outside_pytest(tmp_path, monkeypatch):
+    """A deployment that sets ORGNET_TEST_SCRYPT_N (pytest's PYTEST_CURRENT_TEST unset) gets an
+    error naming it, never a weak hash: no account is added, and unset it hashes at full cost."""
+    monkeypatch.setenv(SCRYPT_N_ENV, "16")
+    monkeypatch.delenv(PYTEST_ENV)
+    with pytest.raises(ConfigError, match=f"{SCRYPT_N_ENV} is a test-only setting"):
+        hash_password("correct horse battery")
+    r = _orgnet(tmp_path, "users", "add", "zhao", "--role", "viewer", "--password-stdin",
+                stdin="a-good-password\n")
+    assert r.returncode != 0 and SCRYPT_N_ENV in r.stderr and "unset it" in r.stderr, (r.returncode, r.stderr)
+    assert _orgnet(tmp_path, "users", "list", "--format", "json").stdout.strip() == "[]"
+    monkeypatch.delenv(SCRYPT_N_ENV)
+    assert hash_password("correct horse battery").startswith(f"scrypt${SCRYPT_N}$8$1$")
 
 
 def test_five_failures_make_the_account_wait_and_the_wait_doubles(tmp_path):

@@ -11,7 +11,6 @@ import pytest
 
 import oracle_assessment as OA
 from helpers_assess import two_quarters  # noqa: F401 (fixture)
-from helpers_linkage import linkage_store, loaded  # noqa: F401 (fixtures)
 from helpers_stores import lend_store
 
 AS_OF = "2025-06-30"
@@ -156,7 +155,6 @@ def test_packaged_sheet_adds_up_per_level():
 
 @pytest.mark.parametrize("level", ["street", "community"])
 def test_follow_up_items_and_rank_change_equal_oracle(two_quarters, level):
-    from orgnet.graph.nx import to_networkx
     from orgnet.ledger.service import list_records
     from orgnet.assessment import assess
 
@@ -165,8 +163,8 @@ def test_follow_up_items_and_rank_change_equal_oracle(two_quarters, level):
     assert report["previous"] == names[0] and report["as_of"] == qs[1].as_of
     records = [r.data for r in list_records(store, series="考核测试系列")]
     assert any(r["status"] == "closed" for r in records) and any(r["deadline"] < qs[1].as_of for r in records)
-    now = OA.assess(to_networkx(qs[1].dataset), qs[1].as_of, level, ITEMS, _rates(), records)
-    before = OA.assess(to_networkx(qs[0].dataset), qs[0].as_of, level, ITEMS, _rates(), records)
+    now = OA.assess(qs[1].graph, qs[1].as_of, level, ITEMS, _rates(), records)
+    before = OA.assess(qs[0].graph, qs[0].as_of, level, ITEMS, _rates(), records)
     _close(_got(report), now)
     assert {r["id"]: r["rank_change"] for r in report["results"]} == \
         {e: before[e]["rank"] - now[e]["rank"] for e in now}

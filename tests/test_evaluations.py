@@ -116,13 +116,13 @@ def test_graph_has_an_evaluation_node_per_row(tiny_dataset):
 
 
 @pytest.fixture(scope="module")
-def weicheng(tmp_path_factory):
+def weicheng():
+    """The weicheng preset (seed 0) of the session (tests/helpers_data.py): its folder, summary,
+    validation result and networkx graph."""
+    from helpers_data import generated
     from orgnet.graph.nx import to_networkx
-    from orgnet.synthetic import generate
-    out = tmp_path_factory.mktemp("weicheng")
-    summary = generate("weicheng", out, seed=0)
-    result = validate_path(out)
-    return out, summary, result, to_networkx(result.dataset)
+    made = generated("weicheng", 0)
+    return made.summary.path, made.summary, made.result, to_networkx(made.result.dataset)
 
 
 def test_generated_evaluations_plausible(weicheng):

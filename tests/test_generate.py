@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import filecmp
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+import helpers_data
 
 from orgnet.model import TABLE_ORDER, TABLES, TWO_NEW_KINDS, Dataset
 from orgnet.synthetic import DEFAULT_AS_OF, PRESETS, generate
@@ -32,22 +33,16 @@ TWO_NEW = {k.value for k in TWO_NEW_KINDS}
 
 
 @pytest.fixture(scope="session")
-def generated(tmp_path_factory):
-    cache: dict[tuple[str, int, str], tuple] = {}
-
+def generated():
+    """``generated(preset, seed, fmt)`` → (summary, validation result), shared with every module
+    of the session (tests/helpers_data.py); ``generated.cpu_seconds[key]`` is the CPU time the
+    generation took (summary.seconds is wall time: at load 10 on 2 cores the qindu preset took
+    11.4 s of it); the time budgets below are about the work, so CPU time."""
     def get(preset: str, seed: int = 0, fmt: str = "csv"):
-        key = (preset, seed, fmt)
-        if key not in cache:
-            out = tmp_path_factory.mktemp(f"gen_{preset}_{seed}_{fmt}")
-            cpu = time.process_time()
-            summary = generate(preset, out, seed=seed, fmt=fmt)
-            get.cpu_seconds[key] = time.process_time() - cpu
-            result = validate_path(summary.path)
-            cache[key] = (summary, result)
-        return cache[key]
+        made = helpers_data.generated(preset, seed, fmt)
+        get.cpu_seconds[(preset, seed, fmt)] = made.cpu_seconds
+        return made.summary, made.result
 
-    #: CPU seconds each generation took (summary.seconds is wall time: at load 10 on 2 cores the
-    #: qindu preset took 11.4 s of it); the time budgets below are about the work, so CPU time
     get.cpu_seconds = {}
     return get
 

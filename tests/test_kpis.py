@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import oracle_linkage as O
-from helpers_linkage import AS_OFS, DATASETS, linkage_store, loaded  # noqa: F401 (fixtures)
+from helpers_linkage import AS_OFS, DATASETS
 from orgnet.queries.kpis import kpi_ids
 
 #: every KPI of the catalog, in the Overview's order

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import oracle_linkage as O
-from helpers_linkage import AS_OFS, DATASETS, linkage_store, loaded  # noqa: F401 (fixtures)
+from helpers_linkage import AS_OFS, DATASETS
 from orgnet.errors import ConfigError
 from orgnet.analysis import linkage as lk
 from helpers_stores import lend_store

@@ -29,8 +29,7 @@ def street_packs(two_quarters, tmp_path_factory):
 
 
 def _g(q):
-    from orgnet.graph.nx import to_networkx
-    return to_networkx(q.dataset)
+    return q.graph  # made once per quarter (tests/helpers_series.py)
 
 
 def _secretary(g, community, as_of):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 import oracle_tables as OT
-from helpers_linkage import linkage_store, loaded  # noqa: F401 (fixtures)
 
 AS_OF = "2025-06-30"
 

@@ -39,9 +39,13 @@ from orgnet.graph.stores.base import Store
 
 #: scrypt cost: 2**15 × 128 × 8 bytes = 32 MB of memory per hash (memory-hard), about 0.1 s
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
-#: the test suite's switch to a cheaper N for NEW hashes (tests/conftest.py sets it; never set
-#: it in production). Verifying always uses the N stored in the hash itself.
+#: the test suite's switch to a cheaper N for NEW hashes (tests/conftest.py sets it). Honoured
+#: only inside a pytest run (:data:`PYTEST_ENV` set, as pytest sets it for each test and its
+#: subprocesses inherit it); anywhere else hashing refuses it, so a deployment that sets it by
+#: mistake gets an error instead of weak hashes. Verifying always uses the N stored in the hash.
 SCRYPT_N_ENV = "ORGNET_TEST_SCRYPT_N"
+#: what pytest sets while a test runs (setup, call, teardown)
+PYTEST_ENV = "PYTEST_CURRENT_TEST"
 #: failed sign-ins in a row, for one account name from one client address, after which
 #: further attempts must wait (known and unknown names alike)
 THROTTLE_AFTER = 5
@@ -117,10 +121,14 @@ def hash_password(password: str) -> str:
 
 
 def scrypt_n() -> int:
-    """The N new hashes use: :data:`SCRYPT_N`, unless the tests lower it with ``ORGNET_TEST_SCRYPT_N``."""
+    """The N new hashes use: :data:`SCRYPT_N`, unless the tests lower it with ``ORGNET_TEST_SCRYPT_N``
+    (refused outside a pytest run)."""
     raw = os.environ.get(SCRYPT_N_ENV, "").strip()
     if not raw:
         return SCRYPT_N
+    if not os.environ.get(PYTEST_ENV):
+        raise ConfigError(f"{SCRYPT_N_ENV} is a test-only setting that weakens password hashes: unset it"
+                          f"（{SCRYPT_N_ENV} 仅供测试使用，会降低密码强度，请删除该环境变量）")
     n = int(raw) if raw.isdigit() else 0
     if n < 2 or n & (n - 1) or n > SCRYPT_N:
         raise ConfigError(f"{SCRYPT_N_ENV}={raw!r}: give a power of two from 2 to {SCRYPT_N}, "
