@@ -179,17 +179,14 @@ def date_options(current: str, default: str, years: int = 5) -> list[str]:
 def _series_picker(sb, snaps: list, current: str, lang: str) -> list[str]:
     """The series selector (shown when the store holds more than one); returns the names of
     the picked series' snapshots, oldest first (the snapshot selector's options)."""
-    from orgnet.graph.snapshots import by_series, series_title
+    from orgnet.graph.snapshots import by_series, series_titles
 
     groups = by_series(snaps)
     if not groups:
         return []
     of_current = next((s.series for s in snaps if s.name == current), next(iter(groups)))
     names = list(groups)
-    titles = {n: series_title(n) for n in names}
-    alike = {v for v in titles.values() if list(titles.values()).count(v) > 1}
-    # a select keeps its value by the text it shows: two series that read alike keep their full names
-    shown = {n: n if titles[n] in alike else titles[n] for n in names}
+    shown = series_titles(names)  # distinct: a select keeps its value by the text it shows
     if st.session_state.get("_orgnet_series_select") not in names or st.session_state.get("_orgnet_series_for") != current:
         st.session_state["_orgnet_series_select"] = of_current  # follow the snapshot chosen
     if len(names) > 1:

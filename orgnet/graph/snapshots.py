@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
@@ -269,6 +270,24 @@ def series_title(series: str) -> str:
     return _PRESET_TAG.sub("", str(series or "")) or str(series or "")
 
 
+def series_titles(names: Sequence[str]) -> dict[str, str]:
+    """{series: its title as the UI shows it}, every title distinct (a select keeps its value by
+    the text it shows): two that read alike without their preset tags keep the tag's word
+    ("潍坊市潍城区模拟数据（weicheng）"), never "预设".
+
+    >>> series_titles(["甲区模拟数据 · 预设 demo", "甲区模拟数据 · 预设 weicheng", "乙区"])["甲区模拟数据 · 预设 demo"]
+    '甲区模拟数据（demo）'
+    """
+    titles = {n: series_title(n) for n in names}
+    counts = Counter(titles.values())
+
+    def told_apart(n: str) -> str:
+        tag = str(n).replace(titles[n], "", 1).replace("预设", "").strip(" ·")
+        return f"{titles[n]}（{tag or n}）"
+
+    return {n: told_apart(n) if counts[titles[n]] > 1 else titles[n] for n in names}
+
+
 def display_name(info: dict[str, Any]) -> str:
     """A snapshot as the UI names it: its series (the district's dataset title), the quarter and
     the reference date, e.g. ``咸阳市秦都区 2026年二季度（2026-06-30）``; the graph name only when the
@@ -301,6 +320,6 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
 
 
 __all__ = ["Snapshot", "LIVE", "FACTS", "FACTS_WRITE", "FACTS_READ", "facts_key", "single_graph", "kept_facts",
-           "not_browsable", "not_held", "held_names", "snapshot_name", "require_snapshot", "display_name", "display_names", "series_title", "list_snapshots", "snapshot", "previous", "history", "sort_key",
+           "not_browsable", "not_held", "held_names", "snapshot_name", "require_snapshot", "display_name", "display_names", "series_title", "series_titles", "list_snapshots", "snapshot", "previous", "history", "sort_key",
            "is_snapshot_name", "series_names",
            "by_series", "check_same_series"]
