@@ -541,6 +541,25 @@ def test_the_sidebar_date_reads_in_chinese(demo_env):
     assert _sidebar_date(at).isoformat() == (linked[0] if isinstance(linked, list) else linked)
 
 
+def test_the_follow_up_deadline_reads_in_chinese(demo_env):
+    """The follow-up page's deadlines (in forms) are days in words, none first: no date picker."""
+    import re
+
+    at = open_page("followup")
+    assert not at.date_input
+    found = 0
+    for key in ("fu_assign_deadline", "fu_bulk_deadline"):
+        try:
+            box = at.selectbox(key=key)
+        except KeyError:  # the bulk form shows only when the ledger holds records
+            continue
+        found += 1
+        assert box.value in ("", None) and box.options[0] == "—", box.options[:3]
+        assert all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", o) for o in box.options[1:]), box.options[1:4]
+        assert "2026年5月31日" in box.options
+    assert found, "no deadline select on the follow-up page"
+
+
 def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
     """Overview, Gaps and Linkage evaluated on a date picked in the sidebar equal
     `orgnet gaps/kpis/linkage --as-of` on that date (and the date is in the URL)."""

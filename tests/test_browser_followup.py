@@ -90,10 +90,7 @@ def test_cycle_in_the_browser(browser, url, cycle, demo_dataset):
                                                        place=g["community"] or g["street"] or ""))
             page.keyboard.press("Escape")
         page.get_by_label(t("followup.person")).first.fill("李书记")
-        date_box = page.get_by_label(t("followup.deadline")).first  # a field of year/month/day segments
-        date_box.locator('[role="spinbutton"]').first.click()
-        page.keyboard.type("20260531")
-        page.keyboard.press("Tab")
+        _choose(page, t("followup.deadline"), "2026年5月31日")  # one select of days in words
         page.get_by_role("button", name=t("followup.assign_button")).click()
         page.get_by_text(t("followup.assigned", n=3)).first.wait_for(timeout=60_000)
         _wait_idle(page)
@@ -135,12 +132,15 @@ def test_cycle_in_the_browser(browser, url, cycle, demo_dataset):
         main = page.locator('[data-testid="stMain"]')
         boxes = main.locator('[data-testid="stSelectbox"]')
         chosen = [boxes.nth(i).locator("input").first.input_value() for i in (0, 1)]  # 上期, 本期
-        assert [v.split("（")[0] for v in chosen] == [Q1, Q2], chosen
+        from orgnet.graph.snapshots import display_names
+
+        named = {v: k for k, v in display_names(list_snapshots(store)).items()}  # shown as series and date
+        assert [named.get(v, v) for v in chosen] == [Q1, Q2], chosen
         boxes.nth(0).get_by_role("button", name="Open").click()  # the list offers weicheng's snapshots only
         page.get_by_role("option").first.wait_for(timeout=30_000)
         offered = page.get_by_role("option").all_inner_texts()
         page.keyboard.press("Escape")
-        assert sorted(o.split("（")[0] for o in offered) == [Q1, Q2], offered
+        assert sorted(named.get(o, o) for o in offered) == [Q1, Q2], offered
         assert OTHER not in main.inner_text()
         page.screenshot(path=str(SHOTS / "changes_q1_q2.png"), full_page=True)
         page.goto(f"{url}/?graph={Q2}")

@@ -285,6 +285,22 @@ def date_words(day: str, lang: str, *, mark: bool = False) -> str:
     return f"{text}{i18n.t('app.as_of_snapshot', lang)}" if mark else text
 
 
+def day_select(where: Any, label: str, *, key: str, lang: str, around: str, back_days: int = 365,
+               ahead_days: int = 730) -> str:
+    """A day as one select of dates in words (2026年5月31日), "—" first for none: for a date in a
+    form (a follow-up's deadline), where Streamlit's picker names months and weekdays in English
+    and three selects cannot follow the month before the form is sent. The days offered run from
+    ``back_days`` before ``around`` (the snapshot's date) to ``ahead_days`` after today; typing
+    narrows the list. Returns the ISO day, or "" for none."""
+    import datetime as dt
+
+    first = dt.date.fromisoformat(around) - dt.timedelta(days=back_days)
+    span = (dt.date.today() + dt.timedelta(days=ahead_days) - first).days
+    days = [""] + [(first + dt.timedelta(days=i)).isoformat() for i in range(max(span, 0) + 1)]
+    return where.selectbox(label, days, key=key, placeholder=i18n.t("common.choose", lang),
+                           format_func=lambda d: date_words(d, lang) if d else "—")
+
+
 def date_select(where: Any, label: str, value: "dt.date | None", *, key: str, lang: str, help: str | None = None,
                 optional: bool = False, years: tuple[int, int] | None = None) -> "dt.date | None":
     """A date as three selects (年 / 月 / 日 in Chinese), in place of Streamlit's date picker,

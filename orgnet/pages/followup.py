@@ -10,7 +10,7 @@ from orgnet.errors import OrgnetError
 from orgnet.ledger import service as led
 from orgnet.ledger.model import FollowUpConflict, FollowUpStatus, Record, now
 from orgnet.pages import _data, _url
-from orgnet.pages._ui import Ctx, cached, download, download_name, page_header
+from orgnet.pages._ui import Ctx, cached, day_select, download, download_name, page_header
 
 #: tint overdue rows up to this many rows shown
 STYLED_ROWS = 300
@@ -111,11 +111,11 @@ def _assign_block(c: Ctx, titles: dict, by_gap: dict[str, Record]) -> None:
                                 format_func=lambda k: gap_option(c, options[k]))
         a, b = st.columns(2)
         person = a.text_input(c.t("followup.person"), key="fu_assign_person")
-        deadline = b.date_input(c.t("followup.deadline"), value=None, format="YYYY-MM-DD", key="fu_assign_deadline")
+        deadline = day_select(b, c.t("followup.deadline"), key="fu_assign_deadline", lang=c.lang, around=c.as_of)
         if st.form_submit_button(c.t("followup.assign_button"), type="primary") and picked:
             try:
                 done = led.assign(c.store, [options[k] for k in picked], snapshot=c.graph, as_of=c.as_of,
-                                  by=_editor(c), person=person.strip(), deadline=deadline.isoformat() if deadline else "",
+                                  by=_editor(c), person=person.strip(), deadline=deadline,
                                   versions={k: by_gap[k].version for k in picked if k in by_gap})
                 st.session_state[K_FLASH] = c.t("followup.assigned", n=len(done))
                 st.session_state[K_ROUND] = st.session_state.get(K_ROUND, 0) + 1
@@ -139,7 +139,7 @@ def _bulk_block(c: Ctx, shown: list[Record], titles: dict) -> None:
         status = a.selectbox(c.t("followup.status"), statuses, key="fu_bulk_status", placeholder=c.t("common.choose"),
                              format_func=lambda s: _status_name(c, s) if s else c.t("followup.keep"))
         person = b.text_input(c.t("followup.person"), key="fu_bulk_person")
-        deadline = d.date_input(c.t("followup.deadline"), value=None, format="YYYY-MM-DD", key="fu_bulk_deadline")
+        deadline = day_select(d, c.t("followup.deadline"), key="fu_bulk_deadline", lang=c.lang, around=c.as_of)
         reason = st.text_input(c.t("followup.reason"), key="fu_bulk_reason")
         note = st.text_input(c.t("followup.note"), key="fu_bulk_note")
         if st.form_submit_button(c.t("followup.bulk_button")) and keys:
@@ -148,7 +148,7 @@ def _bulk_block(c: Ctx, shown: list[Record], titles: dict) -> None:
                 try:
                     led.update(c.store, k, by_key[k].version, by=_editor(c), note=note.strip(),
                                status=status or None, person=person.strip() or None,
-                               deadline=deadline.isoformat() if deadline else None, reason=reason.strip() or None)
+                               deadline=deadline or None, reason=reason.strip() or None)
                     saved += 1
                 except FollowUpConflict:
                     stale.append(k)
