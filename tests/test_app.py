@@ -560,6 +560,19 @@ def test_the_follow_up_deadline_reads_in_chinese(demo_env):
     assert found, "no deadline select on the follow-up page"
 
 
+def test_the_import_page_names_snapshots_as_the_app_does(demo_env):
+    """The Import page's list of snapshots and its 设为当前 select show a snapshot's series and
+    date (as the sidebar does) beside the name it was loaded under."""
+    from orgnet.graph.snapshots import display_names, list_snapshots
+
+    store, graph = demo_env
+    shown = display_names(list_snapshots(store))[graph]
+    at = open_page("import")
+    table = next(d.value for d in at.dataframe if t("import.shown_as") in d.value.columns)
+    assert table.set_index(t("import.graph_name")).loc[graph, t("import.shown_as")] == shown
+    assert f"{shown} · {graph}" in at.selectbox(key="import_pick").options
+
+
 def test_a_date_chosen_in_the_app_gives_the_cli_rows(demo_env):
     """Overview, Gaps and Linkage evaluated on a date picked in the sidebar equal
     `orgnet gaps/kpis/linkage --as-of` on that date (and the date is in the URL)."""

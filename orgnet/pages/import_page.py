@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.model import TABLES
+from orgnet.graph.snapshots import display_names, list_snapshots
 from orgnet.graph.stores.base import graph_name_for, is_graph_name
 from orgnet.loaders.guard import temporary_upload_dir, unpack_upload
 from orgnet.pages._ui import K_GRAPH, Ctx, audit, download, page_header, uploader_texts
@@ -222,17 +223,19 @@ def render(c: Ctx) -> None:
     if not graphs:
         st.info(c.t("app.no_graph", command="orgnet demo"))
         return
+    shown = display_names([s for s in list_snapshots(c.store) if s.name in graphs])  # series and date
     rows = []
     for g in graphs:
         try:
             n = c.store.counts(g)
         except Exception:  # noqa: BLE001
             n = {"nodes": None, "relationships": None}
-        rows.append({c.t("import.graph_name"): g, c.t("import.nodes"): n["nodes"],
+        rows.append({c.t("import.graph_name"): g, c.t("import.shown_as"): shown.get(g, ""), c.t("import.nodes"): n["nodes"],
                      c.t("import.relationships"): n["relationships"]})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     pick = st.selectbox(c.t("import.current"), graphs,
-                        index=graphs.index(c.graph) if c.graph in graphs else 0, key="import_pick", placeholder=c.t("common.choose"))
+                        index=graphs.index(c.graph) if c.graph in graphs else 0, key="import_pick", placeholder=c.t("common.choose"),
+                        format_func=lambda g: f"{shown[g]} · {g}" if shown.get(g) else g)
     if st.button(c.t("import.make_current"), key="import_make_current"):
         state[K_GRAPH] = pick
         state["_orgnet_pending_graph"] = pick
