@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-06-30"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # each test: on Neo4j another test may have loaded another graph in between
 def demo(loaded_store):
     return loaded_store("demo")
 

@@ -119,7 +119,7 @@ def not_held(store: Store, name: str) -> "FactsOnly | NotLoaded":
         return not_browsable(name, live)
     held_zh = "、".join(([f"{live}（在用）"] if live else []) + [f"{n}（仅存结果）" for n in facts]) or "无"
     held_en = ", ".join(([f"{live} (live)"] if live else []) + [f"{n} (facts-only)" for n in facts]) or "none"
-    return NotLoaded(f"数据库中没有快照 {name}；现有快照：{held_zh}。请用 --graph 选择其中之一，或导入它："
+    return NotLoaded(f"快照 {name} 尚未导入数据：数据库中没有它；现有快照：{held_zh}。请用 --graph 选择其中之一，或导入它："
                      f"orgnet load 台账目录 --graph {name}" + (f"（会替换在用的 {live}，{live} 仅保留结果）" if live else "")
                      + f"。 / The database holds no snapshot {name!r}; it holds: {held_en}. Pick one with "
                      f"--graph, or load it: orgnet load LEDGER_DIR --graph {name}"

@@ -213,7 +213,8 @@ class _StagingWriter(Writer):
         a, b = (src, dst) if self.fresh else (STAGING_LABEL, STAGING_LABEL)
         cypher = (f"UNWIND $rows AS row MATCH (a:{a} {{id: row[0]}}) MATCH (b:{b} {{id: row[1]}}) "
                   f"CREATE (a)-[r:{rel_type}]->(b)")
-        return cypher + (" SET r = row[2]" if props else "")
+        # rows of one batch may differ: [src, dst] beside [src, dst, properties]
+        return cypher + (" SET r = coalesce(row[2], {})" if props else "")
 
     def write_graph(self, nodes, rels, hook, batch_size: int) -> dict[str, int]:
         """Every node group, then every relationship type (``load._write_whole``; ``rels`` is
