@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orgnet.graph.load import LoadResult, ProgressHook, load_dataset
-from orgnet.graph.snapshots import Snapshot, list_snapshots, single_graph, snapshot
+from orgnet.graph.snapshots import Snapshot, list_snapshots, live_snapshot, snapshot
 from orgnet.graph.stores.base import Store
 from orgnet.ledger.service import SyncResult, sync_snapshot
 from orgnet.model import Dataset
@@ -47,15 +47,6 @@ def after_load(store: Store, graph: str, *, as_of: str | None = None,
     synced on (default: the snapshot's reference date)."""
     kept = store_results(store, graph)
     return kept, (sync_snapshot(store, graph, as_of=as_of) if ledger else None)
-
-
-def live_snapshot(store: Store) -> str | None:
-    """Where the store holds one live graph (Neo4j Community): the name of the snapshot it holds
-    live (None when it is empty); None on a store where every snapshot is a graph of its own."""
-    raw = store.inner
-    if not single_graph(raw):
-        return None
-    return raw.live_snapshot()
 
 
 def supersedes(store: Store, graph: str, replace: bool) -> str | None:

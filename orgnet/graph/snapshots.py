@@ -102,12 +102,18 @@ def snapshot_name(store: Store, graph: str | None) -> str:
     return name(graph) if callable(name) else (graph or raw.default_graph)
 
 
+def live_snapshot(store: Store) -> str | None:
+    """Where the store holds one live graph (Neo4j Community): the name of the snapshot it holds
+    live (None when it is empty); None on a store where every snapshot is a graph of its own."""
+    raw = store.inner
+    return raw.live_snapshot() if single_graph(raw) else None
+
+
 def held_names(store: Store) -> tuple[str | None, list[str]]:
     """(the live snapshot's name or None, the facts-only snapshots' names) of a store holding one
     live graph."""
-    raw = store.inner
-    live = getattr(raw, "live_snapshot", lambda: None)()
-    return live, sorted(n for n in kept_facts(raw) if n != live)
+    live = live_snapshot(store)
+    return live, sorted(n for n in kept_facts(store) if n != live)
 
 
 def not_held(store: Store, name: str) -> "FactsOnly | NotLoaded":
@@ -309,8 +315,8 @@ def display_names(snaps: Sequence[Any]) -> dict[str, str]:
         return {"graph": d["name"], "series": d.get("series"), "as_of": d.get("as_of")}
 
     shown = {info(s)["graph"]: display_name(info(s)) for s in snaps}
-    alike = {v for v in shown.values() if list(shown.values()).count(v) > 1}
-    return {k: f"{v} · {k}" if v in alike else v for k, v in shown.items()}
+    counts = Counter(shown.values())
+    return {k: f"{v} · {k}" if counts[v] > 1 else v for k, v in shown.items()}
 
 
 def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
@@ -320,6 +326,6 @@ def previous(snaps: list[Snapshot], name: str) -> Snapshot | None:
 
 
 __all__ = ["Snapshot", "LIVE", "FACTS", "FACTS_WRITE", "FACTS_READ", "facts_key", "single_graph", "kept_facts",
-           "not_browsable", "not_held", "held_names", "snapshot_name", "require_snapshot", "display_name", "display_names", "series_title", "series_titles", "list_snapshots", "snapshot", "previous", "history", "sort_key",
+           "not_browsable", "not_held", "live_snapshot", "held_names", "snapshot_name", "require_snapshot", "display_name", "display_names", "series_title", "series_titles", "list_snapshots", "snapshot", "previous", "history", "sort_key",
            "is_snapshot_name", "series_names",
            "by_series", "check_same_series"]

@@ -26,6 +26,8 @@ from orgnet.graph.stores.base import Store
 from orgnet.settings import Settings
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from orgnet.access.accounts import Account
 
 T = TypeVar("T")
