@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from orgnet.errors import OrgnetError
+from orgnet.graph.snapshots import series_title
 from orgnet.ledger import service as led
 from orgnet.ledger.model import FollowUpConflict, FollowUpStatus, Record, now
 from orgnet.pages import _data, _url
@@ -168,7 +169,7 @@ def render(c: Ctx) -> None:
     today = now()[:10]
     series = _data.series_of(cached(c, _data.snapshots, graph_kw=None, depends=c.snapshots_key), c.graph)
     if series:
-        st.caption(c.t("followup.series", series=series))
+        st.caption(c.t("followup.series", series=series_title(series)))
     # not cached: the ledger changes outside any snapshot; only the current series' records
     records = led.list_records(c.store, series=series or "")
     titles = cached(c, _data.rule_catalog, graph_kw=None).set_index("id")[f"title_{c.lang}"].to_dict()
