@@ -547,6 +547,7 @@ def test_the_follow_up_deadline_reads_in_chinese(demo_env):
 
     at = open_page("followup")
     assert not at.date_input
+    assert not any("预设" in c.value for c in at.caption), [c.value for c in at.caption]  # the series as the UI names it
     found = 0
     for key in ("fu_assign_deadline", "fu_bulk_deadline"):
         try:
