@@ -379,7 +379,7 @@ def step_linkage(store, graph: str, as_of: str, runs: int, budget_s: float = 30.
     from orgnet.analysis import linkage as lk
     from orgnet.queries import linkage as ql
 
-    config = ql.config_for(store)
+    config = ql.config_for()
     q_t, s_t, pairs = [], [], 0
     while len(q_t) < runs and (not q_t or sum(q_t) + sum(s_t) < budget_s):
         q_s, channels = timed(lambda: ql.channel_table(store, as_of=as_of, graph=graph))

@@ -164,6 +164,13 @@ class ScopedStore(Store):
     def address(self) -> str:
         return self.inner.address
 
+    @property
+    def edition(self) -> str:
+        return self.inner.edition
+
+    def snapshot_name(self, graph: str | None) -> str:
+        return self.inner.snapshot_name(graph)
+
     # the follow-up ledger: records of the scope; analysts and administrators edit --------------
     def ledger_read(self, cypher: str, params: dict | None = None) -> list[dict]:
         rows = [r for r in self.inner.ledger_read(cypher, params)

@@ -215,16 +215,13 @@ def _write_whole(writer: Writer, dataset: Dataset, hook: ProgressHook | None, re
                  batch_size: int) -> bool:
     """Write the whole dataset into an empty graph at once when the writer can (FalkorDB's
     bulk protocol: ``write_graph``); False when it cannot, and nothing was written."""
-    write_graph = getattr(writer, "write_graph", None)
-    if write_graph is None:
-        return False
     # the relationship rows are built while the server writes the nodes (writers iterate them
     # after the nodes)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgnet-rels") as pool:
         later = pool.submit(lambda: [(name, rel.value, rows) for name, rel, _, _, _, rows
                                      in relationship_groups(dataset, fresh=True)])
         nodes = node_groups(dataset)
-        written = write_graph(nodes, _Later(later), hook, batch_size)
+        written = writer.write_graph(nodes, _Later(later), hook, batch_size)
         rels = later.result()
     if written is None:
         return False
@@ -282,11 +279,7 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = DEFAULT_GRAPH, 
         meta["series"] = (series or "").strip() or dataset.series or graph
         if preset:
             meta["preset"] = preset
-        write_meta = getattr(writer, "write_meta", None)  # a staged load writes it aside too
-        if write_meta is not None:
-            write_meta(meta)
-        else:
-            writer.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": meta})
+        writer.write_meta(meta)
 
     # a second load of this graph is refused while this one runs
     with contextlib.nullcontext() if locked else store.load_lock(graph):
@@ -299,10 +292,10 @@ def load_dataset(store: Store, dataset: Dataset, *, graph: str = DEFAULT_GRAPH, 
             fill(GraphWriter(store, graph), False)
         store.forget_stored(graph)  # what was stored for the previous load no longer holds
         result.seconds = time.perf_counter() - start
-        warned = list(getattr(store, "warnings", []))
+        warned = list(store.warnings)
         result.persist_seconds = store.persist(graph)
-        result.warnings = [w for w in getattr(store, "warnings", []) if w not in warned]
-        result.phases = dict(getattr(store, "load_timings", None) or {})
+        result.warnings = [w for w in store.warnings if w not in warned]
+        result.phases = dict(store.load_timings)
     return result
 
 

@@ -81,7 +81,7 @@ def single_graph(store: Store) -> bool:
     """Whether the store holds one live graph, so earlier snapshots are facts-only (Neo4j
     Community Edition: one database)."""
     raw = store.inner  # an account's scoped store: the store behind it
-    return raw.engine == "neo4j" and getattr(raw, "edition", "") == "community"
+    return raw.engine == "neo4j" and raw.edition == "community"
 
 
 def not_browsable(name: str, live: str | None) -> FactsOnly:
@@ -97,9 +97,7 @@ def snapshot_name(store: Store, graph: str | None) -> str:
     """The snapshot ``graph`` names: itself, except on a store holding one live graph, where the
     built-in default name (no ``--graph``, ORGNET_GRAPH unset) means the live snapshot, whatever
     its name (:meth:`Neo4jStore.snapshot_name`)."""
-    raw = store.inner
-    name = getattr(raw, "snapshot_name", None)
-    return name(graph) if callable(name) else (graph or raw.default_graph)
+    return store.inner.snapshot_name(graph)
 
 
 def live_snapshot(store: Store) -> str | None:

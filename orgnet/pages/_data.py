@@ -110,7 +110,7 @@ def linkage_view(store, *, graph: str | None = None, as_of: str | None = None,
     from orgnet.analysis import network
     from orgnet.queries import linkage as ql
 
-    config = ql.config_for(store)  # read once: scoring, band labels and the hub threshold share it
+    config = ql.config_for()  # read once: scoring, band labels and the hub threshold share it
     scored = ql.linkage_table(store, as_of=as_of, street_id=street_id, graph=graph, config=config)
     partners = ql.partner_candidates(store, as_of=as_of, street_id=street_id, graph=graph, scored=scored,
                                      config=config)

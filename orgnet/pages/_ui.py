@@ -64,8 +64,7 @@ class Ctx:
     @property
     def scope_key(self) -> str:
         """What the account's results depend on (scope, masking): part of every cache key."""
-        key = getattr(self.store, "key", None)
-        return key() if callable(key) else "operator"
+        return self.store.key()
 
     @property
     def facts_only(self) -> bool:

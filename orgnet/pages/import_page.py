@@ -75,8 +75,7 @@ def withheld_frame(c: Ctx, report: dict) -> pd.DataFrame:
 
 def _target(c: Ctx):
     """The store to load into: the store itself for an administrator (``ScopedStore.writable``)."""
-    writable = getattr(c.store, "writable", None)
-    return writable() if writable else c.store
+    return c.store.writable()
 
 
 def table_title(c: Ctx, table: str) -> str:

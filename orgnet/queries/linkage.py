@@ -29,16 +29,13 @@ def _params(**kw: Any) -> dict[str, Any]:
     return {k: v for k, v in kw.items() if v is not None}
 
 
-def config_for(store: Any = None, *, path: str | Path | None = None,
+def config_for(*, path: str | Path | None = None,
                home: str | Path | None = None) -> lk.LinkageConfig:
     """Package config overridden by ``home/linkage.toml`` (home defaults to ORGNET_HOME /
     ~/.orgnet via Settings) and by ``path``."""
     if home is None:
-        settings = getattr(store, "settings", None)
-        home = getattr(settings, "home", None)
-        if home is None:
-            from orgnet.settings import Settings
-            home = Settings.from_env().home
+        from orgnet.settings import Settings
+        home = Settings.from_env().home
     return lk.load_config(path, home=home)
 
 
@@ -46,10 +43,10 @@ def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None
                   community_id: str | None = None, graph: str | None = None,
                   config: lk.LinkageConfig | None = None) -> pd.DataFrame:
     """Per (community, unit) pair: the channel counts (``linkage_channels``, the dated channels
-    counted over the windows of ``config``, default ``config_for(store)``), the street item's
+    counted over the windows of ``config``, default ``config_for()``), the street item's
     count (``linkage_street_ties``) and the latest evaluation grade (``linkage_evaluations``)."""
     day = catalog.as_of_date(as_of)
-    windows = lk.window_params(day, config or config_for(store))
+    windows = lk.window_params(day, config or config_for())
     scope = _params(as_of=day, street_id=street_id, community_id=community_id)
     rows = catalog.run(store, "linkage_channels", {**scope, **windows}, graph=graph)
     street = catalog.run(store, "linkage_street_ties", scope, graph=graph)
@@ -126,7 +123,7 @@ def linkage_table(store: Any, *, as_of: Any = None, street_id: str | None = None
                   graph: str | None = None, config: lk.LinkageConfig | None = None) -> pd.DataFrame:
     """Scored pairs: the channel columns + the score sheet (``pts_<item>``, ``raw``, ``score``,
     ``tie``, ``band``); highest score first; narrowed to ``bands`` when given."""
-    config = config or config_for(store)
+    config = config or config_for()
     scored = lk.score_table(channel_table(store, as_of=as_of, street_id=street_id,
                                           community_id=community_id, graph=graph, config=config), config)
     return lk.filter_bands(scored, list(bands) if bands else None)
@@ -180,7 +177,7 @@ def partner_candidates(store: Any, *, as_of: Any = None, street_id: str | None =
                        config: lk.LinkageConfig | None = None, scored: pd.DataFrame | None = None,
                        limit: int | None = 5) -> pd.DataFrame:
     """Candidate partners (with reasons) for the weakly tied communities in scope."""
-    config = config or config_for(store)
+    config = config or config_for()
     if scored is None:
         scored = linkage_table(store, as_of=as_of, street_id=street_id, community_id=community_id,
                                graph=graph, config=config)

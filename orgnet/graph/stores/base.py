@@ -116,6 +116,17 @@ class Writer(abc.ABC):
                       progress: Progress | None = None) -> int:
         return write_each_batch(self.write, cypher, rows, batch_size, progress)
 
+    def write_graph(self, nodes: Any, relationships: Any, hook: Any = None,
+                    batch_size: int = 5000) -> dict[str, int] | None:
+        """Write a whole dataset into an empty graph at once (``graph.load._write_whole``):
+        rows written per table, or None when this writer cannot (nothing was written; the load
+        then writes batch by batch)."""
+        return None
+
+    def write_meta(self, props: dict[str, Any]) -> None:
+        """Write the graph's load metadata (a staged load writes it aside, swapped in with the data)."""
+        self.write(f"MERGE (m:{META_LABEL} {{key: 'meta'}}) SET m += $props", {"props": props})
+
 
 def write_each_batch(write: Callable[[str, dict], None], cypher: str, rows: Iterable[dict],
                      batch_size: int, progress: Progress | None) -> int:
@@ -151,6 +162,30 @@ class Store(abc.ABC):
 
     def __init__(self, default_graph: str = DEFAULT_GRAPH):
         self.default_graph = default_graph
+        #: what a load could not do (shown by the CLI and the app), appended by the engine
+        self.warnings: list[str] = []
+        #: the last load's phases and their seconds, where the engine times them
+        self.load_timings: dict[str, float] = {}
+
+    @property
+    def edition(self) -> str:
+        """The engine's edition where it has several (Neo4j: ``community``, ``enterprise``); else ""."""
+        return ""
+
+    def snapshot_name(self, graph: str | None) -> str:
+        """The snapshot ``graph`` names: itself (or the default graph). A store holding one live
+        snapshot resolves the built-in default name to it (:meth:`Neo4jStore.snapshot_name`)."""
+        return self._graph(graph)
+
+    def key(self) -> str:
+        """What distinguishes its reader's results in a cache: the operator, who reads everything
+        (an account's view: its scope and masking, :meth:`ScopedStore.key`)."""
+        return "operator"
+
+    def writable(self) -> "Store":
+        """The store to load into: this one (an account's view: the store behind it, for
+        administrators only)."""
+        return self
 
     def _graph(self, graph: str | None) -> str:
         return graph or self.default_graph

@@ -288,7 +288,6 @@ class Neo4jStore(Store):
         # every session of this store shares the bookmarks: a read after a load (or a ledger
         # write) waits for it on a cluster's replica instead of reading the graph before it
         self.bookmarks = neo4j.GraphDatabase.bookmark_manager()
-        self.warnings: list[str] = []  # what a load could not do (shown by the CLI and app)
         try:
             self.driver = _driver(neo4j, uri, (user, password), connect_timeout_s)
         except (ValueError, neo4j.exceptions.ConfigurationError) as e:
@@ -327,10 +326,12 @@ class Neo4jStore(Store):
         databases of one server never share an entry)."""
         return f"{self.uri}/{self.database}"
 
+    _edition: str | None = None
+
     @property
     def edition(self) -> str:
         """``community``, ``enterprise`` (Aura reports enterprise); asked once."""
-        if getattr(self, "_edition", None) is None:
+        if self._edition is None:
             try:
                 rows = self._auto("CALL dbms.components() YIELD edition RETURN edition", self.database)
                 self._edition = str(rows[0]["edition"]).lower() if rows else "unknown"
