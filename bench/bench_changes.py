@@ -1,5 +1,5 @@
-"""Issue 11 measurements: the diff of two qindu snapshots, and the 整改督办 page with 2,000
-follow-up records (warm).
+"""Snapshot diff and follow-up page measurements: the diff of two qindu snapshots, and the 整改督办
+page with 2,000 follow-up records (warm).
 
 Generates a 2-quarter qindu series (``orgnet.synthetic.series``), loads both quarters into a
 temporary embedded FalkorDB (never your ORGNET_HOME), times ``diff_snapshots`` (cold, then
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     stem = args.out / f"{_dt.date.today().isoformat()}-vm-changes"
     stem.with_suffix(".json").write_text(json.dumps(res, ensure_ascii=False, indent=2), encoding="utf-8")
     d, p = res["diff"], res["followup_page"]
-    md = [f"# Issue 11 measurements ({res['started'][:16]}, {args.preset})", "",
+    md = [f"# Snapshot diff and follow-up page measurements ({res['started'][:16]}, {args.preset})", "",
           "Shared 2-core VM with other jobs running: the 1-minute load average is given per step.", "",
           "| measurement | cold | warm median | target | load avg |", "|---|---:|---:|---:|---:|",
           f"| diff {d['old']} → {d['new']} ({d['gap_rows']:,} gap rows) | {d['cold_s']} s | {d['warm_median_s']} s "

@@ -1,4 +1,5 @@
-"""Measure how fast and how cheaply hostile uploads are refused (issue 13, part 2).
+"""Measure how fast and how cheaply hostile uploads are refused (row, cell and zip bombs,
+oversized files).
 
 Builds each hostile file under a work folder (default /tmp/orgnet-hostile), then for each
 case starts a fresh Python process that reads it with ``validate_path`` (or

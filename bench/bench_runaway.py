@@ -1,4 +1,5 @@
-"""Measure the guards against heavy queries on the embedded FalkorDB (issue 13, part 2).
+"""Measure the guards against heavy queries on the embedded FalkorDB (--limit,
+the query timeout, the server's guard settings).
 
 Starts a fresh embedded server in a temporary home (query timeout lowered to
 ``--timeout`` seconds through ORGNET_QUERY_TIMEOUT_S), then:

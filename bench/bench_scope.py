@@ -1,5 +1,5 @@
 """What scope costs: explorer views, search and all rules for a district-wide and a
-street-scoped account (issue 14), on a loaded graph.
+street-scoped account, on a loaded graph.
 
     ORGNET_HOME=/tmp/qh orgnet load data/qindu --graph qindu
     ORGNET_HOME=/tmp/qh python bench/bench_scope.py --graph qindu > bench/results/…md

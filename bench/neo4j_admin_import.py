@@ -1,4 +1,4 @@
-"""``neo4j-admin database import full`` of a preset, for comparison with orgnet's Bolt load (issue 27).
+"""``neo4j-admin database import full`` of a preset, for comparison with orgnet's Bolt load.
 
     python bench/neo4j_admin_import.py /tmp/neo --preset qindu [--json FILE]
 

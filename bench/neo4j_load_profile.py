@@ -1,4 +1,4 @@
-"""Where a Neo4j load's time goes: wall and server CPU per phase (issue 27).
+"""Where a Neo4j load's time goes: wall and server CPU per phase.
 
     python bench/neo4j_load_profile.py serve /tmp/neo              # a test server, kept running
     python bench/neo4j_load_profile.py run /tmp/neo --preset qindu --loads 3

@@ -1,6 +1,6 @@
 """``orgnet bench``: load, rules, linkage, KPIs and app pages at every scale, measured the same way each time.
 
-Per preset, in one run (issue 6):
+Per preset, in one run:
 
 1. generate the dataset (time, peak memory: a fresh child process, via ``bench_generate.py``),
    validate it (time), load it into a fresh graph of a *temporary* embedded FalkorDB
@@ -13,7 +13,7 @@ Per preset, in one run (issue 6):
    Cypher p50 (> 1: the store is faster); per run the engine's own time as it reports it
    (FalkorDB with every result, Neo4j in its result summary) and the client's share (wall −
    engine: wire, driver, conversion): ``engine_p50_ms``, ``client_p50_ms``,
-   ``client_engine_ratio`` (issue 12: ≤ 0.25);
+   ``client_engine_ratio`` (the goal: ≤ 0.25);
 4. the linkage index (``linkage_table``: query + scoring) and the KPI query (``kpi_table``);
 5. every app page with Streamlit's ``AppTest`` in a child process (the "app"): a cold run,
    then a warm run (``s``; ``cold_s`` beside it) — its peak RSS + the server's = ``db_plus_app_peak_mb``;
@@ -23,7 +23,7 @@ Per preset, in one run (issue 6):
    started app, warm when coming back to it (also on Neo4j with ``--engine both``).
 
 Each step records the 1-minute load average when it started (the machine may be shared).
-Results: ``<out>/<date>-<machine>.json`` (shape of issue 6, extra fields added) and a
+Results: ``<out>/<date>-<machine>.json`` (per preset the fields named above) and a
 Markdown table beside it. The store lives in a temporary ``ORGNET_HOME`` (never ``~/.orgnet``),
 is started through the store code and stopped at the end.
 
@@ -66,14 +66,15 @@ REPO = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "results"
 PRESETS = ("demo", "weicheng", "qindu", "city")
 
-#: targets of issues 6 and 12, checked in the Markdown summary (the page targets: PAGE_TARGETS)
+#: the goals per preset (load, rules, linkage, memory, the client's share), checked in the Markdown
+#: summary (the page targets: PAGE_TARGETS)
 TARGETS = {
     "qindu": {"load_s": 10.0, "rule_p95_ms": 300.0, "linkage_s": 0.5, "load_vs_bulk_loader": 1.25,
               "client_engine_ratio_max": 0.25},
     "city": {"load_s": 60.0, "rule_p95_ms": 2000.0, "linkage_s": 5.0, "load_vs_bulk_loader": 1.25,
              "db_plus_app_peak_mb": 2048.0, "client_engine_ratio_max": 0.25},
 }
-#: issue 12: every page's first meaningful paint in Chromium, seconds
+#: the goal for every page's first meaningful paint in Chromium, seconds
 PAGE_TARGETS = {"cold_s": 3.0, "warm_s": 1.0}
 
 
@@ -355,7 +356,7 @@ def step_rules(store, graph: str, as_of: str, repeat: int, oracle_graph, oracle_
 def client_vs_engine(wall_ms: list[float], engine_ms: list[float]) -> dict[str, float]:
     """The engine's own time (as it reports it) and the client's share of each run (wall − engine:
     driver, wire, parsing, conversion): medians, and ``client_engine_ratio`` = median of the
-    per-run client / engine ratios (issue 12's goal: ≤ 0.25).
+    per-run client / engine ratios (the goal: the client's share of a query's time ≤ 0.25).
 
     >>> client_vs_engine([10.0, 12.0, 30.0], [8.0, 10.0, 20.0])
     {'engine_p50_ms': 10.0, 'client_p50_ms': 2.0, 'client_engine_ratio': 0.25}
@@ -655,7 +656,7 @@ def bench_preset(preset: str, *, store, server, home: Path, work: Path, repeat: 
     res["load_client_cpu_s"] = round(cpu1.user + cpu1.system - cpu0.user - cpu0.system, 2)
     if srv:
         res["load_server_cpu_s"] = round(scpu1.user + scpu1.system - scpu0.user - scpu0.system, 2)
-    res["load_s"] = round(load_s, 3)  # includes making it crash-safe (AOF rewrite, issue 13):
+    res["load_s"] = round(load_s, 3)  # includes making it crash-safe (AOF rewrite):
     res["load_persist_s"] = round(lr.persist_seconds, 3)
     res["load_rows_per_s"] = round(accepted / load_s) if load_s else None
     res["load_entities_per_s"] = round((lr.nodes + lr.relationships) / load_s) if load_s else None
@@ -962,7 +963,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines += side_by_side(results)
     if results.get("neo4j_error"):
         lines += ["", f"Neo4j: {results['neo4j_error'][:500]}"]
-    lines += ["", "Targets (issues 6 and 12):", ""]
+    lines += ["", "Targets:", ""]
     for p in results["presets"]:
         if p.get("engine", "falkordb") != "falkordb":
             continue
@@ -1055,12 +1056,12 @@ def side_by_side(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-#: issue 27: Neo4j against the embedded engine in the same run
+#: the goals for Neo4j against the embedded engine in the same run (at most 2× its time)
 NEO4J_GOALS = {"load_s": 2.0, "replace_s": 2.0, "rules_p95_max_ms": 2.0}
 
 
 def _neo4j_goals(by: dict, presets: list[str]) -> list[str]:
-    """Neo4j / FalkorDB per measure against the issue-27 goals (≤ 2×), and Neo4j's load phases."""
+    """Neo4j / FalkorDB per measure against the goals (≤ 2×), and Neo4j's load phases."""
     lines: list[str] = []
     for preset in presets:
         f, n = by.get((preset, "falkordb")), by.get((preset, "neo4j"))
@@ -1070,7 +1071,7 @@ def _neo4j_goals(by: dict, presets: list[str]) -> list[str]:
                           + ", ".join(f"{k} {round(v, 3)}" for k, v in n[f"{step}_phases"].items())]
         if not (f and n):
             continue
-        lines += ["", f"Goals of issue 27 on {preset} (Neo4j / FalkorDB in this run):", ""]
+        lines += ["", f"Neo4j goals on {preset} (Neo4j / FalkorDB in this run):", ""]
         for key, goal in NEO4J_GOALS.items():
             a, b = f.get(key), n.get(key)
             if a and b:

@@ -1,13 +1,13 @@
-"""Crash recovery of the embedded store (issue 13, part 1): ``kill -9`` right after a load.
+"""Crash recovery of the embedded store: ``kill -9`` right after a load.
 
 Per preset: generate, validate, load into a *temporary* embedded FalkorDB (``load_dataset``,
 which ends by rewriting the append-only file into an RDB base), ``kill -9`` the server, then
 time the first read through the same store object until the graph answers with every node
 and relationship (the store restarts the server and reconnects by itself); checks the port.
 
-``--before``: the same without the AOF rewrite (what orgnet did before issue 13: every
-GRAPH.QUERY of the load replayed one by one), capped at ``--cap`` seconds; reports how far
-the replay got (``INFO persistence`` loading_loaded_perc) when it did not finish.
+``--before``: the same without the AOF rewrite (what orgnet did before a load ended with that
+rewrite: every GRAPH.QUERY of the load replayed one by one), capped at ``--cap`` seconds; reports
+how far the replay got (``INFO persistence`` loading_loaded_perc) when it did not finish.
 
     python bench/recovery_bench.py --preset qindu --preset city [--before --cap 120]
 
@@ -40,7 +40,7 @@ from orgnet.loaders.validate import validate_path  # noqa: E402
 
 
 class _NoRewriteStore(fdb.FalkorDBStore):
-    """The store as it was before issue 13: a load leaves its queries in the AOF tail."""
+    """The store before loads ended with the AOF rewrite: a load leaves its queries in the AOF tail."""
 
     def persist(self) -> float:
         return 0.0

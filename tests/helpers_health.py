@@ -1,4 +1,5 @@
-"""A small hand-made district for the organization-health rules (issue 22 §2), every boundary
+"""A small hand-made district for the organization-health rules (secretaries, sizes,
+terms, probation), every boundary
 named: written as CSV files and read through the real validator (``health_dataset()``).
 
 Reference date HEALTH_AS_OF = 2026-06-30. Expected gaps (ids) are in HEALTH_EXPECTED; the

@@ -1,5 +1,5 @@
 """A TCP listener on loopback that records every connection, and the spellings of LOAD CSV
-the read paths must refuse without ever connecting to it (issue 14 part 4)."""
+the read paths must refuse without ever connecting to it."""
 
 from __future__ import annotations
 

@@ -746,7 +746,8 @@ def meeting_cadence(g, as_of):
 
 
 # ---------------------------------------------------------------------------
-# Organization health (issue 22 §2): settings from orgnet/policy.toml, written out here
+# Organization health (secretaries, sizes, terms, probation): settings from orgnet/policy.toml,
+# written out here
 # ---------------------------------------------------------------------------
 
 #: 组织形式 in Chinese, as the rules' details name it

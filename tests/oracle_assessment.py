@@ -1,6 +1,6 @@
-"""Test oracle of the 考核 (issue 28): every item's value per street / community recomputed
-from the loaded rows (the KPI, rule and linkage oracles over networkx, the ledger's raw
-records), and the 细则's scoring written again from the issue: linear between floor and
+"""Test oracle of the 考核 (the yearly assessment): every item's value per street / community
+recomputed from the loaded rows (the KPI, rule and linkage oracles over networkx, the ledger's raw
+records), and the 细则's scoring written again from its definition: linear between floor and
 target, points per item with a cap, a deduction per gap with a cap; equal totals share a rank.
 It never calls orgnet's assessment code."""
 

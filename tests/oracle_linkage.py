@@ -105,7 +105,7 @@ def workers(g: nx.MultiDiGraph, unit: str) -> list[str]:
     return [m for m, _ in inn(g, unit, Rel.WORKS_AT)]
 
 
-#: the documented default windows (months) of the dated channels (issue 16; linkage.toml)
+#: the documented default windows (months) of the dated channels (linkage.toml)
 DEFAULT_WINDOWS = {"reported_members": 24, "matched_resources": 24, "services": 24, "meetings": 12}
 
 
@@ -125,7 +125,7 @@ def window_start(as_of: str, months: int) -> str | None:
 
 
 def in_window(day: str | None, start: str | None, as_of: str, required: bool = False) -> bool:
-    """start < day <= as_of; an undated event counts only with no window (issue 23), and never
+    """start < day <= as_of; an undated event counts only with no window, and never
     when a date is required."""
     if day is None:
         return not required and start is None
@@ -225,9 +225,9 @@ def linkage_channels(g: nx.MultiDiGraph, as_of: str, street_id: str | None = Non
     return rows
 
 
-# --- the score sheet (issue 23), from its table alone ------------------------------------
+# --- the 百分制 score sheet, from its table alone ------------------------------------------
 
-#: the documented defaults of the sheet (issue 23's table): points per item, cap
+#: the documented defaults of the sheet (its table): points per item, cap
 SHEET_POINTS = {"agreements": 30, "part_time_members": 10, "org_reported": 10, "reported_members": 2,
                 "resident_members": 0, "matched_resources": 5, "services": 1, "meetings": 2, "street_ties": 10}
 SHEET_CAPS = {"agreements": 30, "part_time_members": 20, "org_reported": 10, "reported_members": 10,

@@ -1,4 +1,5 @@
-"""The test oracle of scope (issue 14): where a node sits, in plain Python over networkx.
+"""The test oracle of scope (what an account may read): where a node sits, in plain Python
+over networkx.
 
 A node sits in the streets and communities of its anchor areas: the node itself if it is
 an area; the areas it covers, is located in, lives in or reported to; the area that raised,

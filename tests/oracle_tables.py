@@ -1,5 +1,5 @@
-"""Test oracle of the 统计表 (issue 28): the three upward tables recomputed over networkx from
-the loaded rows, with the definitions of the three tables (never Cypher)."""
+"""Test oracle of the 统计表 (the yearly statistics sent upward): the three upward tables recomputed
+over networkx from the loaded rows, with the definitions of the three tables (never Cypher)."""
 
 from __future__ import annotations
 

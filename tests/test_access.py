@@ -1,4 +1,4 @@
-"""Accounts, scope and the audit trail (issue 14), on a REAL embedded FalkorDB and a REAL Neo4j.
+"""Accounts, scope and the audit trail, on a REAL embedded FalkorDB and a REAL Neo4j.
 
 - Passwords: scrypt, salted, verified in constant time; five failures in a row make the
   account wait (throttling with a test clock), the wait doubles, success resets it.
@@ -107,7 +107,7 @@ def test_unknown_accounts_fail_like_wrong_passwords(tmp_path):
 
 def test_forty_parallel_guesses_get_at_most_five_password_checks(tmp_path, monkeypatch):
     """The failure is counted (atomically, before the check), so parallel guesses cannot all
-    read the old count: on main 40 threads got ~20 real checks (issue 25)."""
+    read the old count: when it was not, 40 threads got ~20 real checks."""
     import threading
 
     from orgnet.access import accounts

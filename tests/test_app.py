@@ -97,7 +97,8 @@ def test_overview_key_elements(demo_env):
     from orgnet.queries import catalog
 
     cards = {m.label: m for m in at.metric}
-    # no targets file: no card is red or green, nothing compares with another city (issue 22)
+    # no targets file: no card is red or green, nothing compares with another city
+    # (the targets are the district's own)
     assert all(m.proto.color == GRAY or not m.delta for m in at.metric), [(m.label, m.delta) for m in at.metric]
     import os
 
@@ -115,7 +116,7 @@ def test_overview_key_elements(demo_env):
     assert kinds["100.0%贵州省 2008"] == t("overview.kind_requirement")  # 一社区一支部
     assert kinds["83.1%成都市 2017"] == t("overview.kind_figure")
     assert {"5,000", "4,000", "4,600", "409", "165", "291", "217"} <= set(notes[t("overview.ref_value")])
-    # the cards in titled rows, one per KPI group, in the groups' order (issue 11 leftovers)
+    # the cards in titled rows, one per KPI group, in the groups' order
     from orgnet.queries.kpis import kpi_groups, kpi_table
 
     heads = [m.value.lstrip("# ") for m in at.markdown if m.value.startswith("#####")]
@@ -297,8 +298,9 @@ def test_org_tree_and_gaps_and_linkage_content(demo_env):
 
 
 def test_gaps_page_shows_terms_ending_soon(demo_env):
-    """即将到期 beside the gaps (issue 22 §2): the view's rows for the page's date and scope, in an
-    expander, not counted as gaps; gone when another rule than term_overdue is picked."""
+    """即将到期 beside the gaps (terms ending within the next months): the view's rows for the page's
+    date and scope, in an expander, not counted as gaps; gone when another rule than term_overdue is
+    picked."""
     from orgnet import policy
     from orgnet.queries import gaps
 

@@ -1,5 +1,5 @@
-"""考核 (issue 28): the 细则 file, its validation, scores and ranks against an independent oracle
-on both engines, a changed file changing the scores exactly as written, the CLI."""
+"""考核 (the yearly assessment): the 细则 file, its validation, scores and ranks against an independent
+oracle on both engines, a changed file changing the scores exactly as written, the CLI."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A truthful audit log (issue 24), on a REAL embedded FalkorDB and a REAL Neo4j: every query
+"""A truthful audit log, on a REAL embedded FalkorDB and a REAL Neo4j: every query
 entry records how it ended — refused (write, LOAD CSV, procedure), failed (syntax error, with
 the engine's error class) or succeeded — from the engine's own errors and from the CLI; times
 are stored in UTC and shown in the configured zone; an uploaded file's snapshot names that file

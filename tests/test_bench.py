@@ -1,4 +1,5 @@
-"""``orgnet bench`` on the demo preset (``--repeat 1``): the results file has the shape of issue 6.
+"""``orgnet bench`` on the demo preset (``--repeat 1``): the results file has its documented
+shape (per preset: load, rules, linkage, KPIs, pages; see bench/orgnet_bench.py).
 
 Runs the real command in a subprocess (its own temporary embedded FalkorDB); the numbers
 themselves are not asserted (speed belongs in the benchmark, not in timed tests).
@@ -51,7 +52,7 @@ def test_bench_demo_shape(tmp_path):
         assert r["p50_ms"] <= r["p95_ms"]
         assert r["oracle_ratio"] is not None and r["oracle_ratio"] > 0
         assert r["rows"] == r["oracle_rows"], r  # the store and the oracle agree on the count
-        # the engine's own time, as FalkorDB reports it, and the client's share (issue 12)
+        # the engine's own time, as FalkorDB reports it, and the client's share (wall − engine)
         assert 0 < r["engine_p50_ms"] <= r["max_ms"] and r["client_p50_ms"] >= 0, r
         assert r["client_engine_ratio"] is not None and r["client_engine_ratio"] >= 0, r
     assert p["client_engine_ratio_max"] == max(r["client_engine_ratio"] for r in p["rules"])
@@ -61,7 +62,7 @@ def test_bench_demo_shape(tmp_path):
     for x in p["pages"]:
         assert set(x) >= {"page", "s"} and x["s"] > 0
         assert not x.get("errors"), x
-    # every page in headless Chromium, cold and warm, until its first meaningful paint (issue 12)
+    # every page in headless Chromium, cold and warm, until its first meaningful paint
     assert list(p["pages_browser"]) == [page[0] for page in PAGES], p.get("pages_browser_error")
     for key, x in p["pages_browser"].items():
         assert not x.get("errors"), (key, x)

@@ -1,4 +1,4 @@
-"""Accounts in a real browser (issue 14): headless Chromium against ``streamlit run app.py`` on
+"""Accounts in a real browser: headless Chromium against ``streamlit run app.py`` on
 the weicheng preset (4 streets), signing in through the form as people do.
 
 - Without signing in, no page shows data, whatever the link.
@@ -102,7 +102,7 @@ def test_no_page_shows_data_without_signing_in(app, browser, district):  # noqa:
 
 
 def test_the_session_cookie_is_httponly_and_survives_a_reload(app, browser, district):  # noqa: F811
-    """Issue 25: the server sets the session cookie (HttpOnly; SameSite=Strict): no script in
+    """The server sets the session cookie (HttpOnly; SameSite=Strict): no script in
     the page can read the token, and a reload still finds the account signed in."""
     page = _page(browser, app + "/")
     body = _sign_in(page, "boss", tables=True)
@@ -182,7 +182,7 @@ def test_the_administrator_sees_the_audit_entries(app, browser, district, falkor
 
 
 def test_no_page_can_be_opened_before_the_cookie_is_set(app, browser, district):  # noqa: F811
-    """The sign-in race (issue 29): a page opened right after signing in (a link, a reload, a
+    """The sign-in race: a page opened right after signing in (a link, a reload, a
     new tab) found no session cookie and showed the sign-in form again. The app now shows its
     pages only once the browser holds the cookie: the moment the menu appears, the cookie is
     there, and opening another page straight away lands on it."""

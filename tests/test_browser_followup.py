@@ -1,4 +1,4 @@
-"""The quarterly cycle in headless Chromium (issues 11, 24): load weicheng Q1, assign three
+"""The quarterly cycle in headless Chromium: load weicheng Q1, assign three
 gaps on the 整改督办 page, load another district (the demo, dated later) into the same home —
 nothing changes — then load Q2: exactly the two the weicheng oracle says are gone are closed
 automatically (naming the snapshot), the third is overdue, and 变化 compares Q1 with Q2.

@@ -294,9 +294,9 @@ def _overview_text(browser, url: str, viewport: dict, shot: str) -> tuple[str, i
 
 
 def test_overview_shows_the_districts_targets_not_another_citys_figures(url, browser, qindu, falkordb_settings):
-    """Issue 22 §4 at 1600×1000 and 1920×1080: no comparison with another city's figure and no
-    "材料000"; without a targets file the value only, and where targets are set is said plainly;
-    with ORGNET_HOME/targets.toml the target and the gap to it."""
+    """The district's own targets at 1600×1000 and 1920×1080: no comparison with another city's
+    figure and no "材料000"; without a targets file the value only, and where targets are set is said
+    plainly; with ORGNET_HOME/targets.toml the target and the gap to it."""
     from orgnet.synthetic import DEFAULT_AS_OF
     from orgnet.queries.kpis import kpi_table
 

@@ -1,4 +1,4 @@
-"""The 变化 page's tables in the page language (issue 11 leftovers): the KPI, linkage and
+"""The 变化 page's tables in the page language: the KPI, linkage and
 entity tabs of a real diff of two demo quarters on the embedded FalkorDB, in Chinese and in
 English, show no code names as headers or values."""
 

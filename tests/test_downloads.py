@@ -1,4 +1,4 @@
-"""Downloads that never fail silently (issue 29): a download built on click is built once and
+"""Downloads that never fail silently: a download built on click is built once and
 kept for further clicks of the same button; a build that fails is kept to be said on the page
 and recorded in the audit log as failed; a success is recorded as an export each time."""
 

@@ -1,4 +1,5 @@
-"""共驻共建责任双向评价 (issue 16): the evaluations table end to end — validation that loses
+"""共驻共建责任双向评价 (the units' and the community's
+mutual evaluations): the evaluations table end to end — validation that loses
 nothing, the template, the graph, the window threshold, and the generated presets."""
 
 from __future__ import annotations

@@ -361,7 +361,7 @@ def test_calibration_qindu(generated):
     levels, kinds = _levels(ds), _org_kinds(ds)
     assert levels["street"] == 9 and levels["community"] == 81
     # 003's 1,155 are the unit party orgs linked through the joint meetings, not every unit org
-    # (issue 16; orgnet/seed_figures.toml joint_meeting_orgs): the preset has 1,000 unit orgs and
+    # (orgnet/seed_figures.toml joint_meeting_orgs): the preset has 1,000 unit orgs and
     # links 1,155 unit orgs and joint branches through its joint meetings (by the KPI's oracle)
     assert kinds["unit_org"] == 1000 and kinds["building_group"] == 409
     import oracle_linkage as O

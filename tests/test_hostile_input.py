@@ -1,4 +1,4 @@
-"""Hostile and broken input (issue 13 parts 2-3): bombs refused fast, nothing silently lost.
+"""Hostile and broken input: bombs refused fast, nothing silently lost.
 
 Row bombs, cell bombs, zip bombs and oversized files are refused before parsing with an
 InputTooLarge naming the limit (Chinese first); a stray quote in a CSV rejects its physical
@@ -329,7 +329,7 @@ def test_limits_setting_validation(monkeypatch) -> None:
 
 
 # ---------------------------------------------------------------------------
-# formula injection in the rejects files (issue 25 item 2)
+# formula injection in the rejects files
 # ---------------------------------------------------------------------------
 
 #: the four spreadsheet formula prefixes a hostile ledger can put in a rejected row

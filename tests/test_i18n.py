@@ -82,7 +82,7 @@ def test_members_sharing_a_value_keep_their_own_english_name():
 def test_every_choice_widget_has_a_placeholder_from_the_table():
     """Streamlit's own placeholder ("Choose an option", "Choose options") is English: every
     selectbox and multiselect of the app names one through ``t``, and no multiselect offers
-    Streamlit's "Select all", which cannot be translated (issue 11 leftovers)."""
+    Streamlit's "Select all", which cannot be translated."""
     import ast
     from pathlib import Path
 

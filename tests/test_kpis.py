@@ -28,7 +28,8 @@ def test_catalog_lists_every_kpi():
         q = catalog.get(f"kpi_{k}")
         assert q.kind == "kpi"
         assert q.columns == ["community_id", "community", "street_id", "street", "numerator", "denominator"]
-    # another territory's figure is no part of a KPI (issue 22): the seeds are calibration notes
+    # another territory's figure is no part of a KPI (the district sets its own
+    # targets): the seeds are calibration notes
     assert not any(k.startswith("seed_") for k in kpi_meta("private_enterprise_org_coverage"))
 
 
@@ -68,8 +69,9 @@ def test_kpis_equal_oracle(loaded, name, as_of):
 @pytest.mark.parametrize("name", ["tiny", "demo-0", "weicheng-0"])
 def test_kpis_agree_with_rule_oracle(loaded, name):
     """Uncovered = denominator − numerator equals the gap count of the matching rule; a rule with a
-    precondition of issue 22 §3 (3 formal residents, a branch over a building, representative units,
-    机关/事业/国企 members, an instructor closing a property company's gap) lists a part of them."""
+    precondition that keeps it from false alarms (3 formal residents, a branch over a building,
+    representative units, 机关/事业/国企 members, an instructor closing a property company's gap) lists a
+    part of them."""
     import oracle
     _, g = loaded(name)
     as_of = AS_OFS[0]

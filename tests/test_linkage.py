@@ -41,7 +41,7 @@ def test_header():
     assert q.kind == "linkage"
     assert q.columns == ["community_id", "community", "street_id", "street", "unit_id", "unit",
                          "unit_kind", "resident", "channel", "n"]
-    # the scope of every query, then the window of each dated channel (issue 16)
+    # the scope of every query, then the window of each dated channel
     assert [p.name for p in q.params] == ["as_of", "street_id", "community_id",
                                           *(f"{k}_since" for k in lk.WINDOWED)]
 
@@ -104,7 +104,7 @@ def test_partner_candidate_views_equal_oracle(loaded, name):
     assert {(f["community_id"], f["unit_id"]) for f in scoped} == \
         {(f["community_id"], f["unit_id"]) for f in O.partner_candidate_facts(g, community_id=comm)}
     assert catalog.run(loaded.store, "linkage_unit_streets", {}, graph=graph) == O.unit_streets(g)
-    street = sorted(O.nodes(g, "Street"))[0]  # one street: only its units (issue 12)
+    street = sorted(O.nodes(g, "Street"))[0]  # one street: only its units
     assert catalog.run(loaded.store, "linkage_unit_streets", {"street_id": street}, graph=graph) == \
         [r for r in O.unit_streets(g) if r["street_id"] == street] != []
 

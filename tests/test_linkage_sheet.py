@@ -1,8 +1,8 @@
-"""The 百分制 score sheet (issue 23) on a hand-made street: pairs that hit every cap, the
-evaluation grades (the latest one, the same-day tie), the clamp at 0 and at 100, a potential
-pair with points and one without; on both engines, equal to the oracle (tests/oracle_linkage.py,
-written from the issue's table) and to the hand count; a changed linkage.toml (other points,
-caps, grades, bands, the street item off) in the library, the CLI and the app's data."""
+"""The 百分制 score sheet of the linkage index on a hand-made street: pairs that hit every cap, the
+evaluation grades (the latest one, the same-day tie), the clamp at 0 and at 100, a potential pair
+with points and one without; on both engines, equal to the oracle (tests/oracle_linkage.py, written
+from the sheet's table of points and caps) and to the hand count; a changed linkage.toml (other
+points, caps, grades, bands, the street item off) in the library, the CLI and the app's data."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Time windows of the dated linkage channels (issue 16 part 3): reports, matches and claimed
+"""Time windows of the dated linkage channels: reports, matches and claimed
 services count over 24 months by default, meetings over 12; events exactly on the window's
 start or after as_of do not count, the day after the start and as_of itself do, an undated
-event counts only where the window is 0 (issue 23). Cypher on both engines == the oracle == the hand count."""
+event counts only where the window is 0. Cypher on both engines == the oracle == the hand count."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def test_every_relationship_type_maps(loaded_store, tiny_dataset):
     types = {r["t"]: r["n"] for r in store.read("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n", graph=g)}
     members = tiny_dataset.rows("members")
     assert types.get("MEMBER_OF", 0) == sum(1 for m in members if m["org_id"])
-    # members reporting and (issue 16) unit party orgs reporting to a community
+    # members reporting and unit party orgs reporting to a community
     assert types.get("REPORTED_TO", 0) == sum(1 for m in members if m["reported_area_id"]) + sum(
         1 for o in tiny_dataset.rows("party_orgs") if o["reported_area_id"])
     assert types.get("JOINT_MEMBER_OF", 0) == len(tiny_dataset.rows("meeting_members"))

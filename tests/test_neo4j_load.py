@@ -1,5 +1,5 @@
-"""The Neo4j store's staged ``--replace`` load, its lock and its warnings, on a real Neo4j 5
-(issue 27 items 4 and 5): batches of short transactions under technical labels, then one swap.
+"""The Neo4j store's staged ``--replace`` load, its lock and its warnings, on a real Neo4j 5:
+batches of short transactions under technical labels, then one swap.
 
 Each test checks readers from INSIDE a running load (the load's progress hook runs between two
 batches), so what they see is the state half-way, not a race.
@@ -338,7 +338,7 @@ def _cli(env: dict, *args: str):
 
 @pytest.mark.slow
 def test_a_server_restarted_under_a_running_store(tmp_path, tiny_dataset, neo4j_server):
-    """Issue 27 item 6: the server goes down under a store that has read from it (the app's),
+    """The server goes down under a store that has read from it (the app's),
     then comes back (empty, as the test server does). While it is down every read ends in the
     server-down message (StoreUnavailable naming NEO4J_URI), the CLI too, never a traceback;
     once it is back the SAME store reconnects by itself and says 尚未导入数据."""

@@ -1,5 +1,6 @@
-"""述职评议 packs (issue 28 §3): the .docx opened with python-docx — headings, the KPI table, the
-image, the counts — against the snapshot and an oracle; a street account gets its own street only."""
+"""述职评议 packs (the secretaries' yearly reports): the .docx opened with python-docx — headings, the
+KPI table, the image, the counts — against the snapshot and an oracle; a street account gets its own
+street only."""
 
 from __future__ import annotations
 

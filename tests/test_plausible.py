@@ -1,6 +1,6 @@
-"""Synthetic data an official would not question (issue 16 part 4): staff sizes per unit kind,
+"""Synthetic data an official would not question: staff sizes per unit kind,
 unique names, kinds, ages and given names by birth cohort, consistent statuses, and the
-dataset's own reference date; and a district that looks real (issue 22 §5): street offices and
+dataset's own reference date; and a district that looks real: street offices and
 residents' committees with their secretaries, police stations and posts, organization forms by
 size, 中省市 units, instructors, terms, probation and floating members. The ranges are set here,
 independently of the generator."""
@@ -249,7 +249,7 @@ def test_retirees_kept_in_unit_orgs_of_public_units(ds):
         assert kept == []
 
 
-# --- a district that looks real (issue 22 §5): each point computed from the generated rows ------
+# --- a district that looks real: each point computed from the generated rows -----------------
 
 #: 组织部 cadre ages: a street working committee's secretary is an experienced cadre
 STREET_SECRETARY_AGES = (40, 58)

@@ -1,4 +1,4 @@
-"""Personal data protected by default (issue 14): personal extra columns are withheld on
+"""Personal data protected by default: personal extra columns are withheld on
 import — by header or by value pattern — unless an administrator allows them; names mask."""
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def make_old_id(rng: random.Random) -> str:
 
 
 def test_what_still_reached_the_graph_is_recognised() -> None:
-    """Issue 25: 15-digit ID numbers, addresses under 居所 / Home and by their values, and a
-    column where only 40% of the values are ID numbers."""
+    """What once reached the graph unrecognised: 15-digit ID numbers, addresses under 居所 / Home
+    and by their values, and a column where only 40% of the values are ID numbers."""
     rng = random.Random(25)
     olds = [make_old_id(rng) for _ in range(200)]
     assert all(is_prc_id(x) for x in olds)

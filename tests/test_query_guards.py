@@ -1,4 +1,4 @@
-"""Heavy queries (issue 13 part 2): the engine applies --limit, runaway queries time out
+"""Heavy queries: the engine applies --limit, runaway queries time out
 without starving other users, and the embedded server runs with the guard settings."""
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def test_real_neo4j_caps_the_memory_of_one_query(neo4j_store) -> None:
 
 
 # ---------------------------------------------------------------------------
-# memory (issue 25 item 1): computed range() bounds, the server's OS memory limit, no re-send
+# memory: computed range() bounds, the server's OS memory limit, no re-send
 # ---------------------------------------------------------------------------
 
 

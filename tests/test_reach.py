@@ -1,4 +1,4 @@
-"""A console that cannot reach out (issue 14 part 4): the read paths of both engines refuse
+"""A console that cannot reach out: the read paths of both engines refuse
 LOAD CSV and every procedure not on the allow-list, however the query is written, and a TCP
 listener on loopback sees no connection; the servers themselves are set up to refuse too."""
 

@@ -1,4 +1,4 @@
-"""Crash recovery and process edges of the embedded store (issue 13, parts 1 and 6).
+"""Crash recovery and process edges of the embedded store.
 
 Every test runs its own REAL embedded FalkorDB server in a temporary ORGNET_HOME (the
 session server is never killed): ``kill -9`` of the server, restart, reconnect, concurrent
@@ -159,7 +159,7 @@ def test_second_load_of_a_graph_is_refused_clearly(server, demo_path):
         r = cli(server.home, "load", str(demo_path), "--graph", "g", "--replace", "--no-progress")
         assert r.returncode == 2
         assert "being loaded right now" in r.stderr and f"pid {os.getpid()}" in r.stderr, r.stderr
-        assert "accepted" not in r.stdout, r.stdout  # refused before validating, not after (issue 25)
+        assert "accepted" not in r.stdout, r.stdout  # refused before validating, not after
         with pytest.raises(LoadInProgress):
             with store.load_lock("g"):
                 pass
@@ -284,7 +284,7 @@ def test_sigterm_to_orgnet_app_stops_streamlit_and_its_server(tmp_path):
 
 @pytest.mark.slow
 def test_kill_9_of_orgnet_app_takes_the_streamlit_child_with_it(tmp_path):
-    """Issue 25: after kill -9 of `orgnet app` its Streamlit child kept serving the port."""
+    """After kill -9 of `orgnet app` its Streamlit child used to keep serving the port; no more."""
     home = tmp_path / "home"
     port = free_port()
     app = _start_app(home, port)
@@ -324,7 +324,7 @@ def _post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, str]
 
 @pytest.mark.slow
 def test_the_session_cookie_is_set_by_the_server_httponly(tmp_path):
-    """Issue 25: the session cookie was written by the page's script (readable by any script,
+    """The session cookie used to be written by the page's script (readable by any script,
     never Secure). `orgnet app` now has its own route that sets it HttpOnly; SameSite=Strict,
     Secure when the browser came over https (directly or through the proxy)."""
     home = tmp_path / "home"

@@ -1,4 +1,4 @@
-"""Safe output (issue 13 parts 4-5): CSV exports never carry live formulas, names never
+"""Safe output: CSV exports never carry live formulas, names never
 render as Markdown."""
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def test_documents_named_by_place_year_and_title():
 
 
 def test_the_presets_figures_are_listed():
-    """What qindu (003) and weicheng (004) are calibrated to is in the table (issue 22)."""
+    """What qindu (003) and weicheng (004) are calibrated to is in the table."""
     from orgnet.seeds import seed_figures
     listed = {(f.doc, f.value) for f in seed_figures().values()}
     assert {("003", 5000), ("003", 4000), ("003", 4600), ("003", 409), ("003", 1155), ("003", 45991)} <= listed

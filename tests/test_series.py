@@ -1,10 +1,10 @@
-"""Series (issue 24): two districts in one home never cross. On both engines: loading another
-district never changes the first one's follow-up records, and the first one's next quarter
-closes exactly what the weicheng oracle says. On the embedded FalkorDB (several graphs side by
-side): the snapshot list and the change report of one series stay as they were when another
-series is loaded, a cross-series diff is refused naming both, and the Changes page never
-offers another series' snapshot. Plus the default series name and the migration of records
-made before series existed."""
+"""Series (the district a snapshot belongs to): two districts in one home never cross. On both
+engines: loading another district never changes the first one's follow-up records, and the first
+one's next quarter closes exactly what the weicheng oracle says. On the embedded FalkorDB (several
+graphs side by side): the snapshot list and the change report of one series stay as they were when
+another series is loaded, a cross-series diff is refused naming both, and the Changes page never
+offers another series' snapshot. Plus the default series name and the migration of records made
+before series existed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What the user sees does not wait on rows it does not show (issue 12).
+"""What the user sees does not wait on rows it does not show.
 
 - rules travel untagged (``scalars``) with the very rows of the typed reply, and both stores
   report the engine's own time for a query (``stats``);
@@ -77,8 +77,8 @@ def test_a_places_counts_are_the_districts_counts_of_that_place(loaded_store, we
 
 @pytest.mark.parametrize("level", ["street", "community"])
 def test_counts_inside_an_accounts_scope_equal_its_rows(demo, level):
-    """Through a street's or a community's ScopedStore (issue 14) the counts are those of the
-    rows that account sees, per street, and a page holds only its rows."""
+    """Through a street's or a community's ScopedStore (an account's scope) the counts are those
+    of the rows that account sees, per street, and a page holds only its rows."""
     from orgnet.access.scoped import ScopedStore
     from orgnet.queries.scope import Scope
 

@@ -1,6 +1,6 @@
-"""统计表 (issue 28 §4): the three upward tables against an independent oracle on both engines,
-against `orgnet kpis` / `orgnet gaps` of the same snapshot, and the workbook's district forms
-(merged headers, totals equal to the sum of the rows) opened with openpyxl."""
+"""统计表 (the yearly statistics sent upward): the three upward tables against an independent oracle on
+both engines, against `orgnet kpis` / `orgnet gaps` of the same snapshot, and the workbook's
+district forms (merged headers, totals equal to the sum of the rows) opened with openpyxl."""
 
 from __future__ import annotations
 

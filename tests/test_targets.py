@@ -1,4 +1,5 @@
-"""The district's own targets (orgnet/targets.py, ORGNET_HOME/targets.toml; issue 22 §4): parsing
+"""The district's own targets (orgnet/targets.py, ORGNET_HOME/targets.toml, instead of other
+cities' figures): parsing
 with Chinese errors naming file, line and key; a street's own target over the district's; the
 gap to it in the KPI table and in `orgnet kpis` on a REAL embedded FalkorDB."""
 

@@ -1,4 +1,6 @@
-"""Load a validated :class:`~orgnet.model.Dataset` into a store (DESIGN §4).
+"""Load a validated :class:`~orgnet.model.Dataset` into a store (the graph model of
+docs/input.md: each row with an ``id`` is one node, reference columns and link tables become
+relationships).
 
 Indexes first, then nodes table by table (``UNWIND $rows AS row MERGE (n:Label {id: row.id})
 SET n += row.props``), then relationships type by type (``MATCH`` both ends on their

@@ -1,4 +1,4 @@
-"""Snapshots: loaded graphs with their reference date, ordered in time (issue 11).
+"""Snapshots: loaded graphs with their reference date, ordered in time.
 
 A snapshot is any graph a load wrote (``orgnet load DATA --graph 2026Q1 --as-of 2026-03-31``);
 its reference date is the ``as_of`` of its load metadata (:func:`orgnet.graph.load.graph_info`),
@@ -6,7 +6,7 @@ given on the command line or recorded by the dataset itself (its ``dataset`` tab
 统计日期, which ``orgnet generate --quarters`` fills per quarter). The follow-up ledger's own
 graph is never a snapshot.
 
-Every snapshot belongs to a **series** (issue 24): the district whose ledgers it holds,
+Every snapshot belongs to a **series**: the district whose ledgers it holds,
 named by its load (``orgnet load --series``, else the dataset's title without its period
 tag, else its district: :attr:`orgnet.model.Dataset.series`). Snapshots are compared, and
 the follow-up ledger synced, only within one series. A snapshot loaded before series existed

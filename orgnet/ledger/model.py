@@ -34,7 +34,8 @@ class FollowUpStatus(ZhEnum):
 ACTIVE_STATUSES: tuple[str, ...] = (FollowUpStatus.open.value, FollowUpStatus.in_progress.value,
                                     FollowUpStatus.deferred.value)
 
-#: who answers for a gap (DESIGN glossary: 街道党工委直接责任、社区党组织具体责任)
+#: who answers for a gap (the street's party working committee is directly responsible, the
+#: community's party org specifically: 街道党工委直接责任、社区党组织具体责任)
 RESPONSIBLE_KINDS: tuple[str, ...] = ("community", "street")
 
 
