@@ -24,6 +24,7 @@ Neo4j (marker ``neo4j``), the same product code against a REAL Neo4j 5 Community
                       the Neo4j tests skip with the reason — except in CI (CI=true): there they FAIL.
 - ``neo4j_store``     session: a store on it mapping every graph name to its one database
                       (tests/neo4j_server.py: one_database_store)
+- ``neo4j_empty``     function: ``neo4j_store`` with the database emptied before and after
 - ``engine_store``    session, parametrized ["falkordb", "neo4j"]: the store of either engine
 - ``store_graph``     function: a fresh, empty graph name on ``engine_store``
 """
@@ -90,6 +91,19 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
+def pytest_sessionfinish(session):
+    """In a pytest-xdist worker (``make test``): hand the Neo4j line to the controller."""
+    out = getattr(session.config, "workeroutput", None)
+    if out is not None:
+        out["neo4j_note"] = list(_NEO4J_NOTE)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller collects each worker's Neo4j line for its summary."""
+    _NEO4J_NOTE.extend(getattr(node, "workeroutput", {}).get("neo4j_note", []))
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
     """``{uri, user, password, database, start_seconds}`` of a real Neo4j 5 for this session."""
@@ -123,6 +137,15 @@ def neo4j_store(neo4j_server):
     store.empty()
     yield store
     store.close()
+
+
+@pytest.fixture
+def neo4j_empty(neo4j_store):
+    """``neo4j_store`` with its one database emptied: the test's own graph is the only one (a
+    test that writes to the default graph must not find the dataset another test left)."""
+    neo4j_store.empty()
+    yield neo4j_store
+    neo4j_store.empty()
 
 
 ENGINES = ["falkordb", pytest.param("neo4j", marks=pytest.mark.neo4j)]

@@ -132,9 +132,9 @@ def test_runaway_queries_time_out_and_others_are_served(tmp_path, monkeypatch) -
 
 
 @pytest.mark.neo4j
-def test_real_neo4j_limit_and_timeout(neo4j_store) -> None:
+def test_real_neo4j_limit_and_timeout(neo4j_empty) -> None:
     """On the session's real Neo4j 5: the limit stops the server early, the timeout ends the query."""
-    store = neo4j_store
+    store = neo4j_empty
     store.write("MERGE (:Area {id: 'a'})")  # the (emptied) test database now holds this test's graph
     t = time.perf_counter()
     assert store.read("UNWIND range(1, 5000000) AS x RETURN x", limit=1) == [{"x": 1}]
@@ -157,11 +157,11 @@ def test_huge_literal_range_refused_before_it_reaches_the_server(falkordb_store,
 
 
 @pytest.mark.neo4j
-def test_real_neo4j_caps_the_memory_of_one_query(neo4j_store) -> None:
+def test_real_neo4j_caps_the_memory_of_one_query(neo4j_empty) -> None:
     """The test server runs with a per-transaction memory cap, as the README tells deployments to:
     a query that would hold gigabytes is refused with a message naming the setting, and the
     server answers the next query at once."""
-    store = neo4j_store
+    store = neo4j_empty
     store.write("MERGE (:Area {id: 'a'})")
     t = time.perf_counter()
     # ranges small enough for orgnet's own range() guard: the server's cap is what stops it
@@ -267,11 +267,11 @@ def test_database_memory_limit_derives_from_the_machine(monkeypatch) -> None:
 
 
 @pytest.mark.neo4j
-def test_real_neo4j_holds_the_computed_range(neo4j_store) -> None:
+def test_real_neo4j_holds_the_computed_range(neo4j_empty) -> None:
     """The issue's query on Neo4j. Its transaction memory cap does not count a list built by a
     comprehension (``[x IN range(1, n) | x]`` with n = 2e9 ended in "Java heap space"), so
     the same guard as on FalkorDB stops a computed range before it is built; smaller ones run."""
-    store = neo4j_store
+    store = neo4j_empty
     store.write("MERGE (:Area {id: 'a'})")
     for query in ("UNWIND range(1, $n) AS x RETURN count(x) AS c",
                   "WITH $n AS n RETURN size([x IN range(1, n) | x]) AS c"):
