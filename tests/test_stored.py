@@ -59,6 +59,42 @@ def test_every_rule_kpi_and_linkage_query_is_stored(kept):
     assert result.rows > 0 and result.results == len(result.keys)
 
 
+def test_the_library_asks_for_exactly_the_stored_reads(kept, monkeypatch):
+    """The table of stored reads (orgnet.queries.reads.stored_reads) is what the library
+    functions ask for at the district level: every read of the pages' functions finds its
+    stored result, each entry of the table is asked for, and none reaches the engine."""
+    from orgnet.queries import changes, explore, gaps, kpis, linkage
+    from orgnet.queries.reads import stored_reads
+
+    store, graph, result, _ = kept
+    table = {stored.result_key(catalog.get(r.query), catalog.get(r.query).bind(r.params))
+             for r in stored_reads(result.as_of, linkage.config_for(store))}
+    asked: list[tuple[str, bool]] = []
+    engine: list[str] = []
+    lookup, read_catalog = stored.lookup, type(store).read_catalog
+
+    def spy(store_, q, values, graph_, *, counted=False):
+        rows = lookup(store_, q, values, graph_, counted=counted)
+        asked.append((stored.result_key(q, values), rows is not None))
+        return rows
+
+    def engine_read(self, q, *args, **kw):
+        engine.append(q.id)
+        return read_catalog(self, q, *args, **kw)
+
+    monkeypatch.setattr(stored, "lookup", spy)
+    monkeypatch.setattr(type(store), "read_catalog", engine_read)
+    gaps.gap_records(store, as_of=result.as_of, graph=graph)
+    gaps.term_expiring(store, as_of=result.as_of, graph=graph)
+    kpis.kpi_table(store, as_of=result.as_of, graph=graph)
+    linkage.partner_candidates(store, as_of=result.as_of, graph=graph)
+    explore.streets(store, graph=graph)
+    changes.snapshot_facts(store, graph, as_of=result.as_of)
+    assert engine == []
+    assert [key for key, hit in asked if not hit] == []
+    assert {key for key, _ in asked} == table
+
+
 def test_stored_rows_equal_the_engine_for_district_streets_and_communities(kept):
     store, graph, result, places = kept
     as_of = result.as_of

@@ -44,6 +44,7 @@ from typing import Any
 from orgnet.graph.stores.bound import ordered
 from orgnet.graph.stores.base import META_LABEL, STORED_LABEL as S, Store
 from orgnet.queries import catalog
+from orgnet.queries.reads import stored_query_ids, stored_reads
 from orgnet.queries.scope import AREA_COLUMNS
 
 #: query kinds whose results are stored at load
@@ -314,25 +315,15 @@ def recording() -> bool:
 
 
 def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
-    """Every stored query of a snapshot at ``as_of`` for the whole district, as the pages and
-    the diff ask for them (the library functions' own parameters, so the keys match), a few
-    at a time. Returns what failed (``name: reason``); those run live when asked for."""
+    """Every stored read of a snapshot at ``as_of`` (:func:`orgnet.queries.reads.stored_reads`:
+    the parameters the library functions build, so the keys match), a few at a time. Returns what failed (``name: reason``); those run live when asked for."""
     from concurrent.futures import ThreadPoolExecutor
 
     from orgnet.errors import OrgnetError
-    from orgnet.queries.gaps import rule_ids
-    from orgnet.queries.kpis import kpi_ids
-    from orgnet.queries.linkage import candidate_facts, channel_table, unit_streets
+    from orgnet.queries.linkage import config_for
 
-    day = {"as_of": as_of}
-    jobs = [("linkage_channels", lambda: channel_table(store, as_of=as_of, graph=graph)),  # the longest first
-            ("partner_candidates", lambda: candidate_facts(store, graph=graph)),
-            ("linkage_unit_streets", lambda: unit_streets(store, graph=graph))]
-    jobs += [(rid, lambda rid=rid: catalog.run(store, rid, day, graph=graph)) for rid in rule_ids()]
-    jobs += [(f"kpi_{k}", lambda k=k: catalog.run(store, f"kpi_{k}", day, graph=graph)) for k in kpi_ids()]
-    # a view evaluated on a date (view_term_expiring) is stored for the snapshot's date, as the pages ask
-    jobs += [(qid, lambda qid=qid: catalog.run(store, qid, _dated(catalog.get(qid), day), graph=graph))
-             for qid in catalog.names("view") if storable(catalog.get(qid))]
+    jobs = [(r.query, lambda r=r: catalog.run(store, r.query, r.params, graph=graph))
+            for r in stored_reads(as_of, config_for(store))]
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=COMPUTE_WORKERS) as pool:
         # each job in a copy of this context, so the results are recorded (contextvars)
@@ -343,11 +334,6 @@ def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
             except OrgnetError as e:  # a timeout, the engine's memory limit: that one runs live later
                 failed.append(f"{name}: {e}")
     return failed
-
-
-def _dated(q: catalog.Query, day: dict[str, str]) -> dict[str, str]:
-    """``day`` ({"as_of": ...}) when ``q`` takes the reference date, else no parameter."""
-    return day if any(p.name == "as_of" for p in q.params) else {}
 
 
 @dataclass
@@ -426,11 +412,9 @@ def forget(store: Store, graph: str) -> None:
 
 
 def expected_queries() -> list[str]:
-    """The queries :func:`compute_all` stores for every snapshot."""
-    views = [q for q in catalog.names("view") if storable(catalog.get(q))]
-    linkage = ["linkage_channels", "linkage_street_ties", "linkage_evaluations", "partner_candidates",
-               "linkage_unit_streets"]
-    return [*linkage, *catalog.names("rule"), *catalog.names("kpi"), *views]
+    """The queries :func:`store_results` stores for every snapshot (the table of stored reads,
+    :func:`orgnet.queries.reads.stored_reads`)."""
+    return stored_query_ids()
 
 
 def missing(store: Any, graph: str) -> list[str]:
