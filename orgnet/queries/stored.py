@@ -44,7 +44,7 @@ from typing import Any
 from orgnet.graph.stores.bound import ordered
 from orgnet.graph.stores.base import META_LABEL, STORED_LABEL as S, Store
 from orgnet.queries import catalog
-from orgnet.queries.reads import stored_query_ids, stored_reads
+from orgnet.queries.reads import StoredRead, stored_query_ids, stored_reads
 from orgnet.queries.scope import AREA_COLUMNS
 
 #: query kinds whose results are stored at load
@@ -68,8 +68,6 @@ _PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, c
            f"RETURN r.places AS places")
 _WRITE = (f"UNWIND $rows AS row CREATE (r:{S}) SET r = row")
 
-_recording: contextvars.ContextVar["_Sink | None"] = contextvars.ContextVar("orgnet_stored_recording",
-                                                                            default=None)
 _live: contextvars.ContextVar[bool] = contextvars.ContextVar("orgnet_stored_live", default=False)
 _manifests: dict[tuple[str, str, str], dict[str, int]] = {}
 _lock = threading.Lock()
@@ -241,7 +239,7 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
 
     ``counted``: instead of the rows, how many there are per street and community (rows
     ``street_id, community_id, n``; kept at load, so counting reads no gap row)."""
-    if _live.get() or _recording.get() is not None or not storable(q):
+    if _live.get() or not storable(q):
         return None
     store = _raw(store)
     g = _name(store, graph)
@@ -276,15 +274,6 @@ def _placed(row: dict, values: dict[str, Any]) -> bool:
     return all(values.get(p) in (None, "") or row.get(p) == values[p] for p in AREA_COLUMNS)
 
 
-def record(q: catalog.Query, values: dict[str, Any], rows: list[dict]) -> None:
-    """Called by the runner with a live district result while :func:`store_results` records:
-    the result is written at once (so a city's rows are never all held in memory)."""
-    sink = _recording.get()
-    if sink is None or not storable(q) or any(values.get(p) not in (None, "") for p in AREA_COLUMNS):
-        return
-    sink.write(result_key(q, values), q, rows)
-
-
 @dataclass
 class StoredResults:
     """What :func:`store_results` kept: how many results and rows, and how long it took."""
@@ -303,31 +292,29 @@ class StoredResults:
                 "seconds": round(self.seconds, 3), "failed": self.failed}
 
 
-#: queries computed side by side by :func:`compute_all` (the embedded engine's threads are
+#: reads computed side by side by :func:`store_results` (the embedded engine's threads are
 #: shared with the app's readers)
 COMPUTE_WORKERS = 2
 
 
-def recording() -> bool:
-    """Whether :func:`store_results` is computing (its queries may run up to the longest
-    timeout allowed, ``Limits.query_timeout_max_s``: a batch job after a load)."""
-    return _recording.get() is not None
-
-
-def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
-    """Every stored read of a snapshot at ``as_of`` (:func:`orgnet.queries.reads.stored_reads`:
-    the parameters the library functions build, so the keys match), a few at a time. Returns what failed (``name: reason``); those run live when asked for."""
+def _compute(store: Store, graph: str, reads: list[StoredRead], sink: "_Sink") -> list[str]:
+    """Each read on the engine (``live``: never an earlier stored result), up to the longest
+    timeout allowed (a batch job after a load), a few at a time, each result written by ``sink``
+    as soon as it is computed (a city's rows are never all held at once). Returns what failed
+    (``name: reason``); those run live when asked for."""
     from concurrent.futures import ThreadPoolExecutor
 
     from orgnet.errors import OrgnetError
-    from orgnet.queries.linkage import config_for
+    from orgnet.settings import limits
 
-    jobs = [(r.query, lambda r=r: catalog.run(store, r.query, r.params, graph=graph))
-            for r in stored_reads(as_of, config_for(store))]
+    timeout = limits().query_timeout_max_s
+
+    def job(read: StoredRead) -> None:
+        sink.write(read, catalog.run(store, read.query, read.params, graph=graph, timeout_s=timeout, live=True))
+
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=COMPUTE_WORKERS) as pool:
-        # each job in a copy of this context, so the results are recorded (contextvars)
-        futures = [(name, pool.submit(contextvars.copy_context().run, job)) for name, job in jobs]
+        futures = [(read.query, pool.submit(job, read)) for read in reads]
         for name, future in futures:
             try:
                 future.result()
@@ -338,14 +325,16 @@ def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
 
 @dataclass
 class _Sink:
-    """Where :func:`record` writes while :func:`store_results` runs (from several threads)."""
+    """Where :func:`store_results` writes each result it computed (from several threads)."""
 
     store: Store
     out: "StoredResults"
     load_id: str
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def write(self, key: str, q: catalog.Query, rows: list[dict]) -> None:
+    def write(self, read: StoredRead, rows: list[dict]) -> None:
+        q = catalog.get(read.query)
+        key = result_key(q, q.bind(read.params))
         graph, as_of = self.out.graph, self.out.as_of
         if not ordered(q.text):  # rows in no set order: a place's rows kept together
             rows = sorted(rows, key=_place_order)
@@ -356,8 +345,6 @@ class _Sink:
                   "data": _pack(columns, part), **_chunk_places(part)} for i, part in enumerate(parts)]
         nodes[0]["places"] = _pack([*AREA_COLUMNS, "n"], _place_counts(rows))
         with self.lock:
-            if key in self.out.keys:  # asked for twice (a library function reused): kept once
-                return
             self.store.ledger_write(_WRITE, {"rows": nodes})
             self.out.results += 1
             self.out.rows += len(rows)
@@ -365,13 +352,20 @@ class _Sink:
 
 
 def store_results(store: Store, graph: str) -> StoredResults:
-    """Compute and keep a snapshot's results at its reference date (after every load).
+    """Compute and keep a snapshot's results at its reference date (after every load): each
+    read of :func:`orgnet.queries.reads.stored_reads` run on the engine and written as it comes.
+    District rows: the store itself, never an account's view of it.
 
     >>> store_results(store, "2026Q1").results        # doctest: +SKIP
     41
     """
+    from orgnet.errors import AccessDenied
     from orgnet.graph.load import graph_info
+    from orgnet.queries.linkage import config_for
 
+    if store.inner is not store:
+        raise AccessDenied("保存结果需要区级管理员直接访问数据库 / stored results are district rows: "
+                           "store them with the store itself, not an account's view of it")
     start = time.perf_counter()
     info = graph_info(store, graph)
     load_id, as_of = info.get("load_id"), catalog.snapshot_date(info)
@@ -385,11 +379,9 @@ def store_results(store: Store, graph: str) -> StoredResults:
     store.ledger_setup()
     store.forget_stored(graph)  # whatever was stored before (another load, or a partial run)
     _forget_manifest(store, graph)
-    token = _recording.set(_Sink(store, out, load_id))
     try:
-        out.failed = compute_all(store, graph, as_of)
+        out.failed = _compute(store, graph, stored_reads(as_of, config_for(store)), _Sink(store, out, load_id))
     finally:
-        _recording.reset(token)
         _forget_manifest(store, graph)
     _keep_facts(store, graph, {**info, "load_id": load_id})
     out.seconds = time.perf_counter() - start
@@ -431,5 +423,5 @@ def has_results(store: Any, graph: str) -> bool:
     return not missing(store, graph)
 
 
-__all__ = ["recording", "missing", "expected_queries", "STORED_KINDS", "AREA_COLUMNS", "storable", "result_key", "live", "lookup", "record",
-           "store_results", "forget", "has_results", "facts_only", "refuse_facts_only", "StoredResults", "compute_all"]
+__all__ = ["missing", "expected_queries", "STORED_KINDS", "AREA_COLUMNS", "storable", "result_key", "live", "lookup",
+           "store_results", "forget", "has_results", "facts_only", "refuse_facts_only", "StoredResults", "StoredRead", "stored_reads"]
