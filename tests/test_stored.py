@@ -193,6 +193,65 @@ def test_a_write_or_a_new_load_forgets_the_stored_results(engine_store, tiny_dat
     assert len(leftover) == 1  # the earlier load's results are gone
 
 
+def test_a_second_storing_run_never_serves_a_mix_nor_stale_chunks(engine_store, tiny_dataset, store_graph,
+                                                                     monkeypatch):
+    """A storing run writes under a new generation and makes it current in one write once all is
+    written: while a second run writes (here: wrong rows), readers get the first run's results
+    whole; a run that dies midway is never served; the next complete run removes what the others
+    left. (Before generations the second run deleted the first's results, then wrote its own.)"""
+    store, graph = engine_store, store_graph
+    load_dataset(store, tiny_dataset, graph=graph, replace=True)
+    first = stored.store_results(store, graph)
+    probes = [qid for qid in stored.expected_queries() if qid != "linkage_channels"]
+    want: dict[str, list[dict]] = {}
+    for qid in probes:
+        stats: dict = {}
+        want[qid] = catalog.run(store, qid, _params(catalog.get(qid), first.as_of, {}), graph=graph, stats=stats,
+                                live=True)
+        assert not stats.get("stored"), qid  # live: the engine, not the stored rows
+    probes = [qid for qid in probes if want[qid]]
+    assert len(probes) >= 10
+
+    def served() -> bool:
+        """Every probe answered from stored rows equal to the engine's, and all results stored."""
+        for qid in probes:
+            stats: dict = {}
+            got = catalog.run(store, qid, _params(catalog.get(qid), first.as_of, {}), graph=graph, stats=stats)
+            if not stats.get("stored") or not _same(got, want[qid]):
+                return False
+        return stored.has_results(store, graph)
+
+    write, checks = stored._Sink.write, []
+
+    def wrong_rows(self, read, rows):  # the second run keeps a duplicated row: served, it would show
+        write(self, read, [*rows, *rows[:1]])
+        checks.append(served())
+
+    monkeypatch.setattr(stored._Sink, "write", wrong_rows)
+    second = stored.store_results(store, graph)
+    monkeypatch.undo()
+    assert len(checks) == len(stored.expected_queries()) and all(checks)
+    assert second.generation > first.generation and not served()  # the second one is current now
+
+    def dies(self, read, rows):
+        if self.out.results == 3:
+            raise RuntimeError("killed while storing")
+        write(self, read, rows[1:])
+
+    third = stored.store_results(store, graph)
+    assert served()
+    monkeypatch.setattr(stored._Sink, "write", dies)
+    with pytest.raises(RuntimeError):
+        stored.store_results(store, graph)
+    monkeypatch.undo()
+    assert served()  # the third run's results, whole; none of the dead run's
+    fourth = stored.store_results(store, graph)
+    assert served() and fourth.generation > third.generation
+    gens = store.ledger_read(f"MATCH (r:{stored.S} {{graph: $g}}) WHERE r.chunk IS NOT NULL "
+                             f"RETURN DISTINCT r.gen AS gen", {"g": graph})
+    assert [r["gen"] for r in gens] == [fourth.generation]
+
+
 def test_a_query_that_fails_while_storing_is_reported_and_runs_live(falkordb_store, tiny_dataset, fresh_graph,
                                                                      monkeypatch):
     """The engine refusing one query (here: a broken text) leaves the others stored, names
@@ -270,7 +329,8 @@ def test_kill_9_while_storing_or_loading_loses_nothing(tmp_path, tiny_dataset):
         ledger = [dict(r.data) for r in led.list_records(store)]
 
         _kill9_when(server.home, _KILLED_STORING, "storing")
-        assert 0 < len(stored.missing(store, "g")) < len(stored.expected_queries())
+        # what it wrote is left, in a generation never made current: nothing of it is served
+        assert stored.missing(store, "g") == stored.expected_queries()
         rows = catalog.run(store, "grid_without_branch", {"as_of": as_of}, graph="g")
         with stored.live():
             assert _same(rows, catalog.run(store, "grid_without_branch", {"as_of": as_of}, graph="g"))
@@ -316,7 +376,8 @@ def test_a_place_reads_only_the_chunks_holding_it(engine_store, weicheng_dataset
         load_id = stored._load_id(engine_store, graph)
         key = next(k for k in stored._read_manifest(engine_store, graph, load_id)
                    if k.startswith("linkage_channels:"))
-        params = {"graph": graph, "load_id": load_id, "result": key}
+        params = {"graph": graph, "load_id": load_id, "result": key,
+                  "gen": stored._read_current(engine_store, graph, load_id)[0]}
         chunks = engine_store.ledger_read(stored._READ_PLACED, {**params, "street_id": street,
                                                                  "community_id": None})
         read = [c for c in chunks if c["data"] is not None]

@@ -2,10 +2,18 @@
 
 A snapshot does not change after its load, so what every page, ``orgnet diff`` and the
 Overview's trend ask of it at its reference date can be worked out once and read back:
-:func:`store_results` runs the rules, KPIs, linkage channels and ``snapshot_entities`` for the
-whole district (every load calls it: :func:`orgnet.snapshots.load_snapshot`) and
-keeps each result beside the snapshot, outside it (on FalkorDB in the ledger's graph, on
-Neo4j as ``StoredResult`` nodes the snapshot's replace never touches).
+:func:`store_results` runs each district read of the table
+:func:`orgnet.queries.reads.stored_reads` (rules, KPIs, linkage, ``snapshot_entities``, the
+stored views) on the engine (``catalog.run(..., live=True)``; every load calls it:
+:func:`orgnet.snapshots.load_snapshot`) and writes each result as it comes, beside the
+snapshot, outside it (on FalkorDB in the ledger's graph, on Neo4j as ``StoredResult`` nodes
+the snapshot's replace never touches).
+
+A storing run writes under a new **generation** (:func:`new_generation`) beside what is
+current, and makes it current in one write once all is written: the snapshot's facts record
+names it. Readers (:func:`lookup`, :func:`missing`) read only the current generation, so a run
+still writing, or one that died midway, is never served, not even in part; the chunks of
+older generations are removed after the switch.
 
 :func:`orgnet.queries.catalog.run` then answers such a query from what was stored when
 
@@ -52,24 +60,39 @@ STORED_KINDS: tuple[str, ...] = ("rule", "kpi", "linkage")
 #: rows per stored chunk (one node each; keeps a single write and read small)
 CHUNK_ROWS = 4000
 
-_READ = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
+#: the chunks of one generation: ``gen`` 0 matches those stored before generations existed
+_GEN = "coalesce(r.gen, 0) = $gen"
+_READ = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) WHERE {_GEN} "
          f"RETURN r.chunk AS chunk, r.chunks AS chunks, r.data AS data ORDER BY chunk")
 #: every chunk's number, and its rows only where the chunk holds the street or community asked for
 #: (chunks stored before they listed their places are always read)
-_READ_PLACED = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
+_READ_PLACED = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) WHERE {_GEN} "
                 f"RETURN r.chunk AS chunk, "
                 f"CASE WHEN ($street_id IS NULL OR r.streets IS NULL OR $street_id IN r.streets) "
                 f"AND ($community_id IS NULL OR r.communities IS NULL OR $community_id IN r.communities) "
                 f"THEN r.data END AS data ORDER BY chunk")
-#: one row: every stored result of a load with its number of chunks
-_MANIFEST = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
-             f"RETURN collect([r.result, r.chunks]) AS results")
-_PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) "
+#: one row (none when nothing is current for the load): the current generation of a load's
+#: stored results, named by the snapshot's facts record, with each result and its chunks
+_MANIFEST = (f"MATCH (f:{S} {{key: $facts}}) WHERE f.load_id = $load_id "
+             f"MATCH (r:{S} {{graph: $graph, chunk: 0}}) "
+             f"WHERE r.load_id = $load_id AND coalesce(r.gen, 0) = coalesce(f.gen, 0) "
+             f"RETURN coalesce(f.gen, 0) AS gen, collect([r.result, r.chunks]) AS results")
+_PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) WHERE {_GEN} "
            f"RETURN r.places AS places")
+#: make a generation current: the snapshot's facts record (its load metadata) names it, in one
+#: write, unless a newer generation is current already (a storing run that started later)
+_SWITCH = (f"MERGE (r:{S} {{key: $key}}) WITH r WHERE r.gen IS NULL OR r.gen <= $gen "
+           f"SET r = $props, r.key = $key, r.kind = 'snapshot' RETURN r.gen AS gen")
+#: the generation the facts record names (none: no row)
+_CURRENT = f"MATCH (r:{S} {{key: $key}}) RETURN coalesce(r.gen, 0) AS gen"
+#: the chunks of every generation older than the current one (of any load of the graph)
+_REMOVE_OLDER = (f"MATCH (r:{S} {{graph: $graph}}) WHERE r.chunk IS NOT NULL AND coalesce(r.gen, 0) < $gen "
+                 f"DELETE r")
 _WRITE = (f"UNWIND $rows AS row CREATE (r:{S}) SET r = row")
 
 _live: contextvars.ContextVar[bool] = contextvars.ContextVar("orgnet_stored_live", default=False)
-_manifests: dict[tuple[str, str, str], dict[str, int]] = {}
+#: (address, graph, load id) → (its current generation, {result key: chunks}), kept when complete
+_manifests: dict[tuple[str, str, str], tuple[int, dict[str, int]]] = {}
 _lock = threading.Lock()
 
 
@@ -178,22 +201,31 @@ def refuse_facts_only(store: Any, graph: str | None, cause: Exception | None = N
         raise not_browsable(graph or raw.default_graph, next(iter(raw.list_graphs()), None)) from cause
 
 
-def _manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
+def _manifest(store: Store, graph: str, load_id: str) -> tuple[int, dict[str, int]]:
     key = (store.address, graph, load_id)
     with _lock:
         found = _manifests.get(key)
     if found is None:
-        found = _read_manifest(store, graph, load_id)
-        if not set(expected_queries()) - {k.split(":", 1)[0] for k in found}:
-            with _lock:  # kept only when complete: results are written one by one at load
+        found = _read_current(store, graph, load_id)
+        if not set(expected_queries()) - {k.split(":", 1)[0] for k in found[1]}:
+            with _lock:  # kept only when complete (a generation made current with a query failed is not)
                 _manifests[key] = found
     return found
 
 
+def _read_current(store: Store, graph: str, load_id: str) -> tuple[int, dict[str, int]]:
+    """(the current generation, {result key: chunks}) of a load's stored results ({} when none)."""
+    from orgnet.graph.snapshots import facts_key
+
+    rows = store.ledger_read(_MANIFEST, {"facts": facts_key(graph), "graph": graph, "load_id": load_id})
+    if not rows:
+        return 0, {}
+    return int(rows[0]["gen"]), {str(key): int(chunks) for key, chunks in rows[0]["results"]}
+
+
 def _read_manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
-    """{result key: chunks} of a load's stored results (empty when none)."""
-    rows = store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id})
-    return {str(key): int(chunks) for key, chunks in (rows[0]["results"] if rows else [])}
+    """{result key: chunks} of the current generation of a load's stored results (empty when none)."""
+    return _read_current(store, graph, load_id)[1]
 
 
 def _forget_manifest(store: Store, graph: str) -> None:
@@ -247,10 +279,11 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     if not load_id:
         return None
     key = result_key(q, values)
-    chunks = _manifest(store, g, load_id).get(key)
+    gen, manifest = _manifest(store, g, load_id)
+    chunks = manifest.get(key)
     if chunks is None:
         return None
-    params = {"graph": g, "load_id": load_id, "result": key}
+    params = {"graph": g, "load_id": load_id, "result": key, "gen": gen}
     placed = {p: values[p] for p in AREA_COLUMNS if values.get(p) not in (None, "")}
     if counted:
         found = store.ledger_read(_PLACES, params)
@@ -262,7 +295,7 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     else:
         found = store.ledger_read(_READ, params)
         rows = [r for part in found for r in _unpack(part["data"])] if len(found) == chunks else None
-    if rows is None:  # forgotten or rewritten meanwhile
+    if rows is None:  # forgotten, or an older generation removed meanwhile
         _forget_manifest(store, g)
         return None
     if not placed:
@@ -284,6 +317,8 @@ class StoredResults:
     rows: int = 0
     seconds: float = 0.0
     keys: list[str] = field(default_factory=list)
+    #: the generation the results were written under (:func:`new_generation`)
+    generation: int = 0
     #: queries that could not be computed (``name: reason``); they run live when asked for
     failed: list[str] = field(default_factory=list)
 
@@ -320,6 +355,10 @@ def _compute(store: Store, graph: str, reads: list[StoredRead], sink: "_Sink") -
                 future.result()
             except OrgnetError as e:  # a timeout, the engine's memory limit: that one runs live later
                 failed.append(f"{name}: {e}")
+            except BaseException:  # anything else ends the run (never made current): the rest not begun
+                for _, rest in futures:
+                    rest.cancel()
+                raise
     return failed
 
 
@@ -330,6 +369,8 @@ class _Sink:
     store: Store
     out: "StoredResults"
     load_id: str
+    #: the generation written (:func:`new_generation`); current only once all are written
+    gen: int
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def write(self, read: StoredRead, rows: list[dict]) -> None:
@@ -340,8 +381,8 @@ class _Sink:
             rows = sorted(rows, key=_place_order)
         parts = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
         columns = list(q.columns) or sorted({c for r in rows for c in r})
-        nodes = [{"key": f"{graph}|{self.load_id}|{key}|{i}", "graph": graph, "load_id": self.load_id,
-                  "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
+        nodes = [{"key": f"{graph}|{self.gen}|{key}|{i}", "graph": graph, "load_id": self.load_id,
+                  "gen": self.gen, "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
                   "data": _pack(columns, part), **_chunk_places(part)} for i, part in enumerate(parts)]
         nodes[0]["places"] = _pack([*AREA_COLUMNS, "n"], _place_counts(rows))
         with self.lock:
@@ -377,24 +418,40 @@ def store_results(store: Store, graph: str) -> StoredResults:
         load_id = uuid.uuid4().hex
         store.write(f"MATCH (m:{META_LABEL} {{key: 'meta'}}) SET m.load_id = $id", {"id": load_id}, graph=graph)
     store.ledger_setup()
-    store.forget_stored(graph)  # whatever was stored before (another load, or a partial run)
-    _forget_manifest(store, graph)
-    try:
-        out.failed = _compute(store, graph, stored_reads(as_of, config_for(store)), _Sink(store, out, load_id))
-    finally:
-        _forget_manifest(store, graph)
-    _keep_facts(store, graph, {**info, "load_id": load_id})
+    out.generation = new_generation()
+    # written beside what is current (readers keep reading it), made current once all are written
+    out.failed = _compute(store, graph, stored_reads(as_of, config_for(store)),
+                          _Sink(store, out, load_id, out.generation))
+    _switch(store, graph, {**info, "load_id": load_id}, out.generation)
     out.seconds = time.perf_counter() - start
     return out
 
 
-def _keep_facts(store: Store, graph: str, info: dict[str, Any]) -> None:
-    """The snapshot's facts record beside its results: what lists and dates it once its graph
-    is no longer live (Neo4j Community: a later load replaced it; ``graph.snapshots``)."""
-    from orgnet.graph.snapshots import FACTS_FIELDS, FACTS_WRITE, facts_key
+def new_generation() -> int:
+    """A fresh generation number for a storing run: nanoseconds since the epoch, rising within
+    this process (a run started later has the greater number, so it wins the switch)."""
+    global _last_gen
+    with _lock:
+        _last_gen = max(_last_gen + 1, time.time_ns())
+        return _last_gen
 
+
+_last_gen = 0
+
+
+def _switch(store: Store, graph: str, info: dict[str, Any], gen: int) -> None:
+    """Make generation ``gen`` of the graph's results current in one write: the snapshot's facts
+    record (what lists and dates it once its graph is no longer live, Neo4j Community:
+    ``graph.snapshots``) names it, unless a newer one is current already; then remove the chunks
+    of every older generation (an earlier run, a run killed midway, an earlier load)."""
+    from orgnet.graph.snapshots import FACTS_FIELDS, facts_key
+
+    key = facts_key(graph)
     props = {k: info[k] for k in FACTS_FIELDS if info.get(k) is not None}
-    store.ledger_write(FACTS_WRITE, {"key": facts_key(graph), "props": {**props, "graph": graph}})
+    switched = store.ledger_write(_SWITCH, {"key": key, "gen": gen, "props": {**props, "graph": graph, "gen": gen}})
+    current = gen if switched else max([int(r["gen"]) for r in store.ledger_read(_CURRENT, {"key": key})] or [gen])
+    _forget_manifest(store, graph)
+    store.ledger_write(_REMOVE_OLDER, {"graph": graph, "gen": current})
 
 
 def forget(store: Store, graph: str) -> None:
@@ -424,4 +481,4 @@ def has_results(store: Any, graph: str) -> bool:
 
 
 __all__ = ["missing", "expected_queries", "STORED_KINDS", "AREA_COLUMNS", "storable", "result_key", "live", "lookup",
-           "store_results", "forget", "has_results", "facts_only", "refuse_facts_only", "StoredResults", "StoredRead", "stored_reads"]
+           "store_results", "new_generation", "forget", "has_results", "facts_only", "refuse_facts_only", "StoredResults", "StoredRead", "stored_reads"]
