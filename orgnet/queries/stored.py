@@ -79,10 +79,6 @@ _MANIFEST = (f"MATCH (f:{S} {{key: $facts}}) WHERE f.load_id = $load_id "
              f"RETURN coalesce(f.gen, 0) AS gen, collect([r.result, r.chunks]) AS results")
 _PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) WHERE {_GEN} "
            f"RETURN r.places AS places")
-#: make a generation current: the snapshot's facts record (its load metadata) names it, in one
-#: write, unless a newer generation is current already (a storing run that started later)
-_SWITCH = (f"MERGE (r:{S} {{key: $key}}) WITH r WHERE r.gen IS NULL OR r.gen <= $gen "
-           f"SET r = $props, r.key = $key, r.kind = 'snapshot' RETURN r.gen AS gen")
 #: the generation the facts record names (none: no row)
 _CURRENT = f"MATCH (r:{S} {{key: $key}}) RETURN coalesce(r.gen, 0) AS gen"
 #: the chunks of every generation older than the current one (of any load of the graph)
@@ -444,11 +440,11 @@ def _switch(store: Store, graph: str, info: dict[str, Any], gen: int) -> None:
     record (what lists and dates it once its graph is no longer live, Neo4j Community:
     ``graph.snapshots``) names it, unless a newer one is current already; then remove the chunks
     of every older generation (an earlier run, a run killed midway, an earlier load)."""
-    from orgnet.graph.snapshots import FACTS_FIELDS, facts_key
+    from orgnet.graph.snapshots import FACTS_FIELDS, FACTS_WRITE, facts_key
 
     key = facts_key(graph)
     props = {k: info[k] for k in FACTS_FIELDS if info.get(k) is not None}
-    switched = store.ledger_write(_SWITCH, {"key": key, "gen": gen, "props": {**props, "graph": graph, "gen": gen}})
+    switched = store.ledger_write(FACTS_WRITE, {"key": key, "gen": gen, "props": {**props, "graph": graph, "gen": gen}})
     current = gen if switched else max([int(r["gen"]) for r in store.ledger_read(_CURRENT, {"key": key})] or [gen])
     _forget_manifest(store, graph)
     store.ledger_write(_REMOVE_OLDER, {"graph": graph, "gen": current})
