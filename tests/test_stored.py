@@ -252,6 +252,44 @@ def test_a_second_storing_run_never_serves_a_mix_nor_stale_chunks(engine_store, 
     assert [r["gen"] for r in gens] == [fourth.generation]
 
 
+def test_a_run_that_ends_after_a_newer_one_leaves_the_newer_current(falkordb_store, tiny_dataset, fresh_graph,
+                                                                      monkeypatch):
+    """Two storing runs at once: the one started later is current at the end, whichever ends
+    last (the earlier one's switch is refused and its chunks removed); an account's view cannot
+    store district rows."""
+    from orgnet.errors import AccessDenied
+
+    store, graph = falkordb_store, fresh_graph("tworuns")
+    load_dataset(store, tiny_dataset, graph=graph, replace=True)
+    write, inner, earlier_gen = stored._Sink.write, [], []
+
+    def newer_run_meanwhile(self, read, rows):
+        earlier_gen[:] = earlier_gen or [self.gen]
+        if self.gen != earlier_gen[0]:  # the newer run's own writes
+            return write(self, read, rows)
+        write(self, read, rows[1:])  # the earlier run's rows differ: served, they would show
+        if not inner:
+            inner.append(None)
+            inner[0] = stored.store_results(store, graph)
+
+    monkeypatch.setattr(stored._Sink, "write", newer_run_meanwhile)
+    earlier = stored.store_results(store, graph)
+    monkeypatch.undo()
+    newer = inner[0]
+    assert newer.generation > earlier.generation and not newer.failed and stored.has_results(store, graph)
+    gens = store.ledger_read(f"MATCH (r:{stored.S} {{graph: $g}}) WHERE r.chunk IS NOT NULL "
+                             f"RETURN DISTINCT r.gen AS gen", {"g": graph})
+    assert [r["gen"] for r in gens] == [newer.generation]
+    for qid in ("building_without_group", "grid_without_branch", "kpi_community_org_coverage"):
+        stats: dict = {}
+        got = catalog.run(store, qid, {"as_of": newer.as_of}, graph=graph, stats=stats)
+        assert stats.get("stored") and _same(got, catalog.run(store, qid, {"as_of": newer.as_of}, graph=graph,
+                                                              live=True)), qid
+    street = sorted({r["id"] for r in tiny_dataset.rows("areas") if r["level"] == "street"})[0]
+    with pytest.raises(AccessDenied):
+        stored.store_results(ScopedStore(store, Scope(street_id=street), personal=True), graph)
+
+
 def test_a_query_that_fails_while_storing_is_reported_and_runs_live(falkordb_store, tiny_dataset, fresh_graph,
                                                                      monkeypatch):
     """The engine refusing one query (here: a broken text) leaves the others stored, names

@@ -74,8 +74,8 @@ _READ_PLACED = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $resu
 #: one row (none when nothing is current for the load): the current generation of a load's
 #: stored results, named by the snapshot's facts record, with each result and its chunks
 _MANIFEST = (f"MATCH (f:{S} {{key: $facts}}) WHERE f.load_id = $load_id "
-             f"MATCH (r:{S} {{graph: $graph, chunk: 0}}) "
-             f"WHERE r.load_id = $load_id AND coalesce(r.gen, 0) = coalesce(f.gen, 0) "
+             f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
+             f"WHERE coalesce(r.gen, 0) = coalesce(f.gen, 0) "
              f"RETURN coalesce(f.gen, 0) AS gen, collect([r.result, r.chunks]) AS results")
 _PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) WHERE {_GEN} "
            f"RETURN r.places AS places")
