@@ -290,6 +290,25 @@ def test_a_run_that_ends_after_a_newer_one_leaves_the_newer_current(falkordb_sto
         stored.store_results(ScopedStore(store, Scope(street_id=street), personal=True), graph)
 
 
+def test_results_stored_before_generations_are_still_read(falkordb_store, tiny_dataset, fresh_graph):
+    """Results stored by an orgnet before generations (no ``gen`` on the chunks nor on the facts
+    record) are read as they are (Neo4j Community's facts-only snapshots keep them); the next
+    storing run replaces them."""
+    store, graph = falkordb_store, fresh_graph("pregen")
+    load_dataset(store, tiny_dataset, graph=graph, replace=True)
+    kept = stored.store_results(store, graph)
+    store.ledger_write(f"MATCH (r:{stored.S} {{graph: $g}}) REMOVE r.gen", {"g": graph})
+    stored._forget_manifest(store, graph)
+    assert stored.has_results(store, graph)
+    stats: dict = {}
+    got = catalog.run(store, "building_without_group", {"as_of": kept.as_of}, graph=graph, stats=stats)
+    assert stats.get("stored") and _same(got, catalog.run(store, "building_without_group", {"as_of": kept.as_of},
+                                                          graph=graph, live=True))
+    again = stored.store_results(store, graph)
+    gens = store.ledger_read(f"MATCH (r:{stored.S} {{graph: $g}}) RETURN DISTINCT r.gen AS gen", {"g": graph})
+    assert [r["gen"] for r in gens] == [again.generation] and stored.has_results(store, graph)
+
+
 def test_a_query_that_fails_while_storing_is_reported_and_runs_live(falkordb_store, tiny_dataset, fresh_graph,
                                                                      monkeypatch):
     """The engine refusing one query (here: a broken text) leaves the others stored, names
