@@ -234,7 +234,7 @@ def test_a_second_storing_run_never_serves_a_mix_nor_stale_chunks(engine_store, 
     assert second.generation > first.generation and not served()  # the second one is current now
 
     def dies(self, read, rows):
-        if self.out.results == 3:
+        if self.out.results >= 3:  # two writers: it may pass 3 between two checks
             raise RuntimeError("killed while storing")
         write(self, read, rows[1:])
 
@@ -341,7 +341,7 @@ store = FalkorDBStore(EmbeddedServer(sys.argv[1]))
 write = stored._Sink.write
 def slow(self, *a):
     write(self, *a)
-    if self.out.results == 3:
+    if self.out.results >= 3:  # two writers: it may pass 3 between two checks
         print("storing", flush=True)
         time.sleep(600)
 stored._Sink.write = slow
