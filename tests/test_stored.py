@@ -59,6 +59,42 @@ def test_every_rule_kpi_and_linkage_query_is_stored(kept):
     assert result.rows > 0 and result.results == len(result.keys)
 
 
+def test_the_library_asks_for_exactly_the_stored_reads(kept, monkeypatch):
+    """The table of stored reads (orgnet.queries.reads.stored_reads) is what the library
+    functions ask for at the district level: every read of the pages' functions finds its
+    stored result, each entry of the table is asked for, and none reaches the engine."""
+    from orgnet.queries import changes, explore, gaps, kpis, linkage
+    from orgnet.queries.reads import stored_reads
+
+    store, graph, result, _ = kept
+    table = {stored.result_key(catalog.get(r.query), catalog.get(r.query).bind(r.params))
+             for r in stored_reads(result.as_of, linkage.config_for())}
+    asked: list[tuple[str, bool]] = []
+    engine: list[str] = []
+    lookup, read_catalog = stored.lookup, type(store).read_catalog
+
+    def spy(store_, q, values, graph_, *, counted=False):
+        rows = lookup(store_, q, values, graph_, counted=counted)
+        asked.append((stored.result_key(q, values), rows is not None))
+        return rows
+
+    def engine_read(self, q, *args, **kw):
+        engine.append(q.id)
+        return read_catalog(self, q, *args, **kw)
+
+    monkeypatch.setattr(stored, "lookup", spy)
+    monkeypatch.setattr(type(store), "read_catalog", engine_read)
+    gaps.gap_records(store, as_of=result.as_of, graph=graph)
+    gaps.term_expiring(store, as_of=result.as_of, graph=graph)
+    kpis.kpi_table(store, as_of=result.as_of, graph=graph)
+    linkage.partner_candidates(store, as_of=result.as_of, graph=graph)
+    explore.streets(store, graph=graph)
+    changes.snapshot_facts(store, graph, as_of=result.as_of)
+    assert engine == []
+    assert [key for key, hit in asked if not hit] == []
+    assert {key for key, _ in asked} == table
+
+
 def test_stored_rows_equal_the_engine_for_district_streets_and_communities(kept):
     store, graph, result, places = kept
     as_of = result.as_of
@@ -157,6 +193,122 @@ def test_a_write_or_a_new_load_forgets_the_stored_results(engine_store, tiny_dat
     assert len(leftover) == 1  # the earlier load's results are gone
 
 
+def test_a_second_storing_run_never_serves_a_mix_nor_stale_chunks(engine_store, tiny_dataset, store_graph,
+                                                                     monkeypatch):
+    """A storing run writes under a new generation and makes it current in one write once all is
+    written: while a second run writes (here: wrong rows), readers get the first run's results
+    whole; a run that dies midway is never served; the next complete run removes what the others
+    left. (Before generations the second run deleted the first's results, then wrote its own.)"""
+    store, graph = engine_store, store_graph
+    load_dataset(store, tiny_dataset, graph=graph, replace=True)
+    first = stored.store_results(store, graph)
+    probes = [qid for qid in stored.expected_queries() if qid != "linkage_channels"]
+    want: dict[str, list[dict]] = {}
+    for qid in probes:
+        stats: dict = {}
+        want[qid] = catalog.run(store, qid, _params(catalog.get(qid), first.as_of, {}), graph=graph, stats=stats,
+                                live=True)
+        assert not stats.get("stored"), qid  # live: the engine, not the stored rows
+    probes = [qid for qid in probes if want[qid]]
+    assert len(probes) >= 10
+
+    def served() -> bool:
+        """Every probe answered from stored rows equal to the engine's, and all results stored."""
+        for qid in probes:
+            stats: dict = {}
+            got = catalog.run(store, qid, _params(catalog.get(qid), first.as_of, {}), graph=graph, stats=stats)
+            if not stats.get("stored") or not _same(got, want[qid]):
+                return False
+        return stored.has_results(store, graph)
+
+    write, checks = stored._Sink.write, []
+
+    def wrong_rows(self, read, rows):  # the second run keeps a duplicated row: served, it would show
+        write(self, read, [*rows, *rows[:1]])
+        checks.append(served())
+
+    monkeypatch.setattr(stored._Sink, "write", wrong_rows)
+    second = stored.store_results(store, graph)
+    monkeypatch.undo()
+    assert len(checks) == len(stored.expected_queries()) and all(checks)
+    assert second.generation > first.generation and not served()  # the second one is current now
+
+    def dies(self, read, rows):
+        if self.out.results >= 3:  # two writers: it may pass 3 between two checks
+            raise RuntimeError("killed while storing")
+        write(self, read, rows[1:])
+
+    third = stored.store_results(store, graph)
+    assert served()
+    monkeypatch.setattr(stored._Sink, "write", dies)
+    with pytest.raises(RuntimeError):
+        stored.store_results(store, graph)
+    monkeypatch.undo()
+    assert served()  # the third run's results, whole; none of the dead run's
+    fourth = stored.store_results(store, graph)
+    assert served() and fourth.generation > third.generation
+    gens = store.ledger_read(f"MATCH (r:{stored.S} {{graph: $g}}) WHERE r.chunk IS NOT NULL "
+                             f"RETURN DISTINCT r.gen AS gen", {"g": graph})
+    assert [r["gen"] for r in gens] == [fourth.generation]
+
+
+def test_a_run_that_ends_after_a_newer_one_leaves_the_newer_current(falkordb_store, tiny_dataset, fresh_graph,
+                                                                      monkeypatch):
+    """Two storing runs at once: the one started later is current at the end, whichever ends
+    last (the earlier one's switch is refused and its chunks removed); an account's view cannot
+    store district rows."""
+    from orgnet.errors import AccessDenied
+
+    store, graph = falkordb_store, fresh_graph("tworuns")
+    load_dataset(store, tiny_dataset, graph=graph, replace=True)
+    write, inner, earlier_gen = stored._Sink.write, [], []
+
+    def newer_run_meanwhile(self, read, rows):
+        earlier_gen[:] = earlier_gen or [self.gen]
+        if self.gen != earlier_gen[0]:  # the newer run's own writes
+            return write(self, read, rows)
+        write(self, read, rows[1:])  # the earlier run's rows differ: served, they would show
+        if not inner:
+            inner.append(None)
+            inner[0] = stored.store_results(store, graph)
+
+    monkeypatch.setattr(stored._Sink, "write", newer_run_meanwhile)
+    earlier = stored.store_results(store, graph)
+    monkeypatch.undo()
+    newer = inner[0]
+    assert newer.generation > earlier.generation and not newer.failed and stored.has_results(store, graph)
+    gens = store.ledger_read(f"MATCH (r:{stored.S} {{graph: $g}}) WHERE r.chunk IS NOT NULL "
+                             f"RETURN DISTINCT r.gen AS gen", {"g": graph})
+    assert [r["gen"] for r in gens] == [newer.generation]
+    for qid in ("building_without_group", "grid_without_branch", "kpi_community_org_coverage"):
+        stats: dict = {}
+        got = catalog.run(store, qid, {"as_of": newer.as_of}, graph=graph, stats=stats)
+        assert stats.get("stored") and _same(got, catalog.run(store, qid, {"as_of": newer.as_of}, graph=graph,
+                                                              live=True)), qid
+    street = sorted({r["id"] for r in tiny_dataset.rows("areas") if r["level"] == "street"})[0]
+    with pytest.raises(AccessDenied):
+        stored.store_results(ScopedStore(store, Scope(street_id=street), personal=True), graph)
+
+
+def test_results_stored_before_generations_are_still_read(falkordb_store, tiny_dataset, fresh_graph):
+    """Results stored by an orgnet before generations (no ``gen`` on the chunks nor on the facts
+    record) are read as they are (Neo4j Community's facts-only snapshots keep them); the next
+    storing run replaces them."""
+    store, graph = falkordb_store, fresh_graph("pregen")
+    load_dataset(store, tiny_dataset, graph=graph, replace=True)
+    kept = stored.store_results(store, graph)
+    store.ledger_write(f"MATCH (r:{stored.S} {{graph: $g}}) REMOVE r.gen", {"g": graph})
+    stored._forget_manifest(store, graph)
+    assert stored.has_results(store, graph)
+    stats: dict = {}
+    got = catalog.run(store, "building_without_group", {"as_of": kept.as_of}, graph=graph, stats=stats)
+    assert stats.get("stored") and _same(got, catalog.run(store, "building_without_group", {"as_of": kept.as_of},
+                                                          graph=graph, live=True))
+    again = stored.store_results(store, graph)
+    gens = store.ledger_read(f"MATCH (r:{stored.S} {{graph: $g}}) RETURN DISTINCT r.gen AS gen", {"g": graph})
+    assert [r["gen"] for r in gens] == [again.generation] and stored.has_results(store, graph)
+
+
 def test_a_query_that_fails_while_storing_is_reported_and_runs_live(falkordb_store, tiny_dataset, fresh_graph,
                                                                      monkeypatch):
     """The engine refusing one query (here: a broken text) leaves the others stored, names
@@ -189,7 +341,7 @@ store = FalkorDBStore(EmbeddedServer(sys.argv[1]))
 write = stored._Sink.write
 def slow(self, *a):
     write(self, *a)
-    if self.out.results == 3:
+    if self.out.results >= 3:  # two writers: it may pass 3 between two checks
         print("storing", flush=True)
         time.sleep(600)
 stored._Sink.write = slow
@@ -234,7 +386,8 @@ def test_kill_9_while_storing_or_loading_loses_nothing(tmp_path, tiny_dataset):
         ledger = [dict(r.data) for r in led.list_records(store)]
 
         _kill9_when(server.home, _KILLED_STORING, "storing")
-        assert 0 < len(stored.missing(store, "g")) < len(stored.expected_queries())
+        # what it wrote is left, in a generation never made current: nothing of it is served
+        assert stored.missing(store, "g") == stored.expected_queries()
         rows = catalog.run(store, "grid_without_branch", {"as_of": as_of}, graph="g")
         with stored.live():
             assert _same(rows, catalog.run(store, "grid_without_branch", {"as_of": as_of}, graph="g"))
@@ -280,7 +433,8 @@ def test_a_place_reads_only_the_chunks_holding_it(engine_store, weicheng_dataset
         load_id = stored._load_id(engine_store, graph)
         key = next(k for k in stored._read_manifest(engine_store, graph, load_id)
                    if k.startswith("linkage_channels:"))
-        params = {"graph": graph, "load_id": load_id, "result": key}
+        params = {"graph": graph, "load_id": load_id, "result": key,
+                  "gen": stored._read_current(engine_store, graph, load_id)[0]}
         chunks = engine_store.ledger_read(stored._READ_PLACED, {**params, "street_id": street,
                                                                  "community_id": None})
         read = [c for c in chunks if c["data"] is not None]

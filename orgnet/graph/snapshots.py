@@ -65,9 +65,11 @@ LIVE, FACTS = "live", "facts"
 FACTS_LABEL = STORED_LABEL
 #: the load metadata a facts record keeps (what a :class:`Snapshot` is made of)
 FACTS_FIELDS = ("as_of", "series", "nodes", "relationships", "loaded_at", "source", "load_id")
-#: write a snapshot's facts record (one per snapshot name: a later load of the name replaces it)
-FACTS_WRITE = (f"MERGE (r:{FACTS_LABEL} {{key: $key}}) "
-               f"SET r = $props, r.key = $key, r.kind = 'snapshot'")
+#: write a snapshot's facts record (one per snapshot name: a later load of the name replaces it),
+#: which names the current generation ``gen`` of its stored results (:mod:`orgnet.queries.stored`):
+#: written only when no newer generation is current (returns a row when written)
+FACTS_WRITE = (f"MERGE (r:{FACTS_LABEL} {{key: $key}}) WITH r WHERE r.gen IS NULL OR r.gen <= $gen "
+               f"SET r = $props, r.key = $key, r.kind = 'snapshot' RETURN r.gen AS gen")
 #: every facts record
 FACTS_READ = f"MATCH (r:{FACTS_LABEL} {{kind: 'snapshot'}}) RETURN r ORDER BY r.graph"
 

@@ -242,7 +242,8 @@ def get(qid: str) -> Query:
 
 def run(store: Store, qid: str, params: dict | None = None, *, graph: str | None = None,
         limit: int | None = None, timeout_s: float | None = None, skip: int = 0,
-        count_by: tuple[str, ...] | list[str] | None = None, stats: dict | None = None) -> list[dict]:
+        count_by: tuple[str, ...] | list[str] | None = None, stats: dict | None = None,
+        live: bool = False) -> list[dict]:
     """Run a catalog query read-only; parameters get defaults and types from the header.
 
     ``count_by``: count the query's rows in the engine instead of returning them, one row per
@@ -259,7 +260,8 @@ def run(store: Store, qid: str, params: dict | None = None, *, graph: str | None
 
     A rule, KPI or linkage query is answered from the results stored at its graph's load when
     they hold (:mod:`orgnet.queries.stored`; ``stats`` then says ``stored``), the same rows
-    the engine would give, narrowed and scoped the same way.
+    the engine would give, narrowed and scoped the same way. ``live``: ask the engine, never
+    the stored results (what :func:`orgnet.queries.stored.store_results` computes them with).
     """
     q = get(qid)
     try:
@@ -270,7 +272,7 @@ def run(store: Store, qid: str, params: dict | None = None, *, graph: str | None
         unknown = ", ".join(b for b in count_by if b not in q.columns)
         raise QueryError(f"query {qid}: {unknown} is not among its columns ({', '.join(q.columns)})")
     by_place = count_by is not None and set(count_by) <= set(AREA_COLUMNS)
-    rows = _stored_rows(store, q, values, graph, counted=by_place)
+    rows = None if live else _stored_rows(store, q, values, graph, counted=by_place)
     if rows is not None:
         if stats is not None:
             stats.update(engine_ms=0.0, stored=True)
@@ -282,26 +284,19 @@ def run(store: Store, qid: str, params: dict | None = None, *, graph: str | None
         place = [c for c in AREA_COLUMNS if c in q.columns and c not in count_by]
         if place:
             rows = run(store, qid, params, graph=graph, timeout_s=timeout_s, count_by=[*count_by, *place],
-                       stats=stats)
+                       stats=stats, live=live)
             return sum_counts(rows, list(count_by))
     try:
         shaped, shaped_values = _shaped(q, values, skip, count_by)
     except ValueError as e:
         raise QueryError(f"query {qid}: {e}") from e
-    if timeout_s is None and stored.recording():  # storing results after a load: a batch job
-        from orgnet.settings import limits
-
-        timeout_s = limits().query_timeout_max_s
     kw = {"graph": graph, "limit": limit, "timeout_s": timeout_s, "stats": stats,
           "scalars": (q.kind == "rule" or q.meta.get("values") == "scalar") and count_by is None}
     try:
-        rows = store.read_catalog(shaped, shaped_values, **kw)
+        return store.read_catalog(shaped, shaped_values, **kw)
     except ConfigError as e:  # a graph the engine does not hold: say so plainly when it is a facts-only snapshot
         stored.refuse_facts_only(store, graph, e)
         raise
-    if count_by is None and not skip and limit is None and store.inner is store:  # never an account's view
-        stored.record(q, values, rows)
-    return rows
 
 
 def _stored_rows(store: Store, q: Query, values: dict, graph: str | None, *, counted: bool = False) -> list[dict] | None:

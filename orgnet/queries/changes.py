@@ -21,6 +21,7 @@ from orgnet.analysis import changes as ch
 from orgnet.graph.snapshots import Snapshot, check_same_series, list_snapshots, snapshot, sort_key
 from orgnet.frames import records as _records
 from orgnet.queries import catalog
+from orgnet.queries.reads import view_params
 
 #: what :func:`snapshot_facts` can collect
 PARTS: tuple[str, ...] = ("gaps", "kpis", "linkage", "entities")
@@ -57,7 +58,8 @@ def snapshot_facts(store: Any, graph: str, *, as_of: str | None = None, street_i
     if "linkage" in parts:
         facts.linkage = _records(linkage_table(store, as_of=as_of, graph=graph, **scope), _LINK_FIELDS)
     if "entities" in parts:
-        facts.entities = catalog.run(store, "snapshot_entities", scope, graph=graph)
+        facts.entities = catalog.run(store, "snapshot_entities", view_params("snapshot_entities", as_of, **scope),
+                                     graph=graph)
     return facts
 
 

@@ -21,6 +21,7 @@ from orgnet.collate import name_key
 from orgnet.errors import AccessDenied
 from orgnet.graph.stores.base import Store
 from orgnet.queries import catalog
+from orgnet.queries.reads import view_params
 from orgnet.model import AREA_LABELS, TABLE_LABELS, AreaLevel, Label, OrgKind, node_kind
 
 #: the primary labels, in the order the explorer lists them
@@ -341,7 +342,7 @@ def to_networkx(sub: Subgraph):
 def streets(store: Store, *, graph: str | None = None) -> list[dict]:
     """``[{id, name, communities: [{id, name}]}]`` for filters, ordered by id."""
     out: dict[str, dict] = {}
-    for r in _read(store, "view_streets", graph=graph):
+    for r in _read(store, "view_streets", view_params("view_streets", None), graph=graph):
         s = out.setdefault(r["street_id"], {"id": r["street_id"], "name": r["street"], "communities": []})
         if r.get("community_id"):
             s["communities"].append({"id": r["community_id"], "name": r["community"]})

@@ -22,6 +22,7 @@ from orgnet.errors import QueryError
 from orgnet.export import neutralize_formula
 from orgnet.i18n import t
 from orgnet.queries import catalog
+from orgnet.queries.reads import dated_params, view_params
 
 #: the columns every rule returns, in order
 COLUMNS: tuple[str, ...] = ("rule", "id", "name", "kind", "street_id", "street",
@@ -87,15 +88,17 @@ def _check_rules(rules: Iterable[str] | None) -> list[str]:
 
 
 def _rule_params(as_of: Any, street_id: str | None, community_id: str | None) -> dict[str, Any]:
-    """The parameters every rule takes: the reference date and the street / community (None = all)."""
-    return {"as_of": catalog.as_of_date(as_of), "street_id": street_id, "community_id": community_id}
+    """The parameters every rule takes: the reference date and the street / community (None = all),
+    as the stored results are kept (:func:`orgnet.queries.reads.dated_params`)."""
+    return dated_params(as_of, street_id, community_id)
 
 
 def term_expiring(store: Any, *, as_of: str | _dt.date | None = None, street_id: str | None = None,
                   community_id: str | None = None, graph: str | None = None) -> list[dict[str, Any]]:
     """Organizations whose term ends after ``as_of`` and within the policy's months
     (``view_term_expiring``, 即将到期): shown beside the rule ``term_overdue``, never as gaps."""
-    return catalog.run(store, "view_term_expiring", _rule_params(as_of, street_id, community_id), graph=graph)
+    return catalog.run(store, "view_term_expiring", view_params("view_term_expiring", as_of, street_id, community_id),
+                       graph=graph)
 
 
 def _rule_rows(store: Any, rules: Iterable[str] | None, params: dict[str, Any],

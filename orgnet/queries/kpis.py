@@ -19,6 +19,7 @@ import pandas as pd
 
 from orgnet.errors import QueryError
 from orgnet.queries import catalog
+from orgnet.queries.reads import dated_params
 
 
 #: presentation order
@@ -114,11 +115,7 @@ def kpi_raw(store: Any, *, as_of: Any = None, street_id: str | None = None,
             community_id: str | None = None, graph: str | None = None,
             kpis: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Per KPI the per-community numerator/denominator rows of its query."""
-    params: dict[str, Any] = {"as_of": catalog.as_of_date(as_of)}
-    if street_id is not None:
-        params["street_id"] = street_id
-    if community_id is not None:
-        params["community_id"] = community_id
+    params = dated_params(as_of, street_id, community_id)
     return {k: pd.DataFrame(catalog.run(store, f"kpi_{k}", params, graph=graph), columns=RAW_COLUMNS)
             for k in (kpis or kpi_ids())}
 

@@ -17,16 +17,13 @@ import pandas as pd
 
 from orgnet.analysis import linkage as lk
 from orgnet.queries import catalog
+from orgnet.queries.reads import channel_params, dated_params, place_params
 
 #: a (community, unit) pair's own columns in ``linkage_channels``
 PAIR_COLUMNS = ["community_id", "community", "street_id", "street", "unit_id", "unit", "unit_kind", "resident"]
 CANDIDATE_COLUMNS = ["community_id", "community", "street_id", "unit_id", "unit", "unit_kind",
                      "unit_street_id", "categories"]
 UNIT_STREET_COLUMNS = ["unit_id", "unit", "unit_kind", "resident", "community_id", "street_id"]
-
-
-def _params(**kw: Any) -> dict[str, Any]:
-    return {k: v for k, v in kw.items() if v is not None}
 
 
 def config_for(*, path: str | Path | None = None,
@@ -45,10 +42,9 @@ def channel_table(store: Any, *, as_of: Any = None, street_id: str | None = None
     """Per (community, unit) pair: the channel counts (``linkage_channels``, the dated channels
     counted over the windows of ``config``, default ``config_for()``), the street item's
     count (``linkage_street_ties``) and the latest evaluation grade (``linkage_evaluations``)."""
-    day = catalog.as_of_date(as_of)
-    windows = lk.window_params(day, config or config_for())
-    scope = _params(as_of=day, street_id=street_id, community_id=community_id)
-    rows = catalog.run(store, "linkage_channels", {**scope, **windows}, graph=graph)
+    scope = dated_params(as_of, street_id, community_id)
+    channels = channel_params(as_of, config or config_for(), street_id, community_id)
+    rows = catalog.run(store, "linkage_channels", channels, graph=graph)
     street = catalog.run(store, "linkage_street_ties", scope, graph=graph)
     grades = catalog.run(store, "linkage_evaluations", scope, graph=graph)
     return with_street_and_grades(pairs_from_channel_rows(rows), street, grades)
@@ -160,15 +156,14 @@ def explain(store: Any, community_id: str, unit_id: str, **kw: Any) -> dict[str,
 
 def candidate_facts(store: Any, *, street_id: str | None = None, community_id: str | None = None,
                     graph: str | None = None) -> pd.DataFrame:
-    rows = catalog.run(store, "partner_candidates",
-                       _params(street_id=street_id, community_id=community_id), graph=graph)
+    rows = catalog.run(store, "partner_candidates", place_params(street_id, community_id), graph=graph)
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
 
 
 def unit_streets(store: Any, *, street_id: str | None = None, graph: str | None = None) -> pd.DataFrame:
     """Community and street of every unit (``linkage_unit_streets``); with ``street_id`` only the
     units of that street (enough to tell whether a unit lies in a community's street)."""
-    return pd.DataFrame(catalog.run(store, "linkage_unit_streets", {"street_id": street_id}, graph=graph),
+    return pd.DataFrame(catalog.run(store, "linkage_unit_streets", place_params(street_id), graph=graph),
                         columns=UNIT_STREET_COLUMNS)
 
 

@@ -2,10 +2,18 @@
 
 A snapshot does not change after its load, so what every page, ``orgnet diff`` and the
 Overview's trend ask of it at its reference date can be worked out once and read back:
-:func:`store_results` runs the rules, KPIs, linkage channels and ``snapshot_entities`` for the
-whole district (every load calls it: :func:`orgnet.snapshots.load_snapshot`) and
-keeps each result beside the snapshot, outside it (on FalkorDB in the ledger's graph, on
-Neo4j as ``StoredResult`` nodes the snapshot's replace never touches).
+:func:`store_results` runs each district read of the table
+:func:`orgnet.queries.reads.stored_reads` (rules, KPIs, linkage, ``snapshot_entities``, the
+stored views) on the engine (``catalog.run(..., live=True)``; every load calls it:
+:func:`orgnet.snapshots.load_snapshot`) and writes each result as it comes, beside the
+snapshot, outside it (on FalkorDB in the ledger's graph, on Neo4j as ``StoredResult`` nodes
+the snapshot's replace never touches).
+
+A storing run writes under a new **generation** (:func:`new_generation`) beside what is
+current, and makes it current in one write once all is written: the snapshot's facts record
+names it. Readers (:func:`lookup`, :func:`missing`) read only the current generation, so a run
+still writing, or one that died midway, is never served, not even in part; the chunks of
+older generations are removed after the switch.
 
 :func:`orgnet.queries.catalog.run` then answers such a query from what was stored when
 
@@ -44,6 +52,7 @@ from typing import Any
 from orgnet.graph.stores.bound import ordered
 from orgnet.graph.stores.base import META_LABEL, STORED_LABEL as S, Store
 from orgnet.queries import catalog
+from orgnet.queries.reads import StoredRead, stored_query_ids, stored_reads
 from orgnet.queries.scope import AREA_COLUMNS
 
 #: query kinds whose results are stored at load
@@ -51,26 +60,35 @@ STORED_KINDS: tuple[str, ...] = ("rule", "kpi", "linkage")
 #: rows per stored chunk (one node each; keeps a single write and read small)
 CHUNK_ROWS = 4000
 
-_READ = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
+#: the chunks of one generation: ``gen`` 0 matches those stored before generations existed
+_GEN = "coalesce(r.gen, 0) = $gen"
+_READ = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) WHERE {_GEN} "
          f"RETURN r.chunk AS chunk, r.chunks AS chunks, r.data AS data ORDER BY chunk")
 #: every chunk's number, and its rows only where the chunk holds the street or community asked for
 #: (chunks stored before they listed their places are always read)
-_READ_PLACED = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) "
+_READ_PLACED = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result}}) WHERE {_GEN} "
                 f"RETURN r.chunk AS chunk, "
                 f"CASE WHEN ($street_id IS NULL OR r.streets IS NULL OR $street_id IN r.streets) "
                 f"AND ($community_id IS NULL OR r.communities IS NULL OR $community_id IN r.communities) "
                 f"THEN r.data END AS data ORDER BY chunk")
-#: one row: every stored result of a load with its number of chunks
-_MANIFEST = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
-             f"RETURN collect([r.result, r.chunks]) AS results")
-_PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) "
+#: one row (none when nothing is current for the load): the current generation of a load's
+#: stored results, named by the snapshot's facts record, with each result and its chunks
+_MANIFEST = (f"MATCH (f:{S} {{key: $facts}}) WHERE f.load_id = $load_id "
+             f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, chunk: 0}}) "
+             f"WHERE coalesce(r.gen, 0) = coalesce(f.gen, 0) "
+             f"RETURN coalesce(f.gen, 0) AS gen, collect([r.result, r.chunks]) AS results")
+_PLACES = (f"MATCH (r:{S} {{graph: $graph, load_id: $load_id, result: $result, chunk: 0}}) WHERE {_GEN} "
            f"RETURN r.places AS places")
+#: the generation the facts record names (none: no row)
+_CURRENT = f"MATCH (r:{S} {{key: $key}}) RETURN coalesce(r.gen, 0) AS gen"
+#: the chunks of every generation older than the current one (of any load of the graph)
+_REMOVE_OLDER = (f"MATCH (r:{S} {{graph: $graph}}) WHERE r.chunk IS NOT NULL AND coalesce(r.gen, 0) < $gen "
+                 f"DELETE r")
 _WRITE = (f"UNWIND $rows AS row CREATE (r:{S}) SET r = row")
 
-_recording: contextvars.ContextVar["_Sink | None"] = contextvars.ContextVar("orgnet_stored_recording",
-                                                                            default=None)
 _live: contextvars.ContextVar[bool] = contextvars.ContextVar("orgnet_stored_live", default=False)
-_manifests: dict[tuple[str, str, str], dict[str, int]] = {}
+#: (address, graph, load id) → (its current generation, {result key: chunks}), kept when complete
+_manifests: dict[tuple[str, str, str], tuple[int, dict[str, int]]] = {}
 _lock = threading.Lock()
 
 
@@ -179,22 +197,31 @@ def refuse_facts_only(store: Any, graph: str | None, cause: Exception | None = N
         raise not_browsable(graph or raw.default_graph, next(iter(raw.list_graphs()), None)) from cause
 
 
-def _manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
+def _manifest(store: Store, graph: str, load_id: str) -> tuple[int, dict[str, int]]:
     key = (store.address, graph, load_id)
     with _lock:
         found = _manifests.get(key)
     if found is None:
-        found = _read_manifest(store, graph, load_id)
-        if not set(expected_queries()) - {k.split(":", 1)[0] for k in found}:
-            with _lock:  # kept only when complete: results are written one by one at load
+        found = _read_current(store, graph, load_id)
+        if not set(expected_queries()) - {k.split(":", 1)[0] for k in found[1]}:
+            with _lock:  # kept only when complete (a generation made current with a query failed is not)
                 _manifests[key] = found
     return found
 
 
+def _read_current(store: Store, graph: str, load_id: str) -> tuple[int, dict[str, int]]:
+    """(the current generation, {result key: chunks}) of a load's stored results ({} when none)."""
+    from orgnet.graph.snapshots import facts_key
+
+    rows = store.ledger_read(_MANIFEST, {"facts": facts_key(graph), "graph": graph, "load_id": load_id})
+    if not rows:
+        return 0, {}
+    return int(rows[0]["gen"]), {str(key): int(chunks) for key, chunks in rows[0]["results"]}
+
+
 def _read_manifest(store: Store, graph: str, load_id: str) -> dict[str, int]:
-    """{result key: chunks} of a load's stored results (empty when none)."""
-    rows = store.ledger_read(_MANIFEST, {"graph": graph, "load_id": load_id})
-    return {str(key): int(chunks) for key, chunks in (rows[0]["results"] if rows else [])}
+    """{result key: chunks} of the current generation of a load's stored results (empty when none)."""
+    return _read_current(store, graph, load_id)[1]
 
 
 def _forget_manifest(store: Store, graph: str) -> None:
@@ -240,7 +267,7 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
 
     ``counted``: instead of the rows, how many there are per street and community (rows
     ``street_id, community_id, n``; kept at load, so counting reads no gap row)."""
-    if _live.get() or _recording.get() is not None or not storable(q):
+    if _live.get() or not storable(q):
         return None
     store = _raw(store)
     g = _name(store, graph)
@@ -248,10 +275,11 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     if not load_id:
         return None
     key = result_key(q, values)
-    chunks = _manifest(store, g, load_id).get(key)
+    gen, manifest = _manifest(store, g, load_id)
+    chunks = manifest.get(key)
     if chunks is None:
         return None
-    params = {"graph": g, "load_id": load_id, "result": key}
+    params = {"graph": g, "load_id": load_id, "result": key, "gen": gen}
     placed = {p: values[p] for p in AREA_COLUMNS if values.get(p) not in (None, "")}
     if counted:
         found = store.ledger_read(_PLACES, params)
@@ -263,7 +291,7 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
     else:
         found = store.ledger_read(_READ, params)
         rows = [r for part in found for r in _unpack(part["data"])] if len(found) == chunks else None
-    if rows is None:  # forgotten or rewritten meanwhile
+    if rows is None:  # forgotten, or an older generation removed meanwhile
         _forget_manifest(store, g)
         return None
     if not placed:
@@ -273,15 +301,6 @@ def lookup(store: Any, q: catalog.Query, values: dict[str, Any], graph: str | No
 
 def _placed(row: dict, values: dict[str, Any]) -> bool:
     return all(values.get(p) in (None, "") or row.get(p) == values[p] for p in AREA_COLUMNS)
-
-
-def record(q: catalog.Query, values: dict[str, Any], rows: list[dict]) -> None:
-    """Called by the runner with a live district result while :func:`store_results` records:
-    the result is written at once (so a city's rows are never all held in memory)."""
-    sink = _recording.get()
-    if sink is None or not storable(q) or any(values.get(p) not in (None, "") for p in AREA_COLUMNS):
-        return
-    sink.write(result_key(q, values), q, rows)
 
 
 @dataclass
@@ -294,6 +313,8 @@ class StoredResults:
     rows: int = 0
     seconds: float = 0.0
     keys: list[str] = field(default_factory=list)
+    #: the generation the results were written under (:func:`new_generation`)
+    generation: int = 0
     #: queries that could not be computed (``name: reason``); they run live when asked for
     failed: list[str] = field(default_factory=list)
 
@@ -302,76 +323,65 @@ class StoredResults:
                 "seconds": round(self.seconds, 3), "failed": self.failed}
 
 
-#: queries computed side by side by :func:`compute_all` (the embedded engine's threads are
+#: reads computed side by side by :func:`store_results` (the embedded engine's threads are
 #: shared with the app's readers)
 COMPUTE_WORKERS = 2
 
 
-def recording() -> bool:
-    """Whether :func:`store_results` is computing (its queries may run up to the longest
-    timeout allowed, ``Limits.query_timeout_max_s``: a batch job after a load)."""
-    return _recording.get() is not None
-
-
-def compute_all(store: Store, graph: str, as_of: str) -> list[str]:
-    """Every stored query of a snapshot at ``as_of`` for the whole district, as the pages and
-    the diff ask for them (the library functions' own parameters, so the keys match), a few
-    at a time. Returns what failed (``name: reason``); those run live when asked for."""
+def _compute(store: Store, graph: str, reads: list[StoredRead], sink: "_Sink") -> list[str]:
+    """Each read on the engine (``live``: never an earlier stored result), up to the longest
+    timeout allowed (a batch job after a load), a few at a time, each result written by ``sink``
+    as soon as it is computed (a city's rows are never all held at once). Returns what failed
+    (``name: reason``); those run live when asked for."""
     from concurrent.futures import ThreadPoolExecutor
 
     from orgnet.errors import OrgnetError
-    from orgnet.queries.gaps import rule_ids
-    from orgnet.queries.kpis import kpi_ids
-    from orgnet.queries.linkage import candidate_facts, channel_table, unit_streets
+    from orgnet.settings import limits
 
-    day = {"as_of": as_of}
-    jobs = [("linkage_channels", lambda: channel_table(store, as_of=as_of, graph=graph)),  # the longest first
-            ("partner_candidates", lambda: candidate_facts(store, graph=graph)),
-            ("linkage_unit_streets", lambda: unit_streets(store, graph=graph))]
-    jobs += [(rid, lambda rid=rid: catalog.run(store, rid, day, graph=graph)) for rid in rule_ids()]
-    jobs += [(f"kpi_{k}", lambda k=k: catalog.run(store, f"kpi_{k}", day, graph=graph)) for k in kpi_ids()]
-    # a view evaluated on a date (view_term_expiring) is stored for the snapshot's date, as the pages ask
-    jobs += [(qid, lambda qid=qid: catalog.run(store, qid, _dated(catalog.get(qid), day), graph=graph))
-             for qid in catalog.names("view") if storable(catalog.get(qid))]
+    timeout = limits().query_timeout_max_s
+
+    def job(read: StoredRead) -> None:
+        sink.write(read, catalog.run(store, read.query, read.params, graph=graph, timeout_s=timeout, live=True))
+
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=COMPUTE_WORKERS) as pool:
-        # each job in a copy of this context, so the results are recorded (contextvars)
-        futures = [(name, pool.submit(contextvars.copy_context().run, job)) for name, job in jobs]
+        futures = [(read.query, pool.submit(job, read)) for read in reads]
         for name, future in futures:
             try:
                 future.result()
             except OrgnetError as e:  # a timeout, the engine's memory limit: that one runs live later
                 failed.append(f"{name}: {e}")
+            except BaseException:  # anything else ends the run (never made current): the rest not begun
+                for _, rest in futures:
+                    rest.cancel()
+                raise
     return failed
-
-
-def _dated(q: catalog.Query, day: dict[str, str]) -> dict[str, str]:
-    """``day`` ({"as_of": ...}) when ``q`` takes the reference date, else no parameter."""
-    return day if any(p.name == "as_of" for p in q.params) else {}
 
 
 @dataclass
 class _Sink:
-    """Where :func:`record` writes while :func:`store_results` runs (from several threads)."""
+    """Where :func:`store_results` writes each result it computed (from several threads)."""
 
     store: Store
     out: "StoredResults"
     load_id: str
+    #: the generation written (:func:`new_generation`); current only once all are written
+    gen: int
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def write(self, key: str, q: catalog.Query, rows: list[dict]) -> None:
+    def write(self, read: StoredRead, rows: list[dict]) -> None:
+        q = catalog.get(read.query)
+        key = result_key(q, q.bind(read.params))
         graph, as_of = self.out.graph, self.out.as_of
         if not ordered(q.text):  # rows in no set order: a place's rows kept together
             rows = sorted(rows, key=_place_order)
         parts = [rows[i:i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
         columns = list(q.columns) or sorted({c for r in rows for c in r})
-        nodes = [{"key": f"{graph}|{self.load_id}|{key}|{i}", "graph": graph, "load_id": self.load_id,
-                  "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
+        nodes = [{"key": f"{graph}|{self.gen}|{key}|{i}", "graph": graph, "load_id": self.load_id,
+                  "gen": self.gen, "result": key, "query": q.id, "chunk": i, "chunks": len(parts), "as_of": as_of,
                   "data": _pack(columns, part), **_chunk_places(part)} for i, part in enumerate(parts)]
         nodes[0]["places"] = _pack([*AREA_COLUMNS, "n"], _place_counts(rows))
         with self.lock:
-            if key in self.out.keys:  # asked for twice (a library function reused): kept once
-                return
             self.store.ledger_write(_WRITE, {"rows": nodes})
             self.out.results += 1
             self.out.rows += len(rows)
@@ -379,13 +389,20 @@ class _Sink:
 
 
 def store_results(store: Store, graph: str) -> StoredResults:
-    """Compute and keep a snapshot's results at its reference date (after every load).
+    """Compute and keep a snapshot's results at its reference date (after every load): each
+    read of :func:`orgnet.queries.reads.stored_reads` run on the engine and written as it comes.
+    District rows: the store itself, never an account's view of it.
 
     >>> store_results(store, "2026Q1").results        # doctest: +SKIP
     41
     """
+    from orgnet.errors import AccessDenied
     from orgnet.graph.load import graph_info
+    from orgnet.queries.linkage import config_for
 
+    if store.inner is not store:
+        raise AccessDenied("保存结果需要区级管理员直接访问数据库 / stored results are district rows: "
+                           "store them with the store itself, not an account's view of it")
     start = time.perf_counter()
     info = graph_info(store, graph)
     load_id, as_of = info.get("load_id"), catalog.snapshot_date(info)
@@ -397,26 +414,40 @@ def store_results(store: Store, graph: str) -> StoredResults:
         load_id = uuid.uuid4().hex
         store.write(f"MATCH (m:{META_LABEL} {{key: 'meta'}}) SET m.load_id = $id", {"id": load_id}, graph=graph)
     store.ledger_setup()
-    store.forget_stored(graph)  # whatever was stored before (another load, or a partial run)
-    _forget_manifest(store, graph)
-    token = _recording.set(_Sink(store, out, load_id))
-    try:
-        out.failed = compute_all(store, graph, as_of)
-    finally:
-        _recording.reset(token)
-        _forget_manifest(store, graph)
-    _keep_facts(store, graph, {**info, "load_id": load_id})
+    out.generation = new_generation()
+    # written beside what is current (readers keep reading it), made current once all are written
+    out.failed = _compute(store, graph, stored_reads(as_of, config_for()),
+                          _Sink(store, out, load_id, out.generation))
+    _switch(store, graph, {**info, "load_id": load_id}, out.generation)
     out.seconds = time.perf_counter() - start
     return out
 
 
-def _keep_facts(store: Store, graph: str, info: dict[str, Any]) -> None:
-    """The snapshot's facts record beside its results: what lists and dates it once its graph
-    is no longer live (Neo4j Community: a later load replaced it; ``graph.snapshots``)."""
+def new_generation() -> int:
+    """A fresh generation number for a storing run: nanoseconds since the epoch, rising within
+    this process (a run started later has the greater number, so it wins the switch)."""
+    global _last_gen
+    with _lock:
+        _last_gen = max(_last_gen + 1, time.time_ns())
+        return _last_gen
+
+
+_last_gen = 0
+
+
+def _switch(store: Store, graph: str, info: dict[str, Any], gen: int) -> None:
+    """Make generation ``gen`` of the graph's results current in one write: the snapshot's facts
+    record (what lists and dates it once its graph is no longer live, Neo4j Community:
+    ``graph.snapshots``) names it, unless a newer one is current already; then remove the chunks
+    of every older generation (an earlier run, a run killed midway, an earlier load)."""
     from orgnet.graph.snapshots import FACTS_FIELDS, FACTS_WRITE, facts_key
 
+    key = facts_key(graph)
     props = {k: info[k] for k in FACTS_FIELDS if info.get(k) is not None}
-    store.ledger_write(FACTS_WRITE, {"key": facts_key(graph), "props": {**props, "graph": graph}})
+    switched = store.ledger_write(FACTS_WRITE, {"key": key, "gen": gen, "props": {**props, "graph": graph, "gen": gen}})
+    current = gen if switched else max([int(r["gen"]) for r in store.ledger_read(_CURRENT, {"key": key})] or [gen])
+    _forget_manifest(store, graph)
+    store.ledger_write(_REMOVE_OLDER, {"graph": graph, "gen": current})
 
 
 def forget(store: Store, graph: str) -> None:
@@ -426,11 +457,9 @@ def forget(store: Store, graph: str) -> None:
 
 
 def expected_queries() -> list[str]:
-    """The queries :func:`compute_all` stores for every snapshot."""
-    views = [q for q in catalog.names("view") if storable(catalog.get(q))]
-    linkage = ["linkage_channels", "linkage_street_ties", "linkage_evaluations", "partner_candidates",
-               "linkage_unit_streets"]
-    return [*linkage, *catalog.names("rule"), *catalog.names("kpi"), *views]
+    """The queries :func:`store_results` stores for every snapshot (the table of stored reads,
+    :func:`orgnet.queries.reads.stored_reads`)."""
+    return stored_query_ids()
 
 
 def missing(store: Any, graph: str) -> list[str]:
@@ -447,5 +476,5 @@ def has_results(store: Any, graph: str) -> bool:
     return not missing(store, graph)
 
 
-__all__ = ["recording", "missing", "expected_queries", "STORED_KINDS", "AREA_COLUMNS", "storable", "result_key", "live", "lookup", "record",
-           "store_results", "forget", "has_results", "facts_only", "refuse_facts_only", "StoredResults", "compute_all"]
+__all__ = ["missing", "expected_queries", "STORED_KINDS", "AREA_COLUMNS", "storable", "result_key", "live", "lookup",
+           "store_results", "new_generation", "forget", "has_results", "facts_only", "refuse_facts_only", "StoredResults", "StoredRead", "stored_reads"]
