@@ -5,13 +5,19 @@ PIP ?= $(PYTHON) -m pip
 
 .PHONY: test test-fast install-test deps-system deps-node deps-neo4j demo
 
+# Tests run in TEST_WORKERS processes (pytest-xdist), one test module whole in one of them (its
+# fixtures set up once); a worker that reaches a Neo4j test starts its own server.
+# `make test TEST_WORKERS=0` runs everything in one process.
+TEST_WORKERS ?= 2
+PYTEST := $(PYTHON) -m pytest -q -ra -n $(TEST_WORKERS) --dist loadfile
+
 test: install-test deps-neo4j
-	$(PYTHON) -m pytest -q -ra
+	$(PYTEST)
 
 # The lane to run while working (after one `make test` has installed everything): no browser,
 # no Neo4j, nothing marked slow. CI runs `make test`, never this.
 test-fast:
-	$(PYTHON) -m pytest -q -ra -m "not neo4j and not browser and not slow"
+	$(PYTEST) -m "not neo4j and not browser and not slow"
 
 install-test: deps-system deps-node
 	$(PIP) install -q -e '.[test]'
