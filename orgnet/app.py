@@ -133,8 +133,9 @@ def _snapshots(store) -> list:
 
 def snapshots_key(snaps: list) -> str:
     """What a list of snapshots depends on: each snapshot's name and load (a load from the CLI
-    or another session, or a dropped snapshot, changes it)."""
-    return "|".join(f"{s.name}@{s.loaded_at}" for s in snaps)
+    or another session, or a dropped snapshot, changes it; by load id: two loads in one second
+    differ too)."""
+    return "|".join(f"{s.name}@{s.load_id or s.loaded_at}" for s in snaps)
 
 
 def _date_control(container, lang: str, info: dict) -> str:

@@ -131,3 +131,18 @@ def test_a_snapshot_reads_as_its_series_quarter_and_date():
              {"name": "c", "series": "秦都区", "as_of": "2026-06-30"}]
     assert display_names(snaps) == {"a": "秦都区 2026年一季度（2026-03-31）", "b": "秦都区 2026年二季度（2026-06-30） · b",
                                      "c": "秦都区 2026年二季度（2026-06-30） · c"}
+
+
+def test_two_loads_in_one_second_change_the_app_s_key_of_the_snapshot_list(falkordb_store, fresh_graph, tiny_dataset):
+    """The app caches lists of snapshots under ``snapshots_key``: a reload of a snapshot within the
+    second (``loaded_at`` has seconds) is another load all the same, by its load id."""
+    from orgnet.app import snapshots_key
+
+    g = fresh_graph("key")
+    load_dataset(falkordb_store, tiny_dataset, graph=g)
+    before = [s for s in list_snapshots(falkordb_store) if s.name == g]
+    load_dataset(falkordb_store, tiny_dataset, graph=g, replace=True)
+    after = [s for s in list_snapshots(falkordb_store) if s.name == g]
+    same_second = [Snapshot(**{**after[0].to_dict(), "loaded_at": before[0].loaded_at})]
+    assert before[0].load_id != after[0].load_id
+    assert snapshots_key(before) != snapshots_key(same_second)
