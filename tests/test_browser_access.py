@@ -18,6 +18,7 @@ import pytest
 from helpers_access import PASSWORD, ensure_account
 from oracle import has_label, out
 from orgnet.privacy import mask_name
+from orgnet.webapp import session as session_cookie
 from test_browser import SHOTS, browser, serve_app  # noqa: F401 - browser is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -193,8 +194,12 @@ def test_no_page_can_be_opened_before_the_cookie_is_set(app, browser, district):
         page.get_by_role("button", name="登录").click()
         page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=90_000)
         assert "orgnet_session" in {c["name"] for c in page.context.cookies()}
+        asked = []
+        page.on("request", lambda r: asked.append(r.url) if session_cookie.PATH in r.url else None)
         page.goto(app + "/gaps")
         page.wait_for_selector("h1", timeout=90_000)
         body = _settle(page, 2000)
         assert "密码" not in body and page.locator("h1").first.inner_text().strip() == "覆盖缺口"
+        # the cookie is held: nothing asks for it again (that answer's rerun used to lose the page)
+        assert asked == []
         page.context.close()

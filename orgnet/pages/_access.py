@@ -96,10 +96,16 @@ def keep_signed_in(settings: Settings, lang: str = "zh") -> bool:
     Right after a sign-in the browser does not hold the cookie yet: a page opened by a link, a
     reload or a new tab in that moment found none and showed the sign-in form again. Until the
     component reports the cookie set (or failing), this says 正在登录… and returns False: the
-    caller shows nothing to click meanwhile."""
+    caller shows nothing to click meanwhile.
+
+    A page opened with the cookie already held draws no component: its answer would ask for a
+    rerun while the first run had not reached the navigation yet (a busy server), and that rerun,
+    carrying no page, landed on 总览 instead of the link's page."""
     token = (st.session_state.get(K_ACCOUNT) or {}).get("token")
     if not token:
         return True
+    if st.context.cookies.get(COOKIE) == token and st.session_state.get(K_PENDING) != token:
+        return True  # opened with the cookie: nothing to set (the session ends before the cookie does)
     held = st.session_state.get(K_GRANT)
     if not held or held[0] != token:
         held = (token, session_cookie.grant(token, settings.session_hours * 3600))
