@@ -7,11 +7,11 @@ PIP ?= $(PYTHON) -m pip
 
 # Workers (pytest-xdist processes; 0: one process). A test module runs whole in one worker (its
 # fixtures set up once); a worker that reaches a Neo4j test starts its own server.
-# `make test` stays in one process: in two (TEST_WORKERS=2, 23 min instead of 33 here) the browser
-# test of the sign-in race (test_browser_access) failed in both runs, under that load only.
-TEST_WORKERS ?= 0
+# `make test` runs in two; the longest modules start first (tests/conftest.py), not pytest-xdist's
+# own order (most tests first), which left the browser modules for the end.
+TEST_WORKERS ?= 2
 FAST_WORKERS ?= 2
-PYTEST := $(PYTHON) -m pytest -q -ra --dist loadfile
+PYTEST := $(PYTHON) -m pytest -q -ra --dist loadfile --no-loadscope-reorder
 
 test: install-test deps-neo4j
 	$(PYTEST) -n $(TEST_WORKERS)
