@@ -7,11 +7,10 @@ PIP ?= $(PYTHON) -m pip
 
 # Workers (pytest-xdist processes; 0: one process). A test module runs whole in one worker (its
 # fixtures set up once); a worker that reaches a Neo4j test starts its own server.
-# `make test` runs in two; the longest modules start first (tests/conftest.py), not pytest-xdist's
-# own order (most tests first), which left the browser modules for the end.
+# `make test` runs in two (pytest-xdist's order: the modules with most tests first).
 TEST_WORKERS ?= 2
 FAST_WORKERS ?= 2
-PYTEST := $(PYTHON) -m pytest -q -ra --dist loadfile --no-loadscope-reorder
+PYTEST := $(PYTHON) -m pytest -q -ra --dist loadfile
 
 test: install-test deps-neo4j
 	$(PYTEST) -n $(TEST_WORKERS)

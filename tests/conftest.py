@@ -104,23 +104,6 @@ def pytest_testnodedown(node, error):
     _NEO4J_NOTE.extend(getattr(node, "workeroutput", {}).get("neo4j_note", []))
 
 
-#: the order modules start in: a browser's first, then Neo4j's or slow ones, then the rest
-_MODULE_RANKS = (("browser",), ("neo4j", "slow"))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """The longest modules first, each kept whole and in its own order. In two processes
-    (``make test``: ``--dist loadfile --no-loadscope-reorder``) they then end together; pytest-xdist's
-    own order (most tests first) left the browser modules, a few long tests each, for the end."""
-    rank: dict = {}
-    for item in items:
-        marks = {m.name for m in item.iter_markers()}
-        mine = next((i for i, names in enumerate(_MODULE_RANKS) if marks & set(names)), len(_MODULE_RANKS))
-        rank[item.path] = min(rank.get(item.path, mine), mine)
-    items.sort(key=lambda item: rank[item.path])
-
-
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
     """``{uri, user, password, database, start_seconds}`` of a real Neo4j 5 for this session."""
